@@ -1,0 +1,158 @@
+# spreadbus: one Makefile for build, test, bench, demo and install.
+# Each directory describes itself in <dir>/module.mk; the rules below are
+# generic. `make help` lists the targets.
+
+BUILD ?= build
+CC ?= cc
+PREFIX ?= /usr/local
+DESTDIR ?=
+FIXTURES ?= $(abspath ../shared/fixtures)
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 8
+
+# SAN=asan (AddressSanitizer + UBSan) or SAN=tsan; each in its own BUILD dir.
+SAN ?=
+SAN_FLAGS_asan := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_FLAGS_tsan := -fsanitize=thread -fno-omit-frame-pointer
+
+# Libraries and programs register themselves here from module.mk files.
+LIBRARIES :=
+PROGRAMS :=
+UNIT_TESTS :=
+INTEGRATION_TESTS :=
+INTEGRATION_TESTS_RELEASE_ONLY :=
+TSAN_TESTS :=
+BENCHES :=
+FUZZERS :=
+
+include $(sort $(wildcard */module.mk tests/*/module.mk))
+
+ALL_PKGS := $(sort $(foreach l,$(LIBRARIES),$($(l)_PKGS)) cmocka)
+PKG_CFLAGS := $(shell pkg-config --cflags $(ALL_PKGS) 2>/dev/null)
+
+CFLAGS_WARN := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(CFLAGS_WARN) -pthread -I. $(PKG_CFLAGS) -MMD -MP $(SAN_FLAGS_$(SAN))
+override LDFLAGS += -pthread $(SAN_FLAGS_$(SAN))
+
+pkg_libs = $(shell pkg-config --libs $(sort $(foreach l,$(1),$($(l)_PKGS))) 2>/dev/null) $(foreach l,$(1),$($(l)_LDLIBS)) -lm
+lib_files = $(foreach l,$(1),$(BUILD)/lib/lib$(l).a)
+
+.PHONY: run-tsan fuzz-bins deps-check all deps test test-unit test-integration test-asan test-tsan test-fuzz fuzz bench clean install help programs unit-bins
+.DEFAULT_GOAL := all
+
+all: programs
+
+# ---- objects and libraries ----
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+define library_rule
+$(BUILD)/lib/lib$(1).a: $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_SRCS))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LIBRARIES),$(eval $(call library_rule,$(l))))
+
+# A program: NAME_MAIN (one .c) linked with the libraries in NAME_DEPS.
+define program_rule
+$(BUILD)/bin/$(1): $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_MAIN)) $$(call lib_files,$$($(1)_DEPS))
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_MAIN)) -Wl,--start-group $$(call lib_files,$$($(1)_DEPS)) -Wl,--end-group $$(call pkg_libs,$$($(1)_DEPS)) $$($(1)_LDLIBS)
+endef
+$(foreach p,$(PROGRAMS) $(UNIT_TESTS) $(TSAN_TESTS) $(BENCHES),$(eval $(call program_rule,$(p))))
+
+programs: $(addprefix $(BUILD)/bin/,$(PROGRAMS))
+unit-bins: $(addprefix $(BUILD)/bin/,$(UNIT_TESTS))
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- tests ----
+# tests/run_tests.sh runs each test bounded in time and prints
+# "N passed, N failed"; it exits non-zero if anything failed.
+
+TEST_SUMMARY ?= $(abspath build/test-summary.txt)
+export TEST_SUMMARY
+TEST_ENV = SPREADBUS_BIN=$(abspath $(BUILD)/bin) SPREADBUS_BUILD=$(abspath $(BUILD)) FIXTURES=$(FIXTURES) SPREADBUS_SRC=$(CURDIR)
+
+test-unit: programs unit-bins
+	$(TEST_ENV) tests/run_tests.sh "unit$(if $(SAN), ($(SAN)))" $(addprefix $(BUILD)/bin/,$(UNIT_TESTS))
+
+test-integration: programs
+	$(TEST_ENV) tests/run_tests.sh "integration$(if $(SAN), ($(SAN)))" $(INTEGRATION_TESTS) $(if $(SAN),,$(INTEGRATION_TESTS_RELEASE_ONLY))
+
+test-asan:
+	$(MAKE) SAN=asan BUILD=build/asan test-unit test-integration
+
+test-tsan:
+	$(MAKE) SAN=tsan BUILD=build/tsan $(addprefix build/tsan/bin/,$(TSAN_TESTS))
+	$(MAKE) SAN=tsan BUILD=build/tsan run-tsan
+
+run-tsan:
+	$(TEST_ENV) TSAN_OPTIONS=halt_on_error=1 tests/run_tests.sh "tsan" $(addprefix $(BUILD)/bin/,$(TSAN_TESTS))
+
+# libFuzzer targets, registered like programs (NAME_MAIN, NAME_DEPS), built
+# with clang into build/fuzz.
+SAN_FLAGS_fuzz := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+define fuzzer_rule
+$(BUILD)/bin/$(1): $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_MAIN)) $$(call lib_files,$$($(1)_DEPS))
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -fsanitize=fuzzer -o $$@ $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_MAIN)) -Wl,--start-group $$(call lib_files,$$($(1)_DEPS)) -Wl,--end-group $$(call pkg_libs,$$($(1)_DEPS))
+endef
+ifeq ($(SAN),fuzz)
+$(foreach f,$(FUZZERS),$(eval $(call fuzzer_rule,$(f))))
+endif
+
+fuzz-bins:
+	$(MAKE) CC=clang SAN=fuzz BUILD=build/fuzz CFLAGS="-O1 -g" $(addprefix build/fuzz/bin/,$(FUZZERS))
+
+fuzz: fuzz-bins
+	$(TEST_ENV) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run_fuzzers.sh $(addprefix build/fuzz/bin/,$(FUZZERS))
+
+test-fuzz: fuzz-bins
+	$(TEST_ENV) FUZZ_SECONDS=$(FUZZ_SMOKE_SECONDS) tests/run_fuzzers.sh $(addprefix build/fuzz/bin/,$(FUZZERS))
+
+test: deps-check
+	@mkdir -p build && rm -f $(TEST_SUMMARY)
+	$(MAKE) test-unit test-integration
+	$(MAKE) test-asan
+	$(MAKE) test-tsan
+	$(MAKE) test-fuzz
+	@tests/summary.sh $(TEST_SUMMARY)
+
+# ---- benchmarks: one "BENCH <name> <value> <unit>" line per figure ----
+
+bench: programs $(addprefix $(BUILD)/bin/,$(BENCHES))
+	$(TEST_ENV) tests/run_benches.sh $(addprefix $(BUILD)/bin/,$(BENCHES)) $(BENCH_SCRIPTS)
+
+# ---- dependencies (Debian 12 packages, test-only npm packages) ----
+
+DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
+	libwebsockets-dev libssl-dev openssl libhiredis-dev libinih-dev libsystemd-dev \
+	libcmocka-dev libzstd-dev libjsmn-dev \
+	redis-server redis-tools nodejs npm prometheus systemd-container debootstrap \
+	curl procps psmisc iproute2 hyperfine
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		[ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "debian packages: all present"; fi
+	@for d in $(NPM_DIRS); do (cd $$d && npm ci --no-audit --no-fund --loglevel=error) || exit 1; done
+
+deps-check:
+	@command -v pkg-config >/dev/null && pkg-config --exists $(ALL_PKGS) || { echo "missing build dependencies: run 'make deps' first"; exit 1; }
+
+install: programs $(INSTALL_EXTRA)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(addprefix $(BUILD)/bin/,$(INSTALLED_PROGRAMS)) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build
+
+help:
+	@echo "make deps | make | make test | make bench | make demo | make fuzz | make install | make clean"

@@ -1,0 +1,23 @@
+/* Clocks: wall time in ns since the Unix epoch (for ticks and heartbeats)
+ * and monotonic time (for timeouts). */
+#ifndef SPREADBUS_COMMON_CLOCK_H
+#define SPREADBUS_COMMON_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+static inline int64_t clock_realtime_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline int64_t clock_monotonic_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+#endif

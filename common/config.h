@@ -1,0 +1,121 @@
+/* The service configuration: one INI file (libinih), environment overrides
+ * (SPREADBUS_<SECTION>_<KEY>), validation with file and line in every error. */
+#ifndef SPREADBUS_COMMON_CONFIG_H
+#define SPREADBUS_COMMON_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CONFIG_MAX_EXCHANGES 16
+#define CONFIG_MAX_SYMBOLS 1024   /* per exchange */
+#define CONFIG_NAME_MAX 24        /* exchange names, canonical symbols */
+#define CONFIG_PATH_MAX 256
+#define CONFIG_STR_MAX 256
+
+struct config_exchange {
+	char name[CONFIG_NAME_MAX];       /* section [exchange.<name>]; adapter name unless `adapter` is set */
+	char adapter[CONFIG_NAME_MAX];    /* binance, bybit, okx */
+	bool enabled;
+	size_t symbol_count;
+	char symbols[CONFIG_MAX_SYMBOLS][CONFIG_NAME_MAX]; /* canonical BASE-QUOTE */
+	bool quotes;                      /* subscribe best bid/ask */
+	bool trades;                      /* subscribe trades */
+	char url[CONFIG_STR_MAX];         /* empty = the exchange's public endpoint; ws:// or wss:// */
+	bool tls_verify;                  /* verify the server certificate (off only for tests) */
+	uint32_t ping_interval_ms;        /* client keepalive interval where the exchange wants one */
+	uint32_t dead_peer_timeout_ms;    /* no frame of any kind for this long = dead connection */
+	uint32_t no_data_timeout_ms;      /* no market message for this long = stalled connection */
+	uint32_t reconnect_min_ms;
+	uint32_t reconnect_max_ms;
+	uint32_t max_symbols_per_conn;    /* 0 = the exchange's documented limit */
+	uint32_t max_frame_bytes;
+	uint32_t max_clock_skew_ms;       /* reject exchange timestamps further than this from local time */
+	uint32_t connection_lifetime_s;   /* planned reconnect before the exchange's own limit; 0 = none */
+	uint32_t heartbeat_timeout_ms;    /* supervisor kills the collector when its heartbeat is older */
+	uint64_t config_hash;             /* hash of every key of this section: changed => restart on reload */
+};
+
+struct config_redis {
+	bool enabled;
+	char host[CONFIG_STR_MAX];
+	uint16_t port;
+	char unix_socket[CONFIG_PATH_MAX]; /* wins over host/port when set */
+	char password[CONFIG_STR_MAX];
+	uint32_t db;
+	uint32_t stream_maxlen;            /* XADD spreads MAXLEN ~ N */
+	uint32_t connect_timeout_ms;
+	uint32_t breaker_min_ms;           /* first retry after a failure */
+	uint32_t breaker_max_ms;           /* retry cap */
+	uint32_t max_pending;              /* commands in flight before updates are conflated */
+};
+
+struct config_aggregator {
+	uint32_t window_s;           /* rolling window, default 900 */
+	uint32_t stale_quote_ms;     /* quotes older than this take no part in spreads */
+	uint32_t window_buckets;     /* time buckets per window (memory is fixed by this) */
+	uint32_t publish_interval_ms;/* per-symbol conflation interval; 0 = publish every update */
+	uint32_t heartbeat_timeout_ms;
+	uint64_t config_hash;
+};
+
+struct config_writer {
+	bool enabled;
+	char data_dir[CONFIG_PATH_MAX];
+	char journal_dir[CONFIG_PATH_MAX]; /* default <state_dir>/journal */
+	uint32_t row_group_rows;
+	uint32_t rotate_s;
+	uint64_t rotate_bytes;
+	uint32_t journal_fsync_ms;
+	int compression_level;             /* zstd level */
+	uint32_t heartbeat_timeout_ms;
+	uint64_t config_hash;
+};
+
+struct config_restart {
+	uint32_t backoff_initial_ms; /* after the first (immediate) restart */
+	uint32_t backoff_max_ms;
+	uint32_t burst_count;        /* more than this many crashes ... */
+	uint32_t burst_window_s;     /* ... within this many seconds opens the circuit */
+	uint32_t hold_ms;            /* first hold; doubles each time, up to hold_max_ms */
+	uint32_t hold_max_ms;
+	uint32_t stop_timeout_ms;    /* SIGTERM to SIGKILL on stop */
+};
+
+struct config {
+	char path[CONFIG_PATH_MAX];
+	/* [service] */
+	char instance[CONFIG_NAME_MAX];
+	char runtime_dir[CONFIG_PATH_MAX]; /* control socket, pid file */
+	char state_dir[CONFIG_PATH_MAX];   /* journal and other private state */
+	char bin_dir[CONFIG_PATH_MAX];     /* where the child programs are; empty = next to spreadbus */
+	uint64_t ring_capacity;            /* ticks per ring, power of two */
+	mode_t shm_mode;
+	char log_format[8];                /* "text" or "json" */
+	int log_level;                     /* syslog priority, e.g. 6 = info */
+	/* [http] */
+	char http_listen[64];              /* "127.0.0.1:9280"; empty = off */
+	/* [restart] */
+	struct config_restart restart;
+	struct config_redis redis;
+	struct config_aggregator aggregator;
+	struct config_writer writer;
+	size_t exchange_count;
+	struct config_exchange exchanges[CONFIG_MAX_EXCHANGES];
+};
+
+/*
+ * Load and validate path, then apply environment overrides from envp (NULL =
+ * environ). Every problem is written to errbuf as "FILE:LINE: message" lines
+ * (errors from the environment name the variable). Returns 0, or the number
+ * of errors (> 0), or a negative errno if the file cannot be read.
+ * The struct is large: allocate it (config_new) rather than on the stack.
+ */
+struct config *config_new(void);
+void config_free(struct config *c);
+int config_load(struct config *c, const char *path, char *const *envp, char *errbuf, size_t errbuf_len);
+
+const struct config_exchange *config_exchange_find(const struct config *c, const char *name);
+
+#endif

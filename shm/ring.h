@@ -1,0 +1,92 @@
+/* The tick ring: one producer, several readers, in one shared-memory
+ * segment. The producer never waits; readers detect being lapped and count
+ * exactly what they lost; idle readers sleep on a futex. */
+#ifndef SPREADBUS_SHM_RING_H
+#define SPREADBUS_SHM_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "shm/segment.h"
+#include "shm/tick.h"
+
+#define RING_MAGIC 0x474e495242445053ULL /* "SPDBRING" little endian */
+#define RING_LAYOUT_VERSION 1
+#define RING_MAX_READERS 8
+#define RING_READER_NAME_MAX 24
+
+struct ring; /* process-local handle */
+
+/* What a reader slot in the segment shows to anyone (supervisor, metrics). */
+struct ring_reader_info {
+	char name[RING_READER_NAME_MAX];
+	uint64_t cursor;       /* next sequence the reader will read */
+	uint64_t lost_total;   /* records lost to lapping, ever */
+	int32_t pid;           /* last process that opened the slot */
+};
+
+/* capacity: number of ticks, a power of two >= 1024. */
+size_t ring_segment_size(uint64_t capacity);
+
+/* Supervisor side: create the segment (mode e.g. 0600), or attach to and
+ * validate an existing one with the same capacity (after a supervisor
+ * restart, so that data still in the ring is kept). */
+int ring_create_or_attach(struct ring **out, const char *name, const char *label, uint64_t capacity,
+			  mode_t mode, char *err, size_t err_len);
+
+/* Children: attach to an existing ring; any capacity is accepted, anything
+ * else that differs is refused with a message in err. */
+int ring_attach(struct ring **out, const char *name, char *err, size_t err_len);
+void ring_close(struct ring *ring);
+
+uint64_t ring_capacity(const struct ring *ring);
+const char *ring_label(const struct ring *ring);
+/* Sequence the next published tick will get (= ticks published ever). */
+uint64_t ring_head(const struct ring *ring);
+
+/* ---- producer (exactly one process at a time) ---- */
+
+/* Recovers after a producer that died mid-publish: a record that was fully
+ * written is kept, a half-written one is discarded. Returns the sequence the
+ * next publish will get. */
+uint64_t ring_producer_open(struct ring *ring);
+/* Append n ticks; seq_lo is filled in. Returns the sequence of the first. */
+uint64_t ring_publish(struct ring *ring, const struct tick *ticks, size_t n);
+
+/* ---- readers ---- */
+
+struct ring_reader; /* process-local reader state over one named slot */
+
+/* Open (or reopen after a restart) the reader slot called name. A new slot
+ * starts at the current head; an existing one resumes from its stored
+ * cursor. */
+int ring_reader_open(struct ring_reader **out, struct ring *ring, const char *name);
+void ring_reader_close(struct ring_reader *r);
+
+/*
+ * Copy up to max ticks into out. Returns the number copied (0 when nothing
+ * is available). *first_seq receives the sequence of out[0]; the others
+ * follow contiguously. If the reader was lapped, the lost records are
+ * skipped, *lost receives how many (also added to the slot's lost_total),
+ * and out starts after them. Records are never torn.
+ * The cursor in the segment is not moved: call ring_reader_commit.
+ */
+size_t ring_reader_read(struct ring_reader *r, struct tick *out, size_t max, uint64_t *first_seq,
+			uint64_t *lost);
+/* Publish the reader's position (next sequence to read) into the segment. */
+void ring_reader_commit(struct ring_reader *r, uint64_t next_seq);
+/* Move the local read position (e.g. the writer resuming from its journal). */
+void ring_reader_seek(struct ring_reader *r, uint64_t next_seq);
+uint64_t ring_reader_position(const struct ring_reader *r);
+struct ring *ring_reader_ring(const struct ring_reader *r);
+
+/* Sleep until any of the readers has data or timeout_ms passes (-1 = no
+ * limit). Returns 1 if data may be available, 0 on timeout, -EINTR. Costs
+ * the producer nothing while nobody sleeps. */
+int ring_wait_any(struct ring_reader *const *readers, size_t n, int timeout_ms);
+
+/* Snapshot of every used reader slot; returns how many were written. */
+size_t ring_readers_info(const struct ring *ring, struct ring_reader_info *out, size_t max);
+
+#endif

@@ -1,0 +1,55 @@
+/* POSIX shared-memory segments with a self-describing header: create
+ * (supervisor), attach and validate (children), unlink. */
+#ifndef SPREADBUS_SHM_SEGMENT_H
+#define SPREADBUS_SHM_SEGMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SEGMENT_NAME_MAX 96
+
+/* Every segment starts with this header (one cache line). */
+struct segment_header {
+	uint64_t magic;          /* identifies the segment kind, e.g. SEGMENT_MAGIC_RING */
+	uint32_t layout_version; /* bumped whenever the layout after the header changes */
+	uint32_t record_size;    /* size of one record in bytes */
+	uint64_t capacity;       /* number of records */
+	int64_t created_ns;      /* CLOCK_REALTIME at creation */
+	uint64_t total_size;     /* bytes mapped, header included */
+	char label[24];          /* what the segment is for: exchange name, "status", "registry" */
+};
+_Static_assert(sizeof(struct segment_header) == 64, "header is one cache line");
+
+struct segment_spec {
+	uint64_t magic;
+	uint32_t layout_version;
+	uint32_t record_size;
+	uint64_t capacity;
+	size_t total_size;
+	const char *label;
+};
+
+struct segment {
+	char name[SEGMENT_NAME_MAX];
+	void *base; /* starts with struct segment_header */
+	size_t size;
+};
+
+/* "/spreadbus.<instance>.<what>"; returns 0 or -ENAMETOOLONG / -EINVAL. */
+int segment_name(char *out, size_t out_len, const char *instance, const char *what);
+
+/* Create a zero-filled segment with the given header. Fails with -EEXIST if
+ * it exists (use segment_attach or segment_unlink first). */
+int segment_create(struct segment *seg, const char *name, const struct segment_spec *spec, mode_t mode);
+
+/* Map an existing segment and check magic, version, record size, capacity
+ * and size against spec (capacity 0 = accept any). On mismatch returns
+ * -EPROTO and writes what differed into err (may be NULL). */
+int segment_attach(struct segment *seg, const char *name, const struct segment_spec *spec, char *err,
+		   size_t err_len);
+
+void segment_detach(struct segment *seg);
+int segment_unlink(const char *name);
+
+#endif

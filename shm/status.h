@@ -1,0 +1,126 @@
+/* Status blocks: one per child process in one shared-memory segment. The
+ * child writes its heartbeat, state and counters; the supervisor reads them
+ * for liveness, /health and /metrics. */
+#ifndef SPREADBUS_SHM_STATUS_H
+#define SPREADBUS_SHM_STATUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define STATUS_MAGIC 0x5441545342445053ULL /* "SPDBSTAT" */
+#define STATUS_LAYOUT_VERSION 1
+#define STATUS_MAX_CHILDREN 64
+#define STATUS_NAME_MAX 32
+#define STATUS_MAX_CONNS 16
+#define STATUS_DETAIL_MAX 120
+
+enum status_role { ROLE_COLLECTOR = 1, ROLE_AGGREGATOR = 2, ROLE_WRITER = 3 };
+
+enum child_state {
+	CHILD_STARTING = 1,
+	CHILD_RUNNING = 2,  /* working normally */
+	CHILD_DEGRADED = 3, /* running, but something it needs is failing (exchange down, Redis down, disk error) */
+	CHILD_STOPPING = 4,
+	CHILD_EXITED = 5,
+};
+
+enum conn_state { CONN_IDLE = 0, CONN_CONNECTING = 1, CONN_SUBSCRIBING = 2, CONN_STREAMING = 3, CONN_BACKOFF = 4 };
+
+/*
+ * Counters and gauges. One enum for every role (a role leaves the others at
+ * zero); status_metric_info() gives each its Prometheus name, type and help.
+ * Append only: the numbers are part of the segment layout.
+ */
+enum status_metric {
+	/* collector */
+	SM_MESSAGES,          /* counter: frames received */
+	SM_BYTES,             /* counter: bytes received */
+	SM_TICKS_PUBLISHED,   /* counter: ticks appended to the ring */
+	SM_REJECT_JSON,       /* counter: malformed JSON */
+	SM_REJECT_FIELD,      /* counter: missing or non-numeric field */
+	SM_REJECT_PRICE,      /* counter: non-positive price or quantity */
+	SM_REJECT_CROSSED,    /* counter: bid > ask */
+	SM_REJECT_TIME,       /* counter: timestamp outside the allowed skew */
+	SM_REJECT_SYMBOL,     /* counter: unknown symbol */
+	SM_REJECT_OVERSIZE,   /* counter: frame larger than the limit */
+	SM_REJECT_BINARY,     /* counter: binary frame where text was expected */
+	SM_DUPLICATES,        /* counter: duplicate update/trade id dropped */
+	SM_RECONNECTS,        /* counter: connections re-established */
+	SM_GAPS,              /* counter: gap markers written */
+	SM_LAST_MESSAGE_NS,   /* gauge: receive time of the last market message */
+	SM_HEALTH_SCORE,      /* gauge: 0-100 */
+	/* readers (aggregator, writer) */
+	SM_TICKS_READ,        /* counter */
+	SM_TICKS_LOST,        /* counter: lost to lapping */
+	SM_READ_LAG,          /* gauge: sum over rings of head - cursor */
+	/* aggregator */
+	SM_SPREADS_COMPUTED,  /* counter */
+	SM_PUBLISHED,         /* counter: spread updates sent to Redis */
+	SM_CONFLATED,         /* counter: updates replaced by a newer one before sending */
+	SM_PUBLISH_DROPPED,   /* counter: updates dropped (Redis down or erroring) */
+	SM_REDIS_UP,          /* gauge: 1 connected, 0 not */
+	SM_REDIS_ERRORS,      /* counter */
+	SM_WINDOW_MEMORY,     /* gauge: bytes held by rolling windows */
+	/* writer */
+	SM_ROWS_WRITTEN,      /* counter: rows in finished Parquet files */
+	SM_FILES_WRITTEN,     /* counter */
+	SM_BYTES_WRITTEN,     /* counter */
+	SM_JOURNAL_BYTES,     /* gauge */
+	SM_DISK_ERRORS,       /* counter */
+	SM_COUNT
+};
+
+enum status_metric_type { SMT_COUNTER, SMT_GAUGE };
+
+struct status_metric_info {
+	const char *name; /* Prometheus name without the spreadbus_ prefix, e.g. "messages_total" */
+	enum status_metric_type type;
+	const char *help;
+};
+
+const struct status_metric_info *status_metric_info(enum status_metric m);
+
+struct status_conn {
+	uint8_t state;          /* enum conn_state */
+	uint8_t pad[7];
+	int64_t since_ns;       /* when it entered that state */
+};
+
+/* One child's block. Written only by the child (except name/role/slot
+ * claim, set by the supervisor). Counters are relaxed atomics. */
+struct status_block {
+	char name[STATUS_NAME_MAX]; /* "binance", "aggregator", "writer"; empty = free slot */
+	uint32_t role;              /* enum status_role */
+	uint32_t state;             /* enum child_state */
+	int32_t pid;
+	uint32_t conn_count;
+	int64_t started_ns;
+	int64_t heartbeat_ns;       /* CLOCK_REALTIME of the last heartbeat */
+	uint64_t metrics[SM_COUNT];
+	struct status_conn conns[STATUS_MAX_CONNS];
+	char detail[STATUS_DETAIL_MAX]; /* last notable problem, for people */
+};
+
+struct status_table; /* process-local handle over the segment */
+
+int status_table_create_or_attach(struct status_table **out, const char *name, mode_t mode, char *err,
+				  size_t err_len);
+int status_table_attach(struct status_table **out, const char *name, char *err, size_t err_len);
+void status_table_close(struct status_table *t);
+
+/* Supervisor: the block for name, claimed if new. NULL if the table is full. */
+struct status_block *status_table_claim(struct status_table *t, const char *name, enum status_role role);
+/* Anyone: the block for name, or NULL. */
+struct status_block *status_table_find(struct status_table *t, const char *name);
+
+/* Child side helpers; all lock-free, safe against a concurrent reader. */
+void status_heartbeat(struct status_block *b, int64_t now_ns);
+void status_set_state(struct status_block *b, enum child_state s);
+void status_add(struct status_block *b, enum status_metric m, uint64_t v);
+void status_set(struct status_block *b, enum status_metric m, uint64_t v);
+uint64_t status_get(const struct status_block *b, enum status_metric m);
+void status_set_conn(struct status_block *b, unsigned idx, enum conn_state s, int64_t now_ns);
+void status_set_detail(struct status_block *b, const char *text);
+
+#endif

@@ -1,0 +1,63 @@
+/* The tick record: what every collector appends to its ring and every reader
+ * gets back. Fixed 64 bytes, one cache line. */
+#ifndef SPREADBUS_SHM_TICK_H
+#define SPREADBUS_SHM_TICK_H
+
+#include <stdint.h>
+
+enum tick_kind {
+	TICK_QUOTE = 1,      /* best bid/ask */
+	TICK_TRADE_BUY = 2,  /* trade, aggressor bought */
+	TICK_TRADE_SELL = 3, /* trade, aggressor sold */
+	TICK_TRADE = 4,      /* trade, aggressor side unknown */
+	TICK_GAP = 5,        /* marker: data missing between gap.ts_start_ns and gap.ts_end_ns */
+};
+
+/* Why a gap marker was written. Stable numbers: they are recorded in Parquet. */
+enum tick_gap_reason {
+	GAP_DISCONNECT = 1,      /* connection closed or failed */
+	GAP_STALL = 2,           /* connection open but silent past its timeout */
+	GAP_SERVER_SHUTDOWN = 3, /* the exchange announced a disconnect */
+	GAP_COLLECTOR_START = 4, /* a collector (re)started: anything before is unknown */
+	GAP_READER_LAPPED = 5,   /* a reader was lapped and lost records (written by readers, not collectors) */
+	GAP_RECONNECT_PLANNED = 6, /* planned reconnect (e.g. Binance 24 h limit) */
+};
+
+/*
+ * seq_lo is the low 32 bits of the record's bus sequence number; the full
+ * 64-bit number is the ring position, returned by ring reads. The first
+ * 8 bytes (seq_lo, symbol_id, exchange_id, kind) are published last by the
+ * ring, so a reader never sees a record whose seq_lo it expects but whose
+ * body is half written.
+ */
+struct tick {
+	uint32_t seq_lo;
+	uint16_t symbol_id;
+	uint8_t exchange_id;
+	uint8_t kind;           /* enum tick_kind */
+	int64_t ts_exchange_ns; /* exchange event time, ns since epoch UTC; 0 if the exchange sends none */
+	int64_t ts_recv_ns;     /* local receive time, ns since epoch UTC */
+	uint64_t update_id;     /* quote: exchange update id; trade: trade id; gap: records known lost (0 = unknown) */
+	union {
+		struct {
+			double bid_px, bid_qty, ask_px, ask_qty;
+		} quote;
+		struct {
+			double px, qty;
+		} trade;
+		struct {
+			int64_t ts_start_ns; /* last data seen before the hole */
+			int64_t ts_end_ns;   /* first moment data flows again */
+			uint32_t reason;     /* enum tick_gap_reason */
+		} gap;
+	} u;
+};
+
+_Static_assert(sizeof(struct tick) == 64, "a tick is one cache line");
+
+static inline int tick_is_trade(const struct tick *t)
+{
+	return t->kind == TICK_TRADE_BUY || t->kind == TICK_TRADE_SELL || t->kind == TICK_TRADE;
+}
+
+#endif
