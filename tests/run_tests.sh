@@ -11,11 +11,11 @@ passed=0 failed=0 failed_names=()
 for t in "$@"; do
 	name=$(basename "$t"); name=${name%.sh}
 	log="$logdir/$name.log"
-	start=$(date +%s.%N)
+	start=$(date +%s%N)
 	if [[ $t == *.sh ]]; then cmd=(bash "$t"); else cmd=("$t"); fi
 	timeout -k 10 "$timeout_s" "${cmd[@]}" >"$log" 2>&1
 	rc=$?
-	secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
+	ms=$(( ($(date +%s%N) - start) / 1000000 )); secs=$((ms / 1000)).$(((ms % 1000) / 100))
 	if [ $rc -eq 0 ]; then
 		passed=$((passed + 1)); printf '  PASS %-48s %6ss\n' "$name" "$secs"
 	else
