@@ -26,8 +26,9 @@ struct segment_spec {
 	uint32_t layout_version;
 	uint32_t record_size;
 	uint64_t capacity;
-	size_t total_size;
+	size_t total_size;  /* 0 = accept any, as long as the header matches the file */
 	const char *label;
+	const char *kind;   /* "ring", "status table", "registry": names the segment in messages */
 };
 
 struct segment {

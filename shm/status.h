@@ -77,6 +77,7 @@ struct status_metric_info {
 	const char *name; /* Prometheus name without the spreadbus_ prefix, e.g. "messages_total" */
 	enum status_metric_type type;
 	const char *help;
+	double scale; /* stored value * scale = value in the base unit (1e-9: ns to seconds) */
 };
 
 const struct status_metric_info *status_metric_info(enum status_metric m);

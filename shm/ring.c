@@ -1,0 +1,568 @@
+/* The tick ring: a single-producer, multi-reader sequence of 64-byte records
+ * in one shared-memory segment, with per-slot sequence validation. */
+#include "shm/ring.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * Segment layout (all offsets are multiples of 64):
+ *   struct segment_header            magic, version, record size, capacity
+ *   struct ring_producer_line        head, sleepers, wake_word
+ *   struct ring_reader_slot [8]      one cache line per reader
+ *   struct ring_slot [capacity]      the records
+ * A slot is accessed as 8 atomic words so that a reader racing with the
+ * producer is a well-defined (if discarded) read. Word 0 holds seq_lo in its
+ * low 32 bits (tick.h puts seq_lo first; x86-64 and arm64 are little endian).
+ */
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "ring word 0 packs seq_lo in the low 32 bits: little endian only"
+#endif
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "shared atomics must be lock-free");
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "shared atomics must be lock-free");
+
+#define RING_WORDS 8
+#define RING_MIN_CAPACITY 1024ULL
+/* Readers detect 32-bit seq_lo aliasing by comparing against head; a
+ * capacity at most 2^30 keeps a lapped record and an aliased one apart. */
+#define RING_MAX_CAPACITY (1ULL << 30)
+#define RING_ALIAS_DISTANCE (1ULL << 30)
+/* seq_lo with this bit flipped marks a slot whose body is being written. */
+#define SEQ_IN_PROGRESS 0x80000000u
+
+enum reader_slot_state { SLOT_FREE = 0, SLOT_CLAIMING = 1, SLOT_USED = 2 };
+
+struct ring_producer_line {
+	_Atomic uint64_t head;      /* next sequence to publish; stored after the records */
+	_Atomic uint32_t sleepers;  /* readers inside ring_wait_any */
+	_Atomic uint32_t wake_word; /* futex word, bumped on every wake */
+} __attribute__((aligned(64)));
+
+struct ring_reader_slot {
+	char name[RING_READER_NAME_MAX];
+	_Atomic uint64_t cursor;     /* committed: next sequence to read */
+	_Atomic uint64_t lost_total;
+	_Atomic int32_t pid;
+	_Atomic uint32_t state;      /* enum reader_slot_state */
+} __attribute__((aligned(64)));
+
+struct ring_slot {
+	_Atomic uint64_t w[RING_WORDS];
+} __attribute__((aligned(64)));
+
+struct ring_layout {
+	struct segment_header header;
+	struct ring_producer_line producer;
+	struct ring_reader_slot readers[RING_MAX_READERS];
+	struct ring_slot slots[];
+};
+
+_Static_assert(sizeof(struct ring_producer_line) == 64, "producer line is one cache line");
+_Static_assert(sizeof(struct ring_reader_slot) == 64, "reader slot is one cache line");
+_Static_assert(sizeof(struct ring_slot) == sizeof(struct tick), "a slot holds one tick");
+_Static_assert(sizeof(struct ring_layout) % 64 == 0, "slots are cache-line aligned");
+
+struct ring {
+	struct segment seg;
+	struct ring_layout *l;
+	uint64_t capacity;
+	uint64_t mask;
+	bool producer_ready;
+	uint64_t producer_head; /* the producer's own copy of head */
+};
+
+struct ring_reader {
+	struct ring *ring;
+	struct ring_reader_slot *slot;
+	uint64_t cursor;      /* local read position */
+	uint64_t cached_head; /* head as last seen; reloaded only when reached */
+};
+
+static bool capacity_valid(uint64_t capacity)
+{
+	return capacity >= RING_MIN_CAPACITY && capacity <= RING_MAX_CAPACITY && (capacity & (capacity - 1)) == 0;
+}
+
+size_t ring_segment_size(uint64_t capacity)
+{
+	if (!capacity_valid(capacity))
+		return 0;
+	return sizeof(struct ring_layout) + capacity * sizeof(struct ring_slot);
+}
+
+static struct segment_spec ring_spec(const char *label, uint64_t capacity)
+{
+	struct segment_spec spec = {
+		.magic = RING_MAGIC,
+		.layout_version = RING_LAYOUT_VERSION,
+		.record_size = sizeof(struct tick),
+		.capacity = capacity,
+		.total_size = capacity ? ring_segment_size(capacity) : 0,
+		.label = label,
+		.kind = "ring",
+	};
+	return spec;
+}
+
+static int ring_wrap(struct ring **out, struct segment *seg)
+{
+	struct ring *ring = calloc(1, sizeof(*ring));
+
+	if (!ring)
+		return -ENOMEM;
+	ring->seg = *seg;
+	ring->l = seg->base;
+	ring->capacity = ring->l->header.capacity;
+	ring->mask = ring->capacity - 1;
+	*out = ring;
+	return 0;
+}
+
+/* Maps an existing ring; capacity 0 accepts any valid one. */
+static int ring_map(struct ring **out, const char *name, uint64_t capacity, char *err, size_t err_len)
+{
+	struct segment_spec spec = ring_spec(NULL, capacity);
+	struct segment seg;
+	uint64_t cap;
+	int rc;
+
+	rc = segment_attach(&seg, name, &spec, err, err_len);
+	if (rc < 0)
+		return rc;
+	cap = ((struct segment_header *)seg.base)->capacity;
+	if (!capacity_valid(cap) || seg.size != ring_segment_size(cap)) {
+		snprintf(err, err_len, "ring %s: capacity %llu with %zu bytes is not a valid ring", name,
+			 (unsigned long long)cap, seg.size);
+		segment_detach(&seg);
+		return -EPROTO;
+	}
+	rc = ring_wrap(out, &seg);
+	if (rc < 0) {
+		snprintf(err, err_len, "ring %s: out of memory", name);
+		segment_detach(&seg);
+	}
+	return rc;
+}
+
+int ring_create_or_attach(struct ring **out, const char *name, const char *label, uint64_t capacity,
+			  mode_t mode, char *err, size_t err_len)
+{
+	struct segment_spec spec = ring_spec(label, capacity);
+	struct segment seg;
+	struct ring_layout *l;
+	uint64_t i;
+	int rc;
+
+	if (!capacity_valid(capacity)) {
+		snprintf(err, err_len, "ring %s: capacity %llu must be a power of two in [%llu, %llu]", name,
+			 (unsigned long long)capacity, RING_MIN_CAPACITY, RING_MAX_CAPACITY);
+		return -EINVAL;
+	}
+	rc = segment_create(&seg, name, &spec, mode);
+	if (rc == -EEXIST)
+		return ring_map(out, name, capacity, err, err_len);
+	if (rc < 0) {
+		snprintf(err, err_len, "ring %s: create %zu bytes: %s", name, spec.total_size, strerror(-rc));
+		return rc;
+	}
+	/* No slot may match the sequence a reader first expects there, and the
+	 * producer's crash recovery must not mistake slot 0 for a record. */
+	l = seg.base;
+	for (i = 0; i < capacity; i++)
+		atomic_store_explicit(&l->slots[i].w[0], (uint32_t)i ^ SEQ_IN_PROGRESS, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	rc = ring_wrap(out, &seg);
+	if (rc < 0) {
+		snprintf(err, err_len, "ring %s: out of memory", name);
+		segment_detach(&seg);
+		segment_unlink(name);
+	}
+	return rc;
+}
+
+int ring_attach(struct ring **out, const char *name, char *err, size_t err_len)
+{
+	return ring_map(out, name, 0, err, err_len);
+}
+
+void ring_close(struct ring *ring)
+{
+	if (!ring)
+		return;
+	segment_detach(&ring->seg);
+	free(ring);
+}
+
+uint64_t ring_capacity(const struct ring *ring)
+{
+	return ring->capacity;
+}
+
+const char *ring_label(const struct ring *ring)
+{
+	return ring->l->header.label;
+}
+
+uint64_t ring_head(const struct ring *ring)
+{
+	return atomic_load_explicit(&ring->l->producer.head, memory_order_acquire);
+}
+
+static long futex_call(_Atomic uint32_t *addr, int op, uint32_t val, const struct timespec *timeout)
+{
+	return syscall(SYS_futex, (uint32_t *)addr, op, val, timeout, NULL, 0);
+}
+
+/* Publishes head. The seq_cst store and load pair with the fetch_add and
+ * load in ring_wait_any: either the producer sees the sleeper, or the
+ * sleeper sees the new head. Nobody asleep costs no syscall. */
+static void ring_store_head(struct ring *ring, uint64_t head)
+{
+	struct ring_producer_line *p = &ring->l->producer;
+
+	atomic_store_explicit(&p->head, head, memory_order_seq_cst);
+	if (atomic_load_explicit(&p->sleepers, memory_order_seq_cst) != 0) {
+		atomic_fetch_add_explicit(&p->wake_word, 1, memory_order_seq_cst);
+		/* Shared futex: the sleepers are other processes. */
+		futex_call(&p->wake_word, FUTEX_WAKE, INT_MAX, NULL);
+	}
+}
+
+uint64_t ring_producer_open(struct ring *ring)
+{
+	uint64_t head = atomic_load_explicit(&ring->l->producer.head, memory_order_acquire);
+	uint64_t start = head;
+
+	/* A producer killed after a record's final word 0 store but before the
+	 * head store left complete records past head: keep them. A slot with
+	 * the in-progress pattern (or older data) ends the scan and is simply
+	 * overwritten by the next publish. */
+	for (;;) {
+		uint64_t w0 = atomic_load_explicit(&ring->l->slots[head & ring->mask].w[0], memory_order_acquire);
+		if ((uint32_t)w0 != (uint32_t)head)
+			break;
+		head++;
+	}
+	if (head != start)
+		ring_store_head(ring, head);
+	ring->producer_head = head;
+	ring->producer_ready = true;
+	return head;
+}
+
+uint64_t ring_publish(struct ring *ring, const struct tick *ticks, size_t n)
+{
+	uint64_t first, i;
+	unsigned j;
+
+	if (!ring->producer_ready)
+		ring_producer_open(ring);
+	first = ring->producer_head;
+	for (i = 0; i < n; i++) {
+		uint64_t seq = first + i;
+		struct ring_slot *slot = &ring->l->slots[seq & ring->mask];
+		uint64_t w[RING_WORDS];
+
+		memcpy(w, &ticks[i], sizeof(w));
+		w[0] = (w[0] & 0xffffffff00000000ULL) | (uint32_t)seq;
+		/* Mark the slot in progress before touching the body: a reader
+		 * that sees any new body word then sees a changed word 0. */
+		atomic_store_explicit(&slot->w[0], w[0] ^ SEQ_IN_PROGRESS, memory_order_relaxed);
+		atomic_thread_fence(memory_order_release);
+		for (j = 1; j < RING_WORDS; j++)
+			atomic_store_explicit(&slot->w[j], w[j], memory_order_relaxed);
+		/* The final word 0 publishes the body to a reader that matches it. */
+		atomic_store_explicit(&slot->w[0], w[0], memory_order_release);
+	}
+	if (n) {
+		ring->producer_head = first + n;
+		ring_store_head(ring, ring->producer_head);
+	}
+	return first;
+}
+
+static bool reader_name_valid(const char *name)
+{
+	size_t len = name ? strnlen(name, RING_READER_NAME_MAX) : 0;
+
+	return len > 0 && len < RING_READER_NAME_MAX;
+}
+
+static struct ring_reader_slot *slot_find(struct ring_layout *l, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < RING_MAX_READERS; i++) {
+		struct ring_reader_slot *s = &l->readers[i];
+		if (atomic_load_explicit(&s->state, memory_order_acquire) == SLOT_USED &&
+		    strncmp(s->name, name, RING_READER_NAME_MAX) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* Claims a free slot (CAS, so two processes never get the same one); a new
+ * reader starts at head. */
+static struct ring_reader_slot *slot_claim(struct ring_layout *l, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < RING_MAX_READERS; i++) {
+		struct ring_reader_slot *s = &l->readers[i];
+		uint32_t expected = SLOT_FREE;
+		if (!atomic_compare_exchange_strong(&s->state, &expected, SLOT_CLAIMING))
+			continue;
+		memset(s->name, 0, sizeof(s->name));
+		memcpy(s->name, name, strnlen(name, RING_READER_NAME_MAX - 1));
+		atomic_store_explicit(&s->cursor, atomic_load_explicit(&l->producer.head, memory_order_acquire),
+				      memory_order_relaxed);
+		atomic_store_explicit(&s->lost_total, 0, memory_order_relaxed);
+		atomic_store_explicit(&s->state, SLOT_USED, memory_order_release);
+		return s;
+	}
+	return NULL;
+}
+
+int ring_reader_open(struct ring_reader **out, struct ring *ring, const char *name)
+{
+	struct ring_reader_slot *slot;
+	struct ring_reader *r;
+
+	if (!reader_name_valid(name))
+		return -EINVAL;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	slot = slot_find(ring->l, name);
+	if (!slot)
+		slot = slot_claim(ring->l, name);
+	if (!slot) {
+		free(r);
+		return -ENOSPC;
+	}
+	atomic_store_explicit(&slot->pid, (int32_t)getpid(), memory_order_relaxed);
+	r->ring = ring;
+	r->slot = slot;
+	r->cursor = atomic_load_explicit(&slot->cursor, memory_order_acquire);
+	r->cached_head = 0;
+	*out = r;
+	return 0;
+}
+
+void ring_reader_close(struct ring_reader *r)
+{
+	free(r);
+}
+
+/* Copies the record at seq into out if the slot still holds it, whole. */
+static bool slot_copy(const struct ring *ring, uint64_t seq, struct tick *out)
+{
+	struct ring_slot *slot = &ring->l->slots[seq & ring->mask];
+	uint64_t w[RING_WORDS];
+	unsigned j;
+
+	w[0] = atomic_load_explicit(&slot->w[0], memory_order_acquire);
+	if ((uint32_t)w[0] != (uint32_t)seq)
+		return false;
+	for (j = 1; j < RING_WORDS; j++)
+		w[j] = atomic_load_explicit(&slot->w[j], memory_order_relaxed);
+	/* Pairs with the producer's release fence after its in-progress mark:
+	 * if any body word came from a newer record, word 0 has changed. */
+	atomic_thread_fence(memory_order_acquire);
+	if (atomic_load_explicit(&slot->w[0], memory_order_relaxed) != w[0])
+		return false;
+	memcpy(out, w, sizeof(w));
+	return true;
+}
+
+/* The oldest sequence that can still be in the ring after a lap at c. */
+static uint64_t lap_resume(const struct ring *ring, uint64_t head, uint64_t c)
+{
+	uint64_t oldest = head >= ring->capacity ? head - ring->capacity : 0;
+
+	return oldest > c + 1 ? oldest : c + 1;
+}
+
+size_t ring_reader_read(struct ring_reader *r, struct tick *out, size_t max, uint64_t *first_seq,
+			uint64_t *lost)
+{
+	struct ring *ring = r->ring;
+	uint64_t c = r->cursor, first, skipped = 0, head;
+	size_t n;
+
+	for (;;) {
+		bool lapped = false;
+
+		first = c;
+		n = 0;
+		while (n < max) {
+			if (c >= r->cached_head) {
+				r->cached_head = ring_head(ring);
+				if (c >= r->cached_head)
+					break;
+			}
+			if (!slot_copy(ring, c, &out[n])) {
+				/* c < head, so record c was published: a slot that no
+				 * longer holds it has been (or is being) overwritten. */
+				lapped = true;
+				break;
+			}
+			n++;
+			c++;
+		}
+		if (lapped && n == 0) {
+			head = ring_head(ring);
+			r->cached_head = head;
+			skipped += lap_resume(ring, head, c) - c;
+			c = lap_resume(ring, head, c);
+			continue;
+		}
+		if (n == 0)
+			break;
+		/* seq_lo is 32 bits: a reader stopped for 2^32 records could match
+		 * a newer record. Such a batch is older than any slot can be. */
+		head = ring_head(ring);
+		r->cached_head = head;
+		if (head - first >= RING_ALIAS_DISTANCE) {
+			skipped += lap_resume(ring, head, first) - first;
+			c = lap_resume(ring, head, first);
+			continue;
+		}
+		break;
+	}
+	if (skipped)
+		atomic_fetch_add_explicit(&r->slot->lost_total, skipped, memory_order_relaxed);
+	r->cursor = c;
+	if (first_seq)
+		*first_seq = first;
+	if (lost)
+		*lost = skipped;
+	return n;
+}
+
+void ring_reader_commit(struct ring_reader *r, uint64_t next_seq)
+{
+	atomic_store_explicit(&r->slot->cursor, next_seq, memory_order_release);
+}
+
+void ring_reader_seek(struct ring_reader *r, uint64_t next_seq)
+{
+	r->cursor = next_seq;
+}
+
+uint64_t ring_reader_position(const struct ring_reader *r)
+{
+	return r->cursor;
+}
+
+struct ring *ring_reader_ring(const struct ring_reader *r)
+{
+	return r->ring;
+}
+
+/* Sleeps on the rings' futex words until one changes or the deadline.
+ * Returns 1 (woken, maybe spuriously), 0 (deadline passed) or -EINTR. */
+static int wait_words(struct futex_waitv *w, size_t n, int timeout_ms)
+{
+	struct timespec deadline, *dl = NULL;
+	long rc;
+
+	if (timeout_ms >= 0) {
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_sec += timeout_ms / 1000;
+		deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
+		dl = &deadline;
+	}
+	rc = syscall(SYS_futex_waitv, w, (unsigned)n, 0, dl, CLOCK_MONOTONIC);
+	if (rc >= 0 || errno == EAGAIN)
+		return 1;
+	if (errno == ETIMEDOUT)
+		return 0;
+	if (errno == EINTR)
+		return -EINTR;
+	if (errno == ENOSYS) {
+		/* Kernels before 5.16 cannot wait on several words: wait on the
+		 * first one for at most 10 ms and let the caller look again. */
+		int cap_ms = timeout_ms >= 0 && timeout_ms < 10 ? timeout_ms : 10;
+		struct timespec rel = { 0, (long)cap_ms * 1000000L };
+
+		rc = futex_call((_Atomic uint32_t *)(uintptr_t)w[0].uaddr, FUTEX_WAIT, (uint32_t)w[0].val, &rel);
+		if (rc < 0 && errno == EINTR)
+			return -EINTR;
+		if (rc < 0 && errno == ETIMEDOUT && cap_ms == timeout_ms)
+			return 0;
+		return 1;
+	}
+	return 1;
+}
+
+int ring_wait_any(struct ring_reader *const *readers, size_t n, int timeout_ms)
+{
+	struct futex_waitv w[FUTEX_WAITV_MAX];
+	struct ring *rings[FUTEX_WAITV_MAX];
+	size_t nr = 0, i, k;
+	int rc = 0;
+
+	if (n > FUTEX_WAITV_MAX)
+		n = FUTEX_WAITV_MAX;
+	for (i = 0; i < n; i++) {
+		struct ring *ring = readers[i]->ring;
+		for (k = 0; k < nr && rings[k] != ring; k++)
+			;
+		if (k < nr)
+			continue;
+		rings[nr] = ring;
+		/* Announce the sleeper before looking at head (see ring_store_head). */
+		atomic_fetch_add_explicit(&ring->l->producer.sleepers, 1, memory_order_seq_cst);
+		memset(&w[nr], 0, sizeof(w[nr]));
+		w[nr].val = atomic_load_explicit(&ring->l->producer.wake_word, memory_order_seq_cst);
+		w[nr].uaddr = (uintptr_t)&ring->l->producer.wake_word;
+		w[nr].flags = FUTEX_32;
+		nr++;
+	}
+	for (i = 0; i < n && !rc; i++)
+		if (atomic_load_explicit(&readers[i]->ring->l->producer.head, memory_order_seq_cst) >
+		    readers[i]->cursor)
+			rc = 1;
+	if (!rc && nr)
+		rc = wait_words(w, nr, timeout_ms);
+	else if (!rc && poll(NULL, 0, timeout_ms) < 0)
+		rc = -EINTR;
+	for (k = 0; k < nr; k++)
+		atomic_fetch_sub_explicit(&rings[k]->l->producer.sleepers, 1, memory_order_seq_cst);
+	return rc;
+}
+
+size_t ring_readers_info(const struct ring *ring, struct ring_reader_info *out, size_t max)
+{
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < RING_MAX_READERS && n < max; i++) {
+		const struct ring_reader_slot *s = &ring->l->readers[i];
+		if (atomic_load_explicit(&s->state, memory_order_acquire) != SLOT_USED)
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		memcpy(out[n].name, s->name, RING_READER_NAME_MAX - 1);
+		out[n].cursor = atomic_load_explicit(&s->cursor, memory_order_acquire);
+		out[n].lost_total = atomic_load_explicit(&s->lost_total, memory_order_relaxed);
+		out[n].pid = atomic_load_explicit(&s->pid, memory_order_relaxed);
+		n++;
+	}
+	return n;
+}

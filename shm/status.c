@@ -1,0 +1,226 @@
+/* The status table: one cache-line-aligned block per child in a shared
+ * segment, heartbeats and counters as lock-free relaxed atomics. */
+#include "shm/status.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shm/segment.h"
+
+/* Blocks start on cache lines so that two children never share one. */
+#define STATUS_BLOCK_STRIDE ((sizeof(struct status_block) + 63) / 64 * 64)
+
+struct status_table {
+	struct segment seg;
+};
+
+static const struct status_metric_info metric_info[SM_COUNT] = {
+	[SM_MESSAGES] = { "messages_received_total", SMT_COUNTER, "WebSocket frames received from the exchange", 1 },
+	[SM_BYTES] = { "received_bytes_total", SMT_COUNTER, "Bytes of WebSocket payload received", 1 },
+	[SM_TICKS_PUBLISHED] = { "ticks_published_total", SMT_COUNTER, "Ticks appended to the exchange's ring", 1 },
+	[SM_REJECT_JSON] = { "rejects_json_total", SMT_COUNTER, "Frames rejected as malformed JSON", 1 },
+	[SM_REJECT_FIELD] = { "rejects_field_total", SMT_COUNTER, "Messages rejected for a missing or non-numeric field", 1 },
+	[SM_REJECT_PRICE] = { "rejects_price_total", SMT_COUNTER, "Messages rejected for a non-positive price or quantity", 1 },
+	[SM_REJECT_CROSSED] = { "rejects_crossed_total", SMT_COUNTER, "Quotes rejected because bid > ask", 1 },
+	[SM_REJECT_TIME] = { "rejects_time_total", SMT_COUNTER, "Messages rejected for a timestamp outside the allowed clock skew", 1 },
+	[SM_REJECT_SYMBOL] = { "rejects_symbol_total", SMT_COUNTER, "Messages rejected for an unknown symbol", 1 },
+	[SM_REJECT_OVERSIZE] = { "rejects_oversize_total", SMT_COUNTER, "Frames rejected as larger than max_frame_bytes", 1 },
+	[SM_REJECT_BINARY] = { "rejects_binary_total", SMT_COUNTER, "Binary frames rejected where text was expected", 1 },
+	[SM_DUPLICATES] = { "duplicates_total", SMT_COUNTER, "Duplicate updates or trades dropped", 1 },
+	[SM_RECONNECTS] = { "reconnects_total", SMT_COUNTER, "Connections to the exchange re-established", 1 },
+	[SM_GAPS] = { "gaps_total", SMT_COUNTER, "Gap markers written to the ring", 1 },
+	[SM_LAST_MESSAGE_NS] = { "last_message_timestamp_seconds", SMT_GAUGE, "Receive time of the last market message, Unix seconds", 1e-9 },
+	[SM_HEALTH_SCORE] = { "health_score", SMT_GAUGE, "Health of the collector, 0 (down) to 100", 1 },
+	[SM_TICKS_READ] = { "ticks_read_total", SMT_COUNTER, "Ticks read from the rings", 1 },
+	[SM_TICKS_LOST] = { "ticks_lost_total", SMT_COUNTER, "Ticks lost because the reader was lapped", 1 },
+	[SM_READ_LAG] = { "read_lag_ticks", SMT_GAUGE, "Ticks published but not yet read, summed over rings", 1 },
+	[SM_SPREADS_COMPUTED] = { "spreads_computed_total", SMT_COUNTER, "Cross-exchange spreads computed", 1 },
+	[SM_PUBLISHED] = { "redis_published_total", SMT_COUNTER, "Spread updates sent to Redis", 1 },
+	[SM_CONFLATED] = { "redis_conflated_total", SMT_COUNTER, "Spread updates replaced by a newer one before sending", 1 },
+	[SM_PUBLISH_DROPPED] = { "redis_dropped_total", SMT_COUNTER, "Spread updates dropped because Redis was down or failing", 1 },
+	[SM_REDIS_UP] = { "redis_up", SMT_GAUGE, "1 if the aggregator is connected to Redis, else 0", 1 },
+	[SM_REDIS_ERRORS] = { "redis_errors_total", SMT_COUNTER, "Redis connection and command errors", 1 },
+	[SM_WINDOW_MEMORY] = { "window_memory_bytes", SMT_GAUGE, "Memory held by rolling-window statistics", 1 },
+	[SM_ROWS_WRITTEN] = { "rows_written_total", SMT_COUNTER, "Rows in finished Parquet files", 1 },
+	[SM_FILES_WRITTEN] = { "files_written_total", SMT_COUNTER, "Parquet files finished", 1 },
+	[SM_BYTES_WRITTEN] = { "written_bytes_total", SMT_COUNTER, "Bytes of finished Parquet files", 1 },
+	[SM_JOURNAL_BYTES] = { "journal_bytes", SMT_GAUGE, "Size of the writer's journal", 1 },
+	[SM_DISK_ERRORS] = { "disk_errors_total", SMT_COUNTER, "Write, fsync or rename failures", 1 },
+};
+
+const struct status_metric_info *status_metric_info(enum status_metric m)
+{
+	if ((unsigned)m >= SM_COUNT)
+		return NULL;
+	return &metric_info[m];
+}
+
+static size_t status_segment_size(void)
+{
+	return 64 + STATUS_MAX_CHILDREN * STATUS_BLOCK_STRIDE;
+}
+
+static struct segment_spec status_spec(void)
+{
+	struct segment_spec spec = {
+		.magic = STATUS_MAGIC,
+		.layout_version = STATUS_LAYOUT_VERSION,
+		.record_size = STATUS_BLOCK_STRIDE,
+		.capacity = STATUS_MAX_CHILDREN,
+		.total_size = status_segment_size(),
+		.label = "status",
+		.kind = "status table",
+	};
+	return spec;
+}
+
+static struct status_block *block_at(struct status_table *t, unsigned i)
+{
+	return (struct status_block *)((char *)t->seg.base + 64 + i * STATUS_BLOCK_STRIDE);
+}
+
+static int table_wrap(struct status_table **out, struct segment *seg, const char *name, char *err, size_t err_len)
+{
+	struct status_table *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		snprintf(err, err_len, "status table %s: out of memory", name);
+		segment_detach(seg);
+		return -ENOMEM;
+	}
+	t->seg = *seg;
+	*out = t;
+	return 0;
+}
+
+int status_table_attach(struct status_table **out, const char *name, char *err, size_t err_len)
+{
+	struct segment_spec spec = status_spec();
+	struct segment seg;
+	int rc = segment_attach(&seg, name, &spec, err, err_len);
+
+	if (rc < 0)
+		return rc;
+	return table_wrap(out, &seg, name, err, err_len);
+}
+
+int status_table_create_or_attach(struct status_table **out, const char *name, mode_t mode, char *err,
+				  size_t err_len)
+{
+	struct segment_spec spec = status_spec();
+	struct segment seg;
+	int rc = segment_create(&seg, name, &spec, mode);
+
+	if (rc == -EEXIST)
+		return status_table_attach(out, name, err, err_len);
+	if (rc < 0) {
+		snprintf(err, err_len, "status table %s: create: %s", name, strerror(-rc));
+		return rc;
+	}
+	return table_wrap(out, &seg, name, err, err_len);
+}
+
+void status_table_close(struct status_table *t)
+{
+	if (!t)
+		return;
+	segment_detach(&t->seg);
+	free(t);
+}
+
+static int name_matches(const struct status_block *b, const char *name)
+{
+	return b->name[0] && strncmp(b->name, name, STATUS_NAME_MAX) == 0;
+}
+
+struct status_block *status_table_find(struct status_table *t, const char *name)
+{
+	unsigned i;
+
+	if (!name || !name[0])
+		return NULL;
+	for (i = 0; i < STATUS_MAX_CHILDREN; i++)
+		if (name_matches(block_at(t, i), name))
+			return block_at(t, i);
+	return NULL;
+}
+
+struct status_block *status_table_claim(struct status_table *t, const char *name, enum status_role role)
+{
+	struct status_block *b = status_table_find(t, name);
+	unsigned i;
+
+	if (b) {
+		__atomic_store_n(&b->role, (uint32_t)role, __ATOMIC_RELAXED);
+		return b;
+	}
+	if (!name || !name[0] || strlen(name) >= STATUS_NAME_MAX)
+		return NULL;
+	for (i = 0; i < STATUS_MAX_CHILDREN; i++) {
+		b = block_at(t, i);
+		if (b->name[0])
+			continue;
+		memset(b, 0, sizeof(*b));
+		b->role = (uint32_t)role;
+		/* The name is written last (release): a child that finds it sees
+		 * a zeroed block with its role. */
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		memcpy(b->name, name, strlen(name));
+		return b;
+	}
+	return NULL;
+}
+
+void status_heartbeat(struct status_block *b, int64_t now_ns)
+{
+	__atomic_store_n(&b->heartbeat_ns, now_ns, __ATOMIC_RELEASE);
+}
+
+void status_set_state(struct status_block *b, enum child_state s)
+{
+	__atomic_store_n(&b->state, (uint32_t)s, __ATOMIC_RELEASE);
+}
+
+void status_add(struct status_block *b, enum status_metric m, uint64_t v)
+{
+	if ((unsigned)m < SM_COUNT)
+		__atomic_fetch_add(&b->metrics[m], v, __ATOMIC_RELAXED);
+}
+
+void status_set(struct status_block *b, enum status_metric m, uint64_t v)
+{
+	if ((unsigned)m < SM_COUNT)
+		__atomic_store_n(&b->metrics[m], v, __ATOMIC_RELAXED);
+}
+
+uint64_t status_get(const struct status_block *b, enum status_metric m)
+{
+	if ((unsigned)m >= SM_COUNT)
+		return 0;
+	return __atomic_load_n(&b->metrics[m], __ATOMIC_RELAXED);
+}
+
+void status_set_conn(struct status_block *b, unsigned idx, enum conn_state s, int64_t now_ns)
+{
+	uint32_t count;
+
+	if (idx >= STATUS_MAX_CONNS)
+		return;
+	__atomic_store_n(&b->conns[idx].since_ns, now_ns, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->conns[idx].state, (uint8_t)s, __ATOMIC_RELEASE);
+	count = __atomic_load_n(&b->conn_count, __ATOMIC_RELAXED);
+	if (idx + 1 > count)
+		__atomic_store_n(&b->conn_count, idx + 1, __ATOMIC_RELEASE);
+}
+
+void status_set_detail(struct status_block *b, const char *text)
+{
+	size_t i, len = text ? strnlen(text, STATUS_DETAIL_MAX - 1) : 0;
+
+	/* Byte-wise relaxed stores: a concurrent reader may see a mix of old
+	 * and new text, never undefined behaviour; the NUL is always there. */
+	for (i = 0; i < STATUS_DETAIL_MAX; i++)
+		__atomic_store_n(&b->detail[i], i < len ? text[i] : '\0', __ATOMIC_RELAXED);
+}

@@ -1,0 +1,216 @@
+/* Segments: create, attach, unlink; a header that differs in magic,
+ * version, record size or capacity is refused with a message naming it. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "shm/segment.h"
+
+static char seg_name[64];
+
+static const struct segment_spec base_spec = {
+	.magic = 0x1122334455667788ULL,
+	.layout_version = 1,
+	.record_size = 64,
+	.capacity = 16,
+	.total_size = 64 + 16 * 64,
+	.label = "unit",
+	.kind = "ring",
+};
+
+static int setup(void **state)
+{
+	struct segment *seg = test_malloc(sizeof(*seg));
+
+	snprintf(seg_name, sizeof(seg_name), "/spreadbus.ut%d.seg", (int)getpid());
+	segment_unlink(seg_name);
+	assert_int_equal(segment_create(seg, seg_name, &base_spec, 0640), 0);
+	*state = seg;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	segment_detach(*state);
+	test_free(*state);
+	segment_unlink(seg_name);
+	return 0;
+}
+
+static void test_created_segment_has_header_and_mode(void **state)
+{
+	struct segment *seg = *state;
+	const struct segment_header *h = seg->base;
+	char path[128];
+	struct stat st;
+
+	assert_int_equal(h->magic, base_spec.magic);
+	assert_int_equal(h->layout_version, 1);
+	assert_int_equal(h->record_size, 64);
+	assert_int_equal(h->capacity, 16);
+	assert_int_equal(h->total_size, base_spec.total_size);
+	assert_string_equal(h->label, "unit");
+	assert_true(h->created_ns > 0);
+	assert_int_equal(seg->size, base_spec.total_size);
+	snprintf(path, sizeof(path), "/dev/shm%s", seg_name);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+}
+
+static void test_create_refuses_existing(void **state)
+{
+	struct segment other;
+
+	(void)state;
+	assert_int_equal(segment_create(&other, seg_name, &base_spec, 0600), -EEXIST);
+}
+
+static void test_attach_accepts_matching_header(void **state)
+{
+	struct segment a;
+	struct segment_spec any = base_spec;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(segment_attach(&a, seg_name, &base_spec, err, sizeof(err)), 0);
+	assert_int_equal(a.size, base_spec.total_size);
+	segment_detach(&a);
+	any.capacity = 0;
+	any.total_size = 0;
+	assert_int_equal(segment_attach(&a, seg_name, &any, err, sizeof(err)), 0);
+	segment_detach(&a);
+}
+
+static void expect_refused(const struct segment_spec *spec, const char *what)
+{
+	struct segment a;
+	char err[256] = "";
+
+	assert_int_equal(segment_attach(&a, seg_name, spec, err, sizeof(err)), -EPROTO);
+	assert_null(a.base);
+	assert_non_null(strstr(err, what));
+	assert_non_null(strstr(err, seg_name));
+	assert_non_null(strstr(err, "ring "));
+}
+
+static void test_attach_refuses_wrong_magic(void **state)
+{
+	struct segment_spec s = base_spec;
+
+	(void)state;
+	s.magic = 42;
+	expect_refused(&s, "magic");
+}
+
+static void test_attach_refuses_wrong_version(void **state)
+{
+	struct segment_spec s = base_spec;
+	char err[256];
+	struct segment a;
+
+	(void)state;
+	s.layout_version = 2;
+	expect_refused(&s, "layout version 1, expected 2");
+	/* err may be NULL. */
+	assert_int_equal(segment_attach(&a, seg_name, &s, NULL, 0), -EPROTO);
+	(void)err;
+}
+
+static void test_attach_refuses_wrong_record_size(void **state)
+{
+	struct segment_spec s = base_spec;
+
+	(void)state;
+	s.record_size = 32;
+	expect_refused(&s, "record size 64, expected 32");
+}
+
+static void test_attach_refuses_wrong_capacity(void **state)
+{
+	struct segment_spec s = base_spec;
+
+	(void)state;
+	s.capacity = 32;
+	expect_refused(&s, "capacity 16, expected 32");
+}
+
+static void test_attach_refuses_truncated_segment(void **state)
+{
+	struct segment_spec any = base_spec;
+	struct segment a;
+	char err[256] = "";
+	char path[128];
+
+	(void)state;
+	snprintf(path, sizeof(path), "/dev/shm%s", seg_name);
+	assert_int_equal(truncate(path, 128), 0);
+	any.capacity = 0;
+	any.total_size = 0;
+	assert_int_equal(segment_attach(&a, seg_name, &any, err, sizeof(err)), -EPROTO);
+	assert_non_null(strstr(err, "the segment has 128"));
+	assert_int_equal(truncate(path, 10), 0);
+	assert_int_equal(segment_attach(&a, seg_name, &any, err, sizeof(err)), -EPROTO);
+	assert_non_null(strstr(err, "smaller than a segment header"));
+}
+
+static void test_attach_missing_names_it(void **state)
+{
+	struct segment a;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(segment_unlink(seg_name), 0);
+	assert_int_equal(segment_unlink(seg_name), -ENOENT);
+	assert_int_equal(segment_attach(&a, seg_name, &base_spec, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, seg_name));
+	assert_non_null(strstr(err, "does not exist"));
+}
+
+static void test_names_are_validated(void **state)
+{
+	char out[SEGMENT_NAME_MAX];
+	char longname[200];
+	struct segment a;
+
+	(void)state;
+	assert_int_equal(segment_name(out, sizeof(out), "prod", "binance"), 0);
+	assert_string_equal(out, "/spreadbus.prod.binance");
+	assert_int_equal(segment_name(out, sizeof(out), "t-1", "_status"), 0);
+	assert_string_equal(out, "/spreadbus.t-1._status");
+	assert_int_equal(segment_name(out, sizeof(out), "a/b", "x"), -EINVAL);
+	assert_int_equal(segment_name(out, sizeof(out), "a.b", "x"), -EINVAL);
+	assert_int_equal(segment_name(out, sizeof(out), "", "x"), -EINVAL);
+	assert_int_equal(segment_name(out, sizeof(out), "a", ""), -EINVAL);
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(segment_name(out, sizeof(out), longname, "x"), -ENAMETOOLONG);
+	assert_int_equal(segment_name(out, 10, "abc", "defgh"), -ENAMETOOLONG);
+	assert_int_equal(segment_create(&a, "no-slash", &base_spec, 0600), -EINVAL);
+	assert_int_equal(segment_create(&a, "/a/b", &base_spec, 0600), -EINVAL);
+	assert_int_equal(segment_unlink("/a/b"), -EINVAL);
+	assert_int_equal(segment_attach(&a, "/a/b", &base_spec, NULL, 0), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_created_segment_has_header_and_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_refuses_existing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attach_accepts_matching_header, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attach_refuses_wrong_magic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attach_refuses_wrong_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attach_refuses_wrong_record_size, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attach_refuses_wrong_capacity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attach_refuses_truncated_segment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attach_missing_names_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_are_validated, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
