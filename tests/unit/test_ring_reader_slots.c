@@ -1,0 +1,115 @@
+/* Reader slots: a reopened slot resumes from its committed cursor (also
+ * through another mapping of the ring), slots are limited, names checked. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "shm/ring.h"
+
+static char ring_name[64];
+
+static int setup(void **state)
+{
+	struct ring *ring = NULL;
+	char err[256] = "";
+
+	snprintf(ring_name, sizeof(ring_name), "/spreadbus.ut%d.slots", (int)getpid());
+	segment_unlink(ring_name);
+	assert_int_equal(ring_create_or_attach(&ring, ring_name, "bybit", 2048, 0600, err, sizeof(err)), 0);
+	*state = ring;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ring_close(*state);
+	segment_unlink(ring_name);
+	return 0;
+}
+
+static void publish_n(struct ring *ring, unsigned n)
+{
+	struct tick t;
+	unsigned i;
+
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < n; i++) {
+		t.update_id = ring_head(ring);
+		ring_publish(ring, &t, 1);
+	}
+}
+
+static void test_reopened_slot_resumes_from_commit(void **state)
+{
+	struct ring *ring = *state, *again = NULL;
+	struct ring_reader *r = NULL;
+	struct tick out[32];
+	uint64_t first, lost;
+	char err[256] = "";
+
+	publish_n(ring, 5);
+	assert_int_equal(ring_reader_open(&r, ring, "writer"), 0);
+	assert_int_equal(ring_reader_position(r), 5);
+	publish_n(ring, 20);
+	assert_int_equal(ring_reader_read(r, out, 10, &first, &lost), 10);
+	ring_reader_commit(r, first + 10);
+	/* Read further without committing: a restart replays from the commit. */
+	assert_int_equal(ring_reader_read(r, out, 10, &first, &lost), 10);
+	ring_reader_close(r);
+
+	assert_int_equal(ring_attach(&again, ring_name, err, sizeof(err)), 0);
+	assert_int_equal(ring_capacity(again), 2048);
+	assert_string_equal(ring_label(again), "bybit");
+	assert_int_equal(ring_reader_open(&r, again, "writer"), 0);
+	assert_int_equal(ring_reader_position(r), 15);
+	assert_int_equal(ring_reader_read(r, out, 32, &first, &lost), 10);
+	assert_int_equal(first, 15);
+	assert_int_equal(out[0].update_id, 15);
+	assert_int_equal(lost, 0);
+	ring_reader_close(r);
+	ring_close(again);
+}
+
+static void test_slots_are_limited_and_named(void **state)
+{
+	struct ring *ring = *state;
+	struct ring_reader *r[RING_MAX_READERS + 1];
+	struct ring_reader_info info[RING_MAX_READERS];
+	char name[RING_READER_NAME_MAX + 8];
+	unsigned i;
+
+	assert_int_equal(ring_reader_open(&r[0], ring, ""), -EINVAL);
+	memset(name, 'x', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	assert_int_equal(ring_reader_open(&r[0], ring, name), -EINVAL);
+	name[RING_READER_NAME_MAX - 1] = '\0';
+	assert_int_equal(ring_reader_open(&r[0], ring, name), 0);
+	ring_reader_close(r[0]);
+	for (i = 1; i < RING_MAX_READERS; i++) {
+		snprintf(name, sizeof(name), "reader%u", i);
+		assert_int_equal(ring_reader_open(&r[i], ring, name), 0);
+	}
+	assert_int_equal(ring_reader_open(&r[0], ring, "one-too-many"), -ENOSPC);
+	/* An existing name still opens when the table is full. */
+	assert_int_equal(ring_reader_open(&r[0], ring, "reader3"), 0);
+	assert_int_equal(ring_readers_info(ring, info, RING_MAX_READERS), RING_MAX_READERS);
+	assert_int_equal(ring_readers_info(ring, info, 2), 2);
+	ring_reader_close(r[0]);
+	for (i = 1; i < RING_MAX_READERS; i++)
+		ring_reader_close(r[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reopened_slot_resumes_from_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slots_are_limited_and_named, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

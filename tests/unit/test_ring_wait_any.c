@@ -1,0 +1,173 @@
+/* ring_wait_any: returns at once when data is there, is woken by a publish
+ * from another process on any of its rings, times out, and reports EINTR. */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "shm/ring.h"
+
+static char names[2][64];
+static struct ring *rings[2];
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int setup(void **state)
+{
+	char err[256] = "";
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		snprintf(names[i], sizeof(names[i]), "/spreadbus.ut%d.wait%d", (int)getpid(), i);
+		segment_unlink(names[i]);
+		assert_int_equal(ring_create_or_attach(&rings[i], names[i], "w", 1024, 0600, err, sizeof(err)), 0);
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		ring_close(rings[i]);
+		segment_unlink(names[i]);
+	}
+	return 0;
+}
+
+static void test_returns_at_once_with_data(void **state)
+{
+	struct ring_reader *r[2];
+	struct tick t;
+	int64_t start;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(ring_reader_open(&r[0], rings[0], "a"), 0);
+	assert_int_equal(ring_reader_open(&r[1], rings[1], "a"), 0);
+	ring_publish(rings[1], &t, 1);
+	start = now_ms();
+	assert_int_equal(ring_wait_any(r, 2, 10000), 1);
+	assert_true(now_ms() - start < 5000);
+	ring_reader_close(r[0]);
+	ring_reader_close(r[1]);
+}
+
+static void test_times_out_without_data(void **state)
+{
+	struct ring_reader *r[2];
+	int64_t start, took;
+
+	(void)state;
+	assert_int_equal(ring_reader_open(&r[0], rings[0], "a"), 0);
+	assert_int_equal(ring_reader_open(&r[1], rings[1], "a"), 0);
+	start = now_ms();
+	assert_int_equal(ring_wait_any(r, 2, 150), 0);
+	took = now_ms() - start;
+	assert_true(took >= 149);
+	assert_true(took < 5000);
+	assert_int_equal(ring_wait_any(r, 2, 0), 0);
+	ring_reader_close(r[0]);
+	ring_reader_close(r[1]);
+}
+
+/* The child attaches like a collector and publishes one tick into ring idx
+ * after a short delay, so that the parent is (very likely) asleep. */
+static pid_t publish_later(int idx)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct ring *ring = NULL;
+		struct tick t;
+		char err[256];
+		struct timespec d = { 0, 100 * 1000000L };
+
+		memset(&t, 0, sizeof(t));
+		if (ring_attach(&ring, names[idx], err, sizeof(err)) < 0)
+			_exit(1);
+		nanosleep(&d, NULL);
+		ring_producer_open(ring);
+		ring_publish(ring, &t, 1);
+		_exit(0);
+	}
+	return pid;
+}
+
+static void test_woken_by_other_process_on_either_ring(void **state)
+{
+	struct ring_reader *r[2];
+	int idx, status;
+
+	(void)state;
+	assert_int_equal(ring_reader_open(&r[0], rings[0], "a"), 0);
+	assert_int_equal(ring_reader_open(&r[1], rings[1], "a"), 0);
+	for (idx = 0; idx < 2; idx++) {
+		pid_t pid = publish_later(idx);
+		int64_t start = now_ms();
+		int rc;
+
+		do
+			rc = ring_wait_any(r, 2, 20000);
+		while (rc == 1 && ring_head(rings[idx]) == ring_reader_position(r[idx]));
+		assert_int_equal(rc, 1);
+		assert_true(now_ms() - start < 10000);
+		assert_int_equal(ring_head(rings[idx]), ring_reader_position(r[idx]) + 1);
+		ring_reader_seek(r[idx], ring_head(rings[idx]));
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	ring_reader_close(r[0]);
+	ring_reader_close(r[1]);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void test_signal_interrupts_wait(void **state)
+{
+	struct ring_reader *r;
+	struct sigaction sa;
+	struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+
+	(void)state;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm; /* no SA_RESTART */
+	assert_int_equal(sigaction(SIGALRM, &sa, NULL), 0);
+	assert_int_equal(ring_reader_open(&r, rings[0], "a"), 0);
+	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
+	assert_int_equal(ring_wait_any(&r, 1, -1), -EINTR);
+	ring_reader_close(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_returns_at_once_with_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_times_out_without_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_woken_by_other_process_on_either_ring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signal_interrupts_wait, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
