@@ -1,0 +1,76 @@
+/* The aggregation core: latest quote per (symbol, exchange), the spread of
+ * every ordered exchange pair (buy at A's ask, sell at B's bid), staleness
+ * and gap handling, and one rolling window per pair. No I/O. */
+#ifndef SPREADBUS_AGGREGATOR_SPREAD_H
+#define SPREADBUS_AGGREGATOR_SPREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aggregator/window.h"
+#include "common/config.h"
+#include "shm/tick.h"
+
+#define SPREAD_MAX_SYMBOLS (CONFIG_MAX_EXCHANGES * CONFIG_MAX_SYMBOLS)
+
+struct spread_quote {
+	double bid, ask, bid_qty, ask_qty;
+	int64_t ts_exchange_ns, ts_recv_ns;
+	bool valid; /* false until the first quote, and after a gap */
+};
+
+/* One ordered pair as seen at the symbol's last evaluation. */
+struct spread_pair_view {
+	unsigned buy_ex, sell_ex; /* exchange indices (config order of enabled exchanges) */
+	const struct spread_quote *buy, *sell;
+	double spread;     /* sell.bid - buy.ask, in quote currency */
+	double spread_bps; /* spread / buy.ask * 1e4 */
+	struct window_stats stats;
+};
+
+/* Called once for every spread update: a symbol whose fresh pairs or their
+ * prices changed. */
+typedef void spread_update_fn(void *ctx, unsigned symbol);
+
+struct spread_core;
+
+/* Pairs and windows for every symbol listed by two or more enabled
+ * exchanges of cfg, allocated here once. Returns 0 or -errno. */
+int spread_core_create(struct spread_core **out, const struct config *cfg, spread_update_fn *on_update,
+		       void *ctx);
+void spread_core_free(struct spread_core *c);
+
+size_t spread_core_exchange_count(const struct spread_core *c);
+const char *spread_core_exchange_name(const struct spread_core *c, unsigned ex);
+size_t spread_core_symbol_count(const struct spread_core *c);
+const char *spread_core_symbol_name(const struct spread_core *c, unsigned sym);
+/* Index of a canonical symbol, or -ENOENT. */
+int spread_core_symbol_index(const struct spread_core *c, const char *name);
+size_t spread_core_pair_count(const struct spread_core *c);
+/* Largest number of ordered pairs any one symbol has. */
+size_t spread_core_max_pairs(const struct spread_core *c);
+size_t spread_core_window_memory(const struct spread_core *c);
+
+/* A quote of symbol sym from exchange ex. Its receive time is the clock of
+ * the evaluation: counterparts older than stale_quote_ms take no part.
+ * Returns the number of pair spreads computed (each also added to its
+ * window), or -ENOENT if ex does not list sym. */
+int spread_core_on_quote(struct spread_core *c, unsigned sym, unsigned ex, const struct tick *t);
+/* Forget exchange ex's quotes: of symbol sym, or of all its symbols when
+ * sym < 0 (a connection-wide gap or lost records). */
+void spread_core_invalidate(struct spread_core *c, unsigned ex, int sym, int64_t now_ns);
+/* Drop quotes that went stale by now_ns without a newer tick. */
+void spread_core_expire_stale(struct spread_core *c, int64_t now_ns);
+
+/* The symbol's fresh pairs at its last evaluation, window statistics as of
+ * now_ns; returns how many were written (at most max). */
+size_t spread_core_pairs(struct spread_core *c, unsigned sym, int64_t now_ns, struct spread_pair_view *out,
+			 size_t max);
+/* Index in a pairs array of the best pair (highest spread_bps), -1 if none. */
+int spread_core_best(const struct spread_pair_view *pairs, size_t n);
+/* Receive and exchange time of the newest quote that changed the symbol. */
+void spread_core_trigger(const struct spread_core *c, unsigned sym, int64_t *ts_recv_ns, int64_t *ts_exchange_ns);
+uint64_t spread_core_updates(const struct spread_core *c, unsigned sym);
+
+#endif
