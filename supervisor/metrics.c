@@ -1,0 +1,158 @@
+/* Prometheus rendering: one HELP/TYPE pair per family, then one sample per
+ * child (label exchange= for collectors, child= for the readers). Units
+ * are the base units: seconds, bytes. */
+#include "supervisor/metrics.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "shm/ring.h"
+#include "supervisor/observe.h"
+
+#define PREFIX "spreadbus_"
+
+/* Which role reports which status metric (the enum is grouped by role);
+ * a metric appended later is shown for every child. */
+static bool metric_applies(enum status_metric m, enum status_role role)
+{
+	if (m <= SM_HEALTH_SCORE)
+		return role == ROLE_COLLECTOR;
+	if (m <= SM_READ_LAG)
+		return role == ROLE_AGGREGATOR || role == ROLE_WRITER;
+	if (m <= SM_WINDOW_MEMORY)
+		return role == ROLE_AGGREGATOR;
+	if (m <= SM_DISK_ERRORS)
+		return role == ROLE_WRITER;
+	return true;
+}
+
+static void family(struct strbuf *b, const char *name, const char *type, const char *help)
+{
+	strbuf_printf(b, "# HELP " PREFIX "%s %s\n# TYPE " PREFIX "%s %s\n", name, help, name, type);
+}
+
+/* Child names match [a-z0-9-]; nothing in them needs escaping. */
+static void child_labels(struct strbuf *b, const struct child *c)
+{
+	if (c->role == ROLE_COLLECTOR)
+		strbuf_printf(b, "{exchange=\"%s\"}", c->name);
+	else
+		strbuf_printf(b, "{child=\"%s\"}", c->name);
+}
+
+static void render_status_metrics(struct supervisor *s, struct strbuf *b)
+{
+	for (int m = 0; m < SM_COUNT; m++) {
+		const struct status_metric_info *info = status_metric_info((enum status_metric)m);
+		bool any = false;
+		for (size_t i = 0; i < s->child_count; i++) {
+			const struct child *c = &s->children[i];
+			const struct status_block *blk = supervisor_child_block(s, c);
+			if (!blk || !metric_applies((enum status_metric)m, c->role))
+				continue;
+			if (!any)
+				family(b, info->name, info->type == SMT_COUNTER ? "counter" : "gauge", info->help);
+			any = true;
+			uint64_t v = status_get(blk, (enum status_metric)m);
+			strbuf_printf(b, PREFIX "%s", info->name);
+			child_labels(b, c);
+			if (info->scale == 1.0 || info->scale == 0.0)
+				strbuf_printf(b, " %llu\n", (unsigned long long)v);
+			else
+				strbuf_printf(b, " %.9f\n", (double)v * info->scale);
+		}
+	}
+}
+
+static void render_child_metrics(struct supervisor *s, struct strbuf *b, int64_t now, int64_t now_real)
+{
+	static const char *const names[] = { "child_up", "child_held", "child_restarts_total",
+					     "child_heartbeat_age_seconds", "child_resident_memory_bytes",
+					     "exchange_streaming" };
+	static const char *const types[] = { "gauge", "gauge", "counter", "gauge", "gauge", "gauge" };
+	static const char *const helps[] = {
+		"1 if the child's process runs and has sent a heartbeat, else 0",
+		"1 if the child crashed too often and is held (circuit open), else 0",
+		"Times the supervisor started the child again",
+		"Age of the child's last heartbeat",
+		"Resident memory of the child's process",
+		"1 if the collector has a streaming connection with fresh market data, else 0",
+	};
+	for (size_t f = 0; f < sizeof(names) / sizeof(names[0]); f++) {
+		family(b, names[f], types[f], helps[f]);
+		for (size_t i = 0; i < s->child_count; i++) {
+			const struct child *c = &s->children[i];
+			struct child_view v;
+			observe_child(s, c, now, now_real, &v);
+			if (f == 5 && c->role != ROLE_COLLECTOR)
+				continue;
+			if ((f == 3 && v.heartbeat_age_ms < 0) || (f == 4 && c->pid <= 0))
+				continue;
+			strbuf_printf(b, PREFIX "%s", names[f]);
+			child_labels(b, c);
+			switch (f) {
+			case 0: strbuf_printf(b, " %d\n", c->state == CHILD_RUN_RUNNING && v.heartbeat_age_ms >= 0); break;
+			case 1: strbuf_printf(b, " %d\n", c->state == CHILD_RUN_HELD); break;
+			case 2: strbuf_printf(b, " %u\n", c->restarts); break;
+			case 3: strbuf_printf(b, " %.3f\n", (double)v.heartbeat_age_ms / 1000.0); break;
+			case 4: strbuf_printf(b, " %llu\n", (unsigned long long)observe_rss_bytes(c->pid)); break;
+			default: strbuf_printf(b, " %d\n", v.streaming ? 1 : 0); break;
+			}
+		}
+	}
+}
+
+static void render_ring_metrics(struct supervisor *s, struct strbuf *b)
+{
+	family(b, "ring_capacity_ticks", "gauge", "Ticks a ring holds");
+	for (size_t r = 0; r < s->bus.ring_count; r++)
+		strbuf_printf(b, PREFIX "ring_capacity_ticks{exchange=\"%s\"} %llu\n", s->bus.ring_exchange[r],
+			      (unsigned long long)ring_capacity(s->bus.rings[r]));
+	family(b, "ring_head_ticks_total", "counter", "Ticks ever published to a ring (its head sequence)");
+	for (size_t r = 0; r < s->bus.ring_count; r++)
+		strbuf_printf(b, PREFIX "ring_head_ticks_total{exchange=\"%s\"} %llu\n", s->bus.ring_exchange[r],
+			      (unsigned long long)ring_head(s->bus.rings[r]));
+	family(b, "ring_reader_lag_ticks", "gauge", "Ticks published to a ring but not yet read by a reader");
+	struct ring_reader_info info[RING_MAX_READERS];
+	for (size_t r = 0; r < s->bus.ring_count; r++) {
+		uint64_t head = ring_head(s->bus.rings[r]);
+		size_t n = ring_readers_info(s->bus.rings[r], info, RING_MAX_READERS);
+		for (size_t i = 0; i < n; i++)
+			strbuf_printf(b, PREFIX "ring_reader_lag_ticks{exchange=\"%s\",reader=\"%.*s\"} %llu\n",
+				      s->bus.ring_exchange[r], RING_READER_NAME_MAX, info[i].name,
+				      (unsigned long long)(head > info[i].cursor ? head - info[i].cursor : 0));
+	}
+	family(b, "ring_reader_lost_ticks_total", "counter", "Ticks a reader lost because it was lapped");
+	for (size_t r = 0; r < s->bus.ring_count; r++) {
+		size_t n = ring_readers_info(s->bus.rings[r], info, RING_MAX_READERS);
+		for (size_t i = 0; i < n; i++)
+			strbuf_printf(b, PREFIX "ring_reader_lost_ticks_total{exchange=\"%s\",reader=\"%.*s\"} %llu\n",
+				      s->bus.ring_exchange[r], RING_READER_NAME_MAX, info[i].name,
+				      (unsigned long long)info[i].lost_total);
+	}
+}
+
+static void render_supervisor_metrics(struct supervisor *s, struct strbuf *b, int64_t now)
+{
+	family(b, "uptime_seconds", "gauge", "Time since the supervisor started");
+	strbuf_printf(b, PREFIX "uptime_seconds %.3f\n", (double)(now - s->started_mono_ns) / 1e9);
+	family(b, "supervisor_resident_memory_bytes", "gauge", "Resident memory of the supervisor process");
+	strbuf_printf(b, PREFIX "supervisor_resident_memory_bytes %llu\n",
+		      (unsigned long long)observe_rss_bytes((int)getpid()));
+	family(b, "reloads_total", "counter", "Configuration reloads applied");
+	strbuf_printf(b, PREFIX "reloads_total %llu\n", (unsigned long long)s->reloads);
+	family(b, "reload_failures_total", "counter", "Configuration reloads refused because of errors");
+	strbuf_printf(b, PREFIX "reload_failures_total %llu\n", (unsigned long long)s->reload_failures);
+}
+
+void metrics_render(struct supervisor *s, struct strbuf *b)
+{
+	int64_t now = clock_monotonic_ns(), now_real = clock_realtime_ns();
+	render_supervisor_metrics(s, b, now);
+	render_child_metrics(s, b, now, now_real);
+	if (s->bus_open) {
+		render_status_metrics(s, b);
+		render_ring_metrics(s, b);
+	}
+}

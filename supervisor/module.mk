@@ -1,0 +1,14 @@
+# supervisor/: spreadbus (the supervisor) and spreadctl (the operator CLI).
+LIBRARIES += supervisor
+supervisor_SRCS := $(filter-out supervisor/main.c supervisor/spreadctl.c,$(wildcard supervisor/*.c))
+supervisor_PKGS := libsystemd
+
+# spreadbus and spreadctl are registered once common/config.c (config_load,
+# config_check_file) has landed.
+
+# Unit tests: tests/unit/test_{supervisor,restart,http,control}_*.c, linked
+# with the supervisor library.
+SUPERVISOR_UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_supervisor_*.c tests/unit/test_restart_*.c \
+	tests/unit/test_http_*.c tests/unit/test_control_*.c)))
+UNIT_TESTS += $(SUPERVISOR_UNIT_TESTS)
+$(foreach t,$(SUPERVISOR_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := supervisor shm common)$(eval $(t)_LDLIBS := -lcmocka))

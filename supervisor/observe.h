@@ -1,0 +1,46 @@
+/* What the status blocks and rings say about each child, computed the same
+ * way for spreadctl status, STATUS=, /health, /ready and /metrics. */
+#ifndef SPREADBUS_SUPERVISOR_OBSERVE_H
+#define SPREADBUS_SUPERVISOR_OBSERVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "supervisor/supervisor.h"
+
+struct child_view {
+	const struct child *child;
+	const struct status_block *block; /* NULL if none */
+	int64_t heartbeat_age_ms;         /* -1 = none yet from this process */
+	int64_t uptime_ms;                /* 0 when not running */
+	int64_t last_message_age_ms;      /* collectors: -1 = never */
+	uint32_t streaming_conns;         /* collectors: connections in CONN_STREAMING */
+	bool streaming;                   /* collectors: a streaming connection and a fresh last message */
+	int64_t ring_lag;                 /* collectors: worst reader lag on its ring; readers: sum over rings; -1 = unknown */
+};
+
+void observe_child(struct supervisor *s, const struct child *c, int64_t now_mono_ns, int64_t now_real_ns,
+		   struct child_view *v);
+
+/* Refresh each collector's message rate (call every tick; samples once a second). */
+void observe_update_rates(struct supervisor *s, int64_t now_mono_ns);
+
+/* Resident memory of a process from /proc/<pid>/statm; 0 if unknown. */
+uint64_t observe_rss_bytes(int pid);
+
+/* Counts for STATUS= and /ready. */
+struct service_view {
+	unsigned collectors;           /* wanted collectors */
+	unsigned streaming;            /* of them streaming */
+	bool aggregator_running;       /* a process with a heartbeat */
+	bool writer_wanted;
+	bool writer_running;
+};
+void observe_service(struct supervisor *s, int64_t now_mono_ns, int64_t now_real_ns, struct service_view *v);
+
+/* "conn state" names for JSON: "idle", "connecting", ... */
+const char *observe_conn_state_name(unsigned state);
+/* The child's own view of itself (enum child_state) as text. */
+const char *observe_child_state_name(unsigned state);
+
+#endif

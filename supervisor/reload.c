@@ -1,0 +1,217 @@
+/* SIGHUP and `spreadctl reload`: a new config replaces the old one only if
+ * it loads without a single error and the bus accepts it; then children are
+ * added, removed or restarted by comparing per-child config hashes. */
+#include "supervisor/reload.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "common/hash.h"
+#include "common/log.h"
+#include "supervisor/notify.h"
+#include "supervisor/supervisor.h"
+
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	return hash_fnv1a64_update(h, s, strlen(s) + 1);
+}
+
+static uint64_t hash_u64(uint64_t h, uint64_t v)
+{
+	return hash_fnv1a64_update(h, &v, sizeof(v));
+}
+
+static uint64_t hash_service(uint64_t h, const struct config *cfg)
+{
+	h = hash_str(h, cfg->log_format);
+	h = hash_u64(h, (uint64_t)cfg->log_level);
+	h = hash_str(h, cfg->bin_dir);
+	h = hash_str(h, cfg->state_dir);
+	return h;
+}
+
+static uint64_t hash_redis(uint64_t h, const struct config_redis *r)
+{
+	h = hash_u64(h, r->enabled);
+	h = hash_str(h, r->host);
+	h = hash_u64(h, r->port);
+	h = hash_str(h, r->unix_socket);
+	h = hash_str(h, r->password);
+	h = hash_u64(h, r->db);
+	h = hash_u64(h, r->stream_maxlen);
+	h = hash_u64(h, r->connect_timeout_ms);
+	h = hash_u64(h, r->breaker_min_ms);
+	h = hash_u64(h, r->breaker_max_ms);
+	h = hash_u64(h, r->max_pending);
+	return h;
+}
+
+uint64_t reload_child_hash(const struct config *cfg, enum status_role role, const char *name)
+{
+	uint64_t h = hash_service(HASH_FNV1A64_INIT, cfg);
+	switch (role) {
+	case ROLE_COLLECTOR: {
+		const struct config_exchange *ex = config_exchange_find(cfg, name);
+		return hash_u64(h, ex ? ex->config_hash : 0);
+	}
+	case ROLE_AGGREGATOR:
+		return hash_redis(hash_u64(h, cfg->aggregator.config_hash), &cfg->redis);
+	case ROLE_WRITER:
+		return hash_u64(h, cfg->writer.config_hash);
+	}
+	return h;
+}
+
+/* Settings only a full restart of the service can change: the bus names,
+ * its geometry and where the sockets are. */
+static int reload_check_fixed(const struct config *old, const struct config *new, char *err, size_t err_len)
+{
+	const char *what = NULL;
+	if (strcmp(old->instance, new->instance) != 0)
+		what = "[service] instance";
+	else if (strcmp(old->runtime_dir, new->runtime_dir) != 0)
+		what = "[service] runtime_dir";
+	else if (old->ring_capacity != new->ring_capacity)
+		what = "[service] ring_capacity";
+	else if (old->shm_mode != new->shm_mode)
+		what = "[service] shm_mode";
+	else if (strcmp(old->http_listen, new->http_listen) != 0)
+		what = "[http] listen";
+	if (!what)
+		return 0;
+	snprintf(err, err_len, "%s changed: that needs a restart of the service, not a reload", what);
+	return -EINVAL;
+}
+
+struct wanted_child {
+	const char *name;
+	enum status_role role;
+	uint32_t heartbeat_timeout_ms;
+	uint64_t hash;
+};
+
+static size_t wanted_children(const struct config *cfg, struct wanted_child *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cfg->exchange_count; i++) {
+		const struct config_exchange *ex = &cfg->exchanges[i];
+		if (ex->enabled)
+			out[n++] = (struct wanted_child){ ex->name, ROLE_COLLECTOR, ex->heartbeat_timeout_ms,
+							  reload_child_hash(cfg, ROLE_COLLECTOR, ex->name) };
+	}
+	out[n++] = (struct wanted_child){ "aggregator", ROLE_AGGREGATOR, cfg->aggregator.heartbeat_timeout_ms,
+					  reload_child_hash(cfg, ROLE_AGGREGATOR, "aggregator") };
+	if (cfg->writer.enabled)
+		out[n++] = (struct wanted_child){ "writer", ROLE_WRITER, cfg->writer.heartbeat_timeout_ms,
+						  reload_child_hash(cfg, ROLE_WRITER, "writer") };
+	return n;
+}
+
+static const struct wanted_child *find_wanted(const struct wanted_child *w, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(w[i].name, name) == 0)
+			return &w[i];
+	return NULL;
+}
+
+/* Apply the new child set; the config it points into is already installed. */
+static void reload_apply(struct supervisor *s, const struct wanted_child *want, size_t n)
+{
+	int64_t now = clock_monotonic_ns();
+	uint32_t stop_ms = s->cfg->restart.stop_timeout_ms;
+	/* Removed or changed children first; removal may shift the table. */
+	for (size_t i = 0; i < s->child_count;) {
+		struct child *c = &s->children[i];
+		const struct wanted_child *w = find_wanted(want, n, c->name);
+		if (!w || w->role != c->role) {
+			log_info("%s: no longer configured, stopping it", c->name);
+			if (child_stop(c, CHILD_AFTER_REMOVE, stop_ms, now) > 0) {
+				memmove(c, c + 1, (s->child_count - i - 1) * sizeof(*c));
+				s->child_count--;
+				continue;
+			}
+		} else {
+			c->heartbeat_timeout_ms = w->heartbeat_timeout_ms;
+			if (w->hash != c->config_hash) {
+				c->config_hash = w->hash;
+				if (c->state != CHILD_RUN_STOPPED) {
+					log_info("%s: configuration changed, restarting it", c->name);
+					child_stop(c, CHILD_AFTER_RESTART, stop_ms, now);
+				}
+			}
+		}
+		i++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct child *c = supervisor_find_child(s, want[i].name);
+		if (c && c->after_exit == CHILD_AFTER_REMOVE && c->state == CHILD_RUN_STOPPING) {
+			/* Removed and added back in one go: it comes back once stopped. */
+			c->after_exit = CHILD_AFTER_RESTART;
+			c->config_hash = want[i].hash;
+			continue;
+		}
+		if (c)
+			continue;
+		log_info("%s: newly configured, starting it", want[i].name);
+		if (supervisor_add_child(s, want[i].name, want[i].role, want[i].heartbeat_timeout_ms, want[i].hash) < 0)
+			log_err("%s: no room in the child table (max %d)", want[i].name, SUPERVISOR_MAX_CHILDREN);
+	}
+}
+
+int supervisor_reload(struct supervisor *s, char *err, size_t err_len)
+{
+	if (s->shutting_down) {
+		snprintf(err, err_len, "the service is shutting down");
+		return -ESHUTDOWN;
+	}
+	notify_reloading(s);
+	int rc = 0;
+	struct bus new_bus;
+	char errs[2048] = "";
+	struct config *cfg = config_new();
+	if (!cfg) {
+		snprintf(err, err_len, "out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	rc = config_load(cfg, s->exec.config_path, NULL, errs, sizeof(errs));
+	if (rc != 0) {
+		/* Keep the messages on one line: they go into a JSON reply. */
+		for (char *p = errs; *p; p++)
+			if (*p == '\n')
+				*p = ';';
+		snprintf(err, err_len, "config has errors, nothing changed: %s", errs);
+		rc = rc > 0 ? -EINVAL : rc;
+		goto out;
+	}
+	rc = reload_check_fixed(s->cfg, cfg, err, err_len);
+	if (rc < 0)
+		goto out;
+	/* bus_create again: new exchanges get their ring and status block;
+	 * existing segments are re-attached and validated, never recreated. */
+	rc = bus_create(&new_bus, cfg, errs, sizeof(errs));
+	if (rc < 0) {
+		snprintf(err, err_len, "bus refused the new config, nothing changed: %s", errs);
+		goto out;
+	}
+	bus_close(&s->bus);
+	s->bus = new_bus;
+	struct config *old = s->cfg;
+	s->cfg = cfg;
+	cfg = old;
+
+	struct wanted_child want[SUPERVISOR_MAX_CHILDREN];
+	size_t n = wanted_children(s->cfg, want);
+	reload_apply(s, want, n);
+	s->reloads++;
+	log_info("reloaded %s: %zu children configured", s->exec.config_path, n);
+out:
+	if (rc < 0)
+		s->reload_failures++;
+	config_free(cfg);
+	notify_reloaded(s);
+	return rc;
+}
