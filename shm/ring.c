@@ -181,7 +181,6 @@ int ring_create_or_attach(struct ring **out, const char *name, const char *label
 	l = seg.base;
 	for (i = 0; i < capacity; i++)
 		atomic_store_explicit(&l->slots[i].w[0], (uint32_t)i ^ SEQ_IN_PROGRESS, memory_order_relaxed);
-	atomic_thread_fence(memory_order_release);
 	rc = ring_wrap(out, &seg);
 	if (rc < 0) {
 		snprintf(err, err_len, "ring %s: out of memory", name);
@@ -276,12 +275,14 @@ uint64_t ring_publish(struct ring *ring, const struct tick *ticks, size_t n)
 
 		memcpy(w, &ticks[i], sizeof(w));
 		w[0] = (w[0] & 0xffffffff00000000ULL) | (uint32_t)seq;
-		/* Mark the slot in progress before touching the body: a reader
-		 * that sees any new body word then sees a changed word 0. */
+		/* Mark the slot in progress before touching the body. Each body
+		 * word is a release store (a plain store on x86-64): a reader
+		 * that acquires any new body word then sees word 0 changed.
+		 * Per-word ordering instead of a fence, which ThreadSanitizer
+		 * cannot model. */
 		atomic_store_explicit(&slot->w[0], w[0] ^ SEQ_IN_PROGRESS, memory_order_relaxed);
-		atomic_thread_fence(memory_order_release);
 		for (j = 1; j < RING_WORDS; j++)
-			atomic_store_explicit(&slot->w[j], w[j], memory_order_relaxed);
+			atomic_store_explicit(&slot->w[j], w[j], memory_order_release);
 		/* The final word 0 publishes the body to a reader that matches it. */
 		atomic_store_explicit(&slot->w[0], w[0], memory_order_release);
 	}
@@ -360,6 +361,18 @@ int ring_reader_open(struct ring_reader **out, struct ring *ring, const char *na
 	return 0;
 }
 
+int ring_reader_open_private(struct ring_reader **out, struct ring *ring, uint64_t from)
+{
+	struct ring_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	r->ring = ring;
+	r->cursor = from;
+	*out = r;
+	return 0;
+}
+
 void ring_reader_close(struct ring_reader *r)
 {
 	free(r);
@@ -375,11 +388,10 @@ static bool slot_copy(const struct ring *ring, uint64_t seq, struct tick *out)
 	w[0] = atomic_load_explicit(&slot->w[0], memory_order_acquire);
 	if ((uint32_t)w[0] != (uint32_t)seq)
 		return false;
+	/* Acquire loads pair with the producer's release body stores: if any
+	 * body word came from a newer record, the re-read word 0 has changed. */
 	for (j = 1; j < RING_WORDS; j++)
-		w[j] = atomic_load_explicit(&slot->w[j], memory_order_relaxed);
-	/* Pairs with the producer's release fence after its in-progress mark:
-	 * if any body word came from a newer record, word 0 has changed. */
-	atomic_thread_fence(memory_order_acquire);
+		w[j] = atomic_load_explicit(&slot->w[j], memory_order_acquire);
 	if (atomic_load_explicit(&slot->w[0], memory_order_relaxed) != w[0])
 		return false;
 	memcpy(out, w, sizeof(w));
@@ -441,7 +453,7 @@ size_t ring_reader_read(struct ring_reader *r, struct tick *out, size_t max, uin
 		}
 		break;
 	}
-	if (skipped)
+	if (skipped && r->slot)
 		atomic_fetch_add_explicit(&r->slot->lost_total, skipped, memory_order_relaxed);
 	r->cursor = c;
 	if (first_seq)
@@ -453,7 +465,8 @@ size_t ring_reader_read(struct ring_reader *r, struct tick *out, size_t max, uin
 
 void ring_reader_commit(struct ring_reader *r, uint64_t next_seq)
 {
-	atomic_store_explicit(&r->slot->cursor, next_seq, memory_order_release);
+	if (r->slot)
+		atomic_store_explicit(&r->slot->cursor, next_seq, memory_order_release);
 }
 
 void ring_reader_seek(struct ring_reader *r, uint64_t next_seq)

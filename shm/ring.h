@@ -63,6 +63,10 @@ struct ring_reader; /* process-local reader state over one named slot */
  * cursor. */
 int ring_reader_open(struct ring_reader **out, struct ring *ring, const char *name);
 void ring_reader_close(struct ring_reader *r);
+/* A reader without a slot in the segment, starting at from (tools that
+ * inspect a ring, e.g. busctl dump): invisible to others, commit does
+ * nothing, losses are reported to the caller only. */
+int ring_reader_open_private(struct ring_reader **out, struct ring *ring, uint64_t from);
 
 /*
  * Copy up to max ticks into out. Returns the number copied (0 when nothing

@@ -81,6 +81,11 @@ static struct status_block *block_at(struct status_table *t, unsigned i)
 	return (struct status_block *)((char *)t->seg.base + 64 + i * STATUS_BLOCK_STRIDE);
 }
 
+struct status_block *status_table_at(struct status_table *t, unsigned idx)
+{
+	return idx < STATUS_MAX_CHILDREN ? block_at(t, idx) : NULL;
+}
+
 static int table_wrap(struct status_table **out, struct segment *seg, const char *name, char *err, size_t err_len)
 {
 	struct status_table *t = calloc(1, sizeof(*t));
@@ -132,7 +137,7 @@ void status_table_close(struct status_table *t)
 
 static int name_matches(const struct status_block *b, const char *name)
 {
-	return b->name[0] && strncmp(b->name, name, STATUS_NAME_MAX) == 0;
+	return __atomic_load_n(&b->name[0], __ATOMIC_ACQUIRE) && strncmp(b->name, name, STATUS_NAME_MAX) == 0;
 }
 
 struct status_block *status_table_find(struct status_table *t, const char *name)
@@ -160,14 +165,14 @@ struct status_block *status_table_claim(struct status_table *t, const char *name
 		return NULL;
 	for (i = 0; i < STATUS_MAX_CHILDREN; i++) {
 		b = block_at(t, i);
-		if (b->name[0])
+		if (__atomic_load_n(&b->name[0], __ATOMIC_ACQUIRE))
 			continue;
 		memset(b, 0, sizeof(*b));
 		b->role = (uint32_t)role;
-		/* The name is written last (release): a child that finds it sees
-		 * a zeroed block with its role. */
-		__atomic_thread_fence(__ATOMIC_RELEASE);
-		memcpy(b->name, name, strlen(name));
+		/* The name's first byte is written last (release): a child that
+		 * finds the name sees a zeroed block with its role. */
+		memcpy(b->name + 1, name + 1, strlen(name) - 1);
+		__atomic_store_n(&b->name[0], name[0], __ATOMIC_RELEASE);
 		return b;
 	}
 	return NULL;

@@ -114,6 +114,9 @@ void status_table_close(struct status_table *t);
 struct status_block *status_table_claim(struct status_table *t, const char *name, enum status_role role);
 /* Anyone: the block for name, or NULL. */
 struct status_block *status_table_find(struct status_table *t, const char *name);
+/* Anyone: block idx (0 .. STATUS_MAX_CHILDREN-1), claimed or not (an empty
+ * name means free), for listing every child; NULL past the end. */
+struct status_block *status_table_at(struct status_table *t, unsigned idx);
 
 /* Child side helpers; all lock-free, safe against a concurrent reader. */
 void status_heartbeat(struct status_block *b, int64_t now_ns);

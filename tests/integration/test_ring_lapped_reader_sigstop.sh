@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# A reader process stopped with SIGSTOP while the producer laps it reports
+# exactly how many records it lost, then reads the rest correctly.
+set -euo pipefail
+BIN=${SPREADBUS_BIN:?}
+RS=$BIN/spreadbus-ringstress
+CAP=4096
+FIRST=1000                 # read before the stop
+MORE=$((3 * CAP + 123))    # published while stopped
+TOTAL=$((FIRST + MORE))
+RING=/spreadbus.ringlap$$.stress
+tmp=$(mktemp -d)
+reader=
+cleanup() {
+	[ -n "$reader" ] && kill -9 "$reader" 2>/dev/null || true
+	wait 2>/dev/null || true
+	"$RS" unlink "$RING" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+poll_cursor() { # wait until the reader committed $1
+	local deadline=$((SECONDS + 20))
+	until [ "$("$RS" cursor "$RING" slow 2>/dev/null | cut -d' ' -f1)" = "$1" ]; do
+		[ $SECONDS -lt $deadline ] || { echo "reader never reached $1"; exit 1; }
+		sleep 0.02
+	done
+}
+
+"$RS" create "$RING" $CAP
+"$RS" read "$RING" --reader slow --from 0 --count $TOTAL --allow-lost >"$tmp/out" 2>"$tmp/err" &
+reader=$!
+poll_cursor 0
+"$RS" produce "$RING" --count $FIRST
+poll_cursor $FIRST
+kill -STOP "$reader"
+"$RS" produce "$RING" --count $TOTAL
+kill -CONT "$reader"
+wait "$reader" || { echo "reader failed:"; cat "$tmp/err"; exit 1; }
+reader=
+out=$(cat "$tmp/out")
+echo "reader: $out"
+lost=$((MORE - CAP))
+[ "$out" = "read=$((FIRST + CAP)) lost=$lost next=$TOTAL" ] || { echo "expected lost=$lost"; exit 1; }
+[ "$("$RS" cursor "$RING" slow)" = "$TOTAL $lost" ] || { echo "slot does not show lost_total $lost"; exit 1; }
+echo "ok: lapped reader lost exactly $lost and continued"

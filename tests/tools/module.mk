@@ -1,0 +1,12 @@
+# tests/tools/: test-only programs. spreadbus-busctl (bus tool, contract in
+# notes), spreadbus-ringstress (producer/verifying reader for ring tests) and
+# the ringtest library (ticks derived from their sequence, with checksums).
+LIBRARIES += ringtest
+ringtest_SRCS := tests/tools/ring_pattern.c
+ringtest_PKGS :=
+
+PROGRAMS += spreadbus-busctl spreadbus-ringstress
+spreadbus-busctl_MAIN := tests/tools/busctl.c
+spreadbus-busctl_DEPS := shm common
+spreadbus-ringstress_MAIN := tests/tools/ringstress.c
+spreadbus-ringstress_DEPS := ringtest shm
