@@ -1,11 +1,13 @@
 /* A reader the producer laps loses exactly the overwritten records, counts
  * them in *lost and in its slot, and continues with the oldest still held. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -156,6 +158,46 @@ static void test_exactly_full_ring_loses_nothing(void **state)
 	ring_reader_close(r);
 }
 
+/* Sets head as a producer 2^32 records further on would have, through a raw
+ * mapping (the head is the first word after the 64-byte header). */
+static void poke_head(uint64_t head)
+{
+	int fd = shm_open(ring_name, O_RDWR, 0);
+	char *p;
+
+	assert_true(fd >= 0);
+	p = mmap(NULL, 128, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_true(p != MAP_FAILED);
+	memcpy(p + 64, &head, sizeof(head));
+	munmap(p, 128);
+	close(fd);
+}
+
+/* A reader stopped while the producer wrote exactly 2^32 records finds
+ * slots whose 32-bit seq_lo matches what it expects: they belong to seq +
+ * 2^32. The check against head discards them as lost. */
+static void test_reader_stopped_for_2_pow_32_records_is_not_fooled(void **state)
+{
+	struct ring *ring = *state;
+	struct ring_reader *r = NULL;
+	struct tick out[64];
+	uint64_t first, lost;
+	const uint64_t wrap = 1ULL << 32;
+
+	assert_int_equal(ring_reader_open(&r, ring, "sleeper"), 0);
+	publish_n(ring, 10);
+	/* Slots 0..9 now stand for records wrap+0 .. wrap+9. */
+	poke_head(wrap + 10);
+	assert_int_equal(ring_reader_read(r, out, 64, &first, &lost), 10);
+	assert_int_equal(lost, wrap);
+	assert_int_equal(first, wrap);
+	assert_int_equal(out[0].seq_lo, 0);
+	assert_int_equal(out[9].update_id, 9);
+	assert_int_equal(ring_reader_position(r), wrap + 10);
+	assert_int_equal(lost_total(ring, "sleeper"), wrap);
+	ring_reader_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +205,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lap_in_the_middle_of_reading, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seek_before_oldest_counts_loss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exactly_full_ring_loses_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_stopped_for_2_pow_32_records_is_not_fooled, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
