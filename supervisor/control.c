@@ -41,7 +41,11 @@ static void render_status(struct strbuf *b, struct supervisor *s)
 	int64_t now = clock_monotonic_ns(), now_real = clock_realtime_ns();
 	strbuf_printf(b, "{\"ok\":true,\"instance\":");
 	strbuf_json_string(b, s->cfg->instance);
-	strbuf_printf(b, ",\"uptime_s\":%.1f,\"children\":[", (double)(now - s->started_mono_ns) / 1e9);
+	strbuf_printf(b, ",\"pid\":%d,\"uptime_s\":%.1f", (int)getpid(), (double)(now - s->started_mono_ns) / 1e9);
+	/* The bound port, also when [http] listen asked for port 0. */
+	if (s->http)
+		strbuf_printf(b, ",\"http_port\":%d", netserver_port(s->http));
+	strbuf_printf(b, ",\"children\":[");
 	for (size_t i = 0; i < s->child_count; i++) {
 		if (i)
 			strbuf_printf(b, ",");

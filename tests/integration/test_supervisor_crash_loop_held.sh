@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# A collector that exits at once, every time, ends up held (circuit open)
+# after burst_count crashes in burst_window_s; spreadctl status says so and
+# every other child is unaffected. The bin dir is a copy of the real one
+# whose collector exits with 1 for the exchange "okx" only.
+. "$(dirname "$0")/supervisor_lib.sh"
+mkdir -p "$T/bin"
+for p in spreadbus-aggregator spreadbus-writer; do ln -s "$BIN/$p" "$T/bin/$p"; done
+cat >"$T/bin/spreadbus-collector" <<WRAP
+#!/bin/sh
+[ "\$2" = okx ] && { echo "okx: refusing to start (test)" >&2; exit 1; }
+exec "$BIN/spreadbus-collector" "\$@"
+WRAP
+chmod +x "$T/bin/spreadbus-collector"
+BIN_DIR=$T/bin BURST_COUNT=3 BURST_WINDOW_S=30 HOLD_MS=60000 write_config
+
+"$BIN/spreadbus" --config "$CONF" >>"$LOG" 2>&1 &
+SV_PID=$!
+wait_until 30 "control socket" test -S "$T/run/spreadbus.sock"
+wait_until 30 "okx held" bash -c "[ \"\$('$BIN/spreadctl' --config '$CONF' status --json | jq -r '.children[] | select(.name==\"okx\") | .state')\" = held ]"
+for name in binance aggregator writer; do wait_until 30 "$name up" child_up $name; done
+declare -A before
+for name in binance aggregator writer; do before[$name]=$(child_pid $name); done
+
+# burst_count=3: the 4th crash within the window opens the circuit.
+[ "$(child_field okx restarts)" -eq 3 ] || fail "okx restarts=$(child_field okx restarts), want 3"
+[[ $(child_field okx last_exit) == "exit code 1 after"* ]] || fail "okx last_exit: $(child_field okx last_exit)"
+[ "$(child_field okx pid)" = null ] || fail "a held child has no process"
+ctl status >"$T/status.txt"
+grep -E '^okx +collector +held ' "$T/status.txt" || fail "spreadctl status table does not show okx held: $(cat "$T/status.txt")"
+grep -q 'retry in' "$T/status.txt" || fail "no retry time shown"
+grep -q 'okx: pid .* died: exit code 1 .*held for 60000 ms' "$LOG" || fail "hold not logged"
+
+# Nothing else moved, and stays so while okx is held.
+sleep_until=$((SECONDS + 2))
+while [ $SECONDS -lt $sleep_until ]; do
+	for name in binance aggregator writer; do
+		[ "$(child_pid $name)" = "${before[$name]}" ] || fail "$name changed pid"
+	done
+	[ "$(child_field okx state)" = held ] || fail "okx left the held state early"
+done
+# An operator start closes the circuit and tries at once.
+ctl start okx >/dev/null
+wait_until 10 "okx crashed again after start" bash -c "grep -c 'okx: pid .* died' '$LOG' | grep -qx 5"
+echo "okx held after 4 quick crashes; others untouched"
