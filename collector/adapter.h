@@ -1,0 +1,122 @@
+/* The exchange adapter contract: one table of function pointers per
+ * exchange (collector/exchange_<name>.c), listed once in adapters.c. */
+#ifndef SPREADBUS_COLLECTOR_ADAPTER_H
+#define SPREADBUS_COLLECTOR_ADAPTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shm/tick.h"
+
+struct symmap;
+
+/* Why a frame or a tick was refused; each maps to one SM_REJECT_* metric. */
+enum reject_reason {
+	REJECT_NONE = 0,
+	REJECT_JSON,          /* malformed JSON */
+	REJECT_MISSING_FIELD, /* a required field is absent (also: one-sided book) */
+	REJECT_NON_NUMERIC,   /* a number field does not hold a number */
+	REJECT_NON_POSITIVE,  /* price or quantity <= 0 */
+	REJECT_CROSSED,       /* bid > ask */
+	REJECT_CLOCK_SKEW,    /* exchange time too far from local time */
+	REJECT_UNKNOWN_SYMBOL,
+	REJECT_OVERSIZE,      /* frame longer than max_frame_bytes */
+	REJECT_BINARY,        /* binary frame where text is expected */
+	REJECT_DUPLICATE,     /* not a reject metric: counted as SM_DUPLICATES */
+	REJECT_COUNT
+};
+
+/* What a non-data frame was. */
+enum control_kind {
+	CONTROL_NONE = 0,
+	CONTROL_SUBSCRIBED,      /* subscription acknowledged */
+	CONTROL_PONG,            /* answer to our keepalive */
+	CONTROL_ERROR,           /* the exchange refused a request; detail holds its message */
+	CONTROL_SERVER_SHUTDOWN, /* the exchange will close this connection soon */
+	CONTROL_NOTICE,          /* informational event; detail holds it */
+	CONTROL_UNSUPPORTED,     /* a channel or event we do not use; detail names it */
+};
+
+enum frame_kind { FRAME_DATA = 1, FRAME_CONTROL = 2, FRAME_REJECT = 3 };
+
+#define FRAME_DETAIL_MAX 120
+
+/* A parser's result. ticks/cap are provided by the caller; the parser fills
+ * symbol_id, kind, ts_exchange_ns, update_id and the prices. */
+struct frame_out {
+	enum frame_kind kind;
+	enum control_kind control;
+	enum reject_reason reject;
+	char detail[FRAME_DETAIL_MAX];
+	struct tick *ticks;
+	size_t cap;
+	size_t n;
+};
+
+/* One connection's share of the symbols: entries [first, first + count)
+ * of the symbol map. */
+struct sub_request {
+	const struct symmap *symbols;
+	size_t first;
+	size_t count;
+	bool quotes;
+	bool trades;
+	uint64_t req_id; /* increasing per message, for exchanges that echo it */
+};
+
+struct adapter {
+	const char *name;
+	const char *default_url;        /* the exchange's public endpoint, path included */
+	uint32_t max_symbols_per_conn;  /* documented limit, both channels counted */
+	uint32_t ping_interval_ms;      /* 0 = the server pings (protocol level) */
+	bool ping_when_idle;            /* ping only after this long without any frame (OKX) */
+	uint32_t subscribe_interval_ms; /* minimum spacing of subscribe messages */
+	uint32_t connection_lifetime_s; /* planned reconnect after this long; 0 = none */
+
+	/* Native name as it appears in frames for a canonical BASE-QUOTE. */
+	int (*native_symbol)(const char *canonical, char *out, size_t out_len);
+	/* Canonical name for a native one by the exchange's conventions
+	 * (used when no config lists the symbols). */
+	int (*canonical_symbol)(const char *native, size_t len, char *out, size_t out_len);
+	/* The request path for a connection given the endpoint's path; may put
+	 * the first *consumed symbols in the path itself (Binance). */
+	int (*build_path)(const struct sub_request *req, const char *base_path, char *out, size_t out_len,
+			  size_t *consumed);
+	/* One subscribe message for symbols from req->first + start on; sets
+	 * *consumed (0 = nothing left). Returns its length or -errno. */
+	int (*build_subscribe)(const struct sub_request *req, size_t start, char *out, size_t out_len,
+			       size_t *consumed);
+	/* The application keepalive text, or NULL when the exchange has none. */
+	const char *ping_text;
+
+	enum frame_kind (*parse)(struct symmap *symbols, const char *frame, size_t len, struct frame_out *out);
+};
+
+const struct adapter *adapter_find(const char *name);
+/* Iteration over the table, for tests and usage text. */
+const struct adapter *adapter_at(size_t i);
+
+/* Helpers for parsers: record a reject or a control result. */
+enum frame_kind frame_reject(struct frame_out *out, enum reject_reason r);
+enum frame_kind frame_control(struct frame_out *out, enum control_kind c, const char *detail, size_t detail_len);
+
+/* build_path for exchanges that take the endpoint path as it is. */
+int adapter_plain_path(const struct sub_request *req, const char *base_path, char *out, size_t out_len,
+		       size_t *consumed);
+
+/* Subscribe-message builder shared by adapters: head, then for each symbol
+ * from req->first + start on the items item() writes for each wanted
+ * channel (CHANNEL_QUOTES, CHANNEL_TRADES) separated by commas, then tail;
+ * stops before max_items or when out is full. */
+enum sub_channel { CHANNEL_QUOTES = 0, CHANNEL_TRADES = 1 };
+struct sbuf;
+struct symmap_entry;
+int adapter_build_batch(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed,
+			const char *head, const char *tail, size_t max_items,
+			void (*item)(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch));
+
+const char *reject_reason_name(enum reject_reason r);
+const char *control_kind_name(enum control_kind c);
+
+#endif

@@ -1,0 +1,139 @@
+/* The table of exchange adapters (adding an exchange = one file and one
+ * line here) and the small result helpers every parser shares. */
+#include <errno.h>
+#include <string.h>
+
+#include "collector/adapter.h"
+#include "collector/json_scan.h"
+#include "collector/sbuf.h"
+#include "collector/symbols.h"
+
+extern const struct adapter adapter_binance;
+extern const struct adapter adapter_bybit;
+extern const struct adapter adapter_okx;
+
+static const struct adapter *const adapters[] = {
+	&adapter_binance,
+	&adapter_bybit,
+	&adapter_okx,
+};
+
+const struct adapter *adapter_at(size_t i)
+{
+	return i < sizeof(adapters) / sizeof(adapters[0]) ? adapters[i] : NULL;
+}
+
+const struct adapter *adapter_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(adapters) / sizeof(adapters[0]); i++)
+		if (strcmp(adapters[i]->name, name) == 0)
+			return adapters[i];
+	return NULL;
+}
+
+enum frame_kind frame_reject(struct frame_out *out, enum reject_reason r)
+{
+	out->kind = FRAME_REJECT;
+	out->reject = r;
+	out->n = 0;
+	return FRAME_REJECT;
+}
+
+enum frame_kind frame_control(struct frame_out *out, enum control_kind c, const char *detail, size_t detail_len)
+{
+	out->kind = FRAME_CONTROL;
+	out->control = c;
+	out->n = 0;
+	/* detail comes from a JSON string: keep it as plain text */
+	js_unescape(detail, detail ? detail_len : 0, out->detail, sizeof(out->detail));
+	return FRAME_CONTROL;
+}
+
+int adapter_plain_path(const struct sub_request *req, const char *base_path, char *out, size_t out_len,
+		       size_t *consumed)
+{
+	struct sbuf b;
+	(void)req;
+	*consumed = 0;
+	sbuf_init(&b, out, out_len);
+	sbuf_put(&b, base_path);
+	return b.overflow ? -ENAMETOOLONG : 0;
+}
+
+int adapter_build_batch(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed,
+			const char *head, const char *tail, size_t max_items,
+			void (*item)(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch))
+{
+	struct sbuf b;
+	size_t per_symbol = (size_t)req->quotes + (size_t)req->trades, items = 0, taken = 0;
+	*consumed = 0;
+	if (start >= req->count || per_symbol == 0)
+		return 0;
+	sbuf_init(&b, out, out_len);
+	sbuf_put(&b, head);
+	size_t tail_len = strlen(tail);
+	for (size_t i = start; i < req->count && items + per_symbol <= max_items; i++) {
+		const struct symmap_entry *e = symmap_at(req->symbols, req->first + i);
+		size_t mark = b.len;
+		for (int ch = CHANNEL_QUOTES; ch <= CHANNEL_TRADES; ch++) {
+			if ((ch == CHANNEL_QUOTES && !req->quotes) || (ch == CHANNEL_TRADES && !req->trades))
+				continue;
+			if (items > 0)
+				sbuf_put(&b, ",");
+			item(&b, e, (enum sub_channel)ch);
+			items++;
+		}
+		/* keep room for the tail; a symbol that does not fit goes to the next message */
+		if (b.overflow || b.len + tail_len + 1 > b.cap) {
+			sbuf_truncate(&b, mark);
+			items -= per_symbol;
+			break;
+		}
+		taken++;
+	}
+	if (taken == 0)
+		return -ENOSPC;
+	sbuf_put(&b, tail);
+	if (b.overflow)
+		return -ENOSPC;
+	*consumed = taken;
+	return (int)b.len;
+}
+
+const char *reject_reason_name(enum reject_reason r)
+{
+	static const char *const names[REJECT_COUNT] = {
+		[REJECT_NONE] = "none",
+		[REJECT_JSON] = "malformed_json",
+		[REJECT_MISSING_FIELD] = "missing_field",
+		[REJECT_NON_NUMERIC] = "non_numeric",
+		[REJECT_NON_POSITIVE] = "non_positive",
+		[REJECT_CROSSED] = "crossed",
+		[REJECT_CLOCK_SKEW] = "clock_skew",
+		[REJECT_UNKNOWN_SYMBOL] = "unknown_symbol",
+		[REJECT_OVERSIZE] = "oversize",
+		[REJECT_BINARY] = "binary",
+		[REJECT_DUPLICATE] = "duplicate",
+	};
+	return (unsigned)r < REJECT_COUNT ? names[r] : "unknown";
+}
+
+const char *control_kind_name(enum control_kind c)
+{
+	switch (c) {
+	case CONTROL_SUBSCRIBED:
+		return "subscribed";
+	case CONTROL_PONG:
+		return "pong";
+	case CONTROL_ERROR:
+		return "error";
+	case CONTROL_SERVER_SHUTDOWN:
+		return "server_shutdown";
+	case CONTROL_NOTICE:
+		return "notice";
+	case CONTROL_UNSUPPORTED:
+		return "unsupported";
+	default:
+		return "none";
+	}
+}

@@ -1,0 +1,151 @@
+/* --decode output: ticks as JSON objects with numbers in their shortest
+ * round-trip form, {"control":...} and {"reject":...} lines. */
+#include "collector/decode.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/run.h"
+#include "common/jsonw.h"
+#include "common/log.h"
+
+/* Symbols an open (config-less) decode accepts; frame limit without a config. */
+#define DECODE_MAX_SYMBOLS 4096
+#define DECODE_MAX_FRAME_BYTES 65536
+
+/* One output line; a line that does not fit (it always does) is dropped
+ * with a log message rather than printed half. */
+static void emit(FILE *out, struct jsonw *w)
+{
+	size_t len;
+	jsonw_object_end(w);
+	if (jsonw_finish(w, &len) < 0) {
+		log_err("decode: output line too long");
+		return;
+	}
+	fwrite(w->buf, 1, len, out);
+	fputc('\n', out);
+}
+
+static void print_tick(FILE *out, const char *exchange, const struct symmap *m, const struct tick *t)
+{
+	char buf[512];
+	struct jsonw w;
+	const struct symmap_entry *e = symmap_by_id(m, t->symbol_id);
+	jsonw_init(&w, buf, sizeof(buf));
+	jsonw_object_begin(&w);
+	jsonw_kv_string(&w, "exchange", exchange);
+	jsonw_kv_string(&w, "symbol", e ? e->canonical : "");
+	jsonw_kv_string(&w, "kind", t->kind == TICK_QUOTE ? "quote" : "trade");
+	jsonw_kv_int64(&w, "ts_exchange_ns", t->ts_exchange_ns);
+	if (t->kind == TICK_QUOTE) {
+		jsonw_kv_uint64(&w, "update_id", t->update_id);
+		jsonw_kv_double(&w, "bid_px", t->u.quote.bid_px);
+		jsonw_kv_double(&w, "bid_qty", t->u.quote.bid_qty);
+		jsonw_kv_double(&w, "ask_px", t->u.quote.ask_px);
+		jsonw_kv_double(&w, "ask_qty", t->u.quote.ask_qty);
+	} else {
+		jsonw_kv_double(&w, "px", t->u.trade.px);
+		jsonw_kv_double(&w, "qty", t->u.trade.qty);
+		jsonw_kv_string(&w, "side",
+				t->kind == TICK_TRADE_BUY ? "buy" : t->kind == TICK_TRADE_SELL ? "sell" : "unknown");
+		jsonw_kv_uint64(&w, "trade_id", t->update_id);
+	}
+	emit(out, &w);
+}
+
+static void print_one(FILE *out, const char *key, const char *what, const char *detail)
+{
+	char buf[256], text[FRAME_DETAIL_MAX + 32];
+	struct jsonw w;
+	snprintf(text, sizeof(text), "%s%s%s", what, detail && detail[0] ? ": " : "", detail ? detail : "");
+	jsonw_init(&w, buf, sizeof(buf));
+	jsonw_object_begin(&w);
+	jsonw_kv_string(&w, key, text);
+	emit(out, &w);
+}
+
+void decode_print(FILE *out, const char *exchange, const struct pipeline *p, enum frame_kind k)
+{
+	const struct frame_out *o = &p->out;
+	if (k == FRAME_REJECT) {
+		print_one(out, "reject", reject_reason_name(o->reject), NULL);
+		return;
+	}
+	if (k == FRAME_CONTROL) {
+		print_one(out, "control", control_kind_name(o->control), o->detail);
+		return;
+	}
+	for (size_t i = 0; i < o->n; i++) {
+		if (p->verdict[i] == REJECT_NONE)
+			print_tick(out, exchange, p->symbols, &o->ticks[i]);
+		else
+			print_one(out, "reject", reject_reason_name((enum reject_reason)p->verdict[i]), NULL);
+	}
+}
+
+int decode_file(const char *path, const char *exchange, struct pipeline *p, FILE *out)
+{
+	FILE *in = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int rc = 0;
+	if (!in) {
+		rc = -errno;
+		log_err("decode: cannot open %s: %s", path, strerror(errno));
+		return rc;
+	}
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		if (n == 0)
+			continue;
+		/* captures are old: no clock check here (max_skew_ns is 0) */
+		enum frame_kind k = pipeline_frame(p, line, (size_t)n, false, 0);
+		decode_print(out, exchange, p, k);
+	}
+	if (ferror(in)) {
+		rc = -EIO;
+		log_err("decode: read error on %s", path);
+	}
+	free(line);
+	fclose(in);
+	return rc;
+}
+
+int collector_decode_main(const struct config *cfg, const char *name, const char *path)
+{
+	const struct config_exchange *cx = cfg ? config_exchange_find(cfg, name) : NULL;
+	const struct adapter *a = adapter_find(cx && cx->adapter[0] ? cx->adapter : name);
+	struct symmap symbols;
+	struct pipeline *p = NULL;
+	int rc = 1;
+	if (cfg && !cx) {
+		log_err("decode: no [exchange.%s] section in %s", name, cfg->path);
+		return 1;
+	}
+	if (!a) {
+		log_err("decode: no adapter for '%s' (binance, bybit, okx)", name);
+		return 1;
+	}
+	/* without a config every well-formed symbol is accepted; ids are local */
+	if (symmap_init(&symbols, a, cx ? cx->symbol_count : DECODE_MAX_SYMBOLS, cx == NULL) < 0)
+		return 1;
+	for (size_t i = 0; cx && i < cx->symbol_count; i++)
+		if (symmap_add(&symbols, cx->symbols[i], (uint16_t)(i + 1)) < 0) {
+			log_err("decode: symbol %s cannot be named on %s", cx->symbols[i], a->name);
+			goto out;
+		}
+	p = malloc(sizeof(*p));
+	if (!p)
+		goto out;
+	pipeline_init(p, a, &symbols, 1, cx ? cx->max_frame_bytes : DECODE_MAX_FRAME_BYTES, 0);
+	rc = decode_file(path, name, p, stdout) < 0 ? 1 : 0;
+	fflush(stdout);
+out:
+	free(p);
+	symmap_free(&symbols);
+	return rc;
+}

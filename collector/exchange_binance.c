@@ -1,0 +1,244 @@
+/* Binance spot adapter: combined streams (<sym>@bookTicker, <sym>@trade),
+ * SUBSCRIBE messages paced under 5 messages/s, protocol-level keepalive. */
+#include <errno.h>
+#include <string.h>
+
+#include "collector/adapter.h"
+#include "collector/json_scan.h"
+#include "collector/sbuf.h"
+#include "collector/symbols.h"
+
+/* Streams put in the URL itself; the rest are subscribed by message. Kept
+ * well under common 4-8 KB request-line limits. */
+#define BINANCE_PATH_BUDGET 1800
+/* Binance allows 5 incoming messages per second per connection, pongs
+ * included: one subscribe every 250 ms leaves room for the pongs. */
+#define BINANCE_SUBSCRIBE_INTERVAL_MS 250
+/* 1024 streams per connection, two streams per symbol. */
+#define BINANCE_MAX_SYMBOLS 512
+/* A connection lives at most 24 h: reconnect (overlapping) after 23 h. */
+#define BINANCE_LIFETIME_S (23 * 3600)
+
+static int binance_native(const char *canonical, char *out, size_t out_len)
+{
+	return symbol_join_concat(canonical, false, out, out_len);
+}
+
+static int binance_canonical(const char *native, size_t len, char *out, size_t out_len)
+{
+	return symbol_split_concat(native, len, out, out_len);
+}
+
+static void put_stream(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
+{
+	char lower[SYMBOL_NATIVE_MAX];
+	for (size_t i = 0; i < e->native_len; i++)
+		lower[i] = (char)(e->native[i] >= 'A' && e->native[i] <= 'Z' ? e->native[i] + 32 : e->native[i]);
+	sbuf_putn(b, lower, e->native_len);
+	sbuf_put(b, ch == CHANNEL_QUOTES ? "@bookTicker" : "@trade");
+}
+
+static void put_stream_item(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
+{
+	sbuf_put(b, "\"");
+	put_stream(b, e, ch);
+	sbuf_put(b, "\"");
+}
+
+static int binance_path(const struct sub_request *req, const char *base_path, char *out, size_t out_len,
+			size_t *consumed)
+{
+	struct sbuf b;
+	size_t bl = strlen(base_path);
+	*consumed = 0;
+	sbuf_init(&b, out, out_len < BINANCE_PATH_BUDGET ? out_len : BINANCE_PATH_BUDGET);
+	sbuf_put(&b, base_path);
+	/* Only the combined-stream endpoint takes streams in the query; a raw
+	 * /ws endpoint gets everything by SUBSCRIBE. */
+	if (bl < 7 || strcmp(base_path + bl - 7, "/stream") != 0 || (!req->quotes && !req->trades))
+		return b.overflow ? -ENAMETOOLONG : 0;
+	sbuf_put(&b, "?streams=");
+	for (size_t i = 0; i < req->count; i++) {
+		const struct symmap_entry *e = symmap_at(req->symbols, req->first + i);
+		size_t mark = b.len;
+		if (i > 0)
+			sbuf_put(&b, "/");
+		if (req->quotes)
+			put_stream(&b, e, CHANNEL_QUOTES);
+		if (req->quotes && req->trades)
+			sbuf_put(&b, "/");
+		if (req->trades)
+			put_stream(&b, e, CHANNEL_TRADES);
+		if (b.overflow) {
+			sbuf_truncate(&b, mark);
+			break;
+		}
+		++*consumed;
+	}
+	if (*consumed == 0)
+		sbuf_truncate(&b, bl);
+	return 0;
+}
+
+static int binance_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len,
+			     size_t *consumed)
+{
+	char tail[48];
+	struct sbuf t;
+	sbuf_init(&t, tail, sizeof(tail));
+	sbuf_put(&t, "],\"id\":");
+	sbuf_u64(&t, req->req_id);
+	sbuf_put(&t, "}");
+	return adapter_build_batch(req, start, out, out_len, consumed, "{\"method\":\"SUBSCRIBE\",\"params\":[", tail,
+				   200, put_stream_item);
+}
+
+/* Every field any Binance frame we care about may carry; spans are empty
+ * (s == NULL) when absent. The combined wrapper's "data" is walked into. */
+struct bn_fields {
+	struct js_span e, E, s, u, b, B, a, A, t, p, q, T, m, code, msg, result, method;
+};
+
+static int walk(struct js *j, struct bn_fields *f, int depth)
+{
+	struct js_span key;
+	bool first;
+	int rc;
+	if (js_obj_begin(j, &first) < 0)
+		return -1;
+	while ((rc = js_obj_key(j, &first, &key)) == 1) {
+		struct js_span *dst = NULL;
+		if (key.len == 1) {
+			switch (key.s[0]) {
+			case 'e': dst = &f->e; break;
+			case 'E': dst = &f->E; break;
+			case 's': dst = &f->s; break;
+			case 'u': dst = &f->u; break;
+			case 'b': dst = &f->b; break;
+			case 'B': dst = &f->B; break;
+			case 'a': dst = &f->a; break;
+			case 'A': dst = &f->A; break;
+			case 't': dst = &f->t; break;
+			case 'p': dst = &f->p; break;
+			case 'q': dst = &f->q; break;
+			case 'T': dst = &f->T; break;
+			case 'm': dst = &f->m; break;
+			default: break;
+			}
+		} else if (JS_IS(&key, "data") && depth == 0 && js_peek(j, '{')) {
+			if (walk(j, f, 1) < 0)
+				return -1;
+			continue;
+		} else if (JS_IS(&key, "code")) {
+			dst = &f->code;
+		} else if (JS_IS(&key, "msg")) {
+			dst = &f->msg;
+		} else if (JS_IS(&key, "result") && !js_peek(j, '[') && !js_peek(j, '{')) {
+			dst = &f->result;
+		} else if (JS_IS(&key, "result")) {
+			f->result.s = "list";
+			f->result.len = 4;
+		} else if (JS_IS(&key, "method")) {
+			dst = &f->method;
+		}
+		if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
+			return -1;
+	}
+	return rc;
+}
+
+static enum frame_kind parse_quote(struct symmap *m, const struct bn_fields *f, struct frame_out *out)
+{
+	struct tick *t = &out->ticks[0];
+	int64_t ts = 0;
+	if (!f->s.s || !f->u.s || !f->b.s || !f->B.s || !f->a.s || !f->A.s)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	/* Spot bookTicker carries no time; the futures one has T (transaction time). */
+	const struct js_span *tspan = f->T.s ? &f->T : f->E.s ? &f->E : NULL;
+	if (js_span_u64(&f->u, &t->update_id) < 0 || js_span_decimal(&f->b, &t->u.quote.bid_px) < 0 ||
+	    js_span_decimal(&f->B, &t->u.quote.bid_qty) < 0 || js_span_decimal(&f->a, &t->u.quote.ask_px) < 0 ||
+	    js_span_decimal(&f->A, &t->u.quote.ask_qty) < 0 || (tspan && js_span_ms_to_ns(tspan, &ts) < 0))
+		return frame_reject(out, REJECT_NON_NUMERIC);
+	const struct symmap_entry *e = symmap_lookup(m, f->s.s, f->s.len);
+	if (!e)
+		return frame_reject(out, REJECT_UNKNOWN_SYMBOL);
+	t->symbol_id = e->id;
+	t->kind = TICK_QUOTE;
+	t->ts_exchange_ns = ts;
+	out->n = 1;
+	out->kind = FRAME_DATA;
+	return FRAME_DATA;
+}
+
+static enum frame_kind parse_trade(struct symmap *m, const struct bn_fields *f, struct frame_out *out)
+{
+	struct tick *t = &out->ticks[0];
+	if (!f->s.s || !f->t.s || !f->p.s || !f->q.s || !f->T.s || !f->m.s)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	if (js_span_u64(&f->t, &t->update_id) < 0 || js_span_decimal(&f->p, &t->u.trade.px) < 0 ||
+	    js_span_decimal(&f->q, &t->u.trade.qty) < 0 || js_span_ms_to_ns(&f->T, &t->ts_exchange_ns) < 0)
+		return frame_reject(out, REJECT_NON_NUMERIC);
+	/* m = the buyer was the maker, so the aggressor sold. */
+	if (JS_IS(&f->m, "true"))
+		t->kind = TICK_TRADE_SELL;
+	else if (JS_IS(&f->m, "false"))
+		t->kind = TICK_TRADE_BUY;
+	else
+		return frame_reject(out, REJECT_NON_NUMERIC);
+	const struct symmap_entry *e = symmap_lookup(m, f->s.s, f->s.len);
+	if (!e)
+		return frame_reject(out, REJECT_UNKNOWN_SYMBOL);
+	t->symbol_id = e->id;
+	out->n = 1;
+	out->kind = FRAME_DATA;
+	return FRAME_DATA;
+}
+
+static enum frame_kind binance_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
+{
+	struct bn_fields f;
+	struct js j;
+	memset(&f, 0, sizeof(f));
+	js_init(&j, frame, len);
+	out->n = 0;
+	if (out->cap < 1)
+		return frame_reject(out, REJECT_OVERSIZE);
+	if (walk(&j, &f, 0) < 0 || !js_at_end(&j))
+		return frame_reject(out, REJECT_JSON);
+	if (f.code.s && f.msg.s)
+		return frame_control(out, CONTROL_ERROR, f.msg.s, f.msg.len);
+	/* {"result":null,"id":N} acknowledges SUBSCRIBE; a list answers LIST_SUBSCRIPTIONS */
+	if (f.result.s)
+		return JS_IS(&f.result, "null") ? frame_control(out, CONTROL_SUBSCRIBED, NULL, 0)
+						: frame_control(out, CONTROL_NOTICE, "result", 6);
+	if (f.method.s) /* a request (seen in captures of both directions) */
+		return frame_control(out, CONTROL_NOTICE, f.method.s, f.method.len);
+	if (f.e.s) {
+		if (JS_IS(&f.e, "trade"))
+			return parse_trade(m, &f, out);
+		if (JS_IS(&f.e, "bookTicker"))
+			return parse_quote(m, &f, out);
+		if (JS_IS(&f.e, "serverShutdown"))
+			return frame_control(out, CONTROL_SERVER_SHUTDOWN, NULL, 0);
+		return frame_control(out, CONTROL_UNSUPPORTED, f.e.s, f.e.len);
+	}
+	if (f.u.s || f.b.s || f.a.s)
+		return parse_quote(m, &f, out);
+	return frame_reject(out, REJECT_MISSING_FIELD);
+}
+
+const struct adapter adapter_binance = {
+	.name = "binance",
+	.default_url = "wss://stream.binance.com:9443/stream",
+	.max_symbols_per_conn = BINANCE_MAX_SYMBOLS,
+	.ping_interval_ms = 0,
+	.ping_when_idle = false,
+	.subscribe_interval_ms = BINANCE_SUBSCRIBE_INTERVAL_MS,
+	.connection_lifetime_s = BINANCE_LIFETIME_S,
+	.native_symbol = binance_native,
+	.canonical_symbol = binance_canonical,
+	.build_path = binance_path,
+	.build_subscribe = binance_subscribe,
+	.ping_text = NULL,
+	.parse = binance_parse,
+};

@@ -1,0 +1,393 @@
+/* Bybit v5 spot adapter: orderbook.1 (snapshots and, in older captures,
+ * deltas applied to a level-1 book) and publicTrade; {"op":"ping"} every 20 s. */
+#include <errno.h>
+#include <string.h>
+
+#include "collector/adapter.h"
+#include "collector/json_scan.h"
+#include "collector/sbuf.h"
+#include "collector/symbols.h"
+#include "common/hash.h"
+
+/* Spot takes at most 10 args per subscribe request. */
+#define BYBIT_MAX_ARGS 10
+/* The args of one connection may not exceed 21,000 characters; 200
+ * symbols with both channels stay far below it for any real name. */
+#define BYBIT_MAX_SYMBOLS 200
+#define BYBIT_PING_MS 20000
+#define BYBIT_SUBSCRIBE_INTERVAL_MS 100
+/* Levels read per side of one orderbook frame: level 1 sends at most 2. */
+#define BYBIT_MAX_LEVELS 16
+
+static int bybit_native(const char *canonical, char *out, size_t out_len)
+{
+	return symbol_join_concat(canonical, false, out, out_len);
+}
+
+static int bybit_canonical(const char *native, size_t len, char *out, size_t out_len)
+{
+	return symbol_split_concat(native, len, out, out_len);
+}
+
+static void put_arg(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
+{
+	sbuf_put(b, ch == CHANNEL_QUOTES ? "\"orderbook.1." : "\"publicTrade.");
+	sbuf_putn(b, e->native, e->native_len);
+	sbuf_put(b, "\"");
+}
+
+static int bybit_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed)
+{
+	char head[64];
+	struct sbuf h;
+	sbuf_init(&h, head, sizeof(head));
+	sbuf_put(&h, "{\"req_id\":\"");
+	sbuf_u64(&h, req->req_id);
+	sbuf_put(&h, "\",\"op\":\"subscribe\",\"args\":[");
+	return adapter_build_batch(req, start, out, out_len, consumed, head, "]}", BYBIT_MAX_ARGS, put_arg);
+}
+
+enum topic_kind { TOPIC_NONE, TOPIC_BOOK1, TOPIC_TRADE, TOPIC_OTHER };
+
+struct level {
+	struct js_span px, qty;
+};
+
+struct book_frame {
+	struct js_span s, u;
+	struct level bids[BYBIT_MAX_LEVELS], asks[BYBIT_MAX_LEVELS];
+	size_t nbids, nasks;
+};
+
+static int read_levels(struct js *j, struct level *lv, size_t *n)
+{
+	bool first, first2;
+	int rc, rc2;
+	*n = 0;
+	if (js_arr_begin(j, &first) < 0)
+		return -1;
+	while ((rc = js_arr_next(j, &first)) == 1) {
+		if (*n >= BYBIT_MAX_LEVELS || js_arr_begin(j, &first2) < 0)
+			return -1;
+		size_t k = 0;
+		while ((rc2 = js_arr_next(j, &first2)) == 1) {
+			struct js_span *dst = k == 0 ? &lv[*n].px : k == 1 ? &lv[*n].qty : NULL;
+			if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
+				return -1;
+			k++;
+		}
+		if (rc2 < 0 || k < 2)
+			return -1;
+		(*n)++;
+	}
+	return rc;
+}
+
+static int walk_book(struct js *j, struct book_frame *bf)
+{
+	struct js_span key;
+	bool first;
+	int rc;
+	if (js_obj_begin(j, &first) < 0)
+		return -1;
+	while ((rc = js_obj_key(j, &first, &key)) == 1) {
+		if (JS_IS(&key, "s")) {
+			if (js_scalar(j, &bf->s) < 0)
+				return -1;
+		} else if (JS_IS(&key, "u")) {
+			if (js_scalar(j, &bf->u) < 0)
+				return -1;
+		} else if (JS_IS(&key, "b")) {
+			if (read_levels(j, bf->bids, &bf->nbids) < 0)
+				return -1;
+		} else if (JS_IS(&key, "a")) {
+			if (read_levels(j, bf->asks, &bf->nasks) < 0)
+				return -1;
+		} else if (js_skip(j) < 0) {
+			return -1;
+		}
+	}
+	return rc;
+}
+
+/* Apply one side's levels to the level-1 book: size 0 deletes the level
+ * (only ours matters), anything else becomes the best level. */
+static void apply_side(const double *px, const double *qty, size_t n, double *best_px, double *best_qty,
+		       bool *has)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (qty[i] == 0) {
+			if (*has && px[i] == *best_px)
+				*has = false;
+			continue;
+		}
+		*best_px = px[i];
+		*best_qty = qty[i];
+		*has = true;
+	}
+}
+
+static int levels_to_doubles(const struct level *lv, size_t n, double *px, double *qty)
+{
+	for (size_t i = 0; i < n; i++)
+		if (js_span_decimal(&lv[i].px, &px[i]) < 0 || js_span_decimal(&lv[i].qty, &qty[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static enum frame_kind parse_book(struct symmap *m, struct js *j, bool snapshot, const struct js_span *ts,
+				  const struct js_span *topic_sym, struct frame_out *out)
+{
+	struct book_frame bf;
+	double bpx[BYBIT_MAX_LEVELS], bq[BYBIT_MAX_LEVELS], apx[BYBIT_MAX_LEVELS], aq[BYBIT_MAX_LEVELS];
+	struct tick *t = &out->ticks[0];
+	memset(&bf, 0, sizeof(bf));
+	if (walk_book(j, &bf) < 0)
+		return frame_reject(out, REJECT_JSON);
+	const struct js_span *sym = bf.s.s ? &bf.s : topic_sym;
+	if (!ts->s || !bf.u.s || !sym->s)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	if (js_span_ms_to_ns(ts, &t->ts_exchange_ns) < 0 || js_span_u64(&bf.u, &t->update_id) < 0 ||
+	    levels_to_doubles(bf.bids, bf.nbids, bpx, bq) < 0 || levels_to_doubles(bf.asks, bf.nasks, apx, aq) < 0)
+		return frame_reject(out, REJECT_NON_NUMERIC);
+	struct symmap_entry *e = symmap_lookup(m, sym->s, sym->len);
+	if (!e)
+		return frame_reject(out, REJECT_UNKNOWN_SYMBOL);
+	struct l1_book *book = &e->book;
+	if (snapshot)
+		memset(book, 0, sizeof(*book));
+	apply_side(bpx, bq, bf.nbids, &book->bid_px, &book->bid_qty, &book->has_bid);
+	apply_side(apx, aq, bf.nasks, &book->ask_px, &book->ask_qty, &book->has_ask);
+	/* A delta before any snapshot, or a side emptied: no full quote to give. */
+	if (!book->has_bid || !book->has_ask)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	t->symbol_id = e->id;
+	t->kind = TICK_QUOTE;
+	t->u.quote.bid_px = book->bid_px;
+	t->u.quote.bid_qty = book->bid_qty;
+	t->u.quote.ask_px = book->ask_px;
+	t->u.quote.ask_qty = book->ask_qty;
+	out->n = 1;
+	out->kind = FRAME_DATA;
+	return FRAME_DATA;
+}
+
+/* Trade ids are decimal strings on spot and UUID strings on derivatives;
+ * a decimal id is kept as its number, anything else as FNV-1a 64 of the
+ * string. */
+static uint64_t trade_id(const struct js_span *s)
+{
+	uint64_t v;
+	if (js_span_u64(s, &v) == 0)
+		return v;
+	return hash_fnv1a64(s->s, s->len);
+}
+
+struct trade_fields {
+	struct js_span T, s, S, v, p, i;
+};
+
+static int walk_trade(struct js *j, struct trade_fields *f)
+{
+	struct js_span key;
+	bool first;
+	int rc;
+	if (js_obj_begin(j, &first) < 0)
+		return -1;
+	while ((rc = js_obj_key(j, &first, &key)) == 1) {
+		struct js_span *dst = NULL;
+		if (key.len == 1) {
+			switch (key.s[0]) {
+			case 'T': dst = &f->T; break;
+			case 's': dst = &f->s; break;
+			case 'S': dst = &f->S; break;
+			case 'v': dst = &f->v; break;
+			case 'p': dst = &f->p; break;
+			case 'i': dst = &f->i; break;
+			default: break;
+			}
+		}
+		if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
+			return -1;
+	}
+	return rc;
+}
+
+static enum frame_kind parse_trades(struct symmap *m, struct js *j, struct frame_out *out)
+{
+	bool first;
+	int rc;
+	const struct symmap_entry *e = NULL;
+	if (js_arr_begin(j, &first) < 0)
+		return frame_reject(out, REJECT_JSON);
+	/* Check the whole frame first: one bad trade refuses the frame, so a
+	 * frame is never half published. */
+	enum reject_reason bad = REJECT_NONE;
+	while ((rc = js_arr_next(j, &first)) == 1) {
+		struct trade_fields f;
+		memset(&f, 0, sizeof(f));
+		if (walk_trade(j, &f) < 0)
+			return frame_reject(out, REJECT_JSON);
+		if (bad != REJECT_NONE)
+			continue;
+		if (out->n >= out->cap) {
+			bad = REJECT_OVERSIZE;
+			continue;
+		}
+		struct tick *t = &out->ticks[out->n];
+		if (!f.T.s || !f.s.s || !f.S.s || !f.v.s || !f.p.s || !f.i.s) {
+			bad = REJECT_MISSING_FIELD;
+			continue;
+		}
+		if (js_span_ms_to_ns(&f.T, &t->ts_exchange_ns) < 0 || js_span_decimal(&f.p, &t->u.trade.px) < 0 ||
+		    js_span_decimal(&f.v, &t->u.trade.qty) < 0 || f.i.len == 0 ||
+		    (!JS_IS(&f.S, "Buy") && !JS_IS(&f.S, "Sell"))) {
+			bad = REJECT_NON_NUMERIC;
+			continue;
+		}
+		if (!e || e->native_len != f.s.len || memcmp(e->native, f.s.s, f.s.len) != 0)
+			e = symmap_lookup(m, f.s.s, f.s.len);
+		if (!e) {
+			bad = REJECT_UNKNOWN_SYMBOL;
+			continue;
+		}
+		t->symbol_id = e->id;
+		t->kind = JS_IS(&f.S, "Buy") ? TICK_TRADE_BUY : TICK_TRADE_SELL;
+		t->update_id = trade_id(&f.i);
+		out->n++;
+	}
+	if (rc < 0)
+		return frame_reject(out, REJECT_JSON);
+	if (bad != REJECT_NONE)
+		return frame_reject(out, bad);
+	if (out->n == 0)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	out->kind = FRAME_DATA;
+	return FRAME_DATA;
+}
+
+static enum topic_kind classify_topic(const struct js_span *topic, struct js_span *sym)
+{
+	static const char book1[] = "orderbook.1.", trade[] = "publicTrade.";
+	if (topic->len > sizeof(book1) - 1 && memcmp(topic->s, book1, sizeof(book1) - 1) == 0) {
+		sym->s = topic->s + sizeof(book1) - 1;
+		sym->len = topic->len - (sizeof(book1) - 1);
+		return TOPIC_BOOK1;
+	}
+	if (topic->len > sizeof(trade) - 1 && memcmp(topic->s, trade, sizeof(trade) - 1) == 0) {
+		sym->s = topic->s + sizeof(trade) - 1;
+		sym->len = topic->len - (sizeof(trade) - 1);
+		return TOPIC_TRADE;
+	}
+	return TOPIC_OTHER;
+}
+
+struct top_fields {
+	struct js_span topic, type, ts, success, ret_msg, op, sym;
+	enum topic_kind kind;
+	const char *data; /* where "data" starts when it came before "topic"/"type" */
+	bool data_done;
+	enum frame_kind data_result;
+};
+
+static enum frame_kind parse_data(struct symmap *m, struct js *j, struct top_fields *f, struct frame_out *out)
+{
+	if (f->kind == TOPIC_BOOK1)
+		return parse_book(m, j, JS_IS(&f->type, "snapshot"), &f->ts, &f->sym, out);
+	return parse_trades(m, j, out);
+}
+
+static enum frame_kind bybit_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
+{
+	struct top_fields f;
+	struct js_span key;
+	struct js j;
+	bool first;
+	int rc;
+	memset(&f, 0, sizeof(f));
+	js_init(&j, frame, len);
+	out->n = 0;
+	if (out->cap < 1)
+		return frame_reject(out, REJECT_OVERSIZE);
+	if (js_obj_begin(&j, &first) < 0)
+		return frame_reject(out, REJECT_JSON);
+	while ((rc = js_obj_key(&j, &first, &key)) == 1) {
+		struct js_span *dst = NULL;
+		if (JS_IS(&key, "data")) {
+			/* Parse in place when the topic (and, for books, the type and
+			 * time) are known already, as in every capture; else come back. */
+			bool ready = f.kind == TOPIC_TRADE || (f.kind == TOPIC_BOOK1 && f.type.s && f.ts.s);
+			if (ready && !f.data_done) {
+				f.data_result = parse_data(m, &j, &f, out);
+				f.data_done = true;
+				if (f.data_result == FRAME_REJECT && out->reject == REJECT_JSON)
+					return FRAME_REJECT;
+				continue;
+			}
+			f.data = j.p;
+		} else if (JS_IS(&key, "topic")) {
+			dst = &f.topic;
+		} else if (JS_IS(&key, "type")) {
+			dst = &f.type;
+		} else if (JS_IS(&key, "ts")) {
+			dst = &f.ts;
+		} else if (JS_IS(&key, "success")) {
+			dst = &f.success;
+		} else if (JS_IS(&key, "ret_msg")) {
+			dst = &f.ret_msg;
+		} else if (JS_IS(&key, "op")) {
+			dst = &f.op;
+		}
+		if (dst ? js_scalar(&j, dst) < 0 : js_skip(&j) < 0)
+			return frame_reject(out, REJECT_JSON);
+		if (dst == &f.topic)
+			f.kind = classify_topic(&f.topic, &f.sym);
+	}
+	if (rc < 0 || !js_at_end(&j))
+		return frame_reject(out, REJECT_JSON);
+	if (f.op.s) {
+		/* spot/linear answer a ping with op "ping" and success; option
+		 * and spread answer with op "pong"; a bare op is a request */
+		if (JS_IS(&f.op, "pong"))
+			return frame_control(out, CONTROL_PONG, NULL, 0);
+		if (!f.success.s)
+			return frame_control(out, CONTROL_NOTICE, f.op.s, f.op.len);
+		if (JS_IS(&f.success, "false"))
+			return frame_control(out, CONTROL_ERROR, f.ret_msg.s, f.ret_msg.len);
+		if (JS_IS(&f.op, "ping"))
+			return frame_control(out, CONTROL_PONG, NULL, 0);
+		if (JS_IS(&f.op, "subscribe"))
+			return frame_control(out, CONTROL_SUBSCRIBED, NULL, 0);
+		return frame_control(out, CONTROL_NOTICE, f.op.s, f.op.len);
+	}
+	if (f.kind == TOPIC_NONE)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	if (f.kind == TOPIC_OTHER) {
+		const char *dot = memchr(f.topic.s, '.', f.topic.len);
+		return frame_control(out, CONTROL_UNSUPPORTED, f.topic.s, dot ? (size_t)(dot - f.topic.s) : f.topic.len);
+	}
+	if (f.data_done)
+		return f.data_result;
+	if (!f.data)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	if (f.kind == TOPIC_BOOK1 && !f.type.s)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	js_init(&j, f.data, (size_t)(frame + len - f.data));
+	return parse_data(m, &j, &f, out);
+}
+
+const struct adapter adapter_bybit = {
+	.name = "bybit",
+	.default_url = "wss://stream.bybit.com/v5/public/spot",
+	.max_symbols_per_conn = BYBIT_MAX_SYMBOLS,
+	.ping_interval_ms = BYBIT_PING_MS,
+	.ping_when_idle = false,
+	.subscribe_interval_ms = BYBIT_SUBSCRIBE_INTERVAL_MS,
+	.connection_lifetime_s = 0,
+	.native_symbol = bybit_native,
+	.canonical_symbol = bybit_canonical,
+	.build_path = adapter_plain_path,
+	.build_subscribe = bybit_subscribe,
+	.ping_text = "{\"op\":\"ping\"}",
+	.parse = bybit_parse,
+};

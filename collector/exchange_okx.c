@@ -1,0 +1,337 @@
+/* OKX v5 public adapter: bbo-tbt and trades, the text "ping" after 20 s
+ * without a message (OKX closes silent connections after 30 s). */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "collector/adapter.h"
+#include "collector/json_scan.h"
+#include "collector/sbuf.h"
+#include "collector/symbols.h"
+
+/* Subscription args of one connection may total 64 KB; about 45 bytes per
+ * arg and two args per symbol leaves a wide margin at 300 symbols. */
+#define OKX_MAX_SYMBOLS 300
+/* N < 30 s of silence before we ping, per OKX's keepalive rule. */
+#define OKX_PING_IDLE_MS 20000
+/* 480 subscribe requests per hour per connection: each message carries
+ * as many args as fit, and messages are spaced. */
+#define OKX_SUBSCRIBE_INTERVAL_MS 100
+#define OKX_MAX_ARGS_PER_MESSAGE 100
+
+static int okx_native(const char *canonical, char *out, size_t out_len)
+{
+	size_t n = strlen(canonical);
+	if (n == 0 || n + 1 > out_len || !strchr(canonical, '-'))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)canonical[i]) && canonical[i] != '-')
+			return -EINVAL;
+		out[i] = (char)toupper((unsigned char)canonical[i]);
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+/* OKX names are already BASE-QUOTE (derivatives add -SWAP, -<date>...). */
+static int okx_canonical(const char *native, size_t len, char *out, size_t out_len)
+{
+	char tmp[SYMBOL_NATIVE_MAX];
+	if (len == 0 || len >= sizeof(tmp))
+		return -EINVAL;
+	memcpy(tmp, native, len);
+	tmp[len] = '\0';
+	return okx_native(tmp, out, out_len);
+}
+
+static void put_arg(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
+{
+	sbuf_put(b, ch == CHANNEL_QUOTES ? "{\"channel\":\"bbo-tbt\",\"instId\":\"" : "{\"channel\":\"trades\",\"instId\":\"");
+	sbuf_putn(b, e->native, e->native_len);
+	sbuf_put(b, "\"}");
+}
+
+static int okx_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed)
+{
+	return adapter_build_batch(req, start, out, out_len, consumed, "{\"op\":\"subscribe\",\"args\":[", "]}",
+				   OKX_MAX_ARGS_PER_MESSAGE, put_arg);
+}
+
+enum channel_kind { CH_NONE, CH_BBO, CH_TRADES, CH_OTHER };
+
+struct top_fields {
+	struct js_span channel, inst, event, code, msg, op;
+	enum channel_kind kind;
+	const char *data; /* start of "data" when it came before "arg" */
+	bool data_done;
+	enum frame_kind data_result;
+};
+
+static int walk_arg(struct js *j, struct top_fields *f)
+{
+	struct js_span key;
+	bool first;
+	int rc;
+	if (js_obj_begin(j, &first) < 0)
+		return -1;
+	while ((rc = js_obj_key(j, &first, &key)) == 1) {
+		struct js_span *dst = JS_IS(&key, "channel") ? &f->channel : JS_IS(&key, "instId") ? &f->inst : NULL;
+		if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
+			return -1;
+	}
+	if (rc < 0)
+		return -1;
+	if (JS_IS(&f->channel, "bbo-tbt"))
+		f->kind = CH_BBO;
+	else if (JS_IS(&f->channel, "trades"))
+		f->kind = CH_TRADES;
+	else
+		f->kind = CH_OTHER;
+	return 0;
+}
+
+/* The best level of a side: [[px, size, "0", orders], ...]. has = 0 when
+ * the side is empty. */
+static int read_best(struct js *j, struct js_span *px, struct js_span *sz, bool *has)
+{
+	bool first, first2;
+	int rc, rc2;
+	*has = false;
+	if (js_arr_begin(j, &first) < 0)
+		return -1;
+	while ((rc = js_arr_next(j, &first)) == 1) {
+		if (js_arr_begin(j, &first2) < 0)
+			return -1;
+		size_t k = 0;
+		while ((rc2 = js_arr_next(j, &first2)) == 1) {
+			struct js_span *dst = !*has && k == 0 ? px : !*has && k == 1 ? sz : NULL;
+			if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
+				return -1;
+			k++;
+		}
+		if (rc2 < 0 || k < 2)
+			return -1;
+		*has = true;
+	}
+	return rc;
+}
+
+struct item_fields {
+	struct js_span ask_px, ask_sz, bid_px, bid_sz, ts, seq, inst, trade_id, px, sz, side;
+	bool has_ask, has_bid, asks_seen, bids_seen;
+};
+
+static int walk_item(struct js *j, struct item_fields *f)
+{
+	struct js_span key;
+	bool first;
+	int rc;
+	if (js_obj_begin(j, &first) < 0)
+		return -1;
+	while ((rc = js_obj_key(j, &first, &key)) == 1) {
+		struct js_span *dst = NULL;
+		if (JS_IS(&key, "asks")) {
+			f->asks_seen = true;
+			if (read_best(j, &f->ask_px, &f->ask_sz, &f->has_ask) < 0)
+				return -1;
+			continue;
+		}
+		if (JS_IS(&key, "bids")) {
+			f->bids_seen = true;
+			if (read_best(j, &f->bid_px, &f->bid_sz, &f->has_bid) < 0)
+				return -1;
+			continue;
+		}
+		if (JS_IS(&key, "ts"))
+			dst = &f->ts;
+		else if (JS_IS(&key, "seqId"))
+			dst = &f->seq;
+		else if (JS_IS(&key, "instId"))
+			dst = &f->inst;
+		else if (JS_IS(&key, "tradeId"))
+			dst = &f->trade_id;
+		else if (JS_IS(&key, "px"))
+			dst = &f->px;
+		else if (JS_IS(&key, "sz"))
+			dst = &f->sz;
+		else if (JS_IS(&key, "side"))
+			dst = &f->side;
+		if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
+			return -1;
+	}
+	return rc;
+}
+
+static enum reject_reason fill_quote(const struct item_fields *f, struct tick *t)
+{
+	if (!f->asks_seen || !f->bids_seen || !f->ts.s)
+		return REJECT_MISSING_FIELD;
+	if (!f->has_ask || !f->has_bid)
+		return REJECT_MISSING_FIELD; /* one-sided book: no quote to give */
+	t->update_id = 0;
+	if (js_span_ms_to_ns(&f->ts, &t->ts_exchange_ns) < 0 || js_span_decimal(&f->bid_px, &t->u.quote.bid_px) < 0 ||
+	    js_span_decimal(&f->bid_sz, &t->u.quote.bid_qty) < 0 || js_span_decimal(&f->ask_px, &t->u.quote.ask_px) < 0 ||
+	    js_span_decimal(&f->ask_sz, &t->u.quote.ask_qty) < 0 || (f->seq.s && js_span_u64(&f->seq, &t->update_id) < 0))
+		return REJECT_NON_NUMERIC;
+	t->kind = TICK_QUOTE;
+	return REJECT_NONE;
+}
+
+static enum reject_reason fill_trade(const struct item_fields *f, struct tick *t)
+{
+	if (!f->ts.s || !f->trade_id.s || !f->px.s || !f->sz.s || !f->side.s)
+		return REJECT_MISSING_FIELD;
+	if (js_span_ms_to_ns(&f->ts, &t->ts_exchange_ns) < 0 || js_span_u64(&f->trade_id, &t->update_id) < 0 ||
+	    js_span_decimal(&f->px, &t->u.trade.px) < 0 || js_span_decimal(&f->sz, &t->u.trade.qty) < 0)
+		return REJECT_NON_NUMERIC;
+	if (JS_IS(&f->side, "buy"))
+		t->kind = TICK_TRADE_BUY;
+	else if (JS_IS(&f->side, "sell"))
+		t->kind = TICK_TRADE_SELL;
+	else
+		return REJECT_NON_NUMERIC;
+	return REJECT_NONE;
+}
+
+/* The data array; one tick per element. A bad element refuses the whole
+ * frame so that a frame is never half published. */
+static enum frame_kind parse_data(struct symmap *m, struct js *j, const struct top_fields *top, struct frame_out *out)
+{
+	bool first;
+	int rc;
+	enum reject_reason bad = REJECT_NONE;
+	struct symmap_entry *e = NULL;
+	if (js_arr_begin(j, &first) < 0)
+		return frame_reject(out, REJECT_JSON);
+	while ((rc = js_arr_next(j, &first)) == 1) {
+		struct item_fields f;
+		memset(&f, 0, sizeof(f));
+		if (walk_item(j, &f) < 0)
+			return frame_reject(out, REJECT_JSON);
+		if (bad != REJECT_NONE)
+			continue;
+		if (out->n >= out->cap) {
+			bad = REJECT_OVERSIZE;
+			continue;
+		}
+		struct tick *t = &out->ticks[out->n];
+		bad = top->kind == CH_BBO ? fill_quote(&f, t) : fill_trade(&f, t);
+		if (bad != REJECT_NONE)
+			continue;
+		const struct js_span *sym = f.inst.s ? &f.inst : &top->inst;
+		if (!sym->s) {
+			bad = REJECT_MISSING_FIELD;
+			continue;
+		}
+		if (!e || e->native_len != sym->len || memcmp(e->native, sym->s, sym->len) != 0)
+			e = symmap_lookup(m, sym->s, sym->len);
+		if (!e) {
+			bad = REJECT_UNKNOWN_SYMBOL;
+			continue;
+		}
+		t->symbol_id = e->id;
+		out->n++;
+	}
+	if (rc < 0)
+		return frame_reject(out, REJECT_JSON);
+	if (bad != REJECT_NONE)
+		return frame_reject(out, bad);
+	if (out->n == 0)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	out->kind = FRAME_DATA;
+	return FRAME_DATA;
+}
+
+static enum frame_kind event_result(const struct top_fields *f, struct frame_out *out)
+{
+	if (JS_IS(&f->event, "subscribe"))
+		return frame_control(out, CONTROL_SUBSCRIBED, NULL, 0);
+	if (JS_IS(&f->event, "error"))
+		return frame_control(out, CONTROL_ERROR, f->msg.s, f->msg.len);
+	/* 64008: "the connection will soon be closed for a service upgrade". */
+	if (JS_IS(&f->event, "notice") && JS_IS(&f->code, "64008"))
+		return frame_control(out, CONTROL_SERVER_SHUTDOWN, f->msg.s, f->msg.len);
+	if (JS_IS(&f->event, "notice"))
+		return frame_control(out, CONTROL_NOTICE, f->msg.s, f->msg.len);
+	return frame_control(out, CONTROL_NOTICE, f->event.s, f->event.len);
+}
+
+static enum frame_kind okx_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
+{
+	struct top_fields f;
+	struct js_span key;
+	struct js j;
+	bool first;
+	int rc;
+	out->n = 0;
+	if (out->cap < 1)
+		return frame_reject(out, REJECT_OVERSIZE);
+	if (len == 4 && memcmp(frame, "pong", 4) == 0)
+		return frame_control(out, CONTROL_PONG, NULL, 0);
+	if (len == 4 && memcmp(frame, "ping", 4) == 0)
+		return frame_control(out, CONTROL_NOTICE, "ping", 4);
+	memset(&f, 0, sizeof(f));
+	js_init(&j, frame, len);
+	if (js_obj_begin(&j, &first) < 0)
+		return frame_reject(out, REJECT_JSON);
+	while ((rc = js_obj_key(&j, &first, &key)) == 1) {
+		struct js_span *dst = NULL;
+		if (JS_IS(&key, "arg") && js_peek(&j, '{')) {
+			if (walk_arg(&j, &f) < 0)
+				return frame_reject(out, REJECT_JSON);
+			continue;
+		}
+		if (JS_IS(&key, "data")) {
+			if ((f.kind == CH_BBO || f.kind == CH_TRADES) && !f.data_done) {
+				f.data_result = parse_data(m, &j, &f, out);
+				f.data_done = true;
+				if (f.data_result == FRAME_REJECT && out->reject == REJECT_JSON)
+					return FRAME_REJECT;
+				continue;
+			}
+			f.data = j.p;
+		} else if (JS_IS(&key, "event")) {
+			dst = &f.event;
+		} else if (JS_IS(&key, "code")) {
+			dst = &f.code;
+		} else if (JS_IS(&key, "msg")) {
+			dst = &f.msg;
+		} else if (JS_IS(&key, "op")) {
+			dst = &f.op;
+		}
+		if (dst ? js_scalar(&j, dst) < 0 : js_skip(&j) < 0)
+			return frame_reject(out, REJECT_JSON);
+	}
+	if (rc < 0 || !js_at_end(&j))
+		return frame_reject(out, REJECT_JSON);
+	if (f.event.s)
+		return event_result(&f, out);
+	if (f.op.s) /* a request (captures hold both directions) */
+		return frame_control(out, CONTROL_NOTICE, f.op.s, f.op.len);
+	if (f.kind == CH_NONE)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	if (f.kind == CH_OTHER)
+		return frame_control(out, CONTROL_UNSUPPORTED, f.channel.s, f.channel.len);
+	if (f.data_done)
+		return f.data_result;
+	if (!f.data)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	js_init(&j, f.data, (size_t)(frame + len - f.data));
+	return parse_data(m, &j, &f, out);
+}
+
+const struct adapter adapter_okx = {
+	.name = "okx",
+	.default_url = "wss://ws.okx.com:8443/ws/v5/public",
+	.max_symbols_per_conn = OKX_MAX_SYMBOLS,
+	.ping_interval_ms = OKX_PING_IDLE_MS,
+	.ping_when_idle = true,
+	.subscribe_interval_ms = OKX_SUBSCRIBE_INTERVAL_MS,
+	.connection_lifetime_s = 0,
+	.native_symbol = okx_native,
+	.canonical_symbol = okx_canonical,
+	.build_path = adapter_plain_path,
+	.build_subscribe = okx_subscribe,
+	.ping_text = "ping",
+	.parse = okx_parse,
+};

@@ -1,0 +1,617 @@
+/* The libwebsockets client loop: connects each link, subscribes with the
+ * adapter's pacing, keeps connections alive by the exchange's rules, feeds
+ * frames to the pipeline and the ring, and reconnects with backoff. */
+#include <errno.h>
+#include <stdarg.h>
+#include <libwebsockets.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collector/backoff.h"
+#include "collector/collector.h"
+#include "collector/health.h"
+#include "common/clock.h"
+
+/* Housekeeping period: timeouts, pings, pacing, heartbeat (<= 250 ms). */
+#define TICK_MS 50
+/* Links start this far apart (OKX: 3 connection requests/s per IP). */
+#define LINK_STAGGER_MS 400
+/* Health score data-quality window. */
+#define HEALTH_WINDOW_NS (10 * 1000000000LL)
+#define SUBSCRIBE_BUF 8192
+/* Bytes of a refused frame quoted in the log. */
+#define LOG_SNIPPET 96
+
+static struct {
+	lws_sorted_usec_list_t sul;
+	struct collector *c;
+} timer;
+
+static void session_closed(struct session *s, const char *why);
+
+static const char *gap_reason_name(uint32_t r)
+{
+	switch (r) {
+	case GAP_STALL:
+		return "stall";
+	case GAP_SERVER_SHUTDOWN:
+		return "server shutdown";
+	case GAP_RECONNECT_PLANNED:
+		return "planned reconnect";
+	default:
+		return "disconnect";
+	}
+}
+
+static enum status_metric reject_metric(enum reject_reason r)
+{
+	switch (r) {
+	case REJECT_JSON:
+		return SM_REJECT_JSON;
+	case REJECT_MISSING_FIELD:
+	case REJECT_NON_NUMERIC:
+		return SM_REJECT_FIELD;
+	case REJECT_NON_POSITIVE:
+		return SM_REJECT_PRICE;
+	case REJECT_CROSSED:
+		return SM_REJECT_CROSSED;
+	case REJECT_CLOCK_SKEW:
+		return SM_REJECT_TIME;
+	case REJECT_UNKNOWN_SYMBOL:
+		return SM_REJECT_SYMBOL;
+	case REJECT_OVERSIZE:
+		return SM_REJECT_OVERSIZE;
+	case REJECT_BINARY:
+		return SM_REJECT_BINARY;
+	default:
+		return SM_DUPLICATES;
+	}
+}
+
+static void count_reject(struct collector *c, struct link *l, enum reject_reason r, const char *buf, size_t len)
+{
+	status_add(c->status, reject_metric(r), 1);
+	if (r == REJECT_DUPLICATE)
+		return;
+	c->window_rejects++;
+	char snip[LOG_SNIPPET + 1];
+	size_t n = buf && len < LOG_SNIPPET ? len : buf ? LOG_SNIPPET : 0;
+	for (size_t i = 0; i < n; i++)
+		snip[i] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
+	snip[n] = '\0';
+	log_limited(&c->lim_reject, LOG_LVL_WARNING, "%s: link %u: rejected (%s): %s", c->name, l->idx,
+		    reject_reason_name(r), snip);
+}
+
+static void set_detail(struct collector *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_detail(struct collector *c, const char *fmt, ...)
+{
+	char buf[STATUS_DETAIL_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	status_set_detail(c->status, buf);
+}
+
+static void session_reset(struct session *s)
+{
+	s->wsi = NULL;
+	s->state = SESSION_IDLE;
+	s->streaming = false;
+	s->retiring = false;
+	s->killing = false;
+	s->awaiting_pong = false;
+	s->want_ping = false;
+	s->close_gap_reason = 0;
+	s->close_why[0] = '\0';
+	s->rx_len = 0;
+	s->rx_in_msg = false;
+}
+
+static int64_t backoff_ns(struct collector *c, struct link *l)
+{
+	uint32_t ms = backoff_delay_ms(c->cx->reconnect_min_ms, c->cx->reconnect_max_ms, l->attempt, &c->rng);
+	if (l->attempt < 32)
+		l->attempt++;
+	return (int64_t)ms * 1000000;
+}
+
+/* Ask libwebsockets to close s; the close arrives as a callback. */
+static void session_kill(struct session *s, uint32_t gap_reason, const char *why)
+{
+	if (!s->wsi || s->killing)
+		return;
+	s->killing = true;
+	s->close_gap_reason = gap_reason;
+	snprintf(s->close_why, sizeof(s->close_why), "%s", why);
+	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+static void session_connect(struct link *l, int which, int64_t now)
+{
+	struct collector *c = l->c;
+	struct session *s = &l->sess[which];
+	struct sub_request req = {.symbols = &c->symbols, .first = l->first, .count = l->count,
+				  .quotes = c->cx->quotes, .trades = c->cx->trades};
+	session_reset(s);
+	if (c->adapter->build_path(&req, c->base_path, s->path, sizeof(s->path), &s->path_consumed) < 0) {
+		log_err("%s: link %u: request path too long", c->name, l->idx);
+		s->path_consumed = 0;
+		snprintf(s->path, sizeof(s->path), "%s", c->base_path);
+	}
+	struct lws_client_connect_info ci;
+	memset(&ci, 0, sizeof(ci));
+	ci.context = c->ctx;
+	ci.address = c->url.host;
+	ci.port = c->url.port;
+	ci.path = s->path;
+	ci.host = c->url.host;
+	ci.origin = c->url.host;
+	ci.ssl_connection = 0;
+	if (c->url.tls) {
+		ci.ssl_connection = LCCSCF_USE_SSL;
+		if (!c->cx->tls_verify)
+			ci.ssl_connection |= LCCSCF_ALLOW_SELFSIGNED | LCCSCF_SKIP_SERVER_CERT_HOSTNAME_CHECK |
+					     LCCSCF_ALLOW_EXPIRED | LCCSCF_ALLOW_INSECURE;
+	}
+	ci.opaque_user_data = s;
+	ci.pwsi = &s->wsi;
+	s->state = SESSION_CONNECTING;
+	s->connect_ns = now;
+	log_info("%s: link %u: connecting to %s://%s:%d%.80s%s", c->name, l->idx, c->url.tls ? "wss" : "ws", c->url.host,
+		 c->url.port, s->path, strlen(s->path) > 80 ? "..." : "");
+	struct lws *w = lws_client_connect_via_info(&ci);
+	if (w)
+		s->wsi = w;
+	else if (s->state == SESSION_CONNECTING)
+		session_closed(s, "connect failed at once");
+}
+
+static void link_write_gap_if_open(struct link *l)
+{
+	if (!l->gap_open)
+		return;
+	int64_t end = clock_realtime_ns();
+	collector_write_gap(l->c, l, l->gap_reason, l->gap_start_ns, end);
+	log_info("%s: link %u: data flows again; gap of %.3f s (%s) marked", l->c->name, l->idx,
+		 (double)(end - l->gap_start_ns) / 1e9, gap_reason_name(l->gap_reason));
+	l->gap_open = false;
+}
+
+static void session_closed(struct session *s, const char *why)
+{
+	struct link *l = s->link;
+	struct collector *c = l->c;
+	int idx = (int)(s - l->sess);
+	struct session *other = &l->sess[1 - idx];
+	if (s->state == SESSION_IDLE)
+		return;
+	if (s->wsi)
+		lws_set_opaque_user_data(s->wsi, NULL);
+	bool was_streaming = s->streaming, retiring = s->retiring, was_primary = l->primary == idx;
+	uint32_t gap_reason = s->close_gap_reason ? s->close_gap_reason : GAP_DISCONNECT;
+	char reason[STATUS_DETAIL_MAX];
+	snprintf(reason, sizeof(reason), "%s", s->close_why[0] ? s->close_why : why);
+	session_reset(s);
+	if (*c->stop)
+		return;
+	if (retiring) {
+		log_info("%s: link %u: old connection closed after planned reconnect", c->name, l->idx);
+		return;
+	}
+	log_limited(&c->lim_conn, LOG_LVL_WARNING, "%s: link %u: connection lost: %s", c->name, l->idx, reason);
+	set_detail(c, "link %u: %s", l->idx, reason);
+	if (was_streaming && !other->streaming && !l->gap_open) {
+		l->gap_open = true;
+		l->gap_start_ns = l->last_data_wall_ns;
+		l->gap_reason = gap_reason;
+	}
+	int64_t now = clock_monotonic_ns();
+	if (was_primary) {
+		if (other->state != SESSION_IDLE) {
+			l->primary = 1 - idx; /* the successor being opened takes over */
+			return;
+		}
+		l->retry_at_ns = now + backoff_ns(c, l);
+	} else {
+		l->successor_at_ns = now + backoff_ns(c, l); /* a planned successor failed: try again later */
+	}
+}
+
+static void session_open(struct session *s)
+{
+	struct link *l = s->link;
+	struct collector *c = l->c;
+	int64_t now = clock_monotonic_ns();
+	s->state = SESSION_OPEN;
+	s->open_ns = s->last_frame_ns = s->last_ping_ns = now;
+	s->last_data_ns = 0;
+	s->sub_next = s->path_consumed;
+	s->next_sub_ns = now;
+	if (l->ever_connected)
+		status_add(c->status, SM_RECONNECTS, 1);
+	l->ever_connected = true;
+	log_info("%s: link %u: connected (%zu symbols, %zu in the URL)", c->name, l->idx, l->count, s->path_consumed);
+	if (s->sub_next < l->count)
+		lws_callback_on_writable(s->wsi);
+}
+
+/* The first market data on s: the link streams; a planned successor
+ * replaces the old connection now, so there is no hole. */
+static void session_first_data(struct session *s)
+{
+	struct link *l = s->link;
+	int idx = (int)(s - l->sess);
+	s->streaming = true;
+	l->attempt = 0;
+	link_write_gap_if_open(l);
+	if (l->primary != idx) {
+		struct session *old = &l->sess[l->primary];
+		if (old->state != SESSION_IDLE) {
+			old->retiring = true;
+			session_kill(old, GAP_RECONNECT_PLANNED, "replaced by its successor");
+		}
+		l->primary = idx;
+		l->successor_at_ns = 0;
+		log_info("%s: link %u: successor connection streams, old one closed", l->c->name, l->idx);
+	}
+}
+
+static void handle_control(struct session *s, const struct frame_out *o)
+{
+	struct link *l = s->link;
+	struct collector *c = l->c;
+	int idx = (int)(s - l->sess);
+	switch (o->control) {
+	case CONTROL_ERROR:
+		log_limited(&c->lim_control, LOG_LVL_WARNING, "%s: link %u: exchange error: %s", c->name, l->idx, o->detail);
+		set_detail(c, "link %u: exchange error: %.80s", l->idx, o->detail);
+		break;
+	case CONTROL_SERVER_SHUTDOWN:
+		log_msg(LOG_LVL_NOTICE, "%s: link %u: exchange announced a disconnect; opening a successor", c->name, l->idx);
+		s->close_gap_reason = GAP_SERVER_SHUTDOWN;
+		if (l->primary == idx && l->sess[1 - idx].state == SESSION_IDLE)
+			l->successor_at_ns = clock_monotonic_ns();
+		break;
+	case CONTROL_NOTICE:
+		log_limited(&c->lim_control, LOG_LVL_INFO, "%s: link %u: notice: %s", c->name, l->idx, o->detail);
+		break;
+	case CONTROL_UNSUPPORTED:
+		log_limited(&c->lim_control, LOG_LVL_DEBUG, "%s: link %u: ignored channel %s", c->name, l->idx, o->detail);
+		break;
+	default:
+		break;
+	}
+}
+
+static void session_frame(struct session *s, const char *buf, size_t len, bool binary)
+{
+	struct link *l = s->link;
+	struct collector *c = l->c;
+	struct pipeline *p = c->pipe;
+	int64_t now = clock_monotonic_ns(), wall = clock_realtime_ns();
+	s->last_frame_ns = now;
+	s->awaiting_pong = false;
+	status_add(c->status, SM_MESSAGES, 1);
+	status_add(c->status, SM_BYTES, len);
+	c->window_frames++;
+	enum frame_kind k = pipeline_frame(p, buf, len, binary, wall);
+	if (k == FRAME_REJECT) {
+		count_reject(c, l, p->out.reject, buf, len);
+		return;
+	}
+	if (k == FRAME_CONTROL) {
+		handle_control(s, &p->out);
+		return;
+	}
+	s->last_data_ns = now;
+	l->last_data_wall_ns = wall;
+	status_set(c->status, SM_LAST_MESSAGE_NS, (uint64_t)wall);
+	if (!s->streaming)
+		session_first_data(s);
+	size_t kept = 0;
+	for (size_t i = 0; i < p->out.n; i++) {
+		if (p->verdict[i] != REJECT_NONE) {
+			count_reject(c, l, (enum reject_reason)p->verdict[i], buf, len);
+			continue;
+		}
+		if (kept != i)
+			p->ticks[kept] = p->ticks[i];
+		kept++;
+	}
+	if (kept && c->ring)
+		ring_publish(c->ring, p->ticks, kept);
+	status_add(c->status, SM_TICKS_PUBLISHED, kept);
+}
+
+/* Frames arrive in pieces (lws buffer size, WebSocket fragments): collect
+ * them up to max_frame_bytes; a frame in one piece is used in place. */
+static void session_receive(struct session *s, struct lws *wsi, const char *in, size_t len)
+{
+	struct collector *c = s->link->c;
+	bool done = lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
+	if (!s->rx_in_msg && done) {
+		session_frame(s, in, len, lws_frame_is_binary(wsi));
+		return;
+	}
+	if (!s->rx_in_msg) {
+		s->rx_in_msg = true;
+		s->rx_len = 0;
+		s->rx_oversize = false;
+		s->rx_binary = lws_frame_is_binary(wsi);
+	}
+	if (!s->rx_oversize && s->rx_len + len <= c->cx->max_frame_bytes) {
+		memcpy(s->rx + s->rx_len, in, len);
+		s->rx_len += len;
+	} else {
+		s->rx_oversize = true;
+	}
+	if (!done)
+		return;
+	s->rx_in_msg = false;
+	if (s->rx_oversize) {
+		s->last_frame_ns = clock_monotonic_ns();
+		status_add(c->status, SM_MESSAGES, 1);
+		c->window_frames++;
+		count_reject(c, s->link, REJECT_OVERSIZE, s->rx, s->rx_len);
+		return;
+	}
+	session_frame(s, s->rx, s->rx_len, s->rx_binary);
+}
+
+static int session_writable(struct session *s)
+{
+	struct link *l = s->link;
+	struct collector *c = l->c;
+	unsigned char buf[LWS_PRE + SUBSCRIBE_BUF];
+	char *msg = (char *)buf + LWS_PRE;
+	int64_t now = clock_monotonic_ns();
+	if (s->state != SESSION_OPEN || s->killing)
+		return 0;
+	if (s->want_ping && c->adapter->ping_text) {
+		size_t n = strlen(c->adapter->ping_text);
+		memcpy(msg, c->adapter->ping_text, n);
+		if (lws_write(s->wsi, (unsigned char *)msg, n, LWS_WRITE_TEXT) < (int)n)
+			return -1;
+		s->want_ping = false;
+		s->awaiting_pong = true;
+		s->last_ping_ns = now;
+		if (s->sub_next < l->count)
+			lws_callback_on_writable(s->wsi);
+		return 0;
+	}
+	if (s->sub_next >= l->count || now < s->next_sub_ns)
+		return 0;
+	struct sub_request req = {.symbols = &c->symbols, .first = l->first, .count = l->count,
+				  .quotes = c->cx->quotes, .trades = c->cx->trades, .req_id = ++c->req_id};
+	size_t consumed = 0;
+	int n = c->adapter->build_subscribe(&req, s->sub_next, msg, SUBSCRIBE_BUF, &consumed);
+	if (n <= 0 || consumed == 0) {
+		log_err("%s: link %u: cannot build a subscribe message for symbol %zu: %d", c->name, l->idx, s->sub_next, n);
+		s->sub_next = l->count;
+		return 0;
+	}
+	if (lws_write(s->wsi, (unsigned char *)msg, (size_t)n, LWS_WRITE_TEXT) < n)
+		return -1;
+	log_debug("%s: link %u: subscribed %zu symbols: %.200s", c->name, l->idx, consumed, msg);
+	s->sub_next += consumed;
+	s->next_sub_ns = now + (int64_t)c->adapter->subscribe_interval_ms * 1000000;
+	return 0;
+}
+
+static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct session *s = lws_get_opaque_user_data(wsi);
+	(void)user;
+	if (!s || (s->wsi && s->wsi != wsi))
+		return 0;
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
+		char why[STATUS_DETAIL_MAX];
+		snprintf(why, sizeof(why), "connect failed: %.90s", in ? (const char *)in : "unknown error");
+		session_closed(s, why);
+		break;
+	}
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		session_open(s);
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		session_receive(s, wsi, in, len);
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+		s->last_frame_ns = clock_monotonic_ns();
+		s->awaiting_pong = false;
+		break;
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		return session_writable(s);
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		if (!s->close_why[0] && len >= 2) {
+			const unsigned char *b = in;
+			snprintf(s->close_why, sizeof(s->close_why), "closed by the exchange (code %u)", b[0] << 8 | b[1]);
+		}
+		break;
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		session_closed(s, "closed by the exchange");
+		break;
+	case LWS_CALLBACK_WSI_DESTROY:
+		session_closed(s, "connection destroyed");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const struct lws_protocols protocols[] = {
+	{"spreadbus-collector", ws_callback, 0, 16384, 0, NULL, 0},
+	{NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+static void session_tick(struct link *l, struct session *s, int64_t now)
+{
+	struct collector *c = l->c;
+	char why[STATUS_DETAIL_MAX];
+	if (s->killing)
+		return;
+	if (s->state == SESSION_CONNECTING && now - s->connect_ns > c->connect_timeout_ns) {
+		session_kill(s, GAP_DISCONNECT, "connect timeout");
+		return;
+	}
+	if (s->state != SESSION_OPEN)
+		return;
+	int64_t data_ref = s->last_data_ns > s->open_ns ? s->last_data_ns : s->open_ns;
+	if (now - s->last_frame_ns > c->dead_peer_ns) {
+		snprintf(why, sizeof(why), "dead peer: no frame for %u ms", c->cx->dead_peer_timeout_ms);
+		session_kill(s, GAP_STALL, why);
+		return;
+	}
+	if (s->sub_next >= l->count && now - data_ref > c->no_data_ns) {
+		snprintf(why, sizeof(why), "stalled: no market data for %u ms", c->cx->no_data_timeout_ms);
+		session_kill(s, GAP_STALL, why);
+		return;
+	}
+	if (s->awaiting_pong && now - s->last_ping_ns > c->pong_timeout_ns) {
+		session_kill(s, GAP_STALL, "no answer to our ping");
+		return;
+	}
+	if (c->ping_ns > 0 && c->adapter->ping_text && !s->want_ping && !s->awaiting_pong) {
+		bool due = now - s->last_ping_ns >= c->ping_ns;
+		if (c->adapter->ping_when_idle)
+			due = due && now - s->last_frame_ns >= c->ping_ns;
+		if (due) {
+			s->want_ping = true;
+			lws_callback_on_writable(s->wsi);
+		}
+	}
+	if (s->sub_next < l->count && now >= s->next_sub_ns)
+		lws_callback_on_writable(s->wsi);
+	int idx = (int)(s - l->sess);
+	if (l->primary == idx && c->lifetime_ns > 0 && now - s->open_ns > c->lifetime_ns && l->successor_at_ns == 0 &&
+	    l->sess[1 - idx].state == SESSION_IDLE) {
+		log_info("%s: link %u: connection lifetime reached; opening a successor", c->name, l->idx);
+		s->close_gap_reason = GAP_RECONNECT_PLANNED;
+		l->successor_at_ns = now;
+	}
+}
+
+static enum conn_state link_state(const struct link *l)
+{
+	const struct session *a = &l->sess[0], *b = &l->sess[1];
+	if (a->streaming || b->streaming)
+		return CONN_STREAMING;
+	if (a->state == SESSION_OPEN || b->state == SESSION_OPEN)
+		return CONN_SUBSCRIBING;
+	if (a->state == SESSION_CONNECTING || b->state == SESSION_CONNECTING)
+		return CONN_CONNECTING;
+	return l->retry_at_ns ? CONN_BACKOFF : CONN_IDLE;
+}
+
+static void link_tick(struct link *l, int64_t now, int64_t wall)
+{
+	struct collector *c = l->c;
+	for (int i = 0; i < 2; i++)
+		session_tick(l, &l->sess[i], now);
+	struct session *p = &l->sess[l->primary], *o = &l->sess[1 - l->primary];
+	if (p->state == SESSION_IDLE && o->state == SESSION_IDLE && l->retry_at_ns && now >= l->retry_at_ns) {
+		l->retry_at_ns = 0;
+		session_connect(l, l->primary, now);
+	} else if (l->successor_at_ns && now >= l->successor_at_ns && o->state == SESSION_IDLE &&
+		   p->state == SESSION_OPEN) {
+		l->successor_at_ns = 0;
+		session_connect(l, 1 - l->primary, now);
+	}
+	enum conn_state st = link_state(l);
+	if (st != l->shown) {
+		status_set_conn(c->status, l->idx, st, wall);
+		l->shown = st;
+	}
+}
+
+static void report(struct collector *c, int64_t now, int64_t wall)
+{
+	unsigned streaming = 0;
+	bool tried = false;
+	for (size_t i = 0; i < c->link_count; i++) {
+		streaming += c->links[i].shown == CONN_STREAMING;
+		tried = tried || c->links[i].ever_connected || c->links[i].attempt > 0;
+	}
+	if (now - c->window_start_ns >= HEALTH_WINDOW_NS) {
+		c->last_window_frames = c->window_frames;
+		c->last_window_rejects = c->window_rejects;
+		c->window_frames = c->window_rejects = 0;
+		c->window_start_ns = now;
+	}
+	uint64_t frames = c->last_window_frames + c->window_frames, rejects = c->last_window_rejects + c->window_rejects;
+	status_set(c->status, SM_HEALTH_SCORE, health_score(streaming, (unsigned)c->link_count, frames, rejects));
+	if (streaming > 0)
+		status_set_state(c->status, CHILD_RUNNING);
+	else if (tried || now - c->window_start_ns > c->connect_timeout_ns)
+		status_set_state(c->status, CHILD_DEGRADED);
+	status_heartbeat(c->status, wall);
+}
+
+static void tick(lws_sorted_usec_list_t *sul)
+{
+	struct collector *c = timer.c;
+	int64_t now = clock_monotonic_ns(), wall = clock_realtime_ns();
+	(void)sul;
+	if (*c->stop)
+		return;
+	for (size_t i = 0; i < c->link_count; i++)
+		link_tick(&c->links[i], now, wall);
+	report(c, now, wall);
+	if (now >= c->next_parent_check_ns) {
+		c->next_parent_check_ns = now + 1000000000LL;
+		if (getppid() != c->parent) {
+			log_warn("%s: parent process went away; stopping", c->name);
+			*c->stop = 1;
+			return;
+		}
+	}
+	lws_sul_schedule(c->ctx, 0, &timer.sul, tick, TICK_MS * LWS_US_PER_MS);
+}
+
+static void lws_log_emit(int level, const char *line)
+{
+	size_t n = strlen(line);
+	while (n > 0 && line[n - 1] == '\n')
+		n--;
+	log_msg(level == LLL_ERR ? LOG_LVL_ERR : LOG_LVL_WARNING, "libwebsockets: %.*s", (int)n, line);
+}
+
+int collector_run_live(struct collector *c)
+{
+	struct lws_context_creation_info info;
+	int64_t now = clock_monotonic_ns();
+	memset(&info, 0, sizeof(info));
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = protocols;
+	info.gid = -1;
+	info.uid = -1;
+	info.connect_timeout_secs = (unsigned)(c->connect_timeout_ns / 1000000000LL);
+	if (c->url.tls)
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	lws_set_log_level(LLL_ERR, lws_log_emit);
+	c->ctx = lws_create_context(&info);
+	if (!c->ctx) {
+		log_err("%s: cannot create the libwebsockets context", c->name);
+		return -ENOMEM;
+	}
+	timer.c = c;
+	c->window_start_ns = now;
+	c->next_parent_check_ns = now;
+	for (size_t i = 0; i < c->link_count; i++)
+		c->links[i].retry_at_ns = now + (int64_t)i * LINK_STAGGER_MS * 1000000;
+	lws_sul_schedule(c->ctx, 0, &timer.sul, tick, 1);
+	while (!*c->stop)
+		if (lws_service(c->ctx, 0) < 0)
+			break;
+	status_set_state(c->status, CHILD_STOPPING);
+	lws_sul_cancel(&timer.sul);
+	lws_context_destroy(c->ctx);
+	c->ctx = NULL;
+	return 0;
+}

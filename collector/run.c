@@ -1,0 +1,189 @@
+/* Collector setup around the live loop: symbols from the registry, links
+ * planned over the symbols, the status block, gap markers, timeouts. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collector/collector.h"
+#include "collector/run.h"
+#include "common/clock.h"
+#include "shm/bus.h"
+#include "shm/registry.h"
+
+/* Seconds a connection attempt may take before it counts as failed. */
+#define CONNECT_TIMEOUT_NS (10 * 1000000000LL)
+/* How long an unanswered application ping may wait, at most. */
+#define PONG_TIMEOUT_MAX_NS (10 * 1000000000LL)
+
+int collector_plan_links(struct collector *c, size_t per_conn)
+{
+	size_t n = c->symbols.count;
+	if (per_conn == 0)
+		per_conn = 1;
+	size_t links = n == 0 ? 0 : (n + per_conn - 1) / per_conn;
+	if (links > COLLECTOR_MAX_LINKS)
+		return -E2BIG;
+	/* even shares: the first n % links links take one more symbol */
+	size_t first = 0;
+	for (size_t i = 0; i < links; i++) {
+		struct link *l = &c->links[i];
+		memset(l, 0, sizeof(*l));
+		l->c = c;
+		l->idx = (unsigned)i;
+		l->first = first;
+		l->count = n / links + (i < n % links);
+		l->shown = CONN_IDLE;
+		l->sess[0].link = l->sess[1].link = l;
+		first += l->count;
+	}
+	c->link_count = links;
+	return (int)links;
+}
+
+void collector_write_gap(struct collector *c, struct link *l, uint32_t reason, int64_t start_ns, int64_t end_ns)
+{
+	struct tick batch[64];
+	size_t count = l ? l->count : 1, done = 0;
+	while (done < count) {
+		size_t n = count - done < 64 ? count - done : 64;
+		for (size_t i = 0; i < n; i++) {
+			struct tick *t = &batch[i];
+			memset(t, 0, sizeof(*t));
+			t->symbol_id = l ? symmap_at(&c->symbols, l->first + done + i)->id : 0;
+			t->exchange_id = c->pipe->exchange_id;
+			t->kind = TICK_GAP;
+			t->ts_recv_ns = end_ns;
+			t->u.gap.ts_start_ns = start_ns;
+			t->u.gap.ts_end_ns = end_ns;
+			t->u.gap.reason = reason;
+		}
+		if (c->ring)
+			ring_publish(c->ring, batch, n);
+		done += n;
+	}
+	status_add(c->status, SM_GAPS, count);
+}
+
+static int resolve_settings(struct collector *c, char *err, size_t err_len)
+{
+	const struct config_exchange *cx = c->cx;
+	const char *url = cx->url[0] ? cx->url : c->adapter->default_url;
+	struct ws_url def;
+	if (url_parse(url, &c->url) < 0) {
+		snprintf(err, err_len, "exchange.%s: bad url '%s' (ws://host:port[/path] or wss://...)", c->name, url);
+		return -EINVAL;
+	}
+	/* a URL without a path uses the adapter's standard path */
+	const char *path = c->url.path;
+	if (!path[0]) {
+		if (url_parse(c->adapter->default_url, &def) < 0)
+			return -EINVAL;
+		path = def.path;
+	}
+	snprintf(c->base_path, sizeof(c->base_path), "%s", path);
+	c->dead_peer_ns = (int64_t)cx->dead_peer_timeout_ms * 1000000;
+	c->no_data_ns = (int64_t)cx->no_data_timeout_ms * 1000000;
+	uint32_t ping_ms = cx->ping_interval_ms ? cx->ping_interval_ms : c->adapter->ping_interval_ms;
+	c->ping_ns = (int64_t)ping_ms * 1000000;
+	c->pong_timeout_ns = c->ping_ns > 0 && c->ping_ns < PONG_TIMEOUT_MAX_NS ? c->ping_ns : PONG_TIMEOUT_MAX_NS;
+	uint32_t life_s = cx->connection_lifetime_s ? cx->connection_lifetime_s : c->adapter->connection_lifetime_s;
+	c->lifetime_ns = (int64_t)life_s * 1000000000LL;
+	c->connect_timeout_ns = CONNECT_TIMEOUT_NS;
+	return 0;
+}
+
+int collector_main(const struct config *cfg, const char *name, volatile sig_atomic_t *stop)
+{
+	char err[512];
+	struct bus bus;
+	struct collector *c = calloc(1, sizeof(*c));
+	int rc = 1;
+	memset(&bus, 0, sizeof(bus));
+	if (!c) {
+		log_err("%s: out of memory", name);
+		return 1;
+	}
+	c->name = name;
+	c->stop = stop;
+	c->cx = config_exchange_find(cfg, name);
+	if (!c->cx) {
+		log_err("%s: no [exchange.%s] section in %s", name, name, cfg->path);
+		goto out_free;
+	}
+	c->adapter = adapter_find(c->cx->adapter[0] ? c->cx->adapter : name);
+	if (!c->adapter) {
+		log_err("%s: unknown adapter '%s'", name, c->cx->adapter);
+		goto out_free;
+	}
+	if (resolve_settings(c, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		goto out_free;
+	}
+	if (bus_attach(&bus, cfg, err, sizeof(err)) < 0) {
+		log_err("%s: cannot attach to the bus: %s", name, err);
+		goto out_free;
+	}
+	c->ring = bus_ring(&bus, name);
+	c->status = status_table_find(bus.status, name);
+	int exchange_id = registry_exchange_id(bus.registry, name);
+	if (!c->ring || !c->status || exchange_id <= 0 || exchange_id > UINT8_MAX) {
+		log_err("%s: the bus has no ring, status block or exchange id for this exchange", name);
+		goto out_bus;
+	}
+	if (symmap_init(&c->symbols, c->adapter, c->cx->symbol_count, false) < 0)
+		goto out_bus;
+	for (size_t i = 0; i < c->cx->symbol_count; i++) {
+		const char *sym = c->cx->symbols[i];
+		int id = registry_symbol_id(bus.registry, sym);
+		int arc = id > 0 ? symmap_add(&c->symbols, sym, (uint16_t)id) : -ENOENT;
+		if (arc < 0) {
+			log_err("%s: symbol %s: %s", name, sym,
+				id <= 0 ? "not in the registry" : arc == -EEXIST ? "listed twice" : "cannot be named on this exchange");
+			goto out_symbols;
+		}
+	}
+	size_t per_conn = c->cx->max_symbols_per_conn ? c->cx->max_symbols_per_conn : c->adapter->max_symbols_per_conn;
+	if (collector_plan_links(c, per_conn) <= 0) {
+		log_err("%s: %zu symbols need more than %d connections of %zu symbols", name, c->symbols.count,
+			COLLECTOR_MAX_LINKS, per_conn);
+		goto out_symbols;
+	}
+	c->pipe = malloc(sizeof(*c->pipe));
+	if (!c->pipe)
+		goto out_symbols;
+	pipeline_init(c->pipe, c->adapter, &c->symbols, (uint8_t)exchange_id, c->cx->max_frame_bytes,
+		      (int64_t)c->cx->max_clock_skew_ms * 1000000);
+	for (size_t i = 0; i < c->link_count; i++)
+		for (int k = 0; k < 2; k++)
+			if (!(c->links[i].sess[k].rx = malloc(c->cx->max_frame_bytes ? c->cx->max_frame_bytes : 1)))
+				goto out_links;
+	c->parent = getppid();
+	c->started_ns = clock_realtime_ns();
+	c->rng = (uint64_t)c->started_ns ^ ((uint64_t)getpid() << 32);
+	c->status->pid = getpid();
+	c->status->started_ns = c->started_ns;
+	c->status->conn_count = (uint32_t)c->link_count;
+	status_set_state(c->status, CHILD_STARTING);
+	status_heartbeat(c->status, c->started_ns);
+	ring_producer_open(c->ring);
+	/* Whatever happened before this start is unknown: say so in the ring. */
+	collector_write_gap(c, NULL, GAP_COLLECTOR_START, 0, c->started_ns);
+	log_info("%s: collecting %zu symbols over %zu connection(s) from %s://%s:%d%s", name, c->symbols.count,
+		 c->link_count, c->url.tls ? "wss" : "ws", c->url.host, c->url.port, c->base_path);
+	rc = collector_run_live(c) < 0 ? 1 : 0;
+	status_heartbeat(c->status, clock_realtime_ns());
+out_links:
+	for (size_t i = 0; i < c->link_count; i++)
+		for (int k = 0; k < 2; k++)
+			free(c->links[i].sess[k].rx);
+	free(c->pipe);
+out_symbols:
+	symmap_free(&c->symbols);
+out_bus:
+	bus_close(&bus);
+out_free:
+	free(c);
+	return rc;
+}

@@ -1,0 +1,95 @@
+/* Reconnect backoff (exponential, capped, jittered), the health score
+ * formula and endpoint URL parsing. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "collector/backoff.h"
+#include "collector/health.h"
+#include "collector/url.h"
+
+static void test_backoff_grows_and_caps(void **state)
+{
+	(void)state;
+	uint64_t rng = 12345;
+	for (unsigned attempt = 0; attempt < 40; attempt++) {
+		uint64_t base = 100;
+		for (unsigned i = 0; i < attempt && base < 30000; i++)
+			base *= 2;
+		if (base > 30000)
+			base = 30000;
+		for (int k = 0; k < 50; k++) {
+			uint32_t d = backoff_delay_ms(100, 30000, attempt, &rng);
+			assert_true(d >= base / 2);
+			assert_true(d <= base);
+		}
+	}
+}
+
+static void test_backoff_jitters(void **state)
+{
+	(void)state;
+	uint64_t rng = 1;
+	uint32_t first = backoff_delay_ms(1000, 60000, 3, &rng);
+	int differ = 0;
+	for (int k = 0; k < 20; k++)
+		differ += backoff_delay_ms(1000, 60000, 3, &rng) != first;
+	assert_true(differ > 10);
+	/* a zero state and max < min are handled */
+	rng = 0;
+	uint32_t d = backoff_delay_ms(500, 100, 5, &rng);
+	assert_true(d >= 250 && d <= 500);
+}
+
+static void test_health_score(void **state)
+{
+	(void)state;
+	assert_int_equal(health_score(0, 2, 1000, 0), 0);
+	assert_int_equal(health_score(2, 2, 1000, 0), 100);
+	assert_int_equal(health_score(1, 2, 1000, 0), 60);
+	assert_int_equal(health_score(2, 2, 0, 0), 100);
+	assert_int_equal(health_score(2, 2, 1000, 50), 90);   /* 5% rejects: half the quality points */
+	assert_int_equal(health_score(2, 2, 1000, 100), 80);  /* 10% and more: none */
+	assert_int_equal(health_score(2, 2, 10, 1000), 80);
+	assert_int_equal(health_score(0, 0, 0, 0), 0);
+}
+
+static void test_url_parse(void **state)
+{
+	(void)state;
+	struct ws_url u;
+	assert_int_equal(url_parse("wss://stream.binance.com:9443/stream", &u), 0);
+	assert_true(u.tls);
+	assert_string_equal(u.host, "stream.binance.com");
+	assert_int_equal(u.port, 9443);
+	assert_string_equal(u.path, "/stream");
+	assert_int_equal(url_parse("ws://127.0.0.1:9001", &u), 0);
+	assert_false(u.tls);
+	assert_int_equal(u.port, 9001);
+	assert_string_equal(u.path, "");
+	assert_int_equal(url_parse("wss://ws.okx.com", &u), 0);
+	assert_int_equal(u.port, 443);
+	assert_int_equal(url_parse("ws://h:1?x=1", &u), 0);
+	assert_string_equal(u.path, "/?x=1");
+	assert_int_equal(url_parse("http://h:1/", &u), -EINVAL);
+	assert_int_equal(url_parse("ws://:1/", &u), -EINVAL);
+	assert_int_equal(url_parse("ws://h:0/", &u), -EINVAL);
+	assert_int_equal(url_parse("ws://h:70000/", &u), -EINVAL);
+	assert_int_equal(url_parse("ws://h:12x/", &u), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backoff_grows_and_caps),
+		cmocka_unit_test(test_backoff_jitters),
+		cmocka_unit_test(test_health_score),
+		cmocka_unit_test(test_url_parse),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
