@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds (once) the minimal Debian 12 root that test_deploy_systemd.sh boots
+# with systemd-nspawn; atomic, so an interrupted run never leaves a cache.
+# usage: make_rootfs.sh DIR   (prints DIR when it is ready)
+set -euo pipefail
+
+dest=${1:?usage: make_rootfs.sh DIR}
+suite=bookworm
+# systemd and dbus to boot; the libraries the installed binaries link;
+# redis-server for the aggregator; procps/curl/redis-tools for the checks.
+packages=systemd,dbus,libwebsockets17,libhiredis0.14,libinih1,libsystemd0,libzstd1,libssl3,redis-server,redis-tools,procps,curl,jq
+stamp="$suite $packages"
+
+if [ -f "$dest/.spreadbus-rootfs" ] && [ "$(cat "$dest/.spreadbus-rootfs")" = "$stamp" ]; then
+	echo "$dest"
+	exit 0
+fi
+
+# The mirror apt already uses here (deb822 .sources first, then sources.list).
+mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)\/\?$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
+if [ -z "$mirror" ]; then
+	mirror=$(awk '$1 == "deb" && $2 !~ /^\[/ && $2 ~ /\/debian\/?$/ { print $2; exit }' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)
+fi
+mirror=${mirror:-http://deb.debian.org/debian}
+
+command -v debootstrap >/dev/null || { echo "debootstrap is missing: apt-get install debootstrap" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "debootstrap needs root" >&2; exit 1; }
+
+mkdir -p "$(dirname "$dest")"
+tmp=$(mktemp -d "$dest.tmp.XXXXXX")
+log=$tmp.log
+trap 'rm -rf "$tmp" "$log"' EXIT
+echo "debootstrap $suite from $mirror into $tmp (once; cached in $dest)" >&2
+if ! debootstrap --variant=minbase --include="$packages" "$suite" "$tmp" "$mirror" >"$log" 2>&1; then
+	tail -n 20 "$log" >&2
+	echo "debootstrap failed (mirror $mirror)" >&2
+	exit 1
+fi
+echo "$stamp" >"$tmp/.spreadbus-rootfs"
+# A stale cache (other package list) is replaced; a concurrent builder that
+# won the race is kept and ours is dropped.
+if [ -e "$dest" ]; then
+	[ -f "$dest/.spreadbus-rootfs" ] && [ "$(cat "$dest/.spreadbus-rootfs")" = "$stamp" ] && { echo "$dest"; exit 0; }
+	rm -rf "$dest"
+fi
+mv -T "$tmp" "$dest" 2>/dev/null || [ -f "$dest/.spreadbus-rootfs" ]
+echo "$dest"
