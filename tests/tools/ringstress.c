@@ -106,6 +106,7 @@ static int produce(const char *name, uint64_t count, uint64_t batch, uint64_t ma
 			ring_pattern_fill(&ticks[i], next + i);
 		if (ring_publish(ring, ticks, k) != next) {
 			fprintf(stderr, "ringstress: publish did not start at %" PRIu64 "\n", next);
+			ring_close(ring);
 			return 1;
 		}
 		next += k;
@@ -138,11 +139,11 @@ static int read_verify(const char *name, const char *reader, uint64_t count, int
 	struct ring_reader *r = NULL;
 	uint64_t read_total = 0, lost_total = 0, first, lost, drain_to = UINT64_MAX;
 	int64_t last_progress = now_s();
-	int rc = ring_reader_open(&r, ring, reader);
+	int rc = ring_reader_open(&r, ring, reader), status = 1;
 
 	if (rc < 0) {
 		fprintf(stderr, "ringstress: open reader %s: %s\n", reader, strerror(-rc));
-		return 1;
+		goto out;
 	}
 	if (have_from) {
 		ring_reader_seek(r, from);
@@ -160,17 +161,17 @@ static int read_verify(const char *name, const char *reader, uint64_t count, int
 		if (lost) {
 			if (!allow_lost) {
 				fprintf(stderr, "ringstress: lost %" PRIu64 " records before %" PRIu64 "\n", lost, first);
-				return 1;
+				goto out;
 			}
 			lost_total += lost;
 		}
 		if (n && first != pos + lost) {
 			fprintf(stderr, "ringstress: batch starts at %" PRIu64 ", expected %" PRIu64 "\n", first,
 				pos + lost);
-			return 1;
+			goto out;
 		}
 		if (verify_batch(batch, n, first) < 0)
-			return 1;
+			goto out;
 		read_total += n;
 		if (n || lost) {
 			ring_reader_commit(r, ring_reader_position(r));
@@ -179,15 +180,17 @@ static int read_verify(const char *name, const char *reader, uint64_t count, int
 		}
 		if (now_s() - last_progress > STALL_LIMIT_S) {
 			fprintf(stderr, "ringstress: no progress for %ds at %" PRIu64 "\n", STALL_LIMIT_S, pos);
-			return 1;
+			goto out;
 		}
 		ring_wait_any(&r, 1, 100);
 	}
 	ring_reader_commit(r, ring_reader_position(r));
 	printf("read=%" PRIu64 " lost=%" PRIu64 " next=%" PRIu64 "\n", read_total, lost_total, ring_reader_position(r));
+	status = 0;
+out:
 	ring_reader_close(r);
 	ring_close(ring);
-	return 0;
+	return status;
 }
 
 static int create(const char *name, const char *cap_s)
@@ -214,12 +217,15 @@ static int cursor(const char *name, const char *reader)
 	struct ring *ring = attach_or_die(name);
 	size_t n = ring_readers_info(ring, info, RING_MAX_READERS), i;
 
-	for (i = 0; i < n; i++)
+	int rc = 1;
+
+	for (i = 0; i < n && rc; i++)
 		if (strcmp(info[i].name, reader) == 0) {
 			printf("%" PRIu64 " %" PRIu64 "\n", info[i].cursor, info[i].lost_total);
-			return 0;
+			rc = 0;
 		}
-	return 1;
+	ring_close(ring);
+	return rc;
 }
 
 int main(int argc, char **argv)
