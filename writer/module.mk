@@ -4,10 +4,12 @@ LIBRARIES += writer
 writer_SRCS := $(filter-out writer/main.c,$(wildcard writer/*.c))
 writer_PKGS := libzstd
 
+ifneq ($(wildcard writer/main.c),)
 PROGRAMS += spreadbus-writer
 spreadbus-writer_MAIN := writer/main.c
 spreadbus-writer_DEPS := writer shm common
 INSTALLED_PROGRAMS += spreadbus-writer
+endif
 
 # Unit tests: one per tests/unit/test_{parquet,journal,writer}_*.c.
 WRITER_UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_parquet_*.c tests/unit/test_journal_*.c \
