@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define CONFIG_MAX_EXCHANGES 16
@@ -117,5 +118,16 @@ void config_free(struct config *c);
 int config_load(struct config *c, const char *path, char *const *envp, char *errbuf, size_t errbuf_len);
 
 const struct config_exchange *config_exchange_find(const struct config *c, const char *name);
+
+/*
+ * For `spreadbus --check-config FILE`: loads path with the environment's
+ * overrides, writes every error line to out (then "FILE: N errors", or
+ * "FILE: ok (N exchanges)"). Returns what config_load() returns: 0 = valid.
+ */
+int config_check_file(const char *path, FILE *out);
+
+/* Writes the effective configuration (defaults filled in) as INI to out.
+ * Returns 0 or -EIO. */
+int config_dump(const struct config *c, FILE *out);
 
 #endif

@@ -4,6 +4,7 @@
 #ifndef SPREADBUS_COMMON_LOG_H
 #define SPREADBUS_COMMON_LOG_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 enum log_level { LOG_LVL_ERR = 3, LOG_LVL_WARNING = 4, LOG_LVL_NOTICE = 5, LOG_LVL_INFO = 6, LOG_LVL_DEBUG = 7 };
@@ -23,6 +24,23 @@ struct log_limit {
 	uint32_t suppressed;
 };
 void log_limited(struct log_limit *lim, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* log_limited(): at most LOG_LIMIT_BURST messages per call site within
+ * LOG_LIMIT_INTERVAL_NS; a zeroed struct log_limit is a valid start. */
+#define LOG_LIMIT_BURST 5
+#define LOG_LIMIT_INTERVAL_NS (10LL * 1000000000LL)
+
+/* Messages longer than this are cut and end in "..."; a line never takes
+ * more than one write(2) on stderr, so lines of concurrent processes do not
+ * mix. */
+#define LOG_MSG_MAX 1024
+
+void log_vmsg(int level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
+/* "err", "warning", "notice", "info", "debug" <-> LOG_LVL_*; parse returns
+ * -EINVAL for anything else. */
+int log_level_parse(const char *name);
+const char *log_level_name(int level);
 
 #define log_err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LVL_WARNING, __VA_ARGS__)
