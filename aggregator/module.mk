@@ -4,6 +4,28 @@ LIBRARIES += aggregator
 aggregator_SRCS := $(filter-out aggregator/main.c,$(wildcard aggregator/*.c))
 aggregator_PKGS := hiredis
 
+PROGRAMS += spreadbus-aggregator
+spreadbus-aggregator_MAIN := aggregator/main.c
+spreadbus-aggregator_DEPS := aggregator shm common
+INSTALLED_PROGRAMS += spreadbus-aggregator
+
 AGGREGATOR_UNIT_TESTS := test_window_brute_force test_spread_brute_force test_spread_stale_and_gaps
 UNIT_TESTS += $(AGGREGATOR_UNIT_TESTS)
 $(foreach t,$(AGGREGATOR_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := aggregator shm common)$(eval $(t)_LDLIBS := -lcmocka))
+
+BENCHES += bench_aggregator_core
+bench_aggregator_core_MAIN := tests/bench/bench_aggregator_core.c
+bench_aggregator_core_DEPS := aggregator shm common
+
+# Test programs (run by the integration tests and benchmarks, not installed).
+AGGREGATOR_TEST_TOOLS := aggregator_feed aggregator_sub
+PROGRAMS += $(AGGREGATOR_TEST_TOOLS)
+aggregator_feed_MAIN := tests/integration/aggregator_feed.c
+aggregator_feed_DEPS := shm common
+aggregator_sub_MAIN := tests/integration/aggregator_sub.c
+aggregator_sub_DEPS := aggregator common
+BENCH_SCRIPTS += tests/bench/bench_aggregator_redis.sh
+
+INTEGRATION_TESTS += tests/integration/test_aggregator_redis_publish.sh \
+	tests/integration/test_aggregator_redis_auth.sh \
+	tests/integration/test_aggregator_redis_outage.sh

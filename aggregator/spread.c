@@ -24,6 +24,7 @@ struct spread_core {
 	spread_update_fn *on_update;
 	void *ctx;
 	int64_t stale_ns;
+	uint32_t window_s;
 	size_t ex_count;
 	char ex_names[CONFIG_MAX_EXCHANGES][CONFIG_NAME_MAX];
 	size_t sym_count;
@@ -125,6 +126,7 @@ int spread_core_create(struct spread_core **out, const struct config *cfg, sprea
 	c->on_update = on_update;
 	c->ctx = ctx;
 	c->stale_ns = (int64_t)cfg->aggregator.stale_quote_ms * 1000000LL;
+	c->window_s = cfg->aggregator.window_s;
 	rc = window_geometry_init(&c->geo, cfg->aggregator.window_s, cfg->aggregator.window_buckets);
 	if (rc < 0)
 		goto out;
@@ -163,6 +165,11 @@ size_t spread_core_max_pairs(const struct spread_core *c) { return c->max_pairs;
 size_t spread_core_window_memory(const struct spread_core *c)
 {
 	return c->window_mem_bytes + c->pair_count * sizeof(struct window);
+}
+
+uint32_t spread_core_window_s(const struct spread_core *c)
+{
+	return c->window_s;
 }
 
 /* Pairs exist only between two or more fresh exchanges. */

@@ -51,6 +51,7 @@ size_t spread_core_pair_count(const struct spread_core *c);
 /* Largest number of ordered pairs any one symbol has. */
 size_t spread_core_max_pairs(const struct spread_core *c);
 size_t spread_core_window_memory(const struct spread_core *c);
+uint32_t spread_core_window_s(const struct spread_core *c);
 
 /* A quote of symbol sym from exchange ex. Its receive time is the clock of
  * the evaluation: counterparts older than stale_quote_ms take no part.

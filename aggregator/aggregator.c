@@ -1,0 +1,312 @@
+/* The aggregator loop: wait on the rings with a short timeout, read them in
+ * batches, update spreads, then give Redis its non-blocking turn. Redis can
+ * only ever delay this loop by one poll(2) with a zero timeout. */
+#include "aggregator/aggregator.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aggregator/conflate.h"
+#include "aggregator/redis_pub.h"
+#include "aggregator/spread.h"
+#include "aggregator/spread_json.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "shm/registry.h"
+
+#define BATCH 256
+#define BATCHES_PER_TURN 64 /* per ring, before Redis gets its turn */
+#define HOUSEKEEPING_NS (100 * 1000000LL)
+#define IDLE_WAIT_MS 50     /* heartbeats stay well under 250 ms */
+#define FLUSH_ON_STOP_NS (1000 * 1000000LL)
+
+struct agg {
+	const struct config *cfg;
+	struct bus *bus;
+	struct status_block *status;
+	size_t readers;
+	struct ring_reader *reader[CONFIG_MAX_EXCHANGES];
+	unsigned ring_ex[CONFIG_MAX_EXCHANGES];  /* ring -> core exchange index */
+	int32_t *sym_of_id;                      /* registry symbol id -> core symbol, -1 */
+	struct spread_core *core;
+	struct conflate queue;
+	struct redis_pub *redis;                 /* NULL when [redis] enabled = false */
+	struct spread_json json;
+	int64_t interval_ns;
+	uint64_t dropped_while_down;             /* updates made while Redis was unavailable */
+	uint64_t send_failures;
+	struct log_limit lim_lost, lim_send;
+	struct tick buf[BATCH];
+};
+
+static void on_update(void *ctx, unsigned sym)
+{
+	struct agg *a = ctx;
+	if (!a->redis)
+		return;
+	struct redis_pub_counters rc;
+	redis_pub_counters(a->redis, &rc);
+	if (rc.up) {
+		conflate_mark(&a->queue, sym);
+		return;
+	}
+	/* Counted as dropped now; the symbol's latest state still goes out
+	 * once Redis is back, so spread:latest is right again. */
+	a->dropped_while_down++;
+	if (!a->queue.queued[sym])
+		conflate_mark(&a->queue, sym);
+}
+
+static int map_rings(struct agg *a)
+{
+	for (size_t i = 0; i < a->readers; i++) {
+		size_t e = 0, n = spread_core_exchange_count(a->core);
+		while (e < n && strcmp(spread_core_exchange_name(a->core, (unsigned)e), a->bus->ring_exchange[i]) != 0)
+			e++;
+		if (e == n) {
+			log_err("aggregator: ring %s is not an enabled exchange of the config", a->bus->ring_exchange[i]);
+			return -EINVAL;
+		}
+		a->ring_ex[i] = (unsigned)e;
+		int rc = ring_reader_open(&a->reader[i], a->bus->rings[i], "aggregator");
+		if (rc < 0) {
+			log_err("aggregator: cannot open reader slot on ring %s: %s", a->bus->ring_exchange[i], strerror(-rc));
+			return rc;
+		}
+	}
+	a->sym_of_id = malloc((REGISTRY_MAX_SYMBOLS + 1) * sizeof(int32_t));
+	if (!a->sym_of_id)
+		return -ENOMEM;
+	for (size_t i = 0; i <= REGISTRY_MAX_SYMBOLS; i++)
+		a->sym_of_id[i] = -1;
+	for (size_t s = 0; s < spread_core_symbol_count(a->core); s++) {
+		int id = registry_symbol_id(a->bus->registry, spread_core_symbol_name(a->core, (unsigned)s));
+		if (id <= 0 || id > REGISTRY_MAX_SYMBOLS) {
+			log_err("aggregator: symbol %s is not in the registry", spread_core_symbol_name(a->core, (unsigned)s));
+			return -EINVAL;
+		}
+		a->sym_of_id[id] = (int32_t)s;
+	}
+	return 0;
+}
+
+static int setup(struct agg *a)
+{
+	int rc = spread_core_create(&a->core, a->cfg, on_update, a);
+	if (rc < 0) {
+		log_err("aggregator: cannot set up spreads: %s", strerror(-rc));
+		return rc;
+	}
+	if ((rc = conflate_init(&a->queue, spread_core_symbol_count(a->core))) < 0 ||
+	    (rc = spread_json_init(&a->json, a->core)) < 0 || (rc = map_rings(a)) < 0)
+		return rc;
+	if (a->cfg->redis.enabled && (rc = redis_pub_create(&a->redis, &a->cfg->redis)) < 0)
+		return rc;
+	a->interval_ns = (int64_t)a->cfg->aggregator.publish_interval_ms * 1000000LL;
+	size_t mem = spread_core_window_memory(a->core);
+	status_set(a->status, SM_WINDOW_MEMORY, mem);
+	log_info("aggregator: %zu rings, %zu symbols, %zu pairs, window %us in %u buckets, window memory %zu bytes",
+		 a->readers, spread_core_symbol_count(a->core), spread_core_pair_count(a->core),
+		 a->cfg->aggregator.window_s, a->cfg->aggregator.window_buckets, mem);
+	return 0;
+}
+
+static void teardown(struct agg *a)
+{
+	redis_pub_free(a->redis);
+	spread_json_free(&a->json);
+	conflate_free(&a->queue);
+	for (size_t i = 0; i < a->readers; i++)
+		ring_reader_close(a->reader[i]);
+	free(a->sym_of_id);
+	spread_core_free(a->core);
+}
+
+static int symbol_of(const struct agg *a, uint16_t id)
+{
+	return id <= REGISTRY_MAX_SYMBOLS ? a->sym_of_id[id] : -1;
+}
+
+static uint64_t handle(struct agg *a, unsigned ex, const struct tick *t)
+{
+	int sym = symbol_of(a, t->symbol_id);
+	if (t->kind == TICK_QUOTE) {
+		if (sym < 0)
+			return 0; /* not a symbol this config lists */
+		int n = spread_core_on_quote(a->core, (unsigned)sym, ex, t);
+		return n > 0 ? (uint64_t)n : 0;
+	}
+	if (t->kind == TICK_GAP) {
+		/* symbol_id 0: the whole connection (every symbol of the exchange) */
+		if (t->symbol_id == 0)
+			spread_core_invalidate(a->core, ex, -1, t->ts_recv_ns);
+		else if (sym >= 0)
+			spread_core_invalidate(a->core, ex, sym, t->ts_recv_ns);
+	}
+	return 0;
+}
+
+/* One batch from ring i; returns the ticks read. */
+static size_t read_batch(struct agg *a, size_t i)
+{
+	uint64_t first = 0, lost = 0, spreads = 0;
+	size_t n = ring_reader_read(a->reader[i], a->buf, BATCH, &first, &lost);
+	if (lost) {
+		/* Quotes of this exchange may have moved unseen: forget them. */
+		spread_core_invalidate(a->core, a->ring_ex[i], -1, clock_realtime_ns());
+		status_add(a->status, SM_TICKS_LOST, lost);
+		log_limited(&a->lim_lost, LOG_LVL_WARNING, "aggregator: lapped on ring %s, %llu ticks lost",
+			    a->bus->ring_exchange[i], (unsigned long long)lost);
+	}
+	for (size_t k = 0; k < n; k++)
+		spreads += handle(a, a->ring_ex[i], &a->buf[k]);
+	if (n || lost)
+		ring_reader_commit(a->reader[i], ring_reader_position(a->reader[i]));
+	if (n) {
+		status_add(a->status, SM_TICKS_READ, n);
+		status_add(a->status, SM_SPREADS_COMPUTED, spreads);
+	}
+	return n;
+}
+
+/* Read every ring, at most BATCHES_PER_TURN batches each; true if a ring
+ * may hold more. */
+static bool drain_turn(struct agg *a)
+{
+	bool more = false;
+	for (size_t i = 0; i < a->readers; i++) {
+		int b = 0;
+		while (b < BATCHES_PER_TURN && read_batch(a, i) == BATCH)
+			b++;
+		more |= b == BATCHES_PER_TURN;
+	}
+	return more;
+}
+
+static void publish(struct agg *a, int64_t now_ns)
+{
+	while (redis_pub_ready(a->redis)) {
+		int sym = conflate_pop(&a->queue, now_ns, a->interval_ns);
+		if (sym < 0)
+			break;
+		int rc = spread_json_encode(&a->json, a->core, (unsigned)sym, now_ns);
+		if (rc == 0)
+			rc = redis_pub_send(a->redis, spread_core_symbol_name(a->core, (unsigned)sym), a->json.json,
+					    a->json.json_len, a->json.fields, a->json.field_count);
+		if (rc < 0) {
+			a->send_failures++;
+			log_limited(&a->lim_send, LOG_LVL_WARNING, "aggregator: update for %s not sent: %s",
+				    spread_core_symbol_name(a->core, (unsigned)sym), strerror(-rc));
+		}
+	}
+	redis_pub_flush(a->redis);
+}
+
+static void redis_turn(struct agg *a)
+{
+	if (!a->redis)
+		return;
+	redis_pub_service(a->redis, clock_monotonic_ns());
+	publish(a, clock_realtime_ns());
+}
+
+static void report(struct agg *a, bool stopping)
+{
+	uint64_t lag = 0;
+	for (size_t i = 0; i < a->readers; i++)
+		lag += ring_head(a->bus->rings[i]) - ring_reader_position(a->reader[i]);
+	status_set(a->status, SM_READ_LAG, lag);
+	status_set(a->status, SM_CONFLATED, a->queue.conflated);
+	enum child_state st = stopping ? CHILD_STOPPING : CHILD_RUNNING;
+	if (a->redis) {
+		struct redis_pub_counters c;
+		redis_pub_counters(a->redis, &c);
+		status_set(a->status, SM_PUBLISHED, c.published);
+		status_set(a->status, SM_PUBLISH_DROPPED, c.dropped + a->dropped_while_down + a->send_failures);
+		status_set(a->status, SM_REDIS_UP, c.up);
+		status_set(a->status, SM_REDIS_ERRORS, c.errors);
+		if (strcmp(a->status->detail, redis_pub_detail(a->redis)) != 0)
+			status_set_detail(a->status, redis_pub_detail(a->redis));
+		if (!c.up && !stopping)
+			st = CHILD_DEGRADED;
+	}
+	if (a->status->state != (uint32_t)st)
+		status_set_state(a->status, st);
+	status_heartbeat(a->status, clock_realtime_ns());
+}
+
+/* SIGTERM: read every ring up to the head it had when we stopped, then give
+ * Redis about a second to take what is queued. */
+static void finish(struct agg *a)
+{
+	report(a, true);
+	uint64_t target[CONFIG_MAX_EXCHANGES];
+	for (size_t i = 0; i < a->readers; i++)
+		target[i] = ring_head(a->bus->rings[i]);
+	for (size_t i = 0; i < a->readers; i++)
+		while (ring_reader_position(a->reader[i]) < target[i] && read_batch(a, i) > 0)
+			;
+	int64_t deadline = clock_monotonic_ns() + FLUSH_ON_STOP_NS;
+	while (a->redis && clock_monotonic_ns() < deadline) {
+		struct redis_pub_counters c;
+		redis_pub_counters(a->redis, &c);
+		if (!c.up || (a->queue.count == 0 && !redis_pub_busy(a->redis)))
+			break;
+		redis_turn(a);
+		struct timespec ms = {0, 1000000};
+		nanosleep(&ms, NULL);
+	}
+	report(a, true);
+	log_info("aggregator: stopped, %llu ticks read, %llu updates published",
+		 (unsigned long long)status_get(a->status, SM_TICKS_READ),
+		 (unsigned long long)status_get(a->status, SM_PUBLISHED));
+}
+
+int aggregator_run(const struct config *cfg, struct bus *bus, struct status_block *status,
+		   volatile sig_atomic_t *stop)
+{
+	struct agg *a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->cfg = cfg;
+	a->bus = bus;
+	a->status = status;
+	a->readers = bus->ring_count;
+	int rc = setup(a);
+	if (rc < 0)
+		goto out;
+	pid_t parent = getppid();
+	int64_t next_house = 0, next_parent = 0;
+	bool more = false;
+	while (!*stop) {
+		if (!more) {
+			int timeout = a->redis && redis_pub_busy(a->redis) ? 1 : IDLE_WAIT_MS;
+			ring_wait_any(a->reader, a->readers, timeout);
+		}
+		more = drain_turn(a);
+		redis_turn(a);
+		int64_t now = clock_monotonic_ns();
+		if (now >= next_house) {
+			next_house = now + HOUSEKEEPING_NS;
+			spread_core_expire_stale(a->core, clock_realtime_ns());
+			report(a, false);
+		}
+		if (now >= next_parent) {
+			next_parent = now + 1000000000LL;
+			if (getppid() != parent) {
+				log_warn("aggregator: parent process changed, stopping");
+				break;
+			}
+		}
+	}
+	finish(a);
+out:
+	teardown(a);
+	free(a);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/* Redis publishing that never blocks the caller: hiredis async over a
+ * non-blocking socket polled from the aggregator's loop, pipelined spread
+ * updates, AUTH/SELECT, and a circuit breaker with exponential backoff. */
+#ifndef SPREADBUS_AGGREGATOR_REDIS_PUB_H
+#define SPREADBUS_AGGREGATOR_REDIS_PUB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/config.h"
+
+#define REDIS_PUB_DETAIL_MAX 120
+/* Commands one spread update costs: PUBLISH, XADD, HSET. */
+#define REDIS_PUB_COMMANDS_PER_UPDATE 3
+
+struct redis_pub_counters {
+	uint64_t published; /* updates whose PUBLISH Redis acknowledged */
+	uint64_t dropped;   /* updates lost: sent and never acknowledged, or refused */
+	uint64_t errors;    /* error replies, failed connects, timeouts, lost connections */
+	bool up;            /* connected, authenticated and selected */
+};
+
+/* One XADD field/value pair. */
+struct redis_pub_field {
+	const char *name;
+	const char *value;
+	size_t value_len;
+};
+
+struct redis_pub;
+
+/* Nothing is connected here; redis_pub_service does it. */
+int redis_pub_create(struct redis_pub **out, const struct config_redis *cfg);
+void redis_pub_free(struct redis_pub *p);
+
+/* Connect when the breaker allows, read replies, write queued commands,
+ * detect connect and reply timeouts. Never blocks. now_ns: monotonic. */
+void redis_pub_service(struct redis_pub *p, int64_t now_ns);
+/* Send what is queued now (call after a batch of redis_pub_send). */
+void redis_pub_flush(struct redis_pub *p);
+
+/* True when one more update fits under max_pending on a ready connection. */
+bool redis_pub_ready(const struct redis_pub *p);
+/* True while commands are queued or awaiting replies. */
+bool redis_pub_busy(const struct redis_pub *p);
+/* Queue one update: PUBLISH spread:<symbol> json; XADD spreads MAXLEN ~ N *
+ * fields...; HSET spread:latest <symbol> json. Returns 0 or -ENOTCONN /
+ * -ENOBUFS (not ready) / -ENOMEM. */
+int redis_pub_send(struct redis_pub *p, const char *symbol, const char *json, size_t json_len,
+		   const struct redis_pub_field *fields, size_t field_count);
+
+void redis_pub_counters(const struct redis_pub *p, struct redis_pub_counters *out);
+/* The last problem, for the status block ("" when none). */
+const char *redis_pub_detail(const struct redis_pub *p);
+
+#endif

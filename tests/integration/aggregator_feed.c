@@ -1,0 +1,183 @@
+/* Test producer for the aggregator: attaches to an instance's bus and
+ * publishes scripted quotes and gap markers (commands on stdin). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/clock.h"
+#include "common/config.h"
+#include "shm/bus.h"
+
+/*
+ * Commands, one per line ('#' starts a comment):
+ *   quote EXCHANGE SYMBOL BID ASK [AGE_MS]   receive time = now - AGE_MS
+ *   gap EXCHANGE [SYMBOL]                    no SYMBOL: connection-wide
+ *   sleep MS
+ *   stream EXCHANGE,... SYMBOL,... RATE SECONDS
+ *       RATE quotes per second for SECONDS, round robin over exchanges and
+ *       symbols, every quote a new price, receive time = publish time
+ * Prints "ok N" after each command (N = ticks published so far).
+ */
+
+struct feed {
+	struct config *cfg;
+	struct bus bus;
+	uint64_t published;
+};
+
+static struct ring *ring_of(struct feed *f, const char *exchange)
+{
+	struct ring *r = bus_ring(&f->bus, exchange);
+	if (!r)
+		fprintf(stderr, "aggregator_feed: no ring for exchange %s\n", exchange);
+	return r;
+}
+
+static int ids(struct feed *f, const char *exchange, const char *symbol, struct tick *t)
+{
+	int ex = registry_exchange_id(f->bus.registry, exchange);
+	int sym = symbol ? registry_symbol_id(f->bus.registry, symbol) : 0;
+	if (ex <= 0 || (symbol && sym <= 0)) {
+		fprintf(stderr, "aggregator_feed: unknown exchange %s or symbol %s\n", exchange, symbol ? symbol : "-");
+		return -ENOENT;
+	}
+	t->exchange_id = (uint8_t)ex;
+	t->symbol_id = (uint16_t)sym;
+	return 0;
+}
+
+static int publish(struct feed *f, const char *exchange, const struct tick *t)
+{
+	struct ring *r = ring_of(f, exchange);
+	if (!r)
+		return -ENOENT;
+	ring_publish(r, t, 1);
+	f->published++;
+	return 0;
+}
+
+static int cmd_quote(struct feed *f, const char *ex, const char *sym, double bid, double ask, long age_ms)
+{
+	struct tick t;
+	memset(&t, 0, sizeof(t));
+	if (ids(f, ex, sym, &t) < 0)
+		return -ENOENT;
+	t.kind = TICK_QUOTE;
+	t.ts_recv_ns = clock_realtime_ns() - age_ms * 1000000LL;
+	t.ts_exchange_ns = t.ts_recv_ns - 1000000;
+	t.update_id = f->published + 1;
+	t.u.quote.bid_px = bid;
+	t.u.quote.ask_px = ask;
+	t.u.quote.bid_qty = 1.5;
+	t.u.quote.ask_qty = 2.5;
+	return publish(f, ex, &t);
+}
+
+static int cmd_gap(struct feed *f, const char *ex, const char *sym)
+{
+	struct tick t;
+	memset(&t, 0, sizeof(t));
+	if (ids(f, ex, sym, &t) < 0)
+		return -ENOENT;
+	t.kind = TICK_GAP;
+	t.ts_recv_ns = clock_realtime_ns();
+	t.u.gap.ts_start_ns = t.ts_recv_ns - 1000000000LL;
+	t.u.gap.ts_end_ns = t.ts_recv_ns;
+	t.u.gap.reason = GAP_DISCONNECT;
+	return publish(f, ex, &t);
+}
+
+static size_t split(char *s, char **out, size_t max)
+{
+	size_t n = 0;
+	for (char *save = NULL, *tok = strtok_r(s, ",", &save); tok && n < max; tok = strtok_r(NULL, ",", &save))
+		out[n++] = tok;
+	return n;
+}
+
+static void sleep_ns(int64_t ns)
+{
+	struct timespec ts = {ns / 1000000000LL, ns % 1000000000LL};
+	nanosleep(&ts, NULL);
+}
+
+/* Paced in small bursts: every ~200 us, publish what is due by then. */
+static int cmd_stream(struct feed *f, char *exs, char *syms, double rate, double seconds)
+{
+	char *ex[CONFIG_MAX_EXCHANGES], *sym[256];
+	size_t nex = split(exs, ex, CONFIG_MAX_EXCHANGES), nsym = split(syms, sym, 256);
+	if (!nex || !nsym || rate <= 0)
+		return -EINVAL;
+	uint64_t total = (uint64_t)(rate * seconds), i = 0;
+	int64_t start = clock_monotonic_ns();
+	while (i < total) {
+		uint64_t due = (uint64_t)((double)(clock_monotonic_ns() - start) * rate / 1e9) + 1;
+		for (; i < due && i < total; i++) {
+			/* each visit of an (exchange, symbol) moves its price */
+			double mid = 100.0 + 0.01 * (double)((i / (nex * nsym)) % 100);
+			int rc = cmd_quote(f, ex[i % nex], sym[(i / nex) % nsym], mid - 0.05 - 0.01 * (double)(i % nex),
+					   mid + 0.05 + 0.01 * (double)(i % 5), 0);
+			if (rc < 0)
+				return rc;
+		}
+		sleep_ns(200000);
+	}
+	return 0;
+}
+
+static int run_line(struct feed *f, char *line)
+{
+	char *argv[8];
+	int argc = 0;
+	for (char *save = NULL, *tok = strtok_r(line, " \t\n", &save); tok && argc < 8; tok = strtok_r(NULL, " \t\n", &save))
+		argv[argc++] = tok;
+	if (argc == 0 || argv[0][0] == '#')
+		return 0;
+	if (strcmp(argv[0], "quote") == 0 && (argc == 5 || argc == 6))
+		return cmd_quote(f, argv[1], argv[2], strtod(argv[3], NULL), strtod(argv[4], NULL),
+				 argc == 6 ? strtol(argv[5], NULL, 10) : 0);
+	if (strcmp(argv[0], "gap") == 0 && (argc == 2 || argc == 3))
+		return cmd_gap(f, argv[1], argc == 3 ? argv[2] : NULL);
+	if (strcmp(argv[0], "sleep") == 0 && argc == 2) {
+		sleep_ns(strtol(argv[1], NULL, 10) * 1000000LL);
+		return 0;
+	}
+	if (strcmp(argv[0], "stream") == 0 && argc == 5)
+		return cmd_stream(f, argv[1], argv[2], strtod(argv[3], NULL), strtod(argv[4], NULL));
+	fprintf(stderr, "aggregator_feed: bad command: %s\n", argv[0]);
+	return -EINVAL;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3 || strcmp(argv[1], "--config") != 0) {
+		fprintf(stderr, "usage: aggregator_feed --config FILE < commands\n");
+		return 2;
+	}
+	static char err[8192];
+	struct feed f;
+	memset(&f, 0, sizeof(f));
+	f.cfg = config_new();
+	if (!f.cfg || config_load(f.cfg, argv[2], NULL, err, sizeof(err)) != 0) {
+		fprintf(stderr, "aggregator_feed: config: %s\n", err);
+		return 1;
+	}
+	if (bus_attach(&f.bus, f.cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "aggregator_feed: bus: %s\n", err);
+		return 1;
+	}
+	for (size_t i = 0; i < f.bus.ring_count; i++)
+		ring_producer_open(f.bus.rings[i]);
+	char line[512];
+	int rc = 0;
+	while (rc == 0 && fgets(line, sizeof(line), stdin)) {
+		rc = run_line(&f, line);
+		printf("ok %llu\n", (unsigned long long)f.published);
+		fflush(stdout);
+	}
+	bus_close(&f.bus);
+	config_free(f.cfg);
+	return rc < 0 ? 1 : 0;
+}
