@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# `make demo`: the whole service offline on this machine, a private Redis and
+# the fake exchange (Binance, Bybit, OKX) under $DEMO_DIR; Ctrl-C or
+# DEMO_SECONDS=N stops everything and leaves no process or segment behind.
+set -uo pipefail
+# Background jobs get their own process groups: Ctrl-C reaches this script
+# only, which then stops the service in order.
+set -m
+
+bin=${SPREADBUS_BIN:?run through make demo}
+src=${SPREADBUS_SRC:-$PWD}
+dir=${DEMO_DIR:-$src/build/demo}
+seconds=${DEMO_SECONDS:-}
+http_port=9280
+instance=demo
+symbols="BTC-USDT, ETH-USDT, SOL-USDT, XRP-USDT, DOGE-USDT"
+
+die() { echo "demo: $*" >&2; exit 1; }
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+rel() { local p=$1; [ "${p#"$PWD"/}" != "$p" ] && echo "${p#"$PWD"/}" || echo "$p"; }
+
+for p in spreadbus spreadctl spreadbus-collector spreadbus-aggregator spreadbus-writer spreadbus-fakex; do
+	[ -x "$bin/$p" ] || die "$bin/$p is missing: run make first"
+done
+command -v redis-server >/dev/null || die "redis-server is missing: run make deps"
+command -v curl >/dev/null || die "curl is missing: run make deps"
+port_taken $http_port && die "127.0.0.1:$http_port is already in use (another demo or a test running?); stop it and retry"
+
+# A fresh start: previous runs' data, journal and segments go.
+rm -rf "$dir/run" "$dir/state" "$dir/data" "$dir/logs" "$dir/redis" "$dir/redis.sock"
+rm -f /dev/shm/spreadbus.$instance.*
+mkdir -p "$dir/logs" "$dir/redis" "$dir/data" || die "cannot create $dir"
+conf=$dir/spreadbus.conf
+pids=()
+
+stop_all() {
+	trap - INT TERM EXIT
+	echo
+	echo "demo: stopping"
+	if [ -n "${sup_pid:-}" ] && kill -0 "$sup_pid" 2>/dev/null; then
+		kill -TERM "$sup_pid"
+		# The supervisor stops its children in order and exits well within 5 s.
+		for _ in $(seq 100); do kill -0 "$sup_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -0 "$sup_pid" 2>/dev/null && { echo "demo: supervisor still running after 10 s, killing it" >&2; kill -KILL "$sup_pid"; }
+		wait "$sup_pid" 2>/dev/null
+	fi
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	# Children die with the supervisor (PDEATHSIG); anything of ours still
+	# here is a bug worth seeing, and is not left running.
+	left=$(pgrep -f -- "--config $conf" | tr '\n' ' ')
+	[ -n "$left" ] && { echo "demo: processes left after stop: $left; killing them" >&2; kill -KILL $left 2>/dev/null; }
+	rm -f /dev/shm/spreadbus.$instance.* "$dir/redis.sock"
+	echo "demo: stopped; data kept in $(rel "$dir/data"), logs in $(rel "$dir/logs")"
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Redis on a unix socket only: nothing listens on a TCP port.
+redis-server --port 0 --unixsocket "$dir/redis.sock" --unixsocketperm 700 --save '' --appendonly no \
+	--dir "$dir/redis" --logfile "$dir/logs/redis.log" &
+pids+=($!)
+
+# The fake exchange on a free port; it prints the port it listens on.
+"$bin/spreadbus-fakex" --listen 127.0.0.1:0 --port-file "$dir/fakex.port" --symbols "${symbols// /}" \
+	--rate 50 >"$dir/logs/fakex.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 100); do [ -S "$dir/redis.sock" ] && [ -s "$dir/fakex.port" ] && break; sleep 0.1; done
+[ -S "$dir/redis.sock" ] || die "redis-server did not start: $(tail -n 5 "$dir/logs/redis.log")"
+[ -s "$dir/fakex.port" ] || die "the fake exchange did not start: $(tail -n 5 "$dir/logs/fakex.log")"
+fx=ws://127.0.0.1:$(cat "$dir/fakex.port")
+
+cat >"$conf" <<EOF
+# spreadbus demo: everything under $dir, no internet.
+[service]
+instance = $instance
+runtime_dir = $dir/run
+state_dir = $dir/state
+bin_dir = $bin
+ring_capacity = 262144
+
+[http]
+listen = 127.0.0.1:$http_port
+
+[redis]
+unix_socket = $dir/redis.sock
+
+[writer]
+data_dir = $dir/data
+rotate_s = 10
+
+EOF
+for ex in binance bybit okx; do
+	printf '[exchange.%s]\nsymbols = %s\nurl = %s\ntls_verify = false\n\n' "$ex" "$symbols" "$fx" >>"$conf"
+done
+"$bin/spreadbus" --check-config "$conf" || die "the demo config does not check out"
+
+"$bin/spreadbus" --config "$conf" 2>"$dir/logs/spreadbus.log" &
+sup_pid=$!
+for _ in $(seq 200); do
+	curl -sf -o /dev/null "http://127.0.0.1:$http_port/ready" && break
+	kill -0 "$sup_pid" 2>/dev/null || die "spreadbus exited: $(tail -n 10 "$dir/logs/spreadbus.log")"
+	sleep 0.1
+done
+curl -sf -o /dev/null "http://127.0.0.1:$http_port/ready" || die "not ready after 20 s: $(tail -n 10 "$dir/logs/spreadbus.log")"
+
+cat <<EOF
+
+spreadbus demo is running (instance "$instance", everything under $(rel "$dir")).
+
+  live spreads      redis-cli -s $(rel "$dir/redis.sock") PSUBSCRIBE 'spread:*'
+  latest per symbol redis-cli -s $(rel "$dir/redis.sock") HGETALL spread:latest
+  health, metrics   curl -s http://127.0.0.1:$http_port/health
+                    curl -s http://127.0.0.1:$http_port/metrics
+  children          $(rel "$bin")/spreadctl --config $(rel "$conf") status
+  restart one       $(rel "$bin")/spreadctl --config $(rel "$conf") restart binance
+  Parquet files     $(rel "$dir/data")   (a new file every 10 s)
+  query them        node deploy/parquet_query.js "SELECT exchange, symbol, count(*) FROM read_parquet('$(rel "$dir/data")/quotes/**/*.parquet', hive_partitioning=true) GROUP BY ALL"
+  logs              $(rel "$dir/logs")/
+
+EOF
+[ -n "$seconds" ] && echo "stopping in $seconds s (DEMO_SECONDS)" || echo "Ctrl-C stops everything."
+
+end=$((SECONDS + ${seconds:-1000000000}))
+while [ $SECONDS -lt $end ]; do
+	kill -0 "$sup_pid" 2>/dev/null || die "spreadbus exited: $(tail -n 10 "$dir/logs/spreadbus.log")"
+	latest=$(redis-cli -s "$dir/redis.sock" HGET spread:latest BTC-USDT 2>/dev/null)
+	[ -n "$latest" ] && echo "BTC-USDT: ${latest:0:160}"
+	left=$((end - SECONDS))
+	sleep $((left < 5 ? left : 5)) &
+	wait $! 2>/dev/null
+done
