@@ -1,0 +1,20 @@
+# collector/: spreadbus-collector and its exchange adapters.
+LIBRARIES += collector
+collector_SRCS := $(filter-out collector/main.c,$(wildcard collector/*.c))
+collector_PKGS := libwebsockets
+
+PROGRAMS += spreadbus-collector
+spreadbus-collector_MAIN := collector/main.c
+spreadbus-collector_DEPS := collector shm common
+INSTALLED_PROGRAMS += spreadbus-collector
+
+COLLECTOR_UNIT_TESTS := test_decode_validation test_decode_dedup test_adapter_symbols test_adapter_subscribe \
+	test_collector_backoff
+UNIT_TESTS += $(COLLECTOR_UNIT_TESTS)
+$(foreach t,$(COLLECTOR_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := collector shm common)$(eval $(t)_LDLIBS := -lcmocka))
+
+BENCHES += bench_decode
+bench_decode_MAIN := tests/bench/bench_decode.c
+bench_decode_DEPS := collector shm common
+
+INTEGRATION_TESTS += tests/integration/test_decode_fixtures.sh
