@@ -4,7 +4,7 @@ shm_SRCS := $(wildcard shm/*.c)
 shm_PKGS :=
 
 # Unit tests: one per tests/unit/test_{segment,ring,status,registry,bus}_*.c,
-# each linked with shm and ringtest (ticks derived from their sequence); the
+# each linked with shm and testtools (ticks derived from their sequence); the
 # bus test builds its struct config by hand, so common is not linked. The
 # *_tsan test is built and run by `make test-tsan` only.
 SHM_TSAN_TESTS := test_ring_threads_tsan
@@ -12,8 +12,9 @@ SHM_UNIT_TESTS := $(filter-out $(SHM_TSAN_TESTS),$(basename $(notdir $(wildcard 
 	tests/unit/test_ring_*.c tests/unit/test_status_*.c tests/unit/test_registry_*.c tests/unit/test_bus_*.c))))
 UNIT_TESTS += $(SHM_UNIT_TESTS)
 TSAN_TESTS += $(SHM_TSAN_TESTS)
-$(foreach t,$(SHM_UNIT_TESTS) $(SHM_TSAN_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := ringtest shm)$(eval $(t)_LDLIBS := -lcmocka))
+$(foreach t,$(SHM_UNIT_TESTS) $(SHM_TSAN_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := testtools shm)$(eval $(t)_LDLIBS := -lcmocka))
 
 # Multi-process ring tests over real segments (helpers in tests/tools/).
-INTEGRATION_TESTS += tests/integration/test_ring_producer_crash.sh tests/integration/test_ring_lapped_reader_sigstop.sh
+INTEGRATION_TESTS += tests/integration/test_ring_producer_crash.sh tests/integration/test_ring_lapped_reader_sigstop.sh \
+	tests/integration/test_ring_busctl.sh
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_ring_multiprocess_10m.sh

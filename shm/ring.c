@@ -579,3 +579,15 @@ size_t ring_readers_info(const struct ring *ring, struct ring_reader_info *out, 
 	}
 	return n;
 }
+
+uint64_t ring_slowest_cursor(const struct ring *ring)
+{
+	struct ring_reader_info info[RING_MAX_READERS];
+	size_t n = ring_readers_info(ring, info, RING_MAX_READERS), i;
+	uint64_t min = ring_head(ring);
+
+	for (i = 0; i < n; i++)
+		if (info[i].cursor < min)
+			min = info[i].cursor;
+	return min;
+}

@@ -92,5 +92,8 @@ int ring_wait_any(struct ring_reader *const *readers, size_t n, int timeout_ms);
 
 /* Snapshot of every used reader slot; returns how many were written. */
 size_t ring_readers_info(const struct ring *ring, struct ring_reader_info *out, size_t max);
+/* The smallest committed cursor of any used reader slot (head if there is
+ * none): what the slowest reader still needs. */
+uint64_t ring_slowest_cursor(const struct ring *ring);
 
 #endif

@@ -57,6 +57,40 @@ const struct status_metric_info *status_metric_info(enum status_metric m)
 	return &metric_info[m];
 }
 
+const char *status_role_name(uint32_t role)
+{
+	switch (role) {
+	case ROLE_COLLECTOR: return "collector";
+	case ROLE_AGGREGATOR: return "aggregator";
+	case ROLE_WRITER: return "writer";
+	}
+	return "unknown";
+}
+
+const char *status_child_state_name(uint32_t state)
+{
+	switch (state) {
+	case CHILD_STARTING: return "starting";
+	case CHILD_RUNNING: return "running";
+	case CHILD_DEGRADED: return "degraded";
+	case CHILD_STOPPING: return "stopping";
+	case CHILD_EXITED: return "exited";
+	}
+	return "unknown";
+}
+
+const char *status_conn_state_name(uint32_t state)
+{
+	switch (state) {
+	case CONN_IDLE: return "idle";
+	case CONN_CONNECTING: return "connecting";
+	case CONN_SUBSCRIBING: return "subscribing";
+	case CONN_STREAMING: return "streaming";
+	case CONN_BACKOFF: return "backoff";
+	}
+	return "unknown";
+}
+
 static size_t status_segment_size(void)
 {
 	return 64 + STATUS_MAX_CHILDREN * STATUS_BLOCK_STRIDE;

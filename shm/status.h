@@ -82,6 +82,12 @@ struct status_metric_info {
 
 const struct status_metric_info *status_metric_info(enum status_metric m);
 
+/* Lower-case names for JSON and logs ("collector", "running", "streaming");
+ * "unknown" for a value outside the enum. */
+const char *status_role_name(uint32_t role);
+const char *status_child_state_name(uint32_t state);
+const char *status_conn_state_name(uint32_t state);
+
 struct status_conn {
 	uint8_t state;          /* enum conn_state */
 	uint8_t pad[7];

@@ -89,18 +89,6 @@ static void reader_child(const char *name, uint64_t count, int ready_fd)
 	_exit(lost_total == 0 && sum != 1 ? 0 : 3);
 }
 
-static uint64_t slowest_cursor(struct ring *ring)
-{
-	struct ring_reader_info info[RING_MAX_READERS];
-	size_t n = ring_readers_info(ring, info, RING_MAX_READERS), i;
-	uint64_t min = ring_head(ring);
-
-	for (i = 0; i < n; i++)
-		if (info[i].cursor < min)
-			min = info[i].cursor;
-	return min;
-}
-
 /* One run: ticks/s from the producer's first publish until every reader
  * has read all. The producer keeps within half a ring of the slowest reader
  * so that the figure is for delivered ticks, none lost. */
@@ -143,7 +131,7 @@ static double throughput_run(int readers, uint64_t batch)
 	while (next < TICKS_PER_RUN) {
 		uint64_t n = TICKS_PER_RUN - next < batch ? TICKS_PER_RUN - next : batch;
 		if (next + n > limit) {
-			limit = slowest_cursor(ring) + CAPACITY / 2;
+			limit = ring_slowest_cursor(ring) + CAPACITY / 2;
 			if (next + n > limit)
 				continue;
 		}

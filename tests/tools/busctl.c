@@ -2,17 +2,18 @@
  * config (for tests and operators): status blocks, rings, ticks as JSON. */
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/config.h"
+#include "common/jsonw.h"
 #include "shm/bus.h"
+#include "tests/tools/tool_args.h"
 
 #define EXIT_SETUP 1
 #define EXIT_USAGE 2
 #define DUMP_BATCH 256
+#define LINE_MAX_BYTES 8192
 
 static void usage(void)
 {
@@ -20,75 +21,19 @@ static void usage(void)
 			"       spreadbus-busctl --config FILE dump EXCHANGE [--from SEQ]\n");
 }
 
-/* Writes s as a JSON string literal. */
-static void json_str(const char *s, size_t max)
+/* Prints the finished document w as one line. */
+static int emit(struct jsonw *w)
 {
-	size_t i;
+	size_t len;
+	int rc = jsonw_finish(w, &len);
 
-	putchar('"');
-	for (i = 0; i < max && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
+	if (rc < 0) {
+		fprintf(stderr, "busctl: JSON line did not fit: %s\n", strerror(-rc));
+		return rc;
 	}
-	putchar('"');
-}
-
-/* Shortest decimal that reads back as the same double (the exchange's
- * "0.1" prints as 0.1, not 0.10000000000000001). */
-static void json_double(double v)
-{
-	char buf[40];
-	int prec;
-
-	if (!isfinite(v)) {
-		fputs("null", stdout);
-		return;
-	}
-	for (prec = 15; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	fputs(buf, stdout);
-}
-
-static const char *role_name(uint32_t role)
-{
-	switch (role) {
-	case ROLE_COLLECTOR: return "collector";
-	case ROLE_AGGREGATOR: return "aggregator";
-	case ROLE_WRITER: return "writer";
-	default: return "unknown";
-	}
-}
-
-static const char *state_name(uint32_t state)
-{
-	switch (state) {
-	case CHILD_STARTING: return "starting";
-	case CHILD_RUNNING: return "running";
-	case CHILD_DEGRADED: return "degraded";
-	case CHILD_STOPPING: return "stopping";
-	case CHILD_EXITED: return "exited";
-	default: return "none";
-	}
-}
-
-static const char *conn_state_name(uint8_t state)
-{
-	switch (state) {
-	case CONN_IDLE: return "idle";
-	case CONN_CONNECTING: return "connecting";
-	case CONN_SUBSCRIBING: return "subscribing";
-	case CONN_STREAMING: return "streaming";
-	case CONN_BACKOFF: return "backoff";
-	default: return "unknown";
-	}
+	fwrite(w->buf, 1, len, stdout);
+	putchar('\n');
+	return 0;
 }
 
 static const char *gap_reason_name(uint32_t reason)
@@ -100,14 +45,15 @@ static const char *gap_reason_name(uint32_t reason)
 	case GAP_COLLECTOR_START: return "collector_start";
 	case GAP_READER_LAPPED: return "reader_lapped";
 	case GAP_RECONNECT_PLANNED: return "reconnect_planned";
-	default: return "unknown";
 	}
+	return "unknown";
 }
 
-static void print_block(const struct status_block *b)
+static int print_block(const struct status_block *b)
 {
 	uint32_t conns = __atomic_load_n(&b->conn_count, __ATOMIC_ACQUIRE), i;
-	char detail[STATUS_DETAIL_MAX];
+	char buf[LINE_MAX_BYTES], detail[STATUS_DETAIL_MAX];
+	struct jsonw w;
 	unsigned m;
 
 	if (conns > STATUS_MAX_CONNS)
@@ -115,93 +61,115 @@ static void print_block(const struct status_block *b)
 	for (i = 0; i < STATUS_DETAIL_MAX; i++)
 		detail[i] = __atomic_load_n(&b->detail[i], __ATOMIC_RELAXED);
 	detail[STATUS_DETAIL_MAX - 1] = '\0';
-	fputs("{\"name\":", stdout);
-	json_str(b->name, STATUS_NAME_MAX);
-	printf(",\"role\":\"%s\",\"state\":\"%s\",\"pid\":%" PRId32 ",\"started_ns\":%" PRId64
-	       ",\"heartbeat_ns\":%" PRId64 ",\"conns\":[",
-	       role_name(b->role), state_name(__atomic_load_n(&b->state, __ATOMIC_ACQUIRE)),
-	       __atomic_load_n(&b->pid, __ATOMIC_RELAXED), __atomic_load_n(&b->started_ns, __ATOMIC_RELAXED),
-	       __atomic_load_n(&b->heartbeat_ns, __ATOMIC_ACQUIRE));
-	for (i = 0; i < conns; i++)
-		printf("%s{\"state\":\"%s\",\"since_ns\":%" PRId64 "}", i ? "," : "",
-		       conn_state_name(__atomic_load_n(&b->conns[i].state, __ATOMIC_ACQUIRE)),
-		       __atomic_load_n(&b->conns[i].since_ns, __ATOMIC_RELAXED));
-	fputs("],\"detail\":", stdout);
-	json_str(detail, sizeof(detail));
-	fputs(",\"metrics\":{", stdout);
+	jsonw_init(&w, buf, sizeof(buf));
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "name");
+	jsonw_string_n(&w, b->name, strnlen(b->name, STATUS_NAME_MAX));
+	jsonw_kv_string(&w, "role", status_role_name(b->role));
+	jsonw_kv_string(&w, "state", status_child_state_name(__atomic_load_n(&b->state, __ATOMIC_ACQUIRE)));
+	jsonw_kv_int64(&w, "pid", __atomic_load_n(&b->pid, __ATOMIC_RELAXED));
+	jsonw_kv_int64(&w, "started_ns", __atomic_load_n(&b->started_ns, __ATOMIC_RELAXED));
+	jsonw_kv_int64(&w, "heartbeat_ns", __atomic_load_n(&b->heartbeat_ns, __ATOMIC_ACQUIRE));
+	jsonw_key(&w, "conns");
+	jsonw_array_begin(&w);
+	for (i = 0; i < conns; i++) {
+		jsonw_object_begin(&w);
+		jsonw_kv_string(&w, "state", status_conn_state_name(__atomic_load_n(&b->conns[i].state, __ATOMIC_ACQUIRE)));
+		jsonw_kv_int64(&w, "since_ns", __atomic_load_n(&b->conns[i].since_ns, __ATOMIC_RELAXED));
+		jsonw_object_end(&w);
+	}
+	jsonw_array_end(&w);
+	jsonw_kv_string(&w, "detail", detail);
+	jsonw_key(&w, "metrics");
+	jsonw_object_begin(&w);
 	for (m = 0; m < SM_COUNT; m++)
-		printf("%s\"%s\":%" PRIu64, m ? "," : "", status_metric_info((enum status_metric)m)->name,
-		       status_get(b, (enum status_metric)m));
-	fputs("}}\n", stdout);
+		jsonw_kv_uint64(&w, status_metric_info((enum status_metric)m)->name, status_get(b, (enum status_metric)m));
+	jsonw_object_end(&w);
+	jsonw_object_end(&w);
+	return emit(&w);
 }
 
 static int cmd_status(struct bus *bus)
 {
 	struct status_block *b;
 	unsigned i;
+	int rc = 0;
 
-	for (i = 0; (b = status_table_at(bus->status, i)) != NULL; i++)
-		if (b->name[0])
-			print_block(b);
-	return 0;
+	for (i = 0; rc == 0 && (b = status_table_at(bus->status, i)) != NULL; i++)
+		if (__atomic_load_n(&b->name[0], __ATOMIC_ACQUIRE))
+			rc = print_block(b);
+	return rc;
 }
 
 static int cmd_rings(struct bus *bus)
 {
 	struct ring_reader_info info[RING_MAX_READERS];
+	char buf[LINE_MAX_BYTES];
+	struct jsonw w;
 	size_t i, k, n;
+	int rc = 0;
 
-	for (i = 0; i < bus->ring_count; i++) {
+	for (i = 0; rc == 0 && i < bus->ring_count; i++) {
 		struct ring *ring = bus->rings[i];
-		fputs("{\"exchange\":", stdout);
-		json_str(bus->ring_exchange[i], CONFIG_NAME_MAX);
-		printf(",\"head\":%" PRIu64 ",\"capacity\":%" PRIu64 ",\"readers\":[", ring_head(ring),
-		       ring_capacity(ring));
+		jsonw_init(&w, buf, sizeof(buf));
+		jsonw_object_begin(&w);
+		jsonw_kv_string(&w, "exchange", bus->ring_exchange[i]);
+		jsonw_kv_uint64(&w, "head", ring_head(ring));
+		jsonw_kv_uint64(&w, "capacity", ring_capacity(ring));
+		jsonw_key(&w, "readers");
+		jsonw_array_begin(&w);
 		n = ring_readers_info(ring, info, RING_MAX_READERS);
 		for (k = 0; k < n; k++) {
-			printf("%s{\"name\":", k ? "," : "");
-			json_str(info[k].name, RING_READER_NAME_MAX);
-			printf(",\"cursor\":%" PRIu64 ",\"lost_total\":%" PRIu64 ",\"pid\":%" PRId32 "}", info[k].cursor,
-			       info[k].lost_total, info[k].pid);
+			jsonw_object_begin(&w);
+			jsonw_kv_string(&w, "name", info[k].name);
+			jsonw_kv_uint64(&w, "cursor", info[k].cursor);
+			jsonw_kv_uint64(&w, "lost_total", info[k].lost_total);
+			jsonw_kv_int64(&w, "pid", info[k].pid);
+			jsonw_object_end(&w);
 		}
-		fputs("]}\n", stdout);
+		jsonw_array_end(&w);
+		jsonw_object_end(&w);
+		rc = emit(&w);
 	}
-	return 0;
+	return rc;
 }
 
-static void print_tick(const struct bus *bus, const char *exchange, uint64_t seq, const struct tick *t)
+static int print_tick(const struct bus *bus, const char *exchange, uint64_t seq, const struct tick *t)
 {
 	const char *symbol = registry_symbol_name(bus->registry, t->symbol_id);
 	const char *ex = registry_exchange_name(bus->registry, t->exchange_id);
-	const char *kind = t->kind == TICK_QUOTE ? "quote" : tick_is_trade(t) ? "trade" : t->kind == TICK_GAP ? "gap"
-														: "unknown";
+	char buf[LINE_MAX_BYTES];
+	struct jsonw w;
 
-	printf("{\"seq\":%" PRIu64 ",\"kind\":\"%s\",\"exchange\":", seq, kind);
-	json_str(ex ? ex : exchange, REGISTRY_NAME_MAX);
-	fputs(",\"symbol\":", stdout);
-	json_str(symbol ? symbol : "", REGISTRY_NAME_MAX);
-	printf(",\"ts_exchange_ns\":%" PRId64 ",\"ts_recv_ns\":%" PRId64, t->ts_exchange_ns, t->ts_recv_ns);
+	jsonw_init(&w, buf, sizeof(buf));
+	jsonw_object_begin(&w);
+	jsonw_kv_uint64(&w, "seq", seq);
+	jsonw_kv_string(&w, "kind", t->kind == TICK_QUOTE ? "quote" : tick_is_trade(t) ? "trade"
+				       : t->kind == TICK_GAP ? "gap" : "unknown");
+	jsonw_kv_string(&w, "exchange", ex ? ex : exchange);
+	jsonw_kv_string(&w, "symbol", symbol ? symbol : "");
+	jsonw_kv_int64(&w, "ts_exchange_ns", t->ts_exchange_ns);
+	jsonw_kv_int64(&w, "ts_recv_ns", t->ts_recv_ns);
 	if (t->kind == TICK_QUOTE) {
-		printf(",\"update_id\":%" PRIu64 ",\"bid_px\":", t->update_id);
-		json_double(t->u.quote.bid_px);
-		fputs(",\"bid_qty\":", stdout);
-		json_double(t->u.quote.bid_qty);
-		fputs(",\"ask_px\":", stdout);
-		json_double(t->u.quote.ask_px);
-		fputs(",\"ask_qty\":", stdout);
-		json_double(t->u.quote.ask_qty);
+		jsonw_kv_uint64(&w, "update_id", t->update_id);
+		jsonw_kv_double(&w, "bid_px", t->u.quote.bid_px);
+		jsonw_kv_double(&w, "bid_qty", t->u.quote.bid_qty);
+		jsonw_kv_double(&w, "ask_px", t->u.quote.ask_px);
+		jsonw_kv_double(&w, "ask_qty", t->u.quote.ask_qty);
 	} else if (tick_is_trade(t)) {
-		fputs(",\"px\":", stdout);
-		json_double(t->u.trade.px);
-		fputs(",\"qty\":", stdout);
-		json_double(t->u.trade.qty);
-		printf(",\"side\":\"%s\",\"trade_id\":%" PRIu64,
-		       t->kind == TICK_TRADE_BUY ? "buy" : t->kind == TICK_TRADE_SELL ? "sell" : "unknown", t->update_id);
+		jsonw_kv_double(&w, "px", t->u.trade.px);
+		jsonw_kv_double(&w, "qty", t->u.trade.qty);
+		jsonw_kv_string(&w, "side", t->kind == TICK_TRADE_BUY ? "buy" : t->kind == TICK_TRADE_SELL ? "sell"
+												    : "unknown");
+		jsonw_kv_uint64(&w, "trade_id", t->update_id);
 	} else if (t->kind == TICK_GAP) {
-		printf(",\"ts_start_ns\":%" PRId64 ",\"ts_end_ns\":%" PRId64 ",\"reason\":\"%s\",\"lost\":%" PRIu64,
-		       t->u.gap.ts_start_ns, t->u.gap.ts_end_ns, gap_reason_name(t->u.gap.reason), t->update_id);
+		jsonw_kv_int64(&w, "ts_start_ns", t->u.gap.ts_start_ns);
+		jsonw_kv_int64(&w, "ts_end_ns", t->u.gap.ts_end_ns);
+		jsonw_kv_string(&w, "reason", gap_reason_name(t->u.gap.reason));
+		jsonw_kv_uint64(&w, "lost", t->update_id);
 	}
-	fputs("}\n", stdout);
+	jsonw_object_end(&w);
+	return emit(&w);
 }
 
 /* Every tick from `from` (default: the oldest still held) to the head seen
@@ -227,29 +195,18 @@ static int cmd_dump(struct bus *bus, const char *exchange, int have_from, uint64
 		fprintf(stderr, "busctl: reader: %s\n", strerror(-rc));
 		return rc;
 	}
-	while (ring_reader_position(r) < head) {
+	while (rc == 0 && ring_reader_position(r) < head) {
 		size_t want = head - ring_reader_position(r) < DUMP_BATCH ? head - ring_reader_position(r) : DUMP_BATCH;
 		n = ring_reader_read(r, batch, want, &first, &lost);
 		if (lost)
 			fprintf(stderr, "busctl: %" PRIu64 " records overwritten before they could be dumped\n", lost);
-		for (i = 0; i < n; i++)
-			print_tick(bus, exchange, first + i, &batch[i]);
+		for (i = 0; i < n && rc == 0; i++)
+			rc = print_tick(bus, exchange, first + i, &batch[i]);
 		if (n == 0 && !lost)
 			break;
 	}
 	ring_reader_close(r);
-	return 0;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno || *end ? -EINVAL : 0;
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -265,7 +222,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			config_path = argv[++i];
 		} else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
-			if (parse_u64(argv[++i], &from) < 0) {
+			if (tool_parse_u64(argv[++i], &from) < 0) {
 				fprintf(stderr, "busctl: --from wants a sequence number, got '%s'\n", argv[i]);
 				return EXIT_USAGE;
 			}

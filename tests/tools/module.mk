@@ -1,15 +1,16 @@
 # tests/tools/: test-only programs. spreadbus-busctl (bus tool, contract in
 # notes), spreadbus-ringstress (producer/verifying reader for ring tests) and
-# the ringtest library (ticks derived from their sequence, with checksums).
-LIBRARIES += ringtest
-ringtest_SRCS := tests/tools/ring_pattern.c
-ringtest_PKGS :=
+# the testtools library (ticks derived from their sequence, with checksums;
+# argument parsing).
+LIBRARIES += testtools
+testtools_SRCS := tests/tools/ring_pattern.c tests/tools/tool_args.c
+testtools_PKGS :=
 
 PROGRAMS += spreadbus-busctl spreadbus-ringstress
 spreadbus-busctl_MAIN := tests/tools/busctl.c
-spreadbus-busctl_DEPS := shm common
+spreadbus-busctl_DEPS := testtools shm common
 spreadbus-ringstress_MAIN := tests/tools/ringstress.c
-spreadbus-ringstress_DEPS := ringtest shm
+spreadbus-ringstress_DEPS := testtools shm
 
 # The ring benchmark lives in tests/bench/ but is registered here, so that
 # tests/bench/module.mk stays free for whoever owns it.

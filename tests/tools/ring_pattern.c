@@ -37,13 +37,23 @@ void ring_pattern_fill(struct tick *t, uint64_t seq)
 	t->seq_lo = (uint32_t)seq;
 	t->symbol_id = (uint16_t)(m % 4096 + 1);
 	t->exchange_id = (uint8_t)(m >> 12) | 1;
-	t->kind = TICK_QUOTE;
+	/* Every kind in turn, so that readers and dumps see them all. */
+	t->kind = (uint8_t)(TICK_QUOTE + seq % 5);
 	t->ts_exchange_ns = (int64_t)(m >> 2);
 	t->update_id = seq;
-	t->u.quote.bid_px = (double)(m >> 40);
-	t->u.quote.bid_qty = (double)((m >> 20) & 0xfffff);
-	t->u.quote.ask_px = (double)(m >> 40) + 1.0;
-	t->u.quote.ask_qty = (double)(m & 0xfffff);
+	if (t->kind == TICK_QUOTE) {
+		t->u.quote.bid_px = (double)(m >> 40) / 100.0;
+		t->u.quote.bid_qty = (double)((m >> 20) & 0xfffff) / 1000.0;
+		t->u.quote.ask_px = (double)(m >> 40) / 100.0 + 0.01;
+		t->u.quote.ask_qty = (double)(m & 0xfffff) / 1000.0;
+	} else if (t->kind == TICK_GAP) {
+		t->u.gap.ts_start_ns = (int64_t)(m >> 3);
+		t->u.gap.ts_end_ns = (int64_t)(m >> 3) + 1000;
+		t->u.gap.reason = GAP_DISCONNECT;
+	} else {
+		t->u.trade.px = (double)(m >> 40) / 100.0;
+		t->u.trade.qty = (double)(m & 0xfffff) / 1000.0;
+	}
 	t->ts_recv_ns = checksum(t);
 }
 

@@ -11,6 +11,7 @@
 
 #include "shm/ring.h"
 #include "tests/tools/ring_pattern.h"
+#include "tests/tools/tool_args.h"
 
 #define READ_BATCH 256
 #define MAX_BATCH 1024
@@ -26,17 +27,6 @@ static void usage(void)
 		"       spreadbus-ringstress read RING --reader NAME [--count N] [--from SEQ] [--allow-lost]\n"
 		"read exits after --count records, or on SIGTERM after draining to head; it prints\n"
 		"\"read=R lost=L next=S\" and fails on any torn, misplaced or (without --allow-lost) lost record.\n");
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return errno || *end ? -EINVAL : 0;
 }
 
 static int64_t now_s(void)
@@ -66,19 +56,6 @@ static struct ring *attach_or_die(const char *name)
 	return ring;
 }
 
-/* Slowest committed reader cursor; head when there is no reader. */
-static uint64_t slowest_cursor(struct ring *ring)
-{
-	struct ring_reader_info info[RING_MAX_READERS];
-	size_t n = ring_readers_info(ring, info, RING_MAX_READERS), i;
-	uint64_t min = ring_head(ring);
-
-	for (i = 0; i < n; i++)
-		if (info[i].cursor < min)
-			min = info[i].cursor;
-	return min;
-}
-
 /* Publishes the pattern until head reaches count. With max_ahead, waits
  * while the slowest reader is further behind (tests that must lose
  * nothing); the ring itself never makes a producer wait. */
@@ -95,7 +72,7 @@ static int produce(const char *name, uint64_t count, uint64_t batch, uint64_t ma
 	while (next < count) {
 		uint64_t k = count - next < batch ? count - next : batch;
 		if (max_ahead && next + k > limit) {
-			limit = slowest_cursor(ring) + max_ahead;
+			limit = ring_slowest_cursor(ring) + max_ahead;
 			if (next + k > limit) {
 				struct timespec d = { 0, 20000 };
 				nanosleep(&d, NULL);
@@ -199,7 +176,7 @@ static int create(const char *name, const char *cap_s)
 	uint64_t cap;
 	char err[256];
 
-	if (parse_u64(cap_s, &cap) < 0) {
+	if (tool_parse_u64(cap_s, &cap) < 0) {
 		usage();
 		return 2;
 	}
@@ -242,13 +219,13 @@ int main(int argc, char **argv)
 	for (i = 3; i < argc; i++) {
 		int bad = 0;
 		if (strcmp(argv[i], "--count") == 0 && i + 1 < argc)
-			bad = parse_u64(argv[++i], &count);
+			bad = tool_parse_u64(argv[++i], &count);
 		else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
-			bad = parse_u64(argv[++i], &batch) || batch == 0 || batch > MAX_BATCH;
+			bad = tool_parse_u64(argv[++i], &batch) || batch == 0 || batch > MAX_BATCH;
 		else if (strcmp(argv[i], "--max-ahead") == 0 && i + 1 < argc)
-			bad = parse_u64(argv[++i], &max_ahead);
+			bad = tool_parse_u64(argv[++i], &max_ahead);
 		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
-			bad = parse_u64(argv[++i], &from), have_from = 1;
+			bad = tool_parse_u64(argv[++i], &from), have_from = 1;
 		else if (strcmp(argv[i], "--reader") == 0 && i + 1 < argc)
 			reader = argv[++i];
 		else if (strcmp(argv[i], "--allow-lost") == 0)

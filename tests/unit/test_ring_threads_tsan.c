@@ -33,18 +33,6 @@ struct reader_arg {
 static struct ring *big, *small;
 static char big_name[64], small_name[64];
 
-static uint64_t slowest_strict_cursor(void)
-{
-	struct ring_reader_info info[RING_MAX_READERS];
-	size_t n = ring_readers_info(big, info, RING_MAX_READERS), i;
-	uint64_t min = ring_head(big);
-
-	for (i = 0; i < n; i++)
-		if (info[i].cursor < min)
-			min = info[i].cursor;
-	return min;
-}
-
 static void *producer(void *unused)
 {
 	struct tick t[16];
@@ -54,7 +42,7 @@ static void *producer(void *unused)
 	ring_producer_open(small);
 	while (next < COUNT) {
 		uint64_t k = COUNT - next < 16 ? COUNT - next : 16;
-		if (next + k > slowest_strict_cursor() + BIG_CAP / 2) {
+		if (next + k > ring_slowest_cursor(big) + BIG_CAP / 2) {
 			sched_yield();
 			continue;
 		}
