@@ -4,6 +4,7 @@
 set -euo pipefail
 BIN=${SPREADBUS_BIN:?}
 RS=$BIN/spreadbus-ringstress
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/ring_test_lib.sh"
 CAP=4096
 FIRST=1000                 # read before the stop
 MORE=$((3 * CAP + 123))    # published while stopped
@@ -19,20 +20,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-poll_cursor() { # wait until the reader committed $1
-	local deadline=$((SECONDS + 20))
-	until [ "$("$RS" cursor "$RING" slow 2>/dev/null | cut -d' ' -f1)" = "$1" ]; do
-		[ $SECONDS -lt $deadline ] || { echo "reader never reached $1"; exit 1; }
-		sleep 0.02
-	done
-}
-
 "$RS" create "$RING" $CAP
 "$RS" read "$RING" --reader slow --from 0 --count $TOTAL --allow-lost >"$tmp/out" 2>"$tmp/err" &
 reader=$!
-poll_cursor 0
+ring_wait_cursor "$RING" slow 0
 "$RS" produce "$RING" --count $FIRST
-poll_cursor $FIRST
+ring_wait_cursor "$RING" slow $FIRST
 kill -STOP "$reader"
 "$RS" produce "$RING" --count $TOTAL
 kill -CONT "$reader"

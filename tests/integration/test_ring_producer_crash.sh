@@ -5,6 +5,7 @@
 set -euo pipefail
 BIN=${SPREADBUS_BIN:?}
 RS=$BIN/spreadbus-ringstress
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/ring_test_lib.sh"
 CAP=65536
 KILLS=${KILLS:-60}
 RING=/spreadbus.ringcrash$$.stress
@@ -25,11 +26,7 @@ for r in a b; do
 	"$RS" read "$RING" --reader $r --from 0 >"$tmp/$r.out" 2>"$tmp/$r.err" &
 	pids+=($!)
 done
-deadline=$((SECONDS + 20))
-until "$RS" cursor "$RING" a >/dev/null 2>&1 && "$RS" cursor "$RING" b >/dev/null 2>&1; do
-	[ $SECONDS -lt $deadline ] || { echo "readers never opened their slots"; exit 1; }
-	sleep 0.02
-done
+ring_wait_slots "$RING" a b
 
 advanced=0
 last=0
@@ -56,15 +53,7 @@ echo "recoveries of complete records past head: $(grep -c recovered "$tmp/produc
 final=$((last + 100000))
 "$RS" produce "$RING" --count $final --max-ahead $((CAP / 2)) 2>>"$tmp/producer.err"
 kill -TERM "${pids[@]}"
-for i in 0 1; do
-	if ! wait "${pids[$i]}"; then
-		echo "reader $i failed:"; cat "$tmp"/*.err; exit 1
-	fi
-done
+ring_wait_readers "$tmp" "${pids[@]}"
 pids=()
-for r in a b; do
-	out=$(cat "$tmp/$r.out")
-	echo "reader $r: $out"
-	[ "$out" = "read=$final lost=0 next=$final" ] || { echo "reader $r: unexpected result"; exit 1; }
-done
+ring_expect "$tmp" "read=$final lost=0 next=$final" a b
 echo "ok: contiguous through $KILLS producer kills"
