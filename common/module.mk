@@ -2,3 +2,11 @@
 LIBRARIES += common
 common_SRCS := $(wildcard common/*.c)
 common_PKGS := inih libsystemd
+
+# Unit tests: tests/unit/test_{config,log,fmt,decimal,jsonw,netaddr,hash}_*.c,
+# each linked with common only.
+COMMON_UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_config_*.c tests/unit/test_log_*.c \
+	tests/unit/test_fmt_*.c tests/unit/test_decimal_*.c tests/unit/test_jsonw_*.c tests/unit/test_netaddr_*.c \
+	tests/unit/test_hash_*.c)))
+UNIT_TESTS += $(COMMON_UNIT_TESTS)
+$(foreach t,$(COMMON_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := common)$(eval $(t)_LDLIBS := -lcmocka))
