@@ -60,4 +60,28 @@ static inline int tick_is_trade(const struct tick *t)
 	return t->kind == TICK_TRADE_BUY || t->kind == TICK_TRADE_SELL || t->kind == TICK_TRADE;
 }
 
+/* Names used in JSON (busctl dump) and Parquet string columns. */
+static inline const char *tick_kind_name(const struct tick *t)
+{
+	return t->kind == TICK_QUOTE ? "quote" : tick_is_trade(t) ? "trade" : t->kind == TICK_GAP ? "gap" : "unknown";
+}
+
+static inline const char *tick_trade_side_name(const struct tick *t)
+{
+	return t->kind == TICK_TRADE_BUY ? "buy" : t->kind == TICK_TRADE_SELL ? "sell" : "unknown";
+}
+
+static inline const char *tick_gap_reason_name(uint32_t reason)
+{
+	switch (reason) {
+	case GAP_DISCONNECT: return "disconnect";
+	case GAP_STALL: return "stall";
+	case GAP_SERVER_SHUTDOWN: return "server_shutdown";
+	case GAP_COLLECTOR_START: return "collector_start";
+	case GAP_READER_LAPPED: return "reader_lapped";
+	case GAP_RECONNECT_PLANNED: return "reconnect_planned";
+	}
+	return "unknown";
+}
+
 #endif

@@ -36,19 +36,6 @@ static int emit(struct jsonw *w)
 	return 0;
 }
 
-static const char *gap_reason_name(uint32_t reason)
-{
-	switch (reason) {
-	case GAP_DISCONNECT: return "disconnect";
-	case GAP_STALL: return "stall";
-	case GAP_SERVER_SHUTDOWN: return "server_shutdown";
-	case GAP_COLLECTOR_START: return "collector_start";
-	case GAP_READER_LAPPED: return "reader_lapped";
-	case GAP_RECONNECT_PLANNED: return "reconnect_planned";
-	}
-	return "unknown";
-}
-
 static int print_block(const struct status_block *b)
 {
 	uint32_t conns = __atomic_load_n(&b->conn_count, __ATOMIC_ACQUIRE), i;
@@ -144,8 +131,7 @@ static int print_tick(const struct bus *bus, const char *exchange, uint64_t seq,
 	jsonw_init(&w, buf, sizeof(buf));
 	jsonw_object_begin(&w);
 	jsonw_kv_uint64(&w, "seq", seq);
-	jsonw_kv_string(&w, "kind", t->kind == TICK_QUOTE ? "quote" : tick_is_trade(t) ? "trade"
-				       : t->kind == TICK_GAP ? "gap" : "unknown");
+	jsonw_kv_string(&w, "kind", tick_kind_name(t));
 	jsonw_kv_string(&w, "exchange", ex ? ex : exchange);
 	jsonw_kv_string(&w, "symbol", symbol ? symbol : "");
 	jsonw_kv_int64(&w, "ts_exchange_ns", t->ts_exchange_ns);
@@ -159,13 +145,12 @@ static int print_tick(const struct bus *bus, const char *exchange, uint64_t seq,
 	} else if (tick_is_trade(t)) {
 		jsonw_kv_double(&w, "px", t->u.trade.px);
 		jsonw_kv_double(&w, "qty", t->u.trade.qty);
-		jsonw_kv_string(&w, "side", t->kind == TICK_TRADE_BUY ? "buy" : t->kind == TICK_TRADE_SELL ? "sell"
-												    : "unknown");
+		jsonw_kv_string(&w, "side", tick_trade_side_name(t));
 		jsonw_kv_uint64(&w, "trade_id", t->update_id);
 	} else if (t->kind == TICK_GAP) {
 		jsonw_kv_int64(&w, "ts_start_ns", t->u.gap.ts_start_ns);
 		jsonw_kv_int64(&w, "ts_end_ns", t->u.gap.ts_end_ns);
-		jsonw_kv_string(&w, "reason", gap_reason_name(t->u.gap.reason));
+		jsonw_kv_string(&w, "reason", tick_gap_reason_name(t->u.gap.reason));
 		jsonw_kv_uint64(&w, "lost", t->update_id);
 	}
 	jsonw_object_end(&w);
