@@ -12,10 +12,15 @@
 
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
+#include <hiredis/sds.h>
 
 #include "common/log.h"
 
 #define MAX_FIELDS 32
+/* Unsent bytes in hiredis's output buffer above which no new update is
+ * queued: hiredis moves the unsent rest to the front after every partial
+ * write, and whatever waits here is older than what conflation holds. */
+#define MAX_UNSENT_BYTES (64 * 1024)
 /* Consecutive error replies to data commands that open the breaker. */
 #define ERRORS_TO_TRIP 64
 
@@ -321,7 +326,8 @@ void redis_pub_flush(struct redis_pub *p)
 bool redis_pub_ready(const struct redis_pub *p)
 {
 	return p->state == RP_UP && p->ac && !p->failing &&
-	       p->pending + REDIS_PUB_COMMANDS_PER_UPDATE <= p->cfg.max_pending;
+	       p->pending + REDIS_PUB_COMMANDS_PER_UPDATE <= p->cfg.max_pending &&
+	       sdslen(p->ac->c.obuf) < MAX_UNSENT_BYTES;
 }
 
 bool redis_pub_busy(const struct redis_pub *p)
@@ -334,7 +340,7 @@ int redis_pub_send(struct redis_pub *p, const char *symbol, const char *json, si
 {
 	if (p->state != RP_UP || !p->ac || p->failing)
 		return -ENOTCONN;
-	if (p->pending + REDIS_PUB_COMMANDS_PER_UPDATE > p->cfg.max_pending)
+	if (!redis_pub_ready(p))
 		return -ENOBUFS;
 	if (field_count > MAX_FIELDS)
 		return -E2BIG;

@@ -16,6 +16,20 @@
 #define JSON_FIXED_MAX 1400
 #define JSON_PAIR_MAX 400
 
+/* Derived numbers are rounded before printing: basis points and window
+ * statistics to 1e-6 bps, price differences to 1e-12. Far below anything
+ * meaningful, and it keeps them short and on the fast path of fmt_double
+ * (full-precision doubles take the slow printf/strtod path, ~100x slower). */
+static double bps(double v)
+{
+	return nearbyint(v * 1e6) / 1e6;
+}
+
+static double px_diff(double v)
+{
+	return nearbyint(v * 1e12) / 1e12;
+}
+
 static void put_window(struct jsonw *w, const struct window_stats *s, uint32_t window_s)
 {
 	jsonw_key(w, "window");
@@ -24,13 +38,13 @@ static void put_window(struct jsonw *w, const struct window_stats *s, uint32_t w
 	jsonw_kv_uint64(w, "count", s->count);
 	/* NaN is written as null: an empty window has no statistics */
 	double none = s->count ? 0.0 : NAN;
-	jsonw_kv_double(w, "min", s->min + none);
-	jsonw_kv_double(w, "max", s->max + none);
-	jsonw_kv_double(w, "mean", s->mean + none);
-	jsonw_kv_double(w, "std", s->std + none);
-	jsonw_kv_double(w, "last", s->last + none);
-	jsonw_kv_double(w, "p50", s->p50 + none);
-	jsonw_kv_double(w, "p95", s->p95 + none);
+	jsonw_kv_double(w, "min", bps(s->min + none));
+	jsonw_kv_double(w, "max", bps(s->max + none));
+	jsonw_kv_double(w, "mean", bps(s->mean + none));
+	jsonw_kv_double(w, "std", bps(s->std + none));
+	jsonw_kv_double(w, "last", bps(s->last + none));
+	jsonw_kv_double(w, "p50", bps(s->p50 + none));
+	jsonw_kv_double(w, "p95", bps(s->p95 + none));
 	jsonw_kv_uint64(w, "pct_count", s->pct_count);
 	jsonw_object_end(w);
 }
@@ -43,8 +57,8 @@ static void put_best(struct jsonw *w, const struct spread_core *c, const struct 
 	jsonw_kv_double(w, "ask_qty", v->buy->ask_qty);
 	jsonw_kv_double(w, "bid", v->sell->bid);
 	jsonw_kv_double(w, "bid_qty", v->sell->bid_qty);
-	jsonw_kv_double(w, "spread", v->spread);
-	jsonw_kv_double(w, "spread_bps", v->spread_bps);
+	jsonw_kv_double(w, "spread", px_diff(v->spread));
+	jsonw_kv_double(w, "spread_bps", bps(v->spread_bps));
 	jsonw_kv_int64(w, "buy_ts_exchange_ns", v->buy->ts_exchange_ns);
 	jsonw_kv_int64(w, "buy_ts_recv_ns", v->buy->ts_recv_ns);
 	jsonw_kv_int64(w, "sell_ts_exchange_ns", v->sell->ts_exchange_ns);
@@ -59,13 +73,13 @@ static void put_pair(struct jsonw *w, const struct spread_core *c, const struct 
 	jsonw_kv_string(w, "sell", spread_core_exchange_name(c, v->sell_ex));
 	jsonw_kv_double(w, "ask", v->buy->ask);
 	jsonw_kv_double(w, "bid", v->sell->bid);
-	jsonw_kv_double(w, "spread", v->spread);
-	jsonw_kv_double(w, "spread_bps", v->spread_bps);
+	jsonw_kv_double(w, "spread", px_diff(v->spread));
+	jsonw_kv_double(w, "spread_bps", bps(v->spread_bps));
 	jsonw_kv_uint64(w, "count", v->stats.count);
 	double none = v->stats.count ? 0.0 : NAN;
-	jsonw_kv_double(w, "mean", v->stats.mean + none);
-	jsonw_kv_double(w, "p50", v->stats.p50 + none);
-	jsonw_kv_double(w, "p95", v->stats.p95 + none);
+	jsonw_kv_double(w, "mean", bps(v->stats.mean + none));
+	jsonw_kv_double(w, "p50", bps(v->stats.p50 + none));
+	jsonw_kv_double(w, "p95", bps(v->stats.p95 + none));
 	jsonw_object_end(w);
 }
 
@@ -107,14 +121,14 @@ static void fill_fields(struct spread_json *j, const struct spread_core *c, unsi
 	field(j, "sell", sell, strlen(sell));
 	field_num(j, "ask", best->buy->ask);
 	field_num(j, "bid", best->sell->bid);
-	field_num(j, "spread", best->spread);
-	field_num(j, "spread_bps", best->spread_bps);
+	field_num(j, "spread", px_diff(best->spread));
+	field_num(j, "spread_bps", bps(best->spread_bps));
 	field_int(j, "count", (int64_t)best->stats.count);
 	double none = best->stats.count ? 0.0 : NAN; /* "null" when the window is empty */
-	field_num(j, "mean", best->stats.mean + none);
-	field_num(j, "std", best->stats.std + none);
-	field_num(j, "p50", best->stats.p50 + none);
-	field_num(j, "p95", best->stats.p95 + none);
+	field_num(j, "mean", bps(best->stats.mean + none));
+	field_num(j, "std", bps(best->stats.std + none));
+	field_num(j, "p50", bps(best->stats.p50 + none));
+	field_num(j, "p95", bps(best->stats.p95 + none));
 }
 
 int spread_json_init(struct spread_json *j, const struct spread_core *c)

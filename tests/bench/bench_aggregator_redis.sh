@@ -9,8 +9,10 @@ source "$SRC/tests/integration/aggregator_lib.sh"
 
 syms=$(for i in $(seq 50); do printf 'S%02d-USDT,' "$i"; done)
 syms=${syms%,}
+# the config wants long symbol lists on indented continuation lines
+conf_syms=$(tr ',' '\n' <<<"$syms" | paste -sd',,,,,,,,,\n' | sed 's/,/, /g; 2,$s/^/  /; $!s/$/,/')
 start_redis
-SYMBOLS=${syms//,/, } RING_CAPACITY=1048576 write_config
+SYMBOLS=$conf_syms RING_CAPACITY=1048576 write_config
 start_feeder
 start_aggregator
 wait_until 5 "redis up" metric_equals redis_up 1

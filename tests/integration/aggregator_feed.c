@@ -115,10 +115,11 @@ static int cmd_stream(struct feed *f, char *exs, char *syms, double rate, double
 	while (i < total) {
 		uint64_t due = (uint64_t)((double)(clock_monotonic_ns() - start) * rate / 1e9) + 1;
 		for (; i < due && i < total; i++) {
-			/* each visit of an (exchange, symbol) moves its price */
-			double mid = 100.0 + 0.01 * (double)((i / (nex * nsym)) % 100);
-			int rc = cmd_quote(f, ex[i % nex], sym[(i / nex) % nsym], mid - 0.05 - 0.01 * (double)(i % nex),
-					   mid + 0.05 + 0.01 * (double)(i % 5), 0);
+			/* each visit of an (exchange, symbol) moves its price; prices
+			 * are whole cents, like an exchange's decimal strings */
+			long mid = 10000 + (long)((i / (nex * nsym)) % 100);
+			int rc = cmd_quote(f, ex[i % nex], sym[(i / nex) % nsym], (double)(mid - 5 - (long)(i % nex)) / 100.0,
+					   (double)(mid + 5 + (long)(i % 5)) / 100.0, 0);
 			if (rc < 0)
 				return rc;
 		}

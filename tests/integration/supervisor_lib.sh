@@ -47,11 +47,34 @@ wait_until() {
 	done
 }
 
+# A TCP port nobody listens on now (random, so parallel test runs do not
+# collide; the config validator does not accept port 0).
+free_port() {
+	local p
+	for _ in $(seq 100); do
+		p=$((20000 + RANDOM % 40000))
+		if [ -z "$(ss -Htln "sport = :$p")" ]; then
+			echo $p
+			return 0
+		fi
+	done
+	fail "no free port found"
+}
+HTTP_PORT=$(free_port)
+
+# The child programs: the real ones where they are built, else the
+# stand-in (which takes its role from the name it is called by).
+child_program() {
+	if [ -x "$BIN/$1" ]; then echo "$BIN/$1"; else echo "$BIN/spreadbus-test-stand-in"; fi
+}
+mkdir -p "$T/bin"
+for p in spreadbus-collector spreadbus-aggregator spreadbus-writer; do ln -s "$(child_program $p)" "$T/bin/$p"; done
+
 # write_config [EXTRA_EXCHANGES...]: binance and okx collectors pointed at a
 # port where nothing listens (they keep reconnecting), Redis off, the
 # writer in the temp dir, short timeouts so the tests run fast.
 write_config() {
-	local bin_dir=${BIN_DIR:-$BIN}
+	local bin_dir=${BIN_DIR:-$T/bin}
 	cat >"$CONF" <<CONF
 [service]
 instance = $INSTANCE
@@ -62,7 +85,7 @@ ring_capacity = 1024
 log_level = info
 
 [http]
-listen = 127.0.0.1:0
+listen = 127.0.0.1:$HTTP_PORT
 
 [restart]
 backoff_initial_ms = ${BACKOFF_INITIAL_MS:-50}

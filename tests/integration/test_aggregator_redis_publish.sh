@@ -30,7 +30,7 @@ wait_until 5 "first spread" have_messages 1
 [ "$(chan 1)" = spread:BTC-USDT ] || fail "channel $(chan 1)"
 check 1 '.symbol == "BTC-USDT" and .valid == true and .update == 1'
 check 1 '.buy == "binance" and .sell == "okx" and .ask == 100.5 and .bid == 101 and .spread == 0.5'
-check 1 '(.spread_bps - 0.5 / 100.5 * 1e4 | fabs) < 1e-9'
+check 1 '(.spread_bps - 0.5 / 100.5 * 1e4 | fabs) <= 5e-7' # rounded to 1e-6 bps
 check 1 '.ask_qty == 2.5 and .bid_qty == 1.5'
 check 1 '.buy_ts_recv_ns > 0 and .sell_ts_recv_ns >= .buy_ts_recv_ns and .buy_ts_exchange_ns > 0 and .ts_recv_ns == .sell_ts_recv_ns'
 check 1 '.window.s == 60 and .window.count == 1 and .window.last == .spread_bps and .window.min == .window.max'

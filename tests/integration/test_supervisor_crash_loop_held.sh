@@ -4,15 +4,15 @@
 # every other child is unaffected. The bin dir is a copy of the real one
 # whose collector exits with 1 for the exchange "okx" only.
 . "$(dirname "$0")/supervisor_lib.sh"
-mkdir -p "$T/bin"
-for p in spreadbus-aggregator spreadbus-writer; do ln -s "$BIN/$p" "$T/bin/$p"; done
-cat >"$T/bin/spreadbus-collector" <<WRAP
-#!/bin/sh
+mkdir -p "$T/crashbin"
+for p in spreadbus-aggregator spreadbus-writer; do ln -s "$(child_program $p)" "$T/crashbin/$p"; done
+cat >"$T/crashbin/spreadbus-collector" <<WRAP
+#!/bin/bash
 [ "\$2" = okx ] && { echo "okx: refusing to start (test)" >&2; exit 1; }
-exec "$BIN/spreadbus-collector" "\$@"
+exec -a "$T/bin/spreadbus-collector" "$(child_program spreadbus-collector)" "\$@"
 WRAP
-chmod +x "$T/bin/spreadbus-collector"
-BIN_DIR=$T/bin BURST_COUNT=3 BURST_WINDOW_S=30 HOLD_MS=60000 write_config
+chmod +x "$T/crashbin/spreadbus-collector"
+BIN_DIR=$T/crashbin BURST_COUNT=3 BURST_WINDOW_S=30 HOLD_MS=60000 write_config
 
 "$BIN/spreadbus" --config "$CONF" >>"$LOG" 2>&1 &
 SV_PID=$!
@@ -39,7 +39,12 @@ while [ $SECONDS -lt $sleep_until ]; do
 	done
 	[ "$(child_field okx state)" = held ] || fail "okx left the held state early"
 done
-# An operator start closes the circuit and tries at once.
-ctl start okx >/dev/null
-wait_until 10 "okx crashed again after start" bash -c "grep -c 'okx: pid .* died' '$LOG' | grep -qx 5"
+# An operator start clears the history and tries at once: the same four
+# quick crashes, and held again.
+ctl start okx >/dev/null || fail "start okx failed"
+wait_until 10 "okx held again after start" bash -c "grep -c 'okx: pid .* died' '$LOG' | grep -qx 8"
+wait_until 10 "okx state held" bash -c "[ \"\$('$BIN/spreadctl' --config '$CONF' status --json | jq -r '.children[] | select(.name==\"okx\") | .state')\" = held ]"
+for name in binance aggregator writer; do
+	[ "$(child_pid $name)" = "${before[$name]}" ] || fail "$name changed pid"
+done
 echo "okx held after 4 quick crashes; others untouched"

@@ -41,5 +41,7 @@ kill -TERM "$SV_PID"
 wait_until 10 "STOPPING=1" grep -q 'STOPPING=1' "$T/notify.log"
 wait "$SV_PID" || fail "supervisor exited with $?"
 SV_PID=
+kill -TERM "$SINK"
+wait "$SINK" || true
 echo "notify messages:"
 sort -k2 -u "$T/notify.log" | cut -d' ' -f2- | sort | uniq -c
