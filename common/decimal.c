@@ -86,7 +86,8 @@ int decimal_parse(const char *s, size_t len, double *out)
 		}
 		int e = 0, edigits = 0;
 		for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, edigits++)
-			e = e * 10 + (s[i] - '0');
+			if (edigits < EXP_DIGITS_MAX) /* no int overflow on long junk exponents */
+				e = e * 10 + (s[i] - '0');
 		if (edigits == 0 || edigits > EXP_DIGITS_MAX || i < len)
 			return -EINVAL;
 		exp10 += eneg ? -e : e;
