@@ -172,7 +172,7 @@ int js_span_u64(const struct js_span *s, uint64_t *out)
 int js_span_ms_to_ns(const struct js_span *s, int64_t *out_ns)
 {
 	uint64_t ms;
-	if (js_span_u64(s, &ms) < 0 || ms == 0 || ms >= 10000000000000ULL)
+	if (js_span_u64(s, &ms) < 0 || ms == 0 || ms > (uint64_t)INT64_MAX / 1000000)
 		return -1;
 	*out_ns = (int64_t)ms * 1000000;
 	return 0;

@@ -124,7 +124,7 @@ static inline bool js_span_is(const struct js_span *s, const char *lit, size_t l
 int js_span_u64(const struct js_span *s, uint64_t *out);
 
 /* Exchange milliseconds (number or numeric string) to ns since the epoch;
- * refuses values outside [1, 10^13) ms, i.e. not a plausible epoch time. */
+ * refuses 0 and anything whose ns would not fit in int64 (after 2262). */
 int js_span_ms_to_ns(const struct js_span *s, int64_t *out_ns);
 
 /* A decimal price/quantity (string or number) to the double nearest to it;
