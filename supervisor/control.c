@@ -13,7 +13,6 @@
 #include "common/log.h"
 #include "supervisor/control_request.h"
 #include "supervisor/health.h"
-#include "supervisor/strbuf.h"
 
 #define CONTROL_MAX_CLIENTS 16
 #define CONTROL_TIMEOUT_MS 5000
@@ -36,37 +35,40 @@ static int control_on_accept(void *ctx, int fd)
 	return 0;
 }
 
-static void render_status(struct strbuf *b, struct supervisor *s)
+static void render_status(struct jsonw *w, struct supervisor *s)
 {
 	int64_t now = clock_monotonic_ns(), now_real = clock_realtime_ns();
-	strbuf_printf(b, "{\"ok\":true,\"instance\":");
-	strbuf_json_string(b, s->cfg->instance);
-	strbuf_printf(b, ",\"pid\":%d,\"uptime_s\":%.1f", (int)getpid(), (double)(now - s->started_mono_ns) / 1e9);
+	jsonw_object_begin(w);
+	jsonw_kv_bool(w, "ok", true);
+	jsonw_kv_string(w, "instance", s->cfg->instance);
+	jsonw_kv_int64(w, "pid", getpid());
+	jsonw_kv_double(w, "uptime_s", (double)((now - s->started_mono_ns) / 100000000) / 10.0);
 	/* The bound port, also when [http] listen asked for port 0. */
 	if (s->http)
-		strbuf_printf(b, ",\"http_port\":%d", netserver_port(s->http));
-	strbuf_printf(b, ",\"children\":[");
-	for (size_t i = 0; i < s->child_count; i++) {
-		if (i)
-			strbuf_printf(b, ",");
-		health_render_child(b, s, &s->children[i], now, now_real);
-	}
-	strbuf_printf(b, "]}");
+		jsonw_kv_int64(w, "http_port", netserver_port(s->http));
+	jsonw_key(w, "children");
+	jsonw_array_begin(w);
+	for (size_t i = 0; i < s->child_count; i++)
+		health_render_child(w, s, &s->children[i], now, now_real);
+	jsonw_array_end(w);
+	jsonw_object_end(w);
 }
 
-static void render_error(struct strbuf *b, const char *msg)
+static void render_result(struct jsonw *w, const char *error)
 {
-	strbuf_printf(b, "{\"ok\":false,\"error\":");
-	strbuf_json_string(b, msg);
-	strbuf_printf(b, "}");
+	jsonw_object_begin(w);
+	jsonw_kv_bool(w, "ok", error == NULL);
+	if (error)
+		jsonw_kv_string(w, "error", error);
+	jsonw_object_end(w);
 }
 
-static void run_request(struct supervisor *s, const struct control_request *req, struct strbuf *b)
+static void run_request(struct supervisor *s, const struct control_request *req, struct jsonw *w)
 {
 	char err[512] = "";
 	int rc = 0;
 	if (req->cmd == CONTROL_STATUS) {
-		render_status(b, s);
+		render_status(w, s);
 		return;
 	}
 	if (req->cmd == CONTROL_RELOAD) {
@@ -79,7 +81,7 @@ static void run_request(struct supervisor *s, const struct control_request *req,
 		if (!c) {
 			snprintf(err, sizeof(err), "unknown child \"%s\" (want a configured exchange, aggregator or writer)",
 				 req->name);
-			render_error(b, err);
+			render_result(w, err);
 			return;
 		}
 		log_info("control: %s %s", control_cmd_name(req->cmd), c->name);
@@ -90,38 +92,36 @@ static void run_request(struct supervisor *s, const struct control_request *req,
 		else
 			rc = supervisor_child_start(s, c, err, sizeof(err));
 	}
-	if (rc < 0)
-		render_error(b, err);
-	else
-		strbuf_printf(b, "{\"ok\":true}");
+	render_result(w, rc < 0 ? err : NULL);
 }
 
 static int control_on_input(void *ctx, struct netconn *conn, const char *in, size_t len, bool full)
 {
 	struct supervisor *s = ctx;
-	struct strbuf b;
-	strbuf_init(&b);
 	const char *nl = memchr(in, '\n', len);
 	if (!nl && !full)
 		return 0;
+	struct jsonw w;
+	char *buf = health_json_begin(&w);
+	if (!buf)
+		return -ENOMEM;
 	if (!nl) {
-		render_error(&b, "request too large (max 4096 bytes per line)");
+		render_result(&w, "request too large (max 4096 bytes per line)");
 	} else {
 		struct control_request req;
 		char err[256];
 		if (control_request_parse(in, (size_t)(nl - in), &req, err, sizeof(err)) < 0)
-			render_error(&b, err);
+			render_result(&w, err);
 		else
-			run_request(s, &req, &b);
-	}
-	strbuf_append(&b, "\n", 1);
-	if (b.failed) {
-		strbuf_free(&b);
-		return -ENOMEM;
+			run_request(s, &req, &w);
 	}
 	size_t out_len;
-	char *out = strbuf_take(&b, &out_len);
-	netconn_reply(conn, out, out_len);
+	if (health_json_end(&w, &out_len) < 0) {
+		log_err("control: reply does not fit in %d bytes", HEALTH_JSON_MAX);
+		free(buf);
+		return -ENOSPC;
+	}
+	netconn_reply(conn, buf, out_len);
 	return 1;
 }
 

@@ -1,8 +1,10 @@
-/* Renders /health and /ready. Every figure is read from the status blocks
- * and ring reader slots, never asked of a child. */
+/* Renders /health, /ready and the per-child objects. Every figure is read
+ * from the status blocks and ring reader slots, never asked of a child. */
 #include "supervisor/health.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,97 +12,129 @@
 #include "shm/ring.h"
 #include "supervisor/observe.h"
 
-void health_render_child(struct strbuf *b, struct supervisor *s, const struct child *c, int64_t now,
+char *health_json_begin(struct jsonw *w)
+{
+	char *buf = malloc(HEALTH_JSON_MAX + 2);
+	if (buf)
+		jsonw_init(w, buf, HEALTH_JSON_MAX);
+	return buf;
+}
+
+int health_json_end(struct jsonw *w, size_t *len)
+{
+	int rc = jsonw_finish(w, len);
+	if (rc < 0)
+		return rc;
+	w->buf[(*len)++] = '\n';
+	w->buf[*len] = '\0';
+	return 0;
+}
+
+/* Numbers that are unknown as negative values are written as null. */
+static void kv_int_or_null(struct jsonw *w, const char *key, int64_t v)
+{
+	jsonw_key(w, key);
+	if (v < 0)
+		jsonw_null(w);
+	else
+		jsonw_int64(w, v);
+}
+
+/* Seconds with one decimal: enough for people, short for scripts. */
+static double tenths(int64_t ms)
+{
+	return (double)(ms / 100) / 10.0;
+}
+
+void health_render_child(struct jsonw *w, struct supervisor *s, const struct child *c, int64_t now,
 			 int64_t now_real)
 {
 	struct child_view v;
 	observe_child(s, c, now, now_real, &v);
-	strbuf_printf(b, "{\"name\":");
-	strbuf_json_string(b, c->name);
-	strbuf_printf(b, ",\"role\":\"%s\",\"state\":\"%s\"", child_role_name(c->role), child_state_name(c->state));
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "name", c->name);
+	jsonw_kv_string(w, "role", child_role_name(c->role));
+	jsonw_kv_string(w, "state", child_state_name(c->state));
+	kv_int_or_null(w, "pid", c->pid > 0 ? c->pid : -1);
+	jsonw_key(w, "uptime_s");
 	if (c->pid > 0)
-		strbuf_printf(b, ",\"pid\":%d,\"uptime_s\":%.1f", (int)c->pid, (double)v.uptime_ms / 1000.0);
+		jsonw_double(w, tenths(v.uptime_ms));
 	else
-		strbuf_printf(b, ",\"pid\":null,\"uptime_s\":null");
+		jsonw_null(w);
 	if (c->pid > 0)
-		strbuf_printf(b, ",\"rss_bytes\":%llu", (unsigned long long)observe_rss_bytes(c->pid));
-	strbuf_printf(b, ",\"restarts\":%u,\"last_exit\":", c->restarts);
-	strbuf_json_string(b, c->last_exit);
-	if (v.heartbeat_age_ms >= 0)
-		strbuf_printf(b, ",\"heartbeat_age_ms\":%lld", (long long)v.heartbeat_age_ms);
-	else
-		strbuf_printf(b, ",\"heartbeat_age_ms\":null");
-	if (v.ring_lag >= 0)
-		strbuf_printf(b, ",\"ring_lag\":%lld", (long long)v.ring_lag);
-	else
-		strbuf_printf(b, ",\"ring_lag\":null");
+		jsonw_kv_uint64(w, "rss_bytes", observe_rss_bytes(c->pid));
+	jsonw_kv_uint64(w, "restarts", c->restarts);
+	jsonw_kv_string(w, "last_exit", c->last_exit);
+	kv_int_or_null(w, "heartbeat_age_ms", v.heartbeat_age_ms);
+	kv_int_or_null(w, "ring_lag", v.ring_lag);
 	if (c->state == CHILD_RUN_BACKOFF || c->state == CHILD_RUN_HELD) {
 		int64_t in_ms = (c->next_start_ns - now) / 1000000;
-		strbuf_printf(b, ",\"retry_in_s\":%.1f", in_ms > 0 ? (double)in_ms / 1000.0 : 0.0);
+		jsonw_kv_double(w, "retry_in_s", tenths(in_ms > 0 ? in_ms : 0));
 	}
 	if (v.block && v.heartbeat_age_ms >= 0) {
-		strbuf_printf(b, ",\"reported_state\":\"%s\",\"detail\":",
-			      observe_child_state_name(__atomic_load_n(&v.block->state, __ATOMIC_RELAXED)));
+		jsonw_kv_string(w, "reported_state",
+				observe_child_state_name(__atomic_load_n(&v.block->state, __ATOMIC_RELAXED)));
 		char detail[STATUS_DETAIL_MAX];
-		memcpy(detail, v.block->detail, sizeof(detail));
+		for (size_t i = 0; i < sizeof(detail); i++)
+			detail[i] = __atomic_load_n(&v.block->detail[i], __ATOMIC_RELAXED);
 		detail[sizeof(detail) - 1] = '\0';
-		strbuf_json_string(b, detail);
+		jsonw_kv_string(w, "detail", detail);
 	}
-	strbuf_printf(b, "}");
+	jsonw_object_end(w);
 }
 
-static void render_exchange(struct strbuf *b, struct supervisor *s, const struct child *c, int64_t now,
+static void render_exchange(struct jsonw *w, struct supervisor *s, const struct child *c, int64_t now,
 			    int64_t now_real)
 {
 	struct child_view v;
 	observe_child(s, c, now, now_real, &v);
-	strbuf_printf(b, "{\"name\":");
-	strbuf_json_string(b, c->name);
-	strbuf_printf(b, ",\"streaming\":%s,\"connections\":[", v.streaming ? "true" : "false");
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "name", c->name);
+	jsonw_kv_bool(w, "streaming", v.streaming);
+	jsonw_key(w, "connections");
+	jsonw_array_begin(w);
 	uint32_t conns = v.block ? __atomic_load_n(&v.block->conn_count, __ATOMIC_RELAXED) : 0;
 	for (uint32_t i = 0; i < conns && i < STATUS_MAX_CONNS; i++)
-		strbuf_printf(b, "%s\"%s\"", i ? "," : "",
-			      observe_conn_state_name(__atomic_load_n(&v.block->conns[i].state, __ATOMIC_RELAXED)));
-	strbuf_printf(b, "],\"message_rate\":%.1f", c->message_rate);
-	if (v.last_message_age_ms >= 0)
-		strbuf_printf(b, ",\"last_message_age_ms\":%lld", (long long)v.last_message_age_ms);
-	else
-		strbuf_printf(b, ",\"last_message_age_ms\":null");
-	if (v.block)
-		strbuf_printf(b, ",\"health_score\":%llu,\"messages_total\":%llu,\"reconnects_total\":%llu}",
-			      (unsigned long long)status_get(v.block, SM_HEALTH_SCORE),
-			      (unsigned long long)status_get(v.block, SM_MESSAGES),
-			      (unsigned long long)status_get(v.block, SM_RECONNECTS));
-	else
-		strbuf_printf(b, ",\"health_score\":null}");
+		jsonw_string(w, observe_conn_state_name(__atomic_load_n(&v.block->conns[i].state, __ATOMIC_RELAXED)));
+	jsonw_array_end(w);
+	jsonw_kv_double(w, "message_rate", (double)(int64_t)(c->message_rate * 10.0) / 10.0);
+	kv_int_or_null(w, "last_message_age_ms", v.last_message_age_ms);
+	if (v.block) {
+		jsonw_kv_uint64(w, "health_score", status_get(v.block, SM_HEALTH_SCORE));
+		jsonw_kv_uint64(w, "messages_total", status_get(v.block, SM_MESSAGES));
+		jsonw_kv_uint64(w, "reconnects_total", status_get(v.block, SM_RECONNECTS));
+	}
+	jsonw_object_end(w);
 }
 
-static void render_rings(struct strbuf *b, struct supervisor *s)
+static void render_rings(struct jsonw *w, struct supervisor *s)
 {
-	strbuf_printf(b, "\"rings\":[");
-	for (size_t r = 0; r < s->bus.ring_count; r++) {
+	jsonw_key(w, "rings");
+	jsonw_array_begin(w);
+	for (size_t r = 0; s->bus_open && r < s->bus.ring_count; r++) {
 		const struct ring *ring = s->bus.rings[r];
 		uint64_t head = ring_head(ring);
-		strbuf_printf(b, "%s{\"exchange\":", r ? "," : "");
-		strbuf_json_string(b, s->bus.ring_exchange[r]);
-		strbuf_printf(b, ",\"head\":%llu,\"capacity\":%llu,\"readers\":[", (unsigned long long)head,
-			      (unsigned long long)ring_capacity(ring));
+		jsonw_object_begin(w);
+		jsonw_kv_string(w, "exchange", s->bus.ring_exchange[r]);
+		jsonw_kv_uint64(w, "head", head);
+		jsonw_kv_uint64(w, "capacity", ring_capacity(ring));
+		jsonw_key(w, "readers");
+		jsonw_array_begin(w);
 		struct ring_reader_info info[RING_MAX_READERS];
 		size_t n = ring_readers_info(ring, info, RING_MAX_READERS);
 		for (size_t i = 0; i < n; i++) {
-			char name[RING_READER_NAME_MAX + 1];
-			memcpy(name, info[i].name, RING_READER_NAME_MAX);
-			name[RING_READER_NAME_MAX] = '\0';
-			strbuf_printf(b, "%s{\"name\":", i ? "," : "");
-			strbuf_json_string(b, name);
-			strbuf_printf(b, ",\"cursor\":%llu,\"lag\":%llu,\"lost_total\":%llu}",
-				      (unsigned long long)info[i].cursor,
-				      (unsigned long long)(head > info[i].cursor ? head - info[i].cursor : 0),
-				      (unsigned long long)info[i].lost_total);
+			jsonw_object_begin(w);
+			jsonw_key(w, "name");
+			jsonw_string_n(w, info[i].name, strnlen(info[i].name, RING_READER_NAME_MAX));
+			jsonw_kv_uint64(w, "cursor", info[i].cursor);
+			jsonw_kv_uint64(w, "lag", head > info[i].cursor ? head - info[i].cursor : 0);
+			jsonw_kv_uint64(w, "lost_total", info[i].lost_total);
+			jsonw_object_end(w);
 		}
-		strbuf_printf(b, "]}");
+		jsonw_array_end(w);
+		jsonw_object_end(w);
 	}
-	strbuf_printf(b, "]");
+	jsonw_array_end(w);
 }
 
 static const struct status_block *role_block(struct supervisor *s, enum status_role role, const struct child **out)
@@ -115,110 +149,128 @@ static const struct status_block *role_block(struct supervisor *s, enum status_r
 	return NULL;
 }
 
-static void render_redis(struct strbuf *b, struct supervisor *s)
+static void kv_metric(struct jsonw *w, const char *key, const struct status_block *b, enum status_metric m)
+{
+	jsonw_kv_uint64(w, key, status_get(b, m));
+}
+
+static void render_redis(struct jsonw *w, struct supervisor *s)
 {
 	const struct child *agg;
 	const struct status_block *blk = role_block(s, ROLE_AGGREGATOR, &agg);
-	strbuf_printf(b, "\"redis\":{\"enabled\":%s", s->cfg->redis.enabled ? "true" : "false");
+	jsonw_key(w, "redis");
+	jsonw_object_begin(w);
+	jsonw_kv_bool(w, "enabled", s->cfg->redis.enabled);
+	jsonw_key(w, "up");
 	if (blk && agg && agg->pid > 0)
-		strbuf_printf(b, ",\"up\":%s", status_get(blk, SM_REDIS_UP) ? "true" : "false");
+		jsonw_bool(w, status_get(blk, SM_REDIS_UP) != 0);
 	else
-		strbuf_printf(b, ",\"up\":null");
-	if (blk)
-		strbuf_printf(b, ",\"published_total\":%llu,\"dropped_total\":%llu,\"errors_total\":%llu",
-			      (unsigned long long)status_get(blk, SM_PUBLISHED),
-			      (unsigned long long)status_get(blk, SM_PUBLISH_DROPPED),
-			      (unsigned long long)status_get(blk, SM_REDIS_ERRORS));
-	strbuf_printf(b, "}");
+		jsonw_null(w);
+	if (blk) {
+		kv_metric(w, "published_total", blk, SM_PUBLISHED);
+		kv_metric(w, "dropped_total", blk, SM_PUBLISH_DROPPED);
+		kv_metric(w, "errors_total", blk, SM_REDIS_ERRORS);
+	}
+	jsonw_object_end(w);
 }
 
-static void render_writer(struct strbuf *b, struct supervisor *s)
+static void render_writer(struct jsonw *w, struct supervisor *s)
 {
-	const struct child *w;
-	const struct status_block *blk = role_block(s, ROLE_WRITER, &w);
-	strbuf_printf(b, "\"writer\":{\"enabled\":%s", s->cfg->writer.enabled ? "true" : "false");
-	if (w)
-		strbuf_printf(b, ",\"state\":\"%s\"", child_state_name(w->state));
-	if (blk && w && w->pid > 0)
-		strbuf_printf(b, ",\"reported_state\":\"%s\"",
-			      observe_child_state_name(__atomic_load_n(&blk->state, __ATOMIC_RELAXED)));
-	if (blk)
-		strbuf_printf(b,
-			      ",\"rows_written_total\":%llu,\"files_written_total\":%llu,\"bytes_written_total\":%llu,"
-			      "\"journal_bytes\":%llu,\"disk_errors_total\":%llu",
-			      (unsigned long long)status_get(blk, SM_ROWS_WRITTEN),
-			      (unsigned long long)status_get(blk, SM_FILES_WRITTEN),
-			      (unsigned long long)status_get(blk, SM_BYTES_WRITTEN),
-			      (unsigned long long)status_get(blk, SM_JOURNAL_BYTES),
-			      (unsigned long long)status_get(blk, SM_DISK_ERRORS));
-	strbuf_printf(b, "}");
+	const struct child *wr;
+	const struct status_block *blk = role_block(s, ROLE_WRITER, &wr);
+	jsonw_key(w, "writer");
+	jsonw_object_begin(w);
+	jsonw_kv_bool(w, "enabled", s->cfg->writer.enabled);
+	if (wr)
+		jsonw_kv_string(w, "state", child_state_name(wr->state));
+	if (blk && wr && wr->pid > 0)
+		jsonw_kv_string(w, "reported_state", observe_child_state_name(__atomic_load_n(&blk->state, __ATOMIC_RELAXED)));
+	if (blk) {
+		kv_metric(w, "rows_written_total", blk, SM_ROWS_WRITTEN);
+		kv_metric(w, "files_written_total", blk, SM_FILES_WRITTEN);
+		kv_metric(w, "bytes_written_total", blk, SM_BYTES_WRITTEN);
+		kv_metric(w, "journal_bytes", blk, SM_JOURNAL_BYTES);
+		kv_metric(w, "disk_errors_total", blk, SM_DISK_ERRORS);
+	}
+	jsonw_object_end(w);
 }
 
-/* Collects why the service is not ready; returns the number of reasons. */
-static int ready_reasons(struct supervisor *s, struct strbuf *b, int64_t now, int64_t now_real)
+/* Why the service is not ready; none = ready. */
+struct ready_reasons {
+	int n;
+	char text[4][64];
+};
+
+static void ready_reasons(struct supervisor *s, int64_t now, int64_t now_real, struct ready_reasons *r)
 {
 	struct service_view v;
 	observe_service(s, now, now_real, &v);
-	int n = 0;
-	if (s->shutting_down) {
-		strbuf_printf(b, "%s\"shutting down\"", n++ ? "," : "");
-	}
+	r->n = 0;
+	if (s->shutting_down)
+		snprintf(r->text[r->n++], sizeof(r->text[0]), "shutting down");
 	if (v.streaming == 0)
-		strbuf_printf(b, "%s\"no exchange is streaming (0/%u)\"", n++ ? "," : "", v.collectors);
+		snprintf(r->text[r->n++], sizeof(r->text[0]), "no exchange is streaming (0/%u)", v.collectors);
 	if (!v.aggregator_running)
-		strbuf_printf(b, "%s\"aggregator is not running\"", n++ ? "," : "");
+		snprintf(r->text[r->n++], sizeof(r->text[0]), "aggregator is not running");
 	if (v.writer_wanted && !v.writer_running)
-		strbuf_printf(b, "%s\"writer is not running\"", n++ ? "," : "");
-	return n;
+		snprintf(r->text[r->n++], sizeof(r->text[0]), "writer is not running");
 }
 
-bool health_render_ready(struct supervisor *s, struct strbuf *b)
+static void kv_reasons(struct jsonw *w, const struct ready_reasons *r)
 {
-	int64_t now = clock_monotonic_ns(), now_real = clock_realtime_ns();
-	struct strbuf reasons;
-	strbuf_init(&reasons);
-	int n = ready_reasons(s, &reasons, now, now_real);
-	strbuf_printf(b, "{\"ready\":%s,\"reasons\":[%s]}\n", n ? "false" : "true", reasons.data ? reasons.data : "");
-	strbuf_free(&reasons);
-	return n == 0;
+	jsonw_key(w, "reasons");
+	jsonw_array_begin(w);
+	for (int i = 0; i < r->n; i++)
+		jsonw_string(w, r->text[i]);
+	jsonw_array_end(w);
 }
 
-void health_render(struct supervisor *s, struct strbuf *b)
+bool health_render_ready(struct supervisor *s, struct jsonw *w)
+{
+	struct ready_reasons r;
+	ready_reasons(s, clock_monotonic_ns(), clock_realtime_ns(), &r);
+	jsonw_object_begin(w);
+	jsonw_kv_bool(w, "ready", r.n == 0);
+	kv_reasons(w, &r);
+	jsonw_object_end(w);
+	return r.n == 0;
+}
+
+void health_render(struct supervisor *s, struct jsonw *w)
 {
 	int64_t now = clock_monotonic_ns(), now_real = clock_realtime_ns();
-	struct strbuf reasons;
-	strbuf_init(&reasons);
-	int not_ready = ready_reasons(s, &reasons, now, now_real);
 	bool all_running = true;
 	for (size_t i = 0; i < s->child_count; i++)
 		if (s->children[i].state != CHILD_RUN_RUNNING)
 			all_running = false;
-	const char *status = not_ready ? "down" : all_running ? "ok" : "degraded";
-	strbuf_printf(b, "{\"status\":\"%s\",\"reasons\":[%s],\"instance\":", status, reasons.data ? reasons.data : "");
-	strbuf_free(&reasons);
-	strbuf_json_string(b, s->cfg->instance);
-	strbuf_printf(b, ",\"uptime_s\":%.1f,\"supervisor\":{\"pid\":%d,\"rss_bytes\":%llu,\"reloads\":%llu,"
-			 "\"reload_failures\":%llu},\"children\":[",
-		      (double)(now - s->started_mono_ns) / 1e9, (int)getpid(),
-		      (unsigned long long)observe_rss_bytes((int)getpid()), (unsigned long long)s->reloads,
-		      (unsigned long long)s->reload_failures);
-	for (size_t i = 0; i < s->child_count; i++) {
-		strbuf_printf(b, "%s", i ? "," : "");
-		health_render_child(b, s, &s->children[i], now, now_real);
-	}
-	strbuf_printf(b, "],\"exchanges\":[");
-	int k = 0;
-	for (size_t i = 0; i < s->child_count; i++) {
-		if (s->children[i].role != ROLE_COLLECTOR)
-			continue;
-		strbuf_printf(b, "%s", k++ ? "," : "");
-		render_exchange(b, s, &s->children[i], now, now_real);
-	}
-	strbuf_printf(b, "],");
-	render_rings(b, s);
-	strbuf_printf(b, ",");
-	render_redis(b, s);
-	strbuf_printf(b, ",");
-	render_writer(b, s);
-	strbuf_printf(b, "}\n");
+	struct ready_reasons r;
+	ready_reasons(s, now, now_real, &r);
+
+	jsonw_object_begin(w);
+	jsonw_kv_string(w, "status", r.n ? "down" : all_running ? "ok" : "degraded");
+	kv_reasons(w, &r);
+	jsonw_kv_string(w, "instance", s->cfg->instance);
+	jsonw_kv_double(w, "uptime_s", tenths((now - s->started_mono_ns) / 1000000));
+	jsonw_key(w, "supervisor");
+	jsonw_object_begin(w);
+	jsonw_kv_int64(w, "pid", getpid());
+	jsonw_kv_uint64(w, "rss_bytes", observe_rss_bytes((int)getpid()));
+	jsonw_kv_uint64(w, "reloads", s->reloads);
+	jsonw_kv_uint64(w, "reload_failures", s->reload_failures);
+	jsonw_object_end(w);
+	jsonw_key(w, "children");
+	jsonw_array_begin(w);
+	for (size_t i = 0; i < s->child_count; i++)
+		health_render_child(w, s, &s->children[i], now, now_real);
+	jsonw_array_end(w);
+	jsonw_key(w, "exchanges");
+	jsonw_array_begin(w);
+	for (size_t i = 0; i < s->child_count; i++)
+		if (s->children[i].role == ROLE_COLLECTOR)
+			render_exchange(w, s, &s->children[i], now, now_real);
+	jsonw_array_end(w);
+	render_rings(w, s);
+	render_redis(w, s);
+	render_writer(w, s);
+	jsonw_object_end(w);
 }

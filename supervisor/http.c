@@ -31,18 +31,18 @@ static const char *status_text(int code)
 	return "Unknown";
 }
 
-/* Queue a complete response; body may be NULL for an empty one. */
-static int http_reply(struct netconn *conn, int code, const char *content_type, struct strbuf *body, bool head_only)
+/* Queue a complete response. */
+static int http_reply(struct netconn *conn, int code, const char *content_type, const char *body, size_t body_len,
+		      bool head_only)
 {
 	struct strbuf out;
 	strbuf_init(&out);
-	size_t body_len = body ? body->len : 0;
 	strbuf_printf(&out,
 		      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
 		      "Connection: close\r\n%s\r\n",
 		      code, status_text(code), content_type, body_len, code == 405 ? "Allow: GET, HEAD\r\n" : "");
-	if (body && body_len && !head_only)
-		strbuf_append(&out, body->data, body_len);
+	if (body_len && !head_only)
+		strbuf_append(&out, body, body_len);
 	if (out.failed) {
 		strbuf_free(&out);
 		return -1;
@@ -55,11 +55,31 @@ static int http_reply(struct netconn *conn, int code, const char *content_type, 
 
 static int http_reply_text(struct netconn *conn, int code, const char *text)
 {
-	struct strbuf b;
-	strbuf_init(&b);
-	strbuf_printf(&b, "%s\n", text);
-	int rc = http_reply(conn, code, "text/plain; charset=utf-8", &b, false);
-	strbuf_free(&b);
+	char line[128];
+	int n = snprintf(line, sizeof(line), "%s\n", text);
+	return http_reply(conn, code, "text/plain; charset=utf-8", line, (size_t)n, false);
+}
+
+/* /health and /ready: JSON rendered by health.c. */
+static int http_reply_json(struct netconn *conn, struct supervisor *s, bool ready, bool head_only)
+{
+	struct jsonw w;
+	char *buf = health_json_begin(&w);
+	if (!buf)
+		return http_reply_text(conn, 500, "out of memory");
+	int code = 200;
+	if (ready)
+		code = health_render_ready(s, &w) ? 200 : 503;
+	else
+		health_render(s, &w);
+	size_t len;
+	int rc;
+	if (health_json_end(&w, &len) < 0) {
+		rc = http_reply_text(conn, 500, "response too large");
+	} else {
+		rc = http_reply(conn, code, "application/json", buf, len, head_only);
+	}
+	free(buf);
 	return rc;
 }
 
@@ -68,25 +88,17 @@ static int http_route(struct supervisor *s, struct netconn *conn, const struct h
 	bool head = strcmp(req->method, "HEAD") == 0;
 	if (!head && strcmp(req->method, "GET") != 0)
 		return http_reply_text(conn, 405, "only GET and HEAD are served");
+	if (strcmp(req->path, "/ping") == 0)
+		return http_reply_text(conn, 200, "pong");
+	if (strcmp(req->path, "/health") == 0 || strcmp(req->path, "/ready") == 0)
+		return http_reply_json(conn, s, strcmp(req->path, "/ready") == 0, head);
+	if (strcmp(req->path, "/metrics") != 0)
+		return http_reply_text(conn, 404, "not found: try /ping, /health, /ready or /metrics");
 	struct strbuf b;
 	strbuf_init(&b);
-	int code = 200;
-	const char *type = "application/json";
-	if (strcmp(req->path, "/ping") == 0) {
-		strbuf_printf(&b, "pong\n");
-		type = "text/plain; charset=utf-8";
-	} else if (strcmp(req->path, "/health") == 0) {
-		health_render(s, &b);
-	} else if (strcmp(req->path, "/ready") == 0) {
-		code = health_render_ready(s, &b) ? 200 : 503;
-	} else if (strcmp(req->path, "/metrics") == 0) {
-		metrics_render(s, &b);
-		type = "text/plain; version=0.0.4; charset=utf-8";
-	} else {
-		strbuf_free(&b);
-		return http_reply_text(conn, 404, "not found: try /ping, /health, /ready or /metrics");
-	}
-	int rc = b.failed ? http_reply_text(conn, 500, "response too large") : http_reply(conn, code, type, &b, head);
+	metrics_render(s, &b);
+	int rc = b.failed ? http_reply_text(conn, 500, "response too large")
+			  : http_reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len, head);
 	strbuf_free(&b);
 	return rc;
 }

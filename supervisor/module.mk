@@ -3,8 +3,12 @@ LIBRARIES += supervisor
 supervisor_SRCS := $(filter-out supervisor/main.c supervisor/spreadctl.c,$(wildcard supervisor/*.c))
 supervisor_PKGS := libsystemd
 
-# spreadbus and spreadctl are registered once common/config.c (config_load,
-# config_check_file) has landed.
+PROGRAMS += spreadbus spreadctl
+spreadbus_MAIN := supervisor/main.c
+spreadbus_DEPS := supervisor shm common
+spreadctl_MAIN := supervisor/spreadctl.c
+spreadctl_DEPS := supervisor common
+INSTALLED_PROGRAMS += spreadbus spreadctl
 
 # Unit tests: tests/unit/test_{supervisor,restart,http,control}_*.c, linked
 # with the supervisor library.
@@ -20,3 +24,9 @@ spreadbus-test-notify-sink_MAIN := tests/integration/notify_sink.c
 spreadbus-test-notify-sink_DEPS :=
 spreadbus-test-netpoke_MAIN := tests/integration/netpoke.c
 spreadbus-test-netpoke_DEPS :=
+PROGRAMS += spreadbus-test-stand-in
+spreadbus-test-stand-in_MAIN := tests/integration/stand_in_child.c
+spreadbus-test-stand-in_DEPS := shm common
+
+INTEGRATION_TESTS += $(sort $(wildcard tests/integration/test_supervisor_*.sh tests/integration/test_spreadctl_*.sh \
+	tests/integration/test_http_*.sh))

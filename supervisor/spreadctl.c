@@ -42,13 +42,16 @@ static int socket_from_config(const char *path, char *out, size_t out_len)
 		return -ENOMEM;
 	}
 	int rc = config_load(cfg, path, NULL, errs, sizeof(errs));
-	if (rc != 0) {
-		fputs(errs, stderr);
-		if (rc < 0)
-			fprintf(stderr, "spreadctl: cannot read %s: %s\n", path, strerror(-rc));
+	if (rc < 0) {
+		fprintf(stderr, "spreadctl: cannot read %s: %s\n", path, strerror(-rc));
 		config_free(cfg);
-		return -EINVAL;
+		return rc;
 	}
+	/* A file with errors still names the runtime dir (that is how an
+	 * operator reaches the service to try `reload` of a broken edit). */
+	if (rc > 0)
+		fprintf(stderr, "spreadctl: warning: %s has %d error%s; using runtime_dir %s\n", path, rc,
+			rc == 1 ? "" : "s", cfg->runtime_dir);
 	rc = control_socket_path(cfg, out, out_len);
 	config_free(cfg);
 	if (rc < 0)
@@ -126,14 +129,12 @@ struct reply {
 	int ntok;
 };
 
-/* Index of the token after t's whole subtree. */
+/* Index of the token after token i's whole subtree (jsmn makes an
+ * object key the parent of its value, so every size counts subtrees). */
 static int skip(const struct reply *r, int i)
 {
 	int n = r->tok[i].size;
-	int type = r->tok[i].type;
 	i++;
-	if (type == JSMN_OBJECT)
-		n *= 2;
 	while (n-- > 0)
 		i = skip(r, i);
 	return i;
@@ -153,15 +154,28 @@ static int field(const struct reply *r, int obj, const char *key)
 	return -1;
 }
 
-/* Copy a value as text ("-" for null or missing); escapes are shown raw. */
+/* Copy a value as text ("-" for null, missing or empty), JSON escapes
+ * undone (\uXXXX beyond ASCII shows as '?'). */
 static void text(const struct reply *r, int i, char *out, size_t out_len)
 {
-	if (i < 0 || (r->tok[i].type == JSMN_PRIMITIVE && r->js[r->tok[i].start] == 'n')) {
-		snprintf(out, out_len, "-");
-		return;
+	size_t o = 0;
+	if (i >= 0 && !(r->tok[i].type == JSMN_PRIMITIVE && r->js[r->tok[i].start] == 'n')) {
+		const char *p = r->js + r->tok[i].start, *end = r->js + r->tok[i].end;
+		while (p < end && o + 1 < out_len) {
+			char ch = *p++;
+			if (ch == '\\' && p < end) {
+				char e = *p++;
+				ch = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
+				if (e == 'u') {
+					unsigned long cp = end - p >= 4 ? strtoul((char[5]){ p[0], p[1], p[2], p[3], 0 }, NULL, 16) : 0;
+					p += end - p >= 4 ? 4 : end - p;
+					ch = cp > 0 && cp < 0x80 ? (char)cp : '?';
+				}
+			}
+			out[o++] = ch;
+		}
 	}
-	int n = r->tok[i].end - r->tok[i].start;
-	snprintf(out, out_len, "%.*s", n, r->js + r->tok[i].start);
+	out[o] = '\0';
 	if (!out[0])
 		snprintf(out, out_len, "-");
 }

@@ -66,22 +66,6 @@ void strbuf_printf(struct strbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-void strbuf_json_string(struct strbuf *b, const char *s)
-{
-	strbuf_append(b, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			char esc[2] = { '\\', (char)*p };
-			strbuf_append(b, esc, 2);
-		} else if (*p < 0x20) {
-			strbuf_printf(b, "\\u%04x", *p);
-		} else {
-			strbuf_append(b, (const char *)p, 1);
-		}
-	}
-	strbuf_append(b, "\"", 1);
-}
-
 char *strbuf_take(struct strbuf *b, size_t *len)
 {
 	char *p = b->data;

@@ -1,4 +1,4 @@
-/* A growable text buffer for replies (JSON, Prometheus text, HTTP): append
+/* A growable text buffer for replies (Prometheus text, HTTP): append
  * with printf, capped so a runaway renderer cannot eat the memory. */
 #ifndef SPREADBUS_SUPERVISOR_STRBUF_H
 #define SPREADBUS_SUPERVISOR_STRBUF_H
@@ -19,8 +19,6 @@ void strbuf_init(struct strbuf *b);
 void strbuf_free(struct strbuf *b);
 void strbuf_printf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_append(struct strbuf *b, const char *s, size_t n);
-/* Append s as a JSON string literal, quotes included, escaped. */
-void strbuf_json_string(struct strbuf *b, const char *s);
 /* Hand the bytes to the caller (who frees them); b is empty afterwards. */
 char *strbuf_take(struct strbuf *b, size_t *len);
 
