@@ -1,7 +1,8 @@
 # deploy/: the systemd unit, sysusers.d and tmpfiles.d entries, the example
 # config (installed by `make install`) and `make demo`.
 
-INSTALLED_PROGRAMS += spreadbus spreadctl spreadbus-collector spreadbus-aggregator spreadbus-writer
+# Each program's own module.mk adds it to INSTALLED_PROGRAMS (spreadbus,
+# spreadctl, spreadbus-collector, -aggregator, -writer); this adds the rest.
 INSTALL_EXTRA += install-deploy
 
 # systemd reads units, sysusers.d and tmpfiles.d from /usr/local/lib as well

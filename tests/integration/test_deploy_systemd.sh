@@ -34,6 +34,7 @@ mkdir -p "$results"
 
 # A private copy of the cached root: every run starts from a clean system.
 cp -a --reflink=auto "$rootfs" "$root" || fail "cannot copy $rootfs"
+chmod 0755 "$root"
 make -s -C "$src" BUILD="$build" install DESTDIR="$root" PREFIX=/usr/local >"$work/install.log" 2>&1 ||
 	{ cat "$work/install.log"; fail "make install DESTDIR=$root failed"; }
 install -m 0755 "$bin/spreadbus-fakex" "$bin/spreadbus-busctl" "$root/usr/local/bin/"

@@ -28,6 +28,7 @@ command -v debootstrap >/dev/null || { echo "debootstrap is missing: apt-get ins
 
 mkdir -p "$(dirname "$dest")"
 tmp=$(mktemp -d "$dest.tmp.XXXXXX")
+chmod 0755 "$tmp" # it becomes the container's /: mktemp's 0700 would lock out every user but root
 log=$tmp.log
 trap 'rm -rf "$tmp" "$log"' EXIT
 echo "debootstrap $suite from $mirror into $tmp (once; cached in $dest)" >&2
