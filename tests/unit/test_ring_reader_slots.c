@@ -105,11 +105,53 @@ static void test_slots_are_limited_and_named(void **state)
 		ring_reader_close(r[i]);
 }
 
+static void test_slowest_cursor_is_the_laggard(void **state)
+{
+	struct ring *ring = *state;
+	struct ring_reader *a = NULL, *b = NULL;
+
+	publish_n(ring, 10);
+	assert_int_equal(ring_slowest_cursor(ring), 10);
+	assert_int_equal(ring_reader_open(&a, ring, "a"), 0);
+	assert_int_equal(ring_reader_open(&b, ring, "b"), 0);
+	publish_n(ring, 10);
+	ring_reader_commit(a, 17);
+	ring_reader_commit(b, 12);
+	assert_int_equal(ring_slowest_cursor(ring), 12);
+	ring_reader_commit(b, 20);
+	assert_int_equal(ring_slowest_cursor(ring), 17);
+	ring_reader_close(a);
+	ring_reader_close(b);
+}
+
+static void test_private_reader_leaves_no_trace(void **state)
+{
+	struct ring *ring = *state;
+	struct ring_reader *p = NULL;
+	struct ring_reader_info info[RING_MAX_READERS];
+	struct tick out[4];
+	uint64_t first, lost;
+
+	publish_n(ring, 2048 + 30);
+	assert_int_equal(ring_reader_open_private(&p, ring, 5), 0);
+	assert_int_equal(ring_reader_position(p), 5);
+	assert_int_equal(ring_reader_read(p, out, 4, &first, &lost), 4);
+	assert_int_equal(lost, 30 - 5);
+	assert_int_equal(first, 30);
+	assert_int_equal(out[0].update_id, 30);
+	ring_reader_commit(p, 34);
+	assert_int_equal(ring_readers_info(ring, info, RING_MAX_READERS), 0);
+	assert_int_equal(ring_slowest_cursor(ring), 2048 + 30);
+	ring_reader_close(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reopened_slot_resumes_from_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slots_are_limited_and_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slowest_cursor_is_the_laggard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_private_reader_leaves_no_trace, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

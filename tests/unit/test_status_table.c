@@ -104,6 +104,44 @@ static void test_table_fills_up(void **state)
 	assert_null(status_table_claim(t, name, ROLE_COLLECTOR));
 }
 
+static void test_blocks_can_be_listed(void **state)
+{
+	struct status_table *t = *state;
+	struct status_block *b;
+	unsigned i, named = 0;
+
+	assert_non_null(status_table_claim(t, "aggregator", ROLE_AGGREGATOR));
+	assert_non_null(status_table_claim(t, "okx", ROLE_COLLECTOR));
+	for (i = 0; (b = status_table_at(t, i)) != NULL; i++)
+		if (b->name[0])
+			named++;
+	assert_int_equal(i, STATUS_MAX_CHILDREN);
+	assert_int_equal(named, 2);
+	assert_ptr_equal(status_table_at(t, 0), status_table_find(t, "aggregator"));
+	assert_null(status_table_at(t, STATUS_MAX_CHILDREN));
+}
+
+static void test_names_of_roles_and_states(void **state)
+{
+	(void)state;
+	assert_string_equal(status_role_name(ROLE_COLLECTOR), "collector");
+	assert_string_equal(status_role_name(ROLE_AGGREGATOR), "aggregator");
+	assert_string_equal(status_role_name(ROLE_WRITER), "writer");
+	assert_string_equal(status_role_name(0), "unknown");
+	assert_string_equal(status_child_state_name(CHILD_STARTING), "starting");
+	assert_string_equal(status_child_state_name(CHILD_RUNNING), "running");
+	assert_string_equal(status_child_state_name(CHILD_DEGRADED), "degraded");
+	assert_string_equal(status_child_state_name(CHILD_STOPPING), "stopping");
+	assert_string_equal(status_child_state_name(CHILD_EXITED), "exited");
+	assert_string_equal(status_child_state_name(99), "unknown");
+	assert_string_equal(status_conn_state_name(CONN_IDLE), "idle");
+	assert_string_equal(status_conn_state_name(CONN_CONNECTING), "connecting");
+	assert_string_equal(status_conn_state_name(CONN_SUBSCRIBING), "subscribing");
+	assert_string_equal(status_conn_state_name(CONN_STREAMING), "streaming");
+	assert_string_equal(status_conn_state_name(CONN_BACKOFF), "backoff");
+	assert_string_equal(status_conn_state_name(7), "unknown");
+}
+
 static void test_attach_missing_is_refused(void **state)
 {
 	struct status_table *t = NULL;
@@ -150,6 +188,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_claim_and_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_fills_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_missing_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_blocks_can_be_listed, setup, teardown),
+		cmocka_unit_test(test_names_of_roles_and_states),
 		cmocka_unit_test(test_every_metric_has_a_prometheus_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
