@@ -394,9 +394,10 @@ static int session_writable(struct session *s)
 		s->sub_next = l->count;
 		return 0;
 	}
+	/* log first: lws_write masks the buffer in place */
+	log_debug("%s: link %u: subscribing %zu symbols: %.200s", c->name, l->idx, consumed, msg);
 	if (lws_write(s->wsi, (unsigned char *)msg, (size_t)n, LWS_WRITE_TEXT) < n)
 		return -1;
-	log_debug("%s: link %u: subscribed %zu symbols: %.200s", c->name, l->idx, consumed, msg);
 	s->sub_next += consumed;
 	s->next_sub_ns = now + (int64_t)c->adapter->subscribe_interval_ms * 1000000;
 	return 0;
