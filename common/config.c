@@ -170,6 +170,7 @@ struct load {
 	bool line_continues;    /* indented line continuing a symbols list */
 	bool last_key_symbols;  /* the last key of this section was symbols */
 	int slot;               /* current section slot, SECT_NONE if unknown/invalid */
+	bool symbols_bad[SLOTS]; /* an entry was refused: "empty list" would only repeat it */
 	int sect_line[SLOTS];
 	struct loc key_loc[SLOTS][KEY_COUNT];
 };
@@ -488,9 +489,12 @@ static void set_value(struct load *ld, int slot, const struct key *k, const char
 			*(int *)field = lvl;
 		break;
 	}
-	case T_SYMBOLS:
+	case T_SYMBOLS: {
+		int before = ld->errors;
 		parse_symbols(ld, where, field_base(c, slot), s, append);
+		ld->symbols_bad[slot] |= ld->errors != before;
 		return;
+	}
 	}
 	if (bad)
 		error_at(ld, where, "%s %s: %s (got '%.*s')", label, k->name, bad, 64, s);
@@ -810,7 +814,7 @@ static void check_dir(struct load *ld, int slot, const char *key, const char *pa
 					 path, p, strerror(errno));
 			return;
 		}
-		if (errno != ENOENT) {
+		if (errno != ENOENT && errno != ENOTDIR) {
 			error_at(ld, key_where(ld, slot, key), "%s %s: '%s' is not reachable: '%s': %s", label, key, path,
 				 p, strerror(errno));
 			return;
@@ -860,7 +864,7 @@ static void check_exchange(struct load *ld, int slot)
 	if (!set->line && !set->env)
 		error_at(ld, at_line(ld->sect_line[slot]),
 			 "[exchange.%s]: symbols is required (e.g. symbols = BTC-USDT, ETH-USDT)", ex->name);
-	else if (ex->symbol_count == 0)
+	else if (ex->symbol_count == 0 && !ld->symbols_bad[slot])
 		error_at(ld, *set, "[exchange.%s] symbols: the list is empty", ex->name);
 	if (!ex->quotes && !ex->trades)
 		error_at(ld, key_where(ld, slot, "trades"), "[exchange.%s]: quotes and trades are both off", ex->name);
