@@ -198,7 +198,7 @@ void supervisor_shutdown(struct supervisor *s)
 	int64_t now = clock_monotonic_ns();
 	s->shutting_down = true;
 	s->shutdown_started_ns = now;
-	notify_stopping(s);
+	notify_stopping();
 	log_info("stopping: collectors first, then aggregator and writer drain the rings");
 	/* Collectors get half the stop budget, the draining readers the rest,
 	 * so the whole stop stays within stop_timeout_ms. */

@@ -3,6 +3,7 @@
  * are the base units: seconds, bytes. */
 #include "supervisor/metrics.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -65,40 +66,80 @@ static void render_status_metrics(struct supervisor *s, struct strbuf *b)
 	}
 }
 
+/* A family of per-child samples: value() formats the sample for one
+ * child, or returns false when the child has none. */
+struct child_family {
+	const char *name;
+	const char *type;
+	const char *help;
+	bool (*value)(const struct child *c, const struct child_view *v, char *out, size_t len);
+};
+
+static bool value_up(const struct child *c, const struct child_view *v, char *out, size_t len)
+{
+	snprintf(out, len, "%d", c->state == CHILD_RUN_RUNNING && v->heartbeat_age_ms >= 0);
+	return true;
+}
+
+static bool value_held(const struct child *c, const struct child_view *v, char *out, size_t len)
+{
+	(void)v;
+	snprintf(out, len, "%d", c->state == CHILD_RUN_HELD);
+	return true;
+}
+
+static bool value_restarts(const struct child *c, const struct child_view *v, char *out, size_t len)
+{
+	(void)v;
+	snprintf(out, len, "%u", c->restarts);
+	return true;
+}
+
+static bool value_heartbeat_age(const struct child *c, const struct child_view *v, char *out, size_t len)
+{
+	(void)c;
+	snprintf(out, len, "%.3f", (double)v->heartbeat_age_ms / 1000.0);
+	return v->heartbeat_age_ms >= 0;
+}
+
+static bool value_rss(const struct child *c, const struct child_view *v, char *out, size_t len)
+{
+	(void)v;
+	snprintf(out, len, "%llu", (unsigned long long)(c->pid > 0 ? observe_rss_bytes(c->pid) : 0));
+	return c->pid > 0;
+}
+
+static bool value_streaming(const struct child *c, const struct child_view *v, char *out, size_t len)
+{
+	snprintf(out, len, "%d", v->streaming ? 1 : 0);
+	return c->role == ROLE_COLLECTOR;
+}
+
+static const struct child_family child_families[] = {
+	{ "child_up", "gauge", "1 if the child's process runs and has sent a heartbeat, else 0", value_up },
+	{ "child_held", "gauge", "1 if the child crashed too often and is held (circuit open), else 0", value_held },
+	{ "child_restarts_total", "counter", "Times the supervisor started the child again", value_restarts },
+	{ "child_heartbeat_age_seconds", "gauge", "Age of the child's last heartbeat", value_heartbeat_age },
+	{ "child_resident_memory_bytes", "gauge", "Resident memory of the child's process", value_rss },
+	{ "exchange_streaming", "gauge", "1 if the collector has a streaming connection with fresh market data, else 0",
+	  value_streaming },
+};
+
 static void render_child_metrics(struct supervisor *s, struct strbuf *b, int64_t now, int64_t now_real)
 {
-	static const char *const names[] = { "child_up", "child_held", "child_restarts_total",
-					     "child_heartbeat_age_seconds", "child_resident_memory_bytes",
-					     "exchange_streaming" };
-	static const char *const types[] = { "gauge", "gauge", "counter", "gauge", "gauge", "gauge" };
-	static const char *const helps[] = {
-		"1 if the child's process runs and has sent a heartbeat, else 0",
-		"1 if the child crashed too often and is held (circuit open), else 0",
-		"Times the supervisor started the child again",
-		"Age of the child's last heartbeat",
-		"Resident memory of the child's process",
-		"1 if the collector has a streaming connection with fresh market data, else 0",
-	};
-	for (size_t f = 0; f < sizeof(names) / sizeof(names[0]); f++) {
-		family(b, names[f], types[f], helps[f]);
+	struct child_view views[SUPERVISOR_MAX_CHILDREN];
+	for (size_t i = 0; i < s->child_count; i++)
+		observe_child(s, &s->children[i], now, now_real, &views[i]);
+	for (size_t f = 0; f < sizeof(child_families) / sizeof(child_families[0]); f++) {
+		const struct child_family *fam = &child_families[f];
+		family(b, fam->name, fam->type, fam->help);
 		for (size_t i = 0; i < s->child_count; i++) {
-			const struct child *c = &s->children[i];
-			struct child_view v;
-			observe_child(s, c, now, now_real, &v);
-			if (f == 5 && c->role != ROLE_COLLECTOR)
+			char value[32];
+			if (!fam->value(&s->children[i], &views[i], value, sizeof(value)))
 				continue;
-			if ((f == 3 && v.heartbeat_age_ms < 0) || (f == 4 && c->pid <= 0))
-				continue;
-			strbuf_printf(b, PREFIX "%s", names[f]);
-			child_labels(b, c);
-			switch (f) {
-			case 0: strbuf_printf(b, " %d\n", c->state == CHILD_RUN_RUNNING && v.heartbeat_age_ms >= 0); break;
-			case 1: strbuf_printf(b, " %d\n", c->state == CHILD_RUN_HELD); break;
-			case 2: strbuf_printf(b, " %u\n", c->restarts); break;
-			case 3: strbuf_printf(b, " %.3f\n", (double)v.heartbeat_age_ms / 1000.0); break;
-			case 4: strbuf_printf(b, " %llu\n", (unsigned long long)observe_rss_bytes(c->pid)); break;
-			default: strbuf_printf(b, " %d\n", v.streaming ? 1 : 0); break;
-			}
+			strbuf_printf(b, PREFIX "%s", fam->name);
+			child_labels(b, &s->children[i]);
+			strbuf_printf(b, " %s\n", value);
 		}
 	}
 }

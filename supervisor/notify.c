@@ -6,6 +6,7 @@
 #include <string.h>
 #include <systemd/sd-daemon.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "supervisor/observe.h"
 
@@ -74,20 +75,18 @@ void notify_tick(struct supervisor *s, int64_t now_mono_ns, int64_t now_real_ns)
 	}
 }
 
-void notify_stopping(struct supervisor *s)
+void notify_stopping(void)
 {
-	(void)s;
 	sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 }
 
-void notify_reloading(struct supervisor *s)
+void notify_reloading(void)
 {
-	(void)s;
-	sd_notify(0, "RELOADING=1");
+	/* MONOTONIC_USEC: systemd 253+ (Type=notify-reload) wants it with RELOADING=1. */
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%lld", (long long)(clock_monotonic_ns() / 1000));
 }
 
-void notify_reloaded(struct supervisor *s)
+void notify_reloaded(void)
 {
-	(void)s;
 	sd_notify(0, "READY=1");
 }

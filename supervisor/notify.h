@@ -12,8 +12,8 @@ void notify_init(struct supervisor *s);
 /* Called every tick: READY=1 when due, STATUS= on change, WATCHDOG=1 at
  * half the watchdog interval. */
 void notify_tick(struct supervisor *s, int64_t now_mono_ns, int64_t now_real_ns);
-void notify_stopping(struct supervisor *s);
-void notify_reloading(struct supervisor *s);
-void notify_reloaded(struct supervisor *s);
+void notify_stopping(void);
+void notify_reloading(void);
+void notify_reloaded(void);
 
 #endif

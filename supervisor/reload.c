@@ -167,7 +167,7 @@ int supervisor_reload(struct supervisor *s, char *err, size_t err_len)
 		snprintf(err, err_len, "the service is shutting down");
 		return -ESHUTDOWN;
 	}
-	notify_reloading(s);
+	notify_reloading();
 	int rc = 0;
 	struct bus new_bus;
 	char errs[2048] = "";
@@ -212,6 +212,6 @@ out:
 	if (rc < 0)
 		s->reload_failures++;
 	config_free(cfg);
-	notify_reloaded(s);
+	notify_reloaded();
 	return rc;
 }
