@@ -1,0 +1,12 @@
+# tests/fakex/: spreadbus-fakex, the fake Binance/Bybit/OKX server the
+# collector's network tests and the end-to-end benchmark run against.
+LIBRARIES += fakex
+fakex_SRCS := $(filter-out tests/fakex/main.c,$(wildcard tests/fakex/*.c))
+fakex_PKGS := libwebsockets
+
+PROGRAMS += spreadbus-fakex
+spreadbus-fakex_MAIN := tests/fakex/main.c
+spreadbus-fakex_DEPS := fakex
+
+INTEGRATION_TESTS += $(sort $(wildcard tests/integration/test_collector_*.sh))
+BENCH_SCRIPTS += tests/bench/bench_collector_e2e.sh

@@ -1,0 +1,635 @@
+/* fakex: the WebSocket side. One lws protocol serves every exchange vhost;
+ * each writable callback sends one batch of pre-formatted frames (built in
+ * one static buffer, one lws_write) paced by a per-connection token bucket;
+ * a 5 ms tick enforces the keepalive rules and paces idle connections. */
+#include "tests/fakex/fakex.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define TICK_US 5000
+#define BATCH_BYTES (384 * 1024)
+#define BATCH_SOFT_LIMIT (256 * 1024) /* stop adding data frames past this */
+#define OVERSIZE_PAD (68 * 1024)      /* frames above the 64 KiB limit */
+#define NESTING_DEPTH 5000
+#define FUTURE_SKEW_MS (24LL * 3600 * 1000)
+
+enum { WS_TEXT = 0x1, WS_BINARY = 0x2, WS_PING = 0x9 };
+
+struct fx_server fx;
+
+const char *const fx_counter_names[FXC_COUNT] = {
+	"connections_total",
+	"refused",
+	"subscribe_requests",
+	"quotes",
+	"trades",
+	"malformed",
+	"oversize",
+	"binary",
+	"duplicate",
+	"out_of_order",
+	"crossed",
+	"notices",
+	"pings_sent",
+	"pongs_received",
+	"pings_received",
+	"pongs_sent",
+	"closed_keepalive",
+	"closed_command",
+	"closed_lifetime",
+	"closed_rate_limit",
+	"closed_protocol",
+	"bytes_sent",
+};
+
+static uint8_t batch[LWS_PRE + BATCH_BYTES];
+static char nesting[2 * NESTING_DEPTH + 1];
+
+/* A symbol no client subscribed to and no config lists; its tick size is
+ * taken from the symbol it stands in for. */
+static struct fx_symbol unknown_symbol = {
+	.canon = "NOPE-USDT",
+	.compact = "NOPEUSDT",
+	.lower = "nopeusdt",
+};
+
+int64_t fx_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t fx_wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+const struct fx_symbol *fx_symbol_find(const char *name, size_t len, int which)
+{
+	for (unsigned i = 0; i < fx.nsymbols; i++) {
+		const struct fx_symbol *s = &fx.symbols[i];
+		const char *n = which == FX_NAME_CANON ? s->canon : which == FX_NAME_COMPACT ? s->compact : s->lower;
+		if (strlen(n) == len && memcmp(n, name, len) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* ---- WebSocket framing (server frames are never masked) ---- */
+
+/* Frames are built in place: 4 header bytes are reserved, which fits the
+ * common 126..65535 case; the payload moves when the header is 2 or 10. */
+static size_t frame_begin(struct fxbuf *b)
+{
+	size_t start = b->len;
+	fxbuf_char(b, 0, 4);
+	return start;
+}
+
+static bool frame_end(struct fxbuf *b, size_t start, int opcode)
+{
+	if (b->overflow) {
+		b->len = start;
+		b->overflow = false;
+		return false;
+	}
+	uint8_t *h = (uint8_t *)b->p + start;
+	size_t n = b->len - start - 4;
+	h[0] = (uint8_t)(0x80 | opcode);
+	if (n < 126) {
+		memmove(h + 2, h + 4, n);
+		h[1] = (uint8_t)n;
+		b->len -= 2;
+	} else if (n <= 0xffff) {
+		h[1] = 126;
+		h[2] = (uint8_t)(n >> 8);
+		h[3] = (uint8_t)n;
+	} else {
+		if (b->cap - b->len < 6) {
+			b->len = start;
+			return false;
+		}
+		memmove(h + 10, h + 4, n);
+		h[1] = 127;
+		for (int i = 0; i < 8; i++)
+			h[2 + i] = (uint8_t)((uint64_t)n >> (56 - 8 * i));
+		b->len += 6;
+	}
+	return true;
+}
+
+void fx_session_reply(struct fx_session *s, const char *text, size_t len)
+{
+	struct fxbuf b = fxbuf_on(s->ctl + s->ctl_len, sizeof s->ctl - s->ctl_len);
+	size_t start = frame_begin(&b);
+	fxbuf_putn(&b, text, len);
+	if (!frame_end(&b, start, WS_TEXT)) {
+		fprintf(stderr, "fakex: %s: reply queue full, closing\n", s->ex->proto->name);
+		fx_session_close(s, FXC_CLOSED_PROTOCOL);
+		return;
+	}
+	s->ctl_len += b.len;
+	lws_callback_on_writable(s->wsi);
+}
+
+void fx_session_close(struct fx_session *s, enum fx_counter why)
+{
+	if (!s->close_why)
+		s->close_why = (int)why;
+	lws_callback_on_writable(s->wsi);
+}
+
+int fx_session_subscribe(struct fx_session *s, const struct fx_symbol *sym, enum fx_kind kind)
+{
+	uint8_t idx = (uint8_t)(sym - fx.symbols);
+	for (unsigned i = 0; i < s->nsubs; i++)
+		if (s->subs[i].sym == idx && s->subs[i].kind == kind)
+			return -EEXIST;
+	if (s->nsubs == FX_MAX_SUBS)
+		return -ENOSPC;
+	s->subs[s->nsubs++] = (struct fx_sub){ .sym = idx, .kind = (uint8_t)kind };
+	s->ex->streams++;
+	lws_callback_on_writable(s->wsi);
+	return 0;
+}
+
+int fx_session_unsubscribe(struct fx_session *s, const struct fx_symbol *sym, enum fx_kind kind)
+{
+	uint8_t idx = (uint8_t)(sym - fx.symbols);
+	for (unsigned i = 0; i < s->nsubs; i++) {
+		if (s->subs[i].sym == idx && s->subs[i].kind == kind) {
+			s->subs[i] = s->subs[--s->nsubs];
+			s->ex->streams--;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* ---- data frames, good and bad ---- */
+
+static bool take_fault(enum fx_fault f)
+{
+	if (!fx.faults[f])
+		return false;
+	fx.faults[f]--;
+	return true;
+}
+
+/* Next stream to serve: round robin, trade streams on 1 turn in N. */
+static const struct fx_sub *next_sub(struct fx_session *s)
+{
+	for (unsigned tries = 0; tries < s->nsubs * fx.opt.trade_every + 1; tries++) {
+		const struct fx_sub *sub = &s->subs[s->next_sub++ % s->nsubs];
+		if (sub->kind == FX_QUOTES || s->turns++ % fx.opt.trade_every == 0)
+			return sub;
+	}
+	return &s->subs[0];
+}
+
+/* Invalid content the collector must reject, cycling through the kinds:
+ * cut JSON, not JSON, a missing price, prices that are not numbers or not
+ * positive, deep nesting, an unknown symbol, a timestamp a day ahead. */
+enum malformed_kind {
+	MF_TRUNCATED,
+	MF_GARBAGE,
+	MF_OMIT,
+	MF_ABC,
+	MF_ZERO,
+	MF_NEGATIVE,
+	MF_NESTED,
+	MF_HUGE,
+	MF_UNKNOWN_SYMBOL,
+	MF_FUTURE,
+	MF_COUNT
+};
+
+static enum malformed_kind next_malformed(void)
+{
+	return (enum malformed_kind)(fx.malformed_turn++ % MF_COUNT);
+}
+
+static void taint_malformed(enum malformed_kind k, struct fx_taint *t, const struct fx_symbol **sym, int64_t *ts_ms)
+{
+	static const char *const raw[MF_COUNT] = {
+		[MF_ABC] = "\"abc\"",
+		[MF_ZERO] = "\"0\"",
+		[MF_NEGATIVE] = "\"-1.5\"",
+		[MF_HUGE] = "\"1e999\"",
+	};
+	if (k == MF_NESTED) {
+		t->px_raw = nesting;
+	} else if (raw[k]) {
+		t->px_raw = raw[k];
+	} else if (k == MF_OMIT) {
+		t->omit_px = true;
+	} else if (k == MF_UNKNOWN_SYMBOL) {
+		unknown_symbol.px_decimals = (*sym)->px_decimals;
+		*sym = &unknown_symbol;
+	} else if (k == MF_FUTURE) {
+		*ts_ms += FUTURE_SKEW_MS;
+	}
+}
+
+static void count(struct fx_session *s, enum fx_counter c)
+{
+	s->ex->counters[c]++;
+}
+
+static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
+{
+	const struct fx_sub *sub = next_sub(s);
+	struct fx_symbol *sym = &fx.symbols[sub->sym];
+	struct fx_market *m = &s->ex->markets[sub->sym];
+	int opcode = WS_TEXT;
+	enum fx_counter what = sub->kind == FX_QUOTES ? FXC_QUOTES : FXC_TRADES;
+	enum malformed_kind mk = MF_COUNT;
+	size_t start;
+
+	if (s->last_len && take_fault(FXF_DUPLICATE)) {
+		fxbuf_putn(b, (const char *)s->last_frame, s->last_len);
+		if (!b->overflow)
+			count(s, FXC_DUPLICATE);
+		return;
+	}
+	struct fx_taint taint = { 0 };
+	if (take_fault(FXF_MALFORMED)) {
+		what = FXC_MALFORMED;
+		mk = next_malformed();
+		/* Binance quotes carry no timestamp: skew the time on a trade */
+		if (mk == MF_FUTURE && s->ex->proto == &fx_proto_binance && sub->kind == FX_QUOTES)
+			mk = MF_UNKNOWN_SYMBOL;
+	} else if (take_fault(FXF_OVERSIZE)) {
+		what = FXC_OVERSIZE;
+		taint.pad_bytes = OVERSIZE_PAD;
+	} else if (take_fault(FXF_BINARY)) {
+		what = FXC_BINARY;
+		opcode = WS_BINARY;
+	} else if (sub->kind == FX_QUOTES && s->last_quote_id[sub->sym] > 1 && take_fault(FXF_OUT_OF_ORDER)) {
+		what = FXC_OUT_OF_ORDER;
+	} else if (sub->kind == FX_QUOTES && take_fault(FXF_CROSSED)) {
+		what = FXC_CROSSED;
+	}
+
+	start = frame_begin(b);
+	if (mk == MF_GARBAGE) {
+		fxbuf_put(b, "<html><body><h1>502 Bad Gateway</h1></body></html>");
+	} else if (sub->kind == FX_QUOTES) {
+		struct fx_quote q;
+		prices_quote(sym, m, now_ms, &q);
+		if (mk != MF_COUNT)
+			taint_malformed(mk, &taint, &q.sym, &q.ts_ms);
+		q.taint = taint;
+		if (what == FXC_OUT_OF_ORDER)
+			q.update_id = s->last_quote_id[sub->sym] - 1;
+		if (what == FXC_CROSSED) {
+			int64_t spread = q.ask - q.bid;
+			q.bid = q.ask + spread;
+		}
+		s->ex->proto->quote(b, s, &q);
+		if (what == FXC_QUOTES)
+			s->last_quote_id[sub->sym] = q.update_id;
+	} else {
+		struct fx_trade t;
+		prices_trade(sym, m, now_ms, &t);
+		if (mk != MF_COUNT)
+			taint_malformed(mk, &taint, &t.sym, &t.ts_ms);
+		t.taint = taint;
+		s->ex->proto->trade(b, s, &t);
+	}
+	if (mk == MF_TRUNCATED && !b->overflow)
+		b->len = start + 4 + (b->len - start - 4) / 2;
+	if (!frame_end(b, start, opcode)) {
+		/* did not fit: give the fault back for the next batch */
+		if (what == FXC_MALFORMED) {
+			fx.faults[FXF_MALFORMED]++;
+			fx.malformed_turn--;
+		} else if (what == FXC_OVERSIZE) {
+			fx.faults[FXF_OVERSIZE]++;
+		}
+		return;
+	}
+	count(s, what);
+	if ((what == FXC_QUOTES || what == FXC_TRADES) && b->len - start <= sizeof s->last_frame) {
+		memcpy(s->last_frame, b->p + start, b->len - start);
+		s->last_len = b->len - start;
+	}
+}
+
+static bool stalled(int64_t now_ns)
+{
+	return now_ns < fx.stall_until_ns;
+}
+
+static void refill(struct fx_session *s, int64_t now_ns)
+{
+	/* at most 20 ms of backlog: a slow reader lowers the achieved rate
+	 * instead of receiving a burst later */
+	double cap = fx.rate * 0.02 > 1 ? fx.rate * 0.02 : 1;
+	s->tokens += (double)(now_ns - s->tokens_ns) * 1e-9 * fx.rate;
+	if (s->tokens > cap)
+		s->tokens = cap;
+	s->tokens_ns = now_ns;
+}
+
+static int write_batch(struct fx_session *s)
+{
+	int64_t now_ns = fx_now_ns(), now_ms = fx_wall_ms();
+	struct fxbuf b = fxbuf_on(batch + LWS_PRE, BATCH_BYTES);
+
+	if (s->close_why) {
+		if (!s->close_counted)
+			count(s, (enum fx_counter)s->close_why);
+		s->close_counted = true;
+		lws_close_reason(s->wsi,
+				 s->close_why == FXC_CLOSED_PROTOCOL ? LWS_CLOSE_STATUS_POLICY_VIOLATION
+								     : LWS_CLOSE_STATUS_GOINGAWAY,
+				 NULL, 0);
+		return -1;
+	}
+	if (stalled(now_ns))
+		return 0;
+	if (s->want_ping) {
+		size_t start = frame_begin(&b);
+		fxbuf_i64(&b, now_ms);
+		s->ping_payload_len = b.len - start - 4;
+		memcpy(s->ping_payload, b.p + start + 4, s->ping_payload_len);
+		frame_end(&b, start, WS_PING);
+		s->want_ping = false;
+		s->ping_outstanding = true;
+		s->ping_sent_ns = now_ns;
+		count(s, FXC_PINGS_SENT);
+	}
+	fxbuf_putn(&b, (const char *)s->ctl, s->ctl_len);
+	s->ctl_len = 0;
+	if (s->notice_pending && s->ex->proto->notice) {
+		size_t start = frame_begin(&b);
+		s->ex->proto->notice(&b, s, now_ms);
+		if (frame_end(&b, start, WS_TEXT))
+			count(s, FXC_NOTICES);
+		s->notice_pending = false;
+	}
+	refill(s, now_ns);
+	while (s->nsubs && s->tokens >= 1 && b.len < BATCH_SOFT_LIMIT) {
+		size_t before = b.len;
+		append_data(s, &b, now_ms);
+		if (b.len == before)
+			break;
+		s->tokens -= 1;
+	}
+	if (b.len == 0)
+		return 0;
+	if (lws_write(s->wsi, batch + LWS_PRE, b.len, LWS_WRITE_RAW) < 0)
+		return -1;
+	s->ex->counters[FXC_BYTES_SENT] += b.len;
+	s->last_push_ns = now_ns;
+	if (s->nsubs && s->tokens >= 1)
+		lws_callback_on_writable(s->wsi);
+	return 0;
+}
+
+/* ---- keepalive rules and pacing, every tick ---- */
+
+static void check_session(struct fx_session *s, int64_t now)
+{
+	const int64_t ms = 1000000;
+	int64_t idle_limit = fx.opt.okx_idle_ms * ms;
+
+	if (fx.opt.max_lifetime_ms && now - s->opened_ns > fx.opt.max_lifetime_ms * ms)
+		fx_session_close(s, FXC_CLOSED_LIFETIME);
+	if (s->close_at_ns && now >= s->close_at_ns)
+		fx_session_close(s, FXC_CLOSED_COMMAND);
+	switch (s->ex->proto->keepalive) {
+	case FX_KA_SERVER_PING:
+		if (s->ping_outstanding && now - s->ping_sent_ns > fx.opt.binance_pong_timeout_ms * ms)
+			fx_session_close(s, FXC_CLOSED_KEEPALIVE);
+		if (!stalled(now) && !s->want_ping &&
+		    now - (s->ping_sent_ns ? s->ping_sent_ns : s->opened_ns) >= fx.opt.binance_ping_ms * ms &&
+		    !s->ping_outstanding) {
+			s->want_ping = true;
+			lws_callback_on_writable(s->wsi);
+		}
+		break;
+	case FX_KA_CLIENT_PING:
+		if (now - s->last_client_ping_ns > fx.opt.bybit_ping_timeout_ms * ms)
+			fx_session_close(s, FXC_CLOSED_KEEPALIVE);
+		break;
+	case FX_KA_IDLE_CLOSE:
+		if ((!s->nsubs && now - s->opened_ns > idle_limit) || now - s->last_push_ns > idle_limit)
+			fx_session_close(s, FXC_CLOSED_KEEPALIVE);
+		break;
+	}
+	if (stalled(now) || s->close_why)
+		return;
+	if (s->ctl_len || s->notice_pending) {
+		lws_callback_on_writable(s->wsi);
+	} else if (s->nsubs && fx.rate > 0) {
+		refill(s, now);
+		if (s->tokens >= 1)
+			lws_callback_on_writable(s->wsi);
+	}
+}
+
+static void on_tick(lws_sorted_usec_list_t *sul)
+{
+	int64_t now = fx_now_ns();
+	for (struct fx_session *s = fx.sessions; s; s = s->next)
+		check_session(s, now);
+	lws_sul_schedule(fx.ctx, 0, sul, on_tick, TICK_US);
+}
+
+void fx_server_start_tick(void)
+{
+	for (int i = 0; i < NESTING_DEPTH; i++) {
+		nesting[i] = '[';
+		nesting[2 * NESTING_DEPTH - 1 - i] = ']';
+	}
+	lws_sul_schedule(fx.ctx, 0, &fx.tick, on_tick, TICK_US);
+}
+
+void fx_close_all(void)
+{
+	for (struct fx_session *s = fx.sessions; s; s = s->next)
+		fx_session_close(s, FXC_CLOSED_COMMAND);
+}
+
+void fx_shutdown_notice(void)
+{
+	int64_t now = fx_now_ns();
+	for (struct fx_session *s = fx.sessions; s; s = s->next) {
+		s->notice_pending = s->ex->proto->notice != NULL;
+		s->close_at_ns = now + (s->notice_pending ? fx.opt.shutdown_grace_ms * 1000000 : 0);
+		lws_callback_on_writable(s->wsi);
+	}
+}
+
+void fx_set_rate(double rate)
+{
+	fx.rate = rate;
+	for (struct fx_session *s = fx.sessions; s; s = s->next)
+		s->tokens = 0;
+}
+
+/* ---- the lws protocol ---- */
+
+static int request_target(struct lws *wsi, char *path, size_t path_cap, char *query, size_t query_cap)
+{
+	if (lws_hdr_copy(wsi, path, (int)path_cap, WSI_TOKEN_GET_URI) < 0)
+		return -EINVAL;
+	query[0] = '\0';
+	size_t used = 0;
+	for (int i = 0;; i++) {
+		char frag[4096];
+		int n = lws_hdr_copy_fragment(wsi, frag, sizeof frag, WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (n <= 0)
+			break;
+		if (used + (size_t)n + 2 > query_cap)
+			return -EINVAL;
+		if (used)
+			query[used++] = '&';
+		memcpy(query + used, frag, (size_t)n + 1);
+		used += (size_t)n;
+	}
+	return 0;
+}
+
+static void conn_id(char *out, size_t cap)
+{
+	static const char alphabet[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	uint64_t r1 = prices_rand(&fx.rng), r2 = prices_rand(&fx.rng);
+	size_t i = 0;
+	for (; i < 20 && i + 1 < cap; i++, r1 /= 36)
+		out[i] = alphabet[(r1 ^ (r2 >> i)) % 36];
+	out[i] = '\0';
+}
+
+static void session_open(struct fx_session *s, struct lws *wsi, struct fx_exchange *ex)
+{
+	char path[256], query[8192];
+	int64_t now = fx_now_ns();
+
+	s->wsi = wsi;
+	s->ex = ex;
+	s->opened_ns = s->last_push_ns = s->last_client_ping_ns = s->tokens_ns = s->window_start_ns = now;
+	conn_id(s->conn_id, sizeof s->conn_id);
+	s->next = fx.sessions;
+	s->pprev = &fx.sessions;
+	if (fx.sessions)
+		fx.sessions->pprev = &s->next;
+	fx.sessions = s;
+	ex->connections++;
+	count(s, FXC_CONNECTIONS_TOTAL);
+	if (request_target(wsi, path, sizeof path, query, sizeof query) == 0)
+		ex->proto->open(s, path, query[0] ? query : NULL);
+}
+
+static void session_gone(struct fx_session *s)
+{
+	if (!s->ex)
+		return;
+	*s->pprev = s->next;
+	if (s->next)
+		s->next->pprev = s->pprev;
+	s->ex->connections--;
+	s->ex->streams -= s->nsubs;
+	s->ex = NULL;
+}
+
+/* Binance's limit on incoming messages (pongs and requests alike). */
+static void count_incoming(struct fx_session *s)
+{
+	int64_t now = fx_now_ns();
+	if (s->ex->proto != &fx_proto_binance || !fx.opt.binance_max_msgs_per_s)
+		return;
+	if (now - s->window_start_ns >= 1000000000LL) {
+		s->window_start_ns = now;
+		s->window_msgs = 0;
+	}
+	if (++s->window_msgs > fx.opt.binance_max_msgs_per_s)
+		fx_session_close(s, FXC_CLOSED_RATE_LIMIT);
+}
+
+static void on_receive(struct fx_session *s, struct lws *wsi, const char *in, size_t len)
+{
+	if (s->rx_len + len >= sizeof s->rx) {
+		fprintf(stderr, "fakex: %s: client message over %zu bytes, closing\n", s->ex->proto->name,
+			sizeof s->rx);
+		fx_session_close(s, FXC_CLOSED_PROTOCOL);
+		s->rx_len = 0;
+		return;
+	}
+	memcpy(s->rx + s->rx_len, in, len);
+	s->rx_len += len;
+	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
+		return;
+	count_incoming(s);
+	if (!lws_frame_is_binary(wsi))
+		s->ex->proto->on_text(s, s->rx, s->rx_len);
+	s->rx_len = 0;
+}
+
+static int callback_exchange(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct fx_session *s = user;
+	struct lws_vhost *vh = wsi ? lws_get_vhost(wsi) : NULL;
+	struct fx_exchange *ex = vh ? lws_vhost_user(vh) : NULL;
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		if (fx_now_ns() < fx.refuse_until_ns) {
+			if (ex)
+				ex->counters[FXC_REFUSED]++;
+			return 1;
+		}
+		if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION && ex) {
+			char path[256], query[8192];
+			if (request_target(wsi, path, sizeof path, query, sizeof query) ||
+			    ex->proto->open(NULL, path, query[0] ? query : NULL)) {
+				if (fx.opt.verbose)
+					fprintf(stderr, "fakex: %s: rejected upgrade to %s?%s\n", ex->proto->name, path,
+						query);
+				return 1;
+			}
+		}
+		return 0;
+	case LWS_CALLBACK_ESTABLISHED:
+		if (!ex)
+			return -1;
+		session_open(s, wsi, ex);
+		return 0;
+	case LWS_CALLBACK_RECEIVE:
+		if (s->ex)
+			on_receive(s, wsi, in, len);
+		return 0;
+	case LWS_CALLBACK_RECEIVE_PONG:
+		if (!s->ex)
+			return 0;
+		count(s, FXC_PONGS_RECEIVED);
+		count_incoming(s);
+		/* only a pong carrying our ping's payload counts; unsolicited
+		 * ones do not prevent the disconnect (Binance's rule) */
+		if (len == s->ping_payload_len && memcmp(in, s->ping_payload, len) == 0)
+			s->ping_outstanding = false;
+		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE: return s->ex ? write_batch(s) : 0;
+	case LWS_CALLBACK_CLOSED: session_gone(s); return 0;
+	default: return 0;
+	}
+}
+
+const struct lws_protocols fx_exchange_protocols[2] = {
+	{
+		.name = "fakex-exchange",
+		.callback = callback_exchange,
+		.per_session_data_size = sizeof(struct fx_session),
+		.rx_buffer_size = 4096,
+	},
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },
+};
