@@ -77,7 +77,9 @@ struct collector {
 	struct status_block *status;
 	struct ws_url url;
 	char base_path[URL_PATH_MAX];
-	int64_t started_ns;
+	int64_t started_ns;        /* wall clock */
+	int64_t started_mono_ns;
+	bool ever_streamed;
 	pid_t parent;
 	uint64_t rng;
 	uint64_t req_id;

@@ -534,11 +534,12 @@ static void link_tick(struct link *l, int64_t now, int64_t wall)
 static void report(struct collector *c, int64_t now, int64_t wall)
 {
 	unsigned streaming = 0;
-	bool tried = false;
+	bool failed = false;
 	for (size_t i = 0; i < c->link_count; i++) {
 		streaming += c->links[i].shown == CONN_STREAMING;
-		tried = tried || c->links[i].ever_connected || c->links[i].attempt > 0;
+		failed = failed || c->links[i].attempt > 0;
 	}
+	c->ever_streamed = c->ever_streamed || streaming > 0;
 	if (now - c->window_start_ns >= HEALTH_WINDOW_NS) {
 		c->last_window_frames = c->window_frames;
 		c->last_window_rejects = c->window_rejects;
@@ -549,8 +550,8 @@ static void report(struct collector *c, int64_t now, int64_t wall)
 	status_set(c->status, SM_HEALTH_SCORE, health_score(streaming, (unsigned)c->link_count, frames, rejects));
 	if (streaming > 0)
 		status_set_state(c->status, CHILD_RUNNING);
-	else if (tried || now - c->window_start_ns > c->connect_timeout_ns)
-		status_set_state(c->status, CHILD_DEGRADED);
+	else if (c->ever_streamed || failed || now - c->started_mono_ns > c->connect_timeout_ns)
+		status_set_state(c->status, CHILD_DEGRADED); /* else still STARTING: first connects under way */
 	status_heartbeat(c->status, wall);
 }
 
@@ -602,6 +603,7 @@ int collector_run_live(struct collector *c)
 		return -ENOMEM;
 	}
 	timer.c = c;
+	c->started_mono_ns = now;
 	c->window_start_ns = now;
 	c->next_parent_check_ns = now;
 	for (size_t i = 0; i < c->link_count; i++)
