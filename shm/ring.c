@@ -55,6 +55,7 @@ struct ring_reader_slot {
 	_Atomic uint64_t lost_total;
 	_Atomic int32_t pid;
 	_Atomic uint32_t state;      /* enum reader_slot_state */
+	_Atomic uint32_t sleeping;   /* this slot's reader counts in sleepers */
 } __attribute__((aligned(64)));
 
 struct ring_slot {
@@ -101,6 +102,17 @@ size_t ring_segment_size(uint64_t capacity)
 	return sizeof(struct ring_layout) + capacity * sizeof(struct ring_slot);
 }
 
+/* No slot may match the sequence a reader first expects there, and the
+ * producer's crash recovery must not mistake slot 0 for a record. */
+static void ring_init_slots(void *base, const struct segment_spec *spec)
+{
+	struct ring_layout *l = base;
+	uint64_t i;
+
+	for (i = 0; i < spec->capacity; i++)
+		atomic_store_explicit(&l->slots[i].w[0], (uint32_t)i ^ SEQ_IN_PROGRESS, memory_order_relaxed);
+}
+
 static struct segment_spec ring_spec(const char *label, uint64_t capacity)
 {
 	struct segment_spec spec = {
@@ -111,6 +123,7 @@ static struct segment_spec ring_spec(const char *label, uint64_t capacity)
 		.total_size = capacity ? ring_segment_size(capacity) : 0,
 		.label = label,
 		.kind = "ring",
+		.init = ring_init_slots,
 	};
 	return spec;
 }
@@ -160,8 +173,6 @@ int ring_create_or_attach(struct ring **out, const char *name, const char *label
 {
 	struct segment_spec spec = ring_spec(label, capacity);
 	struct segment seg;
-	struct ring_layout *l;
-	uint64_t i;
 	int rc;
 
 	if (!capacity_valid(capacity)) {
@@ -176,11 +187,6 @@ int ring_create_or_attach(struct ring **out, const char *name, const char *label
 		snprintf(err, err_len, "ring %s: create %zu bytes: %s", name, spec.total_size, strerror(-rc));
 		return rc;
 	}
-	/* No slot may match the sequence a reader first expects there, and the
-	 * producer's crash recovery must not mistake slot 0 for a record. */
-	l = seg.base;
-	for (i = 0; i < capacity; i++)
-		atomic_store_explicit(&l->slots[i].w[0], (uint32_t)i ^ SEQ_IN_PROGRESS, memory_order_relaxed);
 	rc = ring_wrap(out, &seg);
 	if (rc < 0) {
 		snprintf(err, err_len, "ring %s: out of memory", name);
@@ -236,6 +242,38 @@ static void ring_store_head(struct ring *ring, uint64_t head)
 		/* Shared futex: the sleepers are other processes. */
 		futex_call(&p->wake_word, FUTEX_WAKE, INT_MAX, NULL);
 	}
+}
+
+/*
+ * A reader killed inside ring_wait_any would leave sleepers raised for ever,
+ * and the producer would make a wake syscall on every publish. So the slot
+ * that raised it says so, and reopening the slot (the restarted reader)
+ * gives the count back. The order of the two stores errs towards such a
+ * leak, never towards taking back another sleeper's count.
+ */
+static void sleeper_enter(struct ring *ring, struct ring_reader_slot *slot)
+{
+	atomic_fetch_add_explicit(&ring->l->producer.sleepers, 1, memory_order_seq_cst);
+	if (slot)
+		atomic_store_explicit(&slot->sleeping, 1, memory_order_relaxed);
+}
+
+static void sleeper_leave(struct ring *ring, struct ring_reader_slot *slot)
+{
+	if (slot)
+		atomic_store_explicit(&slot->sleeping, 0, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&ring->l->producer.sleepers, 1, memory_order_seq_cst);
+}
+
+static void sleeper_repair(struct ring *ring, struct ring_reader_slot *slot)
+{
+	uint32_t n;
+
+	if (!atomic_exchange_explicit(&slot->sleeping, 0, memory_order_relaxed))
+		return;
+	n = atomic_load_explicit(&ring->l->producer.sleepers, memory_order_relaxed);
+	while (n > 0 && !atomic_compare_exchange_weak(&ring->l->producer.sleepers, &n, n - 1))
+		;
 }
 
 uint64_t ring_producer_open(struct ring *ring)
@@ -346,7 +384,9 @@ int ring_reader_open(struct ring_reader **out, struct ring *ring, const char *na
 	if (!r)
 		return -ENOMEM;
 	slot = slot_find(ring->l, name);
-	if (!slot)
+	if (slot)
+		sleeper_repair(ring, slot);
+	else
 		slot = slot_claim(ring->l, name);
 	if (!slot) {
 		free(r);
@@ -528,6 +568,7 @@ int ring_wait_any(struct ring_reader *const *readers, size_t n, int timeout_ms)
 {
 	struct futex_waitv w[FUTEX_WAITV_MAX];
 	struct ring *rings[FUTEX_WAITV_MAX];
+	struct ring_reader_slot *slots[FUTEX_WAITV_MAX];
 	size_t nr = 0, i, k;
 	int rc = 0;
 
@@ -540,8 +581,9 @@ int ring_wait_any(struct ring_reader *const *readers, size_t n, int timeout_ms)
 		if (k < nr)
 			continue;
 		rings[nr] = ring;
+		slots[nr] = readers[i]->slot;
 		/* Announce the sleeper before looking at head (see ring_store_head). */
-		atomic_fetch_add_explicit(&ring->l->producer.sleepers, 1, memory_order_seq_cst);
+		sleeper_enter(ring, slots[nr]);
 		memset(&w[nr], 0, sizeof(w[nr]));
 		w[nr].val = atomic_load_explicit(&ring->l->producer.wake_word, memory_order_seq_cst);
 		w[nr].uaddr = (uintptr_t)&ring->l->producer.wake_word;
@@ -557,7 +599,7 @@ int ring_wait_any(struct ring_reader *const *readers, size_t n, int timeout_ms)
 	else if (!rc && poll(NULL, 0, timeout_ms) < 0)
 		rc = -EINTR;
 	for (k = 0; k < nr; k++)
-		atomic_fetch_sub_explicit(&rings[k]->l->producer.sleepers, 1, memory_order_seq_cst);
+		sleeper_leave(rings[k], slots[k]);
 	return rc;
 }
 

@@ -107,6 +107,8 @@ int segment_create(struct segment *seg, const char *name, const struct segment_s
 	h->total_size = spec->total_size;
 	if (spec->label)
 		strncpy(h->label, spec->label, sizeof(h->label) - 1);
+	if (spec->init)
+		spec->init(base, spec);
 	/* The magic goes last: a segment caught half-initialised is refused. */
 	__atomic_store_n(&h->magic, spec->magic, __ATOMIC_RELEASE);
 	snprintf(seg->name, sizeof(seg->name), "%s", name);

@@ -29,6 +29,9 @@ struct segment_spec {
 	size_t total_size;  /* 0 = accept any, as long as the header matches the file */
 	const char *label;
 	const char *kind;   /* "ring", "status table", "registry": names the segment in messages */
+	/* segment_create: fills the records before the magic is stored, so that
+	 * no process ever attaches to a half-initialised segment; may be NULL. */
+	void (*init)(void *base, const struct segment_spec *spec);
 };
 
 struct segment {
@@ -40,8 +43,9 @@ struct segment {
 /* "/spreadbus.<instance>.<what>"; returns 0 or -ENAMETOOLONG / -EINVAL. */
 int segment_name(char *out, size_t out_len, const char *instance, const char *what);
 
-/* Create a zero-filled segment with the given header. Fails with -EEXIST if
- * it exists (use segment_attach or segment_unlink first). */
+/* Create a zero-filled segment with the given header (and spec->init run
+ * on it). Fails with -EEXIST if it exists (use segment_attach or
+ * segment_unlink first). */
 int segment_create(struct segment *seg, const char *name, const struct segment_spec *spec, mode_t mode);
 
 /* Map an existing segment and check magic, version, record size, capacity

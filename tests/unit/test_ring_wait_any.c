@@ -1,12 +1,14 @@
 /* ring_wait_any: returns at once when data is there, is woken by a publish
  * from another process on any of its rings, times out, and reports EINTR. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -161,6 +163,58 @@ static void test_signal_interrupts_wait(void **state)
 	ring_reader_close(r);
 }
 
+/* The producer's sleeper count (after head, in the line after the header),
+ * read through a raw mapping: it is not part of the API. */
+static uint32_t sleepers(int idx)
+{
+	int fd = shm_open(names[idx], O_RDONLY, 0);
+	uint32_t v;
+	char *p;
+
+	assert_true(fd >= 0);
+	p = mmap(NULL, 128, PROT_READ, MAP_SHARED, fd, 0);
+	assert_true(p != MAP_FAILED);
+	v = __atomic_load_n((uint32_t *)(p + 64 + 8), __ATOMIC_SEQ_CST);
+	munmap(p, 128);
+	close(fd);
+	return v;
+}
+
+static void test_reader_killed_asleep_gives_its_count_back_on_reopen(void **state)
+{
+	struct ring_reader *r = NULL;
+	struct timespec d = { 0, 5 * 1000000L };
+	int64_t deadline = now_ms() + 10000;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct ring *ring = NULL;
+		char err[256];
+
+		if (ring_attach(&ring, names[0], err, sizeof(err)) < 0 || ring_reader_open(&r, ring, "crashy") < 0)
+			_exit(1);
+		ring_wait_any(&r, 1, -1);
+		_exit(2);
+	}
+	while (sleepers(0) != 1 && now_ms() < deadline)
+		nanosleep(&d, NULL);
+	assert_int_equal(sleepers(0), 1);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(sleepers(0), 1);
+	/* The restarted reader reopens its slot. */
+	assert_int_equal(ring_reader_open(&r, rings[0], "crashy"), 0);
+	assert_int_equal(sleepers(0), 0);
+	assert_int_equal(ring_wait_any(&r, 1, 1), 0);
+	assert_int_equal(sleepers(0), 0);
+	ring_reader_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +222,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_times_out_without_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_woken_by_other_process_on_either_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signal_interrupts_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_killed_asleep_gives_its_count_back_on_reopen, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
