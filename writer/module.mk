@@ -26,3 +26,5 @@ spreadbus-writer-feed_MAIN := tests/integration/writer_feed.c
 spreadbus-writer-feed_DEPS := writerfeed shm common
 
 NPM_DIRS += tests/parquet_readers
+
+INTEGRATION_TESTS += tests/integration/test_writer_readback.sh
