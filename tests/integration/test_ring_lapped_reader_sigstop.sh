@@ -11,17 +11,12 @@ MORE=$((3 * CAP + 123))    # published while stopped
 TOTAL=$((FIRST + MORE))
 RING=/spreadbus.ringlap$$.stress
 tmp=$(mktemp -d)
-reader=
-cleanup() {
-	[ -n "$reader" ] && kill -9 "$reader" 2>/dev/null || true
-	wait 2>/dev/null || true
-	"$RS" unlink "$RING" 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+pids=()
+trap ring_cleanup EXIT
 
 "$RS" create "$RING" $CAP
 "$RS" read "$RING" --reader slow --from 0 --count $TOTAL --allow-lost >"$tmp/out" 2>"$tmp/err" &
+pids=($!)
 reader=$!
 ring_wait_cursor "$RING" slow 0
 "$RS" produce "$RING" --count $FIRST
@@ -30,7 +25,7 @@ kill -STOP "$reader"
 "$RS" produce "$RING" --count $TOTAL
 kill -CONT "$reader"
 wait "$reader" || { echo "reader failed:"; cat "$tmp/err"; exit 1; }
-reader=
+pids=()
 out=$(cat "$tmp/out")
 echo "reader: $out"
 lost=$((MORE - CAP))

@@ -10,13 +10,7 @@ CAP=65536
 RING=/spreadbus.ringmp$$.stress
 tmp=$(mktemp -d)
 pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	"$RS" unlink "$RING" 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap ring_cleanup EXIT
 
 "$RS" create "$RING" $CAP
 for r in a b; do

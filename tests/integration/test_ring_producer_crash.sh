@@ -12,14 +12,7 @@ RING=/spreadbus.ringcrash$$.stress
 tmp=$(mktemp -d)
 pids=()
 prod=
-cleanup() {
-	[ -n "$prod" ] && kill -9 "$prod" 2>/dev/null || true
-	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	"$RS" unlink "$RING" 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap ring_cleanup EXIT
 
 "$RS" create "$RING" $CAP
 for r in a b; do

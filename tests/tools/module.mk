@@ -1,9 +1,9 @@
 # tests/tools/: test-only programs. spreadbus-busctl (bus tool, contract in
 # notes), spreadbus-ringstress (producer/verifying reader for ring tests) and
 # the testtools library (ticks derived from their sequence, with checksums;
-# argument parsing).
+# per-test rings; argument parsing).
 LIBRARIES += testtools
-testtools_SRCS := tests/tools/ring_pattern.c tests/tools/tool_args.c
+testtools_SRCS := tests/tools/ring_pattern.c tests/tools/ring_fixture.c tests/tools/tool_args.c
 testtools_PKGS :=
 
 PROGRAMS += spreadbus-busctl spreadbus-ringstress

@@ -42,3 +42,13 @@ ring_wait_cursor() {
 		sleep 0.02
 	done
 }
+
+# ring_cleanup: kill the processes in $pids (and $prod), unlink $RING and
+# remove $tmp; for `trap ring_cleanup EXIT`.
+ring_cleanup() {
+	local p
+	for p in ${prod:-} "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	"$RS" unlink "$RING" 2>/dev/null || true
+	rm -rf "$tmp"
+}

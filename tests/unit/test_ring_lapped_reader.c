@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "shm/ring.h"
+#include "tests/tools/ring_fixture.h"
 
 #define CAP 1024
 
@@ -20,20 +21,13 @@ static char ring_name[64];
 
 static int setup(void **state)
 {
-	struct ring *ring = NULL;
-	char err[256] = "";
-
-	snprintf(ring_name, sizeof(ring_name), "/spreadbus.ut%d.lapped", (int)getpid());
-	segment_unlink(ring_name);
-	assert_int_equal(ring_create_or_attach(&ring, ring_name, "okx", CAP, 0600, err, sizeof(err)), 0);
-	*state = ring;
-	return 0;
+	*state = ring_fixture_create(ring_name, sizeof(ring_name), "lapped", "okx", CAP);
+	return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	ring_close(*state);
-	segment_unlink(ring_name);
+	ring_fixture_destroy(*state, ring_name);
 	return 0;
 }
 

@@ -11,25 +11,19 @@
 #include <cmocka.h>
 
 #include "shm/ring.h"
+#include "tests/tools/ring_fixture.h"
 
 static char ring_name[64];
 
 static int setup(void **state)
 {
-	struct ring *ring = NULL;
-	char err[256] = "";
-
-	snprintf(ring_name, sizeof(ring_name), "/spreadbus.ut%d.slots", (int)getpid());
-	segment_unlink(ring_name);
-	assert_int_equal(ring_create_or_attach(&ring, ring_name, "bybit", 2048, 0600, err, sizeof(err)), 0);
-	*state = ring;
-	return 0;
+	*state = ring_fixture_create(ring_name, sizeof(ring_name), "slots", "bybit", 2048);
+	return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
-	ring_close(*state);
-	segment_unlink(ring_name);
+	ring_fixture_destroy(*state, ring_name);
 	return 0;
 }
 
