@@ -28,3 +28,4 @@ spreadbus-writer-feed_DEPS := writerfeed shm common
 NPM_DIRS += tests/parquet_readers
 
 INTEGRATION_TESTS += tests/integration/test_writer_readback.sh
+INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_writer_crash_kill9.sh
