@@ -190,7 +190,14 @@ static bool drain_turn(struct agg *a)
 
 static void publish(struct agg *a, int64_t now_ns)
 {
-	while (redis_pub_ready(a->redis)) {
+	for (;;) {
+		/* hiredis's output buffer is kept small: write it out and go on
+		 * while the socket takes it */
+		if (!redis_pub_ready(a->redis)) {
+			redis_pub_flush(a->redis);
+			if (!redis_pub_ready(a->redis))
+				break;
+		}
 		int sym = conflate_pop(&a->queue, now_ns, a->interval_ns);
 		if (sym < 0)
 			break;

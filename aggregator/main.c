@@ -95,6 +95,9 @@ int main(int argc, char **argv)
 		log_err("aggregator: no status block \"aggregator\" in instance %s", cfg->instance);
 		goto out_bus;
 	}
+	/* Counters are this process's own: a restarted aggregator starts at 0. */
+	for (int m = SM_TICKS_READ; m <= SM_WINDOW_MEMORY; m++)
+		status_set(status, (enum status_metric)m, 0);
 	status->pid = getpid();
 	status->started_ns = clock_realtime_ns();
 	status_set_state(status, CHILD_STARTING);

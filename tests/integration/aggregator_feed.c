@@ -16,8 +16,8 @@
  *   gap EXCHANGE [SYMBOL]                    no SYMBOL: connection-wide
  *   sleep MS
  *   stream EXCHANGE,... SYMBOL,... RATE SECONDS
- *       RATE quotes per second for SECONDS, round robin over exchanges and
- *       symbols, every quote a new price, receive time = publish time
+ *       RATE quotes per second for SECONDS, round robin over symbols then
+ *       exchanges, every quote a new price, receive time = publish time
  * Prints "ok N" after each command (N = ticks published so far).
  */
 
@@ -106,8 +106,8 @@ static void sleep_ns(int64_t ns)
 /* Paced in small bursts: every ~200 us, publish what is due by then. */
 static int cmd_stream(struct feed *f, char *exs, char *syms, double rate, double seconds)
 {
-	char *ex[CONFIG_MAX_EXCHANGES], *sym[256];
-	size_t nex = split(exs, ex, CONFIG_MAX_EXCHANGES), nsym = split(syms, sym, 256);
+	char *ex[CONFIG_MAX_EXCHANGES], *sym[1024];
+	size_t nex = split(exs, ex, CONFIG_MAX_EXCHANGES), nsym = split(syms, sym, 1024);
 	if (!nex || !nsym || rate <= 0)
 		return -EINVAL;
 	uint64_t total = (uint64_t)(rate * seconds), i = 0;
@@ -118,7 +118,7 @@ static int cmd_stream(struct feed *f, char *exs, char *syms, double rate, double
 			/* each visit of an (exchange, symbol) moves its price; prices
 			 * are whole cents, like an exchange's decimal strings */
 			long mid = 10000 + (long)((i / (nex * nsym)) % 100);
-			int rc = cmd_quote(f, ex[i % nex], sym[(i / nex) % nsym], (double)(mid - 5 - (long)(i % nex)) / 100.0,
+			int rc = cmd_quote(f, ex[(i / nsym) % nex], sym[i % nsym], (double)(mid - 5 - (long)((i / nsym) % nex)) / 100.0,
 					   (double)(mid + 5 + (long)(i % 5)) / 100.0, 0);
 			if (rc < 0)
 				return rc;
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < f.bus.ring_count; i++)
 		ring_producer_open(f.bus.rings[i]);
-	char line[512];
+	static char line[16384];
 	int rc = 0;
 	while (rc == 0 && fgets(line, sizeof(line), stdin)) {
 		rc = run_line(&f, line);
