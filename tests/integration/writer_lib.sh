@@ -110,3 +110,23 @@ stop_writer() {
 }
 
 check_parquet() { (cd "$READERS" && node check.mjs "$1" "$DATA" "$2"); }
+
+# The writer's committed (durable) cursor on one ring, and that ring's head.
+ring_field() {
+	"$BIN/spreadbus-busctl" --config "$CFG" rings | node -e '
+		let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+			for (const line of s.split("\n")) {
+				if (!line) continue;
+				const o = JSON.parse(line);
+				if (o.exchange !== process.argv[1]) continue;
+				if (process.argv[2] === "head") console.log(o.head);
+				else console.log((o.readers.find((r) => r.name === "writer") || {}).cursor);
+			}
+		});' "$1" "$2"
+}
+
+# Every tick of the ring is journaled durably (the cursor moves only after fsync).
+writer_durable() { [ "$(ring_field "$1" cursor)" = "$(ring_field "$1" head)" ]; }
+
+# Path of the newest journal segment of an exchange.
+open_segment() { ls "$JOURNAL/$1"/*.jnl | sort | tail -1; }
