@@ -34,8 +34,10 @@ int window_geometry_init(struct window_geometry *g, uint32_t window_s, uint32_t 
 
 size_t window_memory_bytes(const struct window_geometry *g)
 {
-	return (size_t)g->buckets * sizeof(struct window_bucket) + (size_t)g->slices * sizeof(int64_t) +
-	       (size_t)g->slices * WINDOW_BINS * sizeof(uint32_t) + WINDOW_BINS * sizeof(uint32_t);
+	size_t n = (size_t)g->buckets * sizeof(struct window_bucket) + (size_t)g->slices * sizeof(int64_t) +
+		   (size_t)g->slices * WINDOW_BINS * sizeof(uint32_t) + WINDOW_BINS * sizeof(uint32_t);
+	/* whole cache lines, so windows carved one after another stay aligned */
+	return (n + 63) / 64 * 64;
 }
 
 void window_init(struct window *w, const struct window_geometry *g, void *mem)
