@@ -3,7 +3,7 @@
 # WATCHDOG_USEC=1 s. The supervisor must send READY=1 once every child
 # runs, STATUS= with the summary, WATCHDOG=1 every ~0.5 s although no
 # exchange is reachable, never pass the socket to its children, and send
-# STOPPING=1 on SIGTERM.
+# STOPPING=1 on SIGTERM; a reload is framed by RELOADING=1 and READY=1.
 . "$(dirname "$0")/supervisor_lib.sh"
 write_config
 NOTIFY=$T/notify.sock
@@ -36,6 +36,11 @@ for name in binance okx aggregator writer; do
 		fail "$name (pid $pid) inherited the systemd notify environment"
 	fi
 done
+
+# Reload: RELOADING=1, then READY=1 again.
+kill -HUP "$SV_PID"
+wait_until 10 "RELOADING=1" grep -q 'RELOADING=1|MONOTONIC_USEC=[0-9]' "$T/notify.log"
+wait_until 10 "READY=1 after RELOADING=1" bash -c "sed -n '/RELOADING=1/,\$p' '$T/notify.log' | grep -q 'READY=1'"
 
 kill -TERM "$SV_PID"
 wait_until 10 "STOPPING=1" grep -q 'STOPPING=1' "$T/notify.log"
