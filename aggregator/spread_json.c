@@ -17,17 +17,21 @@
 #define JSON_PAIR_MAX 400
 
 /* Derived numbers are rounded before printing: basis points and window
- * statistics to 1e-6 bps, price differences to 1e-12. Far below anything
- * meaningful, and it keeps them short and on the fast path of fmt_double
- * (full-precision doubles take the slow printf/strtod path, ~100x slower). */
+ * statistics to 1e-6 bps, a price difference to 10 significant digits of
+ * the price it is taken from (what is left below that is binary rounding
+ * noise: 65116.4 - 65114.3 = 2.0999999999985). Short numbers also stay on
+ * fmt_double's fast path (full-precision doubles take printf/strtod). */
 static double bps(double v)
 {
 	return nearbyint(v * 1e6) / 1e6;
 }
 
-static double px_diff(double v)
+static double px_diff(double v, double price)
 {
-	return nearbyint(v * 1e12) / 1e12;
+	if (!(price > 0))
+		return v;
+	double scale = pow(10.0, 9.0 - floor(log10(price)));
+	return nearbyint(v * scale) / scale;
 }
 
 static void put_window(struct jsonw *w, const struct window_stats *s, uint32_t window_s)
@@ -57,7 +61,7 @@ static void put_best(struct jsonw *w, const struct spread_core *c, const struct 
 	jsonw_kv_double(w, "ask_qty", v->buy->ask_qty);
 	jsonw_kv_double(w, "bid", v->sell->bid);
 	jsonw_kv_double(w, "bid_qty", v->sell->bid_qty);
-	jsonw_kv_double(w, "spread", px_diff(v->spread));
+	jsonw_kv_double(w, "spread", px_diff(v->spread, v->buy->ask));
 	jsonw_kv_double(w, "spread_bps", bps(v->spread_bps));
 	jsonw_kv_int64(w, "buy_ts_exchange_ns", v->buy->ts_exchange_ns);
 	jsonw_kv_int64(w, "buy_ts_recv_ns", v->buy->ts_recv_ns);
@@ -73,7 +77,7 @@ static void put_pair(struct jsonw *w, const struct spread_core *c, const struct 
 	jsonw_kv_string(w, "sell", spread_core_exchange_name(c, v->sell_ex));
 	jsonw_kv_double(w, "ask", v->buy->ask);
 	jsonw_kv_double(w, "bid", v->sell->bid);
-	jsonw_kv_double(w, "spread", px_diff(v->spread));
+	jsonw_kv_double(w, "spread", px_diff(v->spread, v->buy->ask));
 	jsonw_kv_double(w, "spread_bps", bps(v->spread_bps));
 	jsonw_kv_uint64(w, "count", v->stats.count);
 	double none = v->stats.count ? 0.0 : NAN;
@@ -121,7 +125,7 @@ static void fill_fields(struct spread_json *j, const struct spread_core *c, unsi
 	field(j, "sell", sell, strlen(sell));
 	field_num(j, "ask", best->buy->ask);
 	field_num(j, "bid", best->sell->bid);
-	field_num(j, "spread", px_diff(best->spread));
+	field_num(j, "spread", px_diff(best->spread, best->buy->ask));
 	field_num(j, "spread_bps", bps(best->spread_bps));
 	field_int(j, "count", (int64_t)best->stats.count);
 	double none = best->stats.count ? 0.0 : NAN; /* "null" when the window is empty */
