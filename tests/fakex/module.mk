@@ -8,5 +8,7 @@ PROGRAMS += spreadbus-fakex
 spreadbus-fakex_MAIN := tests/fakex/main.c
 spreadbus-fakex_DEPS := fakex
 
-INTEGRATION_TESTS += $(sort $(wildcard tests/integration/test_collector_*.sh))
+INTEGRATION_TESTS += tests/integration/test_collector_keepalive_binance.sh \
+	tests/integration/test_collector_keepalive_bybit.sh \
+	tests/integration/test_collector_keepalive_okx.sh
 BENCH_SCRIPTS += tests/bench/bench_collector_e2e.sh

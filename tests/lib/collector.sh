@@ -1,0 +1,94 @@
+# tests/lib/collector.sh: run spreadbus-collector against spreadbus-fakex and
+# check what reached its ring. Needs common.sh, config.sh, fakex.sh, bus.sh.
+#
+#   tl_collector_start EXCHANGE "BTC-USDT, ETH-USDT" [section.key=value ...]
+#       writes $TL_CONFIG (instance unique, url to the fakex port, scheme
+#       $TL_FAKEX_SCHEME or ws), busctl create, starts the collector;
+#       sets TL_EX and TL_COLLECTOR_PID
+#   tl_collector_metric METRIC    a metric of the collector's status block
+#   tl_collector_rejects          sum of every rejects_*_total
+#   tl_ring_dump > file           the collector's ring as JSON lines
+#   tl_ring_last_seq              highest seq in the ring (-1 if empty)
+#   tl_wait_flowing SECS AFTER_SEQ SYMBOL...  every symbol has a quote and a
+#                                 trade in the ring after AFTER_SEQ
+#   tl_ring_check_no_duplicates   quotes: update_id strictly increasing per
+#                                 symbol; trades: no trade_id twice per symbol
+#   tl_ring_gaps [AFTER_SEQ]      number of gap markers (after AFTER_SEQ)
+#   tl_collector_same_pid         fails unless the collector still runs as
+#                                 TL_COLLECTOR_PID
+
+tl_collector_start() {
+	TL_EX=$1
+	local symbols=$2
+	shift 2
+	TL_CONFIG=$TL_TMP/spreadbus.ini
+	tl_write_config "$TL_CONFIG" "$(tl_instance "$TL_EX")" \
+		"exchange.$TL_EX.symbols=$symbols" \
+		"exchange.$TL_EX.url=${TL_FAKEX_SCHEME:-ws}://127.0.0.1:${TL_FAKEX_PORT[$TL_EX]}" \
+		"exchange.$TL_EX.reconnect_min_ms=100" \
+		"exchange.$TL_EX.reconnect_max_ms=1000" "$@"
+	tl_bus_create "$TL_CONFIG"
+	tl_spawn collector "$TL_BIN/spreadbus-collector" --exchange "$TL_EX" --config "$TL_CONFIG"
+	TL_COLLECTOR_PID=${TL_PID[collector]}
+}
+
+tl_collector_metric() { tl_bus_metric "$TL_CONFIG" "$TL_EX" "$1"; }
+
+tl_collector_rejects() {
+	tl_bus_field "$TL_CONFIG" "$TL_EX" '[.metrics | to_entries[] | select(.key | test("^rejects_.*_total$")) | .value] | add // 0'
+}
+
+tl_collector_same_pid() {
+	tl_alive collector || tl_fail "the collector died (see collector.log)"
+	local pid
+	pid=$(tl_bus_field "$TL_CONFIG" "$TL_EX" .pid)
+	tl_assert_eq "collector pid in its status block" "$TL_COLLECTOR_PID" "$pid"
+}
+
+tl_ring_dump() { tl_bus_dump "$TL_CONFIG" "$TL_EX"; }
+
+tl_ring_last_seq() { tl_ring_dump | jq -s 'map(.seq) | max // -1'; }
+
+# Every symbol has at least one quote and one trade after seq $2.
+tl_ring_flowing() {
+	local after=$1 sym n
+	shift
+	local dump
+	dump=$(tl_ring_dump | jq -c --argjson a "$after" 'select(.seq > $a and .kind != "gap") | [.symbol, .kind]' |
+		sort -u)
+	for sym in "$@"; do
+		n=$(grep -c "^\[\"$sym\",\"quote\"\]\|^\[\"$sym\",\"trade\"\]" <<<"$dump")
+		[[ $n -eq 2 ]] || return 1
+	done
+}
+
+tl_wait_flowing() {
+	local secs=$1 after=$2
+	shift 2
+	tl_wait_for "$secs" "quotes and trades of $* after seq $after" tl_ring_flowing "$after" "$@"
+}
+
+tl_ring_check_no_duplicates() {
+	local report
+	report=$(tl_ring_dump | jq -s -c '
+		(map(select(.kind == "quote")) | group_by(.symbol) | map(sort_by(.seq) | [.[].update_id] as $u
+			| {symbol: .[0].symbol, bad: [range(1; $u | length) | select($u[.] <= $u[. - 1]) | $u[.]]})
+			| map(select(.bad | length > 0))) as $q
+		| (map(select(.kind == "trade")) | group_by(.symbol) | map([.[].trade_id] as $t
+			| {symbol: .[0].symbol, repeated: (($t | length) - ($t | unique | length))})
+			| map(select(.repeated > 0))) as $t
+		| {quotes_not_increasing: $q, repeated_trades: $t}')
+	[[ $report == '{"quotes_not_increasing":[],"repeated_trades":[]}' ]] ||
+		tl_fail "duplicate or backwards ticks in the ring: $report"
+}
+
+tl_ring_gaps() {
+	tl_ring_dump | jq -s --argjson a "${1:--1}" 'map(select(.kind == "gap" and .seq > $a)) | length'
+}
+
+# For tl_wait_for: true once metric $1 of the collector is at least $2.
+tl_collector_metric_ge() {
+	local v
+	v=$(tl_collector_metric "$1")
+	((v >= $2))
+}

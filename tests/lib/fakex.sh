@@ -1,0 +1,50 @@
+# tests/lib/fakex.sh: run spreadbus-fakex (the fake exchange) and talk to
+# its control port. See docs/fakex.md for its options and commands.
+#
+#   tl_fakex_start --exchange binance [fakex options...]
+#       starts $TL_BIN/spreadbus-fakex with ports picked by the kernel,
+#       waits for its ready file, sets TL_FAKEX_PORT[exchange] and
+#       TL_FAKEX_CONTROL; stopped at exit
+#   tl_fakex_cmd "stall 2000"     one command, prints the answer line;
+#                                 fails the test unless it is "ok" or JSON
+#   tl_fakex_stat binance.quotes  one number from the stats JSON (jq path)
+#
+# Needs tests/lib/common.sh and jq.
+
+declare -A TL_FAKEX_PORT=()
+
+tl_fakex_start() {
+	local ready=$TL_TMP/fakex.ready line name port
+	rm -f "$ready"
+	tl_spawn fakex "$TL_BIN/spreadbus-fakex" --ready-file "$ready" "$@"
+	tl_wait_for 10 "spreadbus-fakex ready file" test -s "$ready"
+	while read -r name port; do
+		if [[ $name == control ]]; then
+			TL_FAKEX_CONTROL=$port
+		else
+			TL_FAKEX_PORT[$name]=$port
+		fi
+	done <"$ready"
+	[[ -n ${TL_FAKEX_CONTROL:-} ]] || tl_fail "fakex ready file has no control port"
+}
+
+tl_fakex_cmd() {
+	local answer fd
+	exec {fd}<>"/dev/tcp/127.0.0.1/$TL_FAKEX_CONTROL" || tl_fail "cannot reach fakex control port"
+	printf '%s\n' "$1" >&"$fd"
+	read -r -t 5 answer <&"$fd"
+	exec {fd}<&-
+	[[ $answer == ok || $answer == pong || $answer == \{* ]] || tl_fail "fakex '$1' answered '$answer'"
+	printf '%s\n' "$answer"
+}
+
+tl_fakex_stat() {
+	tl_fakex_cmd stats | jq -r ".$1" || tl_fail "fakex stats has no .$1"
+}
+
+# For tl_wait_for: true once the stat at jq path $1 is at least $2.
+tl_fakex_stat_ge() {
+	local v
+	v=$(tl_fakex_stat "$1")
+	((v >= $2))
+}
