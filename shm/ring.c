@@ -524,43 +524,62 @@ struct ring *ring_reader_ring(const struct ring_reader *r)
 	return r->ring;
 }
 
+#define NS_PER_S 1000000000LL
+#define FALLBACK_STEP_NS 10000000LL /* 10 ms */
+
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+/* Kernels before 5.16 have no futex_waitv: sleep on the first ring's word in
+ * 10 ms steps and look at every word between steps (the producers bump them
+ * while we count as a sleeper), until one changed or the deadline. */
+static int wait_words_stepwise(const struct futex_waitv *w, size_t n, int64_t deadline_ns)
+{
+	for (;;) {
+		struct timespec rel;
+		int64_t left;
+		size_t k;
+
+		for (k = 0; k < n; k++)
+			if (atomic_load((_Atomic uint32_t *)(uintptr_t)w[k].uaddr) != (uint32_t)w[k].val)
+				return 1;
+		left = deadline_ns - monotonic_ns();
+		if (left <= 0)
+			return 0;
+		if (left > FALLBACK_STEP_NS)
+			left = FALLBACK_STEP_NS;
+		rel.tv_sec = 0;
+		rel.tv_nsec = (long)left;
+		if (futex_call((_Atomic uint32_t *)(uintptr_t)w[0].uaddr, FUTEX_WAIT, (uint32_t)w[0].val, &rel) == 0 ||
+		    errno == EAGAIN)
+			return 1;
+		if (errno == EINTR)
+			return -EINTR;
+	}
+}
+
 /* Sleeps on the rings' futex words until one changes or the deadline.
  * Returns 1 (woken, maybe spuriously), 0 (deadline passed) or -EINTR. */
 static int wait_words(struct futex_waitv *w, size_t n, int timeout_ms)
 {
-	struct timespec deadline, *dl = NULL;
+	int64_t deadline_ns = timeout_ms >= 0 ? monotonic_ns() + (int64_t)timeout_ms * 1000000LL : INT64_MAX;
+	struct timespec deadline = { deadline_ns / NS_PER_S, deadline_ns % NS_PER_S };
 	long rc;
 
-	if (timeout_ms >= 0) {
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		deadline.tv_sec += timeout_ms / 1000;
-		deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-		if (deadline.tv_nsec >= 1000000000L) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000L;
-		}
-		dl = &deadline;
-	}
-	rc = syscall(SYS_futex_waitv, w, (unsigned)n, 0, dl, CLOCK_MONOTONIC);
+	rc = syscall(SYS_futex_waitv, w, (unsigned)n, 0, timeout_ms >= 0 ? &deadline : NULL, CLOCK_MONOTONIC);
 	if (rc >= 0 || errno == EAGAIN)
 		return 1;
 	if (errno == ETIMEDOUT)
 		return 0;
 	if (errno == EINTR)
 		return -EINTR;
-	if (errno == ENOSYS) {
-		/* Kernels before 5.16 cannot wait on several words: wait on the
-		 * first one for at most 10 ms and let the caller look again. */
-		int cap_ms = timeout_ms >= 0 && timeout_ms < 10 ? timeout_ms : 10;
-		struct timespec rel = { 0, (long)cap_ms * 1000000L };
-
-		rc = futex_call((_Atomic uint32_t *)(uintptr_t)w[0].uaddr, FUTEX_WAIT, (uint32_t)w[0].val, &rel);
-		if (rc < 0 && errno == EINTR)
-			return -EINTR;
-		if (rc < 0 && errno == ETIMEDOUT && cap_ms == timeout_ms)
-			return 0;
-		return 1;
-	}
+	if (errno == ENOSYS)
+		return wait_words_stepwise(w, n, deadline_ns);
 	return 1;
 }
 

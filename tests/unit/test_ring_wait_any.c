@@ -2,6 +2,8 @@
  * from another process on any of its rings, times out, and reports EINTR. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -9,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -215,6 +219,60 @@ static void test_reader_killed_asleep_gives_its_count_back_on_reopen(void **stat
 	ring_reader_close(r);
 }
 
+/* Makes futex_waitv fail with ENOSYS in this process, as on kernels
+ * before 5.16. */
+static int deny_futex_waitv(void)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_futex_waitv, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(filter) / sizeof(filter[0]), filter };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+}
+
+/* In a child without futex_waitv: a timeout still takes its time (in 10 ms
+ * steps), and a publish from another process still wakes the reader. */
+static void test_fallback_without_futex_waitv(void **state)
+{
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct ring_reader *r = NULL;
+		int64_t start;
+		pid_t pub;
+		int rc;
+
+		if (deny_futex_waitv() < 0 || syscall(SYS_futex_waitv, NULL, 0, 0, NULL, 0) != -1 || errno != ENOSYS)
+			_exit(10);
+		if (ring_reader_open(&r, rings[0], "fallback") < 0)
+			_exit(11);
+		start = now_ms();
+		if (ring_wait_any(&r, 1, 120) != 0 || now_ms() - start < 119)
+			_exit(12);
+		pub = publish_later(0);
+		start = now_ms();
+		do
+			rc = ring_wait_any(&r, 1, 20000);
+		while (rc == 1 && ring_head(rings[0]) == ring_reader_position(r));
+		if (rc != 1 || now_ms() - start > 10000 || waitpid(pub, &status, 0) != pub)
+			_exit(13);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -223,6 +281,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_woken_by_other_process_on_either_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signal_interrupts_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_killed_asleep_gives_its_count_back_on_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fallback_without_futex_waitv, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
