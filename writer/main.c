@@ -84,17 +84,17 @@ static int open_reader(struct ring *ring, struct ring_reader **out)
 static void update_gauges(struct stream **streams, size_t n)
 {
 	uint64_t lag = 0, journal = 0;
-	int healthy = 1;
+	int degraded = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct ring_reader *r = stream_reader(streams[i]);
 		uint64_t head = ring_head(ring_reader_ring(r)), pos = ring_reader_position(r);
 		lag += head > pos ? head - pos : 0;
 		journal += stream_journal_bytes(streams[i]);
-		healthy &= stream_healthy(streams[i]);
+		degraded |= stream_degraded(streams[i]);
 	}
 	status_set(status, SM_READ_LAG, lag);
 	status_set(status, SM_JOURNAL_BYTES, journal);
-	if (healthy && status->state == CHILD_DEGRADED) {
+	if (!degraded && status->state == CHILD_DEGRADED) {
 		status_set_state(status, CHILD_RUNNING);
 		status_set_detail(status, "");
 	}

@@ -30,3 +30,4 @@ NPM_DIRS += tests/parquet_readers
 INTEGRATION_TESTS += tests/integration/test_writer_readback.sh
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_writer_crash_kill9.sh
 INTEGRATION_TESTS += tests/integration/test_writer_journal_recovery.sh
+INTEGRATION_TESTS += tests/integration/test_writer_disk_full.sh

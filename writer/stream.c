@@ -34,7 +34,9 @@ struct stream {
 	struct ring_reader *reader;
 	char jdir[PATH_LEN];
 	struct journal j;
-	int healthy;
+	int healthy;           /* 0: failed, recovery retried at retry_at_ns */
+	int degraded;          /* a disk error happened and recording has not yet got past it */
+	uint64_t failed_at_seq; /* journal end when it happened */
 	int64_t retry_at_ns;
 	uint32_t backoff_ms;
 	/* the open segment's Parquet files */
@@ -114,6 +116,11 @@ int stream_healthy(const struct stream *s)
 	return s->healthy;
 }
 
+int stream_degraded(const struct stream *s)
+{
+	return s->degraded;
+}
+
 uint64_t stream_journal_bytes(const struct stream *s)
 {
 	return s->j.fd >= 0 ? s->j.file_bytes : 0;
@@ -137,13 +144,17 @@ static void fail(struct stream *s, int rc, const char *what, const char *path)
 	if (!s->healthy)
 		return; /* already failed; the first error is the one to report */
 	char detail[STATUS_DETAIL_MAX];
-	snprintf(detail, sizeof(detail), "%s: %s %s: %s", s->exchange, what, path, strerror(-rc));
-	log_err("%s (retrying in %u ms)", detail, s->backoff_ms);
+	/* The cause first: the detail field is short and paths are long. */
+	snprintf(detail, sizeof(detail), "%s: %s: %s %s", s->exchange, strerror(-rc), what, path);
+	log_err("%s: %s: %s %s (retrying in %u ms)", s->exchange, strerror(-rc), what, path, s->backoff_ms);
 	if (s->hooks.status) {
 		status_set_state(s->hooks.status, CHILD_DEGRADED);
 		status_set_detail(s->hooks.status, detail);
 	}
 	count(s, SM_DISK_ERRORS, 1);
+	if (!s->degraded || s->j.end_seq > s->failed_at_seq)
+		s->failed_at_seq = s->j.end_seq;
+	s->degraded = 1;
 	drop_state(s);
 	s->healthy = 0;
 	s->retry_at_ns = clock_monotonic_ns() + (int64_t)s->backoff_ms * 1000000;
@@ -239,6 +250,15 @@ static int sync_journal(struct stream *s)
 	}
 	ring_reader_commit(s->reader, s->j.written_seq);
 	s->last_sync_ns = clock_monotonic_ns();
+	/* Healthy again once durable progress passes the failure point (or
+	 * there is nothing more to record). */
+	if (s->degraded && (s->j.written_seq > s->failed_at_seq ||
+			    ring_reader_position(s->reader) >= ring_head(ring_reader_ring(s->reader)))) {
+		s->degraded = 0;
+		s->backoff_ms = BACKOFF_MIN_MS;
+		log_info("%s: recovered from the disk error; bus_seq up to %" PRIu64 " is durable", s->exchange,
+			 s->j.written_seq);
+	}
 	return 0;
 }
 
@@ -419,10 +439,8 @@ int stream_start(struct stream *s)
 		goto out;
 	}
 	/* What the kernel holds of the open segment may not be on disk yet. */
-	if ((rc = sync_journal(s)) < 0)
-		goto out;
 	ring_reader_seek(s->reader, s->j.end_seq);
-	s->backoff_ms = BACKOFF_MIN_MS;
+	rc = sync_journal(s);
 out:
 	free(starts);
 	return rc;
@@ -495,12 +513,7 @@ int stream_service(struct stream *s, int64_t now_ns)
 		if (now_ns < s->retry_at_ns)
 			return 0;
 		int rc = stream_start(s);
-		if (rc == -EPROTO || rc == -EBADMSG || rc == -EXDEV)
-			return rc;
-		if (rc == 0)
-			log_info("%s: recovered from the disk error; recording again from bus_seq %" PRIu64,
-				 s->exchange, s->j.end_seq);
-		return 0;
+		return rc == -EPROTO || rc == -EBADMSG || rc == -EXDEV ? rc : 0;
 	}
 	if (now_ns - s->last_sync_ns >= (int64_t)s->cfg.journal_fsync_ms * 1000000 &&
 	    (s->j.written_seq != s->j.end_seq || s->j.buf.len > 0) && sync_journal(s) < 0)

@@ -57,7 +57,10 @@ int stream_service(struct stream *s, int64_t now_mono_ns);
  * everything durable. 0 or -errno (the journal still holds everything). */
 int stream_drain_and_close(struct stream *s);
 
+/* Not failed right now (reading and recording). */
 int stream_healthy(const struct stream *s);
+/* A disk error happened and recording has not yet got past that point. */
+int stream_degraded(const struct stream *s);
 /* Bytes in this stream's journal segment. */
 uint64_t stream_journal_bytes(const struct stream *s);
 struct ring_reader *stream_reader(const struct stream *s);
