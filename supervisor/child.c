@@ -42,16 +42,6 @@ const char *child_state_name(enum child_run_state s)
 	return "unknown";
 }
 
-const char *child_role_name(enum status_role r)
-{
-	switch (r) {
-	case ROLE_COLLECTOR: return "collector";
-	case ROLE_AGGREGATOR: return "aggregator";
-	case ROLE_WRITER: return "writer";
-	}
-	return "unknown";
-}
-
 static const char *child_program(enum status_role r)
 {
 	switch (r) {
@@ -112,7 +102,23 @@ int child_start(struct child *c, const struct child_exec *ex, int64_t now_mono_n
 	c->state = CHILD_RUN_RUNNING;
 	c->started_mono_ns = now_mono_ns;
 	c->started_real_ns = now_real_ns;
-	log_info("%s: started %s pid %d", c->name, child_role_name(c->role), (int)pid);
+	log_info("%s: started %s pid %d", c->name, status_role_name(c->role), (int)pid);
+	return 0;
+}
+
+/* A stop the supervisor asked for is complete: do what was wanted next.
+ * Returns 1 if the child is to be removed. */
+static int child_apply_after_exit(struct child *c, int64_t now_mono_ns)
+{
+	if (c->after_exit == CHILD_AFTER_REMOVE)
+		return 1;
+	if (c->after_exit == CHILD_AFTER_RESTART) {
+		restart_policy_reset(&c->policy);
+		c->state = CHILD_RUN_BACKOFF; /* due now: started on this pass or the next tick */
+		c->next_start_ns = now_mono_ns;
+	} else {
+		c->state = CHILD_RUN_STOPPED;
+	}
 	return 0;
 }
 
@@ -129,16 +135,7 @@ int child_stop(struct child *c, enum child_after_exit after, uint32_t timeout_ms
 		}
 		return 0;
 	}
-	if (after == CHILD_AFTER_REMOVE)
-		return 1;
-	if (after == CHILD_AFTER_RESTART) {
-		restart_policy_reset(&c->policy);
-		c->state = CHILD_RUN_BACKOFF;
-		c->next_start_ns = now_mono_ns;
-	} else {
-		c->state = CHILD_RUN_STOPPED;
-	}
-	return 0;
+	return child_apply_after_exit(c, now_mono_ns);
 }
 
 void child_describe_wait_status(int wstatus, char *out, size_t out_len)
@@ -169,16 +166,7 @@ int child_exited(struct child *c, int wstatus, const struct config_restart *rc, 
 
 	if (c->state == CHILD_RUN_STOPPING) {
 		log_info("%s: pid %d stopped: %s", c->name, (int)pid, c->last_exit);
-		if (c->after_exit == CHILD_AFTER_REMOVE)
-			return 1;
-		if (c->after_exit == CHILD_AFTER_RESTART) {
-			restart_policy_reset(&c->policy);
-			c->state = CHILD_RUN_BACKOFF;
-			c->next_start_ns = now_mono_ns;
-		} else {
-			c->state = CHILD_RUN_STOPPED;
-		}
-		return 0;
+		return child_apply_after_exit(c, now_mono_ns);
 	}
 
 	struct restart_decision d = restart_policy_on_crash(&c->policy, rc, now_mono_ns, ran_ms, jitter);

@@ -91,9 +91,8 @@ int64_t child_heartbeat_age_ms(const struct child *c, const struct status_block 
 bool child_is_hung(const struct child *c, const struct status_block *b, int64_t now_mono_ns,
 		   int64_t now_real_ns);
 
-/* Text for people and JSON: "running", "backoff", "held", ... */
+/* The supervisor's view as text: "running", "backoff", "held", ... */
 const char *child_state_name(enum child_run_state s);
-const char *child_role_name(enum status_role r);
 
 /* "exit code 1", "signal 11 (SEGV, core dumped)" for a wait status. */
 void child_describe_wait_status(int wstatus, char *out, size_t out_len);

@@ -53,7 +53,7 @@ void health_render_child(struct jsonw *w, struct supervisor *s, const struct chi
 	observe_child(s, c, now, now_real, &v);
 	jsonw_object_begin(w);
 	jsonw_kv_string(w, "name", c->name);
-	jsonw_kv_string(w, "role", child_role_name(c->role));
+	jsonw_kv_string(w, "role", status_role_name(c->role));
 	jsonw_kv_string(w, "state", child_state_name(c->state));
 	kv_int_or_null(w, "pid", c->pid > 0 ? c->pid : -1);
 	jsonw_key(w, "uptime_s");
@@ -73,7 +73,7 @@ void health_render_child(struct jsonw *w, struct supervisor *s, const struct chi
 	}
 	if (v.block && v.heartbeat_age_ms >= 0) {
 		jsonw_kv_string(w, "reported_state",
-				observe_child_state_name(__atomic_load_n(&v.block->state, __ATOMIC_RELAXED)));
+				status_child_state_name(__atomic_load_n(&v.block->state, __ATOMIC_RELAXED)));
 		char detail[STATUS_DETAIL_MAX];
 		for (size_t i = 0; i < sizeof(detail); i++)
 			detail[i] = __atomic_load_n(&v.block->detail[i], __ATOMIC_RELAXED);
@@ -95,7 +95,7 @@ static void render_exchange(struct jsonw *w, struct supervisor *s, const struct 
 	jsonw_array_begin(w);
 	uint32_t conns = v.block ? __atomic_load_n(&v.block->conn_count, __ATOMIC_RELAXED) : 0;
 	for (uint32_t i = 0; i < conns && i < STATUS_MAX_CONNS; i++)
-		jsonw_string(w, observe_conn_state_name(__atomic_load_n(&v.block->conns[i].state, __ATOMIC_RELAXED)));
+		jsonw_string(w, status_conn_state_name(__atomic_load_n(&v.block->conns[i].state, __ATOMIC_RELAXED)));
 	jsonw_array_end(w);
 	jsonw_kv_double(w, "message_rate", (double)(int64_t)(c->message_rate * 10.0) / 10.0);
 	kv_int_or_null(w, "last_message_age_ms", v.last_message_age_ms);
@@ -184,7 +184,7 @@ static void render_writer(struct jsonw *w, struct supervisor *s)
 	if (wr)
 		jsonw_kv_string(w, "state", child_state_name(wr->state));
 	if (blk && wr && wr->pid > 0)
-		jsonw_kv_string(w, "reported_state", observe_child_state_name(__atomic_load_n(&blk->state, __ATOMIC_RELAXED)));
+		jsonw_kv_string(w, "reported_state", status_child_state_name(__atomic_load_n(&blk->state, __ATOMIC_RELAXED)));
 	if (blk) {
 		kv_metric(w, "rows_written_total", blk, SM_ROWS_WRITTEN);
 		kv_metric(w, "files_written_total", blk, SM_FILES_WRITTEN);

@@ -28,30 +28,6 @@ uint64_t observe_rss_bytes(int pid)
 	return (uint64_t)resident_pages * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
-const char *observe_conn_state_name(unsigned state)
-{
-	switch (state) {
-	case CONN_IDLE: return "idle";
-	case CONN_CONNECTING: return "connecting";
-	case CONN_SUBSCRIBING: return "subscribing";
-	case CONN_STREAMING: return "streaming";
-	case CONN_BACKOFF: return "backoff";
-	}
-	return "unknown";
-}
-
-const char *observe_child_state_name(unsigned state)
-{
-	switch (state) {
-	case CHILD_STARTING: return "starting";
-	case CHILD_RUNNING: return "running";
-	case CHILD_DEGRADED: return "degraded";
-	case CHILD_STOPPING: return "stopping";
-	case CHILD_EXITED: return "exited";
-	}
-	return "unknown";
-}
-
 static int64_t ring_lag_of_reader(struct supervisor *s, const char *reader)
 {
 	int64_t lag = 0;

@@ -38,9 +38,4 @@ struct service_view {
 };
 void observe_service(struct supervisor *s, int64_t now_mono_ns, int64_t now_real_ns, struct service_view *v);
 
-/* "conn state" names for JSON: "idle", "connecting", ... */
-const char *observe_conn_state_name(unsigned state);
-/* The child's own view of itself (enum child_state) as text. */
-const char *observe_child_state_name(unsigned state);
-
 #endif
