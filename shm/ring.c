@@ -219,6 +219,11 @@ const char *ring_label(const struct ring *ring)
 	return ring->l->header.label;
 }
 
+int64_t ring_created_ns(const struct ring *ring)
+{
+	return ring->l->header.created_ns;
+}
+
 uint64_t ring_head(const struct ring *ring)
 {
 	return atomic_load_explicit(&ring->l->producer.head, memory_order_acquire);

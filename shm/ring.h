@@ -42,6 +42,9 @@ void ring_close(struct ring *ring);
 
 uint64_t ring_capacity(const struct ring *ring);
 const char *ring_label(const struct ring *ring);
+/* When the segment was created (CLOCK_REALTIME ns): a journal that recorded
+ * it can tell a recreated ring (sequences restarted at 0) from its own. */
+int64_t ring_created_ns(const struct ring *ring);
 /* Sequence the next published tick will get (= ticks published ever). */
 uint64_t ring_head(const struct ring *ring);
 

@@ -60,6 +60,8 @@ static void test_reopened_slot_resumes_from_commit(void **state)
 	assert_int_equal(ring_attach(&again, ring_name, err, sizeof(err)), 0);
 	assert_int_equal(ring_capacity(again), 2048);
 	assert_string_equal(ring_label(again), "bybit");
+	assert_true(ring_created_ns(again) > 0);
+	assert_int_equal(ring_created_ns(again), ring_created_ns(ring));
 	assert_int_equal(ring_reader_open(&r, again, "writer"), 0);
 	assert_int_equal(ring_reader_position(r), 15);
 	assert_int_equal(ring_reader_read(r, out, 32, &first, &lost), 10);
