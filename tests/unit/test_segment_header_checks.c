@@ -112,7 +112,6 @@ static void test_attach_refuses_wrong_magic(void **state)
 static void test_attach_refuses_wrong_version(void **state)
 {
 	struct segment_spec s = base_spec;
-	char err[256];
 	struct segment a;
 
 	(void)state;
@@ -120,7 +119,6 @@ static void test_attach_refuses_wrong_version(void **state)
 	expect_refused(&s, "layout version 1, expected 2");
 	/* err may be NULL. */
 	assert_int_equal(segment_attach(&a, seg_name, &s, NULL, 0), -EPROTO);
-	(void)err;
 }
 
 static void test_attach_refuses_wrong_record_size(void **state)
