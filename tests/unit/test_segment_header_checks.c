@@ -171,6 +171,35 @@ static void test_attach_missing_names_it(void **state)
 	assert_non_null(strstr(err, "does not exist"));
 }
 
+static uint64_t magic_seen_by_init = 1;
+
+static void init_records(void *base, const struct segment_spec *spec)
+{
+	const struct segment_header *h = base;
+
+	magic_seen_by_init = h->magic;
+	memset((char *)base + 64, 0xab, spec->total_size - 64);
+}
+
+static void test_init_runs_before_the_magic(void **state)
+{
+	struct segment_spec s = base_spec;
+	struct segment a;
+	char name[80];
+
+	(void)state;
+	snprintf(name, sizeof(name), "%s-init", seg_name);
+	segment_unlink(name);
+	s.init = init_records;
+	assert_int_equal(segment_create(&a, name, &s, 0600), 0);
+	assert_int_equal(magic_seen_by_init, 0);
+	assert_int_equal(((unsigned char *)a.base)[64], 0xab);
+	assert_int_equal(((unsigned char *)a.base)[a.size - 1], 0xab);
+	assert_int_equal(((struct segment_header *)a.base)->magic, base_spec.magic);
+	segment_detach(&a);
+	assert_int_equal(segment_unlink(name), 0);
+}
+
 static void test_names_are_validated(void **state)
 {
 	char out[SEGMENT_NAME_MAX];
@@ -209,6 +238,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_attach_refuses_truncated_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_missing_names_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_are_validated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_init_runs_before_the_magic, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
