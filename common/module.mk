@@ -10,3 +10,9 @@ COMMON_UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_config_*.c t
 	tests/unit/test_hash_*.c)))
 UNIT_TESTS += $(COMMON_UNIT_TESTS)
 $(foreach t,$(COMMON_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := common)$(eval $(t)_LDLIBS := -lcmocka))
+
+# libFuzzer targets for the untrusted inputs parsed here (seed corpora in
+# tests/fuzz/corpus/<name>/).
+COMMON_FUZZERS := fuzz_config_load fuzz_decimal_parse
+FUZZERS += $(COMMON_FUZZERS)
+$(foreach f,$(COMMON_FUZZERS),$(eval $(f)_MAIN := tests/fuzz/$(f).c)$(eval $(f)_DEPS := common))
