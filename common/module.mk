@@ -16,3 +16,8 @@ $(foreach t,$(COMMON_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(
 COMMON_FUZZERS := fuzz_config_load fuzz_decimal_parse
 FUZZERS += $(COMMON_FUZZERS)
 $(foreach f,$(COMMON_FUZZERS),$(eval $(f)_MAIN := tests/fuzz/$(f).c)$(eval $(f)_DEPS := common))
+
+# Benchmark: decimal_parse and fmt_double against strtod and snprintf.
+BENCHES += bench_common_numbers
+bench_common_numbers_MAIN := tests/bench/bench_common_numbers.c
+bench_common_numbers_DEPS := common
