@@ -20,7 +20,10 @@ sv_cleanup() {
 		kill -KILL "$SV_PID" 2>/dev/null || true
 	fi
 	# Children die with the supervisor (PDEATHSIG); make sure of it.
-	for p in $kids ${EXTRA_PIDS:-}; do kill -KILL "$p" 2>/dev/null || true; done
+	for p in $kids; do kill -KILL "$p" 2>/dev/null || true; done
+	# Helpers the test started (fake exchange, socket clients).
+	for p in ${EXTRA_PIDS:-}; do kill -TERM "$p" 2>/dev/null || true; done
+	for p in ${EXTRA_PIDS:-}; do wait "$p" 2>/dev/null || true; done
 	rm -f /dev/shm/spreadbus."$INSTANCE".* 2>/dev/null || true
 	if [ $rc -ne 0 ] && [ -f "$LOG" ]; then
 		echo "---- supervisor log (last 60 lines) ----"
@@ -71,7 +74,8 @@ mkdir -p "$T/bin"
 for p in spreadbus-collector spreadbus-aggregator spreadbus-writer; do ln -s "$(child_program $p)" "$T/bin/$p"; done
 
 # write_config [EXTRA_EXCHANGES...]: binance and okx collectors pointed at a
-# port where nothing listens (they keep reconnecting), Redis off, the
+# port where nothing listens (they keep reconnecting; URL_<name> points one
+# elsewhere), Redis off, the
 # writer in the temp dir, short timeouts so the tests run fast.
 write_config() {
 	local bin_dir=${BIN_DIR:-$T/bin}
@@ -108,14 +112,15 @@ data_dir = $T/data
 journal_dir = $T/journal
 heartbeat_timeout_ms = ${HEARTBEAT_TIMEOUT_MS:-3000}
 CONF
-	local ex
+	local ex url_var
 	for ex in ${EXCHANGES:-binance okx} "$@"; do
+		url_var=URL_${ex//-/_}
 		cat >>"$CONF" <<CONF
 
 [exchange.$ex]
 adapter = ${ex%%-*}
 symbols = BTC-USDT, ETH-USDT
-url = ${EXCHANGE_URL:-ws://127.0.0.1:1}
+url = ${!url_var:-ws://127.0.0.1:1}
 heartbeat_timeout_ms = ${HEARTBEAT_TIMEOUT_MS:-3000}
 CONF
 	done
