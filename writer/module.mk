@@ -31,3 +31,7 @@ INTEGRATION_TESTS += tests/integration/test_writer_readback.sh
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_writer_crash_kill9.sh
 INTEGRATION_TESTS += tests/integration/test_writer_journal_recovery.sh
 INTEGRATION_TESTS += tests/integration/test_writer_disk_full.sh
+
+FUZZERS += fuzz_journal
+fuzz_journal_MAIN := tests/fuzz/fuzz_journal.c
+fuzz_journal_DEPS := writer common
