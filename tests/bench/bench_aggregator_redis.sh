@@ -19,7 +19,7 @@ start_redis
 SYMBOLS=$conf_syms RING_CAPACITY=1048576 write_config
 start_feeder
 start_aggregator
-wait_until 5 "redis up" metric_equals redis_up 1
+tl_wait_for 5 "redis up" metric_equals redis_up 1
 
 # latency RATE SECONDS -> "p50 p99" in microseconds
 latency() {
@@ -27,18 +27,18 @@ latency() {
 	"$BIN/aggregator_sub" --port "$REDIS_PORT" --latency --skip 200 --count 100000000 \
 		--timeout-ms $((secs * 1000 + 500)) >"$T/lat.out" 2>&1 &
 	local sub=$!
-	wait_until 5 "subscriber ready" grep -q READY "$T/lat.out"
+	tl_wait_for 5 "subscriber ready" grep -q READY "$T/lat.out"
 	echo "stream binance,okx,bybit $syms $rate $secs" >&3
 	wait "$sub" || true
 	local line
-	line=$(grep '^LATENCY' "$T/lat.out") || fail "no latency result: $(cat "$T/lat.out")"
+	line=$(grep '^LATENCY' "$T/lat.out") || tl_fail "no latency result: $(cat "$T/lat.out")"
 	echo "latency at $rate/s: $line (count p50_us p99_us)" >&2
 	awk '{print $3, $4}' <<<"$line"
 }
 
 read -r p50_10k p99_10k < <(latency 10000 3)
 read -r p50_100k p99_100k < <(latency 100000 3)
-wait_until 10 "feeder idle" bash -c "[ \$(wc -l <'$T/feed.out') -ge 2 ]"
+tl_wait_for 10 "feeder idle" feeder_acked_more_than 1
 
 # The aggregator's publish rate with the input well above what Redis takes
 # (conflation keeps one update per symbol waiting).
@@ -50,10 +50,10 @@ sleep 2.5
 p1=$(metric redis_published_total)
 t1=$(date +%s%N)
 agg_rate=$(awk -v p="$((p1 - p0))" -v ns="$((t1 - t0))" 'BEGIN { printf "%.0f", p / (ns / 1e9) }')
-wait_until 10 "feeder idle" bash -c "[ \$(wc -l <'$T/feed.out') -ge 3 ]"
+tl_wait_for 10 "feeder idle" feeder_acked_more_than 2
 payload=$(rcli hget spread:latest S001-USDT)
 size=${#payload}
-[ "$size" -gt 100 ] || fail "no payload in spread:latest"
+[ "$size" -gt 100 ] || tl_fail "no payload in spread:latest"
 
 # redis-benchmark's rate for one command, -P 16, default 50 clients
 rb() {
@@ -61,7 +61,7 @@ rb() {
 		tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -n 1 | awk '{print $1}'
 }
 pub_rate=$(rb PUBLISH spread:X "$payload")
-[ -n "$pub_rate" ] || fail "redis-benchmark gave no figure"
+[ -n "$pub_rate" ] || tl_fail "redis-benchmark gave no figure"
 # The same three commands an update costs, each with the aggregator's own
 # arguments: the server's capacity for the mix is 1 / sum(1 / rate).
 mapfile -t xfields < <(rcli --raw xrevrange spreads + - COUNT 1 | tail -n +2)

@@ -1,87 +1,35 @@
-# Shared by the aggregator's integration tests and benchmarks (sourced): a
-# temp dir and instance, a private redis-server on a free port, the bus
-# created with busctl, the aggregator and the feeder in the background,
-# status polling with deadlines, and cleanup of everything on exit.
-set -euo pipefail
-BIN=${SPREADBUS_BIN:?SPREADBUS_BIN must point at the build/bin directory}
-T=$(mktemp -d /tmp/spreadbus-aggtest.XXXXXX)
+# Shared by the aggregator's integration tests and benchmarks (sourced), on
+# top of tests/lib: a private redis-server that can be killed and restarted
+# on its port, the bus, the aggregator, a scripted feeder and status reads.
+set -uo pipefail # no -e: the tests check every step themselves
+AGG_SRC=${SPREADBUS_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+source "$AGG_SRC/tests/lib/common.sh"
+source "$AGG_SRC/tests/lib/bus.sh"
+tl_init
+tl_need_bins spreadbus-aggregator spreadbus-busctl aggregator_feed aggregator_sub
+BIN=$TL_BIN
+T=$TL_TMP
 INSTANCE="agg$$r$RANDOM"
 CONF=$T/spreadbus.conf
 AGG_LOG=$T/aggregator.log
 REDIS_PORT=
-REDIS_PID=
 AGG_PID=
-FEED_PID=
-EXTRA_PIDS=
 
-agg_cleanup() {
-	local rc=$? p
-	exec 3>&- 2>/dev/null || true
-	for p in $AGG_PID $FEED_PID $EXTRA_PIDS $REDIS_PID; do
-		kill -KILL "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	[ -f "$CONF" ] && "$BIN/spreadbus-busctl" --config "$CONF" unlink >/dev/null 2>&1 || true
-	rm -f /dev/shm/spreadbus."$INSTANCE".* 2>/dev/null || true
-	if [ $rc -ne 0 ] && [ -f "$AGG_LOG" ]; then
-		echo "---- aggregator log (last 40 lines) ----"
-		tail -n 40 "$AGG_LOG"
-	fi
-	rm -rf "$T"
-	return $rc
-}
-trap agg_cleanup EXIT
-
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-# wait_until SECONDS DESCRIPTION COMMAND...: poll COMMAND until it succeeds.
-wait_until() {
-	local limit=$1 what=$2
-	shift 2
-	local deadline=$((SECONDS + limit))
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || fail "timed out after ${limit}s waiting for: $what"
-		sleep 0.05
-	done
-}
-
-# start_redis [redis-server options...]: a throwaway server on a free port
-# (REDIS_PORT is kept across restarts of the same test).
+# start_redis [redis-server options...]: on a free port the first time, on
+# the same port after stop_redis. REDIS_PASS (if set) is used by rcli.
 start_redis() {
-	local tries
-	for tries in $(seq 20); do
-		[ -n "$REDIS_PORT" ] && [ "$tries" = 1 ] || REDIS_PORT=$((20000 + RANDOM % 40000))
-		redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-			--dir "$T" --logfile "$T/redis.log" "$@" &
-		REDIS_PID=$!
-		local i
-		for i in $(seq 100); do
-			redis-cli -p "$REDIS_PORT" ${REDIS_PASS:+-a "$REDIS_PASS" --no-auth-warning} ping 2>/dev/null | grep -q PONG && return 0
-			kill -0 "$REDIS_PID" 2>/dev/null || break
-			sleep 0.05
-		done
-		kill -KILL "$REDIS_PID" 2>/dev/null || true
-		wait "$REDIS_PID" 2>/dev/null || true
-		REDIS_PID=
-	done
-	fail "could not start redis-server"
+	REDIS_PORT=${REDIS_PORT:-$(tl_free_port)}
+	tl_spawn redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+		--dir "$T" "$@"
+	tl_wait_for 10 "redis-server on port $REDIS_PORT" redis_ping
 }
-
-stop_redis() {
-	kill -KILL "$REDIS_PID" 2>/dev/null || true
-	wait "$REDIS_PID" 2>/dev/null || true
-	REDIS_PID=
-}
-
-rcli() {
-	redis-cli -p "$REDIS_PORT" ${REDIS_PASS:+-a "$REDIS_PASS" --no-auth-warning} "$@"
-}
+redis_ping() { rcli ping 2>/dev/null | grep -q PONG; }
+stop_redis() { tl_stop redis KILL; }
+redis_pid() { echo "${TL_PID[redis]}"; }
+rcli() { redis-cli -p "$REDIS_PORT" ${REDIS_PASS:+-a "$REDIS_PASS" --no-auth-warning} "$@"; }
 
 # write_config: three exchanges quoting BTC-USDT and ETH-USDT (SOL-USDT on
-# binance only), or all quoting $SYMBOLS. Environment knobs:
+# binance only), or all quoting $SYMBOLS; creates the bus. Knobs:
 # REDIS_PASSWORD_CONF, REDIS_DB, STALE_MS, MAX_PENDING, RING_CAPACITY.
 write_config() {
 	cat >"$CONF" <<CONF
@@ -124,43 +72,51 @@ symbols = ${SYMBOLS:-BTC-USDT, ETH-USDT}
 [exchange.bybit]
 symbols = ${SYMBOLS:-BTC-USDT, ETH-USDT}
 CONF
-	"$BIN/spreadbus-busctl" --config "$CONF" create >/dev/null
+	tl_bus_create "$CONF"
 }
+unlink_bus() { "$BIN/spreadbus-busctl" --config "$CONF" unlink >>"$T/busctl.log" 2>&1; }
 
 start_aggregator() {
-	"$BIN/spreadbus-aggregator" --config "$CONF" >>"$AGG_LOG" 2>&1 &
-	AGG_PID=$!
-	wait_until 5 "aggregator heartbeat" agg_alive
+	tl_spawn aggregator "$BIN/spreadbus-aggregator" --config "$CONF"
+	AGG_PID=${TL_PID[aggregator]}
+	tl_wait_for 5 "aggregator heartbeat" agg_alive
+}
+# stop_aggregator: SIGTERM, and it must exit 0.
+stop_aggregator() {
+	tl_stop aggregator TERM
+	tl_assert_eq "aggregator exit status" 0 "${TL_EXIT[aggregator]}"
 }
 
-# The feeder reads commands from fd 3 (a fifo) so a test can script it.
+# The feeder reads commands from a fifo on fd 3 and answers "ok N" lines
+# (N = ticks published so far) in feeder.log.
 start_feeder() {
+	rm -f "$T/feed.in"
 	mkfifo "$T/feed.in"
-	"$BIN/aggregator_feed" --config "$CONF" <"$T/feed.in" >"$T/feed.out" 2>>"$T/feed.err" &
-	FEED_PID=$!
+	tl_spawn feeder bash -c 'exec "$0" --config "$1" <"$2"' "$BIN/aggregator_feed" "$CONF" "$T/feed.in"
 	exec 3>"$T/feed.in"
 }
-
+stop_feeder() {
+	exec 3>&-
+	tl_stop feeder
+}
+feeder_acks() { grep -c '^ok' "$T/feeder.log" || true; }
+feeder_published() { grep '^ok' "$T/feeder.log" | tail -n 1 | awk '{print $2}'; }
 # feed COMMAND...: send one command and wait until the feeder did it.
 feed() {
 	local before
-	before=$(wc -l <"$T/feed.out")
+	before=$(feeder_acks)
 	echo "$*" >&3
-	wait_until 60 "feeder: $*" feeder_done_after "$before"
+	tl_wait_for 60 "feeder: $*" feeder_acked_more_than "$before"
 }
-feeder_done_after() { [ "$(wc -l <"$T/feed.out")" -gt "$1" ]; }
+feeder_acked_more_than() { [ "$(feeder_acks)" -gt "$1" ]; }
 
-agg_status() {
-	"$BIN/spreadbus-busctl" --config "$CONF" status | jq -c 'select(.name == "aggregator")'
-}
-# metric NAME: the aggregator's counter or gauge.
-metric() { agg_status | jq -r ".metrics.$1"; }
-# alive: our process owns the block and it is running (degraded = Redis down)
-agg_alive() {
-	local s
-	s=$(agg_status)
-	[ "$(jq -r .pid <<<"$s")" = "$AGG_PID" ] && [[ $(jq -r .state <<<"$s") =~ ^(running|degraded)$ ]]
-}
+# status of block "aggregator"
+field() { tl_bus_field "$CONF" aggregator "$1"; }
+metric() { tl_bus_metric "$CONF" aggregator "$1"; }
 metric_at_least() { [ "$(metric "$1")" -ge "$2" ]; }
 metric_equals() { [ "$(metric "$1")" = "$2" ]; }
-heartbeat_age_ms() { echo $((($(date +%s%N) - $(agg_status | jq -r '.heartbeat_ns')) / 1000000)); }
+heartbeat_age_ms() { echo $((($(date +%s%N) - $(field .heartbeat_ns)) / 1000000)); }
+# alive: our process owns the block and runs (degraded = Redis down)
+agg_alive() {
+	[ "$(field .pid)" = "$AGG_PID" ] && [[ $(field .state) =~ ^(running|degraded)$ ]]
+}

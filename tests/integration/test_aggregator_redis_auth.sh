@@ -7,13 +7,6 @@ source "$(dirname "$0")/aggregator_lib.sh"
 REDIS_PASS=s3cret
 start_redis --requirepass "$REDIS_PASS"
 
-stop_feeder() {
-	exec 3>&-
-	wait "$FEED_PID" 2>/dev/null || true
-	FEED_PID=
-	rm -f "$T/feed.in"
-}
-
 # refused PASSWORD DETAIL_REGEX LOG_REGEX: the aggregator keeps reading and
 # keeps counting errors, and says why.
 refused() {
@@ -23,20 +16,18 @@ refused() {
 	start_aggregator
 	feed quote binance BTC-USDT 100 100.5
 	feed quote okx BTC-USDT 101 101.5
-	wait_until 5 "ticks read" metric_equals ticks_read_total 2
-	wait_until 5 "errors counted" metric_at_least redis_errors_total 6 # several breaker retries
-	[ "$(metric redis_up)" = 0 ] || fail "redis_up with password '$1'"
-	[ "$(metric redis_published_total)" = 0 ] || fail "published with password '$1'"
-	[ "$(metric redis_dropped_total)" -ge 1 ] || fail "update not counted as dropped"
-	agg_status | jq -e --arg re "$2" '.detail | test($re)' >/dev/null || fail "status detail: $(agg_status | jq .detail)"
-	grep -Eq "$3" "$AGG_LOG" || fail "no log line matching $3"
-	agg_alive || fail "aggregator died"
-	[ "$(agg_status | jq -r .state)" = degraded ] || fail "state $(agg_status | jq -r .state)"
-	kill -TERM "$AGG_PID"
-	wait "$AGG_PID" || fail "exit status $? with password '$1'"
-	AGG_PID=
+	tl_wait_for 5 "ticks read" metric_equals ticks_read_total 2
+	tl_wait_for 5 "errors counted" metric_at_least redis_errors_total 6 # several breaker retries
+	[ "$(metric redis_up)" = 0 ] || tl_fail "redis_up with password '$1'"
+	[ "$(metric redis_published_total)" = 0 ] || tl_fail "published with password '$1'"
+	[ "$(metric redis_dropped_total)" -ge 1 ] || tl_fail "update not counted as dropped"
+	[[ $(field .detail) =~ $2 ]] || tl_fail "status detail: $(field .detail)"
+	grep -Eq "$3" "$AGG_LOG" || tl_fail "no log line matching $3"
+	agg_alive || tl_fail "aggregator died"
+	[ "$(field .state)" = degraded ] || tl_fail "state $(field .state)"
+	stop_aggregator
 	stop_feeder
-	"$BIN/spreadbus-busctl" --config "$CONF" unlink >/dev/null
+	unlink_bus
 }
 
 refused wrong 'AUTH refused' 'AUTH refused.*(WRONGPASS|invalid)'
@@ -47,14 +38,12 @@ REDIS_PASSWORD_CONF=$REDIS_PASS REDIS_DB=3 write_config
 start_feeder
 : >"$AGG_LOG"
 start_aggregator
-wait_until 5 "redis up" metric_equals redis_up 1
+tl_wait_for 5 "redis up" metric_equals redis_up 1
 feed quote binance BTC-USDT 100 100.5
 feed quote okx BTC-USDT 101 101.5
-wait_until 5 "published" metric_equals redis_published_total 1
-rcli -n 3 hget spread:latest BTC-USDT | jq -e '.buy == "binance" and .sell == "okx"' >/dev/null || fail "not in db 3"
-[ "$(rcli -n 0 exists spread:latest)" = 0 ] || fail "written to db 0"
-agg_status | jq -e '.detail == ""' >/dev/null || fail "detail not cleared: $(agg_status | jq .detail)"
-kill -TERM "$AGG_PID"
-wait "$AGG_PID" || fail "exit status $?"
-AGG_PID=
-echo PASS
+tl_wait_for 5 "published" metric_equals redis_published_total 1
+rcli -n 3 hget spread:latest BTC-USDT | jq -e '.buy == "binance" and .sell == "okx"' >/dev/null || tl_fail "not in db 3"
+[ "$(rcli -n 0 exists spread:latest)" = 0 ] || tl_fail "written to db 0"
+tl_assert_eq "status detail once connected" "" "$(field .detail)"
+stop_aggregator
+tl_pass

@@ -8,26 +8,25 @@ source "$(dirname "$0")/aggregator_lib.sh"
 start_redis
 STALE_MS=30000 write_config
 start_feeder
-"$BIN/aggregator_sub" --port "$REDIS_PORT" --count 6 --timeout-ms 30000 >"$T/sub.out" 2>"$T/sub.err" &
-EXTRA_PIDS=$!
-wait_until 5 "subscriber ready" grep -q READY "$T/sub.out"
+tl_spawn sub "$BIN/aggregator_sub" --port "$REDIS_PORT" --count 6 --timeout-ms 30000
+tl_wait_for 5 "subscriber ready" grep -q READY "$T/sub.log"
 start_aggregator
-wait_until 5 "redis up" metric_equals redis_up 1
-[ "$(metric window_memory_bytes)" -gt 0 ] || fail "window memory not reported"
+tl_wait_for 5 "redis up" metric_equals redis_up 1
+[ "$(metric window_memory_bytes)" -gt 0 ] || tl_fail "window memory not reported"
 
-messages() { grep -c '^spread:' "$T/sub.out" || true; }
+messages() { grep -c '^spread:' "$T/sub.log" || true; }
 have_messages() { [ "$(messages)" -ge "$1" ]; }
 # msg N: the JSON of the Nth message
-msg() { grep '^spread:' "$T/sub.out" | sed -n "${1}p" | cut -d' ' -f2-; }
-chan() { grep '^spread:' "$T/sub.out" | sed -n "${1}p" | cut -d' ' -f1; }
+msg() { grep '^spread:' "$T/sub.log" | sed -n "${1}p" | cut -d' ' -f2-; }
+chan() { grep '^spread:' "$T/sub.log" | sed -n "${1}p" | cut -d' ' -f1; }
 check() { # check N JQ-EXPRESSION
-	jq -e "$2" <<<"$(msg "$1")" >/dev/null || fail "message $1: expected $2 in $(msg "$1")"
+	jq -e "$2" <<<"$(msg "$1")" >/dev/null || tl_fail "message $1: expected $2 in $(msg "$1")"
 }
 
 feed quote binance BTC-USDT 100 100.5
 feed quote okx BTC-USDT 101 101.5
-wait_until 5 "first spread" have_messages 1
-[ "$(chan 1)" = spread:BTC-USDT ] || fail "channel $(chan 1)"
+tl_wait_for 5 "first spread" have_messages 1
+[ "$(chan 1)" = spread:BTC-USDT ] || tl_fail "channel $(chan 1)"
 check 1 '.symbol == "BTC-USDT" and .valid == true and .update == 1'
 check 1 '.buy == "binance" and .sell == "okx" and .ask == 100.5 and .bid == 101 and .spread == 0.5'
 check 1 '(.spread_bps - 0.5 / 100.5 * 1e4 | fabs) <= 5e-7' # rounded to 1e-6 bps
@@ -39,7 +38,7 @@ check 1 '.pairs | length == 2'
 check 1 '[.pairs[] | select(.buy == "okx" and .sell == "binance")][0] | .spread == -1.5 and .count == 1'
 
 feed quote bybit BTC-USDT 100.2 100.3
-wait_until 5 "second spread" have_messages 2
+tl_wait_for 5 "second spread" have_messages 2
 check 2 '.update == 2 and .buy == "bybit" and .sell == "okx" and .ask == 100.3 and .bid == 101'
 check 2 '.pairs | length == 6'
 check 2 '.window.count == 1'
@@ -50,47 +49,43 @@ feed quote okx ETH-USDT 10.2 10.3
 feed quote binance SOL-USDT 20 20.1
 # a fresh binance quote does
 feed quote binance ETH-USDT 10 10.1
-wait_until 5 "ETH spread" have_messages 3
-[ "$(chan 3)" = spread:ETH-USDT ] || fail "stale quote made a spread: $(msg 3)"
+tl_wait_for 5 "ETH spread" have_messages 3
+[ "$(chan 3)" = spread:ETH-USDT ] || tl_fail "stale quote made a spread: $(msg 3)"
 check 3 '.symbol == "ETH-USDT" and .update == 1 and .buy == "binance" and .sell == "okx" and .window.count == 1'
 
 # okx's connection drops: its quotes leave every symbol
 feed gap okx
-wait_until 5 "gap updates" have_messages 5
-btc=$(grep '^spread:BTC-USDT' "$T/sub.out" | tail -n 1 | cut -d' ' -f2-)
-eth=$(grep '^spread:ETH-USDT' "$T/sub.out" | tail -n 1 | cut -d' ' -f2-)
+tl_wait_for 5 "gap updates" have_messages 5
+btc=$(grep '^spread:BTC-USDT' "$T/sub.log" | tail -n 1 | cut -d' ' -f2-)
+eth=$(grep '^spread:ETH-USDT' "$T/sub.log" | tail -n 1 | cut -d' ' -f2-)
 jq -e '.update == 3 and .valid and .buy == "binance" and .sell == "bybit" and (.pairs | length == 2)' <<<"$btc" >/dev/null ||
-	fail "BTC after gap: $btc"
+	tl_fail "BTC after gap: $btc"
 jq -e '.update == 2 and .valid == false and (.pairs | length == 0) and has("buy") == false' <<<"$eth" >/dev/null ||
-	fail "ETH after gap: $eth"
+	tl_fail "ETH after gap: $eth"
 # okx quotes again: BTC pairs with okx come back, window keeps counting
 feed quote okx BTC-USDT 101 101.5
-wait_until 5 "okx back" have_messages 6
+tl_wait_for 5 "okx back" have_messages 6
 check 6 '.update == 4 and (.pairs | length == 6) and .buy == "bybit" and .sell == "okx" and .window.count == 2'
 
 # HSET spread:latest holds the last message per symbol
-[ "$(rcli hget spread:latest BTC-USDT)" = "$(msg 6)" ] || fail "spread:latest BTC-USDT differs from the last message"
-[ "$(rcli hget spread:latest ETH-USDT)" = "$eth" ] || fail "spread:latest ETH-USDT differs"
-[ "$(rcli hlen spread:latest)" = 2 ] || fail "spread:latest has $(rcli hlen spread:latest) fields"
+[ "$(rcli hget spread:latest BTC-USDT)" = "$(msg 6)" ] || tl_fail "spread:latest BTC-USDT differs from the last message"
+[ "$(rcli hget spread:latest ETH-USDT)" = "$eth" ] || tl_fail "spread:latest ETH-USDT differs"
+[ "$(rcli hlen spread:latest)" = 2 ] || tl_fail "spread:latest has $(rcli hlen spread:latest) fields"
 # XADD spreads: one entry per message, flat fields
-[ "$(rcli xlen spreads)" = 6 ] || fail "stream length $(rcli xlen spreads)"
+[ "$(rcli xlen spreads)" = 6 ] || tl_fail "stream length $(rcli xlen spreads)"
 rcli --raw xrevrange spreads + - COUNT 1 >"$T/xlast"
 fieldval() { awk -v k="$1" 'NR > 1 && (NR % 2 == 0) && $0 == k { getline; print; exit }' "$T/xlast"; }
-[ "$(fieldval symbol)" = BTC-USDT ] || fail "xadd symbol: $(cat "$T/xlast")"
-[ "$(fieldval buy)" = bybit ] && [ "$(fieldval sell)" = okx ] || fail "xadd pair: $(cat "$T/xlast")"
-[ "$(fieldval ask)" = 100.3 ] && [ "$(fieldval bid)" = 101 ] && [ "$(fieldval valid)" = 1 ] || fail "xadd prices: $(cat "$T/xlast")"
-[ "$(fieldval update)" = 4 ] && [ "$(fieldval count)" = 2 ] || fail "xadd update/count: $(cat "$T/xlast")"
+[ "$(fieldval symbol)" = BTC-USDT ] || tl_fail "xadd symbol: $(cat "$T/xlast")"
+[ "$(fieldval buy)" = bybit ] && [ "$(fieldval sell)" = okx ] || tl_fail "xadd pair: $(cat "$T/xlast")"
+[ "$(fieldval ask)" = 100.3 ] && [ "$(fieldval bid)" = 101 ] && [ "$(fieldval valid)" = 1 ] || tl_fail "xadd prices: $(cat "$T/xlast")"
+[ "$(fieldval update)" = 4 ] && [ "$(fieldval count)" = 2 ] || tl_fail "xadd update/count: $(cat "$T/xlast")"
 
 # counters: 9 ticks; spreads computed 2 (okx BTC) + 4 (bybit) + 2 (fresh ETH) + 4 (okx BTC again)
-wait_until 5 "ticks read" metric_equals ticks_read_total 9
-wait_until 5 "published" metric_equals redis_published_total 6
-[ "$(metric spreads_computed_total)" = 12 ] || fail "spreads computed $(metric spreads_computed_total)"
-[ "$(metric ticks_lost_total)" = 0 ] && [ "$(metric read_lag_ticks)" = 0 ] || fail "lost/lag"
-[ "$(metric redis_dropped_total)" = 0 ] || fail "dropped $(metric redis_dropped_total)"
+tl_wait_for 5 "ticks read" metric_equals ticks_read_total 9
+tl_wait_for 5 "published" metric_equals redis_published_total 6
+[ "$(metric spreads_computed_total)" = 12 ] || tl_fail "spreads computed $(metric spreads_computed_total)"
+[ "$(metric ticks_lost_total)" = 0 ] && [ "$(metric read_lag_ticks)" = 0 ] || tl_fail "lost/lag"
+[ "$(metric redis_dropped_total)" = 0 ] || tl_fail "dropped $(metric redis_dropped_total)"
 
-kill -TERM "$AGG_PID"
-wait_until 5 "aggregator exit" bash -c "! kill -0 $AGG_PID 2>/dev/null"
-wait "$AGG_PID" && rc=0 || rc=$?
-[ $rc = 0 ] || fail "aggregator exit status $rc"
-AGG_PID=
-echo PASS
+stop_aggregator
+tl_pass
