@@ -35,3 +35,4 @@ INTEGRATION_TESTS += tests/integration/test_writer_disk_full.sh
 FUZZERS += fuzz_journal
 fuzz_journal_MAIN := tests/fuzz/fuzz_journal.c
 fuzz_journal_DEPS := writer common
+INTEGRATION_TESTS += tests/integration/test_writer_lapped_gap.sh

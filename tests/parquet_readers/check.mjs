@@ -39,17 +39,28 @@ function glob(dataset) {
   return `read_parquet('${dataDir}/${dataset}/**/*.parquet', hive_partitioning=true, union_by_name=false)`
 }
 
+// Each row stands for its bus_seq; a reader_lapped gap row stands for the
+// lost range [bus_seq, bus_seq + lost). Together they must tile
+// [first, first + ticks) exactly: no hole, no overlap, no duplicate.
 async function checkCoverage(q) {
   for (const [exchange, ex] of Object.entries(spec.exchanges)) {
-    const parts = DATASETS.filter((d) => listFiles(path.join(dataDir, d)).length > 0)
-      .map((d) => `SELECT bus_seq FROM ${glob(d)} WHERE exchange = '${exchange}'`)
+    const parts = DATASETS.filter((d) => listFiles(path.join(dataDir, d)).length > 0).map((d) => d === 'gaps'
+      ? `SELECT bus_seq AS lo, bus_seq + CASE WHEN reason = 'reader_lapped' THEN lost ELSE 1 END AS hi, reason = 'reader_lapped' AS lapped, lost FROM ${glob(d)} WHERE exchange = '${exchange}'`
+      : `SELECT bus_seq AS lo, bus_seq + 1 AS hi, false AS lapped, 0 AS lost FROM ${glob(d)} WHERE exchange = '${exchange}'`)
     if (parts.length === 0) { fail(`${exchange}: no files at all`); continue }
-    const [r] = await q(`SELECT count(*) AS n, count(DISTINCT bus_seq) AS d, min(bus_seq) AS lo, max(bus_seq) AS hi FROM (${parts.join(' UNION ALL ')})`)
+    const [r] = await q(`WITH r AS (${parts.join(' UNION ALL ')}),
+      o AS (SELECT lo, hi, lapped, lost, lag(hi) OVER (ORDER BY lo, hi) AS prev FROM r)
+      SELECT count(*) AS n, min(lo) AS lo, max(hi) AS hi, count(*) FILTER (WHERE prev IS NOT NULL AND prev <> lo) AS breaks,
+             count(*) FILTER (WHERE lapped) AS lapped_rows, coalesce(sum(lost) FILTER (WHERE lapped), 0) AS lapped_lost FROM o`)
     const first = BigInt(ex.first ?? 0), n = BigInt(ex.ticks)
-    const got = { n: BigInt(r.n), d: BigInt(r.d), lo: BigInt(r.lo ?? -1), hi: BigInt(r.hi ?? -1) }
-    if (got.n !== n || got.d !== n || got.lo !== first || got.hi !== first + n - 1n)
-      fail(`${exchange}: bus_seq rows=${got.n} distinct=${got.d} min=${got.lo} max=${got.hi}, expected exactly ${first}..${first + n - 1n} once`)
-    else console.log(`${exchange}: bus_seq ${first}..${first + n - 1n}: every one exactly once (DuckDB)`)
+    const got = { n: BigInt(r.n), lo: BigInt(r.lo ?? -1), hi: BigInt(r.hi ?? -1), breaks: BigInt(r.breaks), lappedRows: BigInt(r.lapped_rows), lost: BigInt(r.lapped_lost) }
+    if (got.breaks !== 0n || got.lo !== first || got.hi !== first + n)
+      fail(`${exchange}: bus_seq ${got.lo}..${got.hi - 1n} in ${got.n} rows with ${got.breaks} holes/overlaps, expected exactly ${first}..${first + n - 1n} once`)
+    else if (got.lappedRows > 0n && !spec.allow_lapped)
+      fail(`${exchange}: ${got.lappedRows} reader_lapped gap rows (${got.lost} lost) where none were allowed`)
+    else if (spec.expect_lost !== undefined && got.lost !== BigInt(spec.expect_lost[exchange] ?? 0))
+      fail(`${exchange}: reader_lapped gap rows account for ${got.lost} lost ticks, expected ${spec.expect_lost[exchange]}`)
+    else console.log(`${exchange}: bus_seq ${first}..${first + n - 1n}: every one exactly once${got.lost ? ` (${got.lost} of them lost to lapping, in ${got.lappedRows} reader_lapped gap rows)` : ''} (DuckDB)`)
   }
 }
 
