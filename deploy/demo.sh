@@ -27,21 +27,26 @@ command -v curl >/dev/null || die "curl is missing: run make deps"
 port_taken $http_port && die "127.0.0.1:$http_port is already in use (another demo or a test running?); stop it and retry"
 
 # A fresh start: previous runs' data, journal and segments go.
-rm -rf "$dir/run" "$dir/state" "$dir/data" "$dir/logs" "$dir/redis" "$dir/redis.sock"
+rm -rf "$dir/run" "$dir/state" "$dir/data" "$dir/logs" "$dir/redis" "$dir/redis.sock" "$dir/fakex.ready"
 rm -f /dev/shm/spreadbus.$instance.*
 mkdir -p "$dir/logs" "$dir/redis" "$dir/data" || die "cannot create $dir"
 conf=$dir/spreadbus.conf
 pids=()
 
+# Messages survive a closed stdout (Ctrl-C on `make demo | tee log` kills
+# tee first): they go to stderr then, and SIGPIPE does not cut the cleanup.
+say() { echo "$@" 2>/dev/null || echo "$@" >&2; }
+
 stop_all() {
 	trap - INT TERM EXIT
-	echo
-	echo "demo: stopping"
+	trap '' PIPE
+	say
+	say "demo: stopping"
 	if [ -n "${sup_pid:-}" ] && kill -0 "$sup_pid" 2>/dev/null; then
 		kill -TERM "$sup_pid"
 		# The supervisor stops its children in order and exits well within 5 s.
 		for _ in $(seq 100); do kill -0 "$sup_pid" 2>/dev/null || break; sleep 0.1; done
-		kill -0 "$sup_pid" 2>/dev/null && { echo "demo: supervisor still running after 10 s, killing it" >&2; kill -KILL "$sup_pid"; }
+		kill -0 "$sup_pid" 2>/dev/null && { say "demo: supervisor still running after 10 s, killing it"; kill -KILL "$sup_pid"; }
 		wait "$sup_pid" 2>/dev/null
 	fi
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
@@ -49,9 +54,9 @@ stop_all() {
 	# Children die with the supervisor (PDEATHSIG); anything of ours still
 	# here is a bug worth seeing, and is not left running.
 	left=$(pgrep -f -- "--config $conf" | tr '\n' ' ')
-	[ -n "$left" ] && { echo "demo: processes left after stop: $left; killing them" >&2; kill -KILL $left 2>/dev/null; }
+	[ -n "$left" ] && { say "demo: processes left after stop: $left; killing them"; kill -KILL $left 2>/dev/null; }
 	rm -f /dev/shm/spreadbus.$instance.* "$dir/redis.sock"
-	echo "demo: stopped; data kept in $(rel "$dir/data"), logs in $(rel "$dir/logs")"
+	say "demo: stopped; data kept in $(rel "$dir/data"), logs in $(rel "$dir/logs")"
 }
 trap stop_all EXIT
 trap 'exit 130' INT
@@ -62,15 +67,17 @@ redis-server --port 0 --unixsocket "$dir/redis.sock" --unixsocketperm 700 --save
 	--dir "$dir/redis" --logfile "$dir/logs/redis.log" &
 pids+=($!)
 
-# The fake exchange on a free port; it prints the port it listens on.
-"$bin/spreadbus-fakex" --listen 127.0.0.1:0 --port-file "$dir/fakex.port" --symbols "${symbols// /}" \
-	--rate 50 >"$dir/logs/fakex.log" 2>&1 &
+# The fake exchange: one free port per exchange, listed in its ready file
+# once it listens. 100 frames/s per connection, prices correlated across
+# the three exchanges.
+"$bin/spreadbus-fakex" --exchange binance --exchange bybit --exchange okx --symbols "${symbols// /}" \
+	--rate 100 --ready-file "$dir/fakex.ready" >"$dir/logs/fakex.log" 2>&1 &
 pids+=($!)
 
-for _ in $(seq 100); do [ -S "$dir/redis.sock" ] && [ -s "$dir/fakex.port" ] && break; sleep 0.1; done
+fakex_ready() { grep -q '^control ' "$dir/fakex.ready" 2>/dev/null; }
+for _ in $(seq 100); do [ -S "$dir/redis.sock" ] && fakex_ready && break; sleep 0.1; done
 [ -S "$dir/redis.sock" ] || die "redis-server did not start: $(tail -n 5 "$dir/logs/redis.log")"
-[ -s "$dir/fakex.port" ] || die "the fake exchange did not start: $(tail -n 5 "$dir/logs/fakex.log")"
-fx=ws://127.0.0.1:$(cat "$dir/fakex.port")
+fakex_ready || die "the fake exchange did not start: $(tail -n 5 "$dir/logs/fakex.log")"
 
 cat >"$conf" <<EOF
 # spreadbus demo: everything under $dir, no internet.
@@ -92,9 +99,10 @@ data_dir = $dir/data
 rotate_s = 10
 
 EOF
-for ex in binance bybit okx; do
-	printf '[exchange.%s]\nsymbols = %s\nurl = %s\ntls_verify = false\n\n' "$ex" "$symbols" "$fx" >>"$conf"
-done
+while read -r ex port; do
+	[ "$ex" = control ] && continue
+	printf '[exchange.%s]\nsymbols = %s\nurl = ws://127.0.0.1:%s\ntls_verify = false\n\n' "$ex" "$symbols" "$port" >>"$conf"
+done <"$dir/fakex.ready"
 "$bin/spreadbus" --check-config "$conf" || die "the demo config does not check out"
 
 "$bin/spreadbus" --config "$conf" 2>"$dir/logs/spreadbus.log" &
@@ -127,7 +135,7 @@ end=$((SECONDS + ${seconds:-1000000000}))
 while [ $SECONDS -lt $end ]; do
 	kill -0 "$sup_pid" 2>/dev/null || die "spreadbus exited: $(tail -n 10 "$dir/logs/spreadbus.log")"
 	latest=$(redis-cli -s "$dir/redis.sock" HGET spread:latest BTC-USDT 2>/dev/null)
-	[ -n "$latest" ] && echo "BTC-USDT: ${latest:0:160}"
+	[ -n "$latest" ] && say "BTC-USDT: ${latest:0:160}"
 	left=$((end - SECONDS))
 	sleep $((left < 5 ? left : 5)) &
 	wait $! 2>/dev/null
