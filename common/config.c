@@ -1,5 +1,5 @@
-/* Loading the INI configuration: one table of keys drives defaults, parsing,
- * environment overrides, validation and the per-section hashes. */
+/* Loading the INI configuration: the file through libinih with line
+ * numbers, environment overrides, and the checks across keys. */
 #include "common/config.h"
 
 #include <ctype.h>
@@ -13,139 +13,16 @@
 
 #include <ini.h>
 
-#include "common/hash.h"
-#include "common/log.h"
-#include "common/netaddr.h"
+#include "common/config_keys.h"
 
 extern char **environ;
 
 /* The whole file is read first; a config larger than this is a mistake. */
 #define CONFIG_FILE_MAX (1024 * 1024)
-#define RING_CAPACITY_MIN 1024ULL
-#define RING_CAPACITY_MAX (1ULL << 30)
-#define VALUE_TEXT_MAX 64
 
-enum sect {
-	SECT_SERVICE,
-	SECT_HTTP,
-	SECT_RESTART,
-	SECT_REDIS,
-	SECT_AGGREGATOR,
-	SECT_WRITER,
-	SECT_EXCHANGE, /* one slot per exchange from here on */
-	SECT_NONE = -1, /* an unknown or broken section: its keys are skipped */
-	SECT_TOP = -2,  /* before the first section header */
-};
-#define SLOTS (SECT_EXCHANGE + CONFIG_MAX_EXCHANGES)
-
-static const char *const sect_names[] = {
-	"service", "http", "restart", "redis", "aggregator", "writer", "exchange",
-};
-
-enum type {
-	T_STRING, /* free text */
-	T_PATH,
-	T_NAME,   /* [a-z0-9-]{1,23} */
-	T_ADAPTER,
-	T_BOOL,
-	T_U16,
-	T_U32,
-	T_U64,
-	T_INT,
-	T_POW2,   /* u64 power of two */
-	T_MODE,   /* octal file mode */
-	T_LEVEL,  /* log level name -> int */
-	T_FORMAT, /* text | json */
-	T_LISTEN, /* host:port or empty */
-	T_URL,    /* ws:// wss:// or empty */
-	T_SYMBOLS,
-};
-
-struct key {
-	enum sect sect;
-	const char *name;
-	enum type type;
-	size_t off;  /* in struct config, or in struct config_exchange for SECT_EXCHANGE */
-	size_t size; /* of the field */
-	long long min, max;
-	const char *def;
-};
-
-#define FIELD(s, f) offsetof(s, f), sizeof(((s *)0)->f)
-#define C(f) FIELD(struct config, f)
-#define X(f) FIELD(struct config_exchange, f)
-#define MS_HOUR 3600000
-#define MS_DAY 86400000
-
-static const struct key keys[] = {
-	{ SECT_SERVICE, "instance", T_NAME, C(instance), 0, 0, "spreadbus" },
-	{ SECT_SERVICE, "runtime_dir", T_PATH, C(runtime_dir), 0, 0, "/run/spreadbus" },
-	{ SECT_SERVICE, "state_dir", T_PATH, C(state_dir), 0, 0, "/var/lib/spreadbus" },
-	{ SECT_SERVICE, "bin_dir", T_PATH, C(bin_dir), 0, 0, "" },
-	{ SECT_SERVICE, "ring_capacity", T_POW2, C(ring_capacity), RING_CAPACITY_MIN, RING_CAPACITY_MAX, "1048576" },
-	{ SECT_SERVICE, "shm_mode", T_MODE, C(shm_mode), 0600, 0777, "0600" },
-	{ SECT_SERVICE, "log_format", T_FORMAT, C(log_format), 0, 0, "text" },
-	{ SECT_SERVICE, "log_level", T_LEVEL, C(log_level), 0, 0, "info" },
-
-	{ SECT_HTTP, "listen", T_LISTEN, C(http_listen), 0, 0, "127.0.0.1:9280" },
-
-	{ SECT_RESTART, "backoff_initial_ms", T_U32, C(restart.backoff_initial_ms), 0, MS_HOUR, "500" },
-	{ SECT_RESTART, "backoff_max_ms", T_U32, C(restart.backoff_max_ms), 1, MS_HOUR, "30000" },
-	{ SECT_RESTART, "burst_count", T_U32, C(restart.burst_count), 1, 1000, "5" },
-	{ SECT_RESTART, "burst_window_s", T_U32, C(restart.burst_window_s), 1, 86400, "60" },
-	{ SECT_RESTART, "hold_ms", T_U32, C(restart.hold_ms), 0, MS_DAY, "60000" },
-	{ SECT_RESTART, "hold_max_ms", T_U32, C(restart.hold_max_ms), 0, MS_DAY, "600000" },
-	{ SECT_RESTART, "stop_timeout_ms", T_U32, C(restart.stop_timeout_ms), 1, 600000, "3000" },
-
-	{ SECT_REDIS, "enabled", T_BOOL, C(redis.enabled), 0, 0, "true" },
-	{ SECT_REDIS, "host", T_STRING, C(redis.host), 0, 0, "127.0.0.1" },
-	{ SECT_REDIS, "port", T_U16, C(redis.port), 1, 65535, "6379" },
-	{ SECT_REDIS, "unix_socket", T_PATH, C(redis.unix_socket), 0, 0, "" },
-	{ SECT_REDIS, "password", T_STRING, C(redis.password), 0, 0, "" },
-	{ SECT_REDIS, "db", T_U32, C(redis.db), 0, 1000000, "0" },
-	{ SECT_REDIS, "stream_maxlen", T_U32, C(redis.stream_maxlen), 1, 1000000000, "100000" },
-	{ SECT_REDIS, "connect_timeout_ms", T_U32, C(redis.connect_timeout_ms), 1, 600000, "1000" },
-	{ SECT_REDIS, "breaker_min_ms", T_U32, C(redis.breaker_min_ms), 1, MS_HOUR, "200" },
-	{ SECT_REDIS, "breaker_max_ms", T_U32, C(redis.breaker_max_ms), 1, MS_HOUR, "5000" },
-	{ SECT_REDIS, "max_pending", T_U32, C(redis.max_pending), 1, 10000000, "10000" },
-
-	{ SECT_AGGREGATOR, "window_s", T_U32, C(aggregator.window_s), 1, 86400, "900" },
-	{ SECT_AGGREGATOR, "stale_quote_ms", T_U32, C(aggregator.stale_quote_ms), 1, MS_HOUR, "5000" },
-	{ SECT_AGGREGATOR, "window_buckets", T_U32, C(aggregator.window_buckets), 1, 86400, "900" },
-	{ SECT_AGGREGATOR, "publish_interval_ms", T_U32, C(aggregator.publish_interval_ms), 0, MS_HOUR, "0" },
-	{ SECT_AGGREGATOR, "heartbeat_timeout_ms", T_U32, C(aggregator.heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
-
-	{ SECT_WRITER, "enabled", T_BOOL, C(writer.enabled), 0, 0, "true" },
-	{ SECT_WRITER, "data_dir", T_PATH, C(writer.data_dir), 0, 0, "" },
-	{ SECT_WRITER, "journal_dir", T_PATH, C(writer.journal_dir), 0, 0, "" },
-	{ SECT_WRITER, "row_group_rows", T_U32, C(writer.row_group_rows), 1, 16777216, "65536" },
-	{ SECT_WRITER, "rotate_s", T_U32, C(writer.rotate_s), 1, 7 * 86400, "3600" },
-	{ SECT_WRITER, "rotate_bytes", T_U64, C(writer.rotate_bytes), 1, 1LL << 40, "268435456" },
-	{ SECT_WRITER, "journal_fsync_ms", T_U32, C(writer.journal_fsync_ms), 0, 60000, "200" },
-	{ SECT_WRITER, "compression_level", T_INT, C(writer.compression_level), 1, 22, "3" },
-	{ SECT_WRITER, "heartbeat_timeout_ms", T_U32, C(writer.heartbeat_timeout_ms), 100, MS_HOUR, "10000" },
-
-	{ SECT_EXCHANGE, "adapter", T_ADAPTER, X(adapter), 0, 0, NULL /* = the section's name */ },
-	{ SECT_EXCHANGE, "enabled", T_BOOL, X(enabled), 0, 0, "true" },
-	{ SECT_EXCHANGE, "symbols", T_SYMBOLS, X(symbols), 0, 0, NULL /* required */ },
-	{ SECT_EXCHANGE, "quotes", T_BOOL, X(quotes), 0, 0, "true" },
-	{ SECT_EXCHANGE, "trades", T_BOOL, X(trades), 0, 0, "true" },
-	{ SECT_EXCHANGE, "url", T_URL, X(url), 0, 0, "" },
-	{ SECT_EXCHANGE, "tls_verify", T_BOOL, X(tls_verify), 0, 0, "true" },
-	{ SECT_EXCHANGE, "ping_interval_ms", T_U32, X(ping_interval_ms), 0, MS_HOUR, "0" },
-	{ SECT_EXCHANGE, "dead_peer_timeout_ms", T_U32, X(dead_peer_timeout_ms), 1, MS_HOUR, "60000" },
-	{ SECT_EXCHANGE, "no_data_timeout_ms", T_U32, X(no_data_timeout_ms), 1, MS_HOUR, "30000" },
-	{ SECT_EXCHANGE, "reconnect_min_ms", T_U32, X(reconnect_min_ms), 0, MS_HOUR, "100" },
-	{ SECT_EXCHANGE, "reconnect_max_ms", T_U32, X(reconnect_max_ms), 0, MS_HOUR, "30000" },
-	{ SECT_EXCHANGE, "max_symbols_per_conn", T_U32, X(max_symbols_per_conn), 0, CONFIG_MAX_SYMBOLS, "0" },
-	{ SECT_EXCHANGE, "max_frame_bytes", T_U32, X(max_frame_bytes), 1024, 64 * 1024 * 1024, "65536" },
-	{ SECT_EXCHANGE, "max_clock_skew_ms", T_U32, X(max_clock_skew_ms), 1, MS_DAY, "300000" },
-	{ SECT_EXCHANGE, "connection_lifetime_s", T_U32, X(connection_lifetime_s), 0, 7 * 86400, "0" },
-	{ SECT_EXCHANGE, "heartbeat_timeout_ms", T_U32, X(heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
-};
-#define KEY_COUNT (sizeof(keys) / sizeof(keys[0]))
-
-static const char *const adapters[] = { "binance", "bybit", "okx" };
+/* ld->slot when no key may be stored */
+#define SLOT_NONE (-1) /* an unknown or broken section: its keys are skipped */
+#define SLOT_TOP (-2)  /* before the first section header */
 
 /* Where a value came from: a line of the file, or an environment variable. */
 struct loc {
@@ -169,10 +46,10 @@ struct load {
 	bool line_handled;
 	bool line_continues;    /* indented line continuing a symbols list */
 	bool last_key_symbols;  /* the last key of this section was symbols */
-	int slot;               /* current section slot, SECT_NONE if unknown/invalid */
-	bool symbols_bad[SLOTS]; /* an entry was refused: "empty list" would only repeat it */
-	int sect_line[SLOTS];
-	struct loc key_loc[SLOTS][KEY_COUNT];
+	int slot;               /* current section slot, SLOT_NONE if unknown/invalid */
+	bool symbols_bad[CONFIG_SLOTS]; /* an entry was refused: "empty list" would only repeat it */
+	int sect_line[CONFIG_SLOTS];
+	struct loc key_loc[CONFIG_SLOTS][CONFIG_KEYS_MAX];
 };
 
 static void verror(struct load *ld, struct loc where, const char *fmt, va_list ap)
@@ -218,95 +95,9 @@ static struct loc at_line(int line)
 	return (struct loc){ .line = line, .env = NULL };
 }
 
-static void *field_base(struct config *c, int slot)
+static size_t key_index(const struct config_key *k)
 {
-	return slot >= SECT_EXCHANGE ? (void *)&c->exchanges[slot - SECT_EXCHANGE] : (void *)c;
-}
-
-static enum sect slot_sect(int slot)
-{
-	return slot >= SECT_EXCHANGE ? SECT_EXCHANGE : (enum sect)slot;
-}
-
-/* "[redis]" or "[exchange.binance]", for messages. */
-static const char *slot_label(const struct config *c, int slot, char *buf, size_t len)
-{
-	if (slot >= SECT_EXCHANGE)
-		snprintf(buf, len, "[exchange.%s]", c->exchanges[slot - SECT_EXCHANGE].name);
-	else
-		snprintf(buf, len, "[%s]", sect_names[slot]);
-	return buf;
-}
-
-static const struct key *key_find(enum sect s, const char *name)
-{
-	for (size_t i = 0; i < KEY_COUNT; i++)
-		if (keys[i].sect == s && strcmp(keys[i].name, name) == 0)
-			return &keys[i];
-	return NULL;
-}
-
-static size_t key_index(const struct key *k)
-{
-	return (size_t)(k - keys);
-}
-
-/* ---- value parsers: each returns NULL or a message (static text or msg) ---- */
-
-static const char *parse_u64(const char *s, unsigned long long min, unsigned long long max, uint64_t *out,
-			     char *msg, size_t msg_len)
-{
-	if (*s == '-')
-		return "must not be negative";
-	if (!isdigit((unsigned char)*s))
-		return "not a number";
-	errno = 0;
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end != '\0') {
-		snprintf(msg, msg_len, "unexpected characters after the number: '%s'", end);
-		return msg;
-	}
-	if (errno == ERANGE || v < min || v > max) {
-		snprintf(msg, msg_len, "out of range: must be from %llu to %llu", min, max);
-		return msg;
-	}
-	*out = v;
-	return NULL;
-}
-
-static bool is_name_char(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
-}
-
-/* Instance and exchange names end up in shared memory names and paths. */
-static bool is_valid_name(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n >= CONFIG_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!is_name_char(s[i]))
-			return false;
-	return true;
-}
-
-static const char *parse_bool(const char *s, bool *out)
-{
-	static const char *const yes[] = { "true", "yes", "on", "1" };
-	static const char *const no[] = { "false", "no", "off", "0" };
-	for (size_t i = 0; i < 4; i++) {
-		if (strcasecmp(s, yes[i]) == 0) {
-			*out = true;
-			return NULL;
-		}
-		if (strcasecmp(s, no[i]) == 0) {
-			*out = false;
-			return NULL;
-		}
-	}
-	return "not a boolean: use true/false, yes/no, on/off or 1/0";
+	return (size_t)(k - config_keys);
 }
 
 static bool is_symbol_char(char ch)
@@ -385,158 +176,73 @@ static void parse_symbols(struct load *ld, struct loc where, struct config_excha
 	}
 }
 
-static const char *parse_url(const char *s, char *msg, size_t msg_len)
-{
-	struct netaddr_url u;
-	int rc = netaddr_url_parse(s, &u, msg, msg_len);
-	return rc == 0 ? NULL : msg;
-}
-
 /*
  * Sets key k of slot from text s. Errors name the key and where the value
  * came from. append: a continuation line of a symbols list.
  */
-static void set_value(struct load *ld, int slot, const struct key *k, const char *s, struct loc where, bool append)
+static void set_value(struct load *ld, int slot, const struct config_key *k, const char *s, struct loc where,
+		      bool append)
 {
-	struct config *c = ld->c;
-	void *field = (char *)field_base(c, slot) + k->off;
 	char label[48];
 	char msg[160];
-	const char *bad = NULL;
 	size_t n = strlen(s);
 	char unq[CONFIG_STR_MAX + 2];
 
-	/* "quoted values" are accepted for text, as in many INI dialects. */
+	/* "quoted values" are accepted, as in many INI dialects. */
 	if (n >= 2 && s[0] == '"' && s[n - 1] == '"' && n - 2 < sizeof(unq)) {
 		memcpy(unq, s + 1, n - 2);
 		unq[n - 2] = '\0';
 		s = unq;
-		n -= 2;
 	}
-	slot_label(c, slot, label, sizeof(label));
-
-	switch (k->type) {
-	case T_STRING:
-	case T_PATH:
-	case T_URL:
-	case T_LISTEN:
-	case T_ADAPTER:
-	case T_NAME:
-	case T_FORMAT:
-		if (n >= k->size) {
-			snprintf(msg, sizeof(msg), "too long: at most %zu characters", k->size - 1);
-			bad = msg;
-			break;
-		}
-		if (k->type == T_NAME && !is_valid_name(s))
-			bad = "must be 1 to 23 characters of a-z, 0-9 and '-'";
-		else if (k->type == T_FORMAT && strcmp(s, "text") != 0 && strcmp(s, "json") != 0)
-			bad = "must be text or json";
-		else if (k->type == T_URL && n > 0)
-			bad = parse_url(s, msg, sizeof(msg));
-		else if (k->type == T_LISTEN && n > 0 && netaddr_listen_parse(s, NULL, 0, NULL, msg, sizeof(msg)) != 0)
-			bad = msg;
-		else if (k->type == T_PATH && n > 0 && s[0] != '/')
-			bad = "must be an absolute path";
-		if (!bad)
-			memcpy(field, s, n + 1);
-		break;
-	case T_BOOL:
-		bad = parse_bool(s, field);
-		break;
-	case T_U16:
-	case T_U32:
-	case T_U64:
-	case T_POW2: {
-		uint64_t v;
-		bad = parse_u64(s, (unsigned long long)k->min, (unsigned long long)k->max, &v, msg, sizeof(msg));
-		if (!bad && k->type == T_POW2 && (v & (v - 1)) != 0)
-			bad = "must be a power of two";
-		if (bad)
-			break;
-		if (k->type == T_U16)
-			*(uint16_t *)field = (uint16_t)v;
-		else if (k->type == T_U32)
-			*(uint32_t *)field = (uint32_t)v;
-		else
-			*(uint64_t *)field = v;
-		break;
-	}
-	case T_INT: {
-		uint64_t v;
-		bad = parse_u64(s, (unsigned long long)k->min, (unsigned long long)k->max, &v, msg, sizeof(msg));
-		if (!bad)
-			*(int *)field = (int)v;
-		break;
-	}
-	case T_MODE: {
-		char *end;
-		errno = 0;
-		unsigned long v = strtoul(s, &end, 8);
-		if (!isdigit((unsigned char)*s) || *end != '\0' || errno == ERANGE || v > (unsigned long)k->max)
-			bad = "must be an octal file mode, e.g. 0600";
-		else if ((v & (unsigned long)k->min) != (unsigned long)k->min)
-			bad = "must give the owner read and write access (0600)";
-		else
-			*(mode_t *)field = (mode_t)v;
-		break;
-	}
-	case T_LEVEL: {
-		int lvl = log_level_parse(s);
-		if (lvl < 0)
-			bad = "must be err, warning, notice, info or debug";
-		else
-			*(int *)field = lvl;
-		break;
-	}
-	case T_SYMBOLS: {
+	if (k->type == CONFIG_T_SYMBOLS) {
 		int before = ld->errors;
-		parse_symbols(ld, where, field_base(c, slot), s, append);
+		parse_symbols(ld, where, &ld->c->exchanges[slot - CONFIG_SECT_EXCHANGE], s, append);
 		ld->symbols_bad[slot] |= ld->errors != before;
 		return;
 	}
-	}
+	const char *bad = config_key_parse(ld->c, slot, k, s, msg, sizeof(msg));
 	if (bad)
-		error_at(ld, where, "%s %s: %s (got '%.*s')", label, k->name, bad, 64, s);
+		error_at(ld, where, "%s %s: %s (got '%.*s')", config_slot_label(ld->c, slot, label, sizeof(label)),
+			 k->name, bad, 64, s);
 }
 
 /* ---- sections ---- */
 
 static void apply_defaults(struct load *ld, int slot)
 {
-	enum sect s = slot_sect(slot);
-	for (size_t i = 0; i < KEY_COUNT; i++)
-		if (keys[i].sect == s && keys[i].def)
-			set_value(ld, slot, &keys[i], keys[i].def, at_line(0), false);
+	enum config_sect s = config_slot_sect(slot);
+	for (size_t i = 0; i < config_key_count; i++)
+		if (config_keys[i].sect == s && config_keys[i].def)
+			set_value(ld, slot, &config_keys[i], config_keys[i].def, at_line(0), false);
 }
 
-/* A section header line "[name]": returns the slot or SECT_NONE. */
+/* A section header line "[name]": returns the slot or SLOT_NONE. */
 static int open_section(struct load *ld, const char *name, int line)
 {
 	struct config *c = ld->c;
-	int slot = SECT_NONE;
-	for (int s = 0; s < SECT_EXCHANGE; s++)
-		if (strcmp(name, sect_names[s]) == 0)
+	int slot = SLOT_NONE;
+	for (int s = 0; s < CONFIG_SECT_EXCHANGE; s++)
+		if (strcmp(name, config_sect_names[s]) == 0)
 			slot = s;
-	if (slot == SECT_NONE && strncmp(name, "exchange.", 9) == 0) {
+	if (slot == SLOT_NONE && strncmp(name, "exchange.", 9) == 0) {
 		const char *ex_name = name + 9;
-		if (!is_valid_name(ex_name)) {
+		if (!config_name_valid(ex_name)) {
 			error_at(ld, at_line(line),
 				 "[%s]: exchange name must be 1 to 23 characters of a-z, 0-9 and '-'", name);
-			return SECT_NONE;
+			return SLOT_NONE;
 		}
 		for (size_t i = 0; i < c->exchange_count; i++) {
 			if (strcmp(c->exchanges[i].name, ex_name) == 0) {
 				error_at(ld, at_line(line), "duplicate section [%s] (first at line %d)", name,
-					 ld->sect_line[SECT_EXCHANGE + i]);
-				return SECT_NONE;
+					 ld->sect_line[CONFIG_SECT_EXCHANGE + i]);
+				return SLOT_NONE;
 			}
 		}
 		if (c->exchange_count >= CONFIG_MAX_EXCHANGES) {
 			error_at(ld, at_line(line), "[%s]: more than %d exchanges", name, CONFIG_MAX_EXCHANGES);
-			return SECT_NONE;
+			return SLOT_NONE;
 		}
-		slot = SECT_EXCHANGE + (int)c->exchange_count;
+		slot = CONFIG_SECT_EXCHANGE + (int)c->exchange_count;
 		struct config_exchange *ex = &c->exchanges[c->exchange_count++];
 		memcpy(ex->name, ex_name, strlen(ex_name) + 1);
 		memcpy(ex->adapter, ex_name, strlen(ex_name) + 1);
@@ -544,15 +250,15 @@ static int open_section(struct load *ld, const char *name, int line)
 		ld->sect_line[slot] = line;
 		return slot;
 	}
-	if (slot == SECT_NONE) {
+	if (slot == SLOT_NONE) {
 		error_at(ld, at_line(line),
 			 "unknown section [%s] (known: service, http, restart, redis, aggregator, writer, exchange.NAME)",
 			 name);
-		return SECT_NONE;
+		return SLOT_NONE;
 	}
 	if (ld->sect_line[slot]) {
 		error_at(ld, at_line(line), "duplicate section [%s] (first at line %d)", name, ld->sect_line[slot]);
-		return SECT_NONE;
+		return SLOT_NONE;
 	}
 	ld->sect_line[slot] = line;
 	return slot;
@@ -575,7 +281,7 @@ static void section_line(struct load *ld, const char *p, size_t n)
 	const char *close = memchr(p, ']', n);
 	if (!close) {
 		error_at(ld, at_line(ld->line), "section header without ']'");
-		ld->slot = SECT_NONE;
+		ld->slot = SLOT_NONE;
 		return;
 	}
 	const char *start = p + 1;
@@ -631,7 +337,7 @@ static char *reader(char *str, int num, void *stream)
 			 "line too long: at most %d characters (continue a symbols list on indented lines)", num - 2);
 		/* Keys that follow must not land in a section whose header was cut. */
 		if (*t == '[')
-			ld->slot = SECT_NONE;
+			ld->slot = SLOT_NONE;
 		return str;
 	}
 	if (*t == '[') {
@@ -663,16 +369,16 @@ static int handler(void *user, const char *section, const char *name, const char
 	ld->line_handled = true;
 	if (!ld->line_is_key)
 		return 1;
-	if (ld->slot == SECT_TOP) {
+	if (ld->slot == SLOT_TOP) {
 		error_at(ld, at_line(ld->line), "key '%s' before any [section]", name);
 		return 1;
 	}
-	if (ld->slot == SECT_NONE)
+	if (ld->slot == SLOT_NONE)
 		return 1; /* the section header was reported already */
 	struct loc where = at_line(ld->line);
 	char label[48];
-	slot_label(ld->c, ld->slot, label, sizeof(label));
-	const struct key *k = key_find(slot_sect(ld->slot), name);
+	config_slot_label(ld->c, ld->slot, label, sizeof(label));
+	const struct config_key *k = config_key_find(config_slot_sect(ld->slot), name);
 	if (ld->line_continues) {
 		set_value(ld, ld->slot, k, value, where, true);
 		return 1;
@@ -682,7 +388,7 @@ static int handler(void *user, const char *section, const char *name, const char
 		ld->last_key_symbols = false;
 		return 1;
 	}
-	ld->last_key_symbols = k->type == T_SYMBOLS;
+	ld->last_key_symbols = k->type == CONFIG_T_SYMBOLS;
 	struct loc *seen = &ld->key_loc[ld->slot][key_index(k)];
 	if (seen->line) {
 		error_at(ld, where, "%s: duplicate key '%s' (first at line %d)", label, name, seen->line);
@@ -720,11 +426,11 @@ static void apply_env_var(struct load *ld, const char *var)
 
 	/* Only variables that name a section are ours: SPREADBUS_BIN and
 	 * friends belong to the test harness. */
-	int slot = SECT_NONE;
+	int slot = SLOT_NONE;
 	size_t best = 0;
-	for (int s = 0; s < SECT_EXCHANGE; s++) {
+	for (int s = 0; s < CONFIG_SECT_EXCHANGE; s++) {
 		char up[32];
-		env_upper(up, sizeof(up), sect_names[s]);
+		env_upper(up, sizeof(up), config_sect_names[s]);
 		size_t n = strlen(up);
 		if (strncmp(rest, up, n) == 0 && rest[n] == '_') {
 			slot = s;
@@ -738,11 +444,11 @@ static void apply_env_var(struct load *ld, const char *var)
 			env_upper(up, sizeof(up), ld->c->exchanges[i].name);
 			size_t n = strlen(up);
 			if (strncmp(rest + 9, up, n) == 0 && rest[9 + n] == '_' && 9 + n + 1 > best) {
-				slot = SECT_EXCHANGE + (int)i;
+				slot = CONFIG_SECT_EXCHANGE + (int)i;
 				best = 9 + n + 1;
 			}
 		}
-		if (slot < SECT_EXCHANGE) {
+		if (slot < CONFIG_SECT_EXCHANGE) {
 			error_at(ld, (struct loc){ .env = var },
 				 "no [exchange.NAME] section in %s matches this variable: overrides only change "
 				 "exchanges defined in the file",
@@ -750,7 +456,7 @@ static void apply_env_var(struct load *ld, const char *var)
 			return;
 		}
 	}
-	if (slot == SECT_NONE)
+	if (slot == SLOT_NONE)
 		return;
 	char key[64];
 	size_t kn = strlen(rest + best);
@@ -760,10 +466,10 @@ static void apply_env_var(struct load *ld, const char *var)
 		key[i] = (char)tolower((unsigned char)rest[best + i]);
 	key[kn] = '\0';
 	struct loc where = { .line = 0, .env = var };
-	const struct key *k = key_find(slot_sect(slot), key);
+	const struct config_key *k = config_key_find(config_slot_sect(slot), key);
 	if (!k) {
 		char label[48];
-		error_at(ld, where, "%s has no key '%s'", slot_label(ld->c, slot, label, sizeof(label)), key);
+		error_at(ld, where, "%s has no key '%s'", config_slot_label(ld->c, slot, label, sizeof(label)), key);
 		return;
 	}
 	ld->key_loc[slot][key_index(k)] = where;
@@ -775,7 +481,7 @@ static void apply_env_var(struct load *ld, const char *var)
 /* Where key `name` of slot was set, else its section header, else the file. */
 static struct loc key_where(const struct load *ld, int slot, const char *name)
 {
-	const struct key *k = key_find(slot_sect(slot), name);
+	const struct config_key *k = config_key_find(config_slot_sect(slot), name);
 	struct loc l = ld->key_loc[slot][key_index(k)];
 	if (l.line || l.env)
 		return l;
@@ -788,7 +494,7 @@ static void check_order(struct load *ld, int slot, uint64_t lo, const char *lo_n
 		return;
 	char label[48];
 	error_at(ld, key_where(ld, slot, hi_name), "%s %s (%llu) must not be less than %s (%llu)",
-		 slot_label(ld->c, slot, label, sizeof(label)), hi_name, (unsigned long long)hi, lo_name,
+		 config_slot_label(ld->c, slot, label, sizeof(label)), hi_name, (unsigned long long)hi, lo_name,
 		 (unsigned long long)lo);
 }
 
@@ -802,7 +508,7 @@ static void check_dir(struct load *ld, int slot, const char *key, const char *pa
 	char p[CONFIG_PATH_MAX];
 	char label[48];
 	snprintf(p, sizeof(p), "%s", path);
-	slot_label(ld->c, slot, label, sizeof(label));
+	config_slot_label(ld->c, slot, label, sizeof(label));
 	for (;;) {
 		struct stat st;
 		if (stat(p, &st) == 0) {
@@ -839,28 +545,20 @@ static void derive_dir(struct load *ld, char *dst, const char *key, const char *
 	int n = snprintf(dst, CONFIG_PATH_MAX, "%s/%s", ld->c->state_dir, leaf);
 	if (n < 0 || n >= CONFIG_PATH_MAX) {
 		dst[0] = '\0';
-		error_at(ld, key_where(ld, SECT_SERVICE, "state_dir"),
+		error_at(ld, key_where(ld, CONFIG_SECT_SERVICE, "state_dir"),
 			 "[writer] %s: the default '<state_dir>/%s' is longer than %d characters", key, leaf,
 			 CONFIG_PATH_MAX - 1);
 	}
 }
 
-static bool is_known_adapter(const char *a)
-{
-	for (size_t i = 0; i < sizeof(adapters) / sizeof(adapters[0]); i++)
-		if (strcmp(a, adapters[i]) == 0)
-			return true;
-	return false;
-}
-
 static void check_exchange(struct load *ld, int slot)
 {
-	struct config_exchange *ex = &ld->c->exchanges[slot - SECT_EXCHANGE];
-	if (!is_known_adapter(ex->adapter))
+	struct config_exchange *ex = &ld->c->exchanges[slot - CONFIG_SECT_EXCHANGE];
+	if (!config_adapter_known(ex->adapter))
 		error_at(ld, key_where(ld, slot, "adapter"),
 			 "[exchange.%s] adapter: unknown adapter '%s' (known: binance, bybit, okx)", ex->name,
 			 ex->adapter);
-	const struct loc *set = &ld->key_loc[slot][key_index(key_find(SECT_EXCHANGE, "symbols"))];
+	const struct loc *set = &ld->key_loc[slot][key_index(config_key_find(CONFIG_SECT_EXCHANGE, "symbols"))];
 	if (!set->line && !set->env)
 		error_at(ld, at_line(ld->sect_line[slot]),
 			 "[exchange.%s]: symbols is required (e.g. symbols = BTC-USDT, ETH-USDT)", ex->name);
@@ -877,90 +575,23 @@ static void check_all(struct load *ld)
 	if (c->exchange_count == 0)
 		error_at(ld, at_line(0), "no exchange configured: add an [exchange.NAME] section");
 	for (size_t i = 0; i < c->exchange_count; i++)
-		check_exchange(ld, SECT_EXCHANGE + (int)i);
-	check_order(ld, SECT_RESTART, c->restart.backoff_initial_ms, "backoff_initial_ms", c->restart.backoff_max_ms,
+		check_exchange(ld, CONFIG_SECT_EXCHANGE + (int)i);
+	check_order(ld, CONFIG_SECT_RESTART, c->restart.backoff_initial_ms, "backoff_initial_ms", c->restart.backoff_max_ms,
 		    "backoff_max_ms");
-	check_order(ld, SECT_RESTART, c->restart.hold_ms, "hold_ms", c->restart.hold_max_ms, "hold_max_ms");
-	check_order(ld, SECT_REDIS, c->redis.breaker_min_ms, "breaker_min_ms", c->redis.breaker_max_ms,
+	check_order(ld, CONFIG_SECT_RESTART, c->restart.hold_ms, "hold_ms", c->restart.hold_max_ms, "hold_max_ms");
+	check_order(ld, CONFIG_SECT_REDIS, c->redis.breaker_min_ms, "breaker_min_ms", c->redis.breaker_max_ms,
 		    "breaker_max_ms");
 	if (c->redis.enabled && !c->redis.unix_socket[0] && !c->redis.host[0])
-		error_at(ld, key_where(ld, SECT_REDIS, "host"), "[redis] host: empty, and no unix_socket either");
+		error_at(ld, key_where(ld, CONFIG_SECT_REDIS, "host"), "[redis] host: empty, and no unix_socket either");
 
 	derive_dir(ld, c->writer.data_dir, "data_dir", "data");
 	derive_dir(ld, c->writer.journal_dir, "journal_dir", "journal");
-	check_dir(ld, SECT_SERVICE, "runtime_dir", c->runtime_dir);
-	check_dir(ld, SECT_SERVICE, "state_dir", c->state_dir);
+	check_dir(ld, CONFIG_SECT_SERVICE, "runtime_dir", c->runtime_dir);
+	check_dir(ld, CONFIG_SECT_SERVICE, "state_dir", c->state_dir);
 	if (c->writer.enabled) {
-		check_dir(ld, SECT_WRITER, "data_dir", c->writer.data_dir);
-		check_dir(ld, SECT_WRITER, "journal_dir", c->writer.journal_dir);
+		check_dir(ld, CONFIG_SECT_WRITER, "data_dir", c->writer.data_dir);
+		check_dir(ld, CONFIG_SECT_WRITER, "journal_dir", c->writer.journal_dir);
 	}
-}
-
-/* ---- hashes: one per child's section, over the effective values ---- */
-
-static void value_text(const struct config *c, int slot, const struct key *k, char *buf, size_t len)
-{
-	const char *field = (const char *)field_base((struct config *)c, slot) + k->off;
-	switch (k->type) {
-	case T_STRING:
-	case T_PATH:
-	case T_NAME:
-	case T_ADAPTER:
-	case T_FORMAT:
-	case T_LISTEN:
-	case T_URL:
-		snprintf(buf, len, "%s", field);
-		break;
-	case T_BOOL:
-		snprintf(buf, len, "%s", *(const bool *)field ? "true" : "false");
-		break;
-	case T_U16:
-		snprintf(buf, len, "%u", (unsigned)*(const uint16_t *)field);
-		break;
-	case T_U32:
-		snprintf(buf, len, "%u", (unsigned)*(const uint32_t *)field);
-		break;
-	case T_U64:
-	case T_POW2:
-		snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)field);
-		break;
-	case T_INT:
-		snprintf(buf, len, "%d", *(const int *)field);
-		break;
-	case T_MODE:
-		snprintf(buf, len, "%04o", (unsigned)*(const mode_t *)field);
-		break;
-	case T_LEVEL:
-		snprintf(buf, len, "%s", log_level_name(*(const int *)field));
-		break;
-	case T_SYMBOLS:
-		buf[0] = '\0'; /* written symbol by symbol by the callers */
-		break;
-	}
-}
-
-static uint64_t section_hash(const struct config *c, int slot)
-{
-	uint64_t h = HASH_FNV1A64_INIT;
-	enum sect s = slot_sect(slot);
-	char val[CONFIG_STR_MAX + 8];
-	if (s == SECT_EXCHANGE)
-		h = hash_fnv1a64_update(h, c->exchanges[slot - SECT_EXCHANGE].name,
-					strlen(c->exchanges[slot - SECT_EXCHANGE].name) + 1);
-	for (size_t i = 0; i < KEY_COUNT; i++) {
-		if (keys[i].sect != s)
-			continue;
-		h = hash_fnv1a64_update(h, keys[i].name, strlen(keys[i].name) + 1);
-		if (keys[i].type == T_SYMBOLS) {
-			const struct config_exchange *ex = &c->exchanges[slot - SECT_EXCHANGE];
-			for (size_t j = 0; j < ex->symbol_count; j++)
-				h = hash_fnv1a64_update(h, ex->symbols[j], strlen(ex->symbols[j]) + 1);
-		} else {
-			value_text(c, slot, &keys[i], val, sizeof(val));
-			h = hash_fnv1a64_update(h, val, strlen(val) + 1);
-		}
-	}
-	return h;
 }
 
 /* ---- public ---- */
@@ -1020,8 +651,8 @@ int config_load(struct config *c, const char *path, char *const *envp, char *err
 	ld->path = path;
 	ld->err = errbuf;
 	ld->err_len = errbuf_len;
-	ld->slot = SECT_TOP;
-	for (int s = 0; s < SECT_EXCHANGE; s++)
+	ld->slot = SLOT_TOP;
+	for (int s = 0; s < CONFIG_SECT_EXCHANGE; s++)
 		apply_defaults(ld, s);
 
 	size_t text_len = 0;
@@ -1040,9 +671,9 @@ int config_load(struct config *c, const char *path, char *const *envp, char *err
 		apply_env_var(ld, *e);
 	check_all(ld);
 	for (size_t i = 0; i < c->exchange_count; i++)
-		c->exchanges[i].config_hash = section_hash(c, SECT_EXCHANGE + (int)i);
-	c->aggregator.config_hash = section_hash(c, SECT_AGGREGATOR);
-	c->writer.config_hash = section_hash(c, SECT_WRITER);
+		c->exchanges[i].config_hash = config_slot_hash(c, CONFIG_SECT_EXCHANGE + (int)i);
+	c->aggregator.config_hash = config_slot_hash(c, CONFIG_SECT_AGGREGATOR);
+	c->writer.config_hash = config_slot_hash(c, CONFIG_SECT_WRITER);
 	rc = ld->errors;
 out:
 	free(text);
@@ -1056,32 +687,6 @@ const struct config_exchange *config_exchange_find(const struct config *c, const
 		if (strcmp(c->exchanges[i].name, name) == 0)
 			return &c->exchanges[i];
 	return NULL;
-}
-
-int config_dump(const struct config *c, FILE *out)
-{
-	char val[CONFIG_STR_MAX + 8];
-	int slot_count = SECT_EXCHANGE + (int)c->exchange_count;
-	for (int slot = 0; slot < slot_count; slot++) {
-		char label[48];
-		enum sect s = slot_sect(slot);
-		fprintf(out, "%s%s\n", slot ? "\n" : "", slot_label(c, slot, label, sizeof(label)));
-		for (size_t i = 0; i < KEY_COUNT; i++) {
-			if (keys[i].sect != s)
-				continue;
-			fprintf(out, "%s = ", keys[i].name);
-			if (keys[i].type == T_SYMBOLS) {
-				const struct config_exchange *ex = &c->exchanges[slot - SECT_EXCHANGE];
-				for (size_t j = 0; j < ex->symbol_count; j++)
-					fprintf(out, "%s%s", j ? ", " : "", ex->symbols[j]);
-				fputc('\n', out);
-			} else {
-				value_text(c, slot, &keys[i], val, sizeof(val));
-				fprintf(out, "%s\n", val);
-			}
-		}
-	}
-	return ferror(out) ? -EIO : 0;
 }
 
 int config_check_file(const char *path, FILE *out)
