@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/decimal.h"
 #include "common/fmt.h"
+#include "tests/unit/test_common_rng.h"
 
 #define SAMPLES 4096
 #define ROUNDS 500
@@ -18,10 +19,7 @@ static double values[SAMPLES];
 static uint64_t rng_state = 0x853c49e6748fea9bULL;
 static uint64_t rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return test_rng_next(&rng_state);
 }
 
 /* Prices and quantities as Binance sends them: 8 decimals, zero padded. */

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "common/decimal.h"
+#include "tests/unit/test_common_rng.h"
 
 static void expect_same_as_strtod(const char *s)
 {
@@ -60,10 +61,7 @@ static void test_no_terminator_needed(void **state)
 static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
 static uint64_t rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return test_rng_next(&rng_state);
 }
 
 /* Random decimals: 1-30 digits, point anywhere, some with exponents. */

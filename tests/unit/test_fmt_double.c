@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "common/fmt.h"
+#include "tests/unit/test_common_rng.h"
 
 static void expect_fmt(double v, const char *want)
 {
@@ -68,10 +69,7 @@ static int count_digits(const char *s)
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 static uint64_t rng(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return test_rng_next(&rng_state);
 }
 
 static void check_round_trip(double v)
