@@ -14,7 +14,7 @@
 /* Upper bounds used to size the buffer: the fixed part with the best pair
  * and its window, and one short pair entry. */
 #define JSON_FIXED_MAX 1400
-#define JSON_PAIR_MAX 400
+#define JSON_PAIR_MAX 300
 
 /* Derived numbers are rounded before printing: basis points and window
  * statistics to 1e-6 bps, a price difference to 10 significant digits of
@@ -70,6 +70,8 @@ static void put_best(struct jsonw *w, const struct spread_core *c, const struct 
 	put_window(w, &v->stats, window_s);
 }
 
+/* A pair in short: what a bot needs to rank and size the other
+ * opportunities; the best pair carries the full detail. */
 static void put_pair(struct jsonw *w, const struct spread_core *c, const struct spread_pair_view *v)
 {
 	jsonw_object_begin(w);
@@ -77,11 +79,8 @@ static void put_pair(struct jsonw *w, const struct spread_core *c, const struct 
 	jsonw_kv_string(w, "sell", spread_core_exchange_name(c, v->sell_ex));
 	jsonw_kv_double(w, "ask", v->buy->ask);
 	jsonw_kv_double(w, "bid", v->sell->bid);
-	jsonw_kv_double(w, "spread", px_diff(v->spread, v->buy->ask));
 	jsonw_kv_double(w, "spread_bps", bps(v->spread_bps));
-	jsonw_kv_uint64(w, "count", v->stats.count);
 	double none = v->stats.count ? 0.0 : NAN;
-	jsonw_kv_double(w, "mean", bps(v->stats.mean + none));
 	jsonw_kv_double(w, "p50", bps(v->stats.p50 + none));
 	jsonw_kv_double(w, "p95", bps(v->stats.p95 + none));
 	jsonw_object_end(w);

@@ -58,21 +58,30 @@ static int publish(struct feed *f, const char *exchange, const struct tick *t)
 	return 0;
 }
 
+/* t holds the ids; the rest is filled in and published on ring r. */
+static void put_quote(struct feed *f, struct ring *r, struct tick *t, double bid, double ask, long age_ms)
+{
+	t->kind = TICK_QUOTE;
+	t->ts_recv_ns = clock_realtime_ns() - age_ms * 1000000LL;
+	t->ts_exchange_ns = t->ts_recv_ns - 1000000;
+	t->update_id = f->published + 1;
+	t->u.quote.bid_px = bid;
+	t->u.quote.ask_px = ask;
+	t->u.quote.bid_qty = 1.5;
+	t->u.quote.ask_qty = 2.5;
+	ring_publish(r, t, 1);
+	f->published++;
+}
+
 static int cmd_quote(struct feed *f, const char *ex, const char *sym, double bid, double ask, long age_ms)
 {
 	struct tick t;
 	memset(&t, 0, sizeof(t));
-	if (ids(f, ex, sym, &t) < 0)
+	struct ring *r = ring_of(f, ex);
+	if (!r || ids(f, ex, sym, &t) < 0)
 		return -ENOENT;
-	t.kind = TICK_QUOTE;
-	t.ts_recv_ns = clock_realtime_ns() - age_ms * 1000000LL;
-	t.ts_exchange_ns = t.ts_recv_ns - 1000000;
-	t.update_id = f->published + 1;
-	t.u.quote.bid_px = bid;
-	t.u.quote.ask_px = ask;
-	t.u.quote.bid_qty = 1.5;
-	t.u.quote.ask_qty = 2.5;
-	return publish(f, ex, &t);
+	put_quote(f, r, &t, bid, ask, age_ms);
+	return 0;
 }
 
 static int cmd_gap(struct feed *f, const char *ex, const char *sym)
@@ -106,10 +115,21 @@ static void sleep_ns(int64_t ns)
 /* Paced in small bursts: every ~200 us, publish what is due by then. */
 static int cmd_stream(struct feed *f, char *exs, char *syms, double rate, double seconds)
 {
-	char *ex[CONFIG_MAX_EXCHANGES], *sym[1024];
+	static char *ex[CONFIG_MAX_EXCHANGES], *sym[1024];
+	static struct tick proto[CONFIG_MAX_EXCHANGES][1024];
+	struct ring *rings[CONFIG_MAX_EXCHANGES];
 	size_t nex = split(exs, ex, CONFIG_MAX_EXCHANGES), nsym = split(syms, sym, 1024);
 	if (!nex || !nsym || rate <= 0)
 		return -EINVAL;
+	for (size_t e = 0; e < nex; e++) {
+		if (!(rings[e] = ring_of(f, ex[e])))
+			return -ENOENT;
+		for (size_t k = 0; k < nsym; k++) {
+			memset(&proto[e][k], 0, sizeof(struct tick));
+			if (ids(f, ex[e], sym[k], &proto[e][k]) < 0)
+				return -ENOENT;
+		}
+	}
 	uint64_t total = (uint64_t)(rate * seconds), i = 0;
 	int64_t start = clock_monotonic_ns();
 	while (i < total) {
@@ -117,11 +137,10 @@ static int cmd_stream(struct feed *f, char *exs, char *syms, double rate, double
 		for (; i < due && i < total; i++) {
 			/* each visit of an (exchange, symbol) moves its price; prices
 			 * are whole cents, like an exchange's decimal strings */
+			size_t e = (i / nsym) % nex, k = i % nsym;
 			long mid = 10000 + (long)((i / (nex * nsym)) % 100);
-			int rc = cmd_quote(f, ex[(i / nsym) % nex], sym[i % nsym], (double)(mid - 5 - (long)((i / nsym) % nex)) / 100.0,
-					   (double)(mid + 5 + (long)(i % 5)) / 100.0, 0);
-			if (rc < 0)
-				return rc;
+			struct tick t = proto[e][k];
+			put_quote(f, rings[e], &t, (double)(mid - 5 - (long)e) / 100.0, (double)(mid + 5 + (long)(i % 5)) / 100.0, 0);
 		}
 		sleep_ns(200000);
 	}

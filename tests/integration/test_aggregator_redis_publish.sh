@@ -35,7 +35,7 @@ check 1 '.buy_ts_recv_ns > 0 and .sell_ts_recv_ns >= .buy_ts_recv_ns and .buy_ts
 check 1 '.window.s == 60 and .window.count == 1 and .window.last == .spread_bps and .window.min == .window.max'
 check 1 '(.window.p50 - .spread_bps | fabs) <= (.spread_bps | fabs) / 64'
 check 1 '.pairs | length == 2'
-check 1 '[.pairs[] | select(.buy == "okx" and .sell == "binance")][0] | .spread == -1.5 and .count == 1'
+check 1 '[.pairs[] | select(.buy == "okx" and .sell == "binance")][0] | .ask == 101.5 and .bid == 100 and (.spread_bps + 1.5 / 101.5 * 1e4 | fabs) <= 5e-7'
 
 feed quote bybit BTC-USDT 100.2 100.3
 tl_wait_for 5 "second spread" have_messages 2
