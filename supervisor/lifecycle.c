@@ -128,13 +128,20 @@ int supervisor_open(struct supervisor *s, struct config *cfg, const char *config
 	s->signal_watch.fd = -1;
 	s->timer_watch.fd = -1;
 	s->started_mono_ns = clock_monotonic_ns();
-	s->started_real_ns = clock_realtime_ns();
-	s->jitter_state = (uint64_t)s->started_real_ns ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
+	s->jitter_state = (uint64_t)clock_realtime_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
 
 	int rc = resolve_paths(&s->exec, cfg, config_path);
 	if (rc < 0)
 		return rc;
 	rc = make_dirs(cfg->runtime_dir);
+	if (rc < 0)
+		return rc;
+	s->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epfd < 0)
+		return -errno;
+	/* The control socket first: a second supervisor of the same instance
+	 * stops here, before it touches the bus or starts anything. */
+	rc = control_open(s);
 	if (rc < 0)
 		return rc;
 	char err[512];
@@ -144,19 +151,16 @@ int supervisor_open(struct supervisor *s, struct config *cfg, const char *config
 		return rc;
 	}
 	s->bus_open = true;
-	s->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (s->epfd < 0)
-		return -errno;
 	rc = open_signals_and_timer(s);
 	if (rc < 0) {
 		log_err("cannot set up signals and timer: %s", strerror(-rc));
 		return rc;
 	}
-	rc = control_open(s);
-	if (rc == 0 && cfg->http_listen[0])
+	if (cfg->http_listen[0]) {
 		rc = http_open(s);
-	if (rc < 0)
-		return rc;
+		if (rc < 0)
+			return rc;
+	}
 	notify_init(s);
 	rc = add_children(s);
 	if (rc < 0)

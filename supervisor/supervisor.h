@@ -32,7 +32,6 @@ struct supervisor {
 	struct netserver *http;
 
 	int64_t started_mono_ns;
-	int64_t started_real_ns;
 	uint64_t jitter_state;     /* xorshift state for backoff jitter */
 	uint64_t reloads;          /* successful reloads */
 	uint64_t reload_failures;  /* refused configs */

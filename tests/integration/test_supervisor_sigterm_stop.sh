@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# SIGTERM: the supervisor stops collectors, then aggregator and writer,
-# exits 0 within 5 s, and leaves no process and no control socket. Then a
+# A second supervisor of the same instance refuses to start. SIGTERM: the
+# supervisor stops collectors, then aggregator and writer, exits 0 within
+# 5 s, and leaves no process and no control socket. Then a
 # new supervisor starts on the surviving rings, and its SIGKILL takes every
 # child with it (PDEATHSIG).
 . "$(dirname "$0")/supervisor_lib.sh"
 write_config
 sv_start
 kids=$(sv_children_pids)
+
+# A second supervisor of the same instance refuses to start and disturbs
+# nothing.
+rc=0; timeout 10 "$BIN/spreadbus" --config "$CONF" >"$T/second.log" 2>&1 || rc=$?
+[ $rc -eq 1 ] || fail "second supervisor: exit $rc, want 1"
+grep -q 'is in use by a running process' "$T/second.log" || fail "second supervisor: $(cat "$T/second.log")"
+[ "$(sv_children_pids)" = "$kids" ] || fail "the second supervisor changed the children"
+ctl status >/dev/null || fail "the first supervisor's socket is gone"
+
 [ "$(echo "$kids" | wc -l)" -eq 4 ] || fail "want 4 children, have: $kids"
 start_ms=$(date +%s%3N)
 kill -TERM "$SV_PID"
