@@ -3,6 +3,7 @@
 #include "common/decimal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -26,7 +27,10 @@ static int parse_slow(const char *s, size_t len, double *out)
 	char copy[DECIMAL_MAX_LEN + 1];
 	memcpy(copy, s, len);
 	copy[len] = '\0';
-	*out = strtod(copy, NULL);
+	double v = strtod(copy, NULL);
+	if (isinf(v))
+		return -ERANGE; /* "1e9999": no price is infinite */
+	*out = v;
 	return 0;
 }
 

@@ -11,7 +11,8 @@
 /*
  * Accepts an optional leading '-', digits with at most one '.', at least one
  * digit, and an optional exponent (e/E, optional sign, 1 to 4 digits).
- * Returns 0 with *out set, or -EINVAL (empty, junk, '+', two dots, too long).
+ * Returns 0 with *out set, -EINVAL (empty, junk, '+', two dots, too long)
+ * or -ERANGE (too large for a double).
  */
 int decimal_parse(const char *s, size_t len, double *out);
 

@@ -152,10 +152,10 @@ int netaddr_listen_parse(const char *s, char *host, size_t host_len, uint16_t *p
 		snprintf(msg, msg_len, "expected host:port with a port from 1 to 65535");
 		return -EINVAL;
 	}
+	/* The HTTP server binds IPv4 only. */
 	struct in_addr a4;
-	struct in6_addr a6;
-	if (strcmp(h, "localhost") != 0 && inet_pton(AF_INET, h, &a4) != 1 && inet_pton(AF_INET6, h, &a6) != 1) {
-		snprintf(msg, msg_len, "the host must be an IP address or localhost");
+	if (strcmp(h, "localhost") != 0 && inet_pton(AF_INET, h, &a4) != 1) {
+		snprintf(msg, msg_len, "the host must be an IPv4 address or localhost");
 		return -EINVAL;
 	}
 	if (host) {

@@ -22,8 +22,8 @@ struct netaddr_url {
  * a one-line reason in msg. */
 int netaddr_url_parse(const char *url, struct netaddr_url *out, char *msg, size_t msg_len);
 
-/* "IPv4:port", "[IPv6]:port" or "localhost:port", port 1..65535. host
- * (may be NULL) receives the address without brackets. */
+/* "IPv4:port" or "localhost:port", port 1..65535 (what the supervisor's
+ * HTTP server can bind). host may be NULL. */
 int netaddr_listen_parse(const char *s, char *host, size_t host_len, uint16_t *port, char *msg, size_t msg_len);
 
 #endif

@@ -148,7 +148,7 @@ static const char every_key[] = "[service]\n"
 				"log_format = json\n"
 				"log_level = debug\n"
 				"[http]\n"
-				"listen = [::1]:9999\n"
+				"listen = localhost:9999\n"
 				"[restart]\n"
 				"backoff_initial_ms = 1\nbackoff_max_ms = 2\nburst_count = 3\nburst_window_s = 4\n"
 				"hold_ms = 5\nhold_max_ms = 6\nstop_timeout_ms = 7\n"
@@ -181,7 +181,7 @@ static void test_every_key_set(void **state)
 	assert_int_equal(c->shm_mode, 0660);
 	assert_string_equal(c->log_format, "json");
 	assert_int_equal(c->log_level, LOG_LVL_DEBUG);
-	assert_string_equal(c->http_listen, "[::1]:9999");
+	assert_string_equal(c->http_listen, "localhost:9999");
 	const struct config_restart *r = &c->restart;
 	assert_int_equal(r->backoff_initial_ms + r->backoff_max_ms * 10 + r->burst_count * 100 +
 				 r->burst_window_s * 1000 + r->hold_ms * 10000 + r->hold_max_ms * 100000 +

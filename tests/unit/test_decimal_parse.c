@@ -48,6 +48,17 @@ static void test_bad_input_is_refused(void **state)
 			fail_msg("'%s' accepted", bad[i]);
 }
 
+static void test_overflow_is_refused(void **state)
+{
+	(void)state;
+	double v = 7;
+	assert_int_equal(decimal_parse("1e400", 5, &v), -ERANGE);
+	assert_int_equal(decimal_parse("-1e9999", 7, &v), -ERANGE);
+	assert_true(v == 7);
+	assert_int_equal(decimal_parse("1e-400", 6, &v), 0);
+	assert_true(v == 0);
+}
+
 static void test_no_terminator_needed(void **state)
 {
 	(void)state;
@@ -153,6 +164,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exchange_examples),
 		cmocka_unit_test(test_bad_input_is_refused),
+		cmocka_unit_test(test_overflow_is_refused),
 		cmocka_unit_test(test_no_terminator_needed),
 		cmocka_unit_test(test_random_strings_match_strtod),
 		cmocka_unit_test(test_every_fixture_number),

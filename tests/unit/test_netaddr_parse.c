@@ -51,12 +51,12 @@ static void test_listen_addresses(void **state)
 	assert_int_equal(netaddr_listen_parse("127.0.0.1:9280", host, sizeof(host), &port, msg, sizeof(msg)), 0);
 	assert_string_equal(host, "127.0.0.1");
 	assert_int_equal(port, 9280);
-	assert_int_equal(netaddr_listen_parse("[::1]:1", host, sizeof(host), &port, msg, sizeof(msg)), 0);
-	assert_string_equal(host, "::1");
+	assert_int_equal(netaddr_listen_parse("0.0.0.0:1", host, sizeof(host), &port, msg, sizeof(msg)), 0);
+	assert_string_equal(host, "0.0.0.0");
 	assert_int_equal(netaddr_listen_parse("localhost:65535", NULL, 0, &port, msg, sizeof(msg)), 0);
 	assert_int_equal(port, 65535);
 	const char *bad[] = { "127.0.0.1", "127.0.0.1:", ":80", "example.com:80", "1.2.3.4:99999", "300.1.1.1:80",
-			      "[::1]80", "1.2.3.4:-1" };
+			      "[::1]80", "1.2.3.4:-1", "[::1]:80" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (netaddr_listen_parse(bad[i], host, sizeof(host), &port, msg, sizeof(msg)) == 0)
 			fail_msg("'%s' accepted", bad[i]);
