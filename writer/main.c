@@ -18,6 +18,7 @@
 #define HEARTBEAT_NS 100000000LL /* well inside the 250 ms contract */
 #define WAIT_MS 50
 #define PARENT_CHECK_NS 1000000000LL
+#define DRAIN_BUDGET_NS 1500000000LL
 
 static volatile sig_atomic_t stop_requested;
 static struct status_block *status;
@@ -144,9 +145,12 @@ static int run(struct stream **streams, size_t n)
 	}
 	status_set_state(status, CHILD_STOPPING);
 	int rc = 0;
+	/* Drain within the stop budget (the supervisor SIGKILLs after
+	 * stop_timeout_ms); whatever is left stays in the ring. */
+	int64_t deadline = clock_monotonic_ns() + DRAIN_BUDGET_NS;
 	for (size_t i = 0; i < n; i++) {
 		heartbeat(NULL);
-		if (stream_drain_and_close(streams[i]) < 0) {
+		if (stream_drain_and_close(streams[i], deadline) < 0) {
 			log_err("%s: could not finish the open files at stop; the journal keeps them for the next start",
 				stream_exchange(streams[i]));
 			rc = 1;

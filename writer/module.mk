@@ -36,3 +36,5 @@ FUZZERS += fuzz_journal
 fuzz_journal_MAIN := tests/fuzz/fuzz_journal.c
 fuzz_journal_DEPS := writer common
 INTEGRATION_TESTS += tests/integration/test_writer_lapped_gap.sh
+
+BENCH_SCRIPTS += tests/bench/bench_writer.sh

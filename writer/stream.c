@@ -523,14 +523,18 @@ int stream_service(struct stream *s, int64_t now_ns)
 	return 0;
 }
 
-int stream_drain_and_close(struct stream *s)
+int stream_drain_and_close(struct stream *s, int64_t deadline_ns)
 {
 	if (!s->healthy)
 		return -EIO;
 	uint64_t head = ring_head(ring_reader_ring(s->reader));
-	while (s->healthy && ring_reader_position(s->reader) < head)
+	while (s->healthy && ring_reader_position(s->reader) < head && clock_monotonic_ns() < deadline_ns)
 		if (stream_poll(s) == 0)
 			break;
+	if (s->healthy && ring_reader_position(s->reader) < head)
+		log_warn("%s: stop deadline reached %" PRIu64 " ticks before the ring's head; they stay in the ring "
+			 "for the next start",
+			 s->exchange, head - ring_reader_position(s->reader));
 	if (!s->healthy)
 		return -EIO;
 	int rc = s->seg_rows > 0 ? cut(s) : sync_journal(s);

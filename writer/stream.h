@@ -53,9 +53,11 @@ size_t stream_poll(struct stream *s);
  * Returns 0, or a fatal error from a retried recovery. */
 int stream_service(struct stream *s, int64_t now_mono_ns);
 
-/* SIGTERM: read to the ring's head, finish and close the files, make
- * everything durable. 0 or -errno (the journal still holds everything). */
-int stream_drain_and_close(struct stream *s);
+/* SIGTERM: read to the ring's head (or until deadline_ns, monotonic: what
+ * is left stays in the ring for the next start), finish and close the
+ * files, make everything durable. 0 or -errno (the journal still holds
+ * everything). */
+int stream_drain_and_close(struct stream *s, int64_t deadline_ns);
 
 /* Not failed right now (reading and recording). */
 int stream_healthy(const struct stream *s);
