@@ -113,7 +113,7 @@ struct fx_session {
 	struct fx_session *next, **pprev;
 	bool combined; /* Binance /stream: {"stream":..,"data":..} wrapper */
 	char conn_id[32];
-	unsigned nsubs, next_sub, turns;
+	unsigned nsubs, next_sub;
 	struct fx_sub subs[FX_MAX_SUBS];
 	uint64_t last_quote_id[FX_MAX_SYMBOLS];
 	double tokens;

@@ -182,12 +182,14 @@ static bool take_fault(enum fx_fault f)
 	return true;
 }
 
-/* Next stream to serve: round robin, trade streams on 1 turn in N. */
+/* Next stream to serve: round robin over the subscriptions, where trade
+ * streams take part in one round out of trade_every. */
 static const struct fx_sub *next_sub(struct fx_session *s)
 {
 	for (unsigned tries = 0; tries < s->nsubs * fx.opt.trade_every + 1; tries++) {
-		const struct fx_sub *sub = &s->subs[s->next_sub++ % s->nsubs];
-		if (sub->kind == FX_QUOTES || s->turns++ % fx.opt.trade_every == 0)
+		unsigned i = s->next_sub++;
+		const struct fx_sub *sub = &s->subs[i % s->nsubs];
+		if (sub->kind == FX_QUOTES || (i / s->nsubs) % fx.opt.trade_every == 0)
 			return sub;
 	}
 	return &s->subs[0];

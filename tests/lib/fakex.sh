@@ -26,6 +26,12 @@ tl_fakex_start() {
 		fi
 	done <"$ready"
 	[[ -n ${TL_FAKEX_CONTROL:-} ]] || tl_fail "fakex ready file has no control port"
+	tl_cleanup tl_fakex_report
+}
+
+# At exit of a failed test: the server's counters next to the other logs.
+tl_fakex_report() {
+	[[ $TL_FAILED -ne 0 ]] && tl_fakex_cmd stats | jq -c . >"$TL_TMP/fakex-stats.log"
 }
 
 tl_fakex_cmd() {
