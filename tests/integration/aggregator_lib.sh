@@ -30,7 +30,8 @@ rcli() { redis-cli -p "$REDIS_PORT" ${REDIS_PASS:+-a "$REDIS_PASS" --no-auth-war
 
 # write_config: three exchanges quoting BTC-USDT and ETH-USDT (SOL-USDT on
 # binance only), or all quoting $SYMBOLS; creates the bus. Knobs:
-# REDIS_PASSWORD_CONF, REDIS_DB, STALE_MS, MAX_PENDING, RING_CAPACITY.
+# REDIS_PASSWORD_CONF, REDIS_DB, REDIS_SOCKET, STALE_MS, MAX_PENDING,
+# RING_CAPACITY.
 write_config() {
 	cat >"$CONF" <<CONF
 [service]
@@ -47,6 +48,7 @@ listen =
 enabled = true
 host = 127.0.0.1
 port = ${REDIS_PORT:-1}
+unix_socket = ${REDIS_SOCKET:-}
 password = ${REDIS_PASSWORD_CONF:-}
 db = ${REDIS_DB:-0}
 stream_maxlen = 1000

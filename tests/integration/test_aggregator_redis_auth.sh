@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Redis with requirepass: a wrong password and a missing one give a clear
 # log line and status detail, counted errors, no crash, and the rings are
-# still read; the right password (and a db index) publishes.
+# still read; the right password (with a db index, over a unix socket)
+# publishes.
 source "$(dirname "$0")/aggregator_lib.sh"
 
 REDIS_PASS=s3cret
-start_redis --requirepass "$REDIS_PASS"
+start_redis --requirepass "$REDIS_PASS" --unixsocket "$T/redis.sock" --unixsocketperm 700
 
 # refused PASSWORD DETAIL_REGEX LOG_REGEX: the aggregator keeps reading and
 # keeps counting errors, and says why.
@@ -33,12 +34,13 @@ refused() {
 refused wrong 'AUTH refused' 'AUTH refused.*(WRONGPASS|invalid)'
 refused '' 'requires a password' 'requires a password.*NOAUTH'
 
-# the right password, db 3
-REDIS_PASSWORD_CONF=$REDIS_PASS REDIS_DB=3 write_config
+# the right password, db 3, over the unix socket
+REDIS_PASSWORD_CONF=$REDIS_PASS REDIS_DB=3 REDIS_SOCKET=$T/redis.sock write_config
 start_feeder
 : >"$AGG_LOG"
 start_aggregator
 tl_wait_for 5 "redis up" metric_equals redis_up 1
+grep -q "redis: connected to $T/redis.sock db 3" "$AGG_LOG" || tl_fail "not connected over the unix socket"
 feed quote binance BTC-USDT 100 100.5
 feed quote okx BTC-USDT 101 101.5
 tl_wait_for 5 "published" metric_equals redis_published_total 1
