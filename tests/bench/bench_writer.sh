@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writer throughput on one core: N ticks waiting in a ring, the writer
 # started pinned to one CPU with the default config (zstd level 3, journal
-# fsync every 200 ms, 65536-row groups) and told to stop at once: timed
-# until it has journaled, encoded and published everything and exited. Also the bytes
+# fsync every 200 ms, 65536-row groups); timed until it has journaled,
+# encoded and published everything and exited on SIGTERM. Also the bytes
 # per tick on disk, against the Binance bookTicker JSON the ticks stand for.
 # Prints BENCH writer_ticks_per_s, writer_bytes_per_tick,
 # writer_json_to_parquet_ratio (medians of RUNS runs).
@@ -24,12 +24,14 @@ for run in $(seq "$RUNS"); do
 	start=$(date +%s%N)
 	"${pin[@]}" "$BIN/spreadbus-writer" --config "$CFG" >>"$T/writer.log" 2>&1 &
 	WRITER_PID=$!
-	# SIGTERM as soon as it runs: it drains the ring to its head, so this
-	# times reading, journaling, encoding and publishing all TICKS.
-	until "$BIN/spreadbus-busctl" --config "$CFG" status | grep -q '"name":"writer".*"state":"running"'; do
+	# Caught up = every tick read, journaled and encoded; then SIGTERM
+	# publishes the last files. Polled with busctl alone (no node) so the
+	# poll costs next to nothing.
+	until "$BIN/spreadbus-busctl" --config "$CFG" status |
+		grep '"name":"writer"' | grep -q "\"ticks_read_total\":$TICKS,.*\"read_lag_ticks\":0,"; do
 		sleep 0.005
 	done
-	stop_writer 30 >/dev/null
+	stop_writer 2 >/dev/null
 	ns=$(($(date +%s%N) - start))
 	bytes=$(find "$DATA" -name '*.parquet' -printf '%s\n' | awk '{s += $1} END {print s}')
 	[ "$(writer_status rows_written_total)" = "$TICKS" ] || die "rows_written_total $(writer_status rows_written_total)"
