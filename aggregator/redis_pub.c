@@ -156,9 +156,10 @@ static void on_reply(redisAsyncContext *ac, void *r, void *privdata)
 		p->c.up = true;
 		p->backoff_ns = (int64_t)p->cfg.breaker_min_ms * 1000000LL;
 		p->detail[0] = '\0';
-		log_info("redis: connected to %s%s%u db %u",
-			 p->cfg.unix_socket[0] ? p->cfg.unix_socket : p->cfg.host, p->cfg.unix_socket[0] ? "" : ":",
-			 p->cfg.unix_socket[0] ? 0u : p->cfg.port, p->cfg.db);
+		if (p->cfg.unix_socket[0])
+			log_info("redis: connected to %s db %u", p->cfg.unix_socket, p->cfg.db);
+		else
+			log_info("redis: connected to %s:%u db %u", p->cfg.host, p->cfg.port, p->cfg.db);
 	}
 }
 
