@@ -271,6 +271,8 @@ static struct lws_vhost *listen_on(const char *name, const struct lws_protocols 
 	info.protocols = protocols;
 	info.user = user;
 	if (tls) {
+		/* lws enables TLS on a vhost only with this option set there too */
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = fx.opt.tls_cert;
 		info.ssl_private_key_filepath = fx.opt.tls_key;
 	}

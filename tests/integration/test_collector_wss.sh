@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The collector streams over wss:// from the fake exchange serving a
+# self-signed certificate made at test time (tls_verify = false): Binance
+# combined streams, server pings answered, every symbol flowing; then a
+# forced close and a reconnect over TLS.
+set -u
+L=${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib
+for f in common config fakex bus collector tls; do source "$L/$f.sh"; done
+tl_init
+tl_need_bins spreadbus-fakex spreadbus-collector spreadbus-busctl
+
+SYMS=(BTC-USDT ETH-USDT)
+tl_make_cert
+tl_fakex_start --exchange binance --symbols BTC-USDT,ETH-USDT --rate 100 --tls-cert "$TL_CERT" --tls-key "$TL_KEY" \
+	--binance-ping-ms 300 --binance-pong-timeout-ms 900
+TL_FAKEX_SCHEME=wss tl_collector_start binance "BTC-USDT, ETH-USDT" exchange.binance.tls_verify=false
+grep -q 'url = wss://' "$TL_CONFIG" || tl_fail "config does not use wss://"
+tl_wait_flowing 10 -1 "${SYMS[@]}"
+tl_wait_for 10 "5 pings answered over TLS" tl_fakex_stat_ge binance.pongs_received 5
+tl_assert_eq "connections made" 1 "$(tl_fakex_stat binance.connections_total)"
+
+last=$(tl_ring_last_seq)
+tl_fakex_cmd close >/dev/null
+tl_wait_for 10 "a reconnect over TLS" tl_fakex_stat_ge binance.connections_total 2
+tl_wait_flowing 10 "$last" "${SYMS[@]}"
+tl_assert_ge "gap markers after the close" 1 "$(tl_ring_gaps "$last")"
+tl_collector_same_pid
+tl_ring_check_no_duplicates
+tl_pass "$(tl_fakex_stat binance.bytes_sent) bytes over TLS"
