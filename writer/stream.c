@@ -46,7 +46,7 @@ struct stream {
 	int64_t seg_opened_ns; /* monotonic time of its first row */
 	int64_t last_sync_ns;
 	int64_t last_ts_recv;
-	uint64_t replay_rows;
+	uint64_t rows_since_start;
 	struct tick batch[BATCH_TICKS];
 };
 
@@ -221,7 +221,7 @@ static int add_row(struct stream *s, uint64_t seq, const struct tick *t)
 		return rc;
 	}
 	s->seg_rows++;
-	if (s->hooks.heartbeat && (++s->replay_rows & 16383) == 0)
+	if (s->hooks.heartbeat && (++s->rows_since_start & 16383) == 0)
 		s->hooks.heartbeat(s->hooks.ctx);
 	return 0;
 }

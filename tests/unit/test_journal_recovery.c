@@ -97,19 +97,21 @@ static void write_segment(struct journal *j, int cut)
 	assert_int_equal(j->written_seq, 457);
 }
 
-static void seg_path(char *out, size_t n)
+/* write_segment, closed again; path receives the segment's file name. */
+static void make_segment(char *path, size_t n, int cut)
 {
-	assert_int_equal(journal_segment_path(out, n, dir, 100), 0);
+	struct journal j;
+	write_segment(&j, cut);
+	journal_close(&j);
+	bytebuf_free(&j.buf);
+	assert_int_equal(journal_segment_path(path, n, dir, 100), 0);
 }
 
 static void test_records_read_back(void **state)
 {
 	(void)state;
-	struct journal j;
-	write_segment(&j, 1);
-	journal_close(&j);
 	char path[256];
-	seg_path(path, sizeof(path));
+	make_segment(path, sizeof(path), 1);
 	struct journal_scan scan;
 	struct collected c = {.next_seq = 100};
 	assert_int_equal(journal_recover_file(path, "binance", 1, &scan, collect, &c), 0);
@@ -129,7 +131,6 @@ static void test_records_read_back(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(starts[0], 100);
 	free(starts);
-	bytebuf_free(&j.buf);
 }
 
 static void append_bytes(const char *path, const void *p, size_t n)
@@ -150,11 +151,8 @@ static off_t file_size(const char *path)
 static void test_torn_tail_is_truncated(void **state)
 {
 	(void)state;
-	struct journal j;
-	write_segment(&j, 0);
-	journal_close(&j);
 	char path[256];
-	seg_path(path, sizeof(path));
+	make_segment(path, sizeof(path), 0);
 	off_t good = file_size(path);
 	uint8_t junk[100];
 	memset(junk, 0xab, sizeof(junk));
@@ -173,6 +171,8 @@ static void test_torn_tail_is_truncated(void **state)
 	assert_int_equal(c.ticks, 350);
 
 	/* The open segment continues after the cut-off tail. */
+	struct journal j;
+	journal_init(&j);
 	assert_int_equal(journal_open_append(&j, dir, "binance", &scan), 0);
 	struct tick t;
 	memset(&t, 0, sizeof(t));
@@ -190,11 +190,8 @@ static void test_torn_tail_is_truncated(void **state)
 static void test_corrupt_record_ends_the_valid_part(void **state)
 {
 	(void)state;
-	struct journal j;
-	write_segment(&j, 1);
-	journal_close(&j);
 	char path[256];
-	seg_path(path, sizeof(path));
+	make_segment(path, sizeof(path), 1);
 	/* Flip one byte inside the first tick of the first record. */
 	int fd = open(path, O_RDWR);
 	assert_true(fd >= 0);
@@ -211,17 +208,13 @@ static void test_corrupt_record_ends_the_valid_part(void **state)
 	assert_int_equal(c.ticks, 0);
 	assert_int_equal(scan.end_seq, 100);
 	assert_int_equal(file_size(path), JOURNAL_HEADER_SIZE);
-	bytebuf_free(&j.buf);
 }
 
 static void test_other_version_or_exchange_refused_untouched(void **state)
 {
 	(void)state;
-	struct journal j;
-	write_segment(&j, 0);
-	journal_close(&j);
 	char path[256];
-	seg_path(path, sizeof(path));
+	make_segment(path, sizeof(path), 0);
 	off_t size = file_size(path);
 	struct journal_scan scan;
 	assert_int_equal(journal_recover_file(path, "okx", 1, &scan, NULL, NULL), -EXDEV);
@@ -239,7 +232,6 @@ static void test_other_version_or_exchange_refused_untouched(void **state)
 	close(fd);
 	assert_int_equal(journal_recover_file(path, "binance", 1, &scan, NULL, NULL), -EBADMSG);
 	assert_int_equal(file_size(path), size);
-	bytebuf_free(&j.buf);
 }
 
 static void test_crc32c_known_values(void **state)
