@@ -38,3 +38,4 @@ fuzz_journal_DEPS := writer common
 INTEGRATION_TESTS += tests/integration/test_writer_lapped_gap.sh
 
 BENCH_SCRIPTS += tests/bench/bench_writer.sh
+INTEGRATION_TESTS += tests/integration/test_writer_rotation.sh

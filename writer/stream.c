@@ -264,8 +264,10 @@ static int sync_journal(struct stream *s)
 
 /* Finish, fsync and publish the segment's files under their final names
  * (a name that already exists was published before a crash: keep it). */
-static int publish_files(struct stream *s, uint64_t end_seq)
+static int publish_files(struct stream *s, uint64_t end_seq, const char *why)
 {
+	uint64_t rows_total = 0;
+	int files = 0;
 	for (int i = 0; i < DATASET_COUNT; i++) {
 		enum dataset d = (enum dataset)i;
 		struct parquet_writer *w = s->pq[d];
@@ -277,6 +279,8 @@ static int publish_files(struct stream *s, uint64_t end_seq)
 		snprintf(final, sizeof(final), "%s/part-%020" PRIu64 "-%020" PRIu64 ".parquet", dir, s->j.start_seq,
 			 end_seq - 1);
 		uint64_t rows = parquet_writer_rows(w);
+		rows_total += rows;
+		files++;
 		int rc = parquet_writer_finish(w);
 		if (rc < 0) {
 			fail(s, rc, "cannot finish", tmp);
@@ -300,6 +304,8 @@ static int publish_files(struct stream *s, uint64_t end_seq)
 			return rc;
 		}
 	}
+	log_info("%s: bus_seq %" PRIu64 "..%" PRIu64 " published: %" PRIu64 " rows in %d files (%s)", s->exchange,
+		 s->j.start_seq, end_seq - 1, rows_total, files, why);
 	return 0;
 }
 
@@ -323,7 +329,7 @@ static int next_segment(struct stream *s, uint64_t end_seq)
 }
 
 /* Close the segment: CUT durable first, then the files, then the journal. */
-static int cut(struct stream *s)
+static int cut(struct stream *s, const char *why)
 {
 	int rc = journal_append_cut(&s->j);
 	if (rc < 0) {
@@ -333,7 +339,7 @@ static int cut(struct stream *s)
 	if ((rc = sync_journal(s)) < 0)
 		return rc;
 	uint64_t end = s->j.end_seq;
-	if ((rc = publish_files(s, end)) < 0)
+	if ((rc = publish_files(s, end, why)) < 0)
 		return rc;
 	return next_segment(s, end);
 }
@@ -375,7 +381,7 @@ static int finish_old_segment(struct stream *s, uint64_t start, int is_last, int
 			" (damaged); publishing what it holds",
 			s->exchange, path, scan.end_seq);
 	s->j.end_seq = scan.end_seq;
-	if (scan.end_seq > start && (rc = publish_files(s, scan.end_seq)) < 0)
+	if (scan.end_seq > start && (rc = publish_files(s, scan.end_seq, "recovered from the journal")) < 0)
 		return rc;
 	*done = 1;
 	s->seg_day = INT64_MIN;
@@ -457,7 +463,7 @@ static int journal_failed(struct stream *s, int rc)
 static int process(struct stream *s, uint64_t seq, const struct tick *t, int lost_marker)
 {
 	int rc;
-	if (s->seg_day != INT64_MIN && day_of(t->ts_recv_ns) != s->seg_day && (rc = cut(s)) < 0)
+	if (s->seg_day != INT64_MIN && day_of(t->ts_recv_ns) != s->seg_day && (rc = cut(s, "UTC date change")) < 0)
 		return rc;
 	rc = lost_marker ? journal_append_lost(&s->j, seq, t) : journal_append_ticks(&s->j, seq, t, 1);
 	if (rc < 0)
@@ -467,7 +473,7 @@ static int process(struct stream *s, uint64_t seq, const struct tick *t, int los
 	s->last_ts_recv = t->ts_recv_ns;
 	for (int d = 0; d < DATASET_COUNT; d++)
 		if (parquet_writer_is_open(s->pq[d]) && parquet_writer_file_bytes(s->pq[d]) >= s->cfg.rotate_bytes)
-			return cut(s);
+			return cut(s, "rotate_bytes");
 	return 0;
 }
 
@@ -519,7 +525,7 @@ int stream_service(struct stream *s, int64_t now_ns)
 	    (s->j.written_seq != s->j.end_seq || s->j.buf.len > 0) && sync_journal(s) < 0)
 		return 0;
 	if (s->seg_rows > 0 && now_ns - s->seg_opened_ns >= (int64_t)s->cfg.rotate_s * 1000000000)
-		cut(s);
+		cut(s, "rotate_s");
 	return 0;
 }
 
@@ -537,7 +543,7 @@ int stream_drain_and_close(struct stream *s, int64_t deadline_ns)
 			 s->exchange, head - ring_reader_position(s->reader));
 	if (!s->healthy)
 		return -EIO;
-	int rc = s->seg_rows > 0 ? cut(s) : sync_journal(s);
+	int rc = s->seg_rows > 0 ? cut(s, "stop") : sync_journal(s);
 	if (rc == 0)
 		journal_close(&s->j);
 	return rc;
