@@ -54,5 +54,6 @@ install-deploy: deploy/spreadbus.service deploy/spreadbus.sysusers deploy/spread
 demo: programs
 	SPREADBUS_BIN=$(abspath $(BUILD)/bin) SPREADBUS_SRC=$(CURDIR) DEMO_DIR=$(abspath $(DEMO_DIR)) deploy/demo.sh
 
-# Registered as each one passes against the landed binaries:
-# tests/integration/test_deploy_unit.sh, test_demo.sh, test_deploy_systemd.sh.
+INTEGRATION_TESTS += tests/integration/test_deploy_unit.sh
+# The demo holds 127.0.0.1:9280; the systemd test boots a container.
+INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_demo.sh tests/integration/test_deploy_systemd.sh

@@ -52,7 +52,39 @@ grep -q '^ExecStart=/usr/local/bin/spreadbus --config /etc/spreadbus/spreadbus.c
 # The test's own files: config (fake exchange, container-local Redis), the
 # fake exchange's command, the checks and the unit that runs them at boot.
 mkdir -p "$root/etc/spreadbus-test" "$root/usr/local/libexec/spreadbus-test"
-"$src/tests/systemd/write_test_files.sh" "$root" || fail "cannot write the test files into the root"
+cat >"$root/etc/spreadbus/spreadbus.conf" <<'CONF'
+# deployment test: the fake exchange and Redis inside the container
+[service]
+instance = sbtest
+ring_capacity = 65536
+
+[writer]
+rotate_s = 5
+
+[exchange.binance]
+symbols = BTC-USDT, ETH-USDT, SOL-USDT
+url = ws://127.0.0.1:19001
+tls_verify = false
+
+[exchange.bybit]
+symbols = BTC-USDT, ETH-USDT, SOL-USDT
+url = ws://127.0.0.1:19002
+tls_verify = false
+CONF
+# Appended before `systemctl reload`.
+cat >"$root/etc/spreadbus-test/okx.conf" <<'CONF'
+
+[exchange.okx]
+symbols = BTC-USDT, ETH-USDT
+url = ws://127.0.0.1:19003
+tls_verify = false
+CONF
+# Fixed ports are safe here: the container has its own network namespace.
+cat >"$root/etc/spreadbus-test/fakex.env" <<'CONF'
+FAKEX_PORT=19001
+FAKEX_CMD=(/usr/local/bin/spreadbus-fakex --exchange binance:19001 --exchange bybit:19002 --exchange okx:19003
+	--symbols BTC-USDT,ETH-USDT,SOL-USDT --rate 50)
+CONF
 install -m 0755 "$src/tests/systemd/in_container.sh" "$root/usr/local/libexec/spreadbus-test/"
 install -m 0644 "$src/tests/systemd/spreadbus-deploy-test.service" "$root/etc/systemd/system/"
 ln -sf /etc/systemd/system/spreadbus-deploy-test.service \

@@ -26,6 +26,7 @@ wait_for() {
 as_service() { runuser -u spreadbus -- "$@"; }
 # Predicates for wait_for and check.
 ring_head() { "${BUSCTL[@]}" rings | jq -r --arg ex "$1" 'select(.exchange == $ex) | .head'; }
+readers_lost() { "${BUSCTL[@]}" rings | jq -r --arg ex "$1" 'select(.exchange == $ex) | [.readers[].lost_total] | add'; }
 ring_above() { local h; h=$(ring_head "$1"); [ -n "$h" ] && [ "$h" -gt "$2" ]; }
 collector_pid() { pgrep -u spreadbus -f -- "spreadbus-collector --exchange $1( |$)" | head -n1; }
 collector_running() { [ -n "$(collector_pid "$1")" ]; }
@@ -76,7 +77,7 @@ main_pid=$(prop MainPID)
 check runs_as_spreadbus test "$(ps -o user= -p "$main_pid")" = spreadbus
 check status_text_from_supervisor test -n "$(prop StatusText)"
 log "StatusText: $(prop StatusText)"
-check health_ok wait_for 10 curl -sf -o /dev/null http://127.0.0.1:9280/health
+check health_ok wait_for 10 curl -sf -m 3 -o /dev/null http://127.0.0.1:9280/health
 check bus_segments_in_dev_shm test -f /dev/shm/spreadbus.sbtest.binance -a -f /dev/shm/spreadbus.sbtest._status
 check ring_filling wait_for 15 ring_above binance 50
 check spreads_in_redis wait_for 15 redis_has_spreads
@@ -107,6 +108,7 @@ check old_supervisor_gone pid_gone "$main_pid"
 journalctl -u spreadbus.service --no-pager | grep -i watchdog | tail -n 3 >>"$RESULTS/log.txt"
 check ring_head_kept wait_for 10 ring_above binance "$head0"
 check oldest_tick_kept test "$("${BUSCTL[@]}" dump binance --from "$first_seq" | head -n1)" = "$first_line"
+check readers_lost_nothing test "$(readers_lost binance)" = 0
 main_pid=$new_pid
 
 # 4. a collector killed with SIGKILL is the supervisor's business, not systemd's.
