@@ -43,7 +43,8 @@ struct redis_pub {
 	struct redis_pub_counters c;
 	char detail[REDIS_PUB_DETAIL_MAX];
 	char maxlen[24];
-	struct log_limit lim;
+	struct log_limit lim;      /* error replies */
+	struct log_limit lim_conn; /* connection failures, one per breaker retry */
 	const char *argv[6 + 2 * MAX_FIELDS];
 	size_t argvlen[6 + 2 * MAX_FIELDS];
 };
@@ -57,9 +58,10 @@ static const char *cmd_name(unsigned kind)
 static int64_t stall_timeout_ns(const struct redis_pub *p)
 {
 	/* A server that answers nothing for this long while commands wait is
-	 * treated as dead (hung, stopped, or a black-holed network). */
-	int64_t ms = 2 * (int64_t)p->cfg.connect_timeout_ms;
-	return (ms < 1000 ? 1000 : ms) * 1000000LL;
+	 * treated as dead (hung, stopped, or a black-holed network). Generous:
+	 * a busy server replies late, not never. */
+	int64_t ms = 4 * (int64_t)p->cfg.connect_timeout_ms;
+	return (ms < 2000 ? 2000 : ms) * 1000000LL;
 }
 
 static void set_detail(struct redis_pub *p, const char *fmt, const char *what)
@@ -74,7 +76,7 @@ static void fail(struct redis_pub *p, const char *fmt, const char *what)
 		return;
 	p->failing = true;
 	set_detail(p, fmt, what);
-	log_err("%s", p->detail);
+	log_limited(&p->lim_conn, LOG_LVL_ERR, "%s", p->detail);
 }
 
 /* The connection is gone (freed by hiredis or by us): open the breaker. */
@@ -87,7 +89,7 @@ static void gone(struct redis_pub *p, const char *why)
 		return;
 	if (!p->failing && why) {
 		set_detail(p, "redis: %s", why);
-		log_err("%s", p->detail);
+		log_limited(&p->lim_conn, LOG_LVL_ERR, "%s", p->detail);
 	}
 	p->failing = false;
 	p->state = RP_DOWN;

@@ -70,7 +70,8 @@ hset_rate=$(rb HSET spread:latest S001-USDT "$payload")
 mix_rate=$(awk -v a="$pub_rate" -v b="$xadd_rate" -v c="$hset_rate" 'BEGIN { printf "%.0f", 1 / (1/a + 1/b + 1/c) }')
 ratio=$(awk -v a="$agg_rate" -v b="$mix_rate" 'BEGIN { printf "%.3f", a / b }')
 ratio_pub=$(awk -v a="$agg_rate" -v b="$pub_rate" 'BEGIN { printf "%.3f", a / b }')
-echo "aggregator: $agg_rate updates/s (each PUBLISH + XADD + HSET, $size-byte JSON, ${#xfields[@]} XADD words)" >&2
+echo "aggregator: $agg_rate updates/s (each PUBLISH + XADD + HSET, $size-byte JSON, ${#xfields[@]} XADD words;" \
+	"redis errors $(metric redis_errors_total), dropped $(metric redis_dropped_total), load $(cut -d' ' -f1 /proc/loadavg))" >&2
 echo "redis-benchmark -P 16: PUBLISH $pub_rate/s, XADD $xadd_rate/s, HSET $hset_rate/s => $mix_rate updates/s" >&2
 
 echo "BENCH redis_publish_ratio $ratio ratio"

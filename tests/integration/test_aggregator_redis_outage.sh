@@ -53,7 +53,7 @@ echo "publishing resumed $((SECONDS - restart_s)) s after the restart"
 [ "$(rcli hlen spread:latest)" = 2 ] || tl_fail "spread:latest not rebuilt"
 [ "$(field .state)" = running ] || tl_fail "state after recovery"
 
-# --- Redis hung: replies stop, the stall timeout (1 s) opens the breaker ---
+# --- Redis hung: replies stop, the stall timeout (2 s here) opens the breaker ---
 conflated=$(metric redis_conflated_total)
 kill -STOP "$(redis_pid)"
 for _ in 1 2 3 4 5 6; do keeps_reading; done
