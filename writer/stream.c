@@ -281,6 +281,8 @@ static int publish_files(struct stream *s, uint64_t end_seq, const char *why)
 		uint64_t rows = parquet_writer_rows(w);
 		rows_total += rows;
 		files++;
+		if (s->hooks.heartbeat) /* fsyncing a large file can take a while */
+			s->hooks.heartbeat(s->hooks.ctx);
 		int rc = parquet_writer_finish(w);
 		if (rc < 0) {
 			fail(s, rc, "cannot finish", tmp);
@@ -446,6 +448,11 @@ int stream_start(struct stream *s)
 	}
 	/* What the kernel holds of the open segment may not be on disk yet. */
 	ring_reader_seek(s->reader, s->j.end_seq);
+	uint64_t head = ring_head(ring_reader_ring(s->reader));
+	if (s->j.end_seq > head)
+		log_err("%s: the journal ends at bus_seq %" PRIu64 " but the ring's head is %" PRIu64
+			" (was the ring recreated?); recording resumes when the ring gets there",
+			s->exchange, s->j.end_seq, head);
 	rc = sync_journal(s);
 out:
 	free(starts);
