@@ -116,6 +116,23 @@ int adapter_build_batch(const struct sub_request *req, size_t start, char *out, 
 			const char *head, const char *tail, size_t max_items,
 			void (*item)(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch));
 
+/* The "data" member of a frame: parsed in place when the members it
+ * depends on came first (as in every capture), else its start is kept and
+ * it is parsed after the walk. For js_object() hooks. */
+struct js;
+struct deferred_data {
+	const char *start;
+	bool done;
+	enum frame_kind result;
+};
+typedef enum frame_kind (*data_parser)(struct js *j, void *ctx);
+/* Hook part: returns 1 (parsed), 0 (skip it for now) or -1 (bad JSON). */
+int deferred_data_hook(struct deferred_data *d, struct js *j, bool ready, data_parser parse, void *ctx,
+		       struct frame_out *out);
+/* After the walk: the in-place result, or the deferred parse. */
+enum frame_kind deferred_data_finish(struct deferred_data *d, const char *frame, size_t len, data_parser parse,
+				     void *ctx, struct frame_out *out);
+
 const char *reject_reason_name(enum reject_reason r);
 const char *control_kind_name(enum control_kind c);
 

@@ -100,6 +100,31 @@ int adapter_build_batch(const struct sub_request *req, size_t start, char *out, 
 	return (int)b.len;
 }
 
+int deferred_data_hook(struct deferred_data *d, struct js *j, bool ready, data_parser parse, void *ctx,
+		       struct frame_out *out)
+{
+	if (ready && !d->done) {
+		d->result = parse(j, ctx);
+		d->done = true;
+		return d->result == FRAME_REJECT && out->reject == REJECT_JSON ? -1 : 1;
+	}
+	if (!d->start)
+		d->start = j->p;
+	return 0;
+}
+
+enum frame_kind deferred_data_finish(struct deferred_data *d, const char *frame, size_t len, data_parser parse,
+				     void *ctx, struct frame_out *out)
+{
+	struct js j;
+	if (d->done)
+		return d->result;
+	if (!d->start)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	js_init(&j, d->start, (size_t)(frame + len - d->start));
+	return parse(&j, ctx);
+}
+
 const char *reject_reason_name(enum reject_reason r)
 {
 	static const char *const names[REJECT_COUNT] = {

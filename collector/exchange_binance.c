@@ -99,52 +99,35 @@ struct bn_fields {
 	struct js_span e, E, s, u, b, B, a, A, t, p, q, T, m, code, msg, result, method;
 };
 
-static int walk(struct js *j, struct bn_fields *f, int depth)
+#define F(member, key) JS_FIELD(struct bn_fields, member, key)
+static const struct js_field bn_keys[] = {
+	F(e, "e"), F(E, "E"), F(s, "s"), F(u, "u"), F(b, "b"), F(B, "B"), F(a, "a"), F(A, "A"), F(t, "t"),
+	F(p, "p"), F(q, "q"), F(T, "T"), F(m, "m"), F(code, "code"), F(msg, "msg"), F(method, "method"),
+};
+#undef F
+
+struct bn_walk {
+	struct bn_fields *f;
+	int depth;
+};
+
+static int bn_hook(struct js *j, const struct js_span *key, void *ctx)
 {
-	struct js_span key;
-	bool first;
-	int rc;
-	if (js_obj_begin(j, &first) < 0)
-		return -1;
-	while ((rc = js_obj_key(j, &first, &key)) == 1) {
-		struct js_span *dst = NULL;
-		if (key.len == 1) {
-			switch (key.s[0]) {
-			case 'e': dst = &f->e; break;
-			case 'E': dst = &f->E; break;
-			case 's': dst = &f->s; break;
-			case 'u': dst = &f->u; break;
-			case 'b': dst = &f->b; break;
-			case 'B': dst = &f->B; break;
-			case 'a': dst = &f->a; break;
-			case 'A': dst = &f->A; break;
-			case 't': dst = &f->t; break;
-			case 'p': dst = &f->p; break;
-			case 'q': dst = &f->q; break;
-			case 'T': dst = &f->T; break;
-			case 'm': dst = &f->m; break;
-			default: break;
-			}
-		} else if (JS_IS(&key, "data") && depth == 0 && js_peek(j, '{')) {
-			if (walk(j, f, 1) < 0)
-				return -1;
-			continue;
-		} else if (JS_IS(&key, "code")) {
-			dst = &f->code;
-		} else if (JS_IS(&key, "msg")) {
-			dst = &f->msg;
-		} else if (JS_IS(&key, "result") && !js_peek(j, '[') && !js_peek(j, '{')) {
-			dst = &f->result;
-		} else if (JS_IS(&key, "result")) {
-			f->result.s = "list";
-			f->result.len = 4;
-		} else if (JS_IS(&key, "method")) {
-			dst = &f->method;
-		}
-		if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
-			return -1;
+	struct bn_walk *w = ctx;
+	if (JS_IS(key, "data") && w->depth == 0 && js_peek(j, '{')) {
+		struct bn_walk inner = {w->f, 1};
+		return js_object(j, bn_keys, sizeof(bn_keys) / sizeof(bn_keys[0]), w->f, bn_hook, &inner) < 0 ? -1 : 1;
 	}
-	return rc;
+	if (JS_IS(key, "result")) {
+		/* null acknowledges SUBSCRIBE; a list answers LIST_SUBSCRIPTIONS */
+		if (js_peek(j, '[') || js_peek(j, '{')) {
+			w->f->result.s = "list";
+			w->f->result.len = 4;
+			return 0;
+		}
+		return js_scalar(j, &w->f->result) < 0 ? -1 : 1;
+	}
+	return 0;
 }
 
 static enum frame_kind parse_quote(struct symmap *m, const struct bn_fields *f, struct frame_out *out)
@@ -203,11 +186,11 @@ static enum frame_kind binance_parse(struct symmap *m, const char *frame, size_t
 	out->n = 0;
 	if (out->cap < 1)
 		return frame_reject(out, REJECT_OVERSIZE);
-	if (walk(&j, &f, 0) < 0 || !js_at_end(&j))
+	struct bn_walk w = {&f, 0};
+	if (js_object(&j, bn_keys, sizeof(bn_keys) / sizeof(bn_keys[0]), &f, bn_hook, &w) < 0 || !js_at_end(&j))
 		return frame_reject(out, REJECT_JSON);
 	if (f.code.s && f.msg.s)
 		return frame_control(out, CONTROL_ERROR, f.msg.s, f.msg.len);
-	/* {"result":null,"id":N} acknowledges SUBSCRIBE; a list answers LIST_SUBSCRIPTIONS */
 	if (f.result.s)
 		return JS_IS(&f.result, "null") ? frame_control(out, CONTROL_SUBSCRIBED, NULL, 0)
 						: frame_control(out, CONTROL_NOTICE, "result", 6);

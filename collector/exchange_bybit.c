@@ -49,65 +49,26 @@ static int bybit_subscribe(const struct sub_request *req, size_t start, char *ou
 
 enum topic_kind { TOPIC_NONE, TOPIC_BOOK1, TOPIC_TRADE, TOPIC_OTHER };
 
-struct level {
-	struct js_span px, qty;
-};
-
 struct book_frame {
 	struct js_span s, u;
-	struct level bids[BYBIT_MAX_LEVELS], asks[BYBIT_MAX_LEVELS];
+	struct js_span bid_px[BYBIT_MAX_LEVELS], bid_qty[BYBIT_MAX_LEVELS];
+	struct js_span ask_px[BYBIT_MAX_LEVELS], ask_qty[BYBIT_MAX_LEVELS];
 	size_t nbids, nasks;
 };
 
-static int read_levels(struct js *j, struct level *lv, size_t *n)
-{
-	bool first, first2;
-	int rc, rc2;
-	*n = 0;
-	if (js_arr_begin(j, &first) < 0)
-		return -1;
-	while ((rc = js_arr_next(j, &first)) == 1) {
-		if (*n >= BYBIT_MAX_LEVELS || js_arr_begin(j, &first2) < 0)
-			return -1;
-		size_t k = 0;
-		while ((rc2 = js_arr_next(j, &first2)) == 1) {
-			struct js_span *dst = k == 0 ? &lv[*n].px : k == 1 ? &lv[*n].qty : NULL;
-			if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
-				return -1;
-			k++;
-		}
-		if (rc2 < 0 || k < 2)
-			return -1;
-		(*n)++;
-	}
-	return rc;
-}
+static const struct js_field book_keys[] = {
+	JS_FIELD(struct book_frame, s, "s"),
+	JS_FIELD(struct book_frame, u, "u"),
+};
 
-static int walk_book(struct js *j, struct book_frame *bf)
+static int book_hook(struct js *j, const struct js_span *key, void *ctx)
 {
-	struct js_span key;
-	bool first;
-	int rc;
-	if (js_obj_begin(j, &first) < 0)
-		return -1;
-	while ((rc = js_obj_key(j, &first, &key)) == 1) {
-		if (JS_IS(&key, "s")) {
-			if (js_scalar(j, &bf->s) < 0)
-				return -1;
-		} else if (JS_IS(&key, "u")) {
-			if (js_scalar(j, &bf->u) < 0)
-				return -1;
-		} else if (JS_IS(&key, "b")) {
-			if (read_levels(j, bf->bids, &bf->nbids) < 0)
-				return -1;
-		} else if (JS_IS(&key, "a")) {
-			if (read_levels(j, bf->asks, &bf->nasks) < 0)
-				return -1;
-		} else if (js_skip(j) < 0) {
-			return -1;
-		}
-	}
-	return rc;
+	struct book_frame *bf = ctx;
+	if (JS_IS(key, "b"))
+		return js_levels(j, bf->bid_px, bf->bid_qty, BYBIT_MAX_LEVELS, &bf->nbids) < 0 ? -1 : 1;
+	if (JS_IS(key, "a"))
+		return js_levels(j, bf->ask_px, bf->ask_qty, BYBIT_MAX_LEVELS, &bf->nasks) < 0 ? -1 : 1;
+	return 0;
 }
 
 /* Apply one side's levels to the level-1 book: size 0 deletes the level
@@ -127,10 +88,11 @@ static void apply_side(const double *px, const double *qty, size_t n, double *be
 	}
 }
 
-static int levels_to_doubles(const struct level *lv, size_t n, double *px, double *qty)
+static int levels_to_doubles(const struct js_span *spx, const struct js_span *sqty, size_t n, double *px,
+			     double *qty)
 {
 	for (size_t i = 0; i < n; i++)
-		if (js_span_decimal(&lv[i].px, &px[i]) < 0 || js_span_decimal(&lv[i].qty, &qty[i]) < 0)
+		if (js_span_decimal(&spx[i], &px[i]) < 0 || js_span_decimal(&sqty[i], &qty[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -142,13 +104,16 @@ static enum frame_kind parse_book(struct symmap *m, struct js *j, bool snapshot,
 	double bpx[BYBIT_MAX_LEVELS], bq[BYBIT_MAX_LEVELS], apx[BYBIT_MAX_LEVELS], aq[BYBIT_MAX_LEVELS];
 	struct tick *t = &out->ticks[0];
 	memset(&bf, 0, sizeof(bf));
-	if (walk_book(j, &bf) < 0)
+	if (js_object(j, book_keys, sizeof(book_keys) / sizeof(book_keys[0]), &bf, book_hook, &bf) < 0)
 		return frame_reject(out, REJECT_JSON);
+	if (bf.nbids > BYBIT_MAX_LEVELS || bf.nasks > BYBIT_MAX_LEVELS)
+		return frame_reject(out, REJECT_OVERSIZE);
 	const struct js_span *sym = bf.s.s ? &bf.s : topic_sym;
 	if (!ts->s || !bf.u.s || !sym->s)
 		return frame_reject(out, REJECT_MISSING_FIELD);
 	if (js_span_ms_to_ns(ts, &t->ts_exchange_ns) < 0 || js_span_u64(&bf.u, &t->update_id) < 0 ||
-	    levels_to_doubles(bf.bids, bf.nbids, bpx, bq) < 0 || levels_to_doubles(bf.asks, bf.nasks, apx, aq) < 0)
+	    levels_to_doubles(bf.bid_px, bf.bid_qty, bf.nbids, bpx, bq) < 0 ||
+	    levels_to_doubles(bf.ask_px, bf.ask_qty, bf.nasks, apx, aq) < 0)
 		return frame_reject(out, REJECT_NON_NUMERIC);
 	struct symmap_entry *e = symmap_lookup(m, sym->s, sym->len);
 	if (!e)
@@ -187,31 +152,9 @@ struct trade_fields {
 	struct js_span T, s, S, v, p, i;
 };
 
-static int walk_trade(struct js *j, struct trade_fields *f)
-{
-	struct js_span key;
-	bool first;
-	int rc;
-	if (js_obj_begin(j, &first) < 0)
-		return -1;
-	while ((rc = js_obj_key(j, &first, &key)) == 1) {
-		struct js_span *dst = NULL;
-		if (key.len == 1) {
-			switch (key.s[0]) {
-			case 'T': dst = &f->T; break;
-			case 's': dst = &f->s; break;
-			case 'S': dst = &f->S; break;
-			case 'v': dst = &f->v; break;
-			case 'p': dst = &f->p; break;
-			case 'i': dst = &f->i; break;
-			default: break;
-			}
-		}
-		if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
-			return -1;
-	}
-	return rc;
-}
+#define F(member, key) JS_FIELD(struct trade_fields, member, key)
+static const struct js_field trade_keys[] = {F(T, "T"), F(s, "s"), F(S, "S"), F(v, "v"), F(p, "p"), F(i, "i")};
+#undef F
 
 static enum frame_kind parse_trades(struct symmap *m, struct js *j, struct frame_out *out)
 {
@@ -226,7 +169,7 @@ static enum frame_kind parse_trades(struct symmap *m, struct js *j, struct frame
 	while ((rc = js_arr_next(j, &first)) == 1) {
 		struct trade_fields f;
 		memset(&f, 0, sizeof(f));
-		if (walk_trade(j, &f) < 0)
+		if (js_object(j, trade_keys, sizeof(trade_keys) / sizeof(trade_keys[0]), &f, NULL, NULL) < 0)
 			return frame_reject(out, REJECT_JSON);
 		if (bad != REJECT_NONE)
 			continue;
@@ -284,66 +227,49 @@ static enum topic_kind classify_topic(const struct js_span *topic, struct js_spa
 
 struct top_fields {
 	struct js_span topic, type, ts, success, ret_msg, op, sym;
-	enum topic_kind kind;
-	const char *data; /* where "data" starts when it came before "topic"/"type" */
-	bool data_done;
-	enum frame_kind data_result;
+	struct symmap *m;
+	struct frame_out *out;
+	struct deferred_data data;
 };
 
-static enum frame_kind parse_data(struct symmap *m, struct js *j, struct top_fields *f, struct frame_out *out)
+#define F(member, key) JS_FIELD(struct top_fields, member, key)
+static const struct js_field top_keys[] = {
+	F(topic, "topic"), F(type, "type"), F(ts, "ts"), F(success, "success"), F(ret_msg, "ret_msg"), F(op, "op"),
+};
+#undef F
+
+static enum frame_kind parse_data(struct js *j, void *ctx)
 {
-	if (f->kind == TOPIC_BOOK1)
-		return parse_book(m, j, JS_IS(&f->type, "snapshot"), &f->ts, &f->sym, out);
-	return parse_trades(m, j, out);
+	struct top_fields *f = ctx;
+	if (classify_topic(&f->topic, &f->sym) == TOPIC_BOOK1)
+		return parse_book(f->m, j, JS_IS(&f->type, "snapshot"), &f->ts, &f->sym, f->out);
+	return parse_trades(f->m, j, f->out);
+}
+
+static int top_hook(struct js *j, const struct js_span *key, void *ctx)
+{
+	struct top_fields *f = ctx;
+	if (!JS_IS(key, "data"))
+		return 0;
+	/* in place when the topic (and, for books, the type and time) came
+	 * first, as in every capture */
+	enum topic_kind kind = f->topic.s ? classify_topic(&f->topic, &f->sym) : TOPIC_NONE;
+	bool ready = kind == TOPIC_TRADE || (kind == TOPIC_BOOK1 && f->type.s && f->ts.s);
+	return deferred_data_hook(&f->data, j, ready, parse_data, f, f->out);
 }
 
 static enum frame_kind bybit_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
 	struct top_fields f;
-	struct js_span key;
 	struct js j;
-	bool first;
-	int rc;
 	memset(&f, 0, sizeof(f));
+	f.m = m;
+	f.out = out;
 	js_init(&j, frame, len);
 	out->n = 0;
 	if (out->cap < 1)
 		return frame_reject(out, REJECT_OVERSIZE);
-	if (js_obj_begin(&j, &first) < 0)
-		return frame_reject(out, REJECT_JSON);
-	while ((rc = js_obj_key(&j, &first, &key)) == 1) {
-		struct js_span *dst = NULL;
-		if (JS_IS(&key, "data")) {
-			/* Parse in place when the topic (and, for books, the type and
-			 * time) are known already, as in every capture; else come back. */
-			bool ready = f.kind == TOPIC_TRADE || (f.kind == TOPIC_BOOK1 && f.type.s && f.ts.s);
-			if (ready && !f.data_done) {
-				f.data_result = parse_data(m, &j, &f, out);
-				f.data_done = true;
-				if (f.data_result == FRAME_REJECT && out->reject == REJECT_JSON)
-					return FRAME_REJECT;
-				continue;
-			}
-			f.data = j.p;
-		} else if (JS_IS(&key, "topic")) {
-			dst = &f.topic;
-		} else if (JS_IS(&key, "type")) {
-			dst = &f.type;
-		} else if (JS_IS(&key, "ts")) {
-			dst = &f.ts;
-		} else if (JS_IS(&key, "success")) {
-			dst = &f.success;
-		} else if (JS_IS(&key, "ret_msg")) {
-			dst = &f.ret_msg;
-		} else if (JS_IS(&key, "op")) {
-			dst = &f.op;
-		}
-		if (dst ? js_scalar(&j, dst) < 0 : js_skip(&j) < 0)
-			return frame_reject(out, REJECT_JSON);
-		if (dst == &f.topic)
-			f.kind = classify_topic(&f.topic, &f.sym);
-	}
-	if (rc < 0 || !js_at_end(&j))
+	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
 		return frame_reject(out, REJECT_JSON);
 	if (f.op.s) {
 		/* spot/linear answer a ping with op "ping" and success; option
@@ -360,20 +286,16 @@ static enum frame_kind bybit_parse(struct symmap *m, const char *frame, size_t l
 			return frame_control(out, CONTROL_SUBSCRIBED, NULL, 0);
 		return frame_control(out, CONTROL_NOTICE, f.op.s, f.op.len);
 	}
-	if (f.kind == TOPIC_NONE)
+	enum topic_kind kind = f.topic.s ? classify_topic(&f.topic, &f.sym) : TOPIC_NONE;
+	if (kind == TOPIC_NONE)
 		return frame_reject(out, REJECT_MISSING_FIELD);
-	if (f.kind == TOPIC_OTHER) {
+	if (kind == TOPIC_OTHER) {
 		const char *dot = memchr(f.topic.s, '.', f.topic.len);
 		return frame_control(out, CONTROL_UNSUPPORTED, f.topic.s, dot ? (size_t)(dot - f.topic.s) : f.topic.len);
 	}
-	if (f.data_done)
-		return f.data_result;
-	if (!f.data)
+	if (kind == TOPIC_BOOK1 && !f.data.done && !f.type.s)
 		return frame_reject(out, REJECT_MISSING_FIELD);
-	if (f.kind == TOPIC_BOOK1 && !f.type.s)
-		return frame_reject(out, REJECT_MISSING_FIELD);
-	js_init(&j, f.data, (size_t)(frame + len - f.data));
-	return parse_data(m, &j, &f, out);
+	return deferred_data_finish(&f.data, frame, len, parse_data, &f, out);
 }
 
 const struct adapter adapter_bybit = {

@@ -62,24 +62,19 @@ enum channel_kind { CH_NONE, CH_BBO, CH_TRADES, CH_OTHER };
 struct top_fields {
 	struct js_span channel, inst, event, code, msg, op;
 	enum channel_kind kind;
-	const char *data; /* start of "data" when it came before "arg" */
-	bool data_done;
-	enum frame_kind data_result;
+	struct symmap *m;
+	struct frame_out *out;
+	struct deferred_data data;
+};
+
+static const struct js_field arg_keys[] = {
+	JS_FIELD(struct top_fields, channel, "channel"),
+	JS_FIELD(struct top_fields, inst, "instId"),
 };
 
 static int walk_arg(struct js *j, struct top_fields *f)
 {
-	struct js_span key;
-	bool first;
-	int rc;
-	if (js_obj_begin(j, &first) < 0)
-		return -1;
-	while ((rc = js_obj_key(j, &first, &key)) == 1) {
-		struct js_span *dst = JS_IS(&key, "channel") ? &f->channel : JS_IS(&key, "instId") ? &f->inst : NULL;
-		if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
-			return -1;
-	}
-	if (rc < 0)
+	if (js_object(j, arg_keys, sizeof(arg_keys) / sizeof(arg_keys[0]), f, NULL, NULL) < 0)
 		return -1;
 	if (JS_IS(&f->channel, "bbo-tbt"))
 		f->kind = CH_BBO;
@@ -90,83 +85,39 @@ static int walk_arg(struct js *j, struct top_fields *f)
 	return 0;
 }
 
-/* The best level of a side: [[px, size, "0", orders], ...]. has = 0 when
- * the side is empty. */
-static int read_best(struct js *j, struct js_span *px, struct js_span *sz, bool *has)
-{
-	bool first, first2;
-	int rc, rc2;
-	*has = false;
-	if (js_arr_begin(j, &first) < 0)
-		return -1;
-	while ((rc = js_arr_next(j, &first)) == 1) {
-		if (js_arr_begin(j, &first2) < 0)
-			return -1;
-		size_t k = 0;
-		while ((rc2 = js_arr_next(j, &first2)) == 1) {
-			struct js_span *dst = !*has && k == 0 ? px : !*has && k == 1 ? sz : NULL;
-			if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
-				return -1;
-			k++;
-		}
-		if (rc2 < 0 || k < 2)
-			return -1;
-		*has = true;
-	}
-	return rc;
-}
-
 struct item_fields {
 	struct js_span ask_px, ask_sz, bid_px, bid_sz, ts, seq, inst, trade_id, px, sz, side;
-	bool has_ask, has_bid, asks_seen, bids_seen;
+	size_t asks, bids; /* levels per side */
+	bool asks_seen, bids_seen;
 };
 
-static int walk_item(struct js *j, struct item_fields *f)
+#define F(member, key) JS_FIELD(struct item_fields, member, key)
+static const struct js_field item_keys[] = {
+	F(ts, "ts"), F(seq, "seqId"), F(inst, "instId"), F(trade_id, "tradeId"), F(px, "px"), F(sz, "sz"),
+	F(side, "side"),
+};
+#undef F
+
+/* Sides are [[px, size, "0", orders], ...]: only the best level is kept. */
+static int item_hook(struct js *j, const struct js_span *key, void *ctx)
 {
-	struct js_span key;
-	bool first;
-	int rc;
-	if (js_obj_begin(j, &first) < 0)
-		return -1;
-	while ((rc = js_obj_key(j, &first, &key)) == 1) {
-		struct js_span *dst = NULL;
-		if (JS_IS(&key, "asks")) {
-			f->asks_seen = true;
-			if (read_best(j, &f->ask_px, &f->ask_sz, &f->has_ask) < 0)
-				return -1;
-			continue;
-		}
-		if (JS_IS(&key, "bids")) {
-			f->bids_seen = true;
-			if (read_best(j, &f->bid_px, &f->bid_sz, &f->has_bid) < 0)
-				return -1;
-			continue;
-		}
-		if (JS_IS(&key, "ts"))
-			dst = &f->ts;
-		else if (JS_IS(&key, "seqId"))
-			dst = &f->seq;
-		else if (JS_IS(&key, "instId"))
-			dst = &f->inst;
-		else if (JS_IS(&key, "tradeId"))
-			dst = &f->trade_id;
-		else if (JS_IS(&key, "px"))
-			dst = &f->px;
-		else if (JS_IS(&key, "sz"))
-			dst = &f->sz;
-		else if (JS_IS(&key, "side"))
-			dst = &f->side;
-		if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
-			return -1;
+	struct item_fields *f = ctx;
+	if (JS_IS(key, "asks")) {
+		f->asks_seen = true;
+		return js_levels(j, &f->ask_px, &f->ask_sz, 1, &f->asks) < 0 ? -1 : 1;
 	}
-	return rc;
+	if (JS_IS(key, "bids")) {
+		f->bids_seen = true;
+		return js_levels(j, &f->bid_px, &f->bid_sz, 1, &f->bids) < 0 ? -1 : 1;
+	}
+	return 0;
 }
 
 static enum reject_reason fill_quote(const struct item_fields *f, struct tick *t)
 {
 	if (!f->asks_seen || !f->bids_seen || !f->ts.s)
 		return REJECT_MISSING_FIELD;
-	if (!f->has_ask || !f->has_bid)
+	if (f->asks == 0 || f->bids == 0)
 		return REJECT_MISSING_FIELD; /* one-sided book: no quote to give */
 	t->update_id = 0;
 	if (js_span_ms_to_ns(&f->ts, &t->ts_exchange_ns) < 0 || js_span_decimal(&f->bid_px, &t->u.quote.bid_px) < 0 ||
@@ -195,8 +146,11 @@ static enum reject_reason fill_trade(const struct item_fields *f, struct tick *t
 
 /* The data array; one tick per element. A bad element refuses the whole
  * frame so that a frame is never half published. */
-static enum frame_kind parse_data(struct symmap *m, struct js *j, const struct top_fields *top, struct frame_out *out)
+static enum frame_kind parse_data(struct js *j, void *ctx)
 {
+	const struct top_fields *top = ctx;
+	struct symmap *m = top->m;
+	struct frame_out *out = top->out;
 	bool first;
 	int rc;
 	enum reject_reason bad = REJECT_NONE;
@@ -206,7 +160,7 @@ static enum frame_kind parse_data(struct symmap *m, struct js *j, const struct t
 	while ((rc = js_arr_next(j, &first)) == 1) {
 		struct item_fields f;
 		memset(&f, 0, sizeof(f));
-		if (walk_item(j, &f) < 0)
+		if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &f, item_hook, &f) < 0)
 			return frame_reject(out, REJECT_JSON);
 		if (bad != REJECT_NONE)
 			continue;
@@ -256,13 +210,24 @@ static enum frame_kind event_result(const struct top_fields *f, struct frame_out
 	return frame_control(out, CONTROL_NOTICE, f->event.s, f->event.len);
 }
 
+#define F(member, key) JS_FIELD(struct top_fields, member, key)
+static const struct js_field top_keys[] = {F(event, "event"), F(code, "code"), F(msg, "msg"), F(op, "op")};
+#undef F
+
+static int top_hook(struct js *j, const struct js_span *key, void *ctx)
+{
+	struct top_fields *f = ctx;
+	if (JS_IS(key, "arg") && js_peek(j, '{'))
+		return walk_arg(j, f) < 0 ? -1 : 1;
+	if (JS_IS(key, "data"))
+		return deferred_data_hook(&f->data, j, f->kind == CH_BBO || f->kind == CH_TRADES, parse_data, f, f->out);
+	return 0;
+}
+
 static enum frame_kind okx_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
 	struct top_fields f;
-	struct js_span key;
 	struct js j;
-	bool first;
-	int rc;
 	out->n = 0;
 	if (out->cap < 1)
 		return frame_reject(out, REJECT_OVERSIZE);
@@ -271,38 +236,10 @@ static enum frame_kind okx_parse(struct symmap *m, const char *frame, size_t len
 	if (len == 4 && memcmp(frame, "ping", 4) == 0)
 		return frame_control(out, CONTROL_NOTICE, "ping", 4);
 	memset(&f, 0, sizeof(f));
+	f.m = m;
+	f.out = out;
 	js_init(&j, frame, len);
-	if (js_obj_begin(&j, &first) < 0)
-		return frame_reject(out, REJECT_JSON);
-	while ((rc = js_obj_key(&j, &first, &key)) == 1) {
-		struct js_span *dst = NULL;
-		if (JS_IS(&key, "arg") && js_peek(&j, '{')) {
-			if (walk_arg(&j, &f) < 0)
-				return frame_reject(out, REJECT_JSON);
-			continue;
-		}
-		if (JS_IS(&key, "data")) {
-			if ((f.kind == CH_BBO || f.kind == CH_TRADES) && !f.data_done) {
-				f.data_result = parse_data(m, &j, &f, out);
-				f.data_done = true;
-				if (f.data_result == FRAME_REJECT && out->reject == REJECT_JSON)
-					return FRAME_REJECT;
-				continue;
-			}
-			f.data = j.p;
-		} else if (JS_IS(&key, "event")) {
-			dst = &f.event;
-		} else if (JS_IS(&key, "code")) {
-			dst = &f.code;
-		} else if (JS_IS(&key, "msg")) {
-			dst = &f.msg;
-		} else if (JS_IS(&key, "op")) {
-			dst = &f.op;
-		}
-		if (dst ? js_scalar(&j, dst) < 0 : js_skip(&j) < 0)
-			return frame_reject(out, REJECT_JSON);
-	}
-	if (rc < 0 || !js_at_end(&j))
+	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
 		return frame_reject(out, REJECT_JSON);
 	if (f.event.s)
 		return event_result(&f, out);
@@ -312,12 +249,7 @@ static enum frame_kind okx_parse(struct symmap *m, const char *frame, size_t len
 		return frame_reject(out, REJECT_MISSING_FIELD);
 	if (f.kind == CH_OTHER)
 		return frame_control(out, CONTROL_UNSUPPORTED, f.channel.s, f.channel.len);
-	if (f.data_done)
-		return f.data_result;
-	if (!f.data)
-		return frame_reject(out, REJECT_MISSING_FIELD);
-	js_init(&j, f.data, (size_t)(frame + len - f.data));
-	return parse_data(m, &j, &f, out);
+	return deferred_data_finish(&f.data, frame, len, parse_data, &f, out);
 }
 
 const struct adapter adapter_okx = {

@@ -9,6 +9,16 @@ static bool is_hex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/* Bytes that end a run of plain string content: the quote, the backslash
+ * and control characters (refused by JSON). */
+static const bool string_stop[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+	[0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+	[0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+	[0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+	['"'] = 1,  ['\\'] = 1,
+};
+
 int js_string(struct js *j, struct js_span *out)
 {
 	js_ws(j);
@@ -17,6 +27,11 @@ int js_string(struct js *j, struct js_span *out)
 	const char *s = ++j->p;
 	bool escaped = false;
 	while (j->p < j->end) {
+		/* plain characters in one tight loop: a table lookup each */
+		while (j->p < j->end && !string_stop[(unsigned char)*j->p])
+			j->p++;
+		if (j->p >= j->end)
+			break;
 		unsigned char c = (unsigned char)*j->p;
 		if (c == '"') {
 			out->s = s;
@@ -150,6 +165,55 @@ static int js_skip_depth(struct js *j, int depth)
 int js_skip(struct js *j)
 {
 	return js_skip_depth(j, 0);
+}
+
+int js_object(struct js *j, const struct js_field *fields, size_t n, void *base, js_hook hook, void *ctx)
+{
+	struct js_span key;
+	bool first;
+	int rc;
+	if (js_obj_begin(j, &first) < 0)
+		return -1;
+	while ((rc = js_obj_key(j, &first, &key)) == 1) {
+		size_t i = 0;
+		/* first byte before memcmp: most keys here are one letter */
+		while (i < n && !(fields[i].len == key.len && fields[i].name[0] == key.s[0] &&
+				  memcmp(fields[i].name, key.s, key.len) == 0))
+			i++;
+		if (i < n) {
+			if (js_scalar(j, (struct js_span *)((char *)base + fields[i].offset)) < 0)
+				return -1;
+			continue;
+		}
+		int h = hook ? hook(j, &key, ctx) : 0;
+		if (h < 0 || (h == 0 && js_skip(j) < 0))
+			return -1;
+	}
+	return rc;
+}
+
+int js_levels(struct js *j, struct js_span *px, struct js_span *size, size_t max, size_t *total)
+{
+	bool first, first2;
+	int rc, rc2;
+	*total = 0;
+	if (js_arr_begin(j, &first) < 0)
+		return -1;
+	while ((rc = js_arr_next(j, &first)) == 1) {
+		size_t k = 0, n = *total;
+		if (js_arr_begin(j, &first2) < 0)
+			return -1;
+		while ((rc2 = js_arr_next(j, &first2)) == 1) {
+			struct js_span *dst = n >= max ? NULL : k == 0 ? &px[n] : k == 1 ? &size[n] : NULL;
+			if (dst ? js_scalar(j, dst) < 0 : js_skip(j) < 0)
+				return -1;
+			k++;
+		}
+		if (rc2 < 0 || k < 2)
+			return -1;
+		++*total;
+	}
+	return rc;
 }
 
 int js_span_u64(const struct js_span *s, uint64_t *out)

@@ -119,6 +119,30 @@ static inline bool js_span_is(const struct js_span *s, const char *lit, size_t l
 }
 #define JS_IS(span, lit) js_span_is((span), (lit), sizeof(lit) - 1)
 
+/* A key whose scalar value js_object() stores into the span at offset of
+ * its base struct. */
+struct js_field {
+	const char *name;
+	size_t len;
+	size_t offset;
+};
+#define JS_FIELD(type, member, key) {(key), sizeof(key) - 1, offsetof(type, member)}
+
+/* For keys not in the field list: consume the value and return 1, return 0
+ * to have it skipped, or -1 to fail the walk. */
+typedef int (*js_hook)(struct js *j, const struct js_span *key, void *ctx);
+
+/* Walk the object at the cursor: each listed key's scalar value goes to its
+ * span in base (a repeated key: the last wins); other keys go to hook (may
+ * be NULL) or are skipped. Returns 0, or -1 on a syntax error. */
+int js_object(struct js *j, const struct js_field *fields, size_t n, void *base, js_hook hook, void *ctx);
+
+/* An array of price levels [[px, size, ...], ...]: the first two elements
+ * of each of the first max levels go to px[i] and size[i]; *total counts
+ * every level. Returns 0, or -1 on a syntax error or a level with fewer
+ * than two elements. */
+int js_levels(struct js *j, struct js_span *px, struct js_span *size, size_t max, size_t *total);
+
 /* Unsigned decimal integer from a span (quoted or not), digits only, no
  * overflow. Returns 0 or -1. */
 int js_span_u64(const struct js_span *s, uint64_t *out);

@@ -1,17 +1,23 @@
 /* Decode throughput per adapter: fixture-shaped book-ticker frames through
  * the full pipeline (parse, validate, normalize into struct tick, dedup) on
- * one core. Prints the median of several runs as BENCH lines. */
+ * one core. Prints the median of several runs as BENCH lines. Time is the
+ * thread's CPU time, so that other work on the machine does not count. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "collector/pipeline.h"
-#include "common/clock.h"
 
 #define FRAMES 4096           /* distinct frames, cycled */
 #define FRAME_MAX 320
-#define PASSES 500            /* frames per run = FRAMES * PASSES */
+#ifndef PASSES
+#define PASSES 500 /* frames per run = FRAMES * PASSES */
+#endif
+#ifndef RUNS
 #define RUNS 7
+#endif
 #define NOW_MS 1786659828109LL
 
 static const char *const syms[] = {"BTC-USDT", "ETH-USDT", "SOL-USDT", "XRP-USDT",
@@ -51,6 +57,13 @@ static int make_frame(const char *adapter, size_t i, char *out, size_t len)
 			s, cents % 10, cents % 10, NOW_MS, u);
 }
 
+static int64_t cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -80,7 +93,7 @@ static int bench(const char *adapter)
 	int64_t now_ns = NOW_MS * 1000000;
 	for (int r = 0; r < RUNS; r++) {
 		uint64_t accepted = 0;
-		int64_t t0 = clock_monotonic_ns();
+		int64_t t0 = cpu_ns();
 		for (int pass = 0; pass < PASSES; pass++) {
 			/* each pass replays the same ids: forget them so the frames
 			 * are accepted, as fresh ones would be */
@@ -91,7 +104,7 @@ static int bench(const char *adapter)
 				accepted += p->accepted;
 			}
 		}
-		int64_t dt = clock_monotonic_ns() - t0;
+		int64_t dt = cpu_ns() - t0;
 		if (accepted != (uint64_t)FRAMES * PASSES) {
 			fprintf(stderr, "%s: only %llu of %d frames accepted\n", adapter, (unsigned long long)accepted,
 				FRAMES * PASSES);
