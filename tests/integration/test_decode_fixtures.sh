@@ -7,7 +7,7 @@
 set -euo pipefail
 : "${SPREADBUS_BIN:?}" "${FIXTURES:?}"
 exec python3 - "$SPREADBUS_BIN/spreadbus-collector" "$FIXTURES" <<'EOF'
-import glob, json, os, subprocess, sys
+import glob, json, os, subprocess, sys, tempfile
 
 BIN, FIX = sys.argv[1], sys.argv[2]
 failures = []
@@ -195,6 +195,20 @@ for exchange in ("binance", "bybit", "okx"):
         for g in decode(exchange, path):
             if not (set(g) in ({"control"}, {"reject"}) or g.get("kind") in ("quote", "trade")):
                 failures.append(f"{exchange} on {path}: odd line {g}")
+
+# With --config only the section's symbols are known, under their
+# canonical names.
+with tempfile.TemporaryDirectory() as tmp:
+    conf = os.path.join(tmp, "decode.conf")
+    with open(conf, "w") as f:
+        f.write("[exchange.binance]\nsymbols = BTC-USDT, BNB-BTC\n")
+    r = subprocess.run([BIN, "--exchange", "binance", "--config", conf, "--decode",
+                        FIX + "/binance/combined_bookTicker.jsonl"], capture_output=True, text=True, timeout=60)
+    got = [json.loads(l) for l in r.stdout.splitlines()]
+    syms = sorted(g["symbol"] for g in got if "kind" in g)
+    unknown = sum(1 for g in got if g == {"reject": "unknown_symbol"})
+    if r.returncode != 0 or syms != ["BTC-USDT", "BTC-USDT"] or unknown != 13:
+        failures.append(f"--config decode: rc {r.returncode}, symbols {syms}, {unknown} unknown: {r.stderr[-300:]}")
 
 print("checked:", checked)
 if checked["quote"] < 20 or checked["trade"] < 40 or checked["control"] < 50:
