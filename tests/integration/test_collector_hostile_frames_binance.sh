@@ -9,4 +9,7 @@ tl_init
 tl_need_bins spreadbus-fakex spreadbus-collector spreadbus-busctl
 
 tl_hostile_scenario binance
-tl_pass "$(tl_collector_metric ticks_published_total) ticks published"
+summary="$(tl_collector_metric ticks_published_total) ticks published"
+tl_collector_stop
+tl_fakex_stop
+tl_pass "$summary"

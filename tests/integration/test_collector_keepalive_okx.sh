@@ -26,4 +26,7 @@ tl_assert_eq "channels subscribed" 6 "$(tl_fakex_stat okx.streams)"
 tl_assert_eq "collector reconnects" 0 "$(tl_collector_metric reconnects_total)"
 tl_collector_same_pid
 tl_ring_check_no_duplicates
-tl_pass "$(tl_fakex_stat okx.frames) frames, $(tl_collector_metric ticks_published_total) ticks"
+summary="$(tl_fakex_stat okx.frames) frames, $(tl_collector_metric ticks_published_total) ticks"
+tl_collector_stop
+tl_fakex_stop
+tl_pass "$summary"

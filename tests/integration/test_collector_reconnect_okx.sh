@@ -9,4 +9,7 @@ tl_init
 tl_need_bins spreadbus-fakex spreadbus-collector spreadbus-busctl
 
 tl_reconnect_scenario okx
-tl_pass "$(tl_fakex_stat okx.connections_total) connections, $(tl_ring_gaps) gap markers"
+summary="$(tl_fakex_stat okx.connections_total) connections, $(tl_ring_gaps) gap markers"
+tl_collector_stop
+tl_fakex_stop
+tl_pass "$summary"

@@ -26,4 +26,7 @@ tl_wait_flowing 10 "$last" "${SYMS[@]}"
 tl_assert_ge "gap markers after the close" 1 "$(tl_ring_gaps "$last")"
 tl_collector_same_pid
 tl_ring_check_no_duplicates
-tl_pass "$(tl_fakex_stat binance.bytes_sent) bytes over TLS"
+summary="$(tl_fakex_stat binance.bytes_sent) bytes over TLS"
+tl_collector_stop
+tl_fakex_stop
+tl_pass "$summary"

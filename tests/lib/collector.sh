@@ -92,3 +92,10 @@ tl_collector_metric_ge() {
 	v=$(tl_collector_metric "$1")
 	((v >= $2))
 }
+
+# SIGTERM to the collector; fails the test unless it exits 0 (the contract
+# for a clean stop).
+tl_collector_stop() {
+	tl_stop collector
+	tl_assert_eq "spreadbus-collector exit status after SIGTERM" 0 "${TL_EXIT[collector]}"
+}

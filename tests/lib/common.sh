@@ -31,6 +31,8 @@ tl_init() {
 	trap tl_on_exit EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+	trap 'exit 129' HUP
+	trap 'exit 141' PIPE
 }
 
 # Exits unless every named binary exists in $TL_BIN; exit code 77 ("skipped")

@@ -54,3 +54,10 @@ tl_fakex_stat_ge() {
 	v=$(tl_fakex_stat "$1")
 	((v >= $2))
 }
+
+# SIGTERM to the server; fails the test unless it exits 0 (which under
+# AddressSanitizer also means no leak or memory error was reported).
+tl_fakex_stop() {
+	tl_stop fakex
+	tl_assert_eq "spreadbus-fakex exit status after SIGTERM" 0 "${TL_EXIT[fakex]}"
+}
