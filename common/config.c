@@ -703,7 +703,7 @@ int config_check_file(const char *path, FILE *out)
 	rc = config_load(c, path, NULL, err, ERRBUF_LEN);
 	fputs(err, out);
 	if (rc == 0)
-		fprintf(out, "%s: ok (%zu exchanges)\n", path, c->exchange_count);
+		fprintf(out, "%s: ok (%zu exchange%s)\n", path, c->exchange_count, c->exchange_count == 1 ? "" : "s");
 	else if (rc > 0)
 		fprintf(out, "%s: %d error%s\n", path, rc, rc == 1 ? "" : "s");
 out:
