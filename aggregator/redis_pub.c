@@ -14,6 +14,7 @@
 #include <hiredis/hiredis.h>
 #include <hiredis/sds.h>
 
+#include "common/fmt.h"
 #include "common/log.h"
 
 #define MAX_FIELDS 32
@@ -45,6 +46,8 @@ struct redis_pub {
 	char maxlen[24];
 	struct log_limit lim;      /* error replies */
 	struct log_limit lim_conn; /* connection failures, one per breaker retry */
+	char *resp; /* one formatted command */
+	size_t resp_cap, resp_len;
 	const char *argv[6 + 2 * MAX_FIELDS];
 	size_t argvlen[6 + 2 * MAX_FIELDS];
 };
@@ -194,9 +197,44 @@ static void ev_cleanup(void *d)
 	p->want_read = p->want_write = false;
 }
 
+static void resp_put(struct redis_pub *p, const char *s, size_t n)
+{
+	memcpy(p->resp + p->resp_len, s, n);
+	p->resp_len += n;
+}
+
+static void resp_len_line(struct redis_pub *p, char type, size_t n)
+{
+	char num[FMT_NUM_MAX];
+	p->resp[p->resp_len++] = type;
+	resp_put(p, num, fmt_u64(num, sizeof(num), n));
+	resp_put(p, "\r\n", 2);
+}
+
+/* Format argv as one RESP command ourselves (hiredis's argv formatting
+ * costs more than the rest of its send path) and hand it to hiredis with
+ * its reply callback. The buffer grows only for a larger command than any
+ * before. */
 static int queue(struct redis_pub *p, unsigned kind, int argc)
 {
-	if (redisAsyncCommandArgv(p->ac, on_reply, (void *)(uintptr_t)kind, argc, p->argv, p->argvlen) != REDIS_OK)
+	size_t need = 2 * FMT_NUM_MAX;
+	for (int i = 0; i < argc; i++)
+		need += p->argvlen[i] + FMT_NUM_MAX + 4;
+	if (need > p->resp_cap) {
+		char *bigger = realloc(p->resp, need);
+		if (!bigger)
+			return -ENOMEM;
+		p->resp = bigger;
+		p->resp_cap = need;
+	}
+	p->resp_len = 0;
+	resp_len_line(p, '*', (size_t)argc);
+	for (int i = 0; i < argc; i++) {
+		resp_len_line(p, '$', p->argvlen[i]);
+		resp_put(p, p->argv[i], p->argvlen[i]);
+		resp_put(p, "\r\n", 2);
+	}
+	if (redisAsyncFormattedCommand(p->ac, on_reply, (void *)(uintptr_t)kind, p->resp, p->resp_len) != REDIS_OK)
 		return -ENOMEM;
 	if (p->pending++ == 0)
 		p->last_progress_ns = p->now_ns;
@@ -279,6 +317,7 @@ void redis_pub_free(struct redis_pub *p)
 	if (!p)
 		return;
 	close_now(p);
+	free(p->resp);
 	free(p);
 }
 
