@@ -19,6 +19,8 @@ port_free() { ! port_open 9280; }
 spreads_in_hash() { [ "$(redis-cli -s "$sock" HLEN spread:latest 2>/dev/null)" -gt 0 ] 2>/dev/null; }
 parquet_exists() { [ -n "$(find "$dir/data" -name '*.parquet' -print -quit 2>/dev/null)" ]; }
 
+[ -d "$src/tests/parquet_readers/node_modules/@duckdb/node-api" ] ||
+	fail "DuckDB for node is not installed: run 'make deps' (npm ci in tests/parquet_readers)"
 # The demo's HTTP port is fixed (9280): tests run one after another in CI,
 # so wait a little for another user of it, then fail saying why.
 wait_for 60 port_free || fail "127.0.0.1:9280 stays in use (a demo or another spreadbus running?); the demo test needs it"
@@ -26,16 +28,21 @@ wait_for 60 port_free || fail "127.0.0.1:9280 stays in use (a demo or another sp
 log=$(mktemp "${TMPDIR:-/tmp}/spreadbus-demo-test.XXXXXX")
 demo_pid=
 cleanup() {
+	# make does not pass SIGTERM on: signal the demo's whole process group
+	# (make and deploy/demo.sh); the script then stops what it started.
 	if [ -n "$demo_pid" ] && kill -0 "$demo_pid" 2>/dev/null; then
-		kill -TERM "$demo_pid"
+		kill -TERM -- "-$demo_pid"
 		wait "$demo_pid" 2>/dev/null
 	fi
 	rm -f "$log"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT # run the cleanup when the test runner's timeout fires
 
+set -m # the demo gets a process group of its own, id $demo_pid
 make -s -C "$src" BUILD="$build" DEMO_DIR="$dir" DEMO_SECONDS=20 demo >"$log" 2>&1 &
 demo_pid=$!
+set +m
 
 wait_for 40 spreads_in_hash || fail "no spread in HGETALL spread:latest"
 echo "spread:latest: $(redis-cli -s "$sock" HLEN spread:latest) symbols, e.g. $(redis-cli -s "$sock" HGET spread:latest BTC-USDT | cut -c1-200)"

@@ -30,6 +30,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT # run the cleanup when the test runner's timeout fires
 mkdir -p "$results"
 
 # A private copy of the cached root: every run starts from a clean system.
