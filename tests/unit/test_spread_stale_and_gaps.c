@@ -121,14 +121,22 @@ static void quiet_exchange_expires_without_ticks(void **state)
 	assert_int_equal(updates, 2);
 }
 
+/* BTC-USDT on a, b (and c if with_c), ETH-USDT on a and b, all fresh. */
+static void quote_both_symbols(struct fixture *f, bool with_c)
+{
+	quote(f, "BTC-USDT", 0, 100.0, 100.5, T0);
+	quote(f, "BTC-USDT", 1, 101.0, 101.5, T0);
+	if (with_c)
+		quote(f, "BTC-USDT", 2, 101.0, 101.5, T0);
+	quote(f, "ETH-USDT", 0, 10.0, 10.1, T0);
+	quote(f, "ETH-USDT", 1, 10.2, 10.3, T0);
+}
+
 static void gap_on_one_symbol(void **state)
 {
 	struct fixture *f = *state;
 	struct spread_pair_view v[6];
-	quote(f, "BTC-USDT", 0, 100.0, 100.5, T0);
-	quote(f, "BTC-USDT", 1, 101.0, 101.5, T0);
-	quote(f, "ETH-USDT", 0, 10.0, 10.1, T0);
-	quote(f, "ETH-USDT", 1, 10.2, 10.3, T0);
+	quote_both_symbols(f, false);
 	assert_int_equal(updates, 2);
 	spread_core_invalidate(f->core, 0, spread_core_symbol_index(f->core, "BTC-USDT"), T0 + MS);
 	assert_int_equal(updates, 3);
@@ -144,11 +152,7 @@ static void connection_wide_gap(void **state)
 {
 	struct fixture *f = *state;
 	struct spread_pair_view v[6];
-	quote(f, "BTC-USDT", 0, 100.0, 100.5, T0);
-	quote(f, "BTC-USDT", 1, 101.0, 101.5, T0);
-	quote(f, "BTC-USDT", 2, 101.0, 101.5, T0);
-	quote(f, "ETH-USDT", 0, 10.0, 10.1, T0);
-	quote(f, "ETH-USDT", 1, 10.2, 10.3, T0);
+	quote_both_symbols(f, true);
 	unsigned before = updates;
 	spread_core_invalidate(f->core, 0, -1, T0 + MS);
 	assert_int_equal(updates, before + 2);

@@ -106,33 +106,24 @@ static void run_random(uint32_t window_s, uint32_t buckets, unsigned seed, int s
 	fixture_free(f);
 }
 
-static void random_1s_buckets(void **state)
+/* Random runs per geometry: window_s, buckets, seeds, steps per seed. */
+struct random_case {
+	uint32_t window_s, buckets;
+	unsigned first_seed, seeds;
+	int steps;
+};
+
+static void random_cases(void **state)
 {
-	(void)state;
-	for (unsigned seed = 1; seed <= 20; seed++)
-		run_random(10, 10, seed, 1500);
+	const struct random_case *c = *state;
+	for (unsigned seed = c->first_seed; seed < c->first_seed + c->seeds; seed++)
+		run_random(c->window_s, c->buckets, seed, c->steps);
 }
 
-static void random_sliced_percentiles(void **state)
-{
-	(void)state;
-	for (unsigned seed = 100; seed <= 115; seed++)
-		run_random(60, 60, seed, 1500);
-}
-
-static void random_default_geometry(void **state)
-{
-	(void)state;
-	for (unsigned seed = 200; seed <= 205; seed++)
-		run_random(900, 900, seed, 3000);
-}
-
-static void random_coarse_buckets(void **state)
-{
-	(void)state;
-	for (unsigned seed = 300; seed <= 305; seed++)
-		run_random(30, 7, seed, 1500);
-}
+static const struct random_case one_second_buckets = {10, 10, 1, 20, 1500};
+static const struct random_case sliced_percentiles = {60, 60, 100, 16, 1500};
+static const struct random_case default_geometry = {900, 900, 200, 6, 3000};
+static const struct random_case coarse_buckets = {30, 7, 300, 6, 1500};
 
 /* A sample leaves the window exactly when its bucket is window_buckets
  * buckets older than the newest one. */
@@ -197,10 +188,10 @@ static void memory_is_fixed_by_geometry(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(random_1s_buckets),
-		cmocka_unit_test(random_sliced_percentiles),
-		cmocka_unit_test(random_default_geometry),
-		cmocka_unit_test(random_coarse_buckets),
+		cmocka_unit_test_prestate(random_cases, (void *)&one_second_buckets),
+		cmocka_unit_test_prestate(random_cases, (void *)&sliced_percentiles),
+		cmocka_unit_test_prestate(random_cases, (void *)&default_geometry),
+		cmocka_unit_test_prestate(random_cases, (void *)&coarse_buckets),
 		cmocka_unit_test(expiry_at_bucket_boundary),
 		cmocka_unit_test(histogram_error_bound),
 		cmocka_unit_test(memory_is_fixed_by_geometry),
