@@ -188,10 +188,10 @@ static void memory_is_fixed_by_geometry(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_prestate(random_cases, (void *)&one_second_buckets),
-		cmocka_unit_test_prestate(random_cases, (void *)&sliced_percentiles),
-		cmocka_unit_test_prestate(random_cases, (void *)&default_geometry),
-		cmocka_unit_test_prestate(random_cases, (void *)&coarse_buckets),
+		{"random_one_second_buckets", random_cases, NULL, NULL, (void *)&one_second_buckets},
+		{"random_sliced_percentiles", random_cases, NULL, NULL, (void *)&sliced_percentiles},
+		{"random_default_geometry", random_cases, NULL, NULL, (void *)&default_geometry},
+		{"random_coarse_buckets", random_cases, NULL, NULL, (void *)&coarse_buckets},
 		cmocka_unit_test(expiry_at_bucket_boundary),
 		cmocka_unit_test(histogram_error_bound),
 		cmocka_unit_test(memory_is_fixed_by_geometry),
