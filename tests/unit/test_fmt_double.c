@@ -90,7 +90,7 @@ static void check_round_trip(double v)
 static void test_random_bit_patterns_round_trip(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 200000; i++) {
+	for (int i = 0; i < 100000; i++) {
 		uint64_t bits = rng();
 		double v;
 		memcpy(&v, &bits, sizeof(v));
@@ -123,6 +123,18 @@ static void test_random_prices_print_as_sent(void **state)
 		fmt_double(buf, sizeof(buf), v);
 		if (strcmp(buf, want) != 0)
 			fail_msg("%llu / 10^%d printed as %s, want %s", (unsigned long long)m, k, buf, want);
+	}
+}
+
+/* Up to 16 digits and 17 decimals: the fast path's largest operands, where
+ * the scaling itself rounds; still the shortest form. */
+static void test_long_decimals_are_shortest(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		uint64_t m = rng() % (1ULL << 53);
+		int k = 1 + (int)(rng() % 17);
+		check_round_trip((double)m / pow(10, k));
 	}
 }
 
@@ -169,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_ordinary_prices),
 		cmocka_unit_test(test_random_bit_patterns_round_trip),
 		cmocka_unit_test(test_random_prices_print_as_sent),
+		cmocka_unit_test(test_long_decimals_are_shortest),
 		cmocka_unit_test(test_small_buffer_is_refused),
 		cmocka_unit_test(test_integers),
 	};
