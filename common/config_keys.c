@@ -14,6 +14,7 @@
 
 #define RING_CAPACITY_MIN 1024ULL
 #define RING_CAPACITY_MAX (1ULL << 30)
+#define DUMP_SYMBOLS_PER_LINE 6 /* 6 * (23 + 2) characters fit a 198-character line */
 
 const char *const config_sect_names[] = {
 	"service", "http", "restart", "redis", "aggregator", "writer", "exchange",
@@ -353,8 +354,10 @@ int config_dump(const struct config *c, FILE *out)
 			fprintf(out, "%s = ", config_keys[i].name);
 			if (config_keys[i].type == CONFIG_T_SYMBOLS) {
 				const struct config_exchange *ex = &c->exchanges[slot - CONFIG_SECT_EXCHANGE];
+				/* Continuation lines keep every line within libinih's limit. */
 				for (size_t j = 0; j < ex->symbol_count; j++)
-					fprintf(out, "%s%s", j ? ", " : "", ex->symbols[j]);
+					fprintf(out, "%s%s", j == 0 ? "" : j % DUMP_SYMBOLS_PER_LINE ? ", " : ",\n    ",
+						ex->symbols[j]);
 				fputc('\n', out);
 			} else {
 				value_text(c, slot, &config_keys[i], val, sizeof(val));

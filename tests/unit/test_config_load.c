@@ -440,6 +440,21 @@ static void test_dump_loads_back(void **state)
 	free(out);
 	config_free(a);
 	config_free(b);
+
+	/* A long symbol list comes out on continuation lines. */
+	a = load_ok("[exchange.okx]\nsymbols = AAAAAAAAAAAAAAAAAAAA-B0, AAAAAAAAAAAAAAAAAAAA-B1, AAAAAAAAAAAAAAAAAAAA-B2,\n"
+		    "  AAAAAAAAAAAAAAAAAAAA-B3, AAAAAAAAAAAAAAAAAAAA-B4, AAAAAAAAAAAAAAAAAAAA-B5,\n"
+		    "  AAAAAAAAAAAAAAAAAAAA-B6, AAAAAAAAAAAAAAAAAAAA-B7, AAAAAAAAAAAAAAAAAAAA-B8\n",
+		    NULL);
+	f = open_memstream(&out, &out_len);
+	assert_int_equal(config_dump(a, f), 0);
+	fclose(f);
+	b = load_ok(out, NULL);
+	assert_int_equal(b->exchanges[0].symbol_count, 9);
+	assert_true(a->exchanges[0].config_hash == b->exchanges[0].config_hash);
+	free(out);
+	config_free(a);
+	config_free(b);
 }
 
 int main(void)
