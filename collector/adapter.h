@@ -73,6 +73,7 @@ struct adapter {
 	bool ping_when_idle;            /* ping only after this long without any frame (OKX) */
 	uint32_t subscribe_interval_ms; /* minimum spacing of subscribe messages */
 	uint32_t connection_lifetime_s; /* planned reconnect after this long; 0 = none */
+	uint32_t connect_interval_ms;   /* minimum spacing of connection attempts (per-IP limits) */
 
 	/* Native name as it appears in frames for a canonical BASE-QUOTE. */
 	int (*native_symbol)(const char *canonical, char *out, size_t out_len);

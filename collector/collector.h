@@ -88,6 +88,7 @@ struct collector {
 	struct lws_context *ctx;
 	volatile sig_atomic_t *stop;
 	int64_t next_parent_check_ns, window_start_ns;
+	int64_t next_connect_ns;   /* monotonic: connection attempts are spaced */
 	uint64_t window_frames, window_rejects, last_window_frames, last_window_rejects;
 	struct log_limit lim_reject, lim_control, lim_conn;
 	/* settings in ns, resolved from the config and the adapter */

@@ -8,6 +8,9 @@
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
 
+/* 300 connection attempts per 5 minutes per IP: bursts of links are fine,
+ * a flapping server is not hammered faster than 5/s. */
+#define BINANCE_CONNECT_INTERVAL_MS 200
 /* Streams put in the URL itself; the rest are subscribed by message. Kept
  * well under common 4-8 KB request-line limits. */
 #define BINANCE_PATH_BUDGET 1800
@@ -217,6 +220,7 @@ const struct adapter adapter_binance = {
 	.ping_interval_ms = 0,
 	.ping_when_idle = false,
 	.subscribe_interval_ms = BINANCE_SUBSCRIBE_INTERVAL_MS,
+	.connect_interval_ms = BINANCE_CONNECT_INTERVAL_MS,
 	.connection_lifetime_s = BINANCE_LIFETIME_S,
 	.native_symbol = binance_native,
 	.canonical_symbol = binance_canonical,

@@ -9,6 +9,8 @@
 #include "collector/symbols.h"
 #include "common/hash.h"
 
+/* 500 connections per 5 minutes per IP. */
+#define BYBIT_CONNECT_INTERVAL_MS 200
 /* Spot takes at most 10 args per subscribe request. */
 #define BYBIT_MAX_ARGS 10
 /* The args of one connection may not exceed 21,000 characters; 200
@@ -305,6 +307,7 @@ const struct adapter adapter_bybit = {
 	.ping_interval_ms = BYBIT_PING_MS,
 	.ping_when_idle = false,
 	.subscribe_interval_ms = BYBIT_SUBSCRIBE_INTERVAL_MS,
+	.connect_interval_ms = BYBIT_CONNECT_INTERVAL_MS,
 	.connection_lifetime_s = 0,
 	.native_symbol = bybit_native,
 	.canonical_symbol = bybit_canonical,

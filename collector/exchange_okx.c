@@ -9,6 +9,8 @@
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
 
+/* 3 connection requests per second per IP. */
+#define OKX_CONNECT_INTERVAL_MS 400
 /* Subscription args of one connection may total 64 KB; about 45 bytes per
  * arg and two args per symbol leaves a wide margin at 300 symbols. */
 #define OKX_MAX_SYMBOLS 300
@@ -259,6 +261,7 @@ const struct adapter adapter_okx = {
 	.ping_interval_ms = OKX_PING_IDLE_MS,
 	.ping_when_idle = true,
 	.subscribe_interval_ms = OKX_SUBSCRIBE_INTERVAL_MS,
+	.connect_interval_ms = OKX_CONNECT_INTERVAL_MS,
 	.connection_lifetime_s = 0,
 	.native_symbol = okx_native,
 	.canonical_symbol = okx_canonical,

@@ -16,8 +16,6 @@
 
 /* Housekeeping period: timeouts, pings, pacing, heartbeat (<= 250 ms). */
 #define TICK_MS 50
-/* Links start this far apart (OKX: 3 connection requests/s per IP). */
-#define LINK_STAGGER_MS 400
 /* Health score data-quality window. */
 #define HEALTH_WINDOW_NS (10 * 1000000000LL)
 #define SUBSCRIBE_BUF 8192
@@ -516,12 +514,17 @@ static void link_tick(struct link *l, int64_t now, int64_t wall)
 	for (int i = 0; i < 2; i++)
 		session_tick(l, &l->sess[i], now);
 	struct session *p = &l->sess[l->primary], *o = &l->sess[1 - l->primary];
-	if (p->state == SESSION_IDLE && o->state == SESSION_IDLE && l->retry_at_ns && now >= l->retry_at_ns) {
+	/* attempts of all links are spaced by the exchange's per-IP limit */
+	bool may_connect = now >= c->next_connect_ns;
+	if (may_connect && p->state == SESSION_IDLE && o->state == SESSION_IDLE && l->retry_at_ns &&
+	    now >= l->retry_at_ns) {
 		l->retry_at_ns = 0;
+		c->next_connect_ns = now + (int64_t)c->adapter->connect_interval_ms * 1000000;
 		session_connect(l, l->primary, now);
-	} else if (l->successor_at_ns && now >= l->successor_at_ns && o->state == SESSION_IDLE &&
+	} else if (may_connect && l->successor_at_ns && now >= l->successor_at_ns && o->state == SESSION_IDLE &&
 		   p->state == SESSION_OPEN) {
 		l->successor_at_ns = 0;
+		c->next_connect_ns = now + (int64_t)c->adapter->connect_interval_ms * 1000000;
 		session_connect(l, 1 - l->primary, now);
 	}
 	enum conn_state st = link_state(l);
@@ -607,7 +610,7 @@ int collector_run_live(struct collector *c)
 	c->window_start_ns = now;
 	c->next_parent_check_ns = now;
 	for (size_t i = 0; i < c->link_count; i++)
-		c->links[i].retry_at_ns = now + (int64_t)i * LINK_STAGGER_MS * 1000000;
+		c->links[i].retry_at_ns = now; /* spaced by connect_interval_ms */
 	lws_sul_schedule(c->ctx, 0, &timer.sul, tick, 1);
 	while (!*c->stop)
 		if (lws_service(c->ctx, 0) < 0)
