@@ -19,6 +19,7 @@
 /* Health score data-quality window. */
 #define HEALTH_WINDOW_NS (10 * 1000000000LL)
 #define SUBSCRIBE_BUF 8192
+#define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 /* Bytes of a refused frame quoted in the log. */
 #define LOG_SNIPPET 96
 
@@ -597,8 +598,13 @@ int collector_run_live(struct collector *c)
 	info.gid = -1;
 	info.uid = -1;
 	info.connect_timeout_secs = (unsigned)(c->connect_timeout_ns / 1000000000LL);
-	if (c->url.tls)
+	if (c->url.tls) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		/* the system's CA bundle: the library's built-in default
+		 * directory is not where Debian keeps them */
+		if (access(SYSTEM_CA_BUNDLE, R_OK) == 0)
+			info.client_ssl_ca_filepath = SYSTEM_CA_BUNDLE;
+	}
 	lws_set_log_level(LLL_ERR, lws_log_emit);
 	c->ctx = lws_create_context(&info);
 	if (!c->ctx) {
