@@ -7,10 +7,7 @@
 # Prints, per exchange, the highest rate the server actually sustained with
 # nothing lost:  BENCH collector_e2e_<exchange>_frames_per_s <v> frames/s
 set -u
-L=${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib
-for f in common config fakex bus collector; do source "$L/$f.sh"; done
-tl_init
-tl_need_bins spreadbus-fakex spreadbus-collector spreadbus-busctl
+source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
 STEP_S=${STEP_S:-1.5}
 RATES=(${RATES:-20000 50000 100000 200000 300000 400000})

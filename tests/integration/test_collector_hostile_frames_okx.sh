@@ -3,10 +3,7 @@
 # repeated and backwards frame the fake exchange sends (as rejects or
 # duplicates), stays up with the same pid and keeps publishing good ticks.
 set -u
-L=${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib
-for f in common config fakex bus collector hostile_scenario; do source "$L/$f.sh"; done
-tl_init
-tl_need_bins spreadbus-fakex spreadbus-collector spreadbus-busctl
+source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
 tl_hostile_scenario okx
 summary="$(tl_collector_metric ticks_published_total) ticks published"

@@ -4,10 +4,7 @@
 # (1.5 s here), the collector's text pings (after 300 ms of silence) keep
 # the connection open, and data flows again on the same connection.
 set -u
-L=${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib
-for f in common config fakex bus collector; do source "$L/$f.sh"; done
-tl_init
-tl_need_bins spreadbus-fakex spreadbus-collector spreadbus-busctl
+source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
 SYMS=(BTC-USDT ETH-USDT SOL-USDT)
 tl_fakex_start --exchange okx --symbols BTC-USDT,ETH-USDT,SOL-USDT --rate 100 --okx-idle-ms 1500
@@ -15,7 +12,8 @@ tl_collector_start okx "BTC-USDT, ETH-USDT, SOL-USDT" exchange.okx.ping_interval
 tl_wait_flowing 10 -1 "${SYMS[@]}"
 tl_fakex_cmd "rate 0" >/dev/null
 pings=$(tl_fakex_stat okx.pings_received)
-tl_wait_for 15 "12 text pings while the server is quiet" tl_fakex_stat_ge okx.pings_received $((pings + 12))
+tl_wait_for 15 "12 text pings while the server is quiet" \
+	tl_at_least $((pings + 12)) tl_fakex_stat okx.pings_received
 last=$(tl_ring_last_seq)
 tl_fakex_cmd "rate 100" >/dev/null
 tl_wait_flowing 10 "$last" "${SYMS[@]}"

@@ -3,10 +3,7 @@
 # closes every connection, refuses new ones, stalls, and closes as for a shutdown (Bybit sends no notice):
 # every symbol flows again, each outage leaves a gap marker, no duplicates.
 set -u
-L=${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib
-for f in common config fakex bus collector reconnect_scenario; do source "$L/$f.sh"; done
-tl_init
-tl_need_bins spreadbus-fakex spreadbus-collector spreadbus-busctl
+source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
 tl_reconnect_scenario bybit
 summary="$(tl_fakex_stat bybit.connections_total) connections, $(tl_ring_gaps) gap markers"

@@ -4,10 +4,7 @@
 # combined streams, server pings answered, every symbol flowing; then a
 # forced close and a reconnect over TLS.
 set -u
-L=${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib
-for f in common config fakex bus collector tls; do source "$L/$f.sh"; done
-tl_init
-tl_need_bins spreadbus-fakex spreadbus-collector spreadbus-busctl
+source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
 SYMS=(BTC-USDT ETH-USDT)
 tl_make_cert
@@ -16,14 +13,14 @@ tl_fakex_start --exchange binance --symbols BTC-USDT,ETH-USDT --rate 100 --tls-c
 TL_FAKEX_SCHEME=wss tl_collector_start binance "BTC-USDT, ETH-USDT" exchange.binance.tls_verify=false
 grep -q 'url = wss://' "$TL_CONFIG" || tl_fail "config does not use wss://"
 tl_wait_flowing 10 -1 "${SYMS[@]}"
-tl_wait_for 10 "5 pings answered over TLS" tl_fakex_stat_ge binance.pongs_received 5
+tl_wait_for 10 "5 pings answered over TLS" tl_at_least 5 tl_fakex_stat binance.pongs_received
 tl_assert_eq "connections made" 1 "$(tl_fakex_stat binance.connections_total)"
 
-last=$(tl_ring_last_seq)
+before=$(tl_ring_last_seq)
 tl_fakex_cmd close >/dev/null
-tl_wait_for 10 "a reconnect over TLS" tl_fakex_stat_ge binance.connections_total 2
-tl_wait_flowing 10 "$last" "${SYMS[@]}"
-tl_assert_ge "gap markers after the close" 1 "$(tl_ring_gaps "$last")"
+tl_wait_for 10 "a reconnect over TLS" tl_at_least 2 tl_fakex_stat binance.connections_total
+tl_wait_flowing 10 "$(tl_ring_last_seq)" "${SYMS[@]}"
+tl_assert_ge "gap markers after the close" 1 "$(tl_ring_gaps "$before")"
 tl_collector_same_pid
 tl_ring_check_no_duplicates
 summary="$(tl_fakex_stat binance.bytes_sent) bytes over TLS"

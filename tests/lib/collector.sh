@@ -86,13 +86,6 @@ tl_ring_gaps() {
 	tl_ring_dump | jq -s --argjson a "${1:--1}" 'map(select(.kind == "gap" and .seq > $a)) | length'
 }
 
-# For tl_wait_for: true once metric $1 of the collector is at least $2.
-tl_collector_metric_ge() {
-	local v
-	v=$(tl_collector_metric "$1")
-	((v >= $2))
-}
-
 # SIGTERM to the collector; fails the test unless it exits 0 (the contract
 # for a clean stop).
 tl_collector_stop() {

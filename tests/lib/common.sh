@@ -7,6 +7,7 @@
 #   tl_spawn NAME CMD ARGS...     # background process, log in $TL_TMP/NAME.log,
 #                                 # pid in TL_PID[NAME], killed at exit
 #   tl_wait_for SECS "what" CMD ARGS...  # poll CMD (every 50 ms) until it succeeds
+#   tl_at_least MIN CMD ARGS...   # for tl_wait_for: CMD prints a number >= MIN
 #   tl_cleanup CMD ARGS...        # run CMD at exit (last registered runs first)
 #   tl_fail "why"                 # print logs, fail the test (exit 1)
 #
@@ -133,6 +134,15 @@ tl_wait_for() {
 		sleep 0.05
 	done
 	return 0
+}
+
+# For tl_wait_for: true once the number CMD prints is at least MIN.
+#   tl_wait_for 10 "5 pongs" tl_at_least 5 tl_fakex_stat binance.pongs_received
+tl_at_least() {
+	local min=$1 v
+	shift
+	v=$("$@") || return 1
+	((v >= min))
 }
 
 # Seconds ("1.5") to milliseconds, without bc.

@@ -48,13 +48,6 @@ tl_fakex_stat() {
 	tl_fakex_cmd stats | jq -r ".$1" || tl_fail "fakex stats has no .$1"
 }
 
-# For tl_wait_for: true once the stat at jq path $1 is at least $2.
-tl_fakex_stat_ge() {
-	local v
-	v=$(tl_fakex_stat "$1")
-	((v >= $2))
-}
-
 # SIGTERM to the server; fails the test unless it exits 0 (which under
 # AddressSanitizer also means no leak or memory error was reported).
 tl_fakex_stop() {

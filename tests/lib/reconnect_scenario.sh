@@ -15,17 +15,21 @@
 # holds no duplicate or backwards ids and the collector kept its pid.
 
 # tl_reconnect_step WHAT GAP(required|optional) COMMAND...
+# Flow is checked after the new connection is up: ticks that arrived
+# between the command and the disconnect must not count as recovery.
 tl_reconnect_step() {
-	local what=$1 gap=$2 conns last gaps
+	local what=$1 gap=$2 conns before after gaps
 	shift 2
 	conns=$(tl_fakex_stat "$TL_EX.connections_total")
-	last=$(tl_ring_last_seq)
+	before=$(tl_ring_last_seq)
 	for cmd in "$@"; do
 		tl_fakex_cmd "$cmd" >/dev/null
 	done
-	tl_wait_for 15 "a new connection after $what" tl_fakex_stat_ge "$TL_EX.connections_total" $((conns + 1))
-	tl_wait_flowing 15 "$last" "${TL_SYMS[@]}"
-	gaps=$(tl_ring_gaps "$last")
+	tl_wait_for 15 "a new connection after $what" \
+		tl_at_least $((conns + 1)) tl_fakex_stat "$TL_EX.connections_total"
+	after=$(tl_ring_last_seq)
+	tl_wait_flowing 15 "$after" "${TL_SYMS[@]}"
+	gaps=$(tl_ring_gaps "$before")
 	[[ $gap == required ]] && tl_assert_ge "gap markers after $what" 1 "$gaps"
 	tl_log "$what: reconnected, all symbols flowing, $gaps gap marker(s)"
 }
