@@ -84,10 +84,11 @@ void observe_child(struct supervisor *s, const struct child *c, int64_t now_mono
 		if (__atomic_load_n(&v->block->conns[i].state, __ATOMIC_RELAXED) == CONN_STREAMING)
 			v->streaming_conns++;
 	/* Streaming = a live process, a streaming connection and market data
-	 * younger than the exchange's own stall limit. */
+	 * younger than the exchange's own stall limit, received by this very
+	 * process: the block keeps a dead predecessor's last figures. */
 	const struct config_exchange *ex = config_exchange_find(s->cfg, c->name);
 	int64_t fresh_ms = ex ? ex->no_data_timeout_ms : 30000;
-	v->streaming = v->heartbeat_age_ms >= 0 && v->streaming_conns > 0 && v->last_message_age_ms >= 0 &&
+	v->streaming = v->heartbeat_age_ms >= 0 && v->streaming_conns > 0 && last_ns >= c->started_real_ns &&
 		       v->last_message_age_ms <= fresh_ms;
 }
 

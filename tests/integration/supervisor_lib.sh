@@ -50,13 +50,15 @@ wait_until() {
 	done
 }
 
-# A TCP port nobody listens on now (random, so parallel test runs do not
-# collide; the config validator does not accept port 0).
+# A TCP port no socket uses now: random (parallel test runs do not
+# collide), below the kernel's ephemeral range (32768-60999) so that outgoing
+# connections of other tests cannot take it; the config validator does not
+# accept port 0. sv_launch picks another if the bind still loses a race.
 free_port() {
 	local p
 	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % 40000))
-		if [ -z "$(ss -Htln "sport = :$p")" ]; then
+		p=$((20000 + RANDOM % 12000))
+		if [ -z "$(ss -Htan "sport = :$p")" ]; then
 			echo $p
 			return 0
 		fi
@@ -159,14 +161,32 @@ all_children_up() {
 	[ -n "$(status_json)" ]
 }
 
-# sv_start: run the supervisor in the background and wait until every
-# child is up.
+# sv_launch: run the supervisor in the background (environment assignments
+# before the call reach it) and wait for its control socket. If the HTTP port
+# was taken in the meantime, it retries on another one.
+sv_launch() {
+	local try
+	for try in 1 2 3 4 5; do
+		"$BIN/spreadbus" --config "$CONF" >>"$LOG" 2>&1 &
+		SV_PID=$!
+		wait_until 30 "the supervisor's control socket" \
+			bash -c "test -S '$T/run/spreadbus.sock' || ! kill -0 $SV_PID 2>/dev/null"
+		kill -0 "$SV_PID" 2>/dev/null && return 0
+		wait "$SV_PID" 2>/dev/null || true
+		grep -q "cannot listen on 127.0.0.1:$HTTP_PORT: Address already in use" "$LOG" ||
+			fail "the supervisor exited at start"
+		local port
+		port=$(free_port)
+		sed -i "s/^listen = 127.0.0.1:$HTTP_PORT\$/listen = 127.0.0.1:$port/" "$CONF"
+		HTTP_PORT=$port
+	done
+	fail "no HTTP port could be bound"
+}
+
+# sv_start: sv_launch, then wait until every child is up.
 sv_start() {
-	"$BIN/spreadbus" --config "$CONF" >>"$LOG" 2>&1 &
-	SV_PID=$!
-	wait_until 30 "the supervisor's control socket" test -S "$T/run/spreadbus.sock"
+	sv_launch
 	wait_until 30 "every child up" all_children_up
-	HTTP_PORT=$(status_json | jq -r '.http_port')
 }
 
 http_get() {

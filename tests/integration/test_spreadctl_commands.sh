@@ -81,7 +81,8 @@ EXTRA_PIDS="${silent[*]}"
 start_ms=$(date +%s%3N)
 ctl status >/dev/null || fail "status failed while silent clients are connected"
 took=$(($(date +%s%3N) - start_ms))
-[ $took -lt 1000 ] || fail "status took ${took} ms with silent clients"
+# well under the 5 s a silent client is allowed: nobody waited for one
+[ $took -lt 3000 ] || fail "status took ${took} ms with silent clients"
 wait "${silent[@]}"
 for i in $(seq 20); do
 	grep -qE 'closed by server after [0-9]+ ms' "$T/silent.$i" || fail "silent client $i: $(cat "$T/silent.$i")"

@@ -14,9 +14,7 @@ WRAP
 chmod +x "$T/crashbin/spreadbus-collector"
 BIN_DIR=$T/crashbin BURST_COUNT=3 BURST_WINDOW_S=30 HOLD_MS=60000 write_config
 
-"$BIN/spreadbus" --config "$CONF" >>"$LOG" 2>&1 &
-SV_PID=$!
-wait_until 30 "control socket" test -S "$T/run/spreadbus.sock"
+sv_launch
 wait_until 30 "okx held" bash -c "[ \"\$('$BIN/spreadctl' --config '$CONF' status --json | jq -r '.children[] | select(.name==\"okx\") | .state')\" = held ]"
 for name in binance aggregator writer; do wait_until 30 "$name up" child_up $name; done
 declare -A before

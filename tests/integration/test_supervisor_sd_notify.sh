@@ -12,8 +12,7 @@ SINK=$!
 EXTRA_PIDS=$SINK
 wait_until 10 "notify socket bound" test -S "$NOTIFY"
 
-NOTIFY_SOCKET=$NOTIFY WATCHDOG_USEC=1000000 "$BIN/spreadbus" --config "$CONF" >>"$LOG" 2>&1 &
-SV_PID=$!
+NOTIFY_SOCKET=$NOTIFY WATCHDOG_USEC=1000000 sv_launch
 wait_until 30 "READY=1" grep -q 'READY=1' "$T/notify.log"
 # READY=1 comes only after every child has sent a heartbeat.
 all_children_up || fail "READY=1 before every child was up: $(status_json)"
