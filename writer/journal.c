@@ -45,7 +45,7 @@ static void set_le64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static int parse_header(const uint8_t *buf, size_t len, const char *exchange, uint64_t *start_seq)
+static int parse_header(const uint8_t *buf, size_t len, const char *exchange, struct journal_scan *scan)
 {
 	if (len < JOURNAL_HEADER_SIZE || memcmp(buf, JOURNAL_MAGIC, 8) != 0)
 		return -EBADMSG;
@@ -57,7 +57,8 @@ static int parse_header(const uint8_t *buf, size_t len, const char *exchange, ui
 		return -EBADMSG;
 	if (exchange && strncmp((const char *)buf + 24, exchange, JOURNAL_NAME_MAX) != 0)
 		return -EXDEV;
-	*start_seq = get_le64(buf + 16);
+	scan->start_seq = get_le64(buf + 16);
+	scan->ring_created_ns = (int64_t)get_le64(buf + 48);
 	return 0;
 }
 
@@ -119,7 +120,7 @@ int journal_parse(const uint8_t *buf, size_t len, const char *exchange, struct j
 		  journal_record_fn fn, void *ctx)
 {
 	memset(scan, 0, sizeof(*scan));
-	int rc = parse_header(buf, len, exchange, &scan->start_seq);
+	int rc = parse_header(buf, len, exchange, scan);
 	if (rc < 0)
 		return rc;
 	size_t off = JOURNAL_HEADER_SIZE;
@@ -188,33 +189,44 @@ out:
 	return rc;
 }
 
-static int is_segment_name(const char *name, uint64_t *start)
+static int parse_digits(const char *p, int n, uint64_t *out)
 {
-	size_t n = strlen(name);
-	if (n != 24 || strcmp(name + 20, ".jnl") != 0)
-		return 0;
 	uint64_t v = 0;
-	for (int i = 0; i < 20; i++) {
-		if (name[i] < '0' || name[i] > '9')
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
 			return 0;
-		uint64_t d = (uint64_t)(name[i] - '0');
+		uint64_t d = (uint64_t)(p[i] - '0');
 		if (v > (UINT64_MAX - d) / 10)
 			return 0;
 		v = v * 10 + d;
 	}
-	*start = v;
+	*out = v;
 	return 1;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* "<19 digits>-<20 digits>.jnl" */
+static int is_segment_name(const char *name, struct journal_segment_id *id)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	uint64_t gen;
+	if (strlen(name) != 44 || name[19] != '-' || strcmp(name + 40, ".jnl") != 0)
+		return 0;
+	if (!parse_digits(name, 19, &gen) || gen > INT64_MAX || !parse_digits(name + 20, 20, &id->start_seq))
+		return 0;
+	id->ring_created_ns = (int64_t)gen;
+	return 1;
 }
 
-int journal_list(const char *dir, uint64_t **starts, size_t *count)
+static int cmp_id(const void *a, const void *b)
 {
-	*starts = NULL;
+	const struct journal_segment_id *x = a, *y = b;
+	if (x->ring_created_ns != y->ring_created_ns)
+		return x->ring_created_ns < y->ring_created_ns ? -1 : 1;
+	return x->start_seq < y->start_seq ? -1 : x->start_seq > y->start_seq;
+}
+
+int journal_list(const char *dir, struct journal_segment_id **ids, size_t *count)
+{
+	*ids = NULL;
 	*count = 0;
 	DIR *d = opendir(dir);
 	if (!d)
@@ -229,35 +241,35 @@ int journal_list(const char *dir, uint64_t **starts, size_t *count)
 				log_warn("journal %s: cannot remove leftover %s: %s", dir, e->d_name, strerror(errno));
 			continue;
 		}
-		uint64_t start;
-		if (!is_segment_name(e->d_name, &start))
+		struct journal_segment_id id;
+		if (!is_segment_name(e->d_name, &id))
 			continue;
 		if (*count == cap) {
 			cap = cap ? cap * 2 : 8;
-			uint64_t *p = realloc(*starts, cap * sizeof(uint64_t));
+			struct journal_segment_id *p = realloc(*ids, cap * sizeof(*p));
 			if (!p) {
 				rc = -ENOMEM;
 				break;
 			}
-			*starts = p;
+			*ids = p;
 		}
-		(*starts)[(*count)++] = start;
+		(*ids)[(*count)++] = id;
 	}
 	closedir(d);
 	if (rc < 0) {
-		free(*starts);
-		*starts = NULL;
+		free(*ids);
+		*ids = NULL;
 		*count = 0;
 		return rc;
 	}
 	if (*count > 1)
-		qsort(*starts, *count, sizeof(uint64_t), cmp_u64);
+		qsort(*ids, *count, sizeof(**ids), cmp_id);
 	return 0;
 }
 
-int journal_segment_path(char *out, size_t out_len, const char *dir, uint64_t start_seq)
+int journal_segment_path(char *out, size_t out_len, const char *dir, const struct journal_segment_id *id)
 {
-	int n = snprintf(out, out_len, "%s/%020" PRIu64 ".jnl", dir, start_seq);
+	int n = snprintf(out, out_len, "%s/%019" PRId64 "-%020" PRIu64 ".jnl", dir, id->ring_created_ns, id->start_seq);
 	return n < 0 || (size_t)n >= out_len ? -ENAMETOOLONG : 0;
 }
 
@@ -288,23 +300,26 @@ static int set_names(struct journal *j, const char *dir, const char *exchange)
 	return 0;
 }
 
-int journal_create(struct journal *j, const char *dir, const char *exchange, uint64_t start_seq)
+int journal_create(struct journal *j, const char *dir, const char *exchange, const struct journal_segment_id *id)
 {
 	char path[600], tmp[610];
 	int rc = set_names(j, dir, exchange);
 	if (rc < 0)
 		return rc;
-	rc = journal_segment_path(path, sizeof(path), dir, start_seq);
+	rc = journal_segment_path(path, sizeof(path), dir, id);
 	if (rc < 0)
 		return rc;
+	if (id->ring_created_ns < 0)
+		return -EINVAL;
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
 		return -ENAMETOOLONG;
 	uint8_t h[JOURNAL_HEADER_SIZE] = {0};
 	memcpy(h, JOURNAL_MAGIC, 8);
 	set_le32(h + 8, JOURNAL_LAYOUT_VERSION);
 	set_le32(h + 12, JOURNAL_HEADER_SIZE);
-	set_le64(h + 16, start_seq);
+	set_le64(h + 16, id->start_seq);
 	memcpy(h + 24, exchange, strlen(exchange));
+	set_le64(h + 48, (uint64_t)id->ring_created_ns);
 	set_le32(h + HEADER_CRC_OFF, crc32c_update(0, h, HEADER_CRC_OFF));
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -328,7 +343,8 @@ int journal_create(struct journal *j, const char *dir, const char *exchange, uin
 		return -errno;
 	journal_close(j);
 	j->fd = fd;
-	j->start_seq = j->end_seq = j->written_seq = start_seq;
+	j->id = *id;
+	j->end_seq = j->written_seq = id->start_seq;
 	j->file_bytes = JOURNAL_HEADER_SIZE;
 	return 0;
 }
@@ -336,9 +352,10 @@ int journal_create(struct journal *j, const char *dir, const char *exchange, uin
 int journal_open_append(struct journal *j, const char *dir, const char *exchange, const struct journal_scan *scan)
 {
 	char path[600];
+	struct journal_segment_id id = {scan->ring_created_ns, scan->start_seq};
 	int rc = set_names(j, dir, exchange);
 	if (rc == 0)
-		rc = journal_segment_path(path, sizeof(path), dir, scan->start_seq);
+		rc = journal_segment_path(path, sizeof(path), dir, &id);
 	if (rc < 0)
 		return rc;
 	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
@@ -346,7 +363,7 @@ int journal_open_append(struct journal *j, const char *dir, const char *exchange
 		return -errno;
 	journal_close(j);
 	j->fd = fd;
-	j->start_seq = scan->start_seq;
+	j->id = id;
 	j->end_seq = j->written_seq = scan->end_seq;
 	j->file_bytes = scan->valid_bytes;
 	return 0;
@@ -468,10 +485,10 @@ int journal_sync(struct journal *j)
 	return fdatasync(j->fd) < 0 ? -errno : 0;
 }
 
-int journal_unlink(const char *dir, uint64_t start_seq)
+int journal_unlink(const char *dir, const struct journal_segment_id *id)
 {
 	char path[600];
-	int rc = journal_segment_path(path, sizeof(path), dir, start_seq);
+	int rc = journal_segment_path(path, sizeof(path), dir, id);
 	if (rc < 0)
 		return rc;
 	if (unlink(path) < 0 && errno != ENOENT)

@@ -18,9 +18,12 @@
 #define JOURNAL_NAME_MAX 24
 
 /*
- * Segment file "<20-digit start_seq>.jnl":
+ * Segment file "<19-digit ring_created_ns>-<20-digit start_seq>.jnl":
  *   header (64 bytes): magic "SPDBJRNL", u32 layout version, u32 header size,
- *     u64 start_seq, char exchange[24], 12 reserved, u32 crc32c(bytes 0..59)
+ *     u64 start_seq, char exchange[24], i64 ring_created_ns, 4 reserved,
+ *     u32 crc32c(bytes 0..59)
+ * ring_created_ns names the ring generation whose bus_seq the segment
+ * holds: a ring recreated (after a reboot) restarts its sequence at 0.
  *   records: u32 crc32c(bytes 4..15 + payload), u16 type, u16 count,
  *     u64 seq, then count 64-byte ticks. All little-endian.
  * Records must continue the sequence exactly (seq == end of the previous).
@@ -38,7 +41,14 @@ struct journal_record {
 	const uint8_t *payload; /* count * 64 bytes; may be unaligned: memcpy ticks out */
 };
 
+/* Which segment: ring generation and first bus_seq (also its file name). */
+struct journal_segment_id {
+	int64_t ring_created_ns;
+	uint64_t start_seq;
+};
+
 struct journal_scan {
+	int64_t ring_created_ns;
 	uint64_t start_seq;
 	uint64_t end_seq;   /* next bus_seq after the last valid record */
 	size_t valid_bytes; /* header plus every valid record */
@@ -66,18 +76,19 @@ int journal_parse(const uint8_t *buf, size_t len, const char *exchange, struct j
 int journal_recover_file(const char *path, const char *exchange, int truncate, struct journal_scan *scan,
 			 journal_record_fn fn, void *ctx);
 
-/* Start sequences of the segments in dir, ascending (malloc'd into *starts;
- * free it). Leftover "*.jnl.tmp" files from a crash are removed. */
-int journal_list(const char *dir, uint64_t **starts, size_t *count);
-/* "<dir>/<20-digit seq>.jnl" */
-int journal_segment_path(char *out, size_t out_len, const char *dir, uint64_t start_seq);
+/* The segments in dir, oldest first (ring generation, then start_seq),
+ * malloc'd into *ids (free it). Leftover "*.jnl.tmp" files from a crash
+ * are removed. */
+int journal_list(const char *dir, struct journal_segment_id **ids, size_t *count);
+/* "<dir>/<19-digit ring_created_ns>-<20-digit start_seq>.jnl" */
+int journal_segment_path(char *out, size_t out_len, const char *dir, const struct journal_segment_id *id);
 
 /* An open segment being appended to. */
 struct journal {
 	int fd;
 	char dir[512];
 	char exchange[JOURNAL_NAME_MAX];
-	uint64_t start_seq;
+	struct journal_segment_id id;
 	uint64_t end_seq;      /* after every appended record (buffered or not) */
 	uint64_t written_seq;  /* end of what reached the file */
 	uint64_t file_bytes;   /* bytes written to the file */
@@ -86,9 +97,9 @@ struct journal {
 };
 
 void journal_init(struct journal *j);
-/* Create a new empty segment at start_seq, durably (temp, fsync, rename,
- * dir fsync), and open it for appending. */
-int journal_create(struct journal *j, const char *dir, const char *exchange, uint64_t start_seq);
+/* Create a new empty segment, durably (temp, fsync, rename, dir fsync),
+ * and open it for appending. */
+int journal_create(struct journal *j, const char *dir, const char *exchange, const struct journal_segment_id *id);
 /* Open an existing segment (after journal_recover_file) for appending. */
 int journal_open_append(struct journal *j, const char *dir, const char *exchange, const struct journal_scan *scan);
 void journal_close(struct journal *j);
@@ -102,6 +113,6 @@ int journal_flush(struct journal *j);
 /* Flush and fdatasync: everything up to written_seq is durable. */
 int journal_sync(struct journal *j);
 /* Remove this segment's file and make that durable. */
-int journal_unlink(const char *dir, uint64_t start_seq);
+int journal_unlink(const char *dir, const struct journal_segment_id *id);
 
 #endif

@@ -40,3 +40,4 @@ INTEGRATION_TESTS += tests/integration/test_writer_lapped_gap.sh
 BENCH_SCRIPTS += tests/bench/bench_writer.sh
 INTEGRATION_TESTS += tests/integration/test_writer_rotation.sh
 INTEGRATION_TESTS += tests/integration/test_writer_sigterm_drain.sh
+INTEGRATION_TESTS += tests/integration/test_writer_ring_recreated.sh

@@ -179,7 +179,8 @@ static int temp_path(const struct stream *s, enum dataset d, char *out, size_t l
 	int rc = partition_dir(s, d, dir, sizeof(dir));
 	if (rc < 0)
 		return rc;
-	int n = snprintf(out, len, "%s/part-%020" PRIu64 ".parquet.tmp", dir, s->j.start_seq);
+	int n = snprintf(out, len, "%s/part-%019" PRId64 "-%020" PRIu64 ".parquet.tmp", dir, s->j.id.ring_created_ns,
+			 s->j.id.start_seq);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
@@ -244,7 +245,7 @@ static int sync_journal(struct stream *s)
 	int rc = journal_sync(&s->j);
 	if (rc < 0) {
 		char path[PATH_LEN];
-		journal_segment_path(path, sizeof(path), s->jdir, s->j.start_seq);
+		journal_segment_path(path, sizeof(path), s->jdir, &s->j.id);
 		fail(s, rc, "journal write", path);
 		return rc;
 	}
@@ -273,11 +274,11 @@ static int publish_files(struct stream *s, uint64_t end_seq, const char *why)
 		struct parquet_writer *w = s->pq[d];
 		if (!parquet_writer_is_open(w))
 			continue;
-		char tmp[PATH_LEN], dir[PATH_LEN], final[PATH_LEN + 64];
+		char tmp[PATH_LEN], dir[PATH_LEN], final[PATH_LEN + 128];
 		temp_path(s, d, tmp, sizeof(tmp));
 		fileio_dirname(tmp, dir, sizeof(dir));
-		snprintf(final, sizeof(final), "%s/part-%020" PRIu64 "-%020" PRIu64 ".parquet", dir, s->j.start_seq,
-			 end_seq - 1);
+		snprintf(final, sizeof(final), "%s/part-%019" PRId64 "-%020" PRIu64 "-%020" PRIu64 ".parquet", dir,
+			 s->j.id.ring_created_ns, s->j.id.start_seq, end_seq - 1);
 		uint64_t rows = parquet_writer_rows(w);
 		rows_total += rows;
 		files++;
@@ -307,21 +308,22 @@ static int publish_files(struct stream *s, uint64_t end_seq, const char *why)
 		}
 	}
 	log_info("%s: bus_seq %" PRIu64 "..%" PRIu64 " published: %" PRIu64 " rows in %d files (%s)", s->exchange,
-		 s->j.start_seq, end_seq - 1, rows_total, files, why);
+		 s->j.id.start_seq, end_seq - 1, rows_total, files, why);
 	return 0;
 }
 
 /* Files published: start the next segment, then drop the old one (in this
  * order, so that the journal always knows where the stream stands). */
-static int next_segment(struct stream *s, uint64_t end_seq)
+static int next_segment(struct stream *s, const struct journal_segment_id *next)
 {
-	uint64_t old = s->j.start_seq;
-	int rc = journal_create(&s->j, s->jdir, s->exchange, end_seq);
+	struct journal_segment_id old = s->j.id;
+	int rc = journal_create(&s->j, s->jdir, s->exchange, next);
 	if (rc < 0) {
 		fail(s, rc, "cannot create journal segment in", s->jdir);
 		return rc;
 	}
-	if (old != end_seq && (rc = journal_unlink(s->jdir, old)) < 0) {
+	if ((old.start_seq != next->start_seq || old.ring_created_ns != next->ring_created_ns) &&
+	    (rc = journal_unlink(s->jdir, &old)) < 0) {
 		fail(s, rc, "cannot remove journal segment in", s->jdir);
 		return rc;
 	}
@@ -340,22 +342,26 @@ static int cut(struct stream *s, const char *why)
 	}
 	if ((rc = sync_journal(s)) < 0)
 		return rc;
-	uint64_t end = s->j.end_seq;
-	if ((rc = publish_files(s, end, why)) < 0)
+	struct journal_segment_id next = {s->j.id.ring_created_ns, s->j.end_seq};
+	if ((rc = publish_files(s, next.start_seq, why)) < 0)
 		return rc;
-	return next_segment(s, end);
+	return next_segment(s, &next);
 }
 
-/* A segment that is not the newest one, or one that ends with a CUT: its
- * files are rebuilt from the journal and published, then it is removed. */
-static int finish_old_segment(struct stream *s, uint64_t start, int is_last, int *done)
+/*
+ * One segment found at start. The newest one, if it has no CUT and belongs
+ * to the ring as it is now, is the open segment: replayed into fresh .tmp
+ * files and appended to. Any other is finished: its files are rebuilt from
+ * the journal and published; an older one is also removed (the newest is
+ * removed once its successor exists). *resume: where a new segment starts.
+ */
+static int recover_segment(struct stream *s, const struct journal_segment_id *id, int is_last, int64_t ring_gen,
+			   int *have_open, uint64_t *resume)
 {
 	char path[PATH_LEN];
 	struct journal_scan scan;
-	*done = 0;
-	journal_segment_path(path, sizeof(path), s->jdir, start);
-	s->j.start_seq = start; /* temp and final names derive from it */
-	int rc = journal_recover_file(path, s->exchange, 1, &scan, is_last ? NULL : replay_record, s);
+	journal_segment_path(path, sizeof(path), s->jdir, id);
+	int rc = journal_recover_file(path, s->exchange, 1, &scan, NULL, NULL);
 	if (rc == -EPROTO || rc == -EBADMSG || rc == -EXDEV) {
 		log_err("%s: journal segment %s is unusable (%s): %s; left untouched, move it away to start over",
 			s->exchange, path,
@@ -369,31 +375,55 @@ static int finish_old_segment(struct stream *s, uint64_t start, int is_last, int
 		fail(s, rc, "cannot recover journal segment", path);
 		return rc;
 	}
-	if (is_last && !scan.closed)
-		return 0; /* the open segment: the caller replays it */
-	if (is_last) {
-		rc = journal_recover_file(path, s->exchange, 0, &scan, replay_record, s);
-		if (rc < 0) {
-			fail(s, rc, "cannot read journal segment", path);
-			return rc;
-		}
-	}
-	if (!scan.closed)
-		log_err("%s: journal segment %s ends without a cut at bus_seq %" PRIu64
-			" (damaged); publishing what it holds",
-			s->exchange, path, scan.end_seq);
-	s->j.end_seq = scan.end_seq;
-	if (scan.end_seq > start && (rc = publish_files(s, scan.end_seq, "recovered from the journal")) < 0)
-		return rc;
-	*done = 1;
+	/* The header, not the name, says which range this is. */
+	s->j.id.ring_created_ns = scan.ring_created_ns;
+	s->j.id.start_seq = scan.start_seq;
+	int same_ring = scan.ring_created_ns == ring_gen;
+	int open = is_last && !scan.closed && same_ring;
 	s->seg_day = INT64_MIN;
 	s->seg_rows = 0;
+	rc = journal_recover_file(path, s->exchange, 0, &scan, replay_record, s);
+	if (rc == 0 && open)
+		rc = journal_open_append(&s->j, s->jdir, s->exchange, &scan);
+	if (rc < 0) {
+		fail(s, rc, "cannot replay journal segment", path);
+		return rc;
+	}
+	if (open) {
+		*have_open = 1;
+		if (scan.records > 0)
+			log_info("%s: replayed journal segment %s: bus_seq %" PRIu64 "..%" PRIu64 " (%" PRIu64 " rows)",
+				 s->exchange, path, scan.start_seq, scan.end_seq, s->seg_rows);
+		return 0;
+	}
+	const char *why = "recovered from the journal";
+	if (!scan.closed && !same_ring) {
+		why = "ring recreated";
+		log_warn("%s: journal segment %s belongs to an earlier ring (created %" PRId64 ", now %" PRId64
+			 "); publishing what it holds, bus_seq restarts",
+			 s->exchange, path, scan.ring_created_ns, ring_gen);
+	} else if (!scan.closed) {
+		why = "damaged segment";
+		log_err("%s: journal segment %s ends without a cut at bus_seq %" PRIu64 " (damaged); publishing what it holds",
+			s->exchange, path, scan.end_seq);
+	}
+	s->j.end_seq = scan.end_seq;
+	if (s->seg_rows > 0 && (rc = publish_files(s, scan.end_seq, why)) < 0)
+		return rc;
+	s->seg_day = INT64_MIN;
+	s->seg_rows = 0;
+	if (is_last && same_ring)
+		*resume = scan.end_seq;
+	if (!is_last && (rc = journal_unlink(s->jdir, id)) < 0) {
+		fail(s, rc, "cannot remove journal segment", path);
+		return rc;
+	}
 	return 0;
 }
 
 int stream_start(struct stream *s)
 {
-	uint64_t *starts = NULL;
+	struct journal_segment_id *ids = NULL;
 	size_t n = 0;
 	drop_state(s);
 	s->healthy = 1;
@@ -402,60 +432,30 @@ int stream_start(struct stream *s)
 		fail(s, rc, "cannot create journal directory", s->jdir);
 		return rc;
 	}
-	if ((rc = journal_list(s->jdir, &starts, &n)) < 0) {
+	if ((rc = journal_list(s->jdir, &ids, &n)) < 0) {
 		fail(s, rc, "cannot list journal directory", s->jdir);
 		return rc;
 	}
-	uint64_t resume = ring_reader_position(s->reader);
+	struct ring *ring = ring_reader_ring(s->reader);
+	struct journal_segment_id next = {ring_created_ns(ring), ring_reader_position(s->reader)};
 	int have_open = 0;
-	for (size_t i = 0; i < n; i++) {
-		int done;
-		if ((rc = finish_old_segment(s, starts[i], i + 1 == n, &done)) < 0)
+	for (size_t i = 0; i < n; i++)
+		if ((rc = recover_segment(s, &ids[i], i + 1 == n, next.ring_created_ns, &have_open, &next.start_seq)) < 0)
 			goto out;
-		resume = s->j.end_seq;
-		if (done && i + 1 == n) {
-			/* the newest segment was cut: start its successor (which
-			 * also removes it) */
-			if ((rc = next_segment(s, s->j.end_seq)) < 0)
-				goto out;
-			have_open = 1;
-		} else if (done) {
-			if ((rc = journal_unlink(s->jdir, starts[i])) < 0) {
-				fail(s, rc, "cannot remove journal segment in", s->jdir);
-				goto out;
-			}
-		} else {
-			have_open = 1;
-			struct journal_scan scan;
-			char path[PATH_LEN];
-			journal_segment_path(path, sizeof(path), s->jdir, starts[i]);
-			rc = journal_recover_file(path, s->exchange, 0, &scan, replay_record, s);
-			if (rc == 0)
-				rc = journal_open_append(&s->j, s->jdir, s->exchange, &scan);
-			if (rc < 0) {
-				fail(s, rc, "cannot replay journal segment", path);
-				goto out;
-			}
-			if (scan.records > 0)
-				log_info("%s: replayed journal segment %s: bus_seq %" PRIu64 "..%" PRIu64 " (%" PRIu64
-					 " rows)",
-					 s->exchange, path, scan.start_seq, scan.end_seq, s->seg_rows);
-		}
-	}
-	if (!have_open && (rc = journal_create(&s->j, s->jdir, s->exchange, resume)) < 0) {
-		fail(s, rc, "cannot create journal segment in", s->jdir);
-		goto out;
+	if (!have_open) {
+		/* next_segment also removes the newest old segment, if any */
+		if (n > 0)
+			s->j.id = ids[n - 1];
+		else
+			s->j.id = next;
+		if ((rc = next_segment(s, &next)) < 0)
+			goto out;
 	}
 	/* What the kernel holds of the open segment may not be on disk yet. */
 	ring_reader_seek(s->reader, s->j.end_seq);
-	uint64_t head = ring_head(ring_reader_ring(s->reader));
-	if (s->j.end_seq > head)
-		log_err("%s: the journal ends at bus_seq %" PRIu64 " but the ring's head is %" PRIu64
-			" (was the ring recreated?); recording resumes when the ring gets there",
-			s->exchange, s->j.end_seq, head);
 	rc = sync_journal(s);
 out:
-	free(starts);
+	free(ids);
 	return rc;
 }
 

@@ -37,8 +37,8 @@ done
 # The names tile the range: each set starts where the previous one ended.
 prev=-1
 for name in $(find "$DATA" -name 'part-*.parquet' -printf '%f\n' | sort -u); do
-	first=$((10#$(echo "$name" | cut -d- -f2)))
-	last=$((10#$(echo "$name" | cut -d- -f3 | cut -d. -f1)))
+	first=$((10#$(echo "$name" | cut -d- -f3)))
+	last=$((10#$(echo "$name" | cut -d- -f4 | cut -d. -f1)))
 	[ $first = $((prev + 1)) ] || die "file set $name does not start after bus_seq $prev"
 	prev=$last
 done

@@ -2,6 +2,7 @@
 // and hyparquet) and checks it against what the test fed. Usage:
 //   node check.mjs values DATA_DIR SPEC.json   every value, types, stats, encodings
 //   node check.mjs seqs DATA_DIR SPEC.json     bus_seq coverage only (crash test)
+//   node check.mjs generations DATA_DIR -      bus_seq ranges per ring generation
 // SPEC: {"ts_base":"..","ts_step":"..","exchanges":{"NAME":{"symbols":[..],"first":0,"ticks":N}},
 //        "min_row_groups":N}
 import fs from 'node:fs'
@@ -12,7 +13,7 @@ import { compressors } from 'hyparquet-compressors'
 import { expectedRow, TIMESTAMP_COLUMNS, STRING_COLUMNS, DATASETS } from './expected.mjs'
 
 const [mode, dataDir, specPath] = process.argv.slice(2)
-const spec = JSON.parse(fs.readFileSync(specPath, 'utf8'))
+const spec = mode === 'generations' ? { ts_base: 0, ts_step: 0, exchanges: {} } : JSON.parse(fs.readFileSync(specPath, 'utf8'))
 const tsBase = BigInt(spec.ts_base)
 const tsStep = BigInt(spec.ts_step)
 const failures = []
@@ -166,7 +167,20 @@ async function checkHyparquet() {
   return stats
 }
 
+// Per exchange and ring generation (the first number in file names):
+// rows, distinct bus_seq, min, max; one JSON line each.
+async function printGenerations(q) {
+  const parts = DATASETS.filter((d) => listFiles(path.join(dataDir, d)).length > 0)
+    .map((d) => `SELECT exchange, regexp_extract(filename, 'part-([0-9]+)-', 1) AS gen, bus_seq FROM read_parquet('${dataDir}/${d}/**/*.parquet', hive_partitioning=true, filename=true)`)
+  const rows = await q(`SELECT exchange, gen, count(*) AS n, count(DISTINCT bus_seq) AS d, min(bus_seq) AS lo, max(bus_seq) AS hi FROM (${parts.join(' UNION ALL ')}) GROUP BY ALL ORDER BY exchange, gen`)
+  for (const r of rows) console.log(JSON.stringify({ exchange: r.exchange, gen: r.gen, n: Number(r.n), distinct: Number(r.d), lo: Number(r.lo), hi: Number(r.hi) }))
+}
+
 const q = await duckdb()
+if (mode === 'generations') {
+  await printGenerations(q)
+  process.exit(0)
+}
 if (mode === 'values') {
   const stats = await checkHyparquet()
   await checkDuckdb(q, stats)

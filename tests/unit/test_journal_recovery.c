@@ -52,6 +52,7 @@ static int collect(void *ctx, const struct journal_record *rec)
 }
 
 static char dir[64];
+static const struct journal_segment_id seg_id = {1767225600123456789, 100}; /* ring generation, first bus_seq */
 
 static int setup(void **state)
 {
@@ -72,7 +73,7 @@ static int teardown(void **state)
 static void write_segment(struct journal *j, int cut)
 {
 	journal_init(j);
-	assert_int_equal(journal_create(j, dir, "binance", 100), 0);
+	assert_int_equal(journal_create(j, dir, "binance", &seg_id), 0);
 	struct tick t[300];
 	memset(t, 0, sizeof(t));
 	for (int i = 0; i < 300; i++) {
@@ -104,7 +105,7 @@ static void make_segment(char *path, size_t n, int cut)
 	write_segment(&j, cut);
 	journal_close(&j);
 	bytebuf_free(&j.buf);
-	assert_int_equal(journal_segment_path(path, n, dir, 100), 0);
+	assert_int_equal(journal_segment_path(path, n, dir, &seg_id), 0);
 }
 
 static void test_records_read_back(void **state)
@@ -121,16 +122,25 @@ static void test_records_read_back(void **state)
 	assert_int_equal(c.cuts, 1);
 	assert_int_equal(scan.records, 4); /* 300 ticks, lost, 50 ticks, cut */
 	assert_int_equal(scan.start_seq, 100);
+	assert_true(scan.ring_created_ns == seg_id.ring_created_ns);
 	assert_int_equal(scan.end_seq, 457);
 	assert_true(scan.closed);
 	assert_int_equal(scan.torn_bytes, 0);
 
-	uint64_t *starts;
+	/* Listing sorts by ring generation first: a recreated ring's segments
+	 * (bus_seq restarting at 0) come after the old ring's. */
+	struct journal j2;
+	journal_init(&j2);
+	const struct journal_segment_id newer = {seg_id.ring_created_ns + 1, 0};
+	assert_int_equal(journal_create(&j2, dir, "binance", &newer), 0);
+	journal_close(&j2);
+	struct journal_segment_id *ids;
 	size_t n;
-	assert_int_equal(journal_list(dir, &starts, &n), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(starts[0], 100);
-	free(starts);
+	assert_int_equal(journal_list(dir, &ids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ids[0].start_seq, 100);
+	assert_true(ids[1].ring_created_ns == newer.ring_created_ns && ids[1].start_seq == 0);
+	free(ids);
 }
 
 static void append_bytes(const char *path, const void *p, size_t n)
