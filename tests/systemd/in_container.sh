@@ -81,6 +81,9 @@ check health_ok wait_for 10 curl -sf -m 3 -o /dev/null http://127.0.0.1:9280/hea
 check bus_segments_in_dev_shm test -f /dev/shm/spreadbus.sbtest.binance -a -f /dev/shm/spreadbus.sbtest._status
 check ring_filling wait_for 15 ring_above binance 50
 check spreads_in_redis wait_for 15 redis_has_spreads
+# docs/deploy.md: journalctl filters on the fields the children log with.
+check journal_field_exchange test -n "$(journalctl -u spreadbus.service SPREADBUS_EXCHANGE=binance -n 1 -o cat)"
+check journal_field_child test -n "$(journalctl -u spreadbus.service SPREADBUS_CHILD=aggregator -n 1 -o cat)"
 
 # 2. reload: a new exchange in the config appears in `spreadctl status`.
 cat /etc/spreadbus-test/okx.conf >>"$CONF"
