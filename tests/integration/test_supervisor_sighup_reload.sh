@@ -2,7 +2,8 @@
 # Reload (SIGHUP and spreadctl reload): an added exchange starts one new
 # collector and touches nothing else; a changed exchange section restarts
 # only that collector; a removed one is stopped; a broken config changes
-# nothing.
+# nothing; [redis] restarts only the aggregator, [restart] nobody, and a
+# change of the ring size is refused.
 . "$(dirname "$0")/supervisor_lib.sh"
 write_config
 sv_start
@@ -54,4 +55,25 @@ kill -HUP "$SV_PID"
 wait_until 10 "bybit gone" bash -c "[ -z \"\$('$BIN/spreadctl' --config '$CONF' status --json | jq -r '.children[] | select(.name==\"bybit\") | .name')\" ]"
 kill -0 "${before[bybit]}" 2>/dev/null && fail "bybit process still running"
 unchanged binance okx aggregator writer
-echo "reload: add, refuse, change, remove all as expected"
+# 5. [redis] feeds only the aggregator: only it restarts
+snapshot
+sed -i '/^\[redis\]/a port = 6390' "$CONF"
+ctl reload >/dev/null || fail "reload with a [redis] change"
+wait_until 10 "aggregator restarted" bash -c "[ \"\$('$BIN/spreadctl' --config '$CONF' status --json | jq -r '.children[] | select(.name==\"aggregator\") | .pid')\" != '${before[aggregator]}' ]"
+wait_until 10 "aggregator up" child_up aggregator
+unchanged binance okx writer
+
+# 6. [restart] is the supervisor's own: nobody restarts
+snapshot
+sed -i 's/^stop_timeout_ms = .*/stop_timeout_ms = 2500/' "$CONF"
+ctl reload >/dev/null || fail "reload with a [restart] change"
+sleep 0.5
+unchanged binance okx aggregator writer
+
+# 7. what names the bus cannot change while running: refused
+sed -i 's/^ring_capacity = .*/ring_capacity = 2048/' "$CONF"
+rc=0; ctl reload 2>"$T/err" || rc=$?
+[ $rc -eq 1 ] && grep -q 'ring_capacity changed: that needs a restart of the service' "$T/err" ||
+	fail "ring_capacity change: rc=$rc $(cat "$T/err")"
+unchanged binance okx aggregator writer
+echo "reload: add, refuse, change, remove, [redis], [restart] and fixed keys as expected"
