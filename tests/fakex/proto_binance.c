@@ -31,23 +31,11 @@ static int parse_stream(const char *name, size_t len, const struct fx_symbol **s
 	return -EINVAL;
 }
 
-static int binance_open(struct fx_session *s, const char *path, const char *query)
+/* Subscribes s (when not NULL) to every stream of "a/b/c" (up to '&' or
+ * the end); -EINVAL if any is unknown, like Binance's HTTP 400. */
+static int open_streams(struct fx_session *s, const char *list)
 {
-	if (strcmp(path, "/ws") == 0 || strncmp(path, "/ws/", 4) == 0) {
-		if (s)
-			s->combined = false;
-		return 0;
-	}
-	if (strcmp(path, "/stream") != 0)
-		return -ENOENT;
-	if (s)
-		s->combined = true;
-	if (!query)
-		return 0;
-	if (strncmp(query, "streams=", 8) != 0)
-		return -EINVAL;
-	/* every named stream must exist, like Binance's HTTP 400 otherwise */
-	for (const char *p = query + 8; *p;) {
+	for (const char *p = list; *p && *p != '&';) {
 		size_t n = strcspn(p, "/&");
 		const struct fx_symbol *sym;
 		enum fx_kind kind;
@@ -56,12 +44,28 @@ static int binance_open(struct fx_session *s, const char *path, const char *quer
 		if (s)
 			fx_session_subscribe(s, sym, kind);
 		p += n;
-		if (*p == '&')
-			break;
-		if (*p)
+		if (*p == '/')
 			p++;
 	}
 	return 0;
+}
+
+/* /ws and /ws/<stream>: raw payloads; /stream?streams=a/b: combined. */
+static int binance_open(struct fx_session *s, const char *path, const char *query)
+{
+	bool raw = strcmp(path, "/ws") == 0 || strncmp(path, "/ws/", 4) == 0;
+
+	if (!raw && strcmp(path, "/stream") != 0)
+		return -ENOENT;
+	if (s)
+		s->combined = !raw;
+	if (raw)
+		return path[3] == '/' ? open_streams(s, path + 4) : 0;
+	if (!query)
+		return 0;
+	if (strncmp(query, "streams=", 8) != 0)
+		return -EINVAL;
+	return open_streams(s, query + 8);
 }
 
 static void put_id(struct fxbuf *b)
