@@ -112,9 +112,13 @@ void supervisor_tick_children(struct supervisor *s, int64_t now_mono_ns, int64_t
 			if (c->kill_reason[0] == '\0' &&
 			    child_is_hung(c, supervisor_child_block(s, c), now_mono_ns, now_real_ns)) {
 				int64_t age = child_heartbeat_age_ms(c, supervisor_child_block(s, c), now_real_ns);
-				log_err("%s: pid %d is hung (heartbeat age %lld ms, timeout %u ms), killing it", c->name,
-					(int)c->pid, (long long)age, c->heartbeat_timeout_ms);
-				child_kill(c, "heartbeat timeout");
+				if (age >= 0)
+					log_err("%s: pid %d is hung (heartbeat age %lld ms, timeout %u ms), killing it",
+						c->name, (int)c->pid, (long long)age, c->heartbeat_timeout_ms);
+				else
+					log_err("%s: pid %d sent no heartbeat in %lld ms since its start, killing it", c->name,
+						(int)c->pid, (long long)((now_mono_ns - c->started_mono_ns) / 1000000));
+				child_kill(c, age >= 0 ? "heartbeat timeout" : "no heartbeat after start");
 			}
 			break;
 		case CHILD_RUN_STOPPED:
