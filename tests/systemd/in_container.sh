@@ -73,6 +73,12 @@ done
 states=${states# inactive} # the start job may not have run yet at the first look
 log "states after start:$states"
 check activating_before_active test "${states# }" = "activating active"
+# ... and systemd's "Started" comes after the supervisor's READY=1 ("ready:").
+first_usec() { journalctl -u spreadbus.service -o json | jq -r --arg p "$1" 'select(.MESSAGE | startswith($p)) | .__MONOTONIC_TIMESTAMP' | head -n1; }
+ready_usec=$(first_usec "ready:")
+started_usec=$(first_usec "Started spreadbus.service")
+log "supervisor ready at ${ready_usec} us, systemd started at ${started_usec} us (monotonic)"
+check started_after_ready test -n "$ready_usec" -a -n "$started_usec" -a "${started_usec:-0}" -ge "${ready_usec:-1}"
 main_pid=$(prop MainPID)
 check runs_as_spreadbus test "$(ps -o user= -p "$main_pid")" = spreadbus
 check status_text_from_supervisor test -n "$(prop StatusText)"
