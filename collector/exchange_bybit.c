@@ -99,8 +99,12 @@ static int levels_to_doubles(const struct js_span *spx, const struct js_span *sq
 	return 0;
 }
 
+/* The quote from one orderbook.1 frame. The symbol's book after it goes to
+ * *next and *target; the caller stores it once the whole frame proved to
+ * be valid JSON. */
 static enum frame_kind parse_book(struct symmap *m, struct js *j, bool snapshot, const struct js_span *ts,
-				  const struct js_span *topic_sym, struct frame_out *out)
+				  const struct js_span *topic_sym, struct frame_out *out, struct l1_book *next,
+				  struct symmap_entry **target)
 {
 	struct book_frame bf;
 	double bpx[BYBIT_MAX_LEVELS], bq[BYBIT_MAX_LEVELS], apx[BYBIT_MAX_LEVELS], aq[BYBIT_MAX_LEVELS];
@@ -120,9 +124,12 @@ static enum frame_kind parse_book(struct symmap *m, struct js *j, bool snapshot,
 	struct symmap_entry *e = symmap_lookup(m, sym->s, sym->len);
 	if (!e)
 		return frame_reject(out, REJECT_UNKNOWN_SYMBOL);
-	struct l1_book *book = &e->book;
+	struct l1_book *book = next;
 	if (snapshot)
 		memset(book, 0, sizeof(*book));
+	else
+		*book = e->book;
+	*target = e;
 	apply_side(bpx, bq, bf.nbids, &book->bid_px, &book->bid_qty, &book->has_bid);
 	apply_side(apx, aq, bf.nasks, &book->ask_px, &book->ask_qty, &book->has_ask);
 	/* A delta before any snapshot, or a side emptied: no full quote to give. */
@@ -232,6 +239,8 @@ struct top_fields {
 	struct symmap *m;
 	struct frame_out *out;
 	struct deferred_data data;
+	struct l1_book book_next;          /* a book frame's result, stored after the walk */
+	struct symmap_entry *book_target;
 };
 
 #define F(member, key) JS_FIELD(struct top_fields, member, key)
@@ -244,7 +253,8 @@ static enum frame_kind parse_data(struct js *j, void *ctx)
 {
 	struct top_fields *f = ctx;
 	if (classify_topic(&f->topic, &f->sym) == TOPIC_BOOK1)
-		return parse_book(f->m, j, JS_IS(&f->type, "snapshot"), &f->ts, &f->sym, f->out);
+		return parse_book(f->m, j, JS_IS(&f->type, "snapshot"), &f->ts, &f->sym, f->out, &f->book_next,
+				  &f->book_target);
 	return parse_trades(f->m, j, f->out);
 }
 
@@ -297,7 +307,10 @@ static enum frame_kind bybit_parse(struct symmap *m, const char *frame, size_t l
 	}
 	if (kind == TOPIC_BOOK1 && !f.data.done && !f.type.s)
 		return frame_reject(out, REJECT_MISSING_FIELD);
-	return deferred_data_finish(&f.data, frame, len, parse_data, &f, out);
+	enum frame_kind k = deferred_data_finish(&f.data, frame, len, parse_data, &f, out);
+	if (f.book_target) /* the frame is whole: its book update stands */
+		f.book_target->book = f.book_next;
+	return k;
 }
 
 const struct adapter adapter_bybit = {

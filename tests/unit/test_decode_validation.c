@@ -123,6 +123,10 @@ static void test_bybit_book_state(void **state)
 	/* data before topic and type still parses */
 	assert_int_equal(verdict(f, "{\"data\":{\"s\":\"BTCUSDT\",\"b\":[[\"10\",\"1\"]],\"a\":[[\"11\",\"2\"]],\"u\":9},\"topic\":\"orderbook.1.BTCUSDT\",\"ts\":1700000000003,\"type\":\"snapshot\"}"), REJECT_NONE);
 	assert_int_equal(f->p.ticks[0].update_id, 9);
+	/* a frame that turns out broken after its data leaves the book alone */
+	assert_int_equal(verdict(f, "{\"topic\":\"orderbook.1.BTCUSDT\",\"type\":\"delta\",\"ts\":1700000000004,\"data\":{\"s\":\"BTCUSDT\",\"b\":[[\"10.5\",\"1\"]],\"a\":[],\"u\":10},\"x\":"), REJECT_JSON);
+	assert_int_equal(verdict(f, "{\"topic\":\"orderbook.1.BTCUSDT\",\"type\":\"delta\",\"ts\":1700000000005,\"data\":{\"s\":\"BTCUSDT\",\"b\":[],\"a\":[],\"u\":11}}"), REJECT_NONE);
+	assert_true(f->p.ticks[0].u.quote.bid_px == 10);
 	drop(f);
 }
 
