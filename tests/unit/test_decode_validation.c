@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,27 @@ static void test_open_map_accepts_unknown(void **state)
 	drop(f);
 }
 
+static void test_control_text_unescaped_and_bounded(void **state)
+{
+	(void)state;
+	struct fx *f = make("okx", btc, 1, false);
+	const char *err = "{\"event\":\"error\",\"code\":\"60012\",\"msg\":\"Bad \\\"op\\\": caf\\u00e9\\n\"}";
+	assert_int_equal(pipeline_frame(&f->p, err, strlen(err), false, NOW_NS), FRAME_CONTROL);
+	assert_int_equal(f->p.out.control, CONTROL_ERROR);
+	assert_string_equal(f->p.out.detail, "Bad \"op\": caf\xc3\xa9\n");
+	/* a long message is cut to fit, never inside a UTF-8 character */
+	char big[600];
+	int n = snprintf(big, sizeof(big), "{\"event\":\"error\",\"msg\":\"");
+	for (int i = 0; i < 200; i++)
+		n += snprintf(big + n, sizeof(big) - (size_t)n, "\xc3\xa9");
+	snprintf(big + n, sizeof(big) - (size_t)n, "\"}");
+	assert_int_equal(pipeline_frame(&f->p, big, strlen(big), false, NOW_NS), FRAME_CONTROL);
+	size_t len = strlen(f->p.out.detail);
+	assert_true(len > 100 && len < FRAME_DETAIL_MAX);
+	assert_int_equal(len % 2, 0);
+	drop(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_okx_reasons),
 		cmocka_unit_test(test_bybit_book_state),
 		cmocka_unit_test(test_open_map_accepts_unknown),
+		cmocka_unit_test(test_control_text_unescaped_and_bounded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
