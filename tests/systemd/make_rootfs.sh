@@ -31,6 +31,7 @@ tmp=$(mktemp -d "$dest.tmp.XXXXXX")
 chmod 0755 "$tmp" # it becomes the container's /: mktemp's 0700 would lock out every user but root
 log=$tmp.log
 trap 'rm -rf "$tmp" "$log"' EXIT
+trap 'exit 143' TERM INT
 echo "debootstrap $suite from $mirror into $tmp (once; cached in $dest)" >&2
 if ! debootstrap --variant=minbase --include="$packages" "$suite" "$tmp" "$mirror" >"$log" 2>&1; then
 	tail -n 20 "$log" >&2
