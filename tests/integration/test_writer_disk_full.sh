@@ -11,7 +11,7 @@ heartbeat_fresh() {
 	local hb now
 	hb=$(writer_status heartbeat_ns)
 	now=$(date +%s%N)
-	[ $((now - hb)) -lt 1000000000 ]
+	[ $((now - hb)) -lt 750000000 ] # 250 ms contract + the time to read it
 }
 
 disk_errors_counted() { [ "$(writer_status disk_errors_total)" -gt 0 ]; }
