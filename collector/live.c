@@ -28,7 +28,7 @@ static struct {
 	struct collector *c;
 } timer;
 
-static void session_closed(struct session *s, const char *why);
+static void session_closed(struct session *s, struct lws *wsi, const char *why);
 
 static const char *gap_reason_name(uint32_t r)
 {
@@ -166,7 +166,7 @@ static void session_connect(struct link *l, int which, int64_t now)
 	if (w)
 		s->wsi = w;
 	else if (s->state == SESSION_CONNECTING)
-		session_closed(s, "connect failed at once");
+		session_closed(s, NULL, "connect failed at once");
 }
 
 static void link_write_gap_if_open(struct link *l)
@@ -180,15 +180,19 @@ static void link_write_gap_if_open(struct link *l)
 	l->gap_open = false;
 }
 
-static void session_closed(struct session *s, const char *why)
+/* s is gone (wsi: the connection the news came from, if known). */
+static void session_closed(struct session *s, struct lws *wsi, const char *why)
 {
 	struct link *l = s->link;
 	struct collector *c = l->c;
 	int idx = (int)(s - l->sess);
 	struct session *other = &l->sess[1 - idx];
+	/* no later callback of this connection may reach the session again */
+	if (wsi)
+		lws_set_opaque_user_data(wsi, NULL);
 	if (s->state == SESSION_IDLE)
 		return;
-	if (s->wsi)
+	if (s->wsi && s->wsi != wsi)
 		lws_set_opaque_user_data(s->wsi, NULL);
 	bool was_streaming = s->streaming, retiring = s->retiring, was_primary = l->primary == idx;
 	uint32_t gap_reason = s->close_gap_reason ? s->close_gap_reason : GAP_DISCONNECT;
@@ -412,7 +416,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
 		char why[STATUS_DETAIL_MAX];
 		snprintf(why, sizeof(why), "connect failed: %.90s", in ? (const char *)in : "unknown error");
-		session_closed(s, why);
+		session_closed(s, wsi, why);
 		break;
 	}
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
@@ -434,10 +438,10 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 		}
 		break;
 	case LWS_CALLBACK_CLIENT_CLOSED:
-		session_closed(s, "closed by the exchange");
+		session_closed(s, wsi, "closed by the exchange");
 		break;
 	case LWS_CALLBACK_WSI_DESTROY:
-		session_closed(s, "connection destroyed");
+		session_closed(s, wsi, "connection destroyed");
 		break;
 	default:
 		break;
