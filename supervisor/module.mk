@@ -30,3 +30,10 @@ spreadbus-test-stand-in_DEPS := shm common
 
 INTEGRATION_TESTS += $(sort $(wildcard tests/integration/test_supervisor_*.sh tests/integration/test_spreadctl_*.sh \
 	tests/integration/test_http_*.sh))
+
+# libFuzzer targets for the two parsers that read untrusted bytes.
+FUZZERS += fuzz_http_request fuzz_control_request
+fuzz_http_request_MAIN := tests/fuzz/fuzz_http_request.c
+fuzz_http_request_DEPS := supervisor
+fuzz_control_request_MAIN := tests/fuzz/fuzz_control_request.c
+fuzz_control_request_DEPS := supervisor
