@@ -1,12 +1,17 @@
 # tests/fakex/: spreadbus-fakex, the fake Binance/Bybit/OKX server the
 # collector's network tests and the end-to-end benchmark run against.
 LIBRARIES += fakex
-fakex_SRCS := $(filter-out tests/fakex/main.c,$(wildcard tests/fakex/*.c))
+fakex_SRCS := $(filter-out tests/fakex/main.c tests/fakex/test_%.c,$(wildcard tests/fakex/*.c))
 fakex_PKGS := libwebsockets
 
 PROGRAMS += spreadbus-fakex
 spreadbus-fakex_MAIN := tests/fakex/main.c
 spreadbus-fakex_DEPS := fakex
+
+UNIT_TESTS += test_fakex_formats
+test_fakex_formats_MAIN := tests/fakex/test_fakex_formats.c
+test_fakex_formats_DEPS := fakex
+test_fakex_formats_LDLIBS := -lcmocka
 
 INTEGRATION_TESTS += tests/integration/test_collector_keepalive_binance.sh \
 	tests/integration/test_collector_keepalive_bybit.sh \
