@@ -74,7 +74,11 @@ void decode_print(FILE *out, const char *exchange, const struct pipeline *p, enu
 		return;
 	}
 	if (k == FRAME_CONTROL) {
-		print_one(out, "control", control_kind_name(o->control), o->detail);
+		/* the text matters for errors, notices and unknown channels; a
+		 * shutdown, an ack or a pong is just what it is */
+		bool with_detail = o->control == CONTROL_ERROR || o->control == CONTROL_NOTICE ||
+				   o->control == CONTROL_UNSUPPORTED;
+		print_one(out, "control", control_kind_name(o->control), with_detail ? o->detail : NULL);
 		return;
 	}
 	for (size_t i = 0; i < o->n; i++) {

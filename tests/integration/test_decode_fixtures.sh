@@ -129,7 +129,7 @@ def exp_okx(line):
         if ev == "error":
             return [("control", "error: " + o["msg"])]
         if ev == "notice":
-            return [("control", ("server_shutdown: " if o.get("code") == "64008" else "notice: ") + o["msg"])]
+            return [("control", "server_shutdown" if o.get("code") == "64008" else "notice: " + o["msg"])]
         return [("control", "notice: " + ev)]
     if "op" in o:
         return [("control", "notice: " + o["op"])]
