@@ -16,7 +16,7 @@ syms=$(cut -d, -f1-50 <<<"$all_syms")
 # the config wants long symbol lists on indented continuation lines
 conf_syms=$(tr ',' '\n' <<<"$all_syms" | paste -sd',,,,,,,,,\n' | sed 's/,/, /g; 2,$s/^/  /; $!s/$/,/')
 start_redis
-SYMBOLS=$conf_syms RING_CAPACITY=1048576 write_config
+SYMBOLS=$conf_syms RING_CAPACITY=1048576 MAX_PENDING=${MAX_PENDING:-10000} write_config
 start_feeder
 start_aggregator
 tl_wait_for 5 "redis up" metric_equals redis_up 1
