@@ -24,9 +24,6 @@ spreadbus-test-notify-sink_MAIN := tests/integration/notify_sink.c
 spreadbus-test-notify-sink_DEPS :=
 spreadbus-test-netpoke_MAIN := tests/integration/netpoke.c
 spreadbus-test-netpoke_DEPS :=
-PROGRAMS += spreadbus-test-stand-in
-spreadbus-test-stand-in_MAIN := tests/integration/stand_in_child.c
-spreadbus-test-stand-in_DEPS := shm common
 
 INTEGRATION_TESTS += $(sort $(wildcard tests/integration/test_supervisor_*.sh tests/integration/test_spreadctl_*.sh \
 	tests/integration/test_http_*.sh))

@@ -67,20 +67,12 @@ free_port() {
 }
 HTTP_PORT=$(free_port)
 
-# The child programs: the real ones where they are built, else the
-# stand-in (which takes its role from the name it is called by).
-child_program() {
-	if [ -x "$BIN/$1" ]; then echo "$BIN/$1"; else echo "$BIN/spreadbus-test-stand-in"; fi
-}
-mkdir -p "$T/bin"
-for p in spreadbus-collector spreadbus-aggregator spreadbus-writer; do ln -s "$(child_program $p)" "$T/bin/$p"; done
-
 # write_config [EXTRA_EXCHANGES...]: binance and okx collectors pointed at a
 # port where nothing listens (they keep reconnecting; URL_<name> points one
 # elsewhere), Redis off, the
 # writer in the temp dir, short timeouts so the tests run fast.
 write_config() {
-	local bin_dir=${BIN_DIR:-$T/bin}
+	local bin_dir=${BIN_DIR:-$BIN}
 	cat >"$CONF" <<CONF
 [service]
 instance = $INSTANCE

@@ -5,11 +5,11 @@
 # whose collector exits with 1 for the exchange "okx" only.
 . "$(dirname "$0")/supervisor_lib.sh"
 mkdir -p "$T/crashbin"
-for p in spreadbus-aggregator spreadbus-writer; do ln -s "$(child_program $p)" "$T/crashbin/$p"; done
+for p in spreadbus-aggregator spreadbus-writer; do ln -s "$BIN/$p" "$T/crashbin/$p"; done
 cat >"$T/crashbin/spreadbus-collector" <<WRAP
 #!/bin/bash
 [ "\$2" = okx ] && { echo "okx: refusing to start (test)" >&2; exit 1; }
-exec -a "$T/bin/spreadbus-collector" "$(child_program spreadbus-collector)" "\$@"
+exec "$BIN/spreadbus-collector" "\$@"
 WRAP
 chmod +x "$T/crashbin/spreadbus-collector"
 BIN_DIR=$T/crashbin BURST_COUNT=3 BURST_WINDOW_S=30 HOLD_MS=60000 write_config
