@@ -41,3 +41,4 @@ BENCH_SCRIPTS += tests/bench/bench_writer.sh
 INTEGRATION_TESTS += tests/integration/test_writer_rotation.sh
 INTEGRATION_TESTS += tests/integration/test_writer_sigterm_drain.sh
 INTEGRATION_TESTS += tests/integration/test_writer_ring_recreated.sh
+INTEGRATION_TESTS += tests/integration/test_writer_republish_idempotent.sh

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Publishing is idempotent: a journal segment whose files were already
+# published (as when the writer dies between the rename and the removal of
+# the segment) is recovered again without writing any row twice.
+source "$(dirname "$0")/writer_lib.sh"
+need_readers
+EX="binance:BTC-USDT,ETH-USDT"
+write_config "$EX" "row_group_rows = 500"
+bus_create
+start_writer
+"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks 3000 >/dev/null
+wait_until 10 "journaled durably" writer_durable binance
+kill -9 "$WRITER_PID"; wait "$WRITER_PID" 2>/dev/null || true; WRITER_PID=
+seg=$(open_segment binance)
+cp "$seg" "$T/segment.copy"
+
+start_writer
+wait_until 10 "writer caught up" writer_caught_up
+stop_writer 2
+[ "$(find "$DATA" -name '*.parquet' | wc -l)" = 3 ] || die "expected 3 files after the first stop"
+sums=$(find "$DATA" -name '*.parquet' -exec sha256sum {} + | sort)
+
+# Bring the segment back, as if its removal had never happened.
+cp "$T/segment.copy" "$seg"
+start_writer
+wait_until 10 "writer caught up" writer_caught_up
+stop_writer 2
+grep -q "already published before a restart, kept" "$T/writer.log" || die "the existing files were not recognised"
+[ "$(find "$DATA" -name '*.parquet' -exec sha256sum {} + | sort)" = "$sums" ] || die "published files changed"
+[ ! -e "$seg" ] || die "the recovered segment was not removed"
+spec_json 3000 1767225600000000000 1000003 0 "$EX" >"$T/spec.json"
+check_parquet seqs "$T/spec.json"
+echo PASS
