@@ -15,7 +15,7 @@
  *                [--timeout-ms T] [--latency] [--skip N]
  * Prints "READY" once subscribed. Default mode: one line per message,
  * "<channel> <json>". --latency: after N messages (or the timeout), prints
- * "LATENCY <count> <p50_us> <p99_us>", skipping the first --skip messages.
+ * "LATENCY <count> <p50_us> <p99_us> <p99.9_us>", skipping the first --skip messages.
  * Exits 0 if N messages arrived, 1 otherwise.
  */
 
@@ -97,8 +97,9 @@ int main(int argc, char **argv)
 	}
 	if (latency) {
 		qsort(lat, (size_t)got, sizeof(int64_t), cmp_i64);
-		printf("LATENCY %ld %.1f %.1f\n", got, got ? lat[got / 2] / 1e3 : 0.0,
-		       got ? lat[(size_t)((double)got * 0.99)] / 1e3 : 0.0);
+		printf("LATENCY %ld %.1f %.1f %.1f\n", got, got ? lat[got / 2] / 1e3 : 0.0,
+		       got ? lat[(size_t)((double)got * 0.99)] / 1e3 : 0.0,
+		       got ? lat[(size_t)((double)got * 0.999)] / 1e3 : 0.0);
 	}
 	free(lat);
 	redisFree(c);
