@@ -95,8 +95,6 @@ struct adapter {
 };
 
 const struct adapter *adapter_find(const char *name);
-/* Iteration over the table, for tests and usage text. */
-const struct adapter *adapter_at(size_t i);
 
 /* Helpers for parsers: record a reject or a control result. */
 enum frame_kind frame_reject(struct frame_out *out, enum reject_reason r);

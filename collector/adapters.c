@@ -18,11 +18,6 @@ static const struct adapter *const adapters[] = {
 	&adapter_okx,
 };
 
-const struct adapter *adapter_at(size_t i)
-{
-	return i < sizeof(adapters) / sizeof(adapters[0]) ? adapters[i] : NULL;
-}
-
 const struct adapter *adapter_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof(adapters) / sizeof(adapters[0]); i++)

@@ -1,11 +1,12 @@
-/* --decode output: ticks as JSON objects with numbers in their shortest
- * round-trip form, {"control":...} and {"reject":...} lines. */
-#include "collector/decode.h"
-
+/* --decode: captured frames (one per line) through the pipeline, printed
+ * as one JSON line per tick, control frame or reject. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/pipeline.h"
 #include "collector/run.h"
 #include "common/jsonw.h"
 #include "common/log.h"
@@ -66,7 +67,7 @@ static void print_one(FILE *out, const char *key, const char *what, const char *
 	emit(out, &w);
 }
 
-void decode_print(FILE *out, const char *exchange, const struct pipeline *p, enum frame_kind k)
+static void decode_print(FILE *out, const char *exchange, const struct pipeline *p, enum frame_kind k)
 {
 	const struct frame_out *o = &p->out;
 	if (k == FRAME_REJECT) {
@@ -89,7 +90,7 @@ void decode_print(FILE *out, const char *exchange, const struct pipeline *p, enu
 	}
 }
 
-int decode_file(const char *path, const char *exchange, struct pipeline *p, FILE *out)
+static int decode_file(const char *path, const char *exchange, struct pipeline *p, FILE *out)
 {
 	FILE *in = fopen(path, "r");
 	char *line = NULL;

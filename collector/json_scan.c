@@ -249,15 +249,6 @@ int js_span_decimal(const struct js_span *s, double *out)
 	return decimal_parse(s->s, s->len, out);
 }
 
-void js_span_copy(const struct js_span *s, char *out, size_t out_len)
-{
-	if (out_len == 0)
-		return;
-	size_t n = s->len < out_len - 1 ? s->len : out_len - 1;
-	memcpy(out, s->s, n);
-	out[n] = '\0';
-}
-
 static int hex4(const char *p)
 {
 	int v = 0;

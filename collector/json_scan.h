@@ -160,8 +160,4 @@ int js_span_decimal(const struct js_span *s, double *out);
  * Malformed escapes are copied as they are. Returns the length. */
 size_t js_unescape(const char *s, size_t len, char *out, size_t out_len);
 
-/* Copy a span into a NUL-terminated buffer, truncated to fit; escapes are
- * kept as they are. */
-void js_span_copy(const struct js_span *s, char *out, size_t out_len);
-
 #endif
