@@ -4,6 +4,7 @@
 #include "supervisor/child.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,8 +60,14 @@ static void child_exec_program(const struct child *c, const struct child_exec *e
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != supervisor_pid)
 		_exit(126); /* the supervisor died before PDEATHSIG was armed */
 	/* Own process group: a Ctrl-C on the terminal reaches only the
-	 * supervisor, which then stops the children in order. */
+	 * supervisor, which then stops the children in order. No child reads
+	 * the terminal (from another process group that would stop it). */
 	setpgid(0, 0);
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (devnull >= 0) {
+		dup2(devnull, STDIN_FILENO);
+		close(devnull);
+	}
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &ex->child_sigmask, NULL);
