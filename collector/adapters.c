@@ -39,8 +39,12 @@ enum frame_kind frame_control(struct frame_out *out, enum control_kind c, const 
 	out->kind = FRAME_CONTROL;
 	out->control = c;
 	out->n = 0;
-	/* detail comes from a JSON string: keep it as plain text */
-	js_unescape(detail, detail ? detail_len : 0, out->detail, sizeof(out->detail));
+	/* detail comes from a JSON string: keep it as plain text, on one line
+	 * (it goes to logs and the status block) */
+	size_t n = js_unescape(detail, detail ? detail_len : 0, out->detail, sizeof(out->detail));
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)out->detail[i] < 0x20)
+			out->detail[i] = ' ';
 	return FRAME_CONTROL;
 }
 
