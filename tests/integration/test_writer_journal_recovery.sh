@@ -10,10 +10,7 @@ EX="binance:BTC-USDT,ETH-USDT okx:BTC-USDT"
 write_config "$EX" "row_group_rows = 500"
 bus_create
 start_writer
-"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks 3000 >/dev/null
-wait_until 10 "binance journaled durably" writer_durable binance
-wait_until 10 "okx journaled durably" writer_durable okx
-kill -9 "$WRITER_PID"; wait "$WRITER_PID" 2>/dev/null || true; WRITER_PID=
+feed_and_kill 3000 binance okx
 
 # binance: 100 bytes of garbage after the last record.
 head -c 100 /dev/urandom >>"$(open_segment binance)"

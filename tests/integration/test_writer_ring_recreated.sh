@@ -9,9 +9,7 @@ EX="binance:BTC-USDT,ETH-USDT"
 write_config "$EX" "row_group_rows = 500"
 bus_create
 start_writer
-"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks 3000 >/dev/null
-wait_until 10 "journaled durably" writer_durable binance
-kill -9 "$WRITER_PID"; wait "$WRITER_PID" 2>/dev/null || true; WRITER_PID=
+feed_and_kill 3000 binance
 ls "$DATA"/*/date=*/exchange=binance/*.parquet 2>/dev/null && die "files published before any cut"
 
 "$BIN/spreadbus-busctl" --config "$CFG" unlink >/dev/null

@@ -130,3 +130,15 @@ writer_durable() { [ "$(ring_field "$1" cursor)" = "$(ring_field "$1" head)" ]; 
 
 # Path of the newest journal segment of an exchange.
 open_segment() { ls "$JOURNAL/$1"/*.jnl | sort | tail -1; }
+
+# feed_and_kill TICKS EXCHANGE...: feed TICKS per ring, wait until the
+# writer has journaled them durably on each named ring, then SIGKILL it
+# (the ticks are in an open journal segment, not yet in any file).
+feed_and_kill() {
+	local ticks=$1; shift
+	"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks "$ticks" >/dev/null
+	for ex in "$@"; do wait_until 10 "$ex journaled durably" writer_durable "$ex"; done
+	kill -9 "$WRITER_PID"
+	wait "$WRITER_PID" 2>/dev/null || true
+	WRITER_PID=
+}
