@@ -225,6 +225,27 @@ static void kv_reasons(struct jsonw *w, const struct ready_reasons *r)
 	jsonw_array_end(w);
 }
 
+/* What is wrong in a service that may still be ready: a child not
+ * running, a collector running but not streaming. */
+struct problems {
+	int n;
+	char text[SUPERVISOR_MAX_CHILDREN][64];
+};
+
+static void find_problems(struct supervisor *s, int64_t now, int64_t now_real, struct problems *p)
+{
+	p->n = 0;
+	for (size_t i = 0; i < s->child_count; i++) {
+		const struct child *c = &s->children[i];
+		struct child_view v;
+		observe_child(s, c, now, now_real, &v);
+		if (c->state != CHILD_RUN_RUNNING)
+			snprintf(p->text[p->n++], sizeof(p->text[0]), "%s is %s", c->name, child_state_name(c->state));
+		else if (c->role == ROLE_COLLECTOR && !v.streaming)
+			snprintf(p->text[p->n++], sizeof(p->text[0]), "%s is not streaming", c->name);
+	}
+}
+
 bool health_render_ready(struct supervisor *s, struct jsonw *w)
 {
 	struct ready_reasons r;
@@ -239,16 +260,20 @@ bool health_render_ready(struct supervisor *s, struct jsonw *w)
 void health_render(struct supervisor *s, struct jsonw *w)
 {
 	int64_t now = clock_monotonic_ns(), now_real = clock_realtime_ns();
-	bool all_running = true;
-	for (size_t i = 0; i < s->child_count; i++)
-		if (s->children[i].state != CHILD_RUN_RUNNING)
-			all_running = false;
 	struct ready_reasons r;
 	ready_reasons(s, now, now_real, &r);
 
+	struct problems p;
+	find_problems(s, now, now_real, &p);
+
 	jsonw_object_begin(w);
-	jsonw_kv_string(w, "status", r.n ? "down" : all_running ? "ok" : "degraded");
+	jsonw_kv_string(w, "status", r.n ? "down" : p.n ? "degraded" : "ok");
 	kv_reasons(w, &r);
+	jsonw_key(w, "problems");
+	jsonw_array_begin(w);
+	for (int i = 0; i < p.n; i++)
+		jsonw_string(w, p.text[i]);
+	jsonw_array_end(w);
 	jsonw_kv_string(w, "instance", s->cfg->instance);
 	jsonw_kv_double(w, "uptime_s", tenths((now - s->started_mono_ns) / 1000000));
 	jsonw_key(w, "supervisor");
