@@ -4,13 +4,15 @@
 # (frames per second on the collector's one connection, four symbols); each
 # step runs STEP_S seconds, then the server pauses until the collector has
 # accounted for every frame sent (ticks published + rejects + duplicates).
+# Stepping stops at the first loss or when the server cannot reach 80% of
+# the asked rate twice in a row (backpressure: the collector is the limit).
 # Prints, per exchange, the highest rate the server actually sustained with
 # nothing lost:  BENCH collector_e2e_<exchange>_frames_per_s <v> frames/s
 set -u
 source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
 STEP_S=${STEP_S:-1.5}
-RATES=(${RATES:-20000 50000 100000 200000 300000 400000})
+RATES=(${RATES:-20000 50000 100000 200000 300000 400000 600000 800000})
 EXCHANGES=(${EXCHANGES:-binance bybit okx})
 
 now_ns() { date +%s%N; }
@@ -27,34 +29,45 @@ accounted() {
 
 caught_up() { (($(accounted) >= $1)); }
 
+# One step at $1 frames/s; sets STEP_ACHIEVED (frames/s the server sent)
+# and STEP_LOST (frames sent so far that the collector never accounted for).
+bench_step() {
+	local rate=$1 f0 f1 t0 t1 total end
+	tl_fakex_cmd "rate $rate" >/dev/null
+	f0=$(sent) t0=$(now_ns)
+	sleep "$STEP_S"
+	f1=$(sent) t1=$(now_ns)
+	tl_fakex_cmd "rate 0" >/dev/null
+	total=$(sent)
+	# the collector drains what is in flight; a shortfall after 5 s is loss
+	end=$(($(now_ns) + 5000000000))
+	while ! caught_up "$total" && (($(now_ns) < end)); do sleep 0.05; done
+	STEP_LOST=$((total - $(accounted)))
+	STEP_ACHIEVED=$(((f1 - f0) * 1000000000 / (t1 - t0)))
+	tl_log "$TL_EX: asked $rate/s, server sent $STEP_ACHIEVED/s, lost $STEP_LOST of $total so far"
+}
+
 bench_exchange() {
-	local ex=$1 best=0 rate f0 f1 t0 t1 achieved total lost
+	local ex=$1 best=0 rate try
 	tl_fakex_start --exchange "$ex" --symbols BTC-USDT,ETH-USDT,SOL-USDT,BNB-USDT --rate 100
 	tl_collector_start "$ex" "BTC-USDT, ETH-USDT, SOL-USDT, BNB-USDT" service.ring_capacity=1048576 \
 		service.log_level=warning
 	tl_wait_flowing 10 -1 BTC-USDT ETH-USDT SOL-USDT BNB-USDT
 	for rate in "${RATES[@]}"; do
-		tl_fakex_cmd "rate $rate" >/dev/null
-		f0=$(sent) t0=$(now_ns)
-		sleep "$STEP_S"
-		f1=$(sent) t1=$(now_ns)
-		tl_fakex_cmd "rate 0" >/dev/null
-		total=$(sent)
-		# the collector drains what is in flight; a shortfall after 5 s is loss
-		local end=$(($(now_ns) + 5000000000))
-		while ! caught_up "$total" && (($(now_ns) < end)); do sleep 0.05; done
-		lost=$((total - $(accounted)))
-		achieved=$(((f1 - f0) * 1000000000 / (t1 - t0)))
-		tl_log "$ex: asked $rate/s, server sent $achieved/s, lost $lost of $total so far"
-		((lost > 0)) && break
-		((achieved > best)) && best=$achieved
-		# the server could not send faster: the collector (or the CPU) is the limit
-		((achieved * 10 < rate * 8)) && break
+		# a step that falls short of 80% of the asked rate is tried once
+		# more (the host may be busy); short twice, the pipeline is saturated
+		for try in 1 2; do
+			bench_step "$rate"
+			((STEP_LOST > 0)) && break 2
+			((STEP_ACHIEVED > best)) && best=$STEP_ACHIEVED
+			((STEP_ACHIEVED * 10 >= rate * 8)) && continue 2
+		done
+		break
 	done
 	tl_collector_same_pid
 	echo "BENCH collector_e2e_${ex}_frames_per_s $best frames/s"
-	tl_stop collector
-	tl_stop fakex
+	tl_collector_stop
+	tl_fakex_stop
 	"$TL_BIN/spreadbus-busctl" --config "$TL_CONFIG" unlink >/dev/null 2>&1
 }
 
