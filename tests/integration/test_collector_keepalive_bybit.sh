@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # The collector subscribes to Bybit orderbook.1 and publicTrade on the fake
 # exchange and keeps the connection by sending {"op":"ping"} (every 300 ms
-# here) while the server drops clients silent for 1 s, for 4 s: one
+# here) while the server drops clients silent for 2 s, for about 4 s: one
 # connection, every symbol flowing, no duplicates.
 set -u
 source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
 SYMS=(BTC-USDT ETH-USDT SOL-USDT)
-tl_fakex_start --exchange bybit --symbols BTC-USDT,ETH-USDT,SOL-USDT --rate 100 --bybit-ping-timeout-ms 1000
+tl_fakex_start --exchange bybit --symbols BTC-USDT,ETH-USDT,SOL-USDT --rate 100 --bybit-ping-timeout-ms 2000
 tl_collector_start bybit "BTC-USDT, ETH-USDT, SOL-USDT" exchange.bybit.ping_interval_ms=300
-tl_wait_flowing 10 -1 "${SYMS[@]}"
+tl_wait_flowing 20 -1 "${SYMS[@]}"
 tl_wait_for 15 "12 client pings" tl_at_least 12 tl_fakex_stat bybit.pings_received
 
 tl_assert_eq "connections made" 1 "$(tl_fakex_stat bybit.connections_total)"

@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
 # The collector subscribes to OKX bbo-tbt and trades on the fake exchange;
-# when the server goes quiet (rate 0) for three times its idle limit
-# (1.5 s here), the collector's text pings (after 300 ms of silence) keep
+# when the server goes quiet (rate 0) for nearly twice its idle limit
+# (2 s here), the collector's text pings (after 300 ms of silence) keep
 # the connection open, and data flows again on the same connection.
 set -u
 source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
 SYMS=(BTC-USDT ETH-USDT SOL-USDT)
-tl_fakex_start --exchange okx --symbols BTC-USDT,ETH-USDT,SOL-USDT --rate 100 --okx-idle-ms 1500
+tl_fakex_start --exchange okx --symbols BTC-USDT,ETH-USDT,SOL-USDT --rate 100 --okx-idle-ms 2000
 tl_collector_start okx "BTC-USDT, ETH-USDT, SOL-USDT" exchange.okx.ping_interval_ms=300
-tl_wait_flowing 10 -1 "${SYMS[@]}"
+tl_wait_flowing 20 -1 "${SYMS[@]}"
 tl_fakex_cmd "rate 0" >/dev/null
 pings=$(tl_fakex_stat okx.pings_received)
 tl_wait_for 15 "12 text pings while the server is quiet" \
 	tl_at_least $((pings + 12)) tl_fakex_stat okx.pings_received
 last=$(tl_ring_last_seq)
 tl_fakex_cmd "rate 100" >/dev/null
-tl_wait_flowing 10 "$last" "${SYMS[@]}"
+tl_wait_flowing 20 "$last" "${SYMS[@]}"
 
 tl_assert_eq "connections made" 1 "$(tl_fakex_stat okx.connections_total)"
 tl_assert_eq "connections closed as idle" 0 "$(tl_fakex_stat okx.closed_keepalive)"

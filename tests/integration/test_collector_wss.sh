@@ -9,17 +9,17 @@ source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collect
 SYMS=(BTC-USDT ETH-USDT)
 tl_make_cert
 tl_fakex_start --exchange binance --symbols BTC-USDT,ETH-USDT --rate 100 --tls-cert "$TL_CERT" --tls-key "$TL_KEY" \
-	--binance-ping-ms 300 --binance-pong-timeout-ms 900
+	--binance-ping-ms 300 --binance-pong-timeout-ms 2000
 TL_FAKEX_SCHEME=wss tl_collector_start binance "BTC-USDT, ETH-USDT" exchange.binance.tls_verify=false
 grep -q 'url = wss://' "$TL_CONFIG" || tl_fail "config does not use wss://"
-tl_wait_flowing 10 -1 "${SYMS[@]}"
+tl_wait_flowing 20 -1 "${SYMS[@]}"
 tl_wait_for 10 "5 pings answered over TLS" tl_at_least 5 tl_fakex_stat binance.pongs_received
 tl_assert_eq "connections made" 1 "$(tl_fakex_stat binance.connections_total)"
 
 before=$(tl_ring_last_seq)
 tl_fakex_cmd close >/dev/null
 tl_wait_for 10 "a reconnect over TLS" tl_at_least 2 tl_fakex_stat binance.connections_total
-tl_wait_flowing 10 "$(tl_ring_last_seq)" "${SYMS[@]}"
+tl_wait_flowing 20 "$(tl_ring_last_seq)" "${SYMS[@]}"
 tl_assert_ge "gap markers after the close" 1 "$(tl_ring_gaps "$before")"
 tl_collector_same_pid
 tl_ring_check_no_duplicates

@@ -29,7 +29,7 @@ tl_hostile_scenario() {
 	TL_SYMS=(BTC-USDT ETH-USDT)
 	tl_fakex_start --exchange "$ex" --symbols BTC-USDT,ETH-USDT --rate 200
 	tl_collector_start "$ex" "BTC-USDT, ETH-USDT"
-	tl_wait_flowing 10 -1 "${TL_SYMS[@]}"
+	tl_wait_flowing 20 -1 "${TL_SYMS[@]}"
 	TL_REJECTS0=$(tl_collector_rejects)
 	TL_DUPS0=$(tl_collector_metric duplicates_total)
 	tl_assert_eq "rejects before the bad frames" 0 "$TL_REJECTS0"
@@ -48,7 +48,7 @@ tl_hostile_scenario() {
 		tl_fakex_stat "$ex | .malformed + .oversize + .binary + .crossed + .duplicate + .out_of_order"
 	local last
 	last=$(tl_ring_last_seq)
-	tl_wait_flowing 10 "$last" "${TL_SYMS[@]}"
+	tl_wait_flowing 20 "$last" "${TL_SYMS[@]}"
 	tl_wait_for 10 "the collector to count $want_rejects rejects and $want_dups duplicates" \
 		tl_hostile_counted "$want_rejects" "$want_dups"
 

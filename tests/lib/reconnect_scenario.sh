@@ -28,7 +28,7 @@ tl_reconnect_step() {
 	tl_wait_for 15 "a new connection after $what" \
 		tl_at_least $((conns + 1)) tl_fakex_stat "$TL_EX.connections_total"
 	after=$(tl_ring_last_seq)
-	tl_wait_flowing 15 "$after" "${TL_SYMS[@]}"
+	tl_wait_flowing 20 "$after" "${TL_SYMS[@]}"
 	gaps=$(tl_ring_gaps "$before")
 	[[ $gap == required ]] && tl_assert_ge "gap markers after $what" 1 "$gaps"
 	tl_log "$what: reconnected, all symbols flowing, $gaps gap marker(s)"
@@ -39,7 +39,7 @@ tl_reconnect_scenario() {
 	TL_SYMS=(BTC-USDT ETH-USDT SOL-USDT)
 	tl_fakex_start --exchange "$ex" --symbols BTC-USDT,ETH-USDT,SOL-USDT --rate 100 --shutdown-grace-ms 500
 	tl_collector_start "$ex" "BTC-USDT, ETH-USDT, SOL-USDT" "exchange.$ex.no_data_timeout_ms=1000"
-	tl_wait_flowing 10 -1 "${TL_SYMS[@]}"
+	tl_wait_flowing 20 -1 "${TL_SYMS[@]}"
 
 	tl_reconnect_step "a forced close" required close
 	tl_reconnect_step "a close with new connections refused for 1.5 s" required "refuse 1500" close
