@@ -62,7 +62,7 @@ static int add_exchange(const char *spec, int default_port)
 			if (fx.exchanges[e].proto == protos[i])
 				return -EEXIST;
 		fx.exchanges[fx.nexchanges].proto = protos[i];
-		fx.exchanges[fx.nexchanges].port = colon ? (int)port : -1;
+		fx.exchanges[fx.nexchanges].port = (int)port;
 		fx.nexchanges++;
 		return 0;
 	}
@@ -186,10 +186,12 @@ static int parse_options(int argc, char **argv)
 		default: goto bad;
 		}
 		if (parse_i64(arg, min, max, &v)) {
-			fprintf(stderr, "spreadbus-fakex: bad value for --%s: %s\n", long_options[0].name, arg);
+			const char *name = "?";
 			for (const struct option *o = long_options; o->name; o++)
 				if (o->val == c)
-					fprintf(stderr, "spreadbus-fakex: (option --%s)\n", o->name);
+					name = o->name;
+			fprintf(stderr, "spreadbus-fakex: bad value for --%s: %s (%lld..%lld)\n", name, arg,
+				(long long)min, (long long)max);
 			return -EINVAL;
 		}
 		switch (c) {
@@ -217,9 +219,6 @@ static int parse_options(int argc, char **argv)
 			return -EINVAL;
 		}
 	}
-	for (unsigned e = 0; e < fx.nexchanges; e++)
-		if (fx.exchanges[e].port < 0)
-			fx.exchanges[e].port = (int)port;
 	if (add_symbols(symbols)) {
 		fprintf(stderr, "spreadbus-fakex: bad --symbols %s (BASE-QUOTE[=PRICE],...; at most %d)\n", symbols,
 			FX_MAX_SYMBOLS);
