@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Writer throughput on one core: N ticks waiting in a ring, the writer
+# Writer throughput on one core: N market-like ticks (random-walk prices,
+# jittered times; spreadbus-writer-feed --market) waiting in a ring, the writer
 # started pinned to one CPU with the default config (zstd level 3, journal
 # fsync every 200 ms, 65536-row groups); timed until it has journaled,
 # encoded and published everything and exited on SIGTERM. Also the bytes
@@ -20,7 +21,7 @@ for run in $(seq "$RUNS"); do
 	rm -rf "$T/state"
 	write_config "$EX"
 	bus_create
-	"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks "$TICKS" >/dev/null
+	"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks "$TICKS" --market >/dev/null
 	start=$(date +%s%N)
 	"${pin[@]}" "$BIN/spreadbus-writer" --config "$CFG" >>"$T/writer.log" 2>&1 &
 	WRITER_PID=$!

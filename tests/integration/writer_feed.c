@@ -1,5 +1,6 @@
 /* spreadbus-writer-feed (test only): publishes deterministic ticks
- * (writer_feed_tick) into every ring of an instance, optionally paced. */
+ * (writer_feed_tick), or market-like ones (--market, for size
+ * measurements), into every ring of an instance, optionally paced. */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -33,14 +34,17 @@ int main(int argc, char **argv)
 					     {"rate", required_argument, NULL, 'r'},
 					     {"ts-base", required_argument, NULL, 'b'},
 					     {"ts-step", required_argument, NULL, 's'},
+					     {"market", no_argument, NULL, 'm'},
 					     {NULL, 0, NULL, 0}};
 	const char *config_path = NULL;
 	int64_t ticks = 0, rate = 0, ts_base = 1767225600000000000LL, ts_step = 1000003;
-	int c;
+	int c, market = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		int64_t *dst = c == 'n' ? &ticks : c == 'r' ? &rate : c == 'b' ? &ts_base : c == 's' ? &ts_step : NULL;
 		if (c == 'c')
 			config_path = optarg;
+		else if (c == 'm')
+			market = 1;
 		else if (!dst || parse_i64(optarg, dst) < 0)
 			goto usage;
 	}
@@ -59,19 +63,21 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	size_t nr = bus.ring_count;
-	uint16_t ids[CONFIG_MAX_EXCHANGES][64];
+	uint16_t ids[CONFIG_MAX_EXCHANGES][WRITER_FEED_MAX_SYMBOLS];
+	static struct writer_feed_market walks[CONFIG_MAX_EXCHANGES];
 	unsigned nsym[CONFIG_MAX_EXCHANGES];
 	uint64_t next[CONFIG_MAX_EXCHANGES], done[CONFIG_MAX_EXCHANGES] = {0};
 	for (size_t i = 0; i < nr; i++) {
 		const struct config_exchange *ex = config_exchange_find(cfg, bus.ring_exchange[i]);
 		nsym[i] = 0;
-		for (size_t k = 0; ex && k < ex->symbol_count && k < 64; k++)
+		for (size_t k = 0; ex && k < ex->symbol_count && k < WRITER_FEED_MAX_SYMBOLS; k++)
 			ids[i][nsym[i]++] = (uint16_t)registry_symbol_id(bus.registry, ex->symbols[k]);
 		if (nsym[i] == 0) {
 			fprintf(stderr, "writer_feed: %s has no symbols\n", bus.ring_exchange[i]);
 			return 1;
 		}
 		next[i] = ring_producer_open(bus.rings[i]);
+		writer_feed_market_init(&walks[i], ts_base, 0x9e3779b97f4a7c15ULL * (i + 1));
 	}
 	int64_t start = clock_monotonic_ns();
 	struct tick batch[BATCH];
@@ -89,8 +95,12 @@ int main(int argc, char **argv)
 				all_done = 0;
 			if (n <= 0)
 				continue;
-			for (int64_t k = 0; k < n; k++)
-				writer_feed_tick(&batch[k], next[i] + (uint64_t)k, ts_base, ts_step, ids[i], nsym[i]);
+			for (int64_t k = 0; k < n; k++) {
+				if (market)
+					writer_feed_market_tick(&walks[i], &batch[k], ids[i], nsym[i]);
+				else
+					writer_feed_tick(&batch[k], next[i] + (uint64_t)k, ts_base, ts_step, ids[i], nsym[i]);
+			}
 			uint64_t first = ring_publish(bus.rings[i], batch, (size_t)n);
 			if (first != next[i]) {
 				fprintf(stderr, "writer_feed: %s: published at %" PRIu64 ", expected %" PRIu64 "\n",
@@ -114,6 +124,6 @@ int main(int argc, char **argv)
 	return 0;
 usage:
 	fprintf(stderr, "usage: spreadbus-writer-feed --config FILE --ticks N [--rate PER_S] [--ts-base NS] "
-			"[--ts-step NS]\n");
+			"[--ts-step NS] [--market]\n");
 	return 2;
 }
