@@ -16,6 +16,7 @@ test_fakex_formats_LDLIBS := -lcmocka
 INTEGRATION_TESTS += tests/integration/test_collector_keepalive_binance.sh \
 	tests/integration/test_collector_keepalive_bybit.sh \
 	tests/integration/test_collector_keepalive_okx.sh \
+	tests/integration/test_collector_keepalive_dropped.sh \
 	tests/integration/test_collector_reconnect_binance.sh \
 	tests/integration/test_collector_reconnect_bybit.sh \
 	tests/integration/test_collector_reconnect_okx.sh \
