@@ -131,11 +131,25 @@ spreadbus demo is running (instance "$instance", everything under $(rel "$dir"))
 EOF
 [ -n "$seconds" ] && echo "stopping in $seconds s (DEMO_SECONDS)" || echo "Ctrl-C stops everything."
 
+# One line per symbol from HGETALL spread:latest: the best pair right now
+# and its rolling mean.
+field() { grep -o "\"$1\":[^,}]*" <<<"$2" | head -n1 | cut -d: -f2 | tr -d '"'; }
+show_spreads() {
+	local sym json n=0
+	while IFS= read -r sym && IFS= read -r json; do
+		[ "$(field valid "$json")" = true ] || continue
+		[ $n -eq 0 ] && say "$(date +%T)  best pairs (bps = basis points of the buy price):"
+		n=$((n + 1))
+		say "$(printf '  %-10s buy %-8s %-12s sell %-8s %-12s spread %9.3f bps  (mean %8.3f)' "$sym" \
+			"$(field buy "$json")" "$(field ask "$json")" "$(field sell "$json")" "$(field bid "$json")" \
+			"$(field spread_bps "$json")" "$(field mean "$json")")"
+	done < <(redis-cli -s "$dir/redis.sock" --raw HGETALL spread:latest 2>/dev/null | paste - - | sort | tr '\t' '\n')
+}
+
 end=$((SECONDS + ${seconds:-1000000000}))
 while [ $SECONDS -lt $end ]; do
 	kill -0 "$sup_pid" 2>/dev/null || die "spreadbus exited: $(tail -n 10 "$dir/logs/spreadbus.log")"
-	latest=$(redis-cli -s "$dir/redis.sock" HGET spread:latest BTC-USDT 2>/dev/null)
-	[ -n "$latest" ] && say "BTC-USDT: ${latest:0:160}"
+	show_spreads
 	left=$((end - SECONDS))
 	sleep $((left < 5 ? left : 5)) &
 	wait $! 2>/dev/null
