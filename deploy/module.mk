@@ -26,7 +26,8 @@ DEPLOY_PATHS_SED = sed -e 's|/usr/local/bin/|$(PREFIX)/bin/|g' -e 's|/usr/local/
 
 install-deploy: deploy/spreadbus.service deploy/spreadbus.sysusers deploy/spreadbus.tmpfiles deploy/spreadbus.conf.example docs/deploy.md
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(DOCDIR)
-	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/spreadbus
+	@# tmpfiles.d makes it root:spreadbus 0750 later: leave an existing one be.
+	[ -d $(DESTDIR)$(SYSCONFDIR)/spreadbus ] || install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/spreadbus
 	$(DEPLOY_PATHS_SED) deploy/spreadbus.service >$(DESTDIR)$(UNITDIR)/spreadbus.service.tmp
 	chmod 0644 $(DESTDIR)$(UNITDIR)/spreadbus.service.tmp
 	mv -f $(DESTDIR)$(UNITDIR)/spreadbus.service.tmp $(DESTDIR)$(UNITDIR)/spreadbus.service

@@ -56,9 +56,11 @@ systemd-tmpfiles --root="$root" --create >"$work/tmpfiles.log" 2>&1 || { cat "$w
 [ "$(stat -c '%u:%g %a' "$root/etc/spreadbus/spreadbus.conf")" = "0:$gid 640" ] || fail "config: $(stat -c '%u:%g %a' "$root/etc/spreadbus/spreadbus.conf")"
 echo "sysusers/tmpfiles: user $uid:$gid, directories and config permissions as expected"
 
-# 4. Reinstalling keeps the operator's config.
+# 4. Reinstalling keeps the operator's config and its permissions.
 echo "# edited by the operator" >>"$root/etc/spreadbus/spreadbus.conf"
 install_into "$work/install3.log" DESTDIR="$root" PREFIX=/usr
 grep -q '^# edited by the operator$' "$root/etc/spreadbus/spreadbus.conf" || fail "reinstall overwrote the config"
 grep -q 'keeping existing' "$work/install3.log" || fail "reinstall did not say it kept the config"
+[ "$(stat -c '%u:%g %a' "$root/etc/spreadbus")" = "0:$gid 750" ] || fail "reinstall changed /etc/spreadbus: $(stat -c '%u:%g %a' "$root/etc/spreadbus")"
+[ "$(stat -c '%u:%g %a' "$root/etc/spreadbus/spreadbus.conf")" = "0:$gid 640" ] || fail "reinstall changed the config's permissions"
 echo "PASS"
