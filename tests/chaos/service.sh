@@ -1,0 +1,156 @@
+# tests/chaos/service.sh: the whole service (supervisor, 8 collectors,
+# aggregator, writer) under load from one spreadbus-fakex per exchange, with
+# a private redis-server; shared by the system bench and the chaos tests.
+#
+#   source "$SPREADBUS_SRC/tests/chaos/service.sh"   # runs tl_init
+#   cs_start_fakexes RATE          one fakex per exchange b1..b$CS_N (adapters
+#                                  binance, bybit, okx in turn), RATE frames/s
+#                                  per connection; CS_FX_PORT/CS_FX_CTL[bN]
+#   cs_fx_cmd bN "stall 2000"      one fakex control command (answer line)
+#   cs_fx_all "rate 1000"          the command to every fakex
+#   cs_fx_frames bN                data frames that fakex sent so far
+#   cs_redis_start [ARGS] / cs_redis_kill   redis-server, on the same port each time
+#   cs_write_config [section.key=value ...]   $CS_CONF
+#   cs_supervisor_start            spreadbus in the background; waits for
+#                                  /health status ok
+#   cs_health [JQ]                 GET /health (through jq -rc)
+#   cs_proc_sample                 "name pid utime+stime_ticks rss_anon_kb rss_shmem_kb"
+#                                  per process (service, fakexes, redis)
+#   cs_stop_service                SIGTERM the supervisor, expect exit 0
+#   cs_check_no_leaks              no process of the instance, no segment left
+#
+# Knobs: CS_N (8 exchanges), CS_SYMBOLS, CS_RING (ring_capacity).
+
+CS_SRC=${SPREADBUS_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+for cs_lib in common config fakex redis bus; do
+	source "$CS_SRC/tests/lib/$cs_lib.sh"
+done
+unset cs_lib
+tl_init
+tl_need_bins spreadbus spreadbus-collector spreadbus-aggregator spreadbus-writer spreadbus-fakex \
+	spreadbus-busctl aggregator_sub
+
+CS_N=${CS_N:-8}
+CS_SYMBOLS=${CS_SYMBOLS:-BTC-USDT,ETH-USDT}
+CS_RING=${CS_RING:-1048576}
+CS_ADAPTERS=(binance bybit okx)
+CS_CONF=$TL_TMP/spreadbus.ini
+CS_INSTANCE=$(tl_instance chaos)
+CS_HTTP_PORT=
+declare -A CS_FX_PORT=() CS_FX_CTL=()
+
+cs_exchanges() { local i; for ((i = 1; i <= CS_N; i++)); do echo "b$i"; done; }
+cs_adapter() { echo "${CS_ADAPTERS[$(((${1#b} - 1) % 3))]}"; }
+
+# One fakex process per exchange, so a fault injected into one (its control
+# commands act on every connection of the process) reaches only that one.
+cs_start_fakexes() {
+	local rate=$1 ex adapter
+	for ex in $(cs_exchanges); do
+		adapter=$(cs_adapter "$ex")
+		tl_fakex_start --exchange "$adapter" --symbols "$CS_SYMBOLS" --rate "$rate" --seed "${ex#b}"
+		CS_FX_PORT[$ex]=${TL_FAKEX_PORT[$adapter]}
+		CS_FX_CTL[$ex]=$TL_FAKEX_CONTROL
+		TL_PID[fx_$ex]=${TL_PID[fakex]}
+		unset "TL_PID[fakex]"
+	done
+}
+
+cs_fx_cmd() { TL_FAKEX_CONTROL=${CS_FX_CTL[$1]} tl_fakex_cmd "$2"; }
+
+cs_fx_all() {
+	local ex
+	for ex in $(cs_exchanges); do cs_fx_cmd "$ex" "$1" >/dev/null; done
+}
+
+cs_fx_frames() { cs_fx_cmd "$1" stats | jq -r .total.frames; }
+
+cs_redis_start() {
+	if [[ -z ${TL_REDIS_PORT:-} ]]; then
+		tl_redis_start "$@"
+		return
+	fi
+	# a restart: the same port, so the aggregator's config still points at it
+	tl_spawn redis redis-server --bind 127.0.0.1 --port "$TL_REDIS_PORT" --dir "$TL_TMP/redis" \
+		--save '' --appendonly no --daemonize no "$@"
+	tl_wait_for 10 "redis-server back on port $TL_REDIS_PORT" tl_redis_ping
+}
+
+cs_redis_kill() { tl_stop redis KILL; }
+
+cs_write_config() {
+	local -a ex_keys=()
+	local ex
+	CS_HTTP_PORT=${CS_HTTP_PORT:-$(tl_free_port)}
+	for ex in $(cs_exchanges); do
+		ex_keys+=("exchange.$ex.adapter=$(cs_adapter "$ex")"
+			"exchange.$ex.symbols=${CS_SYMBOLS//,/, }"
+			"exchange.$ex.url=ws://127.0.0.1:${CS_FX_PORT[$ex]}"
+			"exchange.$ex.reconnect_min_ms=100"
+			"exchange.$ex.reconnect_max_ms=1000")
+	done
+	tl_write_config "$CS_CONF" "$CS_INSTANCE" \
+		"service.bin_dir=$TL_BIN" "service.ring_capacity=$CS_RING" "service.log_level=notice" \
+		"http.listen=127.0.0.1:$CS_HTTP_PORT" \
+		"redis.enabled=true" "redis.port=$TL_REDIS_PORT" "redis.stream_maxlen=10000" \
+		"redis.connect_timeout_ms=500" "redis.breaker_min_ms=100" "redis.breaker_max_ms=1000" \
+		"writer.data_dir=$TL_TMP/data" "writer.journal_dir=$TL_TMP/journal" \
+		"restart.backoff_initial_ms=50" "restart.backoff_max_ms=500" \
+		"restart.burst_count=1000" "restart.burst_window_s=10" \
+		"${ex_keys[@]}" "$@"
+	tl_cleanup cs_remove_segments
+}
+
+cs_remove_segments() { rm -f /dev/shm/spreadbus."$CS_INSTANCE".*; }
+
+cs_health() { curl -s -m 2 "http://127.0.0.1:$CS_HTTP_PORT/health" | jq -rc "${1:-.}"; }
+
+cs_health_ok() { [[ $(cs_health .status 2>/dev/null) == ok ]]; }
+
+cs_supervisor_start() {
+	tl_spawn supervisor "$TL_BIN/spreadbus" --config "$CS_CONF"
+	tl_wait_for 30 "/health status ok" cs_health_ok
+}
+
+# Every process that takes part: name and pid, one per line.
+cs_pids() {
+	local ex
+	[[ -n ${TL_PID[supervisor]:-} ]] && echo "supervisor ${TL_PID[supervisor]}"
+	cs_health '.children[] | select(.pid != null) | "\(.name) \(.pid)"' 2>/dev/null
+	for ex in $(cs_exchanges); do echo "fakex-$ex ${TL_PID[fx_$ex]}"; done
+	[[ -n ${TL_PID[redis]:-} ]] && echo "redis ${TL_PID[redis]}"
+}
+
+# name pid cpu_ticks rss_anon_kb rss_shmem_kb (cpu: utime + stime of
+# /proc/PID/stat; the comm field may hold spaces, so cut after its ')')
+cs_proc_sample() {
+	local name pid stat rest anon shm
+	while read -r name pid; do
+		stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+		rest=${stat##*) }
+		anon=$(awk '/^RssAnon:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+		shm=$(awk '/^RssShmem:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+		awk -v n="$name" -v p="$pid" -v a="${anon:-0}" -v s="${shm:-0}" \
+			'{print n, p, $12 + $13, a, s}' <<<"$rest"
+	done < <(cs_pids)
+}
+
+cs_stop_service() {
+	tl_stop supervisor TERM
+	tl_assert_eq "spreadbus exit status after SIGTERM" 0 "${TL_EXIT[supervisor]}"
+}
+
+# After the stop: no process runs with this config, no segment is left but
+# the ones the service keeps on purpose (rings, status, registry); those are
+# removed here and must then be gone.
+cs_check_no_leaks() {
+	local left
+	left=$(pgrep -f -- "--config $CS_CONF" | tr '\n' ' ')
+	[[ -z $left ]] || tl_fail "processes of the instance still run: $left"
+	left=$(find /dev/shm -maxdepth 1 -name "spreadbus.$CS_INSTANCE.*" | wc -l)
+	tl_assert_eq "shared-memory segments of the instance (rings + _status + _registry)" $((CS_N + 2)) "$left"
+	"$TL_BIN/spreadbus-busctl" --config "$CS_CONF" unlink >>"$TL_TMP/busctl.log" 2>&1 ||
+		tl_fail "busctl unlink failed"
+	left=$(find /dev/shm -maxdepth 1 -name "spreadbus.$CS_INSTANCE.*" | wc -l)
+	tl_assert_eq "segments after busctl unlink" 0 "$left"
+}
