@@ -6,6 +6,7 @@ set -uo pipefail
 # Background jobs get their own process groups: Ctrl-C reaches this script
 # only, which then stops the service in order.
 set -m
+export LC_ALL=C # printf's %f reads "0.333" whatever the user's locale
 
 bin=${SPREADBUS_BIN:?run through make demo}
 src=${SPREADBUS_SRC:-$PWD}
@@ -134,6 +135,7 @@ EOF
 # One line per symbol from HGETALL spread:latest: the best pair right now
 # and its rolling mean.
 field() { grep -o "\"$1\":[^,}]*" <<<"$2" | head -n1 | cut -d: -f2 | tr -d '"'; }
+num() { local v; v=$(field "$1" "$2"); [[ $v =~ ^-?[0-9][0-9.e+-]*$ ]] && echo "$v" || echo nan; } # null: empty window
 show_spreads() {
 	local sym json n=0
 	while IFS= read -r sym && IFS= read -r json; do
@@ -142,7 +144,7 @@ show_spreads() {
 		n=$((n + 1))
 		say "$(printf '  %-10s buy %-8s %-12s sell %-8s %-12s spread %9.3f bps  (mean %8.3f)' "$sym" \
 			"$(field buy "$json")" "$(field ask "$json")" "$(field sell "$json")" "$(field bid "$json")" \
-			"$(field spread_bps "$json")" "$(field mean "$json")")"
+			"$(num spread_bps "$json")" "$(num mean "$json")")"
 	done < <(redis-cli -s "$dir/redis.sock" --raw HGETALL spread:latest 2>/dev/null | paste - - | sort | tr '\t' '\n')
 }
 
