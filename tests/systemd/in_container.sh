@@ -82,6 +82,11 @@ check started_after_ready test -n "$ready_usec" -a -n "$started_usec" -a "${star
 main_pid=$(prop MainPID)
 check runs_as_spreadbus test "$(ps -o user= -p "$main_pid")" = spreadbus
 check status_text_from_supervisor test -n "$(prop StatusText)"
+# The hardening is in force: seccomp filter, no new privileges, no capability.
+proc_status() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+check seccomp_filter test "$(proc_status "$main_pid" Seccomp)" = 2
+check no_new_privs test "$(proc_status "$main_pid" NoNewPrivs)" = 1
+check no_capabilities test "$(proc_status "$main_pid" CapBnd)" = 0000000000000000
 log "StatusText: $(prop StatusText)"
 check health_ok wait_for 10 curl -sf -m 3 -o /dev/null http://127.0.0.1:9280/health
 check bus_segments_in_dev_shm test -f /dev/shm/spreadbus.sbtest.binance -a -f /dev/shm/spreadbus.sbtest._status
