@@ -12,9 +12,10 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 DOCDIR ?= $(PREFIX)/share/doc/spreadbus
-# yes: after installing into the running system (no DESTDIR), create the
-# user and directories and reload systemd, as a package's postinst would.
-SYSTEMD_ACTIVATE ?= $(if $(DESTDIR),no,yes)
+# yes: after installing into the running system (never with DESTDIR), as
+# root under systemd, create the user and directories and reload systemd,
+# as a package's postinst would.
+SYSTEMD_ACTIVATE ?= yes
 
 DEMO_DIR ?= build/demo
 
@@ -43,7 +44,7 @@ install-deploy: deploy/spreadbus.service deploy/spreadbus.sysusers deploy/spread
 		echo "install -m 0640 deploy/spreadbus.conf.example $(DESTDIR)$(SYSCONFDIR)/spreadbus/spreadbus.conf"; \
 		install -m 0640 deploy/spreadbus.conf.example $(DESTDIR)$(SYSCONFDIR)/spreadbus/spreadbus.conf; \
 	fi
-	@if [ "$(SYSTEMD_ACTIVATE)" = yes ] && [ -d /run/systemd/system ] && [ "$$(id -u)" = 0 ]; then \
+	@if [ "$(SYSTEMD_ACTIVATE)" = yes ] && [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ] && [ "$$(id -u)" = 0 ]; then \
 		echo "systemd-sysusers, systemd-tmpfiles --create, systemctl daemon-reload"; \
 		systemd-sysusers $(SYSUSERSDIR)/spreadbus.conf && \
 		systemd-tmpfiles --create $(TMPFILESDIR)/spreadbus.conf && \
