@@ -22,6 +22,11 @@
  * queued: hiredis moves the unsent rest to the front after every partial
  * write, and whatever waits here is older than what conflation holds. */
 #define MAX_UNSENT_BYTES (64 * 1024)
+/* Redis is "behind" when its oldest unanswered command is older than this:
+ * then no new update is sent and they are conflated instead. It bounds the
+ * queueing in front of Redis to ~5 ms (the pipeline itself stays full:
+ * on loopback a reply normally comes within tens of microseconds). */
+#define BEHIND_NS (5 * 1000000LL)
 /* Consecutive error replies to data commands that open the breaker. */
 #define ERRORS_TO_TRIP 64
 
@@ -39,6 +44,8 @@ struct redis_pub {
 	int64_t backoff_ns;
 	int64_t connect_started_ns;
 	int64_t last_progress_ns; /* last reply, or when replies started to be awaited */
+	int64_t *sent_ns;         /* ring: send time of each command awaiting a reply, oldest at sent_head */
+	size_t sent_cap, sent_head;
 	size_t pending;           /* commands awaiting a reply */
 	uint32_t errors_in_row;
 	struct redis_pub_counters c;
@@ -88,6 +95,7 @@ static void gone(struct redis_pub *p, const char *why)
 	p->ac = NULL;
 	p->want_read = p->want_write = false;
 	p->pending = 0;
+	p->sent_head = 0;
 	if (p->state == RP_DOWN)
 		return;
 	if (!p->failing && why) {
@@ -131,8 +139,10 @@ static void on_reply(redisAsyncContext *ac, void *r, void *privdata)
 	struct redis_pub *p = ac->data;
 	const redisReply *reply = r;
 	unsigned kind = (unsigned)(uintptr_t)privdata;
-	if (p->pending)
+	if (p->pending) {
 		p->pending--;
+		p->sent_head = (p->sent_head + 1) % p->sent_cap;
+	}
 	p->last_progress_ns = p->now_ns;
 	if (!reply) { /* connection closed before the reply */
 		if (kind == CMD_PUBLISH)
@@ -234,8 +244,11 @@ static int queue(struct redis_pub *p, unsigned kind, int argc)
 		resp_put(p, p->argv[i], p->argvlen[i]);
 		resp_put(p, "\r\n", 2);
 	}
+	if (p->pending == p->sent_cap)
+		return -ENOBUFS;
 	if (redisAsyncFormattedCommand(p->ac, on_reply, (void *)(uintptr_t)kind, p->resp, p->resp_len) != REDIS_OK)
 		return -ENOMEM;
+	p->sent_ns[(p->sent_head + p->pending) % p->sent_cap] = p->now_ns;
 	if (p->pending++ == 0)
 		p->last_progress_ns = p->now_ns;
 	return 0;
@@ -306,6 +319,14 @@ int redis_pub_create(struct redis_pub **out, const struct config_redis *cfg)
 		p->cfg.breaker_max_ms = p->cfg.breaker_min_ms;
 	if (p->cfg.max_pending < REDIS_PUB_COMMANDS_PER_UPDATE)
 		p->cfg.max_pending = REDIS_PUB_COMMANDS_PER_UPDATE;
+	/* room for the handshake too */
+	p->sent_cap = p->cfg.max_pending + REDIS_PUB_COMMANDS_PER_UPDATE;
+	p->sent_ns = calloc(p->sent_cap, sizeof(*p->sent_ns));
+	if (!p->sent_ns) {
+		free(p);
+		*out = NULL;
+		return -ENOMEM;
+	}
 	p->backoff_ns = (int64_t)p->cfg.breaker_min_ms * 1000000LL;
 	snprintf(p->maxlen, sizeof(p->maxlen), "%u", p->cfg.stream_maxlen);
 	set_detail(p, "redis: %s", "not connected yet");
@@ -318,6 +339,7 @@ void redis_pub_free(struct redis_pub *p)
 		return;
 	close_now(p);
 	free(p->resp);
+	free(p->sent_ns);
 	free(p);
 }
 
@@ -369,6 +391,7 @@ bool redis_pub_ready(const struct redis_pub *p)
 {
 	return p->state == RP_UP && p->ac && !p->failing &&
 	       p->pending + REDIS_PUB_COMMANDS_PER_UPDATE <= p->cfg.max_pending &&
+	       (p->pending == 0 || p->now_ns - p->sent_ns[p->sent_head] <= BEHIND_NS) &&
 	       sdslen(p->ac->c.obuf) < MAX_UNSENT_BYTES;
 }
 
