@@ -120,6 +120,11 @@ static int add_children(struct supervisor *s)
 	return rc;
 }
 
+void supervisor_log_init(const struct config *cfg)
+{
+	log_init("spreadbus", NULL, cfg->log_level, strcmp(cfg->log_format, "json") == 0);
+}
+
 int supervisor_open(struct supervisor *s, struct config *cfg, const char *config_path)
 {
 	memset(s, 0, sizeof(*s));

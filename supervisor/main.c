@@ -31,7 +31,7 @@ static int run_service(const char *path)
 		config_free(cfg);
 		return 1;
 	}
-	log_init("spreadbus", NULL, cfg->log_level, strcmp(cfg->log_format, "json") == 0);
+	supervisor_log_init(cfg);
 	struct supervisor s;
 	rc = supervisor_open(&s, cfg, path);
 	if (rc < 0) {

@@ -202,6 +202,7 @@ int supervisor_reload(struct supervisor *s, char *err, size_t err_len)
 	struct config *old = s->cfg;
 	s->cfg = cfg;
 	cfg = old;
+	supervisor_log_init(s->cfg);
 
 	struct wanted_child want[SUPERVISOR_MAX_CHILDREN];
 	size_t n = wanted_children(s->cfg, want);

@@ -49,6 +49,10 @@ struct supervisor {
 	char status_line[256];     /* last STATUS= sent */
 };
 
+/* (Re)configure the supervisor's own logging from cfg ([service] log_level,
+ * log_format): at start and after each reload. */
+void supervisor_log_init(const struct config *cfg);
+
 /* Create the bus, the sockets and the children (not started yet). cfg is
  * owned by s from now on. Returns 0 or -errno (logged). */
 int supervisor_open(struct supervisor *s, struct config *cfg, const char *config_path);
