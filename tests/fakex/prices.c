@@ -7,10 +7,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Per-ms volatility of the shared walk (about 1 bp per second) and of the
- * exchange offset, whose AR(1) factor keeps it within a few bp of the walk:
- * enough for cross-exchange spreads to cross now and then. */
-#define WALK_SIGMA 3e-6
+/* The shared walk: a slow component (2.4 bp per 1 s step, reverting over an
+ * hour: about 1% standard deviation) and a fast one (0.02 bp per 1 ms step,
+ * reverting over 10 s: about 1.4 bp). Each step's noise
+ * is drawn from (key, step index), so the value at a given time does not
+ * depend on when the walk was started; starting WARMUP steps back leaves an
+ * error of e^-8 of one standard deviation. */
+#define SLOW_SIGMA 2.4e-4
+#define SLOW_KEEP (1.0 - 1.0 / 3600)
+#define SLOW_WARMUP_STEPS (8 * 3600)
+#define FAST_SIGMA 2e-6
+#define FAST_KEEP (1.0 - 1.0 / 10000)
+#define FAST_WARMUP_STEPS (8 * 10000)
+/* Per-ms noise of the exchange offset, whose AR(1) factor keeps it within a
+ * few bp of the walk: enough for cross-exchange spreads to cross now and
+ * then. */
 #define OFFSET_SIGMA 2e-6
 #define OFFSET_KEEP 0.999
 #define MAX_CATCHUP_MS 60000
@@ -88,7 +99,7 @@ int prices_symbol_init(struct fx_symbol *s, const char *spec, uint64_t seed)
 	/* about six significant digits, like real tick sizes (0.1 for BTC) */
 	int d = 5 - (int)floor(log10(s->base_px));
 	s->px_decimals = d < 0 ? 0 : d > 8 ? 8 : d;
-	s->rng = seed ^ fnv1a(s->canon);
+	s->key = seed ^ fnv1a(s->canon);
 	return 0;
 }
 
@@ -102,12 +113,30 @@ void prices_market_init(struct fx_market *m, const struct fx_symbol *s, const ch
 	m->seq = 10000000000ULL + prices_rand(&m->rng) % 1000000000;
 }
 
-static void advance(struct fx_symbol *s, struct fx_market *m, int64_t now_ms)
+/* One mean-reverting component advanced to step now; a component more than
+ * its warm-up behind restarts from zero that many steps back. */
+static void advance_component(double *x, int64_t *at, int64_t now, double keep, double sigma, int64_t warmup,
+			      uint64_t key)
 {
-	if (s->walk_ms == 0 || now_ms - s->walk_ms > MAX_CATCHUP_MS)
-		s->walk_ms = now_ms - 1;
-	for (; s->walk_ms < now_ms; s->walk_ms++)
-		s->walk += WALK_SIGMA * normalish(&s->rng);
+	if (*at == 0 || now - *at > warmup) {
+		*x = 0;
+		*at = now - warmup;
+	}
+	while (*at < now) {
+		uint64_t state = key ^ ((uint64_t)++ * at * 0xd1342543de82ef95ULL);
+		*x = *x * keep + sigma * normalish(&state);
+	}
+}
+
+double prices_walk(struct fx_symbol *s, int64_t now_ms)
+{
+	advance_component(&s->slow, &s->slow_s, now_ms / 1000, SLOW_KEEP, SLOW_SIGMA, SLOW_WARMUP_STEPS, s->key);
+	advance_component(&s->fast, &s->fast_ms, now_ms, FAST_KEEP, FAST_SIGMA, FAST_WARMUP_STEPS, ~s->key);
+	return s->slow + s->fast;
+}
+
+static void advance(struct fx_market *m, int64_t now_ms)
+{
 	if (m->offset_ms == 0 || now_ms - m->offset_ms > MAX_CATCHUP_MS)
 		m->offset_ms = now_ms - 1;
 	for (; m->offset_ms < now_ms; m->offset_ms++)
@@ -119,16 +148,17 @@ static int64_t random_qty(uint64_t *rng)
 	return 1 + (int64_t)(prices_rand(rng) % 500000); /* 0.00001 .. 5 */
 }
 
-static int64_t mid_mantissa(const struct fx_symbol *s, const struct fx_market *m)
+static int64_t mid_mantissa(struct fx_symbol *s, struct fx_market *m, int64_t now_ms)
 {
-	return llround(s->base_px * exp(s->walk + m->offset) * pow(10, s->px_decimals));
+	double walk = prices_walk(s, now_ms);
+	advance(m, now_ms);
+	return llround(s->base_px * exp(walk + m->offset) * pow(10, s->px_decimals));
 }
 
 void prices_quote(struct fx_symbol *s, struct fx_market *m, int64_t now_ms, struct fx_quote *q)
 {
-	advance(s, m, now_ms);
 	int64_t spread = 1 + (int64_t)(prices_rand(&m->rng) % 3);
-	int64_t bid = mid_mantissa(s, m) - spread / 2;
+	int64_t bid = mid_mantissa(s, m, now_ms) - spread / 2;
 	if (bid < 1)
 		bid = 1;
 	*q = (struct fx_quote){
@@ -145,8 +175,7 @@ void prices_quote(struct fx_symbol *s, struct fx_market *m, int64_t now_ms, stru
 
 void prices_trade(struct fx_symbol *s, struct fx_market *m, int64_t now_ms, struct fx_trade *t)
 {
-	advance(s, m, now_ms);
-	int64_t px = mid_mantissa(s, m);
+	int64_t px = mid_mantissa(s, m, now_ms);
 	*t = (struct fx_trade){
 		.sym = s,
 		.px = px < 1 ? 1 : px,

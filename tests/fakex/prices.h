@@ -1,6 +1,7 @@
-/* fakex: correlated prices. Each symbol has one random walk shared by every
- * exchange in the process; each exchange adds its own mean-reverting offset,
- * so cross-exchange spreads open and close. Deterministic from --seed. */
+/* fakex: correlated prices. Each symbol's walk is a function of the seed and
+ * the wall-clock time alone, so every exchange, in this process or another
+ * with the same seed, sees the same one; each exchange adds its own
+ * mean-reverting offset, so cross-exchange spreads open and close. */
 #ifndef SPREADBUS_FAKEX_PRICES_H
 #define SPREADBUS_FAKEX_PRICES_H
 
@@ -17,9 +18,11 @@ struct fx_symbol {
 	char lower[FX_SYMBOL_MAX];   /* btcusdt (Binance stream names) */
 	int px_decimals;             /* price tick is 10^-px_decimals */
 	double base_px;
-	double walk; /* log deviation from base_px, one step per ms */
-	int64_t walk_ms;
-	uint64_t rng;
+	/* log deviation from base_px: a slow component stepped once per
+	 * second and a fast one stepped once per ms, both mean-reverting */
+	double slow, fast;
+	int64_t slow_s, fast_ms; /* the step each was last advanced to */
+	uint64_t key;            /* keys the counter-based step noise */
 };
 
 /* One exchange's view of one symbol: its offset and its id counters. */
@@ -64,5 +67,7 @@ int prices_symbol_init(struct fx_symbol *s, const char *spec, uint64_t seed);
 void prices_market_init(struct fx_market *m, const struct fx_symbol *s, const char *exchange, uint64_t seed);
 void prices_quote(struct fx_symbol *s, struct fx_market *m, int64_t now_ms, struct fx_quote *q);
 void prices_trade(struct fx_symbol *s, struct fx_market *m, int64_t now_ms, struct fx_trade *t);
+/* The symbol's shared log deviation from its base price at now_ms. */
+double prices_walk(struct fx_symbol *s, int64_t now_ms);
 
 #endif

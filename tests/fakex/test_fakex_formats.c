@@ -212,6 +212,24 @@ static void test_quotes_are_not_crossed_and_ids_grow(void **state)
 	}
 }
 
+/* Two processes with the same seed, started at different times, see the
+ * same walk: it depends on the wall-clock time only. */
+static void test_walk_depends_on_time_only(void **state)
+{
+	struct fx_symbol early, late;
+	int64_t now = fx_wall_ms();
+	(void)state;
+	assert_int_equal(prices_symbol_init(&early, "ETH-USDT", 7), 0);
+	assert_int_equal(prices_symbol_init(&late, "ETH-USDT", 7), 0);
+	for (int64_t t = now - 20000; t < now; t += 997)
+		prices_walk(&early, t);
+	double a = prices_walk(&early, now), b = prices_walk(&late, now);
+	assert_true(a - b < 1e-4 && b - a < 1e-4);
+	assert_true(a != 0);
+	assert_int_equal(prices_symbol_init(&late, "ETH-USDT", 8), 0);
+	assert_true(prices_walk(&late, now) != a);
+}
+
 static void test_decimal_formatting(void **state)
 {
 	static const struct {
@@ -279,6 +297,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bybit_frames_match_fixtures, setup),
 		cmocka_unit_test_setup(test_okx_frames_match_fixtures, setup),
 		cmocka_unit_test_setup(test_quotes_are_not_crossed_and_ids_grow, setup),
+		cmocka_unit_test(test_walk_depends_on_time_only),
 		cmocka_unit_test(test_decimal_formatting),
 		cmocka_unit_test(test_requests_parse),
 	};
