@@ -12,8 +12,9 @@ start_feeder
 start_aggregator
 tl_wait_for 5 "redis up" metric_equals redis_up 1
 
-# 4000 quotes/s for 14 s on two symbols and three exchanges, in the background
-echo "stream binance,okx,bybit BTC-USDT,ETH-USDT 4000 14" >&3
+# 4000 quotes/s on two symbols and three exchanges, in the background for
+# longer than the test lasts (the feeder is stopped at exit)
+echo "stream binance,okx,bybit BTC-USDT,ETH-USDT 4000 120" >&3
 tl_wait_for 5 "publishing" metric_at_least redis_published_total 100
 
 # keeps_reading: ticks_read advances, lag under 2000 ticks (0.5 s of
