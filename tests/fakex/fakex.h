@@ -10,6 +10,7 @@
 
 #include "tests/fakex/fxbuf.h"
 #include "tests/fakex/prices.h"
+#include "tests/fakex/tape.h"
 
 #define FX_MAX_SYMBOLS 64
 #define FX_MAX_EXCHANGES 3
@@ -17,6 +18,7 @@
 #define FX_CTL_BYTES 16384
 #define FX_RX_BYTES 32768
 #define FX_LAST_FRAME_BYTES 2048
+#define FX_TAPE_EVENTS 4096 /* per stream: more than 20 ms at 200 000 frames/s */
 
 enum fx_kind { FX_QUOTES = 0, FX_TRADES = 1 };
 
@@ -99,12 +101,14 @@ struct fx_exchange {
 	unsigned connections; /* open now */
 	unsigned streams;     /* subscribed now, over all connections */
 	struct fx_market markets[FX_MAX_SYMBOLS];
+	struct fx_tape tapes[FX_MAX_SYMBOLS][2]; /* [symbol][enum fx_kind] */
 	uint64_t counters[FXC_COUNT];
 };
 
 struct fx_sub {
-	uint8_t sym;  /* index in fx.symbols */
-	uint8_t kind; /* enum fx_kind */
+	uint8_t sym;     /* index in fx.symbols */
+	uint8_t kind;    /* enum fx_kind */
+	uint64_t cursor; /* next event on the stream's tape */
 };
 
 struct fx_session {

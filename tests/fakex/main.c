@@ -286,6 +286,33 @@ static struct lws_vhost *listen_on(const char *name, const struct lws_protocols 
 	return vh;
 }
 
+/* Every exchange's view of every symbol: its price offset, ids and tapes. */
+static int markets_init(void)
+{
+	for (unsigned e = 0; e < fx.nexchanges; e++) {
+		struct fx_exchange *ex = &fx.exchanges[e];
+		for (unsigned s = 0; s < fx.nsymbols; s++) {
+			prices_market_init(&ex->markets[s], &fx.symbols[s], ex->proto->name, fx.opt.seed);
+			if (tape_init(&ex->tapes[s][FX_QUOTES], FX_TAPE_EVENTS) ||
+			    tape_init(&ex->tapes[s][FX_TRADES], FX_TAPE_EVENTS)) {
+				fprintf(stderr, "spreadbus-fakex: out of memory for %u symbols\n", fx.nsymbols);
+				return -ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+static void markets_free(void)
+{
+	for (unsigned e = 0; e < fx.nexchanges; e++) {
+		for (unsigned s = 0; s < fx.nsymbols; s++) {
+			tape_free(&fx.exchanges[e].tapes[s][FX_QUOTES]);
+			tape_free(&fx.exchanges[e].tapes[s][FX_TRADES]);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct lws_context_creation_info info;
@@ -297,10 +324,9 @@ int main(int argc, char **argv)
 	fx.rate = fx.opt.rate;
 	fx.rng = fx.opt.seed;
 	fx.started_ns = fx_now_ns();
-	for (unsigned e = 0; e < fx.nexchanges; e++)
-		for (unsigned s = 0; s < fx.nsymbols; s++)
-			prices_market_init(&fx.exchanges[e].markets[s], &fx.symbols[s], fx.exchanges[e].proto->name,
-					   fx.opt.seed);
+	rc = 1;
+	if (markets_init())
+		goto out;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
@@ -314,9 +340,8 @@ int main(int argc, char **argv)
 	fx.ctx = lws_create_context(&info);
 	if (!fx.ctx) {
 		fprintf(stderr, "spreadbus-fakex: lws_create_context failed\n");
-		return 1;
+		goto out;
 	}
-	rc = 1;
 	for (unsigned e = 0; e < fx.nexchanges; e++) {
 		struct fx_exchange *ex = &fx.exchanges[e];
 		ex->vhost =
@@ -341,6 +366,8 @@ int main(int argc, char **argv)
 			break;
 	rc = stop_requested ? 0 : 1;
 out:
-	lws_context_destroy(fx.ctx);
+	if (fx.ctx)
+		lws_context_destroy(fx.ctx);
+	markets_free();
 	return rc;
 }

@@ -8,10 +8,9 @@ PROGRAMS += spreadbus-fakex
 spreadbus-fakex_MAIN := tests/fakex/main.c
 spreadbus-fakex_DEPS := fakex
 
-UNIT_TESTS += test_fakex_formats
-test_fakex_formats_MAIN := tests/fakex/test_fakex_formats.c
-test_fakex_formats_DEPS := fakex
-test_fakex_formats_LDLIBS := -lcmocka
+FAKEX_UNIT_TESTS := test_fakex_formats test_fakex_tape
+UNIT_TESTS += $(FAKEX_UNIT_TESTS)
+$(foreach t,$(FAKEX_UNIT_TESTS),$(eval $(t)_MAIN := tests/fakex/$(t).c)$(eval $(t)_DEPS := fakex)$(eval $(t)_LDLIBS := -lcmocka))
 
 INTEGRATION_TESTS += tests/integration/test_collector_keepalive_binance.sh \
 	tests/integration/test_collector_keepalive_bybit.sh \

@@ -153,7 +153,9 @@ int fx_session_subscribe(struct fx_session *s, const struct fx_symbol *sym, enum
 			return -EEXIST;
 	if (s->nsubs == FX_MAX_SUBS)
 		return -ENOSPC;
-	s->subs[s->nsubs++] = (struct fx_sub){ .sym = idx, .kind = (uint8_t)kind };
+	/* like a real feed, a new subscriber gets events from now on */
+	s->subs[s->nsubs++] =
+		(struct fx_sub){ .sym = idx, .kind = (uint8_t)kind, .cursor = s->ex->tapes[idx][kind].head };
 	s->ex->streams++;
 	lws_callback_on_writable(s->wsi);
 	return 0;
@@ -184,11 +186,11 @@ static bool take_fault(enum fx_fault f)
 
 /* Next stream to serve: round robin over the subscriptions, where trade
  * streams take part in one round out of trade_every. */
-static const struct fx_sub *next_sub(struct fx_session *s)
+static struct fx_sub *next_sub(struct fx_session *s)
 {
 	for (unsigned tries = 0; tries < s->nsubs * fx.opt.trade_every + 1; tries++) {
 		unsigned i = s->next_sub++;
-		const struct fx_sub *sub = &s->subs[i % s->nsubs];
+		struct fx_sub *sub = &s->subs[i % s->nsubs];
 		if (sub->kind == FX_QUOTES || (i / s->nsubs) % fx.opt.trade_every == 0)
 			return sub;
 	}
@@ -244,11 +246,29 @@ static void count(struct fx_session *s, enum fx_counter c)
 	s->ex->counters[c]++;
 }
 
+struct gen_arg {
+	struct fx_symbol *sym;
+	struct fx_market *market;
+	int64_t now_ms;
+};
+
+static void gen_quote(union fx_event *out, void *arg)
+{
+	struct gen_arg *g = arg;
+	prices_quote(g->sym, g->market, g->now_ms, &out->quote);
+}
+
+static void gen_trade(union fx_event *out, void *arg)
+{
+	struct gen_arg *g = arg;
+	prices_trade(g->sym, g->market, g->now_ms, &out->trade);
+}
+
 static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
 {
-	const struct fx_sub *sub = next_sub(s);
-	struct fx_symbol *sym = &fx.symbols[sub->sym];
-	struct fx_market *m = &s->ex->markets[sub->sym];
+	struct fx_sub *sub = next_sub(s);
+	struct fx_tape *tape = &s->ex->tapes[sub->sym][sub->kind];
+	struct gen_arg gen = { .sym = &fx.symbols[sub->sym], .market = &s->ex->markets[sub->sym], .now_ms = now_ms };
 	int opcode = WS_TEXT;
 	enum fx_counter what = sub->kind == FX_QUOTES ? FXC_QUOTES : FXC_TRADES;
 	enum malformed_kind mk = MF_COUNT;
@@ -283,8 +303,7 @@ static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
 	if (mk == MF_GARBAGE) {
 		fxbuf_put(b, "<html><body><h1>502 Bad Gateway</h1></body></html>");
 	} else if (sub->kind == FX_QUOTES) {
-		struct fx_quote q;
-		prices_quote(sym, m, now_ms, &q);
+		struct fx_quote q = tape_next(tape, &sub->cursor, gen_quote, &gen)->quote;
 		if (mk != MF_COUNT)
 			taint_malformed(mk, &taint, &q.sym, &q.ts_ms);
 		q.taint = taint;
@@ -298,8 +317,7 @@ static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
 		if (what == FXC_QUOTES)
 			s->last_quote_id[sub->sym] = q.update_id;
 	} else {
-		struct fx_trade t;
-		prices_trade(sym, m, now_ms, &t);
+		struct fx_trade t = tape_next(tape, &sub->cursor, gen_trade, &gen)->trade;
 		if (mk != MF_COUNT)
 			taint_malformed(mk, &taint, &t.sym, &t.ts_ms);
 		t.taint = taint;

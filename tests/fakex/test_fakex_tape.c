@@ -1,0 +1,54 @@
+/* fakex tapes: connections on one stream read the same events (one feed,
+ * generated once), a late subscriber starts at the head, and a reader that
+ * falls more than the capacity behind skips to the oldest event held. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tests/fakex/tape.h"
+
+static unsigned generated;
+
+static void gen(union fx_event *out, void *arg)
+{
+	(void)arg;
+	memset(out, 0, sizeof *out);
+	out->quote.update_id = 1000 + generated++;
+}
+
+static void test_readers_share_one_feed(void **state)
+{
+	struct fx_tape t;
+	uint64_t a = 0, b = 0;
+	(void)state;
+	generated = 0;
+	assert_int_equal(tape_init(&t, 8), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(tape_next(&t, &a, gen, NULL)->quote.update_id, 1000 + (uint64_t)i);
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(tape_next(&t, &b, gen, NULL)->quote.update_id, 1000 + (uint64_t)i);
+	assert_int_equal(generated, 7); /* b generated only the two a had not */
+	assert_int_equal(tape_next(&t, &a, gen, NULL)->quote.update_id, 1005);
+	assert_int_equal(generated, 7);
+
+	uint64_t late = t.head;
+	assert_int_equal(tape_next(&t, &late, gen, NULL)->quote.update_id, 1007);
+
+	for (int i = 0; i < 20; i++)
+		tape_next(&t, &b, gen, NULL);
+	/* a is 21 behind with room for 8: it resumes at the oldest held */
+	assert_int_equal(tape_next(&t, &a, gen, NULL)->quote.update_id, 1000 + t.head - 8);
+	tape_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_readers_share_one_feed),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
