@@ -20,8 +20,7 @@ REFUSE_MS=${CHAOS_REFUSE_MS:-60000}
 DROPS=${CHAOS_DROPS:-10}
 DROP_EVERY_S=${CHAOS_DROP_EVERY_S:-3}
 RATE=${CHAOS_RATE:-2000}
-export NODE_PATH=$CS_SRC/tests/parquet_readers/node_modules
-[[ -d $NODE_PATH/@duckdb ]] || tl_fail "DuckDB for node missing: run 'make deps' (npm ci in tests/parquet_readers)"
+[[ -d $CS_SRC/tests/parquet_readers/node_modules/@duckdb ]] || tl_fail "DuckDB for node missing: run 'make deps' (npm ci in tests/parquet_readers)"
 
 figure() { echo "CHAOS $*"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -201,15 +200,7 @@ summarize refuse
 tl_wait_for 10 "/health ok after the exchange faults" cs_health_ok
 
 # ---- 4. Stop; every tick of every ring in Parquet exactly once ----
-declare -A head=()
-for ex in $(cs_exchanges); do head[$ex]=$(cs_health ".rings[] | select(.exchange == \"$ex\") | .head"); done
-cs_stop_service
-heads=$(for ex in $(cs_exchanges); do
-	last=$("$TL_BIN/spreadbus-busctl" --config "$CS_CONF" dump "$ex" --from "${head[$ex]}" | tail -n 1 | jq .seq)
-	printf '"%s":%s\n' "$ex" "$((${last:-$((head[$ex] - 1))} + 1))"
-done | paste -sd,)
-node "$CS_SRC/tests/chaos/parquet_check.cjs" "$TL_TMP/data" "{$heads}" >"$TL_TMP/parquet.out" 2>&1 ||
-	tl_fail "Parquet record incomplete: $(cat "$TL_TMP/parquet.out")"
+cs_stop_and_check_parquet || tl_fail "Parquet record incomplete: $(cat "$TL_TMP/parquet.out")"
 total=0
 while read -r line; do
 	ex=$(jq -r .exchange <<<"$line")

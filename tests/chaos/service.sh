@@ -17,6 +17,8 @@
 #   cs_proc_sample                 "name pid utime+stime_ticks rss_anon_kb rss_shmem_kb"
 #                                  per process (service, fakexes, redis)
 #   cs_stop_service                SIGTERM the supervisor, expect exit 0
+#   cs_stop_and_check_parquet      stop, then every ring tick in Parquet exactly
+#                                  once? per-exchange JSON in $TL_TMP/parquet.out
 #   cs_check_no_leaks              no process of the instance, no segment left
 #
 # Knobs: CS_N (8 exchanges), CS_SYMBOLS, CS_RING (ring_capacity).
@@ -138,6 +140,22 @@ cs_proc_sample() {
 cs_stop_service() {
 	tl_stop supervisor TERM
 	tl_assert_eq "spreadbus exit status after SIGTERM" 0 "${TL_EXIT[supervisor]}"
+}
+
+# cs_stop_and_check_parquet: heads from /health, SIGTERM (the writer drains),
+# the ticks published after that from the rings, then parquet_check.cjs
+# (DuckDB): JSON lines in $TL_TMP/parquet.out; returns its status.
+cs_stop_and_check_parquet() {
+	local -A head=()
+	local ex last heads
+	for ex in $(cs_exchanges); do head[$ex]=$(cs_health ".rings[] | select(.exchange == \"$ex\") | .head"); done
+	cs_stop_service
+	heads=$(for ex in $(cs_exchanges); do
+		last=$("$TL_BIN/spreadbus-busctl" --config "$CS_CONF" dump "$ex" --from "${head[$ex]}" | tail -n 1 | jq .seq)
+		printf '"%s":%s\n' "$ex" "$((${last:-$((head[$ex] - 1))} + 1))"
+	done | paste -sd,)
+	NODE_PATH=$CS_SRC/tests/parquet_readers/node_modules \
+		node "$CS_SRC/tests/chaos/parquet_check.cjs" "$TL_TMP/data" "{$heads}" >"$TL_TMP/parquet.out" 2>&1
 }
 
 # After the stop: no process runs with this config, no segment is left but
