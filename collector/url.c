@@ -19,13 +19,15 @@ int url_parse(const char *url, struct ws_url *out)
 	} else {
 		return -EINVAL;
 	}
-	size_t host_len = strcspn(p, ":/?");
-	if (host_len == 0)
+	/* an IPv6 literal comes in brackets: [::1]:9001 */
+	bool bracket = *p == '[';
+	size_t host_len = bracket ? strcspn(p + 1, "]") : strcspn(p, ":/?");
+	if (host_len == 0 || (bracket && p[1 + host_len] != ']'))
 		return -EINVAL;
 	if (host_len >= sizeof(out->host))
 		return -ENAMETOOLONG;
-	memcpy(out->host, p, host_len);
-	p += host_len;
+	memcpy(out->host, p + bracket, host_len);
+	p += host_len + 2 * bracket;
 	if (*p == ':') {
 		long port = 0;
 		p++;

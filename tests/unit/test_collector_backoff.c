@@ -76,6 +76,11 @@ static void test_url_parse(void **state)
 	assert_int_equal(u.port, 443);
 	assert_int_equal(url_parse("ws://h:1?x=1", &u), 0);
 	assert_string_equal(u.path, "/?x=1");
+	assert_int_equal(url_parse("ws://[::1]:9001/ws", &u), 0);
+	assert_string_equal(u.host, "::1");
+	assert_int_equal(u.port, 9001);
+	assert_string_equal(u.path, "/ws");
+	assert_int_equal(url_parse("ws://[::1", &u), -EINVAL);
 	assert_int_equal(url_parse("http://h:1/", &u), -EINVAL);
 	assert_int_equal(url_parse("ws://:1/", &u), -EINVAL);
 	assert_int_equal(url_parse("ws://h:0/", &u), -EINVAL);
