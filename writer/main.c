@@ -18,7 +18,7 @@
 #define HEARTBEAT_NS 100000000LL /* well inside the 250 ms contract */
 #define WAIT_MS 50
 #define PARENT_CHECK_NS 1000000000LL
-#define DRAIN_BUDGET_NS 1500000000LL
+#define DRAIN_BUDGET_NS 1200000000LL /* leaves time to publish the files within ~2 s */
 
 static volatile sig_atomic_t stop_requested;
 static struct status_block *status;
