@@ -226,7 +226,7 @@ static void kv_reasons(struct jsonw *w, const struct ready_reasons *r)
 }
 
 /* What is wrong in a service that may still be ready: a child not
- * running, a collector running but not streaming. */
+ * running or not heartbeating, a collector running but not streaming. */
 struct problems {
 	int n;
 	char text[SUPERVISOR_MAX_CHILDREN][64];
@@ -241,6 +241,8 @@ static void find_problems(struct supervisor *s, int64_t now, int64_t now_real, s
 		observe_child(s, c, now, now_real, &v);
 		if (c->state != CHILD_RUN_RUNNING)
 			snprintf(p->text[p->n++], sizeof(p->text[0]), "%s is %s", c->name, child_state_name(c->state));
+		else if (!v.up)
+			snprintf(p->text[p->n++], sizeof(p->text[0]), "%s has no fresh heartbeat", c->name);
 		else if (c->role == ROLE_COLLECTOR && !v.streaming)
 			snprintf(p->text[p->n++], sizeof(p->text[0]), "%s is not streaming", c->name);
 	}

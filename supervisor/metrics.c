@@ -77,7 +77,8 @@ struct child_family {
 
 static bool value_up(const struct child *c, const struct child_view *v, char *out, size_t len)
 {
-	snprintf(out, len, "%d", c->state == CHILD_RUN_RUNNING && v->heartbeat_age_ms >= 0);
+	(void)c;
+	snprintf(out, len, "%d", v->up ? 1 : 0);
 	return true;
 }
 
@@ -116,7 +117,7 @@ static bool value_streaming(const struct child *c, const struct child_view *v, c
 }
 
 static const struct child_family child_families[] = {
-	{ "child_up", "gauge", "1 if the child's process runs and has sent a heartbeat, else 0", value_up },
+	{ "child_up", "gauge", "1 if the child's process runs and its heartbeat is within its timeout, else 0", value_up },
 	{ "child_held", "gauge", "1 if the child crashed too often and is held (circuit open), else 0", value_held },
 	{ "child_restarts_total", "counter", "Times the supervisor started the child again", value_restarts },
 	{ "child_heartbeat_age_seconds", "gauge", "Age of the child's last heartbeat", value_heartbeat_age },

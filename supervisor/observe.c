@@ -65,6 +65,8 @@ void observe_child(struct supervisor *s, const struct child *c, int64_t now_mono
 	v->block = supervisor_child_block(s, c);
 	v->heartbeat_age_ms = child_heartbeat_age_ms(c, v->block, now_real_ns);
 	v->uptime_ms = c->pid > 0 ? (now_mono_ns - c->started_mono_ns) / 1000000 : 0;
+	v->up = c->state == CHILD_RUN_RUNNING && v->heartbeat_age_ms >= 0 &&
+		v->heartbeat_age_ms <= (int64_t)c->heartbeat_timeout_ms;
 	v->last_message_age_ms = -1;
 	v->ring_lag = -1;
 	if (!s->bus_open)
@@ -88,7 +90,7 @@ void observe_child(struct supervisor *s, const struct child *c, int64_t now_mono
 	 * process: the block keeps a dead predecessor's last figures. */
 	const struct config_exchange *ex = config_exchange_find(s->cfg, c->name);
 	int64_t fresh_ms = ex ? ex->no_data_timeout_ms : 30000;
-	v->streaming = v->heartbeat_age_ms >= 0 && v->streaming_conns > 0 && last_ns >= c->started_real_ns &&
+	v->streaming = v->up && v->streaming_conns > 0 && last_ns >= c->started_real_ns &&
 		       v->last_message_age_ms <= fresh_ms;
 }
 
@@ -99,18 +101,17 @@ void observe_service(struct supervisor *s, int64_t now_mono_ns, int64_t now_real
 		const struct child *c = &s->children[i];
 		struct child_view cv;
 		observe_child(s, c, now_mono_ns, now_real_ns, &cv);
-		bool up = c->state == CHILD_RUN_RUNNING && cv.heartbeat_age_ms >= 0;
 		switch (c->role) {
 		case ROLE_COLLECTOR:
 			v->collectors++;
 			v->streaming += cv.streaming;
 			break;
 		case ROLE_AGGREGATOR:
-			v->aggregator_running = up;
+			v->aggregator_running = cv.up;
 			break;
 		case ROLE_WRITER:
 			v->writer_wanted = true;
-			v->writer_running = up;
+			v->writer_running = cv.up;
 			break;
 		}
 	}

@@ -15,7 +15,8 @@ struct child_view {
 	int64_t uptime_ms;                /* 0 when not running */
 	int64_t last_message_age_ms;      /* collectors: -1 = never */
 	uint32_t streaming_conns;         /* collectors: connections in CONN_STREAMING */
-	bool streaming;                   /* collectors: a streaming connection and a fresh last message */
+	bool up;                          /* running, with a heartbeat from this process within its timeout */
+	bool streaming;                   /* collectors: up, a streaming connection and a fresh last message */
 	int64_t ring_lag;                 /* collectors: worst reader lag on its ring; readers: sum over rings; -1 = unknown */
 };
 
