@@ -21,7 +21,8 @@
 #                                  once? per-exchange JSON in $TL_TMP/parquet.out
 #   cs_check_no_leaks              no process of the instance, no segment left
 #
-# Knobs: CS_N (8 exchanges), CS_SYMBOLS, CS_RING (ring_capacity).
+# Knobs: CS_N (8 exchanges), CS_SYMBOLS, CS_RING (ring_capacity), CS_ADAPTERS
+# (a word list, "binance bybit okx": the adapters in turn).
 
 CS_SRC=${SPREADBUS_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 for cs_lib in common config fakex redis bus; do
@@ -35,14 +36,14 @@ tl_need_bins spreadbus spreadbus-collector spreadbus-aggregator spreadbus-writer
 CS_N=${CS_N:-8}
 CS_SYMBOLS=${CS_SYMBOLS:-BTC-USDT,ETH-USDT}
 CS_RING=${CS_RING:-1048576}
-CS_ADAPTERS=(binance bybit okx)
+CS_ADAPTERS=(${CS_ADAPTERS:-binance bybit okx})
 CS_CONF=$TL_TMP/spreadbus.ini
 CS_INSTANCE=$(tl_instance chaos)
 CS_HTTP_PORT=
 declare -A CS_FX_PORT=() CS_FX_CTL=()
 
 cs_exchanges() { local i; for ((i = 1; i <= CS_N; i++)); do echo "b$i"; done; }
-cs_adapter() { echo "${CS_ADAPTERS[$(((${1#b} - 1) % 3))]}"; }
+cs_adapter() { echo "${CS_ADAPTERS[$(((${1#b} - 1) % ${#CS_ADAPTERS[@]}))]}"; }
 
 # One fakex process per exchange, so a fault injected into one (its control
 # commands act on every connection of the process) reaches only that one.
