@@ -11,7 +11,7 @@
 #include "collector/adapter.h"
 #include "collector/pipeline.h"
 #include "collector/symbols.h"
-#include "collector/url.h"
+#include "common/netaddr.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "shm/ring.h"
@@ -75,8 +75,8 @@ struct collector {
 	struct pipeline *pipe;
 	struct ring *ring;         /* NULL in tests that only count */
 	struct status_block *status;
-	struct ws_url url;
-	char base_path[URL_PATH_MAX];
+	struct netaddr_url url;
+	char base_path[NETADDR_PATH_MAX];
 	int64_t started_ns;        /* wall clock */
 	int64_t started_mono_ns;
 	bool ever_streamed;

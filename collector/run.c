@@ -70,15 +70,16 @@ static int resolve_settings(struct collector *c, char *err, size_t err_len)
 {
 	const struct config_exchange *cx = c->cx;
 	const char *url = cx->url[0] ? cx->url : c->adapter->default_url;
-	struct ws_url def;
-	if (url_parse(url, &c->url) < 0) {
-		snprintf(err, err_len, "exchange.%s: bad url '%s' (ws://host:port[/path] or wss://...)", c->name, url);
+	struct netaddr_url def;
+	char why[128];
+	if (netaddr_url_parse(url, &c->url, why, sizeof(why)) < 0) {
+		snprintf(err, err_len, "exchange.%s: bad url '%s': %s", c->name, url, why);
 		return -EINVAL;
 	}
 	/* a URL without a path uses the adapter's standard path */
 	const char *path = c->url.path;
 	if (!path[0]) {
-		if (url_parse(c->adapter->default_url, &def) < 0)
+		if (netaddr_url_parse(c->adapter->default_url, &def, why, sizeof(why)) < 0)
 			return -EINVAL;
 		path = def.path;
 	}

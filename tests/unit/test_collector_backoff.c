@@ -11,7 +11,6 @@
 
 #include "collector/backoff.h"
 #include "collector/health.h"
-#include "collector/url.h"
 
 static void test_backoff_grows_and_caps(void **state)
 {
@@ -59,42 +58,12 @@ static void test_health_score(void **state)
 	assert_int_equal(health_score(0, 0, 0, 0), 0);
 }
 
-static void test_url_parse(void **state)
-{
-	(void)state;
-	struct ws_url u;
-	assert_int_equal(url_parse("wss://stream.binance.com:9443/stream", &u), 0);
-	assert_true(u.tls);
-	assert_string_equal(u.host, "stream.binance.com");
-	assert_int_equal(u.port, 9443);
-	assert_string_equal(u.path, "/stream");
-	assert_int_equal(url_parse("ws://127.0.0.1:9001", &u), 0);
-	assert_false(u.tls);
-	assert_int_equal(u.port, 9001);
-	assert_string_equal(u.path, "");
-	assert_int_equal(url_parse("wss://ws.okx.com", &u), 0);
-	assert_int_equal(u.port, 443);
-	assert_int_equal(url_parse("ws://h:1?x=1", &u), 0);
-	assert_string_equal(u.path, "/?x=1");
-	assert_int_equal(url_parse("ws://[::1]:9001/ws", &u), 0);
-	assert_string_equal(u.host, "::1");
-	assert_int_equal(u.port, 9001);
-	assert_string_equal(u.path, "/ws");
-	assert_int_equal(url_parse("ws://[::1", &u), -EINVAL);
-	assert_int_equal(url_parse("http://h:1/", &u), -EINVAL);
-	assert_int_equal(url_parse("ws://:1/", &u), -EINVAL);
-	assert_int_equal(url_parse("ws://h:0/", &u), -EINVAL);
-	assert_int_equal(url_parse("ws://h:70000/", &u), -EINVAL);
-	assert_int_equal(url_parse("ws://h:12x/", &u), -EINVAL);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backoff_grows_and_caps),
 		cmocka_unit_test(test_backoff_jitters),
 		cmocka_unit_test(test_health_score),
-		cmocka_unit_test(test_url_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
