@@ -132,7 +132,7 @@ bench: programs $(addprefix $(BUILD)/bin/,$(BENCHES))
 DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	libwebsockets-dev libssl-dev openssl libhiredis-dev libinih-dev libsystemd-dev \
 	libcmocka-dev libzstd-dev libjsmn-dev \
-	redis-server redis-tools nodejs npm prometheus systemd-container debootstrap \
+	redis-server redis-tools nodejs prometheus systemd-container debootstrap \
 	curl procps psmisc iproute2 hyperfine
 
 deps:
@@ -142,6 +142,8 @@ deps:
 		[ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "debian packages: all present"; fi
+	@# Debian's nodejs ships npm separately; other nodejs builds bundle it.
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends npm; }
 	@for d in $(NPM_DIRS); do (cd $$d && npm ci --no-audit --no-fund --loglevel=error) || exit 1; done
 
 deps-check:
