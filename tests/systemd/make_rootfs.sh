@@ -27,13 +27,22 @@ command -v debootstrap >/dev/null || { echo "debootstrap is missing: apt-get ins
 [ "$(id -u)" = 0 ] || { echo "debootstrap needs root" >&2; exit 1; }
 
 mkdir -p "$(dirname "$dest")"
+# Downloaded packages stay next to the cache (checksummed by debootstrap), so
+# a slow mirror or an interrupted run costs the download once only; the
+# host's own apt cache seeds it (hard links only: no copying gigabytes)
+# with the versions it already holds.
+debs=$(cd "$(dirname "$dest")" && pwd)/debootstrap-debs
+mkdir -p "$debs"
+for f in /var/cache/apt/archives/*.deb; do
+	[ -e "$f" ] && [ ! -e "$debs/${f##*/}" ] && { ln "$f" "$debs/" 2>/dev/null || break; }
+done
 tmp=$(mktemp -d "$dest.tmp.XXXXXX")
 chmod 0755 "$tmp" # it becomes the container's /: mktemp's 0700 would lock out every user but root
 log=$tmp.log
 trap 'rm -rf "$tmp" "$log"' EXIT
 trap 'exit 143' TERM INT
 echo "debootstrap $suite from $mirror into $tmp (once; cached in $dest)" >&2
-if ! debootstrap --variant=minbase --include="$packages" "$suite" "$tmp" "$mirror" >"$log" 2>&1; then
+if ! debootstrap --variant=minbase --cache-dir="$debs" --include="$packages" "$suite" "$tmp" "$mirror" >"$log" 2>&1; then
 	tail -n 20 "$log" >&2
 	echo "debootstrap failed (mirror $mirror)" >&2
 	exit 1
