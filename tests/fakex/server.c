@@ -3,6 +3,8 @@
  * one static buffer, one lws_write) paced by a per-connection token bucket;
  * a 5 ms tick enforces the keepalive rules and paces idle connections. */
 #include "tests/fakex/fakex.h"
+#include "tests/fakex/misbehave.h"
+#include "tests/fakex/wsframe.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,11 +14,6 @@
 #define TICK_US 5000
 #define BATCH_BYTES (384 * 1024)
 #define BATCH_SOFT_LIMIT (256 * 1024) /* stop adding data frames past this */
-#define OVERSIZE_PAD (68 * 1024)      /* frames above the 64 KiB limit */
-#define NESTING_DEPTH 5000
-#define FUTURE_SKEW_MS (24LL * 3600 * 1000)
-
-enum { WS_TEXT = 0x1, WS_BINARY = 0x2, WS_PING = 0x9 };
 
 struct fx_server fx;
 
@@ -46,16 +43,6 @@ const char *const fx_counter_names[FXC_COUNT] = {
 };
 
 static uint8_t batch[LWS_PRE + BATCH_BYTES];
-static char nesting[2 * NESTING_DEPTH + 1];
-
-/* A symbol no client subscribed to and no config lists; its tick size is
- * taken from the symbol it stands in for. */
-static struct fx_symbol unknown_symbol = {
-	.canon = "NOPE-USDT",
-	.compact = "NOPEUSDT",
-	.lower = "nopeusdt",
-};
-
 int64_t fx_now_ns(void)
 {
 	struct timespec ts;
@@ -81,55 +68,12 @@ const struct fx_symbol *fx_symbol_find(const char *name, size_t len, int which)
 	return NULL;
 }
 
-/* ---- WebSocket framing (server frames are never masked) ---- */
-
-/* Frames are built in place: 4 header bytes are reserved, which fits the
- * common 126..65535 case; the payload moves when the header is 2 or 10. */
-static size_t frame_begin(struct fxbuf *b)
-{
-	size_t start = b->len;
-	fxbuf_char(b, 0, 4);
-	return start;
-}
-
-static bool frame_end(struct fxbuf *b, size_t start, int opcode)
-{
-	if (b->overflow) {
-		b->len = start;
-		b->overflow = false;
-		return false;
-	}
-	uint8_t *h = (uint8_t *)b->p + start;
-	size_t n = b->len - start - 4;
-	h[0] = (uint8_t)(0x80 | opcode);
-	if (n < 126) {
-		memmove(h + 2, h + 4, n);
-		h[1] = (uint8_t)n;
-		b->len -= 2;
-	} else if (n <= 0xffff) {
-		h[1] = 126;
-		h[2] = (uint8_t)(n >> 8);
-		h[3] = (uint8_t)n;
-	} else {
-		if (b->cap - b->len < 6) {
-			b->len = start;
-			return false;
-		}
-		memmove(h + 10, h + 4, n);
-		h[1] = 127;
-		for (int i = 0; i < 8; i++)
-			h[2 + i] = (uint8_t)((uint64_t)n >> (56 - 8 * i));
-		b->len += 6;
-	}
-	return true;
-}
-
 void fx_session_reply(struct fx_session *s, const char *text, size_t len)
 {
 	struct fxbuf b = fxbuf_on(s->ctl + s->ctl_len, sizeof s->ctl - s->ctl_len);
-	size_t start = frame_begin(&b);
+	size_t start = wsframe_begin(&b);
 	fxbuf_putn(&b, text, len);
-	if (!frame_end(&b, start, WS_TEXT)) {
+	if (!wsframe_end(&b, start, WS_TEXT)) {
 		fprintf(stderr, "fakex: %s: reply queue full, closing\n", s->ex->proto->name);
 		fx_session_close(s, FXC_CLOSED_PROTOCOL);
 		return;
@@ -176,14 +120,6 @@ int fx_session_unsubscribe(struct fx_session *s, const struct fx_symbol *sym, en
 
 /* ---- data frames, good and bad ---- */
 
-static bool take_fault(enum fx_fault f)
-{
-	if (!fx.faults[f])
-		return false;
-	fx.faults[f]--;
-	return true;
-}
-
 /* Next stream to serve: round robin over the subscriptions, where trade
  * streams take part in one round out of trade_every. */
 static struct fx_sub *next_sub(struct fx_session *s)
@@ -195,50 +131,6 @@ static struct fx_sub *next_sub(struct fx_session *s)
 			return sub;
 	}
 	return &s->subs[0];
-}
-
-/* Invalid content the collector must reject, cycling through the kinds:
- * cut JSON, not JSON, a missing price, prices that are not numbers or not
- * positive, deep nesting, an unknown symbol, a timestamp a day ahead. */
-enum malformed_kind {
-	MF_TRUNCATED,
-	MF_GARBAGE,
-	MF_OMIT,
-	MF_ABC,
-	MF_ZERO,
-	MF_NEGATIVE,
-	MF_NESTED,
-	MF_HUGE,
-	MF_UNKNOWN_SYMBOL,
-	MF_FUTURE,
-	MF_COUNT
-};
-
-static enum malformed_kind next_malformed(void)
-{
-	return (enum malformed_kind)(fx.malformed_turn++ % MF_COUNT);
-}
-
-static void taint_malformed(enum malformed_kind k, struct fx_taint *t, const struct fx_symbol **sym, int64_t *ts_ms)
-{
-	static const char *const raw[MF_COUNT] = {
-		[MF_ABC] = "\"abc\"",
-		[MF_ZERO] = "\"0\"",
-		[MF_NEGATIVE] = "\"-1.5\"",
-		[MF_HUGE] = "\"1e999\"",
-	};
-	if (k == MF_NESTED) {
-		t->px_raw = nesting;
-	} else if (raw[k]) {
-		t->px_raw = raw[k];
-	} else if (k == MF_OMIT) {
-		t->omit_px = true;
-	} else if (k == MF_UNKNOWN_SYMBOL) {
-		unknown_symbol.px_decimals = (*sym)->px_decimals;
-		*sym = &unknown_symbol;
-	} else if (k == MF_FUTURE) {
-		*ts_ms += FUTURE_SKEW_MS;
-	}
 }
 
 static void count(struct fx_session *s, enum fx_counter c)
@@ -264,79 +156,94 @@ static void gen_trade(union fx_event *out, void *arg)
 	prices_trade(g->sym, g->market, g->now_ms, &out->trade);
 }
 
-static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
+/* Which misbehaviour, if any, this frame carries: repeats need a previous
+ * frame, and backwards ids and crossed books need a quote stream. */
+static enum fx_fault choose_fault(const struct fx_session *s, const struct fx_sub *sub)
 {
-	struct fx_sub *sub = next_sub(s);
+	static const enum fx_fault any_stream[] = { FXF_MALFORMED, FXF_OVERSIZE, FXF_BINARY };
+
+	if (s->last_len && misbehave_take(FXF_DUPLICATE))
+		return FXF_DUPLICATE;
+	for (size_t i = 0; i < sizeof any_stream / sizeof any_stream[0]; i++)
+		if (misbehave_take(any_stream[i]))
+			return any_stream[i];
+	if (sub->kind != FX_QUOTES)
+		return FXF_COUNT;
+	if (s->last_quote_id[sub->sym] > 1 && misbehave_take(FXF_OUT_OF_ORDER))
+		return FXF_OUT_OF_ORDER;
+	if (misbehave_take(FXF_CROSSED))
+		return FXF_CROSSED;
+	return FXF_COUNT;
+}
+
+/* Formats the stream's next event (spoiled as the fault says) as a frame. */
+static void format_event(struct fx_session *s, struct fx_sub *sub, struct fxbuf *b, enum fx_fault fault,
+			 enum malformed_kind mk, int64_t now_ms)
+{
 	struct fx_tape *tape = &s->ex->tapes[sub->sym][sub->kind];
 	struct gen_arg gen = { .sym = &fx.symbols[sub->sym], .market = &s->ex->markets[sub->sym], .now_ms = now_ms };
-	int opcode = WS_TEXT;
-	enum fx_counter what = sub->kind == FX_QUOTES ? FXC_QUOTES : FXC_TRADES;
-	enum malformed_kind mk = MF_COUNT;
-	size_t start;
+	struct fx_taint taint = { .pad_bytes = fault == FXF_OVERSIZE ? MISBEHAVE_OVERSIZE_PAD : 0 };
 
-	if (s->last_len && take_fault(FXF_DUPLICATE)) {
-		fxbuf_putn(b, (const char *)s->last_frame, s->last_len);
-		if (!b->overflow)
-			count(s, FXC_DUPLICATE);
-		return;
-	}
-	struct fx_taint taint = { 0 };
-	if (take_fault(FXF_MALFORMED)) {
-		what = FXC_MALFORMED;
-		mk = next_malformed();
-		/* Binance quotes carry no timestamp: skew the time on a trade */
-		if (mk == MF_FUTURE && s->ex->proto == &fx_proto_binance && sub->kind == FX_QUOTES)
-			mk = MF_UNKNOWN_SYMBOL;
-	} else if (take_fault(FXF_OVERSIZE)) {
-		what = FXC_OVERSIZE;
-		taint.pad_bytes = OVERSIZE_PAD;
-	} else if (take_fault(FXF_BINARY)) {
-		what = FXC_BINARY;
-		opcode = WS_BINARY;
-	} else if (sub->kind == FX_QUOTES && s->last_quote_id[sub->sym] > 1 && take_fault(FXF_OUT_OF_ORDER)) {
-		what = FXC_OUT_OF_ORDER;
-	} else if (sub->kind == FX_QUOTES && take_fault(FXF_CROSSED)) {
-		what = FXC_CROSSED;
-	}
-
-	start = frame_begin(b);
-	if (mk == MF_GARBAGE) {
-		fxbuf_put(b, "<html><body><h1>502 Bad Gateway</h1></body></html>");
-	} else if (sub->kind == FX_QUOTES) {
+	if (sub->kind == FX_QUOTES) {
 		struct fx_quote q = tape_next(tape, &sub->cursor, gen_quote, &gen)->quote;
-		if (mk != MF_COUNT)
-			taint_malformed(mk, &taint, &q.sym, &q.ts_ms);
+		misbehave_taint(mk, &taint, &q.sym, &q.ts_ms);
 		q.taint = taint;
-		if (what == FXC_OUT_OF_ORDER)
+		if (fault == FXF_OUT_OF_ORDER)
 			q.update_id = s->last_quote_id[sub->sym] - 1;
-		if (what == FXC_CROSSED) {
-			int64_t spread = q.ask - q.bid;
-			q.bid = q.ask + spread;
-		}
+		if (fault == FXF_CROSSED)
+			q.bid = q.ask + (q.ask - q.bid);
 		s->ex->proto->quote(b, s, &q);
-		if (what == FXC_QUOTES)
+		if (fault == FXF_COUNT)
 			s->last_quote_id[sub->sym] = q.update_id;
 	} else {
 		struct fx_trade t = tape_next(tape, &sub->cursor, gen_trade, &gen)->trade;
-		if (mk != MF_COUNT)
-			taint_malformed(mk, &taint, &t.sym, &t.ts_ms);
+		misbehave_taint(mk, &taint, &t.sym, &t.ts_ms);
 		t.taint = taint;
 		s->ex->proto->trade(b, s, &t);
 	}
-	if (mk == MF_TRUNCATED && !b->overflow)
-		b->len = start + 4 + (b->len - start - 4) / 2;
-	if (!frame_end(b, start, opcode)) {
-		/* did not fit: give the fault back for the next batch */
-		if (what == FXC_MALFORMED) {
-			fx.faults[FXF_MALFORMED]++;
-			fx.malformed_turn--;
-		} else if (what == FXC_OVERSIZE) {
-			fx.faults[FXF_OVERSIZE]++;
-		}
+}
+
+static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
+{
+	static const enum fx_counter fault_counter[FXF_COUNT] = {
+		[FXF_MALFORMED] = FXC_MALFORMED, [FXF_OVERSIZE] = FXC_OVERSIZE,         [FXF_BINARY] = FXC_BINARY,
+		[FXF_DUPLICATE] = FXC_DUPLICATE, [FXF_OUT_OF_ORDER] = FXC_OUT_OF_ORDER, [FXF_CROSSED] = FXC_CROSSED,
+	};
+	struct fx_sub *sub = next_sub(s);
+	enum fx_fault fault = choose_fault(s, sub);
+	enum malformed_kind mk = fault == FXF_MALFORMED ? misbehave_next_malformed(s->ex->proto, sub->kind) : MF_NONE;
+	size_t start = b->len;
+	bool sent;
+
+	if (fault == FXF_DUPLICATE) {
+		fxbuf_putn(b, (const char *)s->last_frame, s->last_len);
+		sent = !b->overflow;
+	} else {
+		start = wsframe_begin(b);
+		if (mk == MF_GARBAGE)
+			fxbuf_put(b, MISBEHAVE_GARBAGE);
+		else
+			format_event(s, sub, b, fault, mk, now_ms);
+		if (mk == MF_TRUNCATED && !b->overflow)
+			b->len = start + 4 + (b->len - start - 4) / 2;
+		sent = wsframe_end(b, start, fault == FXF_BINARY ? WS_BINARY : WS_TEXT);
+		/* did not fit: the event waits for the next batch */
+		if (!sent && mk != MF_GARBAGE)
+			sub->cursor--;
+	}
+	if (!sent) {
+		b->len = start;
+		b->overflow = false;
+		if (fault != FXF_COUNT)
+			misbehave_give_back(fault);
 		return;
 	}
-	count(s, what);
-	if ((what == FXC_QUOTES || what == FXC_TRADES) && b->len - start <= sizeof s->last_frame) {
+	if (fault != FXF_COUNT) {
+		count(s, fault_counter[fault]);
+		return;
+	}
+	count(s, sub->kind == FX_QUOTES ? FXC_QUOTES : FXC_TRADES);
+	if (b->len - start <= sizeof s->last_frame) {
 		memcpy(s->last_frame, b->p + start, b->len - start);
 		s->last_len = b->len - start;
 	}
@@ -376,11 +283,11 @@ static int write_batch(struct fx_session *s)
 	if (stalled(now_ns))
 		return 0;
 	if (s->want_ping) {
-		size_t start = frame_begin(&b);
+		size_t start = wsframe_begin(&b);
 		fxbuf_i64(&b, now_ms);
 		s->ping_payload_len = b.len - start - 4;
 		memcpy(s->ping_payload, b.p + start + 4, s->ping_payload_len);
-		frame_end(&b, start, WS_PING);
+		wsframe_end(&b, start, WS_PING);
 		s->want_ping = false;
 		s->ping_outstanding = true;
 		s->ping_sent_ns = now_ns;
@@ -389,9 +296,9 @@ static int write_batch(struct fx_session *s)
 	fxbuf_putn(&b, (const char *)s->ctl, s->ctl_len);
 	s->ctl_len = 0;
 	if (s->notice_pending && s->ex->proto->notice) {
-		size_t start = frame_begin(&b);
+		size_t start = wsframe_begin(&b);
 		s->ex->proto->notice(&b, s, now_ms);
-		if (frame_end(&b, start, WS_TEXT))
+		if (wsframe_end(&b, start, WS_TEXT))
 			count(s, FXC_NOTICES);
 		s->notice_pending = false;
 	}
@@ -466,10 +373,7 @@ static void on_tick(lws_sorted_usec_list_t *sul)
 
 void fx_server_start_tick(void)
 {
-	for (int i = 0; i < NESTING_DEPTH; i++) {
-		nesting[i] = '[';
-		nesting[2 * NESTING_DEPTH - 1 - i] = ']';
-	}
+	misbehave_init();
 	lws_sul_schedule(fx.ctx, 0, &fx.tick, on_tick, TICK_US);
 }
 
