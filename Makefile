@@ -144,7 +144,10 @@ deps:
 	else echo "debian packages: all present"; fi
 	@# Debian's nodejs ships npm separately; other nodejs builds bundle it.
 	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends npm; }
-	@for d in $(NPM_DIRS); do (cd $$d && npm ci --no-audit --no-fund --loglevel=error) || exit 1; done
+	@# `npm install` installs exactly what the committed lock file pins; `npm ci`
+	@# (npm 11) refuses lock files that list only this platform's optional
+	@# native packages, as DuckDB's are.
+	@for d in $(NPM_DIRS); do echo "npm packages: $$d"; (cd $$d && npm install --no-audit --no-fund --loglevel=error) || exit 1; done
 
 deps-check:
 	@command -v pkg-config >/dev/null && pkg-config --exists $(ALL_PKGS) || { echo "missing build dependencies: run 'make deps' first"; exit 1; }
