@@ -125,6 +125,19 @@ void supervisor_log_init(const struct config *cfg)
 	log_init("spreadbus", NULL, cfg->log_level, strcmp(cfg->log_format, "json") == 0);
 }
 
+int supervisor_config_check(const struct config *cfg, char *err, size_t err_len)
+{
+	for (size_t i = 0; i < cfg->exchange_count; i++) {
+		const char *name = cfg->exchanges[i].name;
+		if (strcmp(name, "aggregator") == 0 || strcmp(name, "writer") == 0) {
+			snprintf(err, err_len, "%s: [exchange.%s]: '%s' names a child process already; rename the section",
+				 cfg->path, name, name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int supervisor_open(struct supervisor *s, struct config *cfg, const char *config_path)
 {
 	memset(s, 0, sizeof(*s));
@@ -135,7 +148,13 @@ int supervisor_open(struct supervisor *s, struct config *cfg, const char *config
 	s->started_mono_ns = clock_monotonic_ns();
 	s->jitter_state = (uint64_t)clock_realtime_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ULL;
 
-	int rc = resolve_paths(&s->exec, cfg, config_path);
+	char err[512];
+	int rc = supervisor_config_check(cfg, err, sizeof(err));
+	if (rc < 0) {
+		log_err("%s", err);
+		return rc;
+	}
+	rc = resolve_paths(&s->exec, cfg, config_path);
 	if (rc < 0)
 		return rc;
 	rc = make_dirs(cfg->runtime_dir);
@@ -149,7 +168,6 @@ int supervisor_open(struct supervisor *s, struct config *cfg, const char *config
 	rc = control_open(s);
 	if (rc < 0)
 		return rc;
-	char err[512];
 	rc = bus_create(&s->bus, cfg, err, sizeof(err));
 	if (rc < 0) {
 		log_err("cannot create the bus: %s", err);

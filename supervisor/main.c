@@ -1,5 +1,6 @@
 /* spreadbus: the supervisor. `--check-config FILE` validates a config;
  * `--config FILE` runs the service until SIGTERM/SIGINT. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,38 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: spreadbus --config FILE      run the service\n"
 		   "       spreadbus --check-config FILE check a config file; errors as FILE:LINE: message\n");
+}
+
+/* The loader's checks (every error with file and line), then the
+ * supervisor's own on a config that loaded; the loader's "ok" line is
+ * shown only when both passed. */
+static int check_config(const char *path)
+{
+	char *report = NULL;
+	size_t report_len = 0;
+	FILE *mem = open_memstream(&report, &report_len);
+	if (!mem) {
+		fprintf(stderr, "spreadbus: out of memory\n");
+		return 1;
+	}
+	int rc = config_check_file(path, mem);
+	fclose(mem);
+	char err[512] = "";
+	if (rc == 0) {
+		static char errs[16384];
+		struct config *cfg = config_new();
+		if (!cfg || config_load(cfg, path, NULL, errs, sizeof(errs)) != 0)
+			rc = -EINVAL;
+		else
+			rc = supervisor_config_check(cfg, err, sizeof(err));
+		config_free(cfg);
+	}
+	if (err[0])
+		fprintf(stderr, "%s\n%s: 1 error\n", err, path);
+	else
+		fputs(report ? report : "", stderr);
+	free(report);
+	return rc == 0 ? 0 : 1;
 }
 
 static int run_service(const char *path)
@@ -67,6 +100,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (check)
-		return config_check_file(check, stderr) == 0 ? 0 : 1;
+		return check_config(check);
 	return run_service(config);
 }

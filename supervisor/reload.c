@@ -187,7 +187,9 @@ int supervisor_reload(struct supervisor *s, char *err, size_t err_len)
 		rc = rc > 0 ? -EINVAL : rc;
 		goto out;
 	}
-	rc = reload_check_fixed(s->cfg, cfg, err, err_len);
+	rc = supervisor_config_check(cfg, err, err_len);
+	if (rc == 0)
+		rc = reload_check_fixed(s->cfg, cfg, err, err_len);
 	if (rc < 0)
 		goto out;
 	/* bus_create again: new exchanges get their ring and status block;

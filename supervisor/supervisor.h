@@ -53,6 +53,11 @@ struct supervisor {
  * log_format): at start and after each reload. */
 void supervisor_log_init(const struct config *cfg);
 
+/* What the config loader cannot know: child names must be unique, so no
+ * exchange may be called "aggregator" or "writer". Returns 0, or -EINVAL
+ * with the reason in err. */
+int supervisor_config_check(const struct config *cfg, char *err, size_t err_len);
+
 /* Create the bus, the sockets and the children (not started yet). cfg is
  * owned by s from now on. Returns 0 or -errno (logged). */
 int supervisor_open(struct supervisor *s, struct config *cfg, const char *config_path);

@@ -72,6 +72,12 @@ check "$T/no_exchange.conf" 1 "no exchange configured"
 { good; printf '\n[exchange.kraken]\nsymbols = BTC-USD\n'; } >"$T/adapter.conf"
 check "$T/adapter.conf" 1 "^$T/adapter.conf:9: .*unknown adapter 'kraken'"
 
+# an exchange named like a child process: the loader accepts it, the
+# supervisor does not (child names must be unique)
+{ good; printf '\n[exchange.writer]\nadapter = okx\nsymbols = BTC-USDT\n'; } >"$T/child_name.conf"
+check "$T/child_name.conf" 1 "^$T/child_name.conf: \[exchange.writer\]: 'writer' names a child process" '1 error'
+grep -q ': ok' "$T/out" && fail "child_name.conf: said ok"
+
 # a bad environment override is named by its variable
 rc=0
 SPREADBUS_REDIS_PORT=notaport "$BIN/spreadbus" --check-config "$T/good.conf" >"$T/out" 2>&1 || rc=$?
