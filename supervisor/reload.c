@@ -127,6 +127,10 @@ static void reload_apply(struct supervisor *s, const struct wanted_child *want, 
 		struct child *c = &s->children[i];
 		const struct wanted_child *w = find_wanted(want, n, c->name);
 		if (!w || w->role != c->role) {
+			if (c->state == CHILD_RUN_STOPPING && c->after_exit == CHILD_AFTER_REMOVE) {
+				i++; /* already on its way out */
+				continue;
+			}
 			log_info("%s: no longer configured, stopping it", c->name);
 			if (child_stop(c, CHILD_AFTER_REMOVE, stop_ms, now) > 0) {
 				memmove(c, c + 1, (s->child_count - i - 1) * sizeof(*c));
