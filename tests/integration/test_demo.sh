@@ -49,8 +49,11 @@ echo "spread:latest: $(redis-cli -s "$sock" HLEN spread:latest) symbols, e.g. $(
 msgs=$(timeout 3 redis-cli -s "$sock" PSUBSCRIBE 'spread:*' 2>/dev/null | grep -c '^pmessage$')
 [ "$msgs" -gt 0 ] || fail "no PUBLISH on spread:* within 3 s"
 echo "PUBLISH spread:*: $msgs messages in 3 s"
-curl -sf http://127.0.0.1:9280/health | grep -q '"binance"' || fail "/health does not list binance"
-curl -sf http://127.0.0.1:9280/metrics | grep -q '^spreadbus_' || fail "/metrics has no spreadbus_ metric"
+# Whole bodies first: grep -q closing the pipe early would fail curl (pipefail).
+health=$(curl -sf -m 5 http://127.0.0.1:9280/health) || fail "/health does not answer 200"
+grep -q '"binance"' <<<"$health" || fail "/health does not list binance: ${health:0:300}"
+metrics=$(curl -sf -m 5 http://127.0.0.1:9280/metrics) || fail "/metrics does not answer 200"
+grep -q '^spreadbus_' <<<"$metrics" || fail "/metrics has no spreadbus_ metric"
 grep -q "redis-cli -s .*PSUBSCRIBE 'spread:\*'" "$log" || fail "the demo did not print how to watch spreads"
 grep -q 'spreadctl --config .* restart binance' "$log" || fail "the demo did not print how to restart a collector"
 

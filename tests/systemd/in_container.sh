@@ -34,7 +34,7 @@ collector_replaced() { local p; p=$(collector_pid "$1"); [ -n "$p" ] && [ "$p" !
 state_is() { [ "$(systemctl is-active spreadbus.service)" = "$1" ]; }
 nrestarts_above() { [ "$(prop NRestarts)" -gt "$1" ]; }
 redis_has_spreads() { [ "$(redis-cli hlen spread:latest)" -gt 0 ]; }
-status_lists() { as_service spreadctl --config "$CONF" --json status | grep -q "\"$1\""; }
+status_lists() { local st; st=$(as_service spreadctl --config "$CONF" --json status) && grep -q "\"$1\"" <<<"$st"; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 nothing_running() { ! pgrep -u spreadbus >/dev/null; }
