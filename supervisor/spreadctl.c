@@ -154,8 +154,27 @@ static int field(const struct reply *r, int obj, const char *key)
 	return -1;
 }
 
-/* Copy a value as text ("-" for null, missing or empty), JSON escapes
- * undone (\uXXXX beyond ASCII shows as '?'). */
+/* The character a JSON escape stands for; *p is just past the backslash
+ * and is moved past the escape. \uXXXX beyond ASCII shows as '?'. */
+static char unescape(const char **p, const char *end)
+{
+	char e = *(*p)++;
+	switch (e) {
+	case 'n': return '\n';
+	case 't': return '\t';
+	case 'r': return '\r';
+	case 'u': break;
+	default: return e; /* \" \\ \/ */
+	}
+	if (end - *p < 4)
+		return '?';
+	char hex[5] = { (*p)[0], (*p)[1], (*p)[2], (*p)[3], 0 };
+	*p += 4;
+	unsigned long cp = strtoul(hex, NULL, 16);
+	return cp > 0 && cp < 0x80 ? (char)cp : '?';
+}
+
+/* Copy a value as text ("-" for null, missing or empty), escapes undone. */
 static void text(const struct reply *r, int i, char *out, size_t out_len)
 {
 	size_t o = 0;
@@ -163,16 +182,7 @@ static void text(const struct reply *r, int i, char *out, size_t out_len)
 		const char *p = r->js + r->tok[i].start, *end = r->js + r->tok[i].end;
 		while (p < end && o + 1 < out_len) {
 			char ch = *p++;
-			if (ch == '\\' && p < end) {
-				char e = *p++;
-				ch = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
-				if (e == 'u') {
-					unsigned long cp = end - p >= 4 ? strtoul((char[5]){ p[0], p[1], p[2], p[3], 0 }, NULL, 16) : 0;
-					p += end - p >= 4 ? 4 : end - p;
-					ch = cp > 0 && cp < 0x80 ? (char)cp : '?';
-				}
-			}
-			out[o++] = ch;
+			out[o++] = ch == '\\' && p < end ? unescape(&p, end) : ch;
 		}
 	}
 	out[o] = '\0';
