@@ -133,7 +133,7 @@ DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
 	libwebsockets-dev libssl-dev openssl libhiredis-dev libinih-dev libsystemd-dev \
 	libcmocka-dev libzstd-dev libjsmn-dev \
 	redis-server redis-tools nodejs prometheus systemd-container debootstrap \
-	curl procps psmisc iproute2 hyperfine
+	curl jq procps psmisc iproute2 hyperfine bc
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
