@@ -49,8 +49,8 @@ cs_supervisor_start
 tl_wait_for 10 "writer running" tl_at_least 1 cs_health .writer.journal_bytes
 mkdir -p "$(dirname "$OUT")"
 {
-	echo "| target ticks/s | offered | collected | recorded | spreads published/s | max lag agg / writer | lost | latency p50 / p99 / p99.9 us | CPU % sup / collectors / agg / writer / fakex / redis | RSS anon MB sup / collector (max) / agg / writer | held |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| target ticks/s | offered | collected | recorded | spreads published/s | max lag agg / writer | lost | latency p50 / p99 / p99.9 us | CPU % sup / collectors / agg / writer / fakex / redis | RSS anon MB sup / collector (max) / agg / writer | load avg | held |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 } >"$OUT"
 best=0
 for rate in $RATES; do
@@ -63,7 +63,7 @@ for rate in $RATES; do
 	sub=$!
 	perf=
 	if [[ ${PERF:-0} == 1 && $rate == "${RATES##* }" ]]; then
-		perf record -a -g -o "$TL_TMP/perf.data" -- sleep "$((HOLD_S / 2))" >/dev/null 2>&1 &
+		perf record -a -o "$TL_TMP/perf.data" -- sleep "$((HOLD_S / 2))" >/dev/null 2>&1 &
 		perf=$!
 	fi
 	lag_a=0 lag_w=0
@@ -95,23 +95,25 @@ for rate in $RATES; do
 	fi
 	echo "| $rate | $offered | $collected | $recorded | $published | $lag_a / $lag_w | $lost | $p50 / $p99 / $p999 |" \
 		"$(c supervisor 2) / $(c collectors 2) / $(c aggregator 2) / $(c writer 2) / $(c fakex 2) / $(c redis 2) |" \
-		"$(c supervisor 3) / $(c collectors 3) / $(c aggregator 3) / $(c writer 3) | $held |" | tee -a "$OUT" >&2
+		"$(c supervisor 3) / $(c collectors 3) / $(c aggregator 3) / $(c writer 3) | $(cut -d' ' -f1 /proc/loadavg) | $held |" | tee -a "$OUT" >&2
 	echo "BENCH system_collected_at_$rate $collected ticks/s"
 	echo "BENCH system_recorded_at_$rate $recorded ticks/s"
 	echo "BENCH system_latency_p99_us_at_$rate $p99 us"
-	# the writer catches up before the next step, so each step starts level
+	# load off until the readers caught up, so each step starts level
+	cs_fx_all "rate 1"
 	tl_wait_for 120 "writer caught up after $rate/s" bash -c \
 		"(( \$(curl -s -m 2 http://127.0.0.1:$CS_HTTP_PORT/health | jq '[.rings[].readers[] | .lag] | max') < 1000 ))"
 done
 if [[ ${PERF:-0} == 1 && -f $TL_TMP/perf.data ]]; then
-	perf report -i "$TL_TMP/perf.data" --no-children --sort comm,dso --stdio 2>/dev/null | grep -v '^#' | grep . |
-		head -25 >"$OUT.perf"
+	for sort in comm,dso comm,sym; do
+		perf report -i "$TL_TMP/perf.data" --sort "$sort" --stdio 2>/dev/null | grep -v '^#' | grep . | head -25
+	done >"$OUT.perf"
 	tl_log "perf (by process and library) in $OUT.perf"
 fi
-cs_fx_all "rate 1"
 complete=1
 cs_stop_and_check_parquet || complete=0
-tl_log "Parquet: $(jq -s -c 'map({(.exchange): .n}) | add' "$TL_TMP/parquet.out" 2>/dev/null || cat "$TL_TMP/parquet.out")"
+tl_log "Parquet rows per exchange: $(jq -s -c 'map({(.exchange): .n}) | add' "$TL_TMP/parquet.out" 2>/dev/null)"
+((complete)) || tl_log "Parquet record incomplete: $(grep -v '"ok":true' "$TL_TMP/parquet.out")"
 cs_check_no_leaks
 tl_log "table: $OUT"
 echo "BENCH system_max_rate_zero_loss $best ticks/s"
