@@ -6,11 +6,11 @@
 # kind of Redis), one after the other on the same fakex processes, offered
 # more than either can take. Both measured the same way: data frames the
 # fakex processes sent per second (a slow reader lowers that rate). Knobs:
-# RATE (frames/s offered per connection, 50000), HOLD_S (10), WARM_S (3).
+# RATE (frames/s offered per connection, 150000), HOLD_S (10), WARM_S (3).
 set -u
 export CS_ADAPTERS=binance
 source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/chaos/service.sh"
-RATE=${RATE:-50000}
+RATE=${RATE:-150000}
 HOLD_S=${HOLD_S:-10}
 WARM_S=${WARM_S:-3}
 HZ=$(getconf CLK_TCK)
