@@ -154,14 +154,19 @@ static double throughput_run(int readers, uint64_t batch)
 	return (double)TICKS_PER_RUN / ((double)(end - start) / 1e9);
 }
 
+/* Median of RUNS runs; the spread goes to a comment line, because on a
+ * shared machine the runs differ with how the processes get scheduled. */
 static double throughput(int readers, uint64_t batch)
 {
-	double v[RUNS];
+	double v[RUNS], m;
 	int i;
 
 	for (i = 0; i < RUNS; i++)
 		v[i] = throughput_run(readers, batch);
-	return median(v, RUNS);
+	m = median(v, RUNS);
+	printf("# %d reader(s), %llu ticks per publish: runs from %.0f to %.0f ticks/s\n", readers,
+	       (unsigned long long)batch, v[0], v[RUNS - 1]);
+	return m;
 }
 
 /* One run: the producer publishes one tick carrying CLOCK_MONOTONIC every
