@@ -1,13 +1,15 @@
-# tests/chaos: the whole service under load (make bench-system) and under
-# faults (make test-chaos; a short form runs in make test).
+# tests/chaos: the whole service under load (make bench-system: load steps,
+# then the Node.js comparison) and under faults (make test-chaos; a short
+# form runs in make test). docs/BENCHMARKS.md has the figures.
 .PHONY: bench-system test-chaos
 
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_chaos_short.sh
 NPM_DIRS += tests/compare
 
-# HOLD_S=60 for the by-hand 60 s hold; RATES="..." for other steps.
-bench-system: programs $(BUILD)/bin/aggregator_sub
+# HOLD_S=60 for the long hold; RATES="..." for other steps; PERF=1 profiles.
+bench-system: programs
 	$(TEST_ENV) bash tests/bench/bench_system.sh
+	$(TEST_ENV) bash tests/bench/bench_system_compare.sh
 
-test-chaos: programs $(BUILD)/bin/aggregator_sub
+test-chaos: programs
 	$(TEST_ENV) bash tests/chaos/chaos.sh
