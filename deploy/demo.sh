@@ -104,7 +104,7 @@ while read -r ex port; do
 	[ "$ex" = control ] && continue
 	printf '[exchange.%s]\nsymbols = %s\nurl = ws://127.0.0.1:%s\ntls_verify = false\n\n' "$ex" "$symbols" "$port" >>"$conf"
 done <"$dir/fakex.ready"
-"$bin/spreadbus" --check-config "$conf" || die "the demo config does not check out"
+check=$("$bin/spreadbus" --check-config "$conf" 2>&1) || die "the demo config does not check out: $check"
 
 "$bin/spreadbus" --config "$conf" 2>"$dir/logs/spreadbus.log" &
 sup_pid=$!
