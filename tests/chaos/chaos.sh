@@ -153,7 +153,8 @@ watch_calm() {
 }
 watch_calm &
 watcher=$!
-rising() { tl_at_least $(($2 + RATE)) msgs "$1"; }
+# flowing again: 100 ms worth of new messages since the count $2
+rising() { tl_at_least $(($2 + RATE / 10)) msgs "$1"; }
 # stall: b2's no_data_timeout_ms (2 s) makes it reconnect
 m=$(msgs b2)
 cs_fx_cmd b2 "stall 5000" >/dev/null
