@@ -10,6 +10,7 @@
 #include "collector/run.h"
 #include "common/jsonw.h"
 #include "common/log.h"
+#include "shm/tick_json.h"
 
 /* Symbols an open (config-less) decode accepts; frame limit without a config. */
 #define DECODE_MAX_SYMBOLS 4096
@@ -38,21 +39,9 @@ static void print_tick(FILE *out, const char *exchange, const struct symmap *m, 
 	jsonw_object_begin(&w);
 	jsonw_kv_string(&w, "exchange", exchange);
 	jsonw_kv_string(&w, "symbol", e ? e->canonical : "");
-	jsonw_kv_string(&w, "kind", t->kind == TICK_QUOTE ? "quote" : "trade");
+	jsonw_kv_string(&w, "kind", tick_kind_name(t));
 	jsonw_kv_int64(&w, "ts_exchange_ns", t->ts_exchange_ns);
-	if (t->kind == TICK_QUOTE) {
-		jsonw_kv_uint64(&w, "update_id", t->update_id);
-		jsonw_kv_double(&w, "bid_px", t->u.quote.bid_px);
-		jsonw_kv_double(&w, "bid_qty", t->u.quote.bid_qty);
-		jsonw_kv_double(&w, "ask_px", t->u.quote.ask_px);
-		jsonw_kv_double(&w, "ask_qty", t->u.quote.ask_qty);
-	} else {
-		jsonw_kv_double(&w, "px", t->u.trade.px);
-		jsonw_kv_double(&w, "qty", t->u.trade.qty);
-		jsonw_kv_string(&w, "side",
-				t->kind == TICK_TRADE_BUY ? "buy" : t->kind == TICK_TRADE_SELL ? "sell" : "unknown");
-		jsonw_kv_uint64(&w, "trade_id", t->update_id);
-	}
+	tick_json_fields(&w, t);
 	emit(out, &w);
 }
 

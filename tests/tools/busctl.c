@@ -8,6 +8,7 @@
 #include "common/config.h"
 #include "common/jsonw.h"
 #include "shm/bus.h"
+#include "shm/tick_json.h"
 #include "tests/tools/tool_args.h"
 
 #define EXIT_SETUP 1
@@ -136,23 +137,7 @@ static int print_tick(const struct bus *bus, const char *exchange, uint64_t seq,
 	jsonw_kv_string(&w, "symbol", symbol ? symbol : "");
 	jsonw_kv_int64(&w, "ts_exchange_ns", t->ts_exchange_ns);
 	jsonw_kv_int64(&w, "ts_recv_ns", t->ts_recv_ns);
-	if (t->kind == TICK_QUOTE) {
-		jsonw_kv_uint64(&w, "update_id", t->update_id);
-		jsonw_kv_double(&w, "bid_px", t->u.quote.bid_px);
-		jsonw_kv_double(&w, "bid_qty", t->u.quote.bid_qty);
-		jsonw_kv_double(&w, "ask_px", t->u.quote.ask_px);
-		jsonw_kv_double(&w, "ask_qty", t->u.quote.ask_qty);
-	} else if (tick_is_trade(t)) {
-		jsonw_kv_double(&w, "px", t->u.trade.px);
-		jsonw_kv_double(&w, "qty", t->u.trade.qty);
-		jsonw_kv_string(&w, "side", tick_trade_side_name(t));
-		jsonw_kv_uint64(&w, "trade_id", t->update_id);
-	} else if (t->kind == TICK_GAP) {
-		jsonw_kv_int64(&w, "ts_start_ns", t->u.gap.ts_start_ns);
-		jsonw_kv_int64(&w, "ts_end_ns", t->u.gap.ts_end_ns);
-		jsonw_kv_string(&w, "reason", tick_gap_reason_name(t->u.gap.reason));
-		jsonw_kv_uint64(&w, "lost", t->update_id);
-	}
+	tick_json_fields(&w, t);
 	jsonw_object_end(&w);
 	return emit(&w);
 }

@@ -1,0 +1,22 @@
+#include "shm/tick_json.h"
+
+void tick_json_fields(struct jsonw *w, const struct tick *t)
+{
+	if (t->kind == TICK_QUOTE) {
+		jsonw_kv_uint64(w, "update_id", t->update_id);
+		jsonw_kv_double(w, "bid_px", t->u.quote.bid_px);
+		jsonw_kv_double(w, "bid_qty", t->u.quote.bid_qty);
+		jsonw_kv_double(w, "ask_px", t->u.quote.ask_px);
+		jsonw_kv_double(w, "ask_qty", t->u.quote.ask_qty);
+	} else if (tick_is_trade(t)) {
+		jsonw_kv_double(w, "px", t->u.trade.px);
+		jsonw_kv_double(w, "qty", t->u.trade.qty);
+		jsonw_kv_string(w, "side", tick_trade_side_name(t));
+		jsonw_kv_uint64(w, "trade_id", t->update_id);
+	} else if (t->kind == TICK_GAP) {
+		jsonw_kv_int64(w, "ts_start_ns", t->u.gap.ts_start_ns);
+		jsonw_kv_int64(w, "ts_end_ns", t->u.gap.ts_end_ns);
+		jsonw_kv_string(w, "reason", tick_gap_reason_name(t->u.gap.reason));
+		jsonw_kv_uint64(w, "lost", t->update_id);
+	}
+}
