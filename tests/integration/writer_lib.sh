@@ -21,11 +21,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-die() { echo "FAIL: $*" >&2; exit 1; }
+die() {
+	echo "FAIL: $*" >&2
+	[ -f "$T/writer.log" ] && tail -n 15 "$T/writer.log" | sed 's/^/  writer.log: /' >&2
+	exit 1
+}
 
 need_readers() {
 	[ -d "$READERS/node_modules/@duckdb/node-api" ] && [ -d "$READERS/node_modules/hyparquet" ] ||
-		die "Parquet readers are not installed: run 'make deps' (npm ci in tests/parquet_readers)"
+		die "Parquet readers are not installed: run 'make deps' (npm install in tests/parquet_readers)"
 }
 
 # write_config "exchange:SYM1,SYM2 ..." [extra [writer] lines...]
@@ -89,7 +93,11 @@ wait_until() {
 
 writer_state_is() { [ "$(writer_status state)" = "$1" ]; }
 
-writer_caught_up() { [ "$(writer_status read_lag_ticks)" = 0 ]; }
+# Caught up: this writer (not the stale status of one that died) has
+# finished its start-up recovery and read everything in the rings.
+writer_caught_up() {
+	[ "$(writer_status pid) $(writer_status state) $(writer_status read_lag_ticks)" = "$WRITER_PID running 0" ]
+}
 
 # SIGTERM the writer; it must exit 0 within the given seconds.
 stop_writer() {
