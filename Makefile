@@ -8,7 +8,11 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 FIXTURES ?= $(abspath ../shared/fixtures)
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 8
+FUZZ_SMOKE_SECONDS ?= 5
+# Parallel build jobs and integration tests run side by side in `make test`
+# (the tests mostly wait on sockets and timers; the heavy ones run alone).
+JOBS ?= $(shell nproc)
+TEST_JOBS ?= 2
 
 # SAN=asan (AddressSanitizer + UBSan) or SAN=tsan; each in its own BUILD dir.
 SAN ?=
@@ -19,6 +23,9 @@ SAN_FLAGS_tsan := -fsanitize=thread -fno-omit-frame-pointer
 LIBRARIES :=
 PROGRAMS :=
 UNIT_TESTS :=
+# INTEGRATION_TESTS run TEST_JOBS at a time, in the release and the ASan
+# builds; INTEGRATION_TESTS_RELEASE_ONLY (heavy: whole systems, load, chaos)
+# run alone, in the release build only.
 INTEGRATION_TESTS :=
 INTEGRATION_TESTS_RELEASE_ONLY :=
 TSAN_TESTS :=
@@ -81,13 +88,16 @@ test-unit: programs unit-bins
 	$(TEST_ENV) tests/run_tests.sh "unit$(if $(SAN), ($(SAN)))" $(addprefix $(BUILD)/bin/,$(UNIT_TESTS))
 
 test-integration: programs
-	$(TEST_ENV) tests/run_tests.sh "integration$(if $(SAN), ($(SAN)))" $(INTEGRATION_TESTS) $(if $(SAN),,$(INTEGRATION_TESTS_RELEASE_ONLY))
+	$(TEST_ENV) TEST_JOBS=$(TEST_JOBS) tests/run_tests.sh "integration$(if $(SAN), ($(SAN)))" $(INTEGRATION_TESTS)
+ifeq ($(SAN),)
+	$(TEST_ENV) tests/run_tests.sh "integration (heavy, alone)" $(INTEGRATION_TESTS_RELEASE_ONLY)
+endif
 
 test-asan:
 	$(MAKE) SAN=asan BUILD=build/asan test-unit test-integration
 
 test-tsan:
-	$(MAKE) SAN=tsan BUILD=build/tsan $(addprefix build/tsan/bin/,$(TSAN_TESTS))
+	$(MAKE) -j$(JOBS) SAN=tsan BUILD=build/tsan $(addprefix build/tsan/bin/,$(TSAN_TESTS))
 	$(MAKE) SAN=tsan BUILD=build/tsan run-tsan
 
 run-tsan:
@@ -106,7 +116,7 @@ $(foreach f,$(FUZZERS),$(eval $(call fuzzer_rule,$(f))))
 endif
 
 fuzz-bins:
-	$(MAKE) CC=clang SAN=fuzz BUILD=build/fuzz CFLAGS="-O1 -g" $(addprefix build/fuzz/bin/,$(FUZZERS))
+	$(MAKE) -j$(JOBS) CC=clang SAN=fuzz BUILD=build/fuzz CFLAGS="-O1 -g" $(addprefix build/fuzz/bin/,$(FUZZERS))
 
 fuzz: fuzz-bins
 	$(TEST_ENV) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run_fuzzers.sh $(addprefix build/fuzz/bin/,$(FUZZERS))
@@ -116,6 +126,8 @@ test-fuzz: fuzz-bins
 
 test: deps-check
 	@mkdir -p build && rm -f $(TEST_SUMMARY)
+	$(MAKE) -j$(JOBS) programs unit-bins
+	$(MAKE) -j$(JOBS) SAN=asan BUILD=build/asan programs unit-bins
 	$(MAKE) test-unit test-integration
 	$(MAKE) test-asan
 	$(MAKE) test-tsan
