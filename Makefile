@@ -156,10 +156,9 @@ deps:
 	else echo "debian packages: all present"; fi
 	@# Debian's nodejs ships npm separately; other nodejs builds bundle it.
 	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends npm; }
-	@# `npm install` installs exactly what the committed lock file pins; `npm ci`
-	@# (npm 11) refuses lock files that list only this platform's optional
-	@# native packages, as DuckDB's are.
-	@for d in $(NPM_DIRS); do echo "npm packages: $$d"; (cd $$d && npm install --no-audit --no-fund --loglevel=error) || exit 1; done
+	@# `npm ci`: exactly what the committed lock files pin (they list every
+	@# platform's optional native packages, so the lock is the same everywhere).
+	@for d in $(NPM_DIRS); do echo "npm packages: $$d"; (cd $$d && npm ci --no-audit --no-fund --loglevel=error) || exit 1; done
 
 deps-check:
 	@command -v pkg-config >/dev/null && pkg-config --exists $(ALL_PKGS) || { echo "missing build dependencies: run 'make deps' first"; exit 1; }

@@ -29,7 +29,7 @@ die() {
 
 need_readers() {
 	[ -d "$READERS/node_modules/@duckdb/node-api" ] && [ -d "$READERS/node_modules/hyparquet" ] ||
-		die "Parquet readers are not installed: run 'make deps' (npm install in tests/parquet_readers)"
+		die "Parquet readers are not installed: run 'make deps' (npm ci in tests/parquet_readers)"
 }
 
 # write_config "exchange:SYM1,SYM2 ..." [extra [writer] lines...]
