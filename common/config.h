@@ -88,7 +88,7 @@ struct config {
 	char path[CONFIG_PATH_MAX];
 	/* [service] */
 	char instance[CONFIG_NAME_MAX];
-	char runtime_dir[CONFIG_PATH_MAX]; /* control socket, pid file */
+	char runtime_dir[CONFIG_PATH_MAX]; /* control socket */
 	char state_dir[CONFIG_PATH_MAX];   /* journal and other private state */
 	char bin_dir[CONFIG_PATH_MAX];     /* where the child programs are; empty = next to spreadbus */
 	uint64_t ring_capacity;            /* ticks per ring, power of two */

@@ -55,7 +55,7 @@ const struct config_key config_keys[] = {
 	{ K(REDIS, "unix_socket", PATH), C(redis.unix_socket), 0, 0, "" },
 	{ K(REDIS, "password", STRING), C(redis.password), 0, 0, "" },
 	{ K(REDIS, "db", U32), C(redis.db), 0, 1000000, "0" },
-	{ K(REDIS, "stream_maxlen", U32), C(redis.stream_maxlen), 1, 1000000000, "100000" },
+	{ K(REDIS, "stream_maxlen", U32), C(redis.stream_maxlen), 0, 1000000000, "100000" },
 	{ K(REDIS, "connect_timeout_ms", U32), C(redis.connect_timeout_ms), 1, 600000, "1000" },
 	{ K(REDIS, "breaker_min_ms", U32), C(redis.breaker_min_ms), 1, MS_HOUR, "200" },
 	{ K(REDIS, "breaker_max_ms", U32), C(redis.breaker_max_ms), 1, MS_HOUR, "5000" },
