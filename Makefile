@@ -9,10 +9,11 @@ DESTDIR ?=
 FIXTURES ?= $(abspath ../shared/fixtures)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
-# Parallel build jobs and integration tests run side by side in `make test`
-# (the tests mostly wait on sockets and timers; the heavy ones run alone).
+# Parallel build jobs, and integration tests run side by side in `make test`
+# (they mostly wait on sockets and timers); ASan's tests wait even more.
 JOBS ?= $(shell nproc)
 TEST_JOBS ?= 2
+ASAN_TEST_JOBS ?= 3
 
 # SAN=asan (AddressSanitizer + UBSan) or SAN=tsan; each in its own BUILD dir.
 SAN ?=
@@ -23,9 +24,10 @@ SAN_FLAGS_tsan := -fsanitize=thread -fno-omit-frame-pointer
 LIBRARIES :=
 PROGRAMS :=
 UNIT_TESTS :=
-# INTEGRATION_TESTS run TEST_JOBS at a time, in the release and the ASan
-# builds; INTEGRATION_TESTS_RELEASE_ONLY (heavy: whole systems, load, chaos)
-# run alone, in the release build only.
+# INTEGRATION_TESTS run in the release and the ASan builds;
+# INTEGRATION_TESTS_RELEASE_ONLY (the long ones: whole systems, load, chaos)
+# in the release build only, started first so that the short ones fill in
+# around them.
 INTEGRATION_TESTS :=
 INTEGRATION_TESTS_RELEASE_ONLY :=
 TSAN_TESTS :=
@@ -45,7 +47,7 @@ override LDFLAGS += -pthread $(SAN_FLAGS_$(SAN))
 pkg_libs = $(shell pkg-config --libs $(sort $(foreach l,$(1),$($(l)_PKGS))) 2>/dev/null) $(foreach l,$(1),$($(l)_LDLIBS)) -lm
 lib_files = $(foreach l,$(1),$(BUILD)/lib/lib$(l).a)
 
-.PHONY: run-tsan fuzz-bins deps-check all deps test test-unit test-integration test-asan test-tsan test-fuzz fuzz bench clean install help programs unit-bins
+.PHONY: run-tsan asan-bins prefetch-rootfs fuzz-bins deps-check all deps test test-unit test-integration test-asan test-tsan test-fuzz fuzz bench clean install help programs unit-bins
 .DEFAULT_GOAL := all
 
 all: programs
@@ -88,10 +90,17 @@ test-unit: programs unit-bins
 	$(TEST_ENV) tests/run_tests.sh "unit$(if $(SAN), ($(SAN)))" $(addprefix $(BUILD)/bin/,$(UNIT_TESTS))
 
 test-integration: programs
-	$(TEST_ENV) TEST_JOBS=$(TEST_JOBS) tests/run_tests.sh "integration$(if $(SAN), ($(SAN)))" $(INTEGRATION_TESTS)
-ifeq ($(SAN),)
-	$(TEST_ENV) tests/run_tests.sh "integration (heavy, alone)" $(INTEGRATION_TESTS_RELEASE_ONLY)
-endif
+	$(TEST_ENV) TEST_JOBS=$(if $(SAN),$(ASAN_TEST_JOBS),$(TEST_JOBS)) tests/run_tests.sh "integration$(if $(SAN), ($(SAN)))" \
+		$(if $(SAN),,$(INTEGRATION_TESTS_RELEASE_ONLY)) $(INTEGRATION_TESTS)
+
+asan-bins:
+	$(MAKE) SAN=asan BUILD=build/asan programs unit-bins
+
+# The Debian root the systemd test boots, built while the compilers run (it
+# mostly downloads); a failure here is reported by the test itself.
+prefetch-rootfs:
+	@[ "$$(id -u)" != 0 ] || tests/systemd/make_rootfs.sh $(abspath build/rootfs-bookworm) >build/rootfs-prefetch.log 2>&1 || \
+		echo "the Debian root for the systemd test could not be built now (build/rootfs-prefetch.log); the test will retry"
 
 test-asan:
 	$(MAKE) SAN=asan BUILD=build/asan test-unit test-integration
@@ -126,8 +135,7 @@ test-fuzz: fuzz-bins
 
 test: deps-check
 	@mkdir -p build && rm -f $(TEST_SUMMARY)
-	$(MAKE) -j$(JOBS) programs unit-bins
-	$(MAKE) -j$(JOBS) SAN=asan BUILD=build/asan programs unit-bins
+	$(MAKE) -j$(shell echo $$(($(JOBS) + 1))) programs unit-bins asan-bins prefetch-rootfs
 	$(MAKE) test-unit test-integration
 	$(MAKE) test-asan
 	$(MAKE) test-tsan

@@ -21,8 +21,9 @@ parquet_exists() { [ -n "$(find "$dir/data" -name '*.parquet' -print -quit 2>/de
 
 [ -d "$src/tests/parquet_readers/node_modules/@duckdb/node-api" ] ||
 	fail "DuckDB for node is not installed: run 'make deps' (npm ci in tests/parquet_readers)"
-# The demo's HTTP port is fixed (9280): tests run one after another in CI,
-# so wait a little for another user of it, then fail saying why.
+# The demo's HTTP port is fixed (9280); no other test uses it (they take
+# free or kernel-chosen ports), so wait a little for another user of it
+# (a demo left running?), then fail saying why.
 wait_for 60 port_free || fail "127.0.0.1:9280 stays in use (a demo or another spreadbus running?); the demo test needs it"
 
 log=$(mktemp "${TMPDIR:-/tmp}/spreadbus-demo-test.XXXXXX")

@@ -26,8 +26,11 @@ last=0
 for ((k = 1; k <= KILLS; k++)); do
 	"$RS" produce "$RING" --batch $((RANDOM % 64 + 1)) --max-ahead $((CAP / 2)) 2>>"$tmp/producer.err" &
 	prod=$!
-	# A random moment 5-35 ms into its life: mostly while it is publishing.
-	sleep "0.0$((RANDOM % 30 + 5))"
+	# Once it publishes (start-up is slower under ASan or a loaded machine),
+	# a random moment 0-30 ms later: while it is publishing.
+	deadline=$((SECONDS + 5))
+	while [ "$("$RS" head "$RING")" -le "$last" ] && [ $SECONDS -lt $deadline ]; do sleep 0.005; done
+	sleep "$(printf '0.%03d' $((RANDOM % 30)))"
 	kill -9 "$prod" 2>/dev/null || true
 	wait "$prod" 2>/dev/null || true
 	prod=

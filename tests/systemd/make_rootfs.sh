@@ -11,10 +11,14 @@ suite=bookworm
 packages=systemd,dbus,libwebsockets17,libhiredis0.14,libinih1,libsystemd0,libzstd1,libssl3,redis-server,redis-tools,procps,curl,jq
 stamp="$suite $packages"
 
-if [ -f "$dest/.spreadbus-rootfs" ] && [ "$(cat "$dest/.spreadbus-rootfs")" = "$stamp" ]; then
-	echo "$dest"
-	exit 0
-fi
+ready() { [ -f "$dest/.spreadbus-rootfs" ] && [ "$(cat "$dest/.spreadbus-rootfs")" = "$stamp" ]; }
+ready && { echo "$dest"; exit 0; }
+# One builder at a time (`make test` starts one early, in the background,
+# while it compiles); a second caller waits for it and takes its result.
+mkdir -p "$(dirname "$dest")"
+exec 9>"$dest.lock"
+flock 9
+ready && { echo "$dest"; exit 0; }
 
 # The mirror apt already uses here (deb822 .sources first, then sources.list).
 mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)\/\?$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1)
@@ -26,7 +30,6 @@ mirror=${mirror:-http://deb.debian.org/debian}
 command -v debootstrap >/dev/null || { echo "debootstrap is missing: apt-get install debootstrap" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "debootstrap needs root" >&2; exit 1; }
 
-mkdir -p "$(dirname "$dest")"
 # Downloaded packages stay next to the cache (checksummed by debootstrap), so
 # a slow mirror or an interrupted run costs the download once only; the
 # host's own apt cache seeds it (hard links only: no copying gigabytes)
@@ -48,11 +51,6 @@ if ! debootstrap --variant=minbase --cache-dir="$debs" --include="$packages" "$s
 	exit 1
 fi
 echo "$stamp" >"$tmp/.spreadbus-rootfs"
-# A stale cache (other package list) is replaced; a concurrent builder that
-# won the race is kept and ours is dropped.
-if [ -e "$dest" ]; then
-	[ -f "$dest/.spreadbus-rootfs" ] && [ "$(cat "$dest/.spreadbus-rootfs")" = "$stamp" ] && { echo "$dest"; exit 0; }
-	rm -rf "$dest"
-fi
-mv -T "$tmp" "$dest" 2>/dev/null || [ -f "$dest/.spreadbus-rootfs" ]
+rm -rf "$dest" # a stale cache (another package list)
+mv -T "$tmp" "$dest"
 echo "$dest"
