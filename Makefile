@@ -8,7 +8,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 FIXTURES ?= $(abspath ../shared/fixtures)
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_SMOKE_SECONDS ?= 3
 # Parallel build jobs, and integration tests run side by side in `make test`
 # (they mostly wait on sockets and timers); ASan's tests wait even more.
 JOBS ?= $(shell nproc)
@@ -47,7 +47,7 @@ override LDFLAGS += -pthread $(SAN_FLAGS_$(SAN))
 pkg_libs = $(shell pkg-config --libs $(sort $(foreach l,$(1),$($(l)_PKGS))) 2>/dev/null) $(foreach l,$(1),$($(l)_LDLIBS)) -lm
 lib_files = $(foreach l,$(1),$(BUILD)/lib/lib$(l).a)
 
-.PHONY: run-tsan asan-bins prefetch-rootfs fuzz-bins deps-check all deps test test-unit test-integration test-asan test-tsan test-fuzz fuzz bench clean install help programs unit-bins
+.PHONY: run-tsan asan-bins tsan-bins prefetch-rootfs fuzz-bins deps-check all deps test test-unit test-integration test-asan test-tsan test-fuzz fuzz bench clean install help programs unit-bins
 .DEFAULT_GOAL := all
 
 all: programs
@@ -105,8 +105,10 @@ prefetch-rootfs:
 test-asan:
 	$(MAKE) SAN=asan BUILD=build/asan test-unit test-integration
 
-test-tsan:
-	$(MAKE) -j$(JOBS) SAN=tsan BUILD=build/tsan $(addprefix build/tsan/bin/,$(TSAN_TESTS))
+tsan-bins:
+	$(MAKE) SAN=tsan BUILD=build/tsan $(addprefix build/tsan/bin/,$(TSAN_TESTS))
+
+test-tsan: tsan-bins
 	$(MAKE) SAN=tsan BUILD=build/tsan run-tsan
 
 run-tsan:
@@ -125,7 +127,7 @@ $(foreach f,$(FUZZERS),$(eval $(call fuzzer_rule,$(f))))
 endif
 
 fuzz-bins:
-	$(MAKE) -j$(JOBS) CC=clang SAN=fuzz BUILD=build/fuzz CFLAGS="-O1 -g" $(addprefix build/fuzz/bin/,$(FUZZERS))
+	$(MAKE) CC=clang SAN=fuzz BUILD=build/fuzz CFLAGS="-O1 -g" $(addprefix build/fuzz/bin/,$(FUZZERS))
 
 fuzz: fuzz-bins
 	$(TEST_ENV) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/run_fuzzers.sh $(addprefix build/fuzz/bin/,$(FUZZERS))
@@ -135,7 +137,7 @@ test-fuzz: fuzz-bins
 
 test: deps-check
 	@mkdir -p build && rm -f $(TEST_SUMMARY)
-	$(MAKE) -j$(shell echo $$(($(JOBS) + 1))) programs unit-bins asan-bins prefetch-rootfs
+	$(MAKE) -j$(shell echo $$(($(JOBS) + 1))) programs unit-bins asan-bins tsan-bins fuzz-bins prefetch-rootfs
 	$(MAKE) test-unit test-integration
 	$(MAKE) test-asan
 	$(MAKE) test-tsan

@@ -26,10 +26,13 @@ last=0
 for ((k = 1; k <= KILLS; k++)); do
 	"$RS" produce "$RING" --batch $((RANDOM % 64 + 1)) --max-ahead $((CAP / 2)) 2>>"$tmp/producer.err" &
 	prod=$!
-	# Once it publishes (start-up is slower under ASan or a loaded machine),
-	# a random moment 0-30 ms later: while it is publishing.
-	deadline=$((SECONDS + 5))
-	while [ "$("$RS" head "$RING")" -le "$last" ] && [ $SECONDS -lt $deadline ]; do sleep 0.005; done
+	# Once it publishes (start-up is slower under ASan or a loaded machine;
+	# half a second at most, as readers far behind hold it back), a random
+	# moment 0-30 ms later: while it is publishing.
+	for ((w = 0; w < 50; w++)); do
+		[ "$("$RS" head "$RING")" -gt "$last" ] && break
+		sleep 0.01
+	done
 	sleep "$(printf '0.%03d' $((RANDOM % 30)))"
 	kill -9 "$prod" 2>/dev/null || true
 	wait "$prod" 2>/dev/null || true
