@@ -47,7 +47,7 @@ override LDFLAGS += -pthread $(SAN_FLAGS_$(SAN))
 pkg_libs = $(shell pkg-config --libs $(sort $(foreach l,$(1),$($(l)_PKGS))) 2>/dev/null) $(foreach l,$(1),$($(l)_LDLIBS)) -lm
 lib_files = $(foreach l,$(1),$(BUILD)/lib/lib$(l).a)
 
-.PHONY: run-tsan asan-bins tsan-bins prefetch-rootfs fuzz-bins deps-check all deps test test-unit test-integration test-asan test-tsan test-fuzz fuzz bench clean install help programs unit-bins
+.PHONY: run-tsan asan-bins tsan-bins fuzz-bins deps-check all deps test test-unit test-integration test-asan test-tsan test-fuzz fuzz bench clean install help programs unit-bins
 .DEFAULT_GOAL := all
 
 all: programs
@@ -96,11 +96,11 @@ test-integration: programs
 asan-bins:
 	$(MAKE) SAN=asan BUILD=build/asan programs unit-bins
 
-# The Debian root the systemd test boots, built while the compilers run (it
-# mostly downloads); a failure here is reported by the test itself.
-prefetch-rootfs:
-	@[ "$$(id -u)" != 0 ] || tests/systemd/make_rootfs.sh $(abspath build/rootfs-bookworm) >build/rootfs-prefetch.log 2>&1 || \
-		echo "the Debian root for the systemd test could not be built now (build/rootfs-prefetch.log); the test will retry"
+# The Debian root the systemd test boots (as root only): `make test` starts
+# it in the background, where it mostly downloads while the compilers and
+# the first tests run; the test waits for it (make_rootfs.sh holds a lock)
+# and builds it again itself, saying why, if this attempt failed.
+ROOTFS_PREFETCH = [ "$$(id -u)" != 0 ] || { tests/systemd/make_rootfs.sh $(abspath build/rootfs-bookworm) </dev/null >build/rootfs-prefetch.log 2>&1 & }
 
 test-asan:
 	$(MAKE) SAN=asan BUILD=build/asan test-unit test-integration
@@ -137,7 +137,8 @@ test-fuzz: fuzz-bins
 
 test: deps-check
 	@mkdir -p build && rm -f $(TEST_SUMMARY)
-	$(MAKE) -j$(shell echo $$(($(JOBS) + 1))) programs unit-bins asan-bins tsan-bins fuzz-bins prefetch-rootfs
+	@$(ROOTFS_PREFETCH)
+	$(MAKE) -j$(JOBS) programs unit-bins asan-bins tsan-bins fuzz-bins
 	$(MAKE) test-unit test-integration
 	$(MAKE) test-asan
 	$(MAKE) test-tsan
