@@ -67,7 +67,8 @@ start_writer() {
 	WRITER_PID=$!
 }
 
-# Value of one metric (or state/detail) of the writer's status block.
+# Values of metrics (or state, pid, detail...) of the writer's status
+# block, in the order asked, separated by spaces (one process for them all).
 writer_status() {
 	"$BIN/spreadbus-busctl" --config "$CFG" status | node -e '
 		let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
@@ -75,10 +76,9 @@ writer_status() {
 				if (!line) continue;
 				const o = JSON.parse(line);
 				if (o.name !== "writer") continue;
-				const k = process.argv[1];
-				console.log(k in o ? o[k] : o.metrics[k]);
+				console.log(process.argv.slice(1).map((k) => (k in o ? o[k] : o.metrics[k])).join(" "));
 			}
-		});' "$1"
+		});' "$@"
 }
 
 # wait_until SECONDS "description" command...: poll a condition with a deadline.
@@ -96,7 +96,7 @@ writer_state_is() { [ "$(writer_status state)" = "$1" ]; }
 # Caught up: this writer (not the stale status of one that died) has
 # finished its start-up recovery and read everything in the rings.
 writer_caught_up() {
-	[ "$(writer_status pid) $(writer_status state) $(writer_status read_lag_ticks)" = "$WRITER_PID running 0" ]
+	[ "$(writer_status pid state read_lag_ticks)" = "$WRITER_PID running 0" ]
 }
 
 # SIGTERM the writer; it must exit 0 within the given seconds.
@@ -120,21 +120,24 @@ stop_writer() {
 check_parquet() { (cd "$READERS" && node check.mjs "$1" "$DATA" "$2"); }
 
 # The writer's committed (durable) cursor on one ring, and that ring's head.
-ring_field() {
+ring_cursor_and_head() {
 	"$BIN/spreadbus-busctl" --config "$CFG" rings | node -e '
 		let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
 			for (const line of s.split("\n")) {
 				if (!line) continue;
 				const o = JSON.parse(line);
 				if (o.exchange !== process.argv[1]) continue;
-				if (process.argv[2] === "head") console.log(o.head);
-				else console.log((o.readers.find((r) => r.name === "writer") || {}).cursor);
+				console.log((o.readers.find((r) => r.name === "writer") || {}).cursor, o.head);
 			}
-		});' "$1" "$2"
+		});' "$1"
 }
 
 # Every tick of the ring is journaled durably (the cursor moves only after fsync).
-writer_durable() { [ "$(ring_field "$1" cursor)" = "$(ring_field "$1" head)" ]; }
+writer_durable() {
+	local cursor head
+	read -r cursor head < <(ring_cursor_and_head "$1")
+	[ "$cursor" = "$head" ]
+}
 
 # Path of the newest journal segment of an exchange.
 open_segment() { ls "$JOURNAL/$1"/*.jnl | sort | tail -1; }
