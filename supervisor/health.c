@@ -61,8 +61,11 @@ void health_render_child(struct jsonw *w, struct supervisor *s, const struct chi
 		jsonw_double(w, tenths(v.uptime_ms));
 	else
 		jsonw_null(w);
-	if (c->pid > 0)
-		jsonw_kv_uint64(w, "rss_bytes", observe_rss_bytes(c->pid));
+	struct proc_memory mem;
+	if (c->pid > 0 && observe_memory(c->pid, &mem)) {
+		jsonw_kv_uint64(w, "rss_bytes", mem.rss_bytes);
+		jsonw_kv_uint64(w, "private_bytes", mem.private_bytes);
+	}
 	jsonw_kv_uint64(w, "restarts", c->restarts);
 	jsonw_kv_string(w, "last_exit", c->last_exit);
 	kv_int_or_null(w, "heartbeat_age_ms", v.heartbeat_age_ms);
@@ -281,7 +284,10 @@ void health_render(struct supervisor *s, struct jsonw *w)
 	jsonw_key(w, "supervisor");
 	jsonw_object_begin(w);
 	jsonw_kv_int64(w, "pid", getpid());
-	jsonw_kv_uint64(w, "rss_bytes", observe_rss_bytes((int)getpid()));
+	struct proc_memory mem;
+	observe_memory((int)getpid(), &mem);
+	jsonw_kv_uint64(w, "rss_bytes", mem.rss_bytes);
+	jsonw_kv_uint64(w, "private_bytes", mem.private_bytes);
 	jsonw_kv_uint64(w, "reloads", s->reloads);
 	jsonw_kv_uint64(w, "reload_failures", s->reload_failures);
 	jsonw_object_end(w);

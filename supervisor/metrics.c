@@ -103,11 +103,26 @@ static bool value_heartbeat_age(const struct child *c, const struct child_view *
 	return v->heartbeat_age_ms >= 0;
 }
 
+/* The child's resident memory, all of it or only its private part. */
+static bool memory_value(const struct child *c, bool private_part, char *out, size_t len)
+{
+	struct proc_memory mem;
+	if (c->pid <= 0 || !observe_memory(c->pid, &mem))
+		return false;
+	snprintf(out, len, "%llu", (unsigned long long)(private_part ? mem.private_bytes : mem.rss_bytes));
+	return true;
+}
+
 static bool value_rss(const struct child *c, const struct child_view *v, char *out, size_t len)
 {
 	(void)v;
-	snprintf(out, len, "%llu", (unsigned long long)(c->pid > 0 ? observe_rss_bytes(c->pid) : 0));
-	return c->pid > 0;
+	return memory_value(c, false, out, len);
+}
+
+static bool value_private_memory(const struct child *c, const struct child_view *v, char *out, size_t len)
+{
+	(void)v;
+	return memory_value(c, true, out, len);
 }
 
 static bool value_streaming(const struct child *c, const struct child_view *v, char *out, size_t len)
@@ -121,7 +136,10 @@ static const struct child_family child_families[] = {
 	{ "child_held", "gauge", "1 if the child crashed too often and is held (circuit open), else 0", value_held },
 	{ "child_restarts_total", "counter", "Times the supervisor started the child again", value_restarts },
 	{ "child_heartbeat_age_seconds", "gauge", "Age of the child's last heartbeat", value_heartbeat_age },
-	{ "child_resident_memory_bytes", "gauge", "Resident memory of the child's process", value_rss },
+	{ "child_resident_memory_bytes", "gauge", "Resident memory of the child's process, the rings it maps included",
+	  value_rss },
+	{ "child_private_memory_bytes", "gauge", "Resident memory of the child's process less file and shared pages",
+	  value_private_memory },
 	{ "exchange_streaming", "gauge", "1 if the collector has a streaming connection with fresh market data, else 0",
 	  value_streaming },
 };
@@ -179,9 +197,14 @@ static void render_supervisor_metrics(struct supervisor *s, struct strbuf *b, in
 {
 	family(b, "uptime_seconds", "gauge", "Time since the supervisor started");
 	strbuf_printf(b, PREFIX "uptime_seconds %.3f\n", (double)(now - s->started_mono_ns) / 1e9);
-	family(b, "supervisor_resident_memory_bytes", "gauge", "Resident memory of the supervisor process");
-	strbuf_printf(b, PREFIX "supervisor_resident_memory_bytes %llu\n",
-		      (unsigned long long)observe_rss_bytes((int)getpid()));
+	struct proc_memory mem;
+	observe_memory((int)getpid(), &mem);
+	family(b, "supervisor_resident_memory_bytes", "gauge",
+	       "Resident memory of the supervisor process, the rings it maps included");
+	strbuf_printf(b, PREFIX "supervisor_resident_memory_bytes %llu\n", (unsigned long long)mem.rss_bytes);
+	family(b, "supervisor_private_memory_bytes", "gauge",
+	       "Resident memory of the supervisor process less file and shared pages");
+	strbuf_printf(b, PREFIX "supervisor_private_memory_bytes %llu\n", (unsigned long long)mem.private_bytes);
 	family(b, "reloads_total", "counter", "Configuration reloads applied");
 	strbuf_printf(b, PREFIX "reloads_total %llu\n", (unsigned long long)s->reloads);
 	family(b, "reload_failures_total", "counter", "Configuration reloads refused because of errors");

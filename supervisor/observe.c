@@ -10,22 +10,26 @@
 
 #include "shm/ring.h"
 
-uint64_t observe_rss_bytes(int pid)
+bool observe_memory(int pid, struct proc_memory *out)
 {
 	char path[64], buf[128];
+	memset(out, 0, sizeof(*out));
 	snprintf(path, sizeof(path), "/proc/%d/statm", pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return false;
 	ssize_t n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return false;
 	buf[n] = '\0';
-	unsigned long long size_pages, resident_pages;
-	if (sscanf(buf, "%llu %llu", &size_pages, &resident_pages) != 2)
-		return 0;
-	return (uint64_t)resident_pages * (uint64_t)sysconf(_SC_PAGESIZE);
+	unsigned long long size_pages, resident_pages, shared_pages;
+	if (sscanf(buf, "%llu %llu %llu", &size_pages, &resident_pages, &shared_pages) != 3)
+		return false;
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	out->rss_bytes = resident_pages * page;
+	out->private_bytes = resident_pages > shared_pages ? (resident_pages - shared_pages) * page : 0;
+	return true;
 }
 
 static int64_t ring_lag_of_reader(struct supervisor *s, const char *reader)

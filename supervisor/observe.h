@@ -26,8 +26,15 @@ void observe_child(struct supervisor *s, const struct child *c, int64_t now_mono
 /* Refresh each collector's message rate (call every tick; samples once a second). */
 void observe_update_rates(struct supervisor *s, int64_t now_mono_ns);
 
-/* Resident memory of a process from /proc/<pid>/statm; 0 if unknown. */
-uint64_t observe_rss_bytes(int pid);
+/* Memory of a process from /proc/<pid>/statm: resident in all, and its
+ * private part (resident less file and shared-memory pages: the rings are
+ * shared memory, counted in the resident memory of every process that maps
+ * them). False (and zeros) if the process is gone. */
+struct proc_memory {
+	uint64_t rss_bytes;
+	uint64_t private_bytes;
+};
+bool observe_memory(int pid, struct proc_memory *out);
 
 /* Counts for STATUS= and /ready. */
 struct service_view {

@@ -13,14 +13,14 @@ sv_start
 
 # /health against spreadctl and the status blocks
 http_get /health >"$T/health.json"
-jq -e '.status and .uptime_s >= 0 and .supervisor.rss_bytes > 0 and (.children | length) == 4
+jq -e '.status and .uptime_s >= 0 and (.supervisor.rss_bytes > .supervisor.private_bytes) and .supervisor.private_bytes > 0 and (.children | length) == 4
 	and (.exchanges | length) == 2 and (.rings | length) == 2 and .redis.enabled == false
 	and .writer.enabled == true' "$T/health.json" >/dev/null || fail "/health shape: $(cat "$T/health.json")"
 for name in binance okx aggregator writer; do
 	[ "$(jq -r --arg n $name '.children[] | select(.name==$n) | .pid' "$T/health.json")" = "$(child_pid $name)" ] ||
 		fail "/health pid of $name disagrees with spreadctl"
-	[ "$(jq -r --arg n $name '.children[] | select(.name==$n) | .rss_bytes > 0' "$T/health.json")" = true ] ||
-		fail "no RSS for $name"
+	[ "$(jq -r --arg n $name '.children[] | select(.name==$n) | .rss_bytes > .private_bytes and .private_bytes > 0' \
+		"$T/health.json")" = true ] || fail "no resident or private memory for $name (or private above resident)"
 done
 "$BIN/spreadbus-busctl" --config "$CONF" status >"$T/blocks.jsonl"
 for ex in binance okx; do
