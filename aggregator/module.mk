@@ -28,7 +28,7 @@ aggregator_sub_DEPS := aggregator common
 BENCH_SCRIPTS += tests/bench/bench_aggregator_redis.sh
 
 INTEGRATION_TESTS += tests/integration/test_aggregator_redis_publish.sh \
-	tests/integration/test_aggregator_redis_auth.sh \
+	tests/integration/test_aggregator_redis_auth.sh tests/integration/test_aggregator_redis_stream_maxlen.sh \
 	tests/integration/test_aggregator_redis_outage.sh
 INTEGRATION_TESTS += tests/integration/test_aggregator_sigterm_drain.sh \
 	tests/integration/test_aggregator_lapped.sh

@@ -30,7 +30,7 @@ rcli() { redis-cli -p "$REDIS_PORT" ${REDIS_PASS:+-a "$REDIS_PASS" --no-auth-war
 
 # write_config: three exchanges quoting BTC-USDT and ETH-USDT (SOL-USDT on
 # binance only), or all quoting $SYMBOLS; creates the bus. Knobs:
-# REDIS_PASSWORD_CONF, REDIS_DB, REDIS_SOCKET, STALE_MS, MAX_PENDING,
+# REDIS_PASSWORD_CONF, REDIS_DB, REDIS_SOCKET, STREAM_MAXLEN, STALE_MS, MAX_PENDING,
 # RING_CAPACITY.
 write_config() {
 	cat >"$CONF" <<CONF
@@ -51,7 +51,7 @@ port = ${REDIS_PORT:-1}
 unix_socket = ${REDIS_SOCKET:-}
 password = ${REDIS_PASSWORD_CONF:-}
 db = ${REDIS_DB:-0}
-stream_maxlen = 1000
+stream_maxlen = ${STREAM_MAXLEN:-1000}
 connect_timeout_ms = 500
 breaker_min_ms = 100
 breaker_max_ms = 800
