@@ -152,7 +152,8 @@ end=$((SECONDS + ${seconds:-1000000000}))
 while [ $SECONDS -lt $end ]; do
 	kill -0 "$sup_pid" 2>/dev/null || die "spreadbus exited: $(tail -n 10 "$dir/logs/spreadbus.log")"
 	show_spreads
-	left=$((end - SECONDS))
+	left=$((end - SECONDS)) # showing the spreads may have taken the last second
+	[ $left -gt 0 ] || break
 	sleep $((left < 5 ? left : 5)) &
 	wait $! 2>/dev/null
 done
