@@ -66,68 +66,68 @@ static void render_status_metrics(struct supervisor *s, struct strbuf *b)
 	}
 }
 
+/* What one scrape knows of a child: its view and its memory, each read
+ * once, so that every family's sample comes from the same reading. */
+struct child_sample {
+	struct child_view view;
+	struct proc_memory mem;
+	bool mem_known;
+};
+
 /* A family of per-child samples: value() formats the sample for one
  * child, or returns false when the child has none. */
 struct child_family {
 	const char *name;
 	const char *type;
 	const char *help;
-	bool (*value)(const struct child *c, const struct child_view *v, char *out, size_t len);
+	bool (*value)(const struct child *c, const struct child_sample *x, char *out, size_t len);
 };
 
-static bool value_up(const struct child *c, const struct child_view *v, char *out, size_t len)
+static bool value_up(const struct child *c, const struct child_sample *x, char *out, size_t len)
 {
 	(void)c;
-	snprintf(out, len, "%d", v->up ? 1 : 0);
+	snprintf(out, len, "%d", x->view.up ? 1 : 0);
 	return true;
 }
 
-static bool value_held(const struct child *c, const struct child_view *v, char *out, size_t len)
+static bool value_held(const struct child *c, const struct child_sample *x, char *out, size_t len)
 {
-	(void)v;
+	(void)x;
 	snprintf(out, len, "%d", c->state == CHILD_RUN_HELD);
 	return true;
 }
 
-static bool value_restarts(const struct child *c, const struct child_view *v, char *out, size_t len)
+static bool value_restarts(const struct child *c, const struct child_sample *x, char *out, size_t len)
 {
-	(void)v;
+	(void)x;
 	snprintf(out, len, "%u", c->restarts);
 	return true;
 }
 
-static bool value_heartbeat_age(const struct child *c, const struct child_view *v, char *out, size_t len)
+static bool value_heartbeat_age(const struct child *c, const struct child_sample *x, char *out, size_t len)
 {
 	(void)c;
-	snprintf(out, len, "%.3f", (double)v->heartbeat_age_ms / 1000.0);
-	return v->heartbeat_age_ms >= 0;
+	snprintf(out, len, "%.3f", (double)x->view.heartbeat_age_ms / 1000.0);
+	return x->view.heartbeat_age_ms >= 0;
 }
 
-/* The child's resident memory, all of it or only its private part. */
-static bool memory_value(const struct child *c, bool private_part, char *out, size_t len)
+static bool value_rss(const struct child *c, const struct child_sample *x, char *out, size_t len)
 {
-	struct proc_memory mem;
-	if (c->pid <= 0 || !observe_memory(c->pid, &mem))
-		return false;
-	snprintf(out, len, "%llu", (unsigned long long)(private_part ? mem.private_bytes : mem.rss_bytes));
-	return true;
+	(void)c;
+	snprintf(out, len, "%llu", (unsigned long long)x->mem.rss_bytes);
+	return x->mem_known;
 }
 
-static bool value_rss(const struct child *c, const struct child_view *v, char *out, size_t len)
+static bool value_private_memory(const struct child *c, const struct child_sample *x, char *out, size_t len)
 {
-	(void)v;
-	return memory_value(c, false, out, len);
+	(void)c;
+	snprintf(out, len, "%llu", (unsigned long long)x->mem.private_bytes);
+	return x->mem_known;
 }
 
-static bool value_private_memory(const struct child *c, const struct child_view *v, char *out, size_t len)
+static bool value_streaming(const struct child *c, const struct child_sample *x, char *out, size_t len)
 {
-	(void)v;
-	return memory_value(c, true, out, len);
-}
-
-static bool value_streaming(const struct child *c, const struct child_view *v, char *out, size_t len)
-{
-	snprintf(out, len, "%d", v->streaming ? 1 : 0);
+	snprintf(out, len, "%d", x->view.streaming ? 1 : 0);
 	return c->role == ROLE_COLLECTOR;
 }
 
@@ -146,15 +146,18 @@ static const struct child_family child_families[] = {
 
 static void render_child_metrics(struct supervisor *s, struct strbuf *b, int64_t now, int64_t now_real)
 {
-	struct child_view views[SUPERVISOR_MAX_CHILDREN];
-	for (size_t i = 0; i < s->child_count; i++)
-		observe_child(s, &s->children[i], now, now_real, &views[i]);
+	struct child_sample samples[SUPERVISOR_MAX_CHILDREN];
+	for (size_t i = 0; i < s->child_count; i++) {
+		const struct child *c = &s->children[i];
+		observe_child(s, c, now, now_real, &samples[i].view);
+		samples[i].mem_known = c->pid > 0 && observe_memory(c->pid, &samples[i].mem);
+	}
 	for (size_t f = 0; f < sizeof(child_families) / sizeof(child_families[0]); f++) {
 		const struct child_family *fam = &child_families[f];
 		family(b, fam->name, fam->type, fam->help);
 		for (size_t i = 0; i < s->child_count; i++) {
 			char value[32];
-			if (!fam->value(&s->children[i], &views[i], value, sizeof(value)))
+			if (!fam->value(&s->children[i], &samples[i], value, sizeof(value)))
 				continue;
 			strbuf_printf(b, PREFIX "%s", fam->name);
 			child_labels(b, &s->children[i]);

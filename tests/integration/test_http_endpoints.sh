@@ -45,6 +45,17 @@ grep -q '^spreadbus_child_up{child="writer"} 1$' "$T/metrics.txt" || fail "child
 grep -q '^spreadbus_child_restarts_total{exchange="okx"} 0$' "$T/metrics.txt" || fail "restarts okx"
 grep -q '^spreadbus_uptime_seconds ' "$T/metrics.txt" || fail "uptime"
 [ "$(grep -c '^# TYPE spreadbus_child_up gauge$' "$T/metrics.txt")" -eq 1 ] || fail "TYPE once per family"
+# memory: the private part is above 0 and below the resident memory (which
+# counts the mapped rings), for every child and the supervisor
+sample() { sed -n "s/^spreadbus_$1 //p" "$T/metrics.txt"; }
+for labels in '{exchange="binance"}' '{exchange="okx"}' '{child="aggregator"}' '{child="writer"}'; do
+	rss=$(sample "child_resident_memory_bytes$labels") priv=$(sample "child_private_memory_bytes$labels")
+	[ -n "$rss" ] && [ -n "$priv" ] && [ "$priv" -gt 0 ] && [ "$rss" -gt "$priv" ] ||
+		fail "memory of $labels: resident '$rss', private '$priv'"
+done
+rss=$(sample supervisor_resident_memory_bytes) priv=$(sample supervisor_private_memory_bytes)
+[ -n "$rss" ] && [ -n "$priv" ] && [ "$priv" -gt 0 ] && [ "$rss" -gt "$priv" ] ||
+	fail "supervisor memory: resident '$rss', private '$priv'"
 # counters that do not move while no exchange is reachable: equal to the block
 for ex in binance okx; do
 	want=$(jq -r --arg n $ex 'select(.name==$n) | .metrics.messages_received_total // .metrics.messages // 0' "$T/blocks.jsonl")
