@@ -100,7 +100,7 @@ asan-bins:
 # it in the background, where it mostly downloads while the compilers and
 # the first tests run; the test waits for it (make_rootfs.sh holds a lock)
 # and builds it again itself, saying why, if this attempt failed.
-ROOTFS_PREFETCH = [ "$$(id -u)" != 0 ] || { tests/systemd/make_rootfs.sh $(abspath build/rootfs-bookworm) </dev/null >build/rootfs-prefetch.log 2>&1 & }
+ROOTFS_PREFETCH = [ "$$(id -u)" != 0 ] || { tests/systemd/make_rootfs.sh </dev/null >build/rootfs-prefetch.log 2>&1 & }
 
 test-asan:
 	$(MAKE) SAN=asan BUILD=build/asan test-unit test-integration

@@ -18,7 +18,7 @@ for p in spreadbus spreadctl spreadbus-collector spreadbus-aggregator spreadbus-
 	[ -x "$bin/$p" ] || fail "$bin/$p is not built"
 done
 
-rootfs=$("$src/tests/systemd/make_rootfs.sh" "$src/build/rootfs-bookworm") || fail "cannot build the Debian root"
+rootfs=$("$src/tests/systemd/make_rootfs.sh") || fail "cannot build the Debian root"
 work=$(mktemp -d "$build/deploy-systemd.XXXXXX")
 root=$work/root
 results=$work/results

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds (once) the minimal Debian 12 root that test_deploy_systemd.sh boots
 # with systemd-nspawn; atomic, so an interrupted run never leaves a cache.
-# usage: make_rootfs.sh DIR   (prints DIR when it is ready)
+# usage: make_rootfs.sh [DIR]   (default build/rootfs-bookworm of this tree;
+# prints DIR when it is ready)
 set -euo pipefail
 
-dest=${1:?usage: make_rootfs.sh DIR}
+dest=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build/rootfs-bookworm}
 suite=bookworm
 # systemd and dbus to boot; the libraries the installed binaries link;
 # redis-server for the aggregator; procps/curl/redis-tools for the checks.
