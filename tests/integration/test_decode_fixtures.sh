@@ -191,14 +191,15 @@ run("okx", sorted(glob.glob(FIX + "/okx/*.jsonl")), exp_okx)
 # Every adapter over every fixture file of every exchange, all in one input
 # (one process per adapter): a clear line per frame or tick, exit 0, never
 # a crash.
-with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", delete=False) as every:
-    for path in sorted(glob.glob(FIX + "/*/*.jsonl")):
-        every.write(open(path, "rb").read().rstrip(b"\n") + b"\n")
-for exchange in ("binance", "bybit", "okx"):
-    for g in decode(exchange, every.name):
-        if not (set(g) in ({"control"}, {"reject"}) or g.get("kind") in ("quote", "trade")):
-            failures.append(f"{exchange} on every fixture file: odd line {g}")
-os.unlink(every.name)
+with tempfile.TemporaryDirectory() as tmp:
+    every = os.path.join(tmp, "every.jsonl")
+    with open(every, "wb") as out:
+        for path in sorted(glob.glob(FIX + "/*/*.jsonl")):
+            out.write(open(path, "rb").read().rstrip(b"\n") + b"\n")
+    for exchange in ("binance", "bybit", "okx"):
+        for g in decode(exchange, every):
+            if not (set(g) in ({"control"}, {"reject"}) or g.get("kind") in ("quote", "trade")):
+                failures.append(f"{exchange} on every fixture file: odd line {g}")
 
 # With --config only the section's symbols are known, under their
 # canonical names.
