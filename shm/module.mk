@@ -4,6 +4,7 @@ shm_SRCS := $(wildcard shm/*.c)
 shm_PKGS :=
 
 # tick_json.c writes with common/jsonw (programs that use it link common).
+
 # Unit tests: one per tests/unit/test_{segment,ring,status,registry,bus}_*.c,
 # each linked with shm and testtools (ticks derived from their sequence); the
 # bus test builds its struct config by hand, so common is not linked. The
