@@ -356,10 +356,11 @@ static struct ring_reader_slot *slot_find(struct ring_layout *l, const char *nam
 	return NULL;
 }
 
-/* Claims a free slot (CAS, so two processes never get the same one); a new
- * reader starts at head. */
-static struct ring_reader_slot *slot_claim(struct ring_layout *l, const char *name)
+/* Claims a free slot (CAS, so two processes never get the same one) with
+ * its cursor at start. */
+static struct ring_reader_slot *slot_claim(struct ring *ring, const char *name, enum ring_reader_start start)
 {
+	struct ring_layout *l = ring->l;
 	unsigned i;
 
 	for (i = 0; i < RING_MAX_READERS; i++) {
@@ -369,7 +370,9 @@ static struct ring_reader_slot *slot_claim(struct ring_layout *l, const char *na
 			continue;
 		memset(s->name, 0, sizeof(s->name));
 		memcpy(s->name, name, strnlen(name, RING_READER_NAME_MAX - 1));
-		atomic_store_explicit(&s->cursor, atomic_load_explicit(&l->producer.head, memory_order_acquire),
+		uint64_t head = atomic_load_explicit(&l->producer.head, memory_order_acquire);
+		uint64_t oldest = head > ring->capacity ? head - ring->capacity : 0;
+		atomic_store_explicit(&s->cursor, start == RING_START_AT_OLDEST ? oldest : head,
 				      memory_order_relaxed);
 		atomic_store_explicit(&s->lost_total, 0, memory_order_relaxed);
 		atomic_store_explicit(&s->state, SLOT_USED, memory_order_release);
@@ -378,7 +381,8 @@ static struct ring_reader_slot *slot_claim(struct ring_layout *l, const char *na
 	return NULL;
 }
 
-int ring_reader_open(struct ring_reader **out, struct ring *ring, const char *name)
+int ring_reader_open_from(struct ring_reader **out, struct ring *ring, const char *name,
+			  enum ring_reader_start start)
 {
 	struct ring_reader_slot *slot;
 	struct ring_reader *r;
@@ -392,7 +396,7 @@ int ring_reader_open(struct ring_reader **out, struct ring *ring, const char *na
 	if (slot)
 		sleeper_repair(ring, slot);
 	else
-		slot = slot_claim(ring->l, name);
+		slot = slot_claim(ring, name, start);
 	if (!slot) {
 		free(r);
 		return -ENOSPC;
@@ -404,6 +408,11 @@ int ring_reader_open(struct ring_reader **out, struct ring *ring, const char *na
 	r->cached_head = 0;
 	*out = r;
 	return 0;
+}
+
+int ring_reader_open(struct ring_reader **out, struct ring *ring, const char *name)
+{
+	return ring_reader_open_from(out, ring, name, RING_START_AT_HEAD);
 }
 
 int ring_reader_open_private(struct ring_reader **out, struct ring *ring, uint64_t from)

@@ -61,9 +61,19 @@ uint64_t ring_publish(struct ring *ring, const struct tick *ticks, size_t n);
 
 struct ring_reader; /* process-local reader state over one named slot */
 
+/* Where a reader slot that does not exist yet starts. */
+enum ring_reader_start {
+	RING_START_AT_HEAD,   /* only what is published from now on (live consumers) */
+	RING_START_AT_OLDEST, /* everything the ring still holds (recorders) */
+};
+
 /* Open (or reopen after a restart) the reader slot called name. A new slot
- * starts at the current head; an existing one resumes from its stored
- * cursor. */
+ * is claimed with its cursor already at start, so that a reader that dies
+ * before its first commit resumes from there; an existing one resumes from
+ * its stored cursor. */
+int ring_reader_open_from(struct ring_reader **out, struct ring *ring, const char *name,
+			  enum ring_reader_start start);
+/* ring_reader_open_from(out, ring, name, RING_START_AT_HEAD) */
 int ring_reader_open(struct ring_reader **out, struct ring *ring, const char *name);
 void ring_reader_close(struct ring_reader *r);
 /* A reader without a slot in the segment, starting at from (tools that

@@ -62,26 +62,6 @@ static int install_signals(void)
 	return 0;
 }
 
-/* The "writer" slot: resumes from its cursor; a new slot starts at the
- * oldest tick the ring still holds (collectors may have started first). */
-static int open_reader(struct ring *ring, struct ring_reader **out)
-{
-	struct ring_reader_info info[RING_MAX_READERS];
-	size_t n = ring_readers_info(ring, info, RING_MAX_READERS);
-	int existed = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(info[i].name, "writer") == 0)
-			existed = 1;
-	int rc = ring_reader_open(out, ring, "writer");
-	if (rc < 0)
-		return rc;
-	if (!existed) {
-		uint64_t head = ring_head(ring), cap = ring_capacity(ring);
-		ring_reader_seek(*out, head > cap ? head - cap : 0);
-	}
-	return 0;
-}
-
 static void update_gauges(struct stream **streams, size_t n)
 {
 	uint64_t lag = 0, journal = 0;
@@ -242,7 +222,10 @@ int main(int argc, char **argv)
 	struct stream_hooks hooks = {.status = status, .registry = bus.registry, .heartbeat = heartbeat};
 	for (size_t i = 0; i < bus.ring_count; i++) {
 		const char *name = bus.ring_exchange[i];
-		if ((rc = open_reader(bus.rings[i], &readers[i])) < 0) {
+		/* A new slot starts at the oldest tick the ring holds (collectors may
+		 * have started first), stored there before any commit, so that a
+		 * writer killed right after claiming it resumes from there. */
+		if ((rc = ring_reader_open_from(&readers[i], bus.rings[i], "writer", RING_START_AT_OLDEST)) < 0) {
 			log_err("%s: cannot open the ring's \"writer\" reader slot: %s", name, strerror(-rc));
 			goto out;
 		}

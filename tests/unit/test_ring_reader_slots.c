@@ -72,6 +72,37 @@ static void test_reopened_slot_resumes_from_commit(void **state)
 	ring_close(again);
 }
 
+/* A recorder's new slot is claimed at the oldest tick the ring holds: a
+ * recorder that dies before its first commit must not skip what was
+ * published before it attached. */
+static void test_new_slot_from_oldest_survives_a_crash_before_commit(void **state)
+{
+	struct ring *ring = *state;
+	struct ring_reader *r = NULL;
+	struct tick out[4];
+	uint64_t first, lost;
+
+	publish_n(ring, 7);
+	assert_int_equal(ring_reader_open_from(&r, ring, "writer", RING_START_AT_OLDEST), 0);
+	assert_int_equal(ring_reader_position(r), 0);
+	ring_reader_close(r); /* dies without committing */
+	assert_int_equal(ring_reader_open_from(&r, ring, "writer", RING_START_AT_HEAD), 0);
+	assert_int_equal(ring_reader_position(r), 0);
+	assert_int_equal(ring_reader_read(r, out, 4, &first, &lost), 4);
+	assert_int_equal(first, 0);
+	assert_int_equal(lost, 0);
+	ring_reader_close(r);
+
+	/* Once the ring has wrapped, the oldest is head - capacity. */
+	publish_n(ring, 2 * 2048);
+	assert_int_equal(ring_reader_open_from(&r, ring, "late", RING_START_AT_OLDEST), 0);
+	assert_int_equal(ring_reader_position(r), 7 + 2 * 2048 - 2048);
+	ring_reader_close(r);
+	assert_int_equal(ring_reader_open_from(&r, ring, "live", RING_START_AT_HEAD), 0);
+	assert_int_equal(ring_reader_position(r), 7 + 2 * 2048);
+	ring_reader_close(r);
+}
+
 static void test_slots_are_limited_and_named(void **state)
 {
 	struct ring *ring = *state;
@@ -145,6 +176,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reopened_slot_resumes_from_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_slot_from_oldest_survives_a_crash_before_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slots_are_limited_and_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slowest_cursor_is_the_laggard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_private_reader_leaves_no_trace, setup, teardown),

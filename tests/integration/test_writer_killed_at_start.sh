@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# A writer killed while it starts (after claiming its reader slot, before
+# its first durable commit) must not skip the ticks the collectors
+# published before it ever ran: they are in the ring, so they are recorded.
+# The writer is started on a full ring and SIGKILLed after 0, 1, 2 ... ms.
+source "$(dirname "$0")/writer_lib.sh"
+need_readers
+EX="binance:BTC-USDT okx:BTC-USDT,ETH-USDT"
+TICKS=5000
+write_config "$EX"
+bus_create
+"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks "$TICKS" >/dev/null
+for ms in $(seq 0 40); do
+	start_writer
+	sleep "$(printf '0.%03d' "$ms")"
+	kill -9 "$WRITER_PID"
+	wait "$WRITER_PID" 2>/dev/null || true
+done
+start_writer
+wait_until 20 "writer caught up" writer_caught_up
+stop_writer 2
+spec_json "$TICKS" 0 1 0 "$EX" >"$T/spec.json"
+check_parquet seqs "$T/spec.json"
+echo PASS
