@@ -6,7 +6,7 @@ BUILD ?= build
 CC ?= cc
 PREFIX ?= /usr/local
 DESTDIR ?=
-FIXTURES ?= $(abspath ../shared/fixtures)
+FIXTURES ?= $(abspath tests/fixtures)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
 # Parallel build jobs, and integration tests run side by side in `make test`

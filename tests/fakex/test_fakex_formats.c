@@ -56,7 +56,7 @@ static void fixture_line(const char *rel, int lineno, char *out)
 	const char *dir = getenv("FIXTURES");
 	char path[1024];
 	if (!dir)
-		dir = "../shared/fixtures";
+		dir = "tests/fixtures";
 	snprintf(path, sizeof path, "%s/%s", dir, rel);
 	FILE *f = fopen(path, "r");
 	if (!f)

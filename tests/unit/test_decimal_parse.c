@@ -153,7 +153,7 @@ static void test_every_fixture_number(void **state)
 	(void)state;
 	const char *fixtures = getenv("FIXTURES");
 	if (!fixtures)
-		fixtures = "../shared/fixtures";
+		fixtures = "tests/fixtures";
 	size_t checked = walk(fixtures);
 	/* The fixtures hold hundreds of prices; none found means a wrong path. */
 	assert_true(checked > 100);
