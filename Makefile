@@ -22,7 +22,11 @@ SAN_FLAGS_tsan := -fsanitize=thread -fno-omit-frame-pointer
 
 # Libraries and programs register themselves here from module.mk files.
 LIBRARIES :=
+# PROGRAMS are shipped (a plain `make` builds them); TEST_TOOLS are the
+# test-only programs (fake exchange, feeders, probes) that tests/*/module.mk
+# register and the test, bench and demo targets build.
 PROGRAMS :=
+TEST_TOOLS :=
 UNIT_TESTS :=
 # INTEGRATION_TESTS run in the release and the ASan builds;
 # INTEGRATION_TESTS_RELEASE_ONLY (the long ones: whole systems, load, chaos)
@@ -47,7 +51,7 @@ override LDFLAGS += -pthread $(SAN_FLAGS_$(SAN))
 pkg_libs = $(shell pkg-config --libs $(sort $(foreach l,$(1),$($(l)_PKGS))) 2>/dev/null) $(foreach l,$(1),$($(l)_LDLIBS)) -lm
 lib_files = $(foreach l,$(1),$(BUILD)/lib/lib$(l).a)
 
-.PHONY: run-tsan asan-bins tsan-bins fuzz-bins deps-check all deps test test-unit test-integration test-asan test-tsan test-fuzz fuzz bench clean install help programs unit-bins
+.PHONY: test-tools run-tsan asan-bins tsan-bins fuzz-bins deps-check all deps test test-unit test-integration test-asan test-tsan test-fuzz fuzz bench clean install help programs unit-bins
 .DEFAULT_GOAL := all
 
 all: programs
@@ -71,9 +75,10 @@ $(BUILD)/bin/$(1): $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_MAIN)) $$(call lib_f
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) -o $$@ $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_MAIN)) -Wl,--start-group $$(call lib_files,$$($(1)_DEPS)) -Wl,--end-group $$(call pkg_libs,$$($(1)_DEPS)) $$($(1)_LDLIBS)
 endef
-$(foreach p,$(PROGRAMS) $(UNIT_TESTS) $(TSAN_TESTS) $(BENCHES),$(eval $(call program_rule,$(p))))
+$(foreach p,$(PROGRAMS) $(TEST_TOOLS) $(UNIT_TESTS) $(TSAN_TESTS) $(BENCHES),$(eval $(call program_rule,$(p))))
 
 programs: $(addprefix $(BUILD)/bin/,$(PROGRAMS))
+test-tools: programs $(addprefix $(BUILD)/bin/,$(TEST_TOOLS))
 unit-bins: $(addprefix $(BUILD)/bin/,$(UNIT_TESTS))
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
@@ -86,15 +91,15 @@ TEST_SUMMARY ?= $(abspath build/test-summary.txt)
 export TEST_SUMMARY
 TEST_ENV = SPREADBUS_BIN=$(abspath $(BUILD)/bin) SPREADBUS_BUILD=$(abspath $(BUILD)) FIXTURES=$(FIXTURES) SPREADBUS_SRC=$(CURDIR)
 
-test-unit: programs unit-bins
+test-unit: test-tools unit-bins
 	$(TEST_ENV) tests/run_tests.sh "unit$(if $(SAN), ($(SAN)))" $(addprefix $(BUILD)/bin/,$(UNIT_TESTS))
 
-test-integration: programs
+test-integration: test-tools
 	$(TEST_ENV) TEST_JOBS=$(if $(SAN),$(ASAN_TEST_JOBS),$(TEST_JOBS)) tests/run_tests.sh "integration$(if $(SAN), ($(SAN)))" \
 		$(if $(SAN),,$(INTEGRATION_TESTS_RELEASE_ONLY)) $(INTEGRATION_TESTS)
 
 asan-bins:
-	$(MAKE) SAN=asan BUILD=build/asan programs unit-bins
+	$(MAKE) SAN=asan BUILD=build/asan test-tools unit-bins
 
 # The Debian root the systemd test boots (as root only): `make test` starts
 # it in the background, where it mostly downloads while the compilers and
@@ -138,7 +143,7 @@ test-fuzz: fuzz-bins
 test: deps-check
 	@mkdir -p build && rm -f $(TEST_SUMMARY)
 	@$(ROOTFS_PREFETCH)
-	$(MAKE) -j$(JOBS) programs unit-bins asan-bins tsan-bins fuzz-bins
+	$(MAKE) -j$(JOBS) test-tools unit-bins asan-bins tsan-bins fuzz-bins
 	$(MAKE) test-unit test-integration
 	$(MAKE) test-asan
 	$(MAKE) test-tsan
@@ -147,12 +152,13 @@ test: deps-check
 
 # ---- benchmarks: one "BENCH <name> <value> <unit>" line per figure ----
 
-bench: programs $(addprefix $(BUILD)/bin/,$(BENCHES))
+bench: test-tools $(addprefix $(BUILD)/bin/,$(BENCHES))
 	$(TEST_ENV) tests/run_benches.sh $(addprefix $(BUILD)/bin/,$(BENCHES)) $(BENCH_SCRIPTS)
 
 # ---- dependencies (Debian 12 packages, test-only npm packages) ----
 
-DEB_PACKAGES := build-essential pkg-config clang libclang-rt-14-dev \
+# module.mk files add their own with DEB_PACKAGES += ...
+DEB_PACKAGES += build-essential pkg-config clang libclang-rt-14-dev \
 	libwebsockets-dev libssl-dev openssl libhiredis-dev libinih-dev libsystemd-dev \
 	libcmocka-dev libzstd-dev libjsmn-dev \
 	redis-server redis-tools nodejs prometheus systemd-container debootstrap \

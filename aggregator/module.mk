@@ -18,13 +18,6 @@ BENCHES += bench_aggregator_core
 bench_aggregator_core_MAIN := tests/bench/bench_aggregator_core.c
 bench_aggregator_core_DEPS := aggregator shm common
 
-# Test programs (run by the integration tests and benchmarks, not installed).
-AGGREGATOR_TEST_TOOLS := aggregator_feed aggregator_sub
-PROGRAMS += $(AGGREGATOR_TEST_TOOLS)
-aggregator_feed_MAIN := tests/integration/aggregator_feed.c
-aggregator_feed_DEPS := shm common
-aggregator_sub_MAIN := tests/integration/aggregator_sub.c
-aggregator_sub_DEPS := aggregator common
 BENCH_SCRIPTS += tests/bench/bench_aggregator_redis.sh
 
 INTEGRATION_TESTS += tests/integration/test_aggregator_redis_publish.sh \

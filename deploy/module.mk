@@ -53,7 +53,7 @@ install-deploy: deploy/spreadbus.service deploy/spreadbus.sysusers deploy/spread
 
 # The whole service with a fake exchange and a private Redis, offline, under
 # $(DEMO_DIR); Ctrl-C or DEMO_SECONDS=N stops it.
-demo: programs
+demo: test-tools
 	@SPREADBUS_BIN=$(abspath $(BUILD)/bin) SPREADBUS_SRC=$(CURDIR) DEMO_DIR=$(abspath $(DEMO_DIR)) deploy/demo.sh
 
 INTEGRATION_TESTS += tests/integration/test_deploy_unit.sh

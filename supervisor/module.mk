@@ -17,14 +17,6 @@ SUPERVISOR_UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_supervis
 UNIT_TESTS += $(SUPERVISOR_UNIT_TESTS)
 $(foreach t,$(SUPERVISOR_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := supervisor shm common)$(eval $(t)_LDLIBS := -lcmocka))
 
-# Test-only helpers for the integration tests (not installed): a systemd
-# notify socket stand-in and a misbehaving socket client.
-PROGRAMS += spreadbus-test-notify-sink spreadbus-test-netpoke
-spreadbus-test-notify-sink_MAIN := tests/integration/notify_sink.c
-spreadbus-test-notify-sink_DEPS :=
-spreadbus-test-netpoke_MAIN := tests/integration/netpoke.c
-spreadbus-test-netpoke_DEPS :=
-
 INTEGRATION_TESTS += $(sort $(wildcard tests/integration/test_supervisor_*.sh tests/integration/test_spreadctl_*.sh \
 	tests/integration/test_http_*.sh))
 

@@ -15,15 +15,6 @@ WRITER_UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_parquet_*.c 
 UNIT_TESTS += $(WRITER_UNIT_TESTS)
 $(foreach t,$(WRITER_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := writer shm common)$(eval $(t)_LDLIBS := -lcmocka))
 
-# Test producer: checkable (or, with --market, market-like) ticks into
-# every ring of an instance (writer tests, bench).
-LIBRARIES += writerfeed
-writerfeed_SRCS := tests/integration/writer_feed_tick.c
-writerfeed_PKGS :=
-PROGRAMS += spreadbus-writer-feed
-spreadbus-writer-feed_MAIN := tests/integration/writer_feed.c
-spreadbus-writer-feed_DEPS := writerfeed shm common
-
 # DuckDB and hyparquet read the files back in the integration tests.
 NPM_DIRS += tests/parquet_readers
 

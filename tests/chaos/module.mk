@@ -7,9 +7,9 @@ INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_chaos_short.sh
 NPM_DIRS += tests/compare
 
 # HOLD_S=60 for the long hold; RATES="..." for other steps; PERF=1 profiles.
-bench-system: programs
+bench-system: test-tools
 	$(TEST_ENV) bash tests/bench/bench_system.sh
 	$(TEST_ENV) bash tests/bench/bench_system_compare.sh
 
-test-chaos: programs
+test-chaos: test-tools
 	$(TEST_ENV) bash tests/chaos/chaos.sh

@@ -4,7 +4,7 @@ LIBRARIES += fakex
 fakex_SRCS := $(filter-out tests/fakex/main.c tests/fakex/test_%.c,$(wildcard tests/fakex/*.c))
 fakex_PKGS := libwebsockets
 
-PROGRAMS += spreadbus-fakex
+TEST_TOOLS += spreadbus-fakex
 spreadbus-fakex_MAIN := tests/fakex/main.c
 spreadbus-fakex_DEPS := fakex
 

@@ -6,7 +6,7 @@ LIBRARIES += testtools
 testtools_SRCS := tests/tools/ring_pattern.c tests/tools/ring_fixture.c tests/tools/tool_args.c
 testtools_PKGS :=
 
-PROGRAMS += spreadbus-busctl spreadbus-ringstress
+TEST_TOOLS += spreadbus-busctl spreadbus-ringstress
 spreadbus-busctl_MAIN := tests/tools/busctl.c
 spreadbus-busctl_DEPS := testtools shm common
 spreadbus-ringstress_MAIN := tests/tools/ringstress.c
