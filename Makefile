@@ -85,7 +85,8 @@ unit-bins: $(addprefix $(BUILD)/bin/,$(UNIT_TESTS))
 
 # ---- tests ----
 # tests/run_tests.sh runs each test bounded in time and prints
-# "N passed, N failed"; it exits non-zero if anything failed.
+# "N passed, N failed, N skipped" (exit 77 = SKIP: cannot run here); it
+# exits non-zero if anything failed.
 
 TEST_SUMMARY ?= $(abspath build/test-summary.txt)
 export TEST_SUMMARY
