@@ -9,9 +9,9 @@ spreadbus-writer_MAIN := writer/main.c
 spreadbus-writer_DEPS := writer shm common
 INSTALLED_PROGRAMS += spreadbus-writer
 
-# Unit tests: one per tests/unit/test_{parquet,journal,writer}_*.c.
+# Unit tests: one per tests/unit/test_{parquet,journal,writer,crc32c}_*.c.
 WRITER_UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_parquet_*.c tests/unit/test_journal_*.c \
-	tests/unit/test_writer_*.c)))
+	tests/unit/test_writer_*.c tests/unit/test_crc32c_*.c)))
 UNIT_TESTS += $(WRITER_UNIT_TESTS)
 $(foreach t,$(WRITER_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := writer shm common)$(eval $(t)_LDLIBS := -lcmocka))
 

@@ -1,16 +1,13 @@
-/* Reconnect backoff (exponential, capped, jittered), the health score
- * formula and endpoint URL parsing. */
-#include <errno.h>
+/* Reconnect backoff: exponential from the minimum, capped at the maximum,
+ * jittered within [base/2, base]. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #include <cmocka.h>
 
 #include "collector/backoff.h"
-#include "collector/health.h"
 
 static void test_backoff_grows_and_caps(void **state)
 {
@@ -45,25 +42,11 @@ static void test_backoff_jitters(void **state)
 	assert_true(d >= 250 && d <= 500);
 }
 
-static void test_health_score(void **state)
-{
-	(void)state;
-	assert_int_equal(health_score(0, 2, 1000, 0), 0);
-	assert_int_equal(health_score(2, 2, 1000, 0), 100);
-	assert_int_equal(health_score(1, 2, 1000, 0), 60);
-	assert_int_equal(health_score(2, 2, 0, 0), 100);
-	assert_int_equal(health_score(2, 2, 1000, 50), 90);   /* 5% rejects: half the quality points */
-	assert_int_equal(health_score(2, 2, 1000, 100), 80);  /* 10% and more: none */
-	assert_int_equal(health_score(2, 2, 10, 1000), 80);
-	assert_int_equal(health_score(0, 0, 0, 0), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backoff_grows_and_caps),
 		cmocka_unit_test(test_backoff_jitters),
-		cmocka_unit_test(test_health_score),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

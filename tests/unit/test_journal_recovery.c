@@ -15,7 +15,6 @@
 
 #include <cmocka.h>
 
-#include "writer/crc32c.h"
 #include "writer/journal.h"
 
 struct collected {
@@ -244,19 +243,6 @@ static void test_other_version_or_exchange_refused_untouched(void **state)
 	assert_int_equal(file_size(path), size);
 }
 
-static void test_crc32c_known_values(void **state)
-{
-	(void)state;
-	assert_int_equal(crc32c_update(0, "123456789", 9), 0xe3069283);
-	assert_int_equal(crc32c_update(0, "", 0), 0);
-	/* incremental == one shot, across the 8-byte fast path */
-	const char *s = "The quick brown fox jumps over the lazy dog";
-	uint32_t one = crc32c_update(0, s, strlen(s));
-	uint32_t inc = crc32c_update(crc32c_update(0, s, 13), s + 13, strlen(s) - 13);
-	assert_int_equal(one, inc);
-	assert_int_equal(one, 0x22620404);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,7 +250,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_torn_tail_is_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_record_ends_the_valid_part, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_version_or_exchange_refused_untouched, setup, teardown),
-		cmocka_unit_test(test_crc32c_known_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,4 @@
-/* netaddr: WebSocket URLs and listen addresses, good and bad, and the
- * FNV-1a 64 reference vectors the config hashes rely on. */
+/* netaddr: WebSocket URLs and listen addresses, good and bad. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +8,6 @@
 
 #include <cmocka.h>
 
-#include "common/hash.h"
 #include "common/netaddr.h"
 
 static void test_urls(void **state)
@@ -62,22 +60,11 @@ static void test_listen_addresses(void **state)
 			fail_msg("'%s' accepted", bad[i]);
 }
 
-static void test_fnv1a64_reference_vectors(void **state)
-{
-	(void)state;
-	/* From the FNV reference test suite. */
-	assert_true(hash_fnv1a64("", 0) == 0xcbf29ce484222325ULL);
-	assert_true(hash_fnv1a64("a", 1) == 0xaf63dc4c8601ec8cULL);
-	assert_true(hash_fnv1a64("foobar", 6) == 0x85944171f73967e8ULL);
-	assert_true(hash_fnv1a64_update(hash_fnv1a64("foo", 3), "bar", 3) == 0x85944171f73967e8ULL);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_listen_addresses),
-		cmocka_unit_test(test_fnv1a64_reference_vectors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
