@@ -46,7 +46,7 @@ struct tick {
 			double px, qty;
 		} trade;
 		struct {
-			int64_t ts_start_ns; /* last data seen before the hole */
+			int64_t ts_start_ns; /* last data seen before the hole; 0 = unknown */
 			int64_t ts_end_ns;   /* first moment data flows again */
 			uint32_t reason;     /* enum tick_gap_reason */
 		} gap;

@@ -24,8 +24,8 @@ static const struct parquet_column_def trade_cols[] = {
 
 enum { G_TS_START, G_TS_END, G_EXCHANGE, G_REASON, G_LOST, G_BUS_SEQ };
 static const struct parquet_column_def gap_cols[] = {
-	{"ts_start", PARQUET_COL_TIMESTAMP_NS}, {"ts_end", PARQUET_COL_TIMESTAMP_NS},
-	{"exchange", PARQUET_COL_STRING},       {"reason", PARQUET_COL_STRING},
+	{"ts_start", PARQUET_COL_TIMESTAMP_NS, .optional = 1}, {"ts_end", PARQUET_COL_TIMESTAMP_NS},
+	{"exchange", PARQUET_COL_STRING},                     {"reason", PARQUET_COL_STRING},
 	{"lost", PARQUET_COL_INT64},            {"bus_seq", PARQUET_COL_INT64},
 };
 
@@ -91,7 +91,15 @@ int dataset_add_row(struct parquet_writer *w, enum dataset d, const struct tick 
 		break;
 	case DATASET_GAPS:
 	default:
-		parquet_writer_put_i64(w, G_TS_START, t->kind == TICK_GAP ? t->u.gap.ts_start_ns : t->ts_recv_ns);
+		/* A gap whose start is unknown (a collector's first start, a
+		 * writer that lapped before its first tick) says 0: NULL, never
+		 * the epoch. */
+		if (t->kind != TICK_GAP)
+			parquet_writer_put_i64(w, G_TS_START, t->ts_recv_ns);
+		else if (t->u.gap.ts_start_ns == 0)
+			parquet_writer_put_null(w, G_TS_START);
+		else
+			parquet_writer_put_i64(w, G_TS_START, t->u.gap.ts_start_ns);
 		parquet_writer_put_i64(w, G_TS_END, t->kind == TICK_GAP ? t->u.gap.ts_end_ns : t->ts_recv_ns);
 		if ((rc = put_str(w, G_EXCHANGE, exchange)) < 0 ||
 		    (rc = put_str(w, G_REASON, t->kind == TICK_GAP ? tick_gap_reason_name(t->u.gap.reason) : "unknown")) < 0)

@@ -2,6 +2,7 @@
  * DataPageHeader v1, zstd, and the Thrift compact FileMetaData footer. */
 #include "writer/parquet_file.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@ enum { PQ_TYPE_INT64 = 2, PQ_TYPE_DOUBLE = 5, PQ_TYPE_BYTE_ARRAY = 6 };
 enum { PQ_ENC_PLAIN = 0, PQ_ENC_RLE = 3, PQ_ENC_RLE_DICTIONARY = 8 };
 enum { PQ_PAGE_DATA = 0, PQ_PAGE_DICTIONARY = 2 };
 enum { PQ_CODEC_ZSTD = 6 };
-enum { PQ_REQUIRED = 0 };
+enum { PQ_REQUIRED = 0, PQ_OPTIONAL = 1 };
 enum { PQ_CONVERTED_UTF8 = 0 };
 
 static const uint8_t MAGIC[4] = {'P', 'A', 'R', '1'};
@@ -41,6 +42,7 @@ struct chunk_meta {
 struct column {
 	enum parquet_col_kind kind;
 	int64_t *i64;   /* INT64 and TIMESTAMP_NS */
+	uint32_t *defined; /* optional columns: 1 value, 0 NULL (definition level) */
 	double *f64;    /* DOUBLE */
 	uint32_t *idx;  /* STRING: dictionary indices */
 	struct parquet_dict dict;
@@ -76,6 +78,7 @@ void parquet_writer_free(struct parquet_writer *w)
 	if (w->cols) {
 		for (size_t c = 0; c < w->schema->column_count; c++) {
 			free(w->cols[c].i64);
+			free(w->cols[c].defined);
 			free(w->cols[c].f64);
 			free(w->cols[c].idx);
 			if (is_dict(w->cols[c].kind))
@@ -112,6 +115,15 @@ int parquet_writer_new(struct parquet_writer **out, const struct parquet_schema 
 	for (size_t c = 0; c < schema->column_count; c++) {
 		struct column *col = &w->cols[c];
 		col->kind = schema->columns[c].kind;
+		if (schema->columns[c].optional) {
+			if (col->kind != PARQUET_COL_INT64 && col->kind != PARQUET_COL_TIMESTAMP_NS) {
+				parquet_writer_free(w);
+				return -EINVAL;
+			}
+			col->defined = calloc(row_group_rows, sizeof(uint32_t));
+			if (!col->defined)
+				goto nomem;
+		}
 		switch (col->kind) {
 		case PARQUET_COL_INT64:
 		case PARQUET_COL_TIMESTAMP_NS:
@@ -189,6 +201,36 @@ uint64_t parquet_writer_file_bytes(const struct parquet_writer *w)
 void parquet_writer_put_i64(struct parquet_writer *w, size_t col, int64_t v)
 {
 	w->cols[col].i64[w->rows_in_group] = v;
+	if (w->cols[col].defined)
+		w->cols[col].defined[w->rows_in_group] = 1;
+}
+
+void parquet_writer_put_null(struct parquet_writer *w, size_t col)
+{
+	struct column *c = &w->cols[col];
+	assert(c->defined);
+	c->defined[w->rows_in_group] = 0;
+	c->i64[w->rows_in_group] = 0;
+}
+
+/* An optional column's page starts with its definition levels (0 NULL,
+ * 1 value), length-prefixed RLE/bit-packed at bit width 1; only the
+ * defined values follow, so they are moved to the front. Returns how
+ * many values are defined. */
+static uint32_t put_definition_levels(struct bytebuf *body, struct column *col, uint32_t n)
+{
+	size_t len_at = body->len;
+	bytebuf_put_le32(body, 0);
+	parquet_rle_encode(body, col->defined, n, 1);
+	if (!body->failed) {
+		uint32_t len = (uint32_t)(body->len - len_at - 4);
+		memcpy(body->data + len_at, &len, sizeof(len)); /* little-endian host (checked above) */
+	}
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (col->defined[i])
+			col->i64[kept++] = col->i64[i];
+	return kept;
 }
 
 void parquet_writer_put_double(struct parquet_writer *w, size_t col, double v)
@@ -229,7 +271,7 @@ static int write_page(struct parquet_writer *w, int page_type, uint32_t num_valu
 		thrift_field_struct_begin(&t, 5); /* DataPageHeader */
 		thrift_field_i32(&t, 1, (int32_t)num_values);
 		thrift_field_i32(&t, 2, encoding);
-		thrift_field_i32(&t, 3, PQ_ENC_RLE); /* definition levels: none (required) */
+		thrift_field_i32(&t, 3, PQ_ENC_RLE); /* definition levels (optional columns only) */
 		thrift_field_i32(&t, 4, PQ_ENC_RLE); /* repetition levels: none (flat) */
 		thrift_struct_end(&t);
 	} else {
@@ -262,10 +304,13 @@ static int write_column_chunk(struct parquet_writer *w, struct column *col, stru
 	bytebuf_reset(&w->body);
 	switch (col->kind) {
 	case PARQUET_COL_INT64:
-	case PARQUET_COL_TIMESTAMP_NS:
-		parquet_stats_from_i64(&m->stats, col->i64, n);
-		bytebuf_put(&w->body, col->i64, (size_t)n * 8);
+	case PARQUET_COL_TIMESTAMP_NS: {
+		uint32_t values = col->defined ? put_definition_levels(&w->body, col, n) : n;
+		parquet_stats_from_i64(&m->stats, col->i64, values);
+		m->stats.null_count = n - values;
+		bytebuf_put(&w->body, col->i64, (size_t)values * 8);
 		break;
+	}
 	case PARQUET_COL_DOUBLE:
 		parquet_stats_from_double(&m->stats, col->f64, n);
 		bytebuf_put(&w->body, col->f64, (size_t)n * 8);
@@ -345,7 +390,7 @@ static void write_schema(const struct parquet_writer *w, struct thrift_writer *t
 				 d->kind == PARQUET_COL_DOUBLE   ? PQ_TYPE_DOUBLE
 				 : d->kind == PARQUET_COL_STRING ? PQ_TYPE_BYTE_ARRAY
 								 : PQ_TYPE_INT64);
-		thrift_field_i32(t, 3, PQ_REQUIRED);
+		thrift_field_i32(t, 3, d->optional ? PQ_OPTIONAL : PQ_REQUIRED);
 		thrift_field_string(t, 4, d->name);
 		if (d->kind == PARQUET_COL_STRING) {
 			thrift_field_i32(t, 6, PQ_CONVERTED_UTF8);

@@ -1,5 +1,6 @@
-/* One Parquet file being written: required flat columns, row groups of a
- * fixed row count, PLAIN or dictionary pages compressed with zstd. */
+/* One Parquet file being written: flat columns (required, or optional where
+ * a value can be unknown), row groups of a fixed row count, PLAIN or
+ * dictionary pages compressed with zstd. */
 #ifndef SPREADBUS_WRITER_PARQUET_FILE_H
 #define SPREADBUS_WRITER_PARQUET_FILE_H
 
@@ -16,6 +17,7 @@ enum parquet_col_kind {
 struct parquet_column_def {
 	const char *name;
 	enum parquet_col_kind kind;
+	int optional; /* INT64 and TIMESTAMP_NS only: a row may hold NULL */
 };
 
 struct parquet_schema {
@@ -37,6 +39,8 @@ int parquet_writer_open(struct parquet_writer *w, const char *path);
 void parquet_writer_put_i64(struct parquet_writer *w, size_t col, int64_t v);
 void parquet_writer_put_double(struct parquet_writer *w, size_t col, double v);
 int parquet_writer_put_string(struct parquet_writer *w, size_t col, const char *s, size_t n);
+/* NULL in an optional column (put_i64 there means "defined"). */
+void parquet_writer_put_null(struct parquet_writer *w, size_t col);
 /* Ends the row; writes a row group once it holds row_group_rows rows.
  * 0 or -errno (the file is then unusable: abandon it). */
 int parquet_writer_end_row(struct parquet_writer *w);

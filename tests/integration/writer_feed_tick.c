@@ -19,9 +19,10 @@ void writer_feed_tick(struct tick *t, uint64_t seq, int64_t ts_base_ns, int64_t 
 	if (seq % 97 == 0) {
 		t->kind = TICK_GAP;
 		t->update_id = seq % 5;
-		t->u.gap.ts_start_ns = t->ts_recv_ns - 1000000;
-		t->u.gap.ts_end_ns = t->ts_recv_ns;
 		t->u.gap.reason = gap_reasons[(seq / 97) % 5];
+		/* a collector's first start has no data before it: start unknown */
+		t->u.gap.ts_start_ns = t->u.gap.reason == GAP_COLLECTOR_START ? 0 : t->ts_recv_ns - 1000000;
+		t->u.gap.ts_end_ns = t->ts_recv_ns;
 		return;
 	}
 	t->symbol_id = symbol_ids[seq % symbol_count];

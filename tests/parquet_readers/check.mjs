@@ -10,7 +10,7 @@ import path from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import { parquetMetadata, parquetRead } from 'hyparquet'
 import { compressors } from 'hyparquet-compressors'
-import { expectedRow, TIMESTAMP_COLUMNS, STRING_COLUMNS, DATASETS } from './expected.mjs'
+import { expectedRow, TIMESTAMP_COLUMNS, STRING_COLUMNS, DATASETS, OPTIONAL_COLUMNS } from './expected.mjs'
 
 const [mode, dataDir, specPath] = process.argv.slice(2)
 const spec = mode === 'generations' ? { ts_base: 0, ts_step: 0, exchanges: {} } : JSON.parse(fs.readFileSync(specPath, 'utf8'))
@@ -26,6 +26,7 @@ function listFiles(dir) {
 }
 
 function same(a, b) {
+  if (a === null || b === null || a === undefined || b === undefined) return (a ?? null) === (b ?? null)
   if (typeof a === 'bigint' || typeof b === 'bigint') return BigInt(a) === BigInt(b)
   return Object.is(a, b) || a === b
 }
@@ -85,7 +86,7 @@ async function checkDuckdb(q, rowGroupStats) {
       const want = expectedRow(row.exchange, ex.symbols, row.bus_seq, tsBase, tsStep)
       if (want.dataset !== dataset) { fail(`duckdb: bus_seq ${row.bus_seq} in ${dataset}, expected ${want.dataset}`); continue }
       for (const [col, v] of Object.entries(want.row)) {
-        const expect = TIMESTAMP_COLUMNS.has(col) ? v / 1000n : v
+        const expect = TIMESTAMP_COLUMNS.has(col) && v !== null ? v / 1000n : v
         if (!same(row[col], expect)) fail(`duckdb ${dataset} ${row.exchange} bus_seq ${row.bus_seq} ${col}: got ${row[col]} want ${expect}`)
       }
       const day = new Date(Number(want.row.ts_recv ?? want.row.ts_end) / 1e6).toISOString().slice(0, 10)
@@ -110,17 +111,21 @@ async function checkDuckdb(q, rowGroupStats) {
     let statsChecked = 0
     for (const m of meta) {
       if (m.compression !== 'ZSTD') fail(`duckdb ${m.file_name} ${m.col}: compression ${m.compression}`)
-      if (BigInt(m.nulls) !== 0n) fail(`duckdb ${m.file_name} ${m.col}: null_count ${m.nulls}`)
-      if (STRING_COLUMNS.has(m.col) && (!/RLE_DICTIONARY/.test(m.encodings) || m.dict === null)) fail(`duckdb ${m.file_name} ${m.col}: not dictionary encoded (${m.encodings})`)
       const st = rowGroupStats.get(`${path.resolve(m.file_name)}#${m.row_group_id}#${m.col}`)
       if (!st) { fail(`duckdb: no hyparquet stats for ${m.file_name} rg ${m.row_group_id} ${m.col}`); continue }
+      if (BigInt(m.nulls ?? 0) !== BigInt(st.nulls)) fail(`duckdb ${m.file_name} ${m.col}: null_count ${m.nulls}, ${st.nulls} NULLs stored`)
+      if (STRING_COLUMNS.has(m.col) && (!/RLE_DICTIONARY/.test(m.encodings) || m.dict === null)) fail(`duckdb ${m.file_name} ${m.col}: not dictionary encoded (${m.encodings})`)
       // DuckDB prints timestamp statistics at microseconds (hyparquet checks the nanoseconds)
       const conv = TIMESTAMP_COLUMNS.has(m.col) ? duckdbMicros : STRING_COLUMNS.has(m.col) ? String : typeof st.min === 'bigint' ? BigInt : Number
+      if (st.min === undefined) { // every value NULL: no min/max
+        if (m.lo !== null || m.hi !== null) fail(`duckdb stats ${m.file_name} rg ${m.row_group_id} ${m.col}: [${m.lo}, ${m.hi}] for a chunk of NULLs`)
+        continue
+      }
       const want = TIMESTAMP_COLUMNS.has(m.col) ? { min: st.min / 1000n, max: st.max / 1000n } : st
       if (!same(conv(m.lo), want.min) || !same(conv(m.hi), want.max)) fail(`duckdb stats ${m.file_name} rg ${m.row_group_id} ${m.col}: [${m.lo}, ${m.hi}] but values span [${st.min}, ${st.max}]`)
       statsChecked++
     }
-    console.log(`duckdb ${dataset}: ${meta.length} column chunks: zstd, dictionary strings, null_count 0; ${statsChecked} min/max match the data`)
+    console.log(`duckdb ${dataset}: ${meta.length} column chunks: zstd, dictionary strings, null counts as stored; ${statsChecked} min/max match the data`)
   }
 }
 
@@ -138,7 +143,8 @@ async function checkHyparquet() {
         if (TIMESTAMP_COLUMNS.has(el.name) && !(el.logical_type?.type === 'TIMESTAMP' && el.logical_type.isAdjustedToUTC === true && el.logical_type.unit === 'NANOS'))
           fail(`hyparquet ${file} ${el.name}: logical type ${JSON.stringify(el.logical_type)}`)
         if (STRING_COLUMNS.has(el.name) && (el.logical_type?.type !== 'STRING' || el.converted_type !== 'UTF8')) fail(`hyparquet ${file} ${el.name}: not STRING/UTF8`)
-        if (el.repetition_type !== 'REQUIRED') fail(`hyparquet ${file} ${el.name}: ${el.repetition_type}`)
+        const repetition = OPTIONAL_COLUMNS.has(el.name) ? 'OPTIONAL' : 'REQUIRED'
+        if (el.repetition_type !== repetition) fail(`hyparquet ${file} ${el.name}: ${el.repetition_type}, expected ${repetition}`)
       }
       let rows
       await parquetRead({ file: ab, compressors, parsers, rowFormat: 'object', onComplete: (r) => { rows = r } })
@@ -151,14 +157,17 @@ async function checkHyparquet() {
         for (const cc of rg.columns) {
           const col = cc.meta_data.path_in_schema[0]
           let lo, hi
+          let nulls = 0
           for (const r of slice) {
             const v = r[col]
+            if (v === null || v === undefined) { nulls++; continue }
             if (lo === undefined || v < lo) lo = v
             if (hi === undefined || v > hi) hi = v
           }
           const s = cc.meta_data.statistics
           if (!s || !same(s.min_value, lo) || !same(s.max_value, hi)) fail(`hyparquet ${file} rg ${gi} ${col}: stats [${s?.min_value}, ${s?.max_value}] but values span [${lo}, ${hi}]`)
-          stats.set(`${path.resolve(file)}#${gi}#${col}`, { min: lo, max: hi })
+          if (!s || BigInt(s.null_count ?? 0) !== BigInt(nulls)) fail(`hyparquet ${file} rg ${gi} ${col}: null_count ${s?.null_count}, ${nulls} NULLs read`)
+          stats.set(`${path.resolve(file)}#${gi}#${col}`, { min: lo, max: hi, nulls })
         }
       })
       const exchange = path.basename(path.dirname(file)).replace('exchange=', '')

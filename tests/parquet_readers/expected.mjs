@@ -9,9 +9,12 @@ export function expectedRow(exchange, symbols, seq, tsBase, tsStep) {
   const tsRecv = tsBase + s * tsStep
   const tsExchange = tsRecv - 250000n - (s % 1000n)
   if (n % 97 === 0) {
+    const reason = GAP_REASONS[Math.floor(n / 97) % 5]
+    // a collector_start gap has no known start: NULL
+    const tsStart = reason === 'collector_start' ? null : tsRecv - 1000000n
     return {
       dataset: 'gaps',
-      row: { ts_start: tsRecv - 1000000n, ts_end: tsRecv, exchange, reason: GAP_REASONS[Math.floor(n / 97) % 5], lost: s % 5n, bus_seq: s },
+      row: { ts_start: tsStart, ts_end: tsRecv, exchange, reason, lost: s % 5n, bus_seq: s },
     }
   }
   const symbol = symbols[n % symbols.length]
@@ -39,3 +42,5 @@ export function expectedRow(exchange, symbols, seq, tsBase, tsStep) {
 export const TIMESTAMP_COLUMNS = new Set(['ts_exchange', 'ts_recv', 'ts_start', 'ts_end'])
 export const STRING_COLUMNS = new Set(['exchange', 'symbol', 'side', 'reason'])
 export const DATASETS = ['quotes', 'trades', 'gaps']
+// Columns that may hold NULL (every other one is REQUIRED).
+export const OPTIONAL_COLUMNS = new Set(['ts_start'])
