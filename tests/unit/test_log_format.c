@@ -1,5 +1,7 @@
 /* Log lines on stderr: the text form with its syslog priority prefix, JSON
- * lines, level filtering, truncation and rate limiting. */
+ * lines, level filtering, truncation and rate limiting, with JOURNAL_STREAM
+ * unset or naming another stream (the journal form is
+ * test_log_journal_fields.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,10 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdbool.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -166,55 +165,6 @@ static void test_foreign_journal_stream_is_ignored(void **state)
 	assert_string_equal(read_all(), "<6>spreadbus-collector[okx]: hello\n");
 }
 
-/*
- * Under systemd: the journal's native protocol gets the structured fields.
- * There is no journald here, so when we may, we listen on its socket
- * ourselves for one datagram (skipped where a journal runs or as non-root).
- */
-#define JOURNAL_DIR "/run/systemd/journal"
-#define JOURNAL_SOCKET JOURNAL_DIR "/socket"
-static void test_journal_fields(void **state)
-{
-	(void)state;
-	if (geteuid() != 0 || access(JOURNAL_SOCKET, F_OK) == 0)
-		skip();
-	bool made_systemd = mkdir("/run/systemd", 0755) == 0;
-	bool made_journal = mkdir(JOURNAL_DIR, 0755) == 0;
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", JOURNAL_SOCKET);
-	assert_true(fd >= 0);
-	int bound = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-
-	struct stat st;
-	char v[64], dgram[4096] = "";
-	fstat(STDERR_FILENO, &st);
-	snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
-	setenv("JOURNAL_STREAM", v, 1);
-	log_init("collector", "okx", LOG_LVL_INFO, 0);
-	log_warn("hello journal");
-	unsetenv("JOURNAL_STREAM");
-	log_init("collector", "okx", LOG_LVL_INFO, 0);
-	ssize_t n = bound == 0 ? recv(fd, dgram, sizeof(dgram) - 1, MSG_DONTWAIT) : -1;
-	dgram[n > 0 ? n : 0] = '\0';
-
-	close(fd);
-	if (bound == 0)
-		unlink(JOURNAL_SOCKET);
-	if (made_journal)
-		rmdir(JOURNAL_DIR);
-	if (made_systemd)
-		rmdir("/run/systemd");
-	if (bound != 0)
-		skip();
-	assert_non_null(strstr(dgram, "MESSAGE=hello journal\n"));
-	assert_non_null(strstr(dgram, "PRIORITY=4\n"));
-	assert_non_null(strstr(dgram, "SYSLOG_IDENTIFIER=spreadbus-collector\n"));
-	assert_non_null(strstr(dgram, "SPREADBUS_CHILD=collector\n"));
-	assert_non_null(strstr(dgram, "SPREADBUS_EXCHANGE=okx\n"));
-	assert_string_equal(read_all(), "");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,7 +174,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rate_limit_counts_suppressed, capture, release),
 		cmocka_unit_test_setup_teardown(test_errno_is_kept, capture, release),
 		cmocka_unit_test_setup_teardown(test_foreign_journal_stream_is_ignored, capture, release),
-		cmocka_unit_test_setup_teardown(test_journal_fields, capture, release),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
