@@ -15,6 +15,7 @@
 #include "aggregator/redis_pub.h"
 #include "aggregator/spread.h"
 #include "aggregator/spread_json.h"
+#include "aggregator/spreads_out.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "shm/registry.h"
@@ -37,6 +38,7 @@ struct agg {
 	struct conflate queue;
 	struct redis_pub *redis;                 /* NULL when [redis] enabled = false */
 	struct spread_json json;
+	struct spreads_out spreads;
 	int64_t interval_ns;
 	uint64_t dropped_while_down;             /* updates made while Redis was unavailable */
 	uint64_t send_failures;
@@ -44,9 +46,21 @@ struct agg {
 	struct tick buf[BATCH];
 };
 
+/* Every update goes to _spreads as it is made, whatever Redis does. */
+static void write_spreads(struct agg *a, unsigned sym)
+{
+	int rc = spread_json_encode(&a->json, a->core, sym, clock_realtime_ns());
+	if (rc == 0)
+		spreads_out_write(&a->spreads, &a->json, sym);
+	else
+		log_limited(&a->lim_send, LOG_LVL_WARNING, "aggregator: update for %s not written to _spreads: %s",
+			    spread_core_symbol_name(a->core, sym), strerror(-rc));
+}
+
 static void on_update(void *ctx, unsigned sym)
 {
 	struct agg *a = ctx;
+	write_spreads(a, sym);
 	if (!a->redis)
 		return;
 	struct redis_pub_counters rc;
@@ -103,8 +117,10 @@ static int setup(struct agg *a)
 		return rc;
 	}
 	if ((rc = conflate_init(&a->queue, spread_core_symbol_count(a->core))) < 0 ||
-	    (rc = spread_json_init(&a->json, a->core)) < 0 || (rc = map_rings(a)) < 0)
+	    (rc = spread_json_init(&a->json, a->core)) < 0 || (rc = map_rings(a)) < 0 ||
+	    (rc = spreads_out_init(&a->spreads, a->bus->spreads, a->bus->registry, a->core, &a->json)) < 0)
 		return rc;
+	status_set(a->status, SM_SPREADS_WRITTEN, 0);
 	if (a->cfg->redis.enabled && (rc = redis_pub_create(&a->redis, &a->cfg->redis)) < 0)
 		return rc;
 	a->interval_ns = (int64_t)a->cfg->aggregator.publish_interval_ms * 1000000LL;
@@ -119,6 +135,7 @@ static int setup(struct agg *a)
 static void teardown(struct agg *a)
 {
 	redis_pub_free(a->redis);
+	spreads_out_free(&a->spreads);
 	spread_json_free(&a->json);
 	conflate_free(&a->queue);
 	for (size_t i = 0; i < a->readers; i++)
@@ -229,6 +246,7 @@ static void report(struct agg *a, bool stopping)
 		lag += ring_head(a->bus->rings[i]) - ring_reader_position(a->reader[i]);
 	status_set(a->status, SM_READ_LAG, lag);
 	status_set(a->status, SM_CONFLATED, a->queue.conflated);
+	status_set(a->status, SM_SPREADS_WRITTEN, a->spreads.written);
 	enum child_state st = stopping ? CHILD_STOPPING : CHILD_RUNNING;
 	if (a->redis) {
 		struct redis_pub_counters c;

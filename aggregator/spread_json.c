@@ -10,11 +10,13 @@
 
 #include "common/fmt.h"
 #include "common/jsonw.h"
+#include "shm/spreads.h"
 
-/* Upper bounds used to size the buffer: the fixed part with the best pair
- * and its window, and one short pair entry. */
-#define JSON_FIXED_MAX 1400
-#define JSON_PAIR_MAX 300
+/* Upper bounds used to size the buffer (shared with the _spreads ring's
+ * record size): the fixed part with the best pair and its window, and one
+ * short pair entry. */
+#define JSON_FIXED_MAX SPREADS_JSON_FIXED_MAX
+#define JSON_PAIR_MAX SPREADS_JSON_PAIR_MAX
 
 /* Derived numbers are rounded before printing: basis points and window
  * statistics to 1e-6 bps, a price difference to 10 significant digits of
@@ -185,5 +187,8 @@ int spread_json_encode(struct spread_json *j, struct spread_core *c, unsigned sy
 	if (rc < 0)
 		return rc;
 	fill_fields(j, c, sym, update, now_ns, recv_ns, exch_ns, bp);
+	j->best_buy_ex = bp ? (int)bp->buy_ex : -1;
+	j->best_sell_ex = bp ? (int)bp->sell_ex : -1;
+	j->ts_ns = now_ns;
 	return 0;
 }

@@ -21,6 +21,8 @@ struct spread_json {
 	char values[SPREAD_JSON_FIELDS][FMT_NUM_MAX]; /* XADD values that are numbers */
 	struct redis_pub_field fields[SPREAD_JSON_FIELDS];
 	size_t field_count;
+	int best_buy_ex, best_sell_ex; /* exchange indices of the best pair, -1 when none is valid */
+	int64_t ts_ns;                 /* the update's "ts_ns" */
 };
 
 int spread_json_init(struct spread_json *j, const struct spread_core *c);

@@ -674,6 +674,7 @@ int config_load(struct config *c, const char *path, char *const *envp, char *err
 		c->exchanges[i].config_hash = config_slot_hash(c, CONFIG_SECT_EXCHANGE + (int)i);
 	c->aggregator.config_hash = config_slot_hash(c, CONFIG_SECT_AGGREGATOR);
 	c->writer.config_hash = config_slot_hash(c, CONFIG_SECT_WRITER);
+	c->gateway.config_hash = config_slot_hash(c, CONFIG_SECT_GATEWAY);
 	rc = ld->errors;
 out:
 	free(text);

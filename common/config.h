@@ -74,6 +74,20 @@ struct config_writer {
 	uint64_t config_hash;
 };
 
+struct config_gateway {
+	bool enabled;
+	char listen[64];                   /* "127.0.0.1:9281": WebSocket /ws and the dashboard at / */
+	char www_dir[CONFIG_PATH_MAX];     /* the dashboard's files; empty = <bin_dir>/../share/spreadbus/www */
+	uint32_t ping_interval_ms;         /* a ping to every client this often */
+	uint32_t ping_timeout_ms;          /* no pong (or any frame) for this long: dropped */
+	uint32_t max_clients;
+	uint32_t max_subscriptions_per_client;
+	uint32_t max_message_bytes;        /* largest request a client may send */
+	uint32_t queue_messages;           /* per-client send queue bound (trades past it: disconnected) */
+	uint32_t heartbeat_timeout_ms;
+	uint64_t config_hash;
+};
+
 struct config_restart {
 	uint32_t backoff_initial_ms; /* after the first (immediate) restart */
 	uint32_t backoff_max_ms;
@@ -102,6 +116,7 @@ struct config {
 	struct config_redis redis;
 	struct config_aggregator aggregator;
 	struct config_writer writer;
+	struct config_gateway gateway;
 	size_t exchange_count;
 	struct config_exchange exchanges[CONFIG_MAX_EXCHANGES];
 };

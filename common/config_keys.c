@@ -17,7 +17,7 @@
 #define DUMP_SYMBOLS_PER_LINE 6 /* 6 * (23 + 2) characters fit a 198-character line */
 
 const char *const config_sect_names[] = {
-	"service", "http", "restart", "redis", "aggregator", "writer", "exchange",
+	"service", "http", "restart", "redis", "aggregator", "writer", "gateway", "exchange",
 };
 
 /* Shorthands for the table: K(section, key, type), then the field in
@@ -76,6 +76,17 @@ const struct config_key config_keys[] = {
 	{ K(WRITER, "journal_fsync_ms", U32), C(writer.journal_fsync_ms), 0, 60000, "200" },
 	{ K(WRITER, "compression_level", INT), C(writer.compression_level), 1, 22, "3" },
 	{ K(WRITER, "heartbeat_timeout_ms", U32), C(writer.heartbeat_timeout_ms), 100, MS_HOUR, "10000" },
+
+	{ K(GATEWAY, "enabled", BOOL), C(gateway.enabled), 0, 0, "true" },
+	{ K(GATEWAY, "listen", LISTEN), C(gateway.listen), 0, 0, "127.0.0.1:9281" },
+	{ K(GATEWAY, "www_dir", PATH), C(gateway.www_dir), 0, 0, "" },
+	{ K(GATEWAY, "ping_interval_ms", U32), C(gateway.ping_interval_ms), 100, MS_HOUR, "10000" },
+	{ K(GATEWAY, "ping_timeout_ms", U32), C(gateway.ping_timeout_ms), 100, MS_HOUR, "30000" },
+	{ K(GATEWAY, "max_clients", U32), C(gateway.max_clients), 1, 100000, "1000" },
+	{ K(GATEWAY, "max_subscriptions_per_client", U32), C(gateway.max_subscriptions_per_client), 1, 100000, "256" },
+	{ K(GATEWAY, "max_message_bytes", U32), C(gateway.max_message_bytes), 256, 1048576, "16384" },
+	{ K(GATEWAY, "queue_messages", U32), C(gateway.queue_messages), 16, 1000000, "4096" },
+	{ K(GATEWAY, "heartbeat_timeout_ms", U32), C(gateway.heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
 
 	{ K(EXCHANGE, "adapter", ADAPTER), X(adapter), 0, 0, NULL /* = the section's name */ },
 	{ K(EXCHANGE, "enabled", BOOL), X(enabled), 0, 0, "true" },

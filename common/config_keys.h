@@ -18,6 +18,7 @@ enum config_sect {
 	CONFIG_SECT_REDIS,
 	CONFIG_SECT_AGGREGATOR,
 	CONFIG_SECT_WRITER,
+	CONFIG_SECT_GATEWAY,
 	CONFIG_SECT_EXCHANGE,
 };
 #define CONFIG_SLOTS (CONFIG_SECT_EXCHANGE + CONFIG_MAX_EXCHANGES)
@@ -51,7 +52,7 @@ struct config_key {
 	const char *def; /* NULL: no default (adapter = the section's name; symbols are required) */
 };
 
-#define CONFIG_KEYS_MAX 64 /* room for the table, for per-key arrays */
+#define CONFIG_KEYS_MAX 96 /* room for the table, for per-key arrays */
 extern const struct config_key config_keys[];
 extern const size_t config_key_count;
 extern const char *const config_sect_names[]; /* "service", ..., "exchange" */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "shm/segment.h"
+#include "shm/spreads.h"
 
 static int bus_segment_name(char *out, const struct config *cfg, const char *what, char *err, size_t err_len)
 {
@@ -70,6 +71,30 @@ static int bus_claim_all(struct status_table *st, const struct config *cfg, char
 	rc = bus_claim(st, "aggregator", ROLE_AGGREGATOR, err, err_len);
 	if (rc == 0)
 		rc = bus_claim(st, "writer", ROLE_WRITER, err, err_len);
+	if (rc == 0)
+		rc = bus_claim(st, "gateway", ROLE_GATEWAY, err, err_len);
+	return rc;
+}
+
+/* Its records hold an update of a symbol listed by every enabled exchange. */
+static int bus_open_spreads(struct bus *bus, const struct config *cfg, bool create, char *err, size_t err_len)
+{
+	char name[SEGMENT_NAME_MAX];
+	uint32_t record_size = spreads_record_size(spreads_max_pairs(bus->ring_count));
+	int rc = bus_segment_name(name, cfg, SPREADS_RING_NAME, err, err_len);
+
+	if (rc < 0)
+		return rc;
+	if (!create)
+		return ring_attach_records(&bus->spreads, name, record_size, err, err_len);
+	uint64_t capacity = spreads_ring_capacity(record_size);
+	rc = ring_create_or_attach_records(&bus->spreads, name, SPREADS_RING_NAME, capacity, record_size, cfg->shm_mode,
+					   err, err_len);
+	/* Another exchange count (a reload) needs another record size. Nothing
+	 * in the ring needs keeping: its readers want live updates only. */
+	if (rc == -EPROTO && segment_unlink(name) == 0)
+		rc = ring_create_or_attach_records(&bus->spreads, name, SPREADS_RING_NAME, capacity, record_size,
+						   cfg->shm_mode, err, err_len);
 	return rc;
 }
 
@@ -118,6 +143,7 @@ static int bus_open(struct bus *bus, const struct config *cfg, bool create, char
 		snprintf(bus->ring_exchange[bus->ring_count], CONFIG_NAME_MAX, "%s", ex->name);
 		bus->ring_count++;
 	}
+	rc = bus_open_spreads(bus, cfg, create, err, err_len);
 out:
 	if (rc < 0)
 		bus_close(bus);
@@ -140,6 +166,7 @@ void bus_close(struct bus *bus)
 
 	for (i = 0; i < bus->ring_count; i++)
 		ring_close(bus->rings[i]);
+	ring_close(bus->spreads);
 	status_table_close(bus->status);
 	registry_close(bus->registry);
 	memset(bus, 0, sizeof(*bus));
@@ -168,6 +195,9 @@ int bus_unlink(const struct config *cfg)
 		if (r < 0 && rc == 0)
 			rc = r;
 	}
+	r = unlink_one(cfg, SPREADS_RING_NAME);
+	if (r < 0 && rc == 0)
+		rc = r;
 	r = unlink_one(cfg, "_status");
 	if (r < 0 && rc == 0)
 		rc = r;

@@ -17,11 +17,13 @@ struct bus {
 	size_t ring_count;
 	struct ring *rings[CONFIG_MAX_EXCHANGES];         /* in config order of enabled exchanges */
 	char ring_exchange[CONFIG_MAX_EXCHANGES][CONFIG_NAME_MAX];
+	struct ring *spreads; /* derived ring _spreads (shm/spreads.h), written by the aggregator */
 };
 
 /* Supervisor: create or re-attach every segment the config names, register
  * every exchange and symbol, claim a status block per child ("<exchange>",
- * "aggregator", "writer"). Existing segments are validated and kept. */
+ * "aggregator", "writer", "gateway"). Existing segments are validated and
+ * kept. */
 int bus_create(struct bus *bus, const struct config *cfg, char *err, size_t err_len);
 /* Children: attach to what the supervisor created; refuses anything missing
  * or invalid with a message in err. */

@@ -2,6 +2,7 @@
  * in one shared-memory segment, with per-slot sequence validation. */
 #include "shm/ring.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
@@ -20,10 +21,12 @@
  *   struct segment_header            magic, version, record size, capacity
  *   struct ring_producer_line        head, sleepers, wake_word
  *   struct ring_reader_slot [8]      one cache line per reader
- *   struct ring_slot [capacity]      the records
- * A slot is accessed as 8 atomic words so that a reader racing with the
+ *   records [capacity]               record_size bytes each (a tick: 64)
+ * A record is accessed as atomic words so that a reader racing with the
  * producer is a well-defined (if discarded) read. Word 0 holds seq_lo in its
- * low 32 bits (tick.h puts seq_lo first; x86-64 and arm64 are little endian).
+ * low 32 bits (tick.h and derived records put seq_lo first; x86-64 and arm64
+ * are little endian). Derived rings (_spreads) use larger records, a
+ * multiple of 64 bytes; the protocol is the same for any size.
  */
 
 #if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -32,7 +35,7 @@
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "shared atomics must be lock-free");
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "shared atomics must be lock-free");
 
-#define RING_WORDS 8
+#define RING_WORD_BYTES 8
 #define RING_MIN_CAPACITY 1024ULL
 /* Readers detect 32-bit seq_lo aliasing by comparing against head; a
  * capacity at most 2^30 keeps a lapped record and an aliased one apart. */
@@ -58,20 +61,16 @@ struct ring_reader_slot {
 	_Atomic uint32_t sleeping;   /* this slot's reader counts in sleepers */
 } __attribute__((aligned(64)));
 
-struct ring_slot {
-	_Atomic uint64_t w[RING_WORDS];
-} __attribute__((aligned(64)));
-
 struct ring_layout {
 	struct segment_header header;
 	struct ring_producer_line producer;
 	struct ring_reader_slot readers[RING_MAX_READERS];
-	struct ring_slot slots[];
+	/* records follow */
 };
 
 _Static_assert(sizeof(struct ring_producer_line) == 64, "producer line is one cache line");
 _Static_assert(sizeof(struct ring_reader_slot) == 64, "reader slot is one cache line");
-_Static_assert(sizeof(struct ring_slot) == sizeof(struct tick), "a slot holds one tick");
+_Static_assert(sizeof(struct tick) % 64 == 0, "a tick is a whole number of cache lines");
 _Static_assert(sizeof(struct ring_layout) % 64 == 0, "slots are cache-line aligned");
 
 struct ring {
@@ -79,6 +78,7 @@ struct ring {
 	struct ring_layout *l;
 	uint64_t capacity;
 	uint64_t mask;
+	uint32_t words; /* per record */
 	bool producer_ready;
 	uint64_t producer_head; /* the producer's own copy of head */
 };
@@ -95,11 +95,32 @@ static bool capacity_valid(uint64_t capacity)
 	return capacity >= RING_MIN_CAPACITY && capacity <= RING_MAX_CAPACITY && (capacity & (capacity - 1)) == 0;
 }
 
+static bool record_size_valid(uint32_t record_size)
+{
+	return record_size >= sizeof(struct tick) && record_size <= RING_RECORD_MAX && record_size % 64 == 0;
+}
+
+size_t ring_segment_size_records(uint64_t capacity, uint32_t record_size)
+{
+	if (!capacity_valid(capacity) || !record_size_valid(record_size))
+		return 0;
+	return sizeof(struct ring_layout) + capacity * record_size;
+}
+
 size_t ring_segment_size(uint64_t capacity)
 {
-	if (!capacity_valid(capacity))
-		return 0;
-	return sizeof(struct ring_layout) + capacity * sizeof(struct ring_slot);
+	return ring_segment_size_records(capacity, sizeof(struct tick));
+}
+
+static _Atomic uint64_t *record_words(struct ring_layout *l, uint32_t words, uint64_t index)
+{
+	return (_Atomic uint64_t *)((char *)(l + 1) + index * words * RING_WORD_BYTES);
+}
+
+/* The words of the record slot that holds seq. */
+static _Atomic uint64_t *slot_words(const struct ring *ring, uint64_t seq)
+{
+	return record_words(ring->l, ring->words, seq & ring->mask);
 }
 
 /* No slot may match the sequence a reader first expects there, and the
@@ -110,17 +131,18 @@ static void ring_init_slots(void *base, const struct segment_spec *spec)
 	uint64_t i;
 
 	for (i = 0; i < spec->capacity; i++)
-		atomic_store_explicit(&l->slots[i].w[0], (uint32_t)i ^ SEQ_IN_PROGRESS, memory_order_relaxed);
+		atomic_store_explicit(record_words(l, spec->record_size / RING_WORD_BYTES, i),
+				      (uint32_t)i ^ SEQ_IN_PROGRESS, memory_order_relaxed);
 }
 
-static struct segment_spec ring_spec(const char *label, uint64_t capacity)
+static struct segment_spec ring_spec(const char *label, uint64_t capacity, uint32_t record_size)
 {
 	struct segment_spec spec = {
 		.magic = RING_MAGIC,
 		.layout_version = RING_LAYOUT_VERSION,
-		.record_size = sizeof(struct tick),
+		.record_size = record_size,
 		.capacity = capacity,
-		.total_size = capacity ? ring_segment_size(capacity) : 0,
+		.total_size = capacity ? ring_segment_size_records(capacity, record_size) : 0,
 		.label = label,
 		.kind = "ring",
 		.init = ring_init_slots,
@@ -138,14 +160,16 @@ static int ring_wrap(struct ring **out, struct segment *seg)
 	ring->l = seg->base;
 	ring->capacity = ring->l->header.capacity;
 	ring->mask = ring->capacity - 1;
+	ring->words = ring->l->header.record_size / RING_WORD_BYTES;
 	*out = ring;
 	return 0;
 }
 
 /* Maps an existing ring; capacity 0 accepts any valid one. */
-static int ring_map(struct ring **out, const char *name, uint64_t capacity, char *err, size_t err_len)
+static int ring_map(struct ring **out, const char *name, uint64_t capacity, uint32_t record_size, char *err,
+		    size_t err_len)
 {
-	struct segment_spec spec = ring_spec(NULL, capacity);
+	struct segment_spec spec = ring_spec(NULL, capacity, record_size);
 	struct segment seg;
 	uint64_t cap;
 	int rc;
@@ -154,7 +178,7 @@ static int ring_map(struct ring **out, const char *name, uint64_t capacity, char
 	if (rc < 0)
 		return rc;
 	cap = ((struct segment_header *)seg.base)->capacity;
-	if (!capacity_valid(cap) || seg.size != ring_segment_size(cap)) {
+	if (!capacity_valid(cap) || seg.size != ring_segment_size_records(cap, record_size)) {
 		snprintf(err, err_len, "ring %s: capacity %llu with %zu bytes is not a valid ring", name,
 			 (unsigned long long)cap, seg.size);
 		segment_detach(&seg);
@@ -168,10 +192,10 @@ static int ring_map(struct ring **out, const char *name, uint64_t capacity, char
 	return rc;
 }
 
-int ring_create_or_attach(struct ring **out, const char *name, const char *label, uint64_t capacity,
-			  mode_t mode, char *err, size_t err_len)
+int ring_create_or_attach_records(struct ring **out, const char *name, const char *label, uint64_t capacity,
+				  uint32_t record_size, mode_t mode, char *err, size_t err_len)
 {
-	struct segment_spec spec = ring_spec(label, capacity);
+	struct segment_spec spec = ring_spec(label, capacity, record_size);
 	struct segment seg;
 	int rc;
 
@@ -180,9 +204,14 @@ int ring_create_or_attach(struct ring **out, const char *name, const char *label
 			 (unsigned long long)capacity, RING_MIN_CAPACITY, RING_MAX_CAPACITY);
 		return -EINVAL;
 	}
+	if (!record_size_valid(record_size)) {
+		snprintf(err, err_len, "ring %s: record size %u must be a multiple of 64 in [64, %u]", name,
+			 record_size, RING_RECORD_MAX);
+		return -EINVAL;
+	}
 	rc = segment_create(&seg, name, &spec, mode);
 	if (rc == -EEXIST)
-		return ring_map(out, name, capacity, err, err_len);
+		return ring_map(out, name, capacity, record_size, err, err_len);
 	if (rc < 0) {
 		snprintf(err, err_len, "ring %s: create %zu bytes: %s", name, spec.total_size, strerror(-rc));
 		return rc;
@@ -196,9 +225,20 @@ int ring_create_or_attach(struct ring **out, const char *name, const char *label
 	return rc;
 }
 
+int ring_create_or_attach(struct ring **out, const char *name, const char *label, uint64_t capacity,
+			  mode_t mode, char *err, size_t err_len)
+{
+	return ring_create_or_attach_records(out, name, label, capacity, sizeof(struct tick), mode, err, err_len);
+}
+
+int ring_attach_records(struct ring **out, const char *name, uint32_t record_size, char *err, size_t err_len)
+{
+	return ring_map(out, name, 0, record_size, err, err_len);
+}
+
 int ring_attach(struct ring **out, const char *name, char *err, size_t err_len)
 {
-	return ring_map(out, name, 0, err, err_len);
+	return ring_attach_records(out, name, sizeof(struct tick), err, err_len);
 }
 
 void ring_close(struct ring *ring)
@@ -212,6 +252,11 @@ void ring_close(struct ring *ring)
 uint64_t ring_capacity(const struct ring *ring)
 {
 	return ring->capacity;
+}
+
+uint32_t ring_record_size(const struct ring *ring)
+{
+	return ring->words * RING_WORD_BYTES;
 }
 
 const char *ring_label(const struct ring *ring)
@@ -291,7 +336,7 @@ uint64_t ring_producer_open(struct ring *ring)
 	 * the in-progress pattern (or older data) ends the scan and is simply
 	 * overwritten by the next publish. */
 	for (;;) {
-		uint64_t w0 = atomic_load_explicit(&ring->l->slots[head & ring->mask].w[0], memory_order_acquire);
+		uint64_t w0 = atomic_load_explicit(slot_words(ring, head), memory_order_acquire);
 		if ((uint32_t)w0 != (uint32_t)head)
 			break;
 		head++;
@@ -303,37 +348,46 @@ uint64_t ring_producer_open(struct ring *ring)
 	return head;
 }
 
-uint64_t ring_publish(struct ring *ring, const struct tick *ticks, size_t n)
+uint64_t ring_publish_records(struct ring *ring, const void *records, size_t n)
 {
+	const unsigned char *src = records;
 	uint64_t first, i;
 	unsigned j;
 
 	if (!ring->producer_ready)
 		ring_producer_open(ring);
 	first = ring->producer_head;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++, src += ring->words * RING_WORD_BYTES) {
 		uint64_t seq = first + i;
-		struct ring_slot *slot = &ring->l->slots[seq & ring->mask];
-		uint64_t w[RING_WORDS];
+		_Atomic uint64_t *slot = slot_words(ring, seq);
+		uint64_t w0, wj;
 
-		memcpy(w, &ticks[i], sizeof(w));
-		w[0] = (w[0] & 0xffffffff00000000ULL) | (uint32_t)seq;
+		memcpy(&w0, src, sizeof(w0));
+		w0 = (w0 & 0xffffffff00000000ULL) | (uint32_t)seq;
 		/* Mark the slot in progress before touching the body. Each body
 		 * word is a release store (a plain store on x86-64): a reader
 		 * that acquires any new body word then sees word 0 changed.
 		 * Per-word ordering instead of a fence, which ThreadSanitizer
 		 * cannot model. */
-		atomic_store_explicit(&slot->w[0], w[0] ^ SEQ_IN_PROGRESS, memory_order_relaxed);
-		for (j = 1; j < RING_WORDS; j++)
-			atomic_store_explicit(&slot->w[j], w[j], memory_order_release);
+		atomic_store_explicit(&slot[0], w0 ^ SEQ_IN_PROGRESS, memory_order_relaxed);
+		for (j = 1; j < ring->words; j++) {
+			memcpy(&wj, src + j * RING_WORD_BYTES, sizeof(wj));
+			atomic_store_explicit(&slot[j], wj, memory_order_release);
+		}
 		/* The final word 0 publishes the body to a reader that matches it. */
-		atomic_store_explicit(&slot->w[0], w[0], memory_order_release);
+		atomic_store_explicit(&slot[0], w0, memory_order_release);
 	}
 	if (n) {
 		ring->producer_head = first + n;
 		ring_store_head(ring, ring->producer_head);
 	}
 	return first;
+}
+
+uint64_t ring_publish(struct ring *ring, const struct tick *ticks, size_t n)
+{
+	assert(ring->words * RING_WORD_BYTES == sizeof(struct tick));
+	return ring_publish_records(ring, ticks, n);
 }
 
 static bool reader_name_valid(const char *name)
@@ -432,23 +486,26 @@ void ring_reader_close(struct ring_reader *r)
 	free(r);
 }
 
-/* Copies the record at seq into out if the slot still holds it, whole. */
-static bool slot_copy(const struct ring *ring, uint64_t seq, struct tick *out)
+/* Copies the record at seq into out if the slot still holds it, whole
+ * (out may hold a torn copy when false is returned). */
+static bool slot_copy(const struct ring *ring, uint64_t seq, unsigned char *out)
 {
-	struct ring_slot *slot = &ring->l->slots[seq & ring->mask];
-	uint64_t w[RING_WORDS];
+	_Atomic uint64_t *slot = slot_words(ring, seq);
+	uint64_t w0, wj;
 	unsigned j;
 
-	w[0] = atomic_load_explicit(&slot->w[0], memory_order_acquire);
-	if ((uint32_t)w[0] != (uint32_t)seq)
+	w0 = atomic_load_explicit(&slot[0], memory_order_acquire);
+	if ((uint32_t)w0 != (uint32_t)seq)
 		return false;
 	/* Acquire loads pair with the producer's release body stores: if any
 	 * body word came from a newer record, the re-read word 0 has changed. */
-	for (j = 1; j < RING_WORDS; j++)
-		w[j] = atomic_load_explicit(&slot->w[j], memory_order_acquire);
-	if (atomic_load_explicit(&slot->w[0], memory_order_relaxed) != w[0])
+	for (j = 1; j < ring->words; j++) {
+		wj = atomic_load_explicit(&slot[j], memory_order_acquire);
+		memcpy(out + j * RING_WORD_BYTES, &wj, sizeof(wj));
+	}
+	if (atomic_load_explicit(&slot[0], memory_order_relaxed) != w0)
 		return false;
-	memcpy(out, w, sizeof(w));
+	memcpy(out, &w0, sizeof(w0));
 	return true;
 }
 
@@ -460,10 +517,12 @@ static uint64_t lap_resume(const struct ring *ring, uint64_t head, uint64_t c)
 	return oldest > c + 1 ? oldest : c + 1;
 }
 
-size_t ring_reader_read(struct ring_reader *r, struct tick *out, size_t max, uint64_t *first_seq,
-			uint64_t *lost)
+size_t ring_reader_read_records(struct ring_reader *r, void *records, size_t max, uint64_t *first_seq,
+				uint64_t *lost)
 {
 	struct ring *ring = r->ring;
+	unsigned char *out = records;
+	size_t record_size = (size_t)ring->words * RING_WORD_BYTES;
 	uint64_t c = r->cursor, first, skipped = 0, head;
 	size_t n;
 
@@ -478,7 +537,7 @@ size_t ring_reader_read(struct ring_reader *r, struct tick *out, size_t max, uin
 				if (c >= r->cached_head)
 					break;
 			}
-			if (!slot_copy(ring, c, &out[n])) {
+			if (!slot_copy(ring, c, out + n * record_size)) {
 				/* c < head, so record c was published: a slot that no
 				 * longer holds it has been (or is being) overwritten. */
 				lapped = true;
@@ -515,6 +574,13 @@ size_t ring_reader_read(struct ring_reader *r, struct tick *out, size_t max, uin
 	if (lost)
 		*lost = skipped;
 	return n;
+}
+
+size_t ring_reader_read(struct ring_reader *r, struct tick *out, size_t max, uint64_t *first_seq,
+			uint64_t *lost)
+{
+	assert(r->ring->words * RING_WORD_BYTES == sizeof(struct tick));
+	return ring_reader_read_records(r, out, max, first_seq, lost);
 }
 
 void ring_reader_commit(struct ring_reader *r, uint64_t next_seq)

@@ -15,6 +15,8 @@
 #define RING_LAYOUT_VERSION 1
 #define RING_MAX_READERS 8
 #define RING_READER_NAME_MAX 24
+/* Largest record of a derived ring (tick rings: sizeof(struct tick)). */
+#define RING_RECORD_MAX (128u << 10)
 
 struct ring; /* process-local handle */
 
@@ -28,6 +30,9 @@ struct ring_reader_info {
 
 /* capacity: number of ticks, a power of two >= 1024. */
 size_t ring_segment_size(uint64_t capacity);
+/* The same for a derived ring of record_size-byte records (a multiple of
+ * 64, at most RING_RECORD_MAX); 0 if either is invalid. */
+size_t ring_segment_size_records(uint64_t capacity, uint32_t record_size);
 
 /* Supervisor side: create the segment (mode e.g. 0600), or attach to and
  * validate an existing one with the same capacity (after a supervisor
@@ -38,9 +43,16 @@ int ring_create_or_attach(struct ring **out, const char *name, const char *label
 /* Children: attach to an existing ring; any capacity is accepted, anything
  * else that differs is refused with a message in err. */
 int ring_attach(struct ring **out, const char *name, char *err, size_t err_len);
+/* The same two for a derived ring whose records are record_size bytes (their
+ * first 4 bytes are the ring's seq_lo, like a tick's). A tick ring is one
+ * with record_size sizeof(struct tick); any other size is refused. */
+int ring_create_or_attach_records(struct ring **out, const char *name, const char *label, uint64_t capacity,
+				  uint32_t record_size, mode_t mode, char *err, size_t err_len);
+int ring_attach_records(struct ring **out, const char *name, uint32_t record_size, char *err, size_t err_len);
 void ring_close(struct ring *ring);
 
 uint64_t ring_capacity(const struct ring *ring);
+uint32_t ring_record_size(const struct ring *ring);
 const char *ring_label(const struct ring *ring);
 /* When the segment was created (CLOCK_REALTIME ns): a journal that recorded
  * it can tell a recreated ring (sequences restarted at 0) from its own. */
@@ -56,6 +68,8 @@ uint64_t ring_head(const struct ring *ring);
 uint64_t ring_producer_open(struct ring *ring);
 /* Append n ticks; seq_lo is filled in. Returns the sequence of the first. */
 uint64_t ring_publish(struct ring *ring, const struct tick *ticks, size_t n);
+/* Derived rings: append n records of ring_record_size bytes each. */
+uint64_t ring_publish_records(struct ring *ring, const void *records, size_t n);
 
 /* ---- readers ---- */
 
@@ -91,6 +105,9 @@ int ring_reader_open_private(struct ring_reader **out, struct ring *ring, uint64
  */
 size_t ring_reader_read(struct ring_reader *r, struct tick *out, size_t max, uint64_t *first_seq,
 			uint64_t *lost);
+/* The same for a derived ring: out holds max records of ring_record_size. */
+size_t ring_reader_read_records(struct ring_reader *r, void *out, size_t max, uint64_t *first_seq,
+				uint64_t *lost);
 /* Publish the reader's position (next sequence to read) into the segment. */
 void ring_reader_commit(struct ring_reader *r, uint64_t next_seq);
 /* Move the local read position (e.g. the writer resuming from its journal). */

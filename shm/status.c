@@ -48,6 +48,16 @@ static const struct status_metric_info metric_info[SM_COUNT] = {
 	[SM_BYTES_WRITTEN] = { "written_bytes_total", SMT_COUNTER, "Bytes of finished Parquet files", 1 },
 	[SM_JOURNAL_BYTES] = { "journal_bytes", SMT_GAUGE, "Size of the writer's journal", 1 },
 	[SM_DISK_ERRORS] = { "disk_errors_total", SMT_COUNTER, "Write, fsync or rename failures", 1 },
+	[SM_SPREADS_WRITTEN] = { "spreads_ring_written_total", SMT_COUNTER, "Spread updates written to the _spreads ring", 1 },
+	[SM_GW_CLIENTS] = { "gateway_clients", SMT_GAUGE, "WebSocket clients connected to the gateway", 1 },
+	[SM_GW_ACCEPTED] = { "gateway_clients_accepted_total", SMT_COUNTER, "WebSocket clients accepted", 1 },
+	[SM_GW_REFUSED] = { "gateway_clients_refused_total", SMT_COUNTER, "Connections refused because max_clients were connected", 1 },
+	[SM_GW_MESSAGES_SENT] = { "gateway_messages_sent_total", SMT_COUNTER, "Messages sent to WebSocket clients", 1 },
+	[SM_GW_BYTES_SENT] = { "gateway_sent_bytes_total", SMT_COUNTER, "Payload bytes sent to WebSocket clients", 1 },
+	[SM_GW_CONFLATED] = { "gateway_conflated_total", SMT_COUNTER, "Queued spread or quote messages replaced by a newer one for a lagging client", 1 },
+	[SM_GW_DROPPED_SLOW] = { "gateway_dropped_slow_total", SMT_COUNTER, "Clients disconnected because their trade queue was full", 1 },
+	[SM_GW_DROPPED_PING] = { "gateway_dropped_ping_timeout_total", SMT_COUNTER, "Clients disconnected because they did not answer a ping in time", 1 },
+	[SM_GW_BAD_REQUESTS] = { "gateway_bad_requests_total", SMT_COUNTER, "Client requests answered with an error", 1 },
 };
 
 const struct status_metric_info *status_metric_info(enum status_metric m)
@@ -63,6 +73,7 @@ const char *status_role_name(uint32_t role)
 	case ROLE_COLLECTOR: return "collector";
 	case ROLE_AGGREGATOR: return "aggregator";
 	case ROLE_WRITER: return "writer";
+	case ROLE_GATEWAY: return "gateway";
 	}
 	return "unknown";
 }

@@ -9,13 +9,13 @@
 #include <sys/types.h>
 
 #define STATUS_MAGIC 0x5441545342445053ULL /* "SPDBSTAT" */
-#define STATUS_LAYOUT_VERSION 1
+#define STATUS_LAYOUT_VERSION 2
 #define STATUS_MAX_CHILDREN 64
 #define STATUS_NAME_MAX 32
 #define STATUS_MAX_CONNS 16
 #define STATUS_DETAIL_MAX 120
 
-enum status_role { ROLE_COLLECTOR = 1, ROLE_AGGREGATOR = 2, ROLE_WRITER = 3 };
+enum status_role { ROLE_COLLECTOR = 1, ROLE_AGGREGATOR = 2, ROLE_WRITER = 3, ROLE_GATEWAY = 4 };
 
 enum child_state {
 	CHILD_STARTING = 1,
@@ -68,6 +68,18 @@ enum status_metric {
 	SM_BYTES_WRITTEN,     /* counter */
 	SM_JOURNAL_BYTES,     /* gauge */
 	SM_DISK_ERRORS,       /* counter */
+	/* aggregator */
+	SM_SPREADS_WRITTEN,   /* counter: spread updates written to the _spreads ring */
+	/* gateway (also SM_TICKS_READ, SM_TICKS_LOST, SM_READ_LAG over the tick rings and _spreads) */
+	SM_GW_CLIENTS,        /* gauge: WebSocket clients connected */
+	SM_GW_ACCEPTED,       /* counter: WebSocket clients accepted */
+	SM_GW_REFUSED,        /* counter: connections refused at max_clients */
+	SM_GW_MESSAGES_SENT,  /* counter: messages sent to clients */
+	SM_GW_BYTES_SENT,     /* counter: payload bytes sent to clients */
+	SM_GW_CONFLATED,      /* counter: queued spreads/quotes replaced by a newer one */
+	SM_GW_DROPPED_SLOW,   /* counter: clients disconnected for falling behind on trades */
+	SM_GW_DROPPED_PING,   /* counter: clients disconnected for not answering pings */
+	SM_GW_BAD_REQUESTS,   /* counter: client requests answered with an error */
 	SM_COUNT
 };
 

@@ -49,6 +49,7 @@ static const char *child_program(enum status_role r)
 	case ROLE_COLLECTOR: return "spreadbus-collector";
 	case ROLE_AGGREGATOR: return "spreadbus-aggregator";
 	case ROLE_WRITER: return "spreadbus-writer";
+	case ROLE_GATEWAY: return "spreadbus-gateway";
 	}
 	return NULL;
 }

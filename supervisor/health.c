@@ -198,6 +198,30 @@ static void render_writer(struct jsonw *w, struct supervisor *s)
 	jsonw_object_end(w);
 }
 
+static void render_gateway(struct jsonw *w, struct supervisor *s)
+{
+	const struct child *gw;
+	const struct status_block *blk = role_block(s, ROLE_GATEWAY, &gw);
+	jsonw_key(w, "gateway");
+	jsonw_object_begin(w);
+	jsonw_kv_bool(w, "enabled", s->cfg->gateway.enabled);
+	jsonw_kv_string(w, "listen", s->cfg->gateway.listen);
+	if (gw)
+		jsonw_kv_string(w, "state", child_state_name(gw->state));
+	if (blk && gw && gw->pid > 0) {
+		jsonw_kv_string(w, "reported_state", status_child_state_name(__atomic_load_n(&blk->state, __ATOMIC_RELAXED)));
+		kv_metric(w, "clients", blk, SM_GW_CLIENTS);
+		kv_metric(w, "read_lag", blk, SM_READ_LAG);
+		kv_metric(w, "messages_sent_total", blk, SM_GW_MESSAGES_SENT);
+		kv_metric(w, "conflated_total", blk, SM_GW_CONFLATED);
+		kv_metric(w, "dropped_slow_total", blk, SM_GW_DROPPED_SLOW);
+		kv_metric(w, "dropped_ping_timeout_total", blk, SM_GW_DROPPED_PING);
+		if (blk->detail[0])
+			jsonw_kv_string(w, "detail", blk->detail);
+	}
+	jsonw_object_end(w);
+}
+
 /* Why the service is not ready; none = ready. */
 struct ready_reasons {
 	int n;
@@ -305,5 +329,6 @@ void health_render(struct supervisor *s, struct jsonw *w)
 	render_rings(w, s);
 	render_redis(w, s);
 	render_writer(w, s);
+	render_gateway(w, s);
 	jsonw_object_end(w);
 }

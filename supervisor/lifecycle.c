@@ -117,6 +117,9 @@ static int add_children(struct supervisor *s)
 	if (rc == 0 && cfg->writer.enabled)
 		rc = supervisor_add_child(s, "writer", ROLE_WRITER, cfg->writer.heartbeat_timeout_ms,
 					  reload_child_hash(cfg, ROLE_WRITER, "writer"));
+	if (rc == 0 && cfg->gateway.enabled)
+		rc = supervisor_add_child(s, "gateway", ROLE_GATEWAY, cfg->gateway.heartbeat_timeout_ms,
+					  reload_child_hash(cfg, ROLE_GATEWAY, "gateway"));
 	return rc;
 }
 
@@ -129,7 +132,7 @@ int supervisor_config_check(const struct config *cfg, char *err, size_t err_len)
 {
 	for (size_t i = 0; i < cfg->exchange_count; i++) {
 		const char *name = cfg->exchanges[i].name;
-		if (strcmp(name, "aggregator") == 0 || strcmp(name, "writer") == 0) {
+		if (strcmp(name, "aggregator") == 0 || strcmp(name, "writer") == 0 || strcmp(name, "gateway") == 0) {
 			snprintf(err, err_len, "%s: [exchange.%s]: '%s' names a child process already; rename the section",
 				 cfg->path, name, name);
 			return -EINVAL;

@@ -20,11 +20,15 @@ static bool metric_applies(enum status_metric m, enum status_role role)
 	if (m <= SM_HEALTH_SCORE)
 		return role == ROLE_COLLECTOR;
 	if (m <= SM_READ_LAG)
-		return role == ROLE_AGGREGATOR || role == ROLE_WRITER;
+		return role == ROLE_AGGREGATOR || role == ROLE_WRITER || role == ROLE_GATEWAY;
 	if (m <= SM_WINDOW_MEMORY)
 		return role == ROLE_AGGREGATOR;
 	if (m <= SM_DISK_ERRORS)
 		return role == ROLE_WRITER;
+	if (m == SM_SPREADS_WRITTEN)
+		return role == ROLE_AGGREGATOR;
+	if (m <= SM_GW_BAD_REQUESTS)
+		return role == ROLE_GATEWAY;
 	return true;
 }
 

@@ -60,6 +60,8 @@ uint64_t reload_child_hash(const struct config *cfg, enum status_role role, cons
 		return hash_redis(hash_u64(h, cfg->aggregator.config_hash), &cfg->redis);
 	case ROLE_WRITER:
 		return hash_u64(h, cfg->writer.config_hash);
+	case ROLE_GATEWAY:
+		return hash_u64(h, cfg->gateway.config_hash);
 	}
 	return h;
 }
@@ -106,6 +108,9 @@ static size_t wanted_children(const struct config *cfg, struct wanted_child *out
 	if (cfg->writer.enabled)
 		out[n++] = (struct wanted_child){ "writer", ROLE_WRITER, cfg->writer.heartbeat_timeout_ms,
 						  reload_child_hash(cfg, ROLE_WRITER, "writer") };
+	if (cfg->gateway.enabled)
+		out[n++] = (struct wanted_child){ "gateway", ROLE_GATEWAY, cfg->gateway.heartbeat_timeout_ms,
+						  reload_child_hash(cfg, ROLE_GATEWAY, "gateway") };
 	return n;
 }
 

@@ -14,14 +14,14 @@
 #include "supervisor/event.h"
 #include "supervisor/netserver.h"
 
-#define SUPERVISOR_MAX_CHILDREN (CONFIG_MAX_EXCHANGES + 2)
+#define SUPERVISOR_MAX_CHILDREN (CONFIG_MAX_EXCHANGES + 3)
 #define SUPERVISOR_TICK_MS 50 /* timer period: backoff, liveness, deadlines, watchdog */
 
 struct supervisor {
 	struct config *cfg;
 	struct bus bus;
 	bool bus_open;
-	struct child children[SUPERVISOR_MAX_CHILDREN]; /* collectors in config order, then aggregator, writer */
+	struct child children[SUPERVISOR_MAX_CHILDREN]; /* collectors in config order, then aggregator, writer, gateway */
 	size_t child_count;
 	struct child_exec exec;
 

@@ -4,7 +4,7 @@
 #
 # [service] gets instance, runtime_dir and state_dir under $TL_TMP, a small
 # ring (ring_capacity 65536 unless given) and log_level info; [http] listen
-# is empty (off) and [redis] enabled=false unless given. Each extra argument
+# is empty (off), [redis] and [gateway] enabled=false unless given. Each extra argument
 # is section.key=value, split at the LAST dot before '=' so sections may
 # contain dots: "exchange.binance.url=ws://127.0.0.1:9001". Keys of one
 # section may be given in any order. Needs tests/lib/common.sh.
@@ -22,8 +22,9 @@ tl_write_config() {
 	values["service.log_level"]=info
 	values["http.listen"]=
 	values["redis.enabled"]=false
+	values["gateway.enabled"]=false
 	order=(service.instance service.runtime_dir service.state_dir service.ring_capacity service.log_level
-		http.listen redis.enabled)
+		http.listen redis.enabled gateway.enabled)
 	for arg in "$@"; do
 		[[ $arg == *=* ]] || tl_fail "tl_write_config: '$arg' is not section.key=value"
 		lhs=${arg%%=*}

@@ -1,0 +1,56 @@
+/* The derived ring _spreads: every spread update the aggregator computes, as
+ * the JSON object Redis gets, in fixed records sized from the config. */
+#ifndef SPREADBUS_SHM_SPREADS_H
+#define SPREADBUS_SHM_SPREADS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bounds of one update's JSON text (aggregator/spread_json.c writes within
+ * them): the fixed part with the best pair and its window, and one short
+ * entry per other ordered exchange pair. */
+#define SPREADS_JSON_FIXED_MAX 1400
+#define SPREADS_JSON_PAIR_MAX 300
+
+/* The ring holds about this many bytes of records (at least 1024 records):
+ * with 3 exchanges, 8192 records of 4 KiB, 1.6 s of slack for a reader
+ * that stalls at 5,000 updates/s. */
+#define SPREADS_RING_BYTES (32u << 20)
+#define SPREADS_RING_NAME "_spreads"
+
+/*
+ * One record. The first 8 bytes are published last by the ring (like a
+ * tick's): seq_lo, then what a reader filters on without parsing the JSON.
+ */
+struct spreads_record {
+	uint32_t seq_lo;
+	uint16_t symbol_id;       /* registry id */
+	uint8_t buy_exchange_id;  /* registry ids of the best pair; 0 when no pair is valid */
+	uint8_t sell_exchange_id;
+	uint32_t json_len;        /* bytes of json, no terminator */
+	uint32_t reserved;
+	int64_t ts_ns;            /* the update's "ts_ns" */
+	char json[];              /* record_size - sizeof(struct spreads_record) bytes */
+};
+_Static_assert(sizeof(struct spreads_record) == 24, "spreads record header is 24 bytes");
+
+/* Most ordered pairs one symbol can have with this many enabled exchanges. */
+static inline size_t spreads_max_pairs(size_t exchanges)
+{
+	return exchanges > 1 ? exchanges * (exchanges - 1) : 1;
+}
+
+/* Record size for updates with at most max_pairs pairs: the header and the
+ * JSON bound, rounded up to a power of two (>= 64). */
+uint32_t spreads_record_size(size_t max_pairs);
+
+/* Records in the ring for that record size: a power of two >= 1024. */
+uint64_t spreads_ring_capacity(uint32_t record_size);
+
+/* Bytes of JSON text a record of record_size holds. */
+static inline size_t spreads_json_room(uint32_t record_size)
+{
+	return record_size - sizeof(struct spreads_record);
+}
+
+#endif
