@@ -159,11 +159,15 @@ bench: test-tools $(addprefix $(BUILD)/bin/,$(BENCHES))
 # ---- dependencies (Debian 12 packages, test-only npm packages) ----
 
 # module.mk files add their own with DEB_PACKAGES += ...
+# Tools the tests call: openssl (tests/lib/tls.sh), redis-server/redis-cli,
+# node, promtool (package prometheus), systemd-analyze (systemd),
+# systemd-nspawn and debootstrap (the container test), curl and jq, pgrep
+# and ps (procps), python3 (test_decode_fixtures.sh, test_ring_busctl.sh).
 DEB_PACKAGES += build-essential pkg-config clang libclang-rt-14-dev \
 	libwebsockets-dev libssl-dev openssl libhiredis-dev libinih-dev libsystemd-dev \
 	libcmocka-dev libzstd-dev libjsmn-dev \
-	redis-server redis-tools nodejs prometheus systemd-container debootstrap \
-	curl jq procps psmisc iproute2 hyperfine bc
+	redis-server redis-tools nodejs prometheus systemd systemd-container debootstrap \
+	curl jq procps python3
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
