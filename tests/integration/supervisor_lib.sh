@@ -1,123 +1,55 @@
-# Shared by the supervisor's integration tests (sourced, not run): a temp
-# dir with its own instance name, a config, the supervisor started in the
-# background, spreadctl helpers, polling with deadlines, and cleanup of
-# every process and shared-memory segment on exit.
+# Shared by the supervisor's integration tests (sourced, not run), on top of
+# tests/lib: the supervisor's config (collectors, aggregator, writer), the
+# supervisor started in the background, spreadctl and HTTP helpers; at
+# exit its children and shared-memory segments go with it.
 set -euo pipefail
-BIN=${SPREADBUS_BIN:?SPREADBUS_BIN must point at the build/bin directory}
-T=$(mktemp -d /tmp/spreadbus-svtest.XXXXXX)
-INSTANCE="svt$$r$RANDOM"
+SV_SRC=${SPREADBUS_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+source "$SV_SRC/tests/lib/common.sh"
+source "$SV_SRC/tests/lib/config.sh"
+tl_init
+tl_need_bins spreadbus spreadctl spreadbus-collector spreadbus-aggregator spreadbus-writer spreadbus-busctl
+BIN=$TL_BIN
+T=$TL_TMP
+INSTANCE=$(tl_instance sv)
 CONF=$T/spreadbus.conf
 LOG=$T/supervisor.log
 SV_PID=
+HTTP_PORT=$(tl_free_port)
 
+# Children die with the supervisor (PDEATHSIG); make sure of it.
 sv_cleanup() {
-	local rc=$?
 	local kids= p
-	if [ -n "$SV_PID" ] && kill -0 "$SV_PID" 2>/dev/null; then
-		kids=$(pgrep -P "$SV_PID" || true)
-		kill -TERM "$SV_PID" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$SV_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$SV_PID" 2>/dev/null || true
-	fi
-	# Children die with the supervisor (PDEATHSIG); make sure of it.
-	for p in $kids; do kill -KILL "$p" 2>/dev/null || true; done
-	# Helpers the test started (fake exchange, socket clients).
-	for p in ${EXTRA_PIDS:-}; do kill -TERM "$p" 2>/dev/null || true; done
-	for p in ${EXTRA_PIDS:-}; do wait "$p" 2>/dev/null || true; done
-	rm -f /dev/shm/spreadbus."$INSTANCE".* 2>/dev/null || true
-	if [ $rc -ne 0 ] && [ -f "$LOG" ]; then
-		echo "---- supervisor log (last 60 lines) ----"
-		tail -n 60 "$LOG"
-	fi
-	rm -rf "$T"
-	return $rc
+	tl_alive supervisor && kids=$(pgrep -P "${TL_PID[supervisor]}")
+	tl_stop supervisor TERM 10
+	for p in $kids; do kill -KILL "$p" 2>/dev/null; done
+	rm -f /dev/shm/spreadbus."$INSTANCE".*
 }
-trap sv_cleanup EXIT
+tl_cleanup sv_cleanup
 
-fail() {
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-# wait_until SECONDS DESCRIPTION COMMAND...: poll COMMAND until it succeeds.
-wait_until() {
-	local limit=$1 what=$2
-	shift 2
-	local deadline=$((SECONDS + limit))
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || fail "timed out after ${limit}s waiting for: $what"
-		sleep 0.05
-	done
-}
-
-# A TCP port no socket uses now: random (parallel test runs do not
-# collide), below the kernel's ephemeral range (32768-60999) so that outgoing
-# connections of other tests cannot take it; the config validator does not
-# accept port 0. sv_launch picks another if the bind still loses a race.
-free_port() {
-	local p
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % 12000))
-		if [ -z "$(ss -Htan "sport = :$p")" ]; then
-			echo $p
-			return 0
-		fi
-	done
-	fail "no free port found"
-}
-HTTP_PORT=$(free_port)
-
-# write_config [EXTRA_EXCHANGES...]: binance and okx collectors pointed at a
-# port where nothing listens (they keep reconnecting; URL_<name> points one
-# elsewhere), Redis off, the
-# writer in the temp dir, short timeouts so the tests run fast.
+# write_config [EXTRA_EXCHANGES...]: binance and okx collectors (or
+# $EXCHANGES) pointed at a port where nothing listens (they keep
+# reconnecting; URL_<name> points one elsewhere), Redis off, the writer in
+# the temp dir, short timeouts so the tests run fast.
 write_config() {
-	local bin_dir=${BIN_DIR:-$BIN}
-	cat >"$CONF" <<CONF
-[service]
-instance = $INSTANCE
-runtime_dir = $T/run
-state_dir = $T/state
-bin_dir = $bin_dir
-ring_capacity = 1024
-log_level = info
-
-[http]
-listen = 127.0.0.1:$HTTP_PORT
-
-[restart]
-backoff_initial_ms = ${BACKOFF_INITIAL_MS:-50}
-backoff_max_ms = ${BACKOFF_MAX_MS:-200}
-burst_count = ${BURST_COUNT:-100}
-burst_window_s = ${BURST_WINDOW_S:-10}
-hold_ms = ${HOLD_MS:-60000}
-hold_max_ms = 600000
-stop_timeout_ms = ${STOP_TIMEOUT_MS:-3000}
-
-[redis]
-enabled = false
-
-[aggregator]
-heartbeat_timeout_ms = ${HEARTBEAT_TIMEOUT_MS:-3000}
-
-[writer]
-enabled = ${WRITER_ENABLED:-true}
-data_dir = $T/data
-journal_dir = $T/journal
-heartbeat_timeout_ms = ${HEARTBEAT_TIMEOUT_MS:-3000}
-CONF
 	local ex url_var
+	local -a kv=(
+		"service.bin_dir=${BIN_DIR:-$BIN}" service.ring_capacity=1024
+		"http.listen=127.0.0.1:$HTTP_PORT"
+		"restart.backoff_initial_ms=${BACKOFF_INITIAL_MS:-50}" "restart.backoff_max_ms=${BACKOFF_MAX_MS:-200}"
+		"restart.burst_count=${BURST_COUNT:-100}" "restart.burst_window_s=${BURST_WINDOW_S:-10}"
+		"restart.hold_ms=${HOLD_MS:-60000}" restart.hold_max_ms=600000
+		"restart.stop_timeout_ms=${STOP_TIMEOUT_MS:-3000}"
+		"aggregator.heartbeat_timeout_ms=${HEARTBEAT_TIMEOUT_MS:-3000}"
+		"writer.enabled=${WRITER_ENABLED:-true}" "writer.data_dir=$T/data" "writer.journal_dir=$T/journal"
+		"writer.heartbeat_timeout_ms=${HEARTBEAT_TIMEOUT_MS:-3000}"
+	)
 	for ex in ${EXCHANGES:-binance okx} "$@"; do
 		url_var=URL_${ex//-/_}
-		cat >>"$CONF" <<CONF
-
-[exchange.$ex]
-adapter = ${ex%%-*}
-symbols = BTC-USDT, ETH-USDT
-url = ${!url_var:-ws://127.0.0.1:1}
-heartbeat_timeout_ms = ${HEARTBEAT_TIMEOUT_MS:-3000}
-CONF
+		kv+=("exchange.$ex.adapter=${ex%%-*}" "exchange.$ex.symbols=BTC-USDT, ETH-USDT"
+			"exchange.$ex.url=${!url_var:-ws://127.0.0.1:1}"
+			"exchange.$ex.heartbeat_timeout_ms=${HEARTBEAT_TIMEOUT_MS:-3000}")
 	done
+	tl_write_config "$CONF" "$INSTANCE" "${kv[@]}"
 }
 
 ctl() {
@@ -137,6 +69,15 @@ child_pid() {
 	child_field "$1" pid
 }
 
+child_state_is() { [ "$(child_field "$1" state)" = "$2" ]; }
+
+# child_replaced NAME OLD_PID: NAME runs as another process than OLD_PID.
+child_replaced() {
+	local p
+	p=$(child_field "$1" pid)
+	[[ $p =~ ^[0-9]+$ ]] && [ "$p" != "$2" ]
+}
+
 # A child runs and has sent a heartbeat since it started.
 child_up() {
 	local s
@@ -153,32 +94,40 @@ all_children_up() {
 	[ -n "$(status_json)" ]
 }
 
+# The supervisor answers on its control socket (not a stale socket file
+# of one killed before), or has exited.
+sv_answers_or_exited() { ctl status >/dev/null 2>&1 || ! tl_alive supervisor; }
+
 # sv_launch: run the supervisor in the background (environment assignments
 # before the call reach it) and wait for its control socket. If the HTTP port
 # was taken in the meantime, it retries on another one.
 sv_launch() {
-	local try
+	local try port
 	for try in 1 2 3 4 5; do
-		"$BIN/spreadbus" --config "$CONF" >>"$LOG" 2>&1 &
-		SV_PID=$!
-		wait_until 30 "the supervisor's control socket" \
-			bash -c "test -S '$T/run/spreadbus.sock' || ! kill -0 $SV_PID 2>/dev/null"
-		kill -0 "$SV_PID" 2>/dev/null && return 0
-		wait "$SV_PID" 2>/dev/null || true
+		tl_spawn supervisor "$BIN/spreadbus" --config "$CONF"
+		SV_PID=${TL_PID[supervisor]}
+		tl_wait_for 30 "the supervisor's control socket" sv_answers_or_exited
+		tl_alive supervisor && return 0
+		tl_collect supervisor
 		grep -q "cannot listen on 127.0.0.1:$HTTP_PORT: Address already in use" "$LOG" ||
-			fail "the supervisor exited at start"
-		local port
-		port=$(free_port)
+			tl_fail "the supervisor exited at start"
+		port=$(tl_free_port)
 		sed -i "s/^listen = 127.0.0.1:$HTTP_PORT\$/listen = 127.0.0.1:$port/" "$CONF"
 		HTTP_PORT=$port
 	done
-	fail "no HTTP port could be bound"
+	tl_fail "no HTTP port could be bound"
 }
 
 # sv_start: sv_launch, then wait until every child is up.
 sv_start() {
 	sv_launch
-	wait_until 30 "every child up" all_children_up
+	tl_wait_for 30 "every child up" all_children_up
+}
+
+# sv_stop SIGNAL: signal the supervisor and collect its exit (TL_EXIT[supervisor]).
+sv_stop() {
+	tl_stop supervisor "$1" 10
+	SV_PID=
 }
 
 http_get() {
@@ -189,7 +138,45 @@ http_code() {
 	curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$HTTP_PORT$1"
 }
 
+http_code_is() { [ "$(http_code "$2")" = "$1" ]; }
+
 # Processes whose parent is the supervisor.
 sv_children_pids() {
 	pgrep -P "$SV_PID" | sort
+}
+
+# Every one of these pids has exited.
+all_gone() {
+	local p
+	for p in "$@"; do
+		! kill -0 "$p" 2>/dev/null || return 1
+	done
+}
+
+# A flood of clients on one of the supervisor's servers, "tcp PORT" or
+# "unix PATH", counted by ss(8): held = connections it holds now, queued =
+# connections the kernel completed that it has not accepted yet.
+sv_conns_held() {
+	case $1 in
+	tcp) ss -Htn state established "( sport = :$2 )" ;;
+	unix) ss -Hx state established src "$2" ;;
+	esac | wc -l
+}
+sv_conns_queued() {
+	case $1 in
+	tcp) ss -Hltn "( sport = :$2 )" | awk '{ q += $2 } END { print q + 0 }' ;;
+	unix) ss -Hxl src "$2" | awk '{ q += $3 } END { print q + 0 }' ;;
+	esac
+}
+
+# sv_took_clients KIND ADDR N DIR: the server has taken all N spawned
+# spreadbus-test-netpoke clients (logs in $T/DIR/): none waits to be
+# accepted, and each is either held or was closed by the server (at its
+# connection cap the oldest idle one makes room).
+sv_took_clients() {
+	local held cut
+	[ "$(sv_conns_queued "$1" "$2")" = 0 ] || return 1
+	held=$(sv_conns_held "$1" "$2")
+	cut=$(cat "$T/$4"/*.log 2>/dev/null | grep -c '^closed by server' || true)
+	((held + cut >= $3))
 }

@@ -3,10 +3,11 @@
 # print every error as FILE:LINE: message (the environment's as VAR:);
 # usage errors exit 2. The parser itself is tested in tests/config/.
 set -euo pipefail
-BIN=${SPREADBUS_BIN:?}
-T=$(mktemp -d /tmp/spreadbus-checkcfg.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "${SPREADBUS_SRC:-$(dirname "$0")/../..}/tests/lib/common.sh"
+tl_init
+tl_need_bins spreadbus
+BIN=$TL_BIN
+T=$TL_TMP
 
 good() {
 	cat <<CONF
@@ -26,10 +27,10 @@ check() {
 	local f=$1 want=$2 rc=0
 	shift 2
 	"$BIN/spreadbus" --check-config "$f" >"$T/out" 2>&1 || rc=$?
-	[ $rc -eq "$want" ] || fail "$(basename "$f"): exit $rc, want $want: $(cat "$T/out")"
+	[ $rc -eq "$want" ] || tl_fail "$(basename "$f"): exit $rc, want $want: $(cat "$T/out")"
 	local p
 	for p in "$@"; do
-		grep -qE -- "$p" "$T/out" || fail "$(basename "$f"): no line matching '$p' in: $(cat "$T/out")"
+		grep -qE -- "$p" "$T/out" || tl_fail "$(basename "$f"): no line matching '$p' in: $(cat "$T/out")"
 	done
 }
 
@@ -76,24 +77,24 @@ check "$T/adapter.conf" 1 "^$T/adapter.conf:9: .*unknown adapter 'kraken'"
 # supervisor does not (child names must be unique)
 { good; printf '\n[exchange.writer]\nadapter = okx\nsymbols = BTC-USDT\n'; } >"$T/child_name.conf"
 check "$T/child_name.conf" 1 "^$T/child_name.conf: \[exchange.writer\]: 'writer' names a child process" '1 error'
-grep -q ': ok' "$T/out" && fail "child_name.conf: said ok"
+grep -q ': ok' "$T/out" && tl_fail "child_name.conf: said ok"
 
 # a bad environment override is named by its variable
 rc=0
 SPREADBUS_REDIS_PORT=notaport "$BIN/spreadbus" --check-config "$T/good.conf" >"$T/out" 2>&1 || rc=$?
-[ $rc -eq 1 ] && grep -q '^SPREADBUS_REDIS_PORT: ' "$T/out" || fail "env override error: rc=$rc $(cat "$T/out")"
+[ $rc -eq 1 ] && grep -q '^SPREADBUS_REDIS_PORT: ' "$T/out" || tl_fail "env override error: rc=$rc $(cat "$T/out")"
 
 # a missing file
 check "$T/nope.conf" 1 "$T/nope.conf: cannot read"
 
 # usage errors
 rc=0; "$BIN/spreadbus" >/dev/null 2>&1 || rc=$?
-[ $rc -eq 2 ] || fail "no arguments: exit $rc, want 2"
+[ $rc -eq 2 ] || tl_fail "no arguments: exit $rc, want 2"
 rc=0; "$BIN/spreadbus" --check-config "$T/good.conf" --config "$T/good.conf" >/dev/null 2>&1 || rc=$?
-[ $rc -eq 2 ] || fail "both modes: exit $rc, want 2"
+[ $rc -eq 2 ] || tl_fail "both modes: exit $rc, want 2"
 
 # --config refuses a bad file the same way, before touching anything
 rc=0; "$BIN/spreadbus" --config "$T/two_errors.conf" >"$T/out" 2>&1 || rc=$?
-[ $rc -eq 1 ] && grep -q "^$T/two_errors.conf:7: " "$T/out" || fail "--config with errors: rc=$rc $(cat "$T/out")"
-[ -e "$T/run/spreadbus.sock" ] && fail "a refused config started something"
+[ $rc -eq 1 ] && grep -q "^$T/two_errors.conf:7: " "$T/out" || tl_fail "--config with errors: rc=$rc $(cat "$T/out")"
+[ -e "$T/run/spreadbus.sock" ] && tl_fail "a refused config started something"
 echo "check-config: all cases as expected"

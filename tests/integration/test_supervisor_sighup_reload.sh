@@ -12,7 +12,7 @@ snapshot() { for name in $(status_json | jq -r '.children[].name'); do before[$n
 unchanged() {
 	local name
 	for name in "$@"; do
-		[ "$(child_pid $name)" = "${before[$name]}" ] || fail "$name changed pid (was ${before[$name]}, now $(child_pid $name))"
+		[ "$(child_pid $name)" = "${before[$name]}" ] || tl_fail "$name changed pid (was ${before[$name]}, now $(child_pid $name))"
 	done
 }
 
@@ -20,31 +20,33 @@ unchanged() {
 snapshot
 write_config bybit
 kill -HUP "$SV_PID"
-wait_until 15 "bybit up" child_up bybit
+tl_wait_for 15 "bybit up" child_up bybit
 unchanged binance okx aggregator writer
-[ -e /dev/shm/spreadbus."$INSTANCE".bybit ] || fail "no ring for bybit"
-[ "$(status_json | jq '.children | length')" -eq 5 ] || fail "want 5 children"
+[ -e /dev/shm/spreadbus."$INSTANCE".bybit ] || tl_fail "no ring for bybit"
+[ "$(status_json | jq '.children | length')" -eq 5 ] || tl_fail "want 5 children"
 
 # 2. a broken config: nothing changes, through both ways in
 snapshot
 cp "$CONF" "$T/good.conf"
 printf '\n[exchange.kraken]\nsymbols = BTC-USDT\nno_such_key = 1\n' >>"$CONF"
 kill -HUP "$SV_PID"
-wait_until 10 "reload refused in the log" grep -q 'reload refused' "$LOG"
+tl_wait_for 10 "reload refused in the log" grep -q 'reload refused' "$LOG"
 rc=0; ctl reload 2>"$T/err" || rc=$?
-[ $rc -eq 1 ] || fail "spreadctl reload of a broken config: exit $rc, want 1"
-grep -q 'config has errors, nothing changed' "$T/err" || fail "reload error: $(cat "$T/err")"
-sleep 0.3
+[ $rc -eq 1 ] || tl_fail "spreadctl reload of a broken config: exit $rc, want 1"
+grep -q 'config has errors, nothing changed' "$T/err" || tl_fail "reload error: $(cat "$T/err")"
+# A reload decides and stops what it changes before it answers: had it
+# touched a child, that child would show "stopping" now.
+all_children_up || tl_fail "a refused reload touched a child: $(status_json)"
 unchanged binance okx bybit aggregator writer
-[ "$(status_json | jq '.children | length')" -eq 5 ] || fail "a broken config changed the children"
+[ "$(status_json | jq '.children | length')" -eq 5 ] || tl_fail "a broken config changed the children"
 cp "$T/good.conf" "$CONF"
 
 # 3. one exchange's section changes: only it restarts
 snapshot
 sed -i '/^\[exchange.okx\]/,/^$/ s/^symbols = .*/symbols = BTC-USDT/' "$CONF"
-ctl reload | grep -qx ok || fail "reload not ok"
-wait_until 10 "okx restarted" bash -c "[ \"\$('$BIN/spreadctl' --config '$CONF' status --json | jq -r '.children[] | select(.name==\"okx\") | .pid')\" != '${before[okx]}' ]"
-wait_until 10 "okx up" child_up okx
+ctl reload | grep -qx ok || tl_fail "reload not ok"
+tl_wait_for 10 "okx restarted" child_replaced okx "${before[okx]}"
+tl_wait_for 10 "okx up" child_up okx
 unchanged binance bybit aggregator writer
 
 # 4. an exchange removed: its collector stops, nothing else moves
@@ -52,28 +54,29 @@ snapshot
 EXCHANGES="binance okx" write_config
 sed -i '/^\[exchange.okx\]/,/^$/ s/^symbols = .*/symbols = BTC-USDT/' "$CONF"
 kill -HUP "$SV_PID"
-wait_until 10 "bybit gone" bash -c "[ -z \"\$('$BIN/spreadctl' --config '$CONF' status --json | jq -r '.children[] | select(.name==\"bybit\") | .name')\" ]"
-kill -0 "${before[bybit]}" 2>/dev/null && fail "bybit process still running"
+bybit_gone() { [ -z "$(status_json | jq -r '.children[] | select(.name=="bybit") | .name')" ]; }
+tl_wait_for 10 "bybit gone" bybit_gone
+kill -0 "${before[bybit]}" 2>/dev/null && tl_fail "bybit process still running"
 unchanged binance okx aggregator writer
 # 5. [redis] feeds only the aggregator: only it restarts
 snapshot
 sed -i '/^\[redis\]/a port = 6390' "$CONF"
-ctl reload >/dev/null || fail "reload with a [redis] change"
-wait_until 10 "aggregator restarted" bash -c "[ \"\$('$BIN/spreadctl' --config '$CONF' status --json | jq -r '.children[] | select(.name==\"aggregator\") | .pid')\" != '${before[aggregator]}' ]"
-wait_until 10 "aggregator up" child_up aggregator
+ctl reload >/dev/null || tl_fail "reload with a [redis] change"
+tl_wait_for 10 "aggregator restarted" child_replaced aggregator "${before[aggregator]}"
+tl_wait_for 10 "aggregator up" child_up aggregator
 unchanged binance okx writer
 
 # 6. [restart] is the supervisor's own: nobody restarts
 snapshot
 sed -i 's/^stop_timeout_ms = .*/stop_timeout_ms = 2500/' "$CONF"
-ctl reload >/dev/null || fail "reload with a [restart] change"
-sleep 0.5
+ctl reload >/dev/null || tl_fail "reload with a [restart] change"
+all_children_up || tl_fail "a [restart] change touched a child: $(status_json)"
 unchanged binance okx aggregator writer
 
 # 7. what names the bus cannot change while running: refused
 sed -i 's/^ring_capacity = .*/ring_capacity = 2048/' "$CONF"
 rc=0; ctl reload 2>"$T/err" || rc=$?
 [ $rc -eq 1 ] && grep -q 'ring_capacity changed: that needs a restart of the service' "$T/err" ||
-	fail "ring_capacity change: rc=$rc $(cat "$T/err")"
+	tl_fail "ring_capacity change: rc=$rc $(cat "$T/err")"
 unchanged binance okx aggregator writer
 echo "reload: add, refuse, change, remove, [redis], [restart] and fixed keys as expected"

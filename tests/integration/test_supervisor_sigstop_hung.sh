@@ -8,14 +8,12 @@ old=$(child_pid binance)
 others="$(child_pid okx) $(child_pid aggregator) $(child_pid writer)"
 kill -STOP "$old"
 start=$SECONDS
-wait_until 15 "a new binance process" bash -c "
-	p=\$('$BIN/spreadctl' --config '$CONF' status --json | jq -r '.children[] | select(.name==\"binance\") | .pid');
-	[[ \$p =~ ^[0-9]+\$ ]] && [ \"\$p\" != $old ]"
+tl_wait_for 15 "a new binance process" child_replaced binance "$old"
 took=$((SECONDS - start))
-kill -0 "$old" 2>/dev/null && fail "the hung process $old is still there"
+kill -0 "$old" 2>/dev/null && tl_fail "the hung process $old is still there"
 [[ $(child_field binance last_exit) == *"signal 9 (KILL)"*"killed: heartbeat timeout"* ]] ||
-	fail "last_exit: $(child_field binance last_exit)"
-grep -q "binance: pid $old is hung (heartbeat age" "$LOG" || fail "hang not logged"
-wait_until 15 "binance up again" child_up binance
-[ "$(child_pid okx) $(child_pid aggregator) $(child_pid writer)" = "$others" ] || fail "other children changed"
+	tl_fail "last_exit: $(child_field binance last_exit)"
+grep -q "binance: pid $old is hung (heartbeat age" "$LOG" || tl_fail "hang not logged"
+tl_wait_for 15 "binance up again" child_up binance
+[ "$(child_pid okx) $(child_pid aggregator) $(child_pid writer)" = "$others" ] || tl_fail "other children changed"
 echo "hung collector replaced after ~${took}s"

@@ -6,7 +6,10 @@
 #   port=$(tl_free_port)          # a free 127.0.0.1 TCP port, chosen at random
 #   tl_spawn NAME CMD ARGS...     # background process, log in $TL_TMP/NAME.log,
 #                                 # pid in TL_PID[NAME], killed at exit
+#   tl_stop NAME [SIG [SECS]]     # signal it, wait, KILL after SECS; TL_EXIT[NAME]
+#   tl_reap NAME SECS             # it must exit by itself within SECS; TL_EXIT[NAME]
 #   tl_wait_for SECS "what" CMD ARGS...  # poll CMD (every 50 ms) until it succeeds
+#   tl_holds SECS "what" CMD ARGS...     # CMD must keep succeeding for SECS
 #   tl_at_least MIN CMD ARGS...   # for tl_wait_for: CMD prints a number >= MIN
 #   tl_cleanup CMD ARGS...        # run CMD at exit (last registered runs first)
 #   tl_fail "why"                 # print logs, fail the test (exit 1)
@@ -74,13 +77,17 @@ tl_fail() {
 	exit 1
 }
 
-# A random port in 20000-60999 that nothing on this host uses now. Another
-# process may still take it before the caller binds; programs that can bind
+# A random port that nothing on this host uses now, from 20000 up to the
+# kernel's ephemeral range (32768 on Linux by default): an outgoing
+# connection of another test cannot take it between this check and the
+# caller's bind. Another test's server still can; programs that can bind
 # port 0 and report the port (spreadbus-fakex --ready-file) avoid even that.
 tl_free_port() {
-	local port i
+	local port i lo hi
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range || lo=32768
+	((lo > 21000)) || lo=61000 # ephemeral ports start low: take what is above them
 	for ((i = 0; i < 200; i++)); do
-		port=$((20000 + (RANDOM * 32768 + RANDOM) % 41000))
+		port=$((20000 + (RANDOM * 32768 + RANDOM) % (lo - 20000)))
 		if ! tl_port_in_use "$port"; then
 			echo "$port"
 			return 0
@@ -96,31 +103,54 @@ tl_port_in_use() {
 }
 
 # tl_spawn NAME CMD ARGS...: starts CMD in the background, stdout and stderr
-# to $TL_TMP/NAME.log; TL_PID[NAME] is its pid.
+# to $TL_TMP/NAME.log; TL_PID[NAME] is its pid. NAME may name a
+# subdirectory (idle/3, made here): logs there are not printed on failure,
+# which keeps a crowd of helper processes out of the report.
 tl_spawn() {
 	local name=$1
 	shift
+	[[ $name != */* ]] || mkdir -p "$TL_TMP/${name%/*}"
 	"$@" >>"$TL_TMP/$name.log" 2>&1 &
 	TL_PID[$name]=$!
 }
 
 tl_alive() { [[ -n ${TL_PID[$1]:-} ]] && kill -0 "${TL_PID[$1]}" 2>/dev/null; }
 
-# tl_stop NAME [SIGNAL]: signal (default TERM), wait up to 3 s, then KILL.
-# Sets TL_EXIT[NAME] to the exit status.
-declare -A TL_EXIT=()
-tl_stop() {
-	local name=$1 sig=${2:-TERM} pid=${TL_PID[$1]:-} i
-	[[ -n $pid ]] || return 0
-	kill -"$sig" "$pid" 2>/dev/null
-	for ((i = 0; i < 60; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
+# tl_gone_within PID SECS: true once PID has exited, false after SECS.
+tl_gone_within() {
+	local end_ns=$(($(date +%s%N) + $(tl_ms "$2") * 1000000))
+	while kill -0 "$1" 2>/dev/null; do
+		(($(date +%s%N) > end_ns)) && return 1
 		sleep 0.05
 	done
-	kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	TL_EXIT[$name]=$?
-	unset "TL_PID[$name]"
+	return 0
+}
+
+# tl_stop NAME [SIGNAL [SECS]]: signal (default TERM), wait up to SECS
+# (default 3), then KILL. Sets TL_EXIT[NAME] to the exit status.
+declare -A TL_EXIT=()
+tl_stop() {
+	local name=$1 sig=${2:-TERM} secs=${3:-3} pid=${TL_PID[$1]:-}
+	[[ -n $pid ]] || return 0
+	kill -"$sig" "$pid" 2>/dev/null
+	tl_gone_within "$pid" "$secs" || kill -KILL "$pid" 2>/dev/null
+	tl_collect "$name"
+}
+
+# tl_reap NAME SECS: NAME must exit by itself (or on a signal the test
+# sent) within SECS, else the test fails. Sets TL_EXIT[NAME].
+tl_reap() {
+	local name=$1 secs=$2
+	[[ -n ${TL_PID[$name]:-} ]] || tl_fail "tl_reap: no process named $name"
+	tl_gone_within "${TL_PID[$name]}" "$secs" || tl_fail "$name (pid ${TL_PID[$name]}) still running after $secs s"
+	tl_collect "$name"
+}
+
+tl_collect() {
+	local rc=0
+	wait "${TL_PID[$1]}" 2>/dev/null || rc=$?
+	TL_EXIT[$1]=$rc
+	unset "TL_PID[$1]"
 }
 
 # tl_wait_for SECS "what" CMD ARGS...: polls CMD every 50 ms; fails the test
@@ -134,6 +164,20 @@ tl_wait_for() {
 		sleep 0.05
 	done
 	return 0
+}
+
+# tl_holds SECS "what" CMD ARGS...: CMD must succeed at every poll (every
+# 50 ms) for SECS; fails the test the first time it does not. For what
+# must not happen (a stopped child restarted, a held one let go), where
+# there is no event to wait for, only time in which it would show.
+tl_holds() {
+	local secs=$1 what=$2
+	shift 2
+	local end_ns=$(($(date +%s%N) + $(tl_ms "$secs") * 1000000))
+	while (($(date +%s%N) <= end_ns)); do
+		"$@" || tl_fail "no longer true within $secs s: $what"
+		sleep 0.05
+	done
 }
 
 # For tl_wait_for: true once the number CMD prints is at least MIN.
