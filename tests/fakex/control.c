@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define LINE_MAX_BYTES 256
-#define OUT_BYTES 16384
+#define OUT_BYTES 65536 /* "conns" and "sent" with hundreds of symbols */
 
 struct control_conn {
 	size_t in_len, out_len;
@@ -75,6 +75,72 @@ static void stats(struct fxbuf *b)
 	fxbuf_char(b, '}', 1);
 }
 
+/* {"BTC-USDT":{"quotes":[count,first_id,last_id],"trades":[...]},...}:
+ * the good events of each stream of one exchange that left on some
+ * connection (struct fx_sent). */
+static void sent(struct fxbuf *b, const struct fx_exchange *ex)
+{
+	static const char *const kinds[] = { [FX_QUOTES] = "quotes", [FX_TRADES] = "trades" };
+	fxbuf_char(b, '{', 1);
+	for (unsigned i = 0; i < fx.nsymbols; i++) {
+		fxbuf_put(b, i ? ",\"" : "\"");
+		fxbuf_put(b, fx.symbols[i].canon);
+		fxbuf_put(b, "\":{");
+		for (int k = FX_QUOTES; k <= FX_TRADES; k++) {
+			const struct fx_sent *st = &ex->sent[i][k];
+			fxbuf_put(b, k ? ",\"" : "\"");
+			fxbuf_put(b, kinds[k]);
+			fxbuf_put(b, "\":[");
+			fxbuf_u64(b, st->count);
+			fxbuf_char(b, ',', 1);
+			fxbuf_u64(b, st->first_id);
+			fxbuf_char(b, ',', 1);
+			fxbuf_u64(b, st->last_id);
+			fxbuf_char(b, ']', 1);
+		}
+		fxbuf_char(b, '}', 1);
+	}
+	fxbuf_char(b, '}', 1);
+}
+
+/* [{"id":serial,"exchange":..,"symbols":[canonical names it streams]},...]
+ * for every open connection, oldest first. */
+static void conns(struct fxbuf *b)
+{
+	const struct fx_session *list[256];
+	unsigned n = 0;
+	for (const struct fx_session *s = fx.sessions; s && n < 256; s = s->next)
+		list[n++] = s; /* newest first */
+	fxbuf_char(b, '[', 1);
+	for (unsigned i = 0; i < n; i++) {
+		const struct fx_session *s = list[n - 1 - i];
+		fxbuf_put(b, i ? ",{\"id\":" : "{\"id\":");
+		fxbuf_u64(b, s->serial);
+		fxbuf_put(b, ",\"exchange\":\"");
+		fxbuf_put(b, s->ex->proto->name);
+		fxbuf_put(b, "\",\"symbols\":[");
+		bool first = true;
+		for (unsigned k = 0; k < s->nsubs; k++) {
+			if (s->subs[k].kind != FX_QUOTES)
+				continue;
+			fxbuf_put(b, first ? "\"" : ",\"");
+			fxbuf_put(b, fx.symbols[s->subs[k].sym].canon);
+			fxbuf_char(b, '"', 1);
+			first = false;
+		}
+		fxbuf_put(b, "]}");
+	}
+	fxbuf_char(b, ']', 1);
+}
+
+static const struct fx_exchange *exchange_named(const char *name)
+{
+	for (unsigned e = 0; e < fx.nexchanges; e++)
+		if (strcmp(fx.exchanges[e].proto->name, name) == 0)
+			return &fx.exchanges[e];
+	return NULL;
+}
+
 /* "word" or "word N"; N is a decimal 0..10^9. */
 static int parse_line(char *line, char **word, uint64_t *arg, bool *has_arg)
 {
@@ -101,6 +167,16 @@ static void command(char *line, struct fxbuf *out)
 	bool has_n;
 	int64_t now = fx_now_ns();
 
+	if (strncmp(line, "sent ", 5) == 0) {
+		const struct fx_exchange *ex = exchange_named(line + 5);
+		if (!ex) {
+			fxbuf_put(out, "err usage: sent EXCHANGE (one this server serves)\n");
+			return;
+		}
+		sent(out, ex);
+		fxbuf_char(out, '\n', 1);
+		return;
+	}
 	if (parse_line(line, &word, &n, &has_n)) {
 		fxbuf_put(out, "err bad number\n");
 		return;
@@ -125,22 +201,34 @@ static void command(char *line, struct fxbuf *out)
 	} else if (strcmp(word, "shutdown_notice") == 0) {
 		fx_shutdown_notice();
 		fxbuf_put(out, "ok\n");
-	} else if ((strcmp(word, "stall") == 0 || strcmp(word, "refuse") == 0) && has_n) {
-		int64_t *until = word[0] == 's' ? &fx.stall_until_ns : &fx.refuse_until_ns;
+	} else if (strcmp(word, "conns") == 0) {
+		conns(out);
+		fxbuf_char(out, '\n', 1);
+	} else if ((strcmp(word, "stall") == 0 || strcmp(word, "refuse") == 0 || strcmp(word, "quiet") == 0) &&
+		   has_n) {
+		int64_t *until = word[0] == 's' ? &fx.stall_until_ns : word[0] == 'r' ? &fx.refuse_until_ns
+											: &fx.quiet_until_ns;
 		*until = now + (int64_t)n * 1000000;
 		fxbuf_put(out, "ok\n");
+	} else if (strcmp(word, "silence") == 0 && has_n) {
+		fx_silence((int64_t)n);
+		fxbuf_put(out, "ok\n");
+	} else if (strcmp(word, "drop") == 0 && has_n) {
+		int rc = fx_drop((unsigned)n);
+		fxbuf_put(out, rc == 0 ? "ok\n" : rc == -ENOENT ? "err no such connection\n" : "err shutdown failed\n");
 	} else if (strcmp(word, "rate") == 0 && has_n) {
 		fx_set_rate((double)n);
 		fxbuf_put(out, "ok\n");
 	} else if (strcmp(word, "clear") == 0) {
 		memset(fx.faults, 0, sizeof fx.faults);
-		fx.stall_until_ns = fx.refuse_until_ns = 0;
+		fx.stall_until_ns = fx.refuse_until_ns = fx.quiet_until_ns = 0;
 		fxbuf_put(out, "ok\n");
 	} else if (strcmp(word, "ping") == 0) {
 		fxbuf_put(out, "pong\n");
 	} else {
-		fxbuf_put(out, "err unknown command (close, stall MS, malformed N, oversize N, binary N, duplicate N, "
-			       "out_of_order N, crossed N, shutdown_notice, refuse MS, rate R, clear, stats, ping)\n");
+		fxbuf_put(out, "err unknown command (close, stall MS, quiet MS, silence MS, drop ID, malformed N, "
+			       "oversize N, binary N, duplicate N, out_of_order N, crossed N, shutdown_notice, refuse MS, "
+			       "rate R, clear, stats, sent EXCHANGE, conns, ping)\n");
 	}
 }
 

@@ -12,7 +12,7 @@
 #include "tests/fakex/prices.h"
 #include "tests/fakex/tape.h"
 
-#define FX_MAX_SYMBOLS 64
+#define FX_MAX_SYMBOLS 512 /* enough for several full Binance SUBSCRIBE messages per link */
 #define FX_MAX_EXCHANGES 3
 #define FX_MAX_SUBS 1024 /* Binance's per-connection stream limit */
 #define FX_CTL_BYTES 16384
@@ -94,6 +94,13 @@ struct fx_options {
 	bool verbose;
 };
 
+/* The good events of one stream that were written to some connection:
+ * how many distinct ones, and the lowest and highest id among them. Ids
+ * grow by one per event, so count == last - first + 1 means no hole. */
+struct fx_sent {
+	uint64_t count, first_id, last_id;
+};
+
 struct fx_exchange {
 	const struct fx_proto *proto;
 	struct lws_vhost *vhost;
@@ -102,11 +109,12 @@ struct fx_exchange {
 	unsigned streams;     /* subscribed now, over all connections */
 	struct fx_market markets[FX_MAX_SYMBOLS];
 	struct fx_tape tapes[FX_MAX_SYMBOLS][2]; /* [symbol][enum fx_kind] */
+	struct fx_sent sent[FX_MAX_SYMBOLS][2];  /* what left as good frames, per stream */
 	uint64_t counters[FXC_COUNT];
 };
 
 struct fx_sub {
-	uint8_t sym;     /* index in fx.symbols */
+	uint16_t sym;    /* index in fx.symbols */
 	uint8_t kind;    /* enum fx_kind */
 	uint64_t cursor; /* next event on the stream's tape */
 };
@@ -117,6 +125,7 @@ struct fx_session {
 	struct fx_session *next, **pprev;
 	bool combined; /* Binance /stream: {"stream":..,"data":..} wrapper */
 	char conn_id[32];
+	unsigned serial; /* 1, 2, ... in the order connections opened (event log, drop) */
 	unsigned nsubs, next_sub;
 	struct fx_sub subs[FX_MAX_SUBS];
 	uint64_t last_quote_id[FX_MAX_SYMBOLS];
@@ -124,7 +133,8 @@ struct fx_session {
 	int64_t tokens_ns, opened_ns, last_push_ns, last_client_ping_ns, ping_sent_ns, close_at_ns;
 	int64_t window_start_ns;
 	unsigned window_msgs;
-	bool want_ping, ping_outstanding, notice_pending;
+	int64_t silent_until_ns; /* "silence": neither sends nor reads until then */
+	bool want_ping, ping_outstanding, notice_pending, silenced;
 	char ping_payload[24];
 	size_t ping_payload_len;
 	int close_why; /* an FXC_CLOSED_* counter, or 0 */
@@ -148,7 +158,8 @@ struct fx_server {
 	double rate;
 	uint32_t faults[FXF_COUNT];
 	unsigned malformed_turn;
-	int64_t stall_until_ns, refuse_until_ns;
+	int64_t stall_until_ns, refuse_until_ns, quiet_until_ns;
+	unsigned sessions_opened;
 	uint64_t rng;
 	lws_sorted_usec_list_t tick;
 };
@@ -169,6 +180,9 @@ int fx_session_unsubscribe(struct fx_session *s, const struct fx_symbol *sym, en
 /* Queues a text frame to be sent before any more data. */
 void fx_session_reply(struct fx_session *s, const char *text, size_t len);
 void fx_session_close(struct fx_session *s, enum fx_counter why);
+/* One line of the event log on stdout: "fakex-event <wall ms.us>
+ * <exchange> <connection serial> <what>", written whole at once. */
+void fx_event(const struct fx_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* JSON pieces shared by the protocol files (jsonpieces.c). */
 void fx_put_quoted(struct fxbuf *b, const char *s);
@@ -184,6 +198,11 @@ extern const struct lws_protocols fx_exchange_protocols[2], fx_control_protocols
 void fx_server_start_tick(void);
 void fx_close_all(void);
 void fx_shutdown_notice(void);
+/* Every connection open now stops sending and reading for ms (new ones
+ * are not affected): a peer that died without closing. */
+void fx_silence(int64_t ms);
+/* Shuts down the socket of connection serial (no close frame); -ENOENT. */
+int fx_drop(unsigned serial);
 void fx_set_rate(double rate);
 
 #endif

@@ -22,5 +22,8 @@ INTEGRATION_TESTS += tests/integration/test_collector_keepalive_binance.sh \
 	tests/integration/test_collector_hostile_frames_binance.sh \
 	tests/integration/test_collector_hostile_frames_bybit.sh \
 	tests/integration/test_collector_hostile_frames_okx.sh \
-	tests/integration/test_collector_wss.sh
+	tests/integration/test_collector_wss.sh \
+	tests/integration/test_collector_planned_reconnect_binance.sh \
+	tests/integration/test_collector_planned_reconnect_bybit.sh \
+	tests/integration/test_collector_planned_reconnect_okx.sh
 BENCH_SCRIPTS += tests/bench/bench_collector_e2e.sh

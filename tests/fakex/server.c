@@ -7,13 +7,17 @@
 #include "tests/fakex/wsframe.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #define TICK_US 5000
 #define BATCH_BYTES (384 * 1024)
 #define BATCH_SOFT_LIMIT (256 * 1024) /* stop adding data frames past this */
+#define EVENT_LINE_BYTES 9000           /* a client request (8 KiB) quoted whole */
 
 struct fx_server fx;
 
@@ -68,6 +72,29 @@ const struct fx_symbol *fx_symbol_find(const char *name, size_t len, int which)
 	return NULL;
 }
 
+void fx_event(const struct fx_session *s, const char *fmt, ...)
+{
+	char line[EVENT_LINE_BYTES];
+	struct timespec ts;
+	va_list ap;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	long long ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	int n = snprintf(line, sizeof line - 1, "fakex-event %lld.%03ld %s %u ", ms, (ts.tv_nsec / 1000) % 1000,
+			 s->ex->proto->name, s->serial);
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof line - 1 - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof line - 2)
+		n = (int)sizeof line - 2;
+	for (int i = 0; i < n; i++)
+		if ((unsigned char)line[i] < 0x20)
+			line[i] = '?';
+	line[n++] = '\n';
+	/* one write per line: lines of a busy server never interleave */
+	if (write(STDOUT_FILENO, line, (size_t)n) < 0)
+		return;
+}
+
 void fx_session_reply(struct fx_session *s, const char *text, size_t len)
 {
 	struct fxbuf b = fxbuf_on(s->ctl + s->ctl_len, sizeof s->ctl - s->ctl_len);
@@ -91,7 +118,7 @@ void fx_session_close(struct fx_session *s, enum fx_counter why)
 
 int fx_session_subscribe(struct fx_session *s, const struct fx_symbol *sym, enum fx_kind kind)
 {
-	uint8_t idx = (uint8_t)(sym - fx.symbols);
+	uint16_t idx = (uint16_t)(sym - fx.symbols);
 	for (unsigned i = 0; i < s->nsubs; i++)
 		if (s->subs[i].sym == idx && s->subs[i].kind == kind)
 			return -EEXIST;
@@ -107,7 +134,7 @@ int fx_session_subscribe(struct fx_session *s, const struct fx_symbol *sym, enum
 
 int fx_session_unsubscribe(struct fx_session *s, const struct fx_symbol *sym, enum fx_kind kind)
 {
-	uint8_t idx = (uint8_t)(sym - fx.symbols);
+	uint16_t idx = (uint16_t)(sym - fx.symbols);
 	for (unsigned i = 0; i < s->nsubs; i++) {
 		if (s->subs[i].sym == idx && s->subs[i].kind == kind) {
 			s->subs[i] = s->subs[--s->nsubs];
@@ -176,8 +203,9 @@ static enum fx_fault choose_fault(const struct fx_session *s, const struct fx_su
 	return FXF_COUNT;
 }
 
-/* Formats the stream's next event (spoiled as the fault says) as a frame. */
-static void format_event(struct fx_session *s, struct fx_sub *sub, struct fxbuf *b, enum fx_fault fault,
+/* Formats the stream's next event (spoiled as the fault says) as a frame;
+ * returns the event's own id (update or trade id). */
+static uint64_t format_event(struct fx_session *s, struct fx_sub *sub, struct fxbuf *b, enum fx_fault fault,
 			 enum malformed_kind mk, int64_t now_ms)
 {
 	struct fx_tape *tape = &s->ex->tapes[sub->sym][sub->kind];
@@ -188,6 +216,7 @@ static void format_event(struct fx_session *s, struct fx_sub *sub, struct fxbuf 
 		struct fx_quote q = tape_next(tape, &sub->cursor, gen_quote, &gen)->quote;
 		misbehave_taint(mk, &taint, &q.sym, &q.ts_ms);
 		q.taint = taint;
+		uint64_t id = q.update_id;
 		if (fault == FXF_OUT_OF_ORDER)
 			q.update_id = s->last_quote_id[sub->sym] - 1;
 		if (fault == FXF_CROSSED)
@@ -195,12 +224,26 @@ static void format_event(struct fx_session *s, struct fx_sub *sub, struct fxbuf 
 		s->ex->proto->quote(b, s, &q);
 		if (fault == FXF_COUNT)
 			s->last_quote_id[sub->sym] = q.update_id;
-	} else {
-		struct fx_trade t = tape_next(tape, &sub->cursor, gen_trade, &gen)->trade;
-		misbehave_taint(mk, &taint, &t.sym, &t.ts_ms);
-		t.taint = taint;
-		s->ex->proto->trade(b, s, &t);
+		return id;
 	}
+	struct fx_trade t = tape_next(tape, &sub->cursor, gen_trade, &gen)->trade;
+	misbehave_taint(mk, &taint, &t.sym, &t.ts_ms);
+	t.taint = taint;
+	s->ex->proto->trade(b, s, &t);
+	return t.trade_id;
+}
+
+/* A good event left on some connection: count it once per stream. */
+static void record_sent(struct fx_session *s, struct fx_sub *sub, uint64_t id)
+{
+	struct fx_sent *sent = &s->ex->sent[sub->sym][sub->kind];
+	if (!tape_mark_sent(&s->ex->tapes[sub->sym][sub->kind], sub->cursor - 1))
+		return;
+	if (!sent->count || id < sent->first_id)
+		sent->first_id = id;
+	if (!sent->count || id > sent->last_id)
+		sent->last_id = id;
+	sent->count++;
 }
 
 static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
@@ -213,6 +256,7 @@ static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
 	enum fx_fault fault = choose_fault(s, sub);
 	enum malformed_kind mk = fault == FXF_MALFORMED ? misbehave_next_malformed(s->ex->proto, sub->kind) : MF_NONE;
 	size_t start = b->len;
+	uint64_t id = 0;
 	bool sent;
 
 	if (fault == FXF_DUPLICATE) {
@@ -223,7 +267,7 @@ static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
 		if (mk == MF_GARBAGE)
 			fxbuf_put(b, MISBEHAVE_GARBAGE);
 		else
-			format_event(s, sub, b, fault, mk, now_ms);
+			id = format_event(s, sub, b, fault, mk, now_ms);
 		if (mk == MF_TRUNCATED && !b->overflow)
 			b->len = start + 4 + (b->len - start - 4) / 2;
 		sent = wsframe_end(b, start, fault == FXF_BINARY ? WS_BINARY : WS_TEXT);
@@ -243,6 +287,7 @@ static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
 		return;
 	}
 	count(s, sub->kind == FX_QUOTES ? FXC_QUOTES : FXC_TRADES);
+	record_sent(s, sub, id);
 	if (b->len - start <= sizeof s->last_frame) {
 		memcpy(s->last_frame, b->p + start, b->len - start);
 		s->last_len = b->len - start;
@@ -252,6 +297,17 @@ static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
 static bool stalled(int64_t now_ns)
 {
 	return now_ns < fx.stall_until_ns;
+}
+
+/* "quiet": no market data, while pings, pongs and acks still flow */
+static bool quiet(int64_t now_ns)
+{
+	return now_ns < fx.quiet_until_ns;
+}
+
+static bool silent(const struct fx_session *s, int64_t now_ns)
+{
+	return now_ns < s->silent_until_ns;
 }
 
 static void refill(struct fx_session *s, int64_t now_ns)
@@ -270,6 +326,8 @@ static int write_batch(struct fx_session *s)
 	int64_t now_ns = fx_now_ns(), now_ms = fx_wall_ms();
 	struct fxbuf b = fxbuf_on(batch + LWS_PRE, BATCH_BYTES);
 
+	if (silent(s, now_ns))
+		return 0; /* a dead peer does not even close */
 	if (s->close_why) {
 		if (!s->close_counted)
 			count(s, (enum fx_counter)s->close_why);
@@ -298,12 +356,14 @@ static int write_batch(struct fx_session *s)
 	if (s->notice_pending && s->ex->proto->notice) {
 		size_t start = wsframe_begin(&b);
 		s->ex->proto->notice(&b, s, now_ms);
-		if (wsframe_end(&b, start, WS_TEXT))
+		if (wsframe_end(&b, start, WS_TEXT)) {
 			count(s, FXC_NOTICES);
+			fx_event(s, "notice");
+		}
 		s->notice_pending = false;
 	}
 	refill(s, now_ns);
-	while (s->nsubs && s->tokens >= 1 && b.len < BATCH_SOFT_LIMIT) {
+	while (s->nsubs && s->tokens >= 1 && b.len < BATCH_SOFT_LIMIT && !quiet(now_ns)) {
 		size_t before = b.len;
 		append_data(s, &b, now_ms);
 		if (b.len == before)
@@ -316,7 +376,7 @@ static int write_batch(struct fx_session *s)
 		return -1;
 	s->ex->counters[FXC_BYTES_SENT] += b.len;
 	s->last_push_ns = now_ns;
-	if (s->nsubs && s->tokens >= 1)
+	if (s->nsubs && s->tokens >= 1 && !quiet(now_ns))
 		lws_callback_on_writable(s->wsi);
 	return 0;
 }
@@ -328,6 +388,15 @@ static void check_session(struct fx_session *s, int64_t now)
 	const int64_t ms = 1000000;
 	int64_t idle_limit = fx.opt.okx_idle_ms * ms;
 
+	if (silent(s, now))
+		return;
+	if (s->silenced) {
+		/* back to life: read again; timers start over */
+		s->silenced = false;
+		s->last_push_ns = s->last_client_ping_ns = s->ping_sent_ns = now;
+		s->ping_outstanding = false;
+		lws_rx_flow_control(s->wsi, 1);
+	}
 	if (fx.opt.max_lifetime_ms && now - s->opened_ns > fx.opt.max_lifetime_ms * ms)
 		fx_session_close(s, FXC_CLOSED_LIFETIME);
 	if (s->close_at_ns && now >= s->close_at_ns)
@@ -356,7 +425,7 @@ static void check_session(struct fx_session *s, int64_t now)
 		return;
 	if (s->ctl_len || s->notice_pending) {
 		lws_callback_on_writable(s->wsi);
-	} else if (s->nsubs && fx.rate > 0) {
+	} else if (s->nsubs && fx.rate > 0 && !quiet(now)) {
 		refill(s, now);
 		if (s->tokens >= 1)
 			lws_callback_on_writable(s->wsi);
@@ -391,6 +460,34 @@ void fx_shutdown_notice(void)
 		s->close_at_ns = now + (s->notice_pending ? fx.opt.shutdown_grace_ms * 1000000 : 0);
 		lws_callback_on_writable(s->wsi);
 	}
+}
+
+void fx_silence(int64_t ms)
+{
+	int64_t until = fx_now_ns() + ms * 1000000;
+	for (struct fx_session *s = fx.sessions; s; s = s->next) {
+		s->silent_until_ns = until;
+		s->silenced = true;
+		/* reading nothing, libwebsockets answers no ping either */
+		lws_rx_flow_control(s->wsi, 0);
+		fx_event(s, "silent %lld ms", (long long)ms);
+	}
+}
+
+int fx_drop(unsigned serial)
+{
+	for (struct fx_session *s = fx.sessions; s; s = s->next) {
+		if (s->serial != serial)
+			continue;
+		if (shutdown(lws_get_socket_fd(s->wsi), SHUT_RDWR) < 0)
+			return -errno;
+		count(s, FXC_CLOSED_COMMAND);
+		s->close_why = FXC_CLOSED_COMMAND;
+		s->close_counted = true;
+		fx_event(s, "dropped");
+		return 0;
+	}
+	return -ENOENT;
 }
 
 void fx_set_rate(double rate)
@@ -447,16 +544,20 @@ static void session_open(struct fx_session *s, struct lws *wsi, struct fx_exchan
 	if (fx.sessions)
 		fx.sessions->pprev = &s->next;
 	fx.sessions = s;
+	s->serial = ++fx.sessions_opened;
 	ex->connections++;
 	count(s, FXC_CONNECTIONS_TOTAL);
-	if (request_target(wsi, path, sizeof path, query, sizeof query) == 0)
+	if (request_target(wsi, path, sizeof path, query, sizeof query) == 0) {
 		ex->proto->open(s, path, query[0] ? query : NULL);
+		fx_event(s, "open %s%s%s streams=%u", path, query[0] ? "?" : "", query, s->nsubs);
+	}
 }
 
 static void session_gone(struct fx_session *s)
 {
 	if (!s->ex)
 		return;
+	fx_event(s, "closed %s", s->close_why ? fx_counter_names[s->close_why] : "by_client");
 	*s->pprev = s->next;
 	if (s->next)
 		s->next->pprev = s->pprev;
@@ -493,6 +594,10 @@ static void on_receive(struct fx_session *s, struct lws *wsi, const char *in, si
 	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
 		return;
 	count_incoming(s);
+	if (lws_frame_is_binary(wsi))
+		fx_event(s, "recv binary %zu bytes", s->rx_len);
+	else
+		fx_event(s, "recv text %.*s", (int)s->rx_len, s->rx);
 	if (!lws_frame_is_binary(wsi))
 		s->ex->proto->on_text(s, s->rx, s->rx_len);
 	s->rx_len = 0;
@@ -537,6 +642,7 @@ static int callback_exchange(struct lws *wsi, enum lws_callback_reasons reason, 
 			return 0;
 		count(s, FXC_PONGS_RECEIVED);
 		count_incoming(s);
+		fx_event(s, "recv pong");
 		/* only a pong carrying our ping's payload counts; unsolicited
 		 * ones do not prevent the disconnect (Binance's rule) */
 		if (len == s->ping_payload_len && memcmp(in, s->ping_payload, len) == 0)

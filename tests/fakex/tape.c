@@ -10,13 +10,16 @@ int tape_init(struct fx_tape *t, uint32_t capacity)
 	t->head = 0;
 	t->capacity = capacity;
 	t->events = calloc(capacity, sizeof *t->events);
-	return t->events ? 0 : -ENOMEM;
+	t->sent = calloc(capacity, 1);
+	return t->events && t->sent ? 0 : -ENOMEM;
 }
 
 void tape_free(struct fx_tape *t)
 {
 	free(t->events);
+	free(t->sent);
 	t->events = NULL;
+	t->sent = NULL;
 }
 
 const union fx_event *tape_next(struct fx_tape *t, uint64_t *cursor, fx_event_gen *gen, void *arg)
@@ -27,7 +30,16 @@ const union fx_event *tape_next(struct fx_tape *t, uint64_t *cursor, fx_event_ge
 		*cursor = t->head - t->capacity;
 	if (*cursor == t->head) {
 		gen(&t->events[t->head % t->capacity], arg);
+		t->sent[t->head % t->capacity] = 0;
 		t->head++;
 	}
 	return &t->events[(*cursor)++ % t->capacity];
+}
+
+bool tape_mark_sent(struct fx_tape *t, uint64_t index)
+{
+	if (index >= t->head || t->head - index > t->capacity || t->sent[index % t->capacity])
+		return false;
+	t->sent[index % t->capacity] = 1;
+	return true;
 }

@@ -5,6 +5,7 @@
 #ifndef SPREADBUS_FAKEX_TAPE_H
 #define SPREADBUS_FAKEX_TAPE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tests/fakex/prices.h"
@@ -18,6 +19,7 @@ struct fx_tape {
 	uint64_t head; /* events generated so far */
 	uint32_t capacity;
 	union fx_event *events;
+	uint8_t *sent; /* per slot: the event there was written to a connection */
 };
 
 /* 0 or -ENOMEM. */
@@ -29,5 +31,9 @@ void tape_free(struct fx_tape *t);
  * event still held (its ids jump, as after a slow-consumer drop). */
 typedef void fx_event_gen(union fx_event *out, void *arg);
 const union fx_event *tape_next(struct fx_tape *t, uint64_t *cursor, fx_event_gen *gen, void *arg);
+
+/* Records that the event at index (a cursor value before tape_next
+ * advanced it) was written to a connection; true the first time only. */
+bool tape_mark_sent(struct fx_tape *t, uint64_t index);
 
 #endif

@@ -45,10 +45,32 @@ static void test_readers_share_one_feed(void **state)
 	tape_free(&t);
 }
 
+/* An event counts as sent once, however many connections carry it, and a
+ * slot reused for a newer event starts unsent. */
+static void test_sent_counted_once_per_event(void **state)
+{
+	struct fx_tape t;
+	uint64_t a = 0, b = 0;
+	(void)state;
+	generated = 0;
+	assert_int_equal(tape_init(&t, 4), 0);
+	tape_next(&t, &a, gen, NULL);
+	assert_true(tape_mark_sent(&t, a - 1));
+	tape_next(&t, &b, gen, NULL);
+	assert_false(tape_mark_sent(&t, b - 1)); /* the same event on a second connection */
+	assert_false(tape_mark_sent(&t, t.head)); /* not generated yet */
+	for (int i = 0; i < 4; i++)
+		tape_next(&t, &a, gen, NULL);
+	assert_true(tape_mark_sent(&t, a - 1)); /* slot 0 again, now a newer event */
+	assert_false(tape_mark_sent(&t, 0));    /* no longer held */
+	tape_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_readers_share_one_feed),
+		cmocka_unit_test(test_sent_counted_once_per_event),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

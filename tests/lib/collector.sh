@@ -2,9 +2,9 @@
 # check what reached its ring. Needs common.sh, config.sh, fakex.sh, bus.sh.
 #
 #   tl_collector_start EXCHANGE "BTC-USDT, ETH-USDT" [section.key=value ...]
-#       writes $TL_CONFIG (instance unique, url to the fakex port, scheme
-#       $TL_FAKEX_SCHEME or ws), busctl create, starts the collector;
-#       sets TL_EX and TL_COLLECTOR_PID
+#       writes $TL_CONFIG (a new file and instance on every call, url to
+#       the fakex port, scheme $TL_FAKEX_SCHEME or ws), busctl create,
+#       starts the collector; sets TL_EX and TL_COLLECTOR_PID
 #   tl_collector_metric METRIC    a metric of the collector's status block
 #   tl_collector_rejects          sum of every rejects_*_total
 #   tl_ring_dump > file           the collector's ring as JSON lines
@@ -14,6 +14,9 @@
 #   tl_ring_check_no_duplicates   quotes: update_id strictly increasing per
 #                                 symbol; trades: no trade_id twice per symbol
 #   tl_ring_gaps [AFTER_SEQ]      number of gap markers (after AFTER_SEQ)
+#   tl_ring_sent_report SENT      JSON array of the streams whose ids the
+#                                 ring does not all hold, where SENT is
+#                                 tl_fakex_sent's answer; [] when complete
 #   tl_collector_same_pid         fails unless the collector still runs as
 #                                 TL_COLLECTOR_PID
 
@@ -21,7 +24,8 @@ tl_collector_start() {
 	TL_EX=$1
 	local symbols=$2
 	shift 2
-	TL_CONFIG=$TL_TMP/spreadbus.ini
+	TL_COLLECTOR_RUNS=$((${TL_COLLECTOR_RUNS:-0} + 1))
+	TL_CONFIG=$TL_TMP/spreadbus-$TL_COLLECTOR_RUNS.ini
 	tl_write_config "$TL_CONFIG" "$(tl_instance "$TL_EX")" \
 		"exchange.$TL_EX.symbols=$symbols" \
 		"exchange.$TL_EX.url=${TL_FAKEX_SCHEME:-ws}://127.0.0.1:${TL_FAKEX_PORT[$TL_EX]}" \
@@ -80,6 +84,23 @@ tl_ring_check_no_duplicates() {
 		| {quotes_not_increasing: $q, repeated_trades: $t}')
 	[[ $report == '{"quotes_not_increasing":[],"repeated_trades":[]}' ]] ||
 		tl_fail "duplicate or backwards ticks in the ring: $report"
+}
+
+# For each stream fakex sent [count, first id, last id]: ids grow by one
+# per event, so the server sent without a hole when count == last-first+1,
+# and the ring is complete when it holds that many distinct ids in range.
+# A stream fakex sent nothing on is reported too (it proved nothing).
+tl_ring_sent_report() {
+	tl_ring_dump | jq -s -c --argjson sent "$1" '
+		(map(select(.kind == "quote")) | group_by(.symbol) | map({key: .[0].symbol, value: [.[].update_id]})
+			| from_entries) as $q
+		| (map(select(.kind == "trade")) | group_by(.symbol) | map({key: .[0].symbol, value: [.[].trade_id]})
+			| from_entries) as $t
+		| [$sent | to_entries[] | .key as $sym | .value | to_entries[] | .key as $kind | .value as [$n, $first, $last]
+			| ((if $kind == "quotes" then $q else $t end)[$sym] // [])
+			| map(select(. >= $first and . <= $last)) | unique | length
+			| select($n == 0 or $n != $last - $first + 1 or . != $n)
+			| {symbol: $sym, kind: $kind, sent: $n, first: $first, last: $last, in_ring: .}]'
 }
 
 tl_ring_gaps() {

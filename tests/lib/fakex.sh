@@ -8,6 +8,11 @@
 #   tl_fakex_cmd "stall 2000"     one command, prints the answer line;
 #                                 fails the test unless it is "ok" or JSON
 #   tl_fakex_stat binance.quotes  one number from the stats JSON (jq path)
+#   tl_fakex_events               the server's event log (docs/fakex.md):
+#                                 "fakex-event MS EXCHANGE CONN WHAT ..."
+#   tl_fakex_conns                open connections as JSON lines
+#                                 {"id":..,"exchange":..,"symbols":[...]}
+#   tl_fakex_sent EXCHANGE        what left as good frames, per stream (JSON)
 #
 # Needs tests/lib/common.sh and jq.
 
@@ -43,6 +48,12 @@ tl_fakex_cmd() {
 	[[ $answer == ok || $answer == pong || $answer == \{* ]] || tl_fail "fakex '$1' answered '$answer'"
 	printf '%s\n' "$answer"
 }
+
+tl_fakex_events() { grep '^fakex-event ' "$TL_TMP/fakex.log"; }
+
+tl_fakex_conns() { tl_fakex_cmd conns | jq -c '.[]'; }
+
+tl_fakex_sent() { tl_fakex_cmd "sent $1"; }
 
 tl_fakex_stat() {
 	tl_fakex_cmd stats | jq -r ".$1" || tl_fail "fakex stats has no .$1"

@@ -58,3 +58,72 @@ tl_reconnect_scenario() {
 	tl_collector_same_pid
 	tl_ring_check_no_duplicates
 }
+
+# tl_fakex_replacements_checked: every connection the server saw closed was
+# closed by the collector while a newer connection was already open (the
+# successor first, then the old one). Prints each violation.
+tl_fakex_replacements_checked() {
+	tl_fakex_events | awk '
+		$5 == "open" { open[$4] = 1 }
+		$5 == "closed" {
+			newer = 0
+			for (k in open) if (k + 0 > $4 + 0 && open[k]) newer = 1
+			delete open[$4]
+			if ($6 != "by_client") print "connection " $4 " closed by the server (" $6 ")"
+			else if (!newer) print "connection " $4 " closed while no newer connection was open"
+		}'
+}
+
+tl_fakex_closed_by_client() { tl_fakex_events | awk '$5 == "closed" && $6 == "by_client"' | wc -l; }
+
+# The last incomplete report is kept in a log, shown if the test fails.
+tl_ring_complete() {
+	local report
+	report=$(tl_ring_sent_report "$1") || return 1
+	printf '%s\n' "$report" >"$TL_TMP/ring-missing-ids.log"
+	[[ $report == '[]' ]]
+}
+
+# tl_planned_reconnect_scenario EXCHANGE
+#
+# Planned replacements lose nothing: with connection_lifetime_s = 2 the
+# collector replaces its connection twice, then (Binance, OKX) the server
+# announces a shutdown (serverShutdown, notice 64008) with 20 s of grace,
+# so the collector, not the server, must close the old connection. Each
+# old connection closes only after its successor opened (the server's event
+# log), the ring holds no gap marker but the one of the collector's start,
+# and every update and trade id the server sent is in the ring.
+tl_planned_reconnect_scenario() {
+	local ex=$1 closed sent report notified
+	TL_SYMS=(BTC-USDT ETH-USDT SOL-USDT)
+	tl_fakex_start --exchange "$ex" --symbols BTC-USDT,ETH-USDT,SOL-USDT --rate 200 --shutdown-grace-ms 20000
+	tl_collector_start "$ex" "BTC-USDT, ETH-USDT, SOL-USDT" "exchange.$ex.connection_lifetime_s=2"
+	tl_wait_flowing 20 -1 "${TL_SYMS[@]}"
+	tl_wait_for 30 "two replacements at the end of the connection lifetime" \
+		tl_at_least 2 tl_fakex_closed_by_client
+	if [[ $ex != bybit ]]; then
+		closed=$(tl_fakex_closed_by_client)
+		tl_fakex_cmd shutdown_notice >/dev/null
+		tl_wait_for 15 "the connection that got the shutdown notice replaced" \
+			tl_at_least $((closed + 1)) tl_fakex_closed_by_client
+		notified=$(tl_fakex_events | awk '$5 == "notice" { print $4 }' | head -n 1)
+		[[ -n $notified ]] || tl_fail "the server sent no shutdown notice"
+		tl_fakex_events | grep -q "^fakex-event [0-9.]* $ex $notified closed by_client" ||
+			tl_fail "connection $notified got the notice but was not closed by the collector"
+		grep -q "exchange announced a disconnect; opening a successor" "$TL_TMP/collector.log" ||
+			tl_fail "the collector did not log the shutdown notice"
+	fi
+	report=$(tl_fakex_replacements_checked)
+	[[ -z $report ]] || tl_fail "a connection was not replaced successor first: $report"
+	# every id sent so far must reach the ring; the live connection goes on
+	# past them, so waiting covers frames still in flight
+	sent=$(tl_fakex_sent "$ex")
+	tl_wait_for 20 "every id the server sent in the ring (missing: ring-missing-ids.log)" \
+		tl_ring_complete "$sent"
+	tl_assert_eq "gap markers in the ring (only the collector start)" 1 "$(tl_ring_gaps)"
+	tl_assert_eq "gap markers counted by the collector" 1 "$(tl_collector_metric gaps_total)"
+	tl_ring_check_no_duplicates
+	tl_collector_same_pid
+	tl_log "$(tl_fakex_closed_by_client) planned replacements; $(tl_collector_metric duplicates_total) duplicates dropped;" \
+		"$(jq -c 'to_entries | map({(.key): .value.quotes[0]}) | add' <<<"$sent") quotes sent, all in the ring"
+}
