@@ -23,8 +23,7 @@ for run in $(seq "$RUNS"); do
 	bus_create
 	"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks "$TICKS" --market >/dev/null
 	start=$(date +%s%N)
-	"${pin[@]}" "$BIN/spreadbus-writer" --config "$CFG" >>"$T/writer.log" 2>&1 &
-	WRITER_PID=$!
+	start_writer "${pin[@]}"
 	# Caught up = every tick read, journaled and encoded; then SIGTERM
 	# publishes the last files. Polled with busctl alone (no node) so the
 	# poll costs next to nothing.
@@ -35,11 +34,11 @@ for run in $(seq "$RUNS"); do
 	stop_writer 2 >/dev/null
 	ns=$(($(date +%s%N) - start))
 	bytes=$(find "$DATA" -name '*.parquet' -printf '%s\n' | awk '{s += $1} END {print s}')
-	[ "$(writer_status rows_written_total)" = "$TICKS" ] || die "rows_written_total $(writer_status rows_written_total)"
+	[ "$(writer_status rows_written_total)" = "$TICKS" ] || tl_fail "rows_written_total $(writer_status rows_written_total)"
 	rates+=("$(awk -v n="$TICKS" -v ns="$ns" 'BEGIN {printf "%.0f", n / (ns / 1e9)}')")
 	sizes+=("$(awk -v b="$bytes" -v n="$TICKS" 'BEGIN {printf "%.2f", b / n}')")
 	echo "run $run: $TICKS ticks in $((ns / 1000000)) ms, $bytes bytes of Parquet"
-	"$BIN/spreadbus-busctl" --config "$CFG" unlink >/dev/null
+	tl_bus_unlink "$CFG"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 rate=$(median "${rates[@]}")

@@ -11,29 +11,28 @@ MIN_KILLS=${WRITER_CRASH_KILLS:-20}
 RING_CAPACITY=1048576 # > TICKS: the writer is never lapped, so nothing may be missing
 # Small files and row groups, so kills land in every phase: appends,
 # row group flushes, cuts, renames, segment switches.
-write_config "$EX" "row_group_rows = 20000" "rotate_bytes = 1000000" "journal_fsync_ms = 50"
+write_config "$EX" "row_group_rows=20000" "rotate_bytes=1000000" "journal_fsync_ms=50"
 bus_create
 start_writer
-"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks "$TICKS" --rate "$RATE" >"$T/feed.out" &
-FEED_PID=$!
+tl_spawn feed "$BIN/spreadbus-writer-feed" --config "$CFG" --ticks "$TICKS" --rate "$RATE"
 
+# Kills at random moments (0.1-0.9 s apart), not waits: whatever phase
+# the writer is in then is the one the next recovery must handle.
 kills=0
-while kill -0 "$FEED_PID" 2>/dev/null || [ $kills -lt "$MIN_KILLS" ]; do
+while tl_alive feed || [ $kills -lt "$MIN_KILLS" ]; do
 	sleep "0.$((RANDOM % 9 + 1))"
-	kill -9 "$WRITER_PID"
-	wait "$WRITER_PID" 2>/dev/null || true
+	kill_writer
 	kills=$((kills + 1))
 	start_writer
 done
-wait "$FEED_PID" || die "feed failed"
-FEED_PID=
+tl_reap feed 1
+tl_assert_eq "feed exit status" 0 "${TL_EXIT[feed]}"
 echo "writer killed $kills times while $((TICKS * 3)) ticks were fed"
-[ $kills -ge "$MIN_KILLS" ] || die "only $kills kills"
 
-wait_until 120 "writer caught up" writer_caught_up
+tl_wait_for 120 "writer caught up" writer_caught_up
 stop_writer 2
-! find "$DATA" -name '*.tmp' | grep -q . || die "temporary files left behind"
-[ "$(writer_status ticks_lost_total)" = 0 ] || die "ticks lost to lapping: $(writer_status ticks_lost_total)"
+! find "$DATA" -name '*.tmp' | grep -q . || tl_fail "temporary files left behind"
+[ "$(writer_status ticks_lost_total)" = 0 ] || tl_fail "ticks lost to lapping: $(writer_status ticks_lost_total)"
 echo "recoveries that truncated a torn journal tail: $(grep -c 'torn tail' "$T/writer.log" || true)"
 echo "files already published before a crash and kept: $(grep -c 'already published' "$T/writer.log" || true)"
 spec_json "$TICKS" 0 1 0 "$EX" >"$T/spec.json"

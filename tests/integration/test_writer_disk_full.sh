@@ -14,40 +14,40 @@ heartbeat_fresh() {
 	[ $((now - hb)) -lt 750000000 ] # 250 ms contract + the time to read it
 }
 
-disk_errors_counted() { [ "$(writer_status disk_errors_total)" -gt 0 ]; }
+disk_errors() { writer_status disk_errors_total; }
 
 # run_case NAME CAUSE_REGEX: the writer is running against a failing disk;
 # feed, watch it degrade, call fix_disk, watch it recover, check the files.
 run_case() {
 	local name=$1 cause=$2
-	"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks 5000 >/dev/null
-	wait_until 10 "$name: writer DEGRADED" writer_state_is degraded
-	wait_until 5 "$name: disk error counted" disk_errors_counted
+	feed 5000
+	tl_wait_for 10 "$name: writer DEGRADED" writer_state_is degraded
+	tl_wait_for 5 "$name: disk error counted" tl_at_least 1 disk_errors
 	local detail
 	detail=$(writer_status detail)
 	echo "$name: status detail: $detail"
-	echo "$detail" | grep -Eq "$cause" || die "$name: status detail does not say why: $detail"
+	echo "$detail" | grep -Eq "$cause" || tl_fail "$name: status detail does not say why: $detail"
 	grep -E "$cause" "$T/writer.log" | head -2
-	grep -Eq "$cause" "$T/writer.log" || die "$name: no log line naming the error"
-	heartbeat_fresh || die "$name: heartbeat stopped while the disk was failing"
-	sleep 0.3 # several retries happen while the disk stays broken
-	heartbeat_fresh || die "$name: heartbeat stopped during retries"
-	writer_state_is degraded || die "$name: the writer claims to be fine on a failing disk"
+	grep -Eq "$cause" "$T/writer.log" || tl_fail "$name: no log line naming the error"
+	heartbeat_fresh || tl_fail "$name: heartbeat stopped while the disk was failing"
+	# every retry on the broken disk fails again and is counted
+	tl_wait_for 10 "$name: two retries failed" tl_at_least $(($(disk_errors) + 2)) disk_errors
+	heartbeat_fresh || tl_fail "$name: heartbeat stopped during retries"
+	writer_state_is degraded || tl_fail "$name: the writer claims to be fine on a failing disk"
 	fix_disk
-	wait_until 20 "$name: writer RUNNING again" writer_state_is running
-	wait_until 20 "$name: writer caught up" writer_caught_up
-	grep -q "recovered from the disk error" "$T/writer.log" || die "$name: no recovery log line"
+	tl_wait_for 20 "$name: writer RUNNING again" writer_state_is running
+	tl_wait_for 20 "$name: writer caught up" writer_caught_up
+	grep -q "recovered from the disk error" "$T/writer.log" || tl_fail "$name: no recovery log line"
 	stop_writer 2
 	spec_json 5000 1767225600000000000 1000003 0 "$EX" >"$T/spec.json"
 	check_parquet values "$T/spec.json"
 }
 
 # Case 1: a 64 KiB file size limit; lifted with prlimit while it runs.
-write_config "$EX" "row_group_rows = 500"
+write_config "$EX" "row_group_rows=500"
 bus_create
-(ulimit -S -f 64 && exec "$BIN/spreadbus-writer" --config "$CFG" >>"$T/writer.log" 2>&1) &
-WRITER_PID=$!
-wait_until 5 "writer running" writer_state_is running
+start_writer prlimit --fsize=65536:
+tl_wait_for 5 "writer running" writer_state_is running
 fix_disk() { prlimit --pid "$WRITER_PID" --fsize=unlimited:; }
 run_case "RLIMIT_FSIZE" "File too large"
 
@@ -59,19 +59,19 @@ if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: the ENOSPC case mounts a tmpfs, which needs root (the EFBIG case passed)"
 	exit 77
 fi
-mount -t tmpfs -o size=4m tmpfs "$MNT" || die "cannot mount a 4 MiB tmpfs on $MNT as root"
-EXTRA_CLEANUP+=("umount -l '$MNT'")
-"$BIN/spreadbus-busctl" --config "$CFG" unlink >/dev/null
+mount -t tmpfs -o size=4m tmpfs "$MNT" || tl_fail "cannot mount a 4 MiB tmpfs on $MNT as root"
+tl_cleanup umount -l "$MNT"
+tl_bus_unlink "$CFG"
 : >"$T/writer.log"
 INST=${INST}b
-write_config "$EX" "row_group_rows = 500" "data_dir = $MNT/data" "journal_dir = $MNT/journal"
+write_config "$EX" "row_group_rows=500" "data_dir=$MNT/data" "journal_dir=$MNT/journal"
 DATA=$MNT/data
 bus_create
 dd if=/dev/zero of="$MNT/filler" bs=4k count=1000 status=none 2>/dev/null || true # fills it
 rm -f "$MNT/filler"
 dd if=/dev/zero of="$MNT/filler" bs=4k count=$((1024 - 24)) status=none # leaves ~96 KiB
 start_writer
-wait_until 5 "writer running" writer_state_is running
+tl_wait_for 5 "writer running" writer_state_is running
 fix_disk() { rm -f "$MNT/filler"; }
 run_case "ENOSPC" "No space left on device"
 echo PASS

@@ -9,21 +9,21 @@ EX="binance:BTC-USDT okx:BTC-USDT,ETH-USDT"
 TICKS=5000
 write_config "$EX"
 bus_create
-"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks "$TICKS" >/dev/null
+feed "$TICKS"
+# The kill moments are the point (0 to 40 ms into the start), not waits.
 for ms in $(seq 0 40); do
 	start_writer
 	sleep "$(printf '0.%03d' "$ms")"
-	kill -9 "$WRITER_PID"
-	wait "$WRITER_PID" 2>/dev/null || true
+	kill_writer
 done
 # Only kills that come after the slot is claimed can lose anything: some must.
 for ex in binance okx; do
 	read -r cursor head < <(ring_cursor_and_head "$ex")
-	[ -n "$cursor" ] || die "no kill came after the writer claimed its $ex slot: the test proved nothing"
+	[ "$cursor" != - ] || tl_fail "no kill came after the writer claimed its $ex slot: the test proved nothing"
 	echo "$ex: writer slot at $cursor of $head after the kills"
 done
 start_writer
-wait_until 20 "writer caught up" writer_caught_up
+tl_wait_for 20 "writer caught up" writer_caught_up
 stop_writer 2
 spec_json "$TICKS" 0 1 0 "$EX" >"$T/spec.json"
 check_parquet seqs "$T/spec.json"

@@ -5,25 +5,25 @@
 source "$(dirname "$0")/writer_lib.sh"
 need_readers
 EX="binance:BTC-USDT,ETH-USDT,SOL-USDT,XRP-USDT okx:BTC-USDT,ETH-USDT"
-write_config "$EX" "row_group_rows = 1000"
+write_config "$EX" "row_group_rows=1000"
 bus_create
 start_writer
-wait_until 5 "writer running" writer_state_is running
+tl_wait_for 5 "writer running" writer_state_is running
 
 # 6000 ticks 1 ms apart, starting 3 s before 2026-01-01T00:00:00Z.
 BASE=$((1767225600000000000 - 3000000000 + 123))
-"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks 6000 --ts-base $BASE --ts-step 1000001 >/dev/null
-wait_until 10 "writer caught up" writer_caught_up
+feed 6000 --ts-base $BASE --ts-step 1000001
+tl_wait_for 10 "writer caught up" writer_caught_up
 stop_writer 2
 
-[ "$(writer_status rows_written_total)" = 12000 ] || die "rows_written_total $(writer_status rows_written_total), expected 12000"
-[ "$(writer_status ticks_read_total)" = 12000 ] || die "ticks_read_total $(writer_status ticks_read_total)"
-[ "$(writer_status disk_errors_total)" = 0 ] || die "disk errors"
+[ "$(writer_status rows_written_total)" = 12000 ] || tl_fail "rows_written_total $(writer_status rows_written_total), expected 12000"
+[ "$(writer_status ticks_read_total)" = 12000 ] || tl_fail "ticks_read_total $(writer_status ticks_read_total)"
+[ "$(writer_status disk_errors_total)" = 0 ] || tl_fail "disk errors"
 ls -d "$DATA"/quotes/date=2025-12-31/exchange=binance "$DATA"/quotes/date=2026-01-01/exchange=okx >/dev/null ||
-	die "no file on both sides of the date change"
-! find "$DATA" -name '*.tmp' | grep -q . || die "temporary files left behind"
+	tl_fail "no file on both sides of the date change"
+! find "$DATA" -name '*.tmp' | grep -q . || tl_fail "temporary files left behind"
 n_files=$(find "$DATA" -name 'part-*-*.parquet' | wc -l)
-[ "$n_files" = 12 ] || die "expected 12 files (3 datasets x 2 exchanges x 2 dates), found $n_files"
+[ "$n_files" = 12 ] || tl_fail "expected 12 files (3 datasets x 2 exchanges x 2 dates), found $n_files"
 
 spec_json 6000 $BASE 1000001 12 "$EX" >"$T/spec.json"
 check_parquet values "$T/spec.json"

@@ -9,14 +9,14 @@ RING_CAPACITY=262144
 write_config "$EX"
 bus_create
 start_writer
-wait_until 5 "writer running" writer_state_is running
+tl_wait_for 5 "writer running" writer_state_is running
 kill -STOP "$WRITER_PID"
-"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks 100000 >/dev/null
+feed 100000
 kill -CONT "$WRITER_PID"
 stop_writer 2
-grep -q "stop deadline reached" "$T/writer.log" && die "the drain ran out of time"
-[ "$(writer_status rows_written_total)" = 200000 ] || die "rows_written_total $(writer_status rows_written_total)"
-[ "$(writer_status state)" = exited ] || die "state $(writer_status state) after stop"
+grep -q "stop deadline reached" "$T/writer.log" && tl_fail "the drain ran out of time"
+[ "$(writer_status rows_written_total)" = 200000 ] || tl_fail "rows_written_total $(writer_status rows_written_total)"
+[ "$(writer_status state)" = exited ] || tl_fail "state $(writer_status state) after stop"
 spec_json 100000 1767225600000000000 1000003 0 "$EX" >"$T/spec.json"
 check_parquet seqs "$T/spec.json"
 echo PASS

@@ -1,48 +1,35 @@
-# Shared helpers for the writer integration tests (sourced): a private
-# instance with its own config, bus and directories, cleaned up on exit.
+# Shared by the writer's integration tests and benchmark (sourced), on top
+# of tests/lib: a private instance with its config and bus, the writer,
+# its status and ring cursor, the feeder, and the Parquet checks.
 set -euo pipefail
-BIN=${SPREADBUS_BIN:-$PWD/build/bin}
-SRC=${SPREADBUS_SRC:-$PWD}
-READERS=$SRC/tests/parquet_readers
-T=$(mktemp -d /tmp/spreadbus-writer-test.XXXXXX)
-INST=wt$$r$RANDOM
+WL_SRC=${SPREADBUS_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+source "$WL_SRC/tests/lib/common.sh"
+source "$WL_SRC/tests/lib/config.sh"
+source "$WL_SRC/tests/lib/bus.sh"
+tl_init
+tl_need_bins spreadbus-writer spreadbus-busctl spreadbus-writer-feed
+BIN=$TL_BIN
+T=$TL_TMP
+READERS=$WL_SRC/tests/parquet_readers
+INST=$(tl_instance wt)
 CFG=$T/spreadbus.conf
 WRITER_PID=
-FEED_PID=
-EXTRA_CLEANUP=()
-
-cleanup() {
-	set +e
-	for p in $WRITER_PID $FEED_PID; do kill -9 "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	for c in "${EXTRA_CLEANUP[@]}"; do eval "$c"; done
-	[ -f "$CFG" ] && "$BIN/spreadbus-busctl" --config "$CFG" unlink >/dev/null 2>&1
-	rm -f /dev/shm/spreadbus."$INST".* 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-
-die() {
-	echo "FAIL: $*" >&2
-	[ -f "$T/writer.log" ] && tail -n 15 "$T/writer.log" | sed 's/^/  writer.log: /' >&2
-	exit 1
-}
 
 need_readers() {
 	[ -d "$READERS/node_modules/@duckdb/node-api" ] && [ -d "$READERS/node_modules/hyparquet" ] ||
-		die "Parquet readers are not installed: run 'make deps' (npm ci in tests/parquet_readers)"
+		tl_fail "Parquet readers are not installed: run 'make deps' (npm ci in tests/parquet_readers)"
 }
 
-# write_config "exchange:SYM1,SYM2 ..." [extra [writer] lines...]
+# write_config "exchange:SYM1,SYM2 ..." [writer_key=value ...]: the ring
+# holds $RING_CAPACITY ticks (65536 unless set); data and journal under
+# the state dir unless given.
 write_config() {
-	local exchanges=$1; shift
-	mkdir -p "$T/state" "$T/run"
-	{
-		printf '[service]\ninstance = %s\nruntime_dir = %s/run\nstate_dir = %s/state\nring_capacity = %s\n' \
-			"$INST" "$T" "$T" "${RING_CAPACITY:-65536}"
-		printf '[http]\nlisten =\n[redis]\nenabled = false\n[writer]\n'
-		for line in "$@"; do printf '%s\n' "$line"; done
-		for e in $exchanges; do printf '[exchange.%s]\nsymbols = %s\n' "${e%%:*}" "${e#*:}"; done
-	} >"$CFG"
+	local exchanges=$1 e kv
+	shift
+	local -a args=("service.ring_capacity=${RING_CAPACITY:-65536}")
+	for kv in "$@"; do args+=("writer.$kv"); done
+	for e in $exchanges; do args+=("exchange.${e%%:*}.symbols=${e#*:}"); done
+	tl_write_config "$CFG" "$INST" "${args[@]}"
 	DATA=$T/state/data
 	JOURNAL=$T/state/journal
 }
@@ -60,35 +47,26 @@ spec_json() {
 	echo "$out}}"
 }
 
-bus_create() { "$BIN/spreadbus-busctl" --config "$CFG" create >/dev/null; }
+bus_create() { tl_bus_create "$CFG"; }
 
+# start_writer [WRAPPER ARGS...]: the writer in the background, log in
+# $T/writer.log; a wrapper that execs it (prlimit, taskset) keeps its pid.
 start_writer() {
-	"$BIN/spreadbus-writer" --config "$CFG" >>"$T/writer.log" 2>&1 &
-	WRITER_PID=$!
+	tl_spawn writer "$@" "$BIN/spreadbus-writer" --config "$CFG"
+	WRITER_PID=${TL_PID[writer]}
+}
+
+kill_writer() {
+	tl_stop writer KILL
+	WRITER_PID=
 }
 
 # Values of metrics (or state, pid, detail...) of the writer's status
 # block, in the order asked, separated by spaces (one process for them all).
 writer_status() {
-	"$BIN/spreadbus-busctl" --config "$CFG" status | node -e '
-		let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-			for (const line of s.split("\n")) {
-				if (!line) continue;
-				const o = JSON.parse(line);
-				if (o.name !== "writer") continue;
-				console.log(process.argv.slice(1).map((k) => (k in o ? o[k] : o.metrics[k])).join(" "));
-			}
-		});' "$@"
-}
-
-# wait_until SECONDS "description" command...: poll a condition with a deadline.
-wait_until() {
-	local secs=$1 what=$2; shift 2
-	local deadline=$((SECONDS + secs))
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || die "timed out after ${secs}s waiting for: $what"
-		sleep 0.1
-	done
+	local k expr=
+	for k in "$@"; do expr+="${expr:+, }(if has(\"$k\") then .$k else .metrics.$k end)"; done
+	tl_bus_field "$CFG" writer "[$expr] | map(tostring) | join(\" \")"
 }
 
 writer_state_is() { [ "$(writer_status state)" = "$1" ]; }
@@ -101,35 +79,24 @@ writer_caught_up() {
 
 # SIGTERM the writer; it must exit 0 within the given seconds.
 stop_writer() {
-	local secs=${1:-2} start=$(date +%s%N)
-	kill -TERM "$WRITER_PID"
-	local deadline=$((SECONDS + secs + 1))
-	while kill -0 "$WRITER_PID" 2>/dev/null; do
-		[ $SECONDS -lt $deadline ] || die "writer did not exit within ${secs}s of SIGTERM"
-		sleep 0.05
-	done
-	local rc=0
-	wait "$WRITER_PID" || rc=$?
+	local secs=${1:-2} start ms
+	start=$(date +%s%N)
+	tl_stop writer TERM $((secs + 1))
 	WRITER_PID=
-	local ms=$((($(date +%s%N) - start) / 1000000))
-	[ $rc = 0 ] || { tail -20 "$T/writer.log"; die "writer exited $rc after SIGTERM"; }
-	[ $ms -le $((secs * 1000)) ] || die "writer took ${ms} ms to stop (limit ${secs}s)"
+	ms=$((($(date +%s%N) - start) / 1000000))
+	tl_assert_eq "writer exit status after SIGTERM" 0 "${TL_EXIT[writer]}"
+	[ $ms -le $((secs * 1000)) ] || tl_fail "writer took ${ms} ms to stop (limit ${secs}s)"
 	echo "writer stopped cleanly in ${ms} ms"
 }
 
-check_parquet() { (cd "$READERS" && node check.mjs "$1" "$DATA" "$2"); }
+check_parquet() { (cd "$READERS" && node check.mjs "$1" "$DATA" "$2") || tl_fail "Parquet check '$1' failed"; }
 
-# The writer's committed (durable) cursor on one ring, and that ring's head.
+# The writer's committed (durable) cursor on one ring ("-" before it has a
+# reader slot there), and that ring's head.
 ring_cursor_and_head() {
-	"$BIN/spreadbus-busctl" --config "$CFG" rings | node -e '
-		let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
-			for (const line of s.split("\n")) {
-				if (!line) continue;
-				const o = JSON.parse(line);
-				if (o.exchange !== process.argv[1]) continue;
-				console.log((o.readers.find((r) => r.name === "writer") || {}).cursor, o.head);
-			}
-		});' "$1"
+	"$BIN/spreadbus-busctl" --config "$CFG" rings 2>>"$T/busctl.log" | jq -r --arg e "$1" \
+		'select(.exchange == $e) | "\([.readers[] | select(.name == "writer") | .cursor][0] // "-") \(.head)"' ||
+		tl_fail "busctl rings failed"
 }
 
 # Every tick of the ring is journaled durably (the cursor moves only after fsync).
@@ -142,14 +109,18 @@ writer_durable() {
 # Path of the newest journal segment of an exchange.
 open_segment() { ls "$JOURNAL/$1"/*.jnl | sort | tail -1; }
 
+# feed TICKS [feeder options...]: TICKS ticks into every ring.
+feed() {
+	"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks "$@" >>"$T/feed.log" 2>&1 || tl_fail "spreadbus-writer-feed failed"
+}
+
 # feed_and_kill TICKS EXCHANGE...: feed TICKS per ring, wait until the
 # writer has journaled them durably on each named ring, then SIGKILL it
 # (the ticks are in an open journal segment, not yet in any file).
 feed_and_kill() {
-	local ticks=$1; shift
-	"$BIN/spreadbus-writer-feed" --config "$CFG" --ticks "$ticks" >/dev/null
-	for ex in "$@"; do wait_until 10 "$ex journaled durably" writer_durable "$ex"; done
-	kill -9 "$WRITER_PID"
-	wait "$WRITER_PID" 2>/dev/null || true
-	WRITER_PID=
+	local ticks=$1 ex
+	shift
+	feed "$ticks"
+	for ex in "$@"; do tl_wait_for 10 "$ex journaled durably" writer_durable "$ex"; done
+	kill_writer
 }

@@ -1,6 +1,9 @@
 # tests/lib/bus.sh: the bus of a test instance through spreadbus-busctl.
 #
-#   tl_bus_create CONFIG          busctl create; busctl unlink at exit
+#   tl_bus_create CONFIG          busctl create; busctl unlink at exit (of the
+#                                 config as it is now: a test may rewrite it
+#                                 for another instance)
+#   tl_bus_unlink CONFIG          busctl unlink now
 #   tl_bus_metric CONFIG NAME METRIC   one metric of status block NAME
 #                                 (e.g. binance ticks_published_total); 0 if absent
 #   tl_bus_field CONFIG NAME JQ   any field of that block (e.g. .pid, .state)
@@ -9,9 +12,15 @@
 # Needs tests/lib/common.sh and jq.
 
 tl_bus_create() {
+	local copy
+	copy=$(mktemp "$TL_TMP/bus.XXXXXX.conf") && cp "$1" "$copy" || tl_fail "cannot copy $1"
 	"$TL_BIN/spreadbus-busctl" --config "$1" create >>"$TL_TMP/busctl.log" 2>&1 ||
 		tl_fail "busctl create failed"
-	tl_cleanup "$TL_BIN/spreadbus-busctl" --config "$1" unlink
+	tl_cleanup "$TL_BIN/spreadbus-busctl" --config "$copy" unlink
+}
+
+tl_bus_unlink() {
+	"$TL_BIN/spreadbus-busctl" --config "$1" unlink >>"$TL_TMP/busctl.log" 2>&1 || tl_fail "busctl unlink failed"
 }
 
 tl_bus_field() {
