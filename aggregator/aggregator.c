@@ -292,23 +292,21 @@ static void finish(struct agg *a)
 		 (unsigned long long)status_get(a->status, SM_PUBLISHED));
 }
 
-int aggregator_run(const struct config *cfg, struct bus *bus, struct status_block *status,
-		   volatile sig_atomic_t *stop)
+int aggregator_run(struct runtime *rt)
 {
 	struct agg *a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
-	a->cfg = cfg;
-	a->bus = bus;
-	a->status = status;
-	a->readers = bus->ring_count;
+	a->cfg = rt->cfg;
+	a->bus = &rt->bus;
+	a->status = rt->status;
+	a->readers = rt->bus.ring_count;
 	int rc = setup(a);
 	if (rc < 0)
 		goto out;
-	pid_t parent = getppid();
-	int64_t next_house = 0, next_parent = 0;
+	int64_t next_house = 0;
 	bool more = false;
-	while (!*stop) {
+	while (!runtime_should_stop(rt)) {
 		if (!more) {
 			int timeout = a->redis && redis_pub_busy(a->redis) ? 1 : IDLE_WAIT_MS;
 			ring_wait_any(a->reader, a->readers, timeout);
@@ -320,13 +318,6 @@ int aggregator_run(const struct config *cfg, struct bus *bus, struct status_bloc
 			next_house = now + HOUSEKEEPING_NS;
 			spread_core_expire_stale(a->core, clock_realtime_ns());
 			report(a, false);
-		}
-		if (now >= next_parent) {
-			next_parent = now + 1000000000LL;
-			if (getppid() != parent) {
-				log_warn("aggregator: parent process changed, stopping");
-				break;
-			}
 		}
 	}
 	finish(a);

@@ -3,7 +3,6 @@
 #ifndef SPREADBUS_COLLECTOR_COLLECTOR_H
 #define SPREADBUS_COLLECTOR_COLLECTOR_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -15,6 +14,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "shm/ring.h"
+#include "shm/runtime.h"
 #include "shm/status.h"
 
 #define COLLECTOR_MAX_LINKS STATUS_MAX_CONNS
@@ -80,14 +80,13 @@ struct collector {
 	int64_t started_ns;        /* wall clock */
 	int64_t started_mono_ns;
 	bool ever_streamed;
-	pid_t parent;
 	uint64_t rng;
 	uint64_t req_id;
 	size_t link_count;
 	struct link links[COLLECTOR_MAX_LINKS];
 	struct lws_context *ctx;
-	volatile sig_atomic_t *stop;
-	int64_t next_parent_check_ns, window_start_ns;
+	struct runtime *rt;        /* the stop flag and parent watch */
+	int64_t window_start_ns;
 	int64_t next_connect_ns;   /* monotonic: connection attempts are spaced */
 	uint64_t window_frames, window_rejects, last_window_frames, last_window_rejects;
 	struct log_limit lim_reject, lim_control, lim_conn;
@@ -100,7 +99,7 @@ struct collector {
  * COLLECTOR_MAX_LINKS would be needed. */
 int collector_plan_links(struct collector *c, size_t per_conn);
 
-/* Run the libwebsockets loop until *stop is set. Returns 0 or -errno if
+/* Run the libwebsockets loop until the runtime says stop. Returns 0 or -errno if
  * the loop could not be set up. */
 int collector_run_live(struct collector *c);
 

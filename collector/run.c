@@ -8,7 +8,6 @@
 
 #include "collector/collector.h"
 #include "collector/run.h"
-#include "common/clock.h"
 #include "shm/bus.h"
 #include "shm/registry.h"
 
@@ -95,19 +94,20 @@ static int resolve_settings(struct collector *c, char *err, size_t err_len)
 	return 0;
 }
 
-int collector_main(const struct config *cfg, const char *name, volatile sig_atomic_t *stop)
+int collector_main(struct runtime *rt, const char *name)
 {
 	char err[512];
-	struct bus bus;
+	const struct config *cfg = rt->cfg;
+	struct bus *bus = &rt->bus;
 	struct collector *c = calloc(1, sizeof(*c));
 	int rc = 1;
-	memset(&bus, 0, sizeof(bus));
 	if (!c) {
 		log_err("%s: out of memory", name);
 		return 1;
 	}
 	c->name = name;
-	c->stop = stop;
+	c->rt = rt;
+	c->status = rt->status;
 	c->cx = config_exchange_find(cfg, name);
 	if (!c->cx) {
 		log_err("%s: no [exchange.%s] section in %s", name, name, cfg->path);
@@ -122,22 +122,17 @@ int collector_main(const struct config *cfg, const char *name, volatile sig_atom
 		log_err("%s", err);
 		goto out_free;
 	}
-	if (bus_attach(&bus, cfg, err, sizeof(err)) < 0) {
-		log_err("%s: cannot attach to the bus: %s", name, err);
+	c->ring = bus_ring(bus, name);
+	int exchange_id = registry_exchange_id(bus->registry, name);
+	if (!c->ring || exchange_id <= 0 || exchange_id > UINT8_MAX) {
+		log_err("%s: the bus has no ring or exchange id for this exchange", name);
 		goto out_free;
 	}
-	c->ring = bus_ring(&bus, name);
-	c->status = status_table_find(bus.status, name);
-	int exchange_id = registry_exchange_id(bus.registry, name);
-	if (!c->ring || !c->status || exchange_id <= 0 || exchange_id > UINT8_MAX) {
-		log_err("%s: the bus has no ring, status block or exchange id for this exchange", name);
-		goto out_bus;
-	}
 	if (symmap_init(&c->symbols, c->adapter, c->cx->symbol_count, false) < 0)
-		goto out_bus;
+		goto out_free;
 	for (size_t i = 0; i < c->cx->symbol_count; i++) {
 		const char *sym = c->cx->symbols[i];
-		int id = registry_symbol_id(bus.registry, sym);
+		int id = registry_symbol_id(bus->registry, sym);
 		int arc = id > 0 ? symmap_add(&c->symbols, sym, (uint16_t)id) : -ENOENT;
 		if (arc < 0) {
 			log_err("%s: symbol %s: %s", name, sym,
@@ -160,21 +155,15 @@ int collector_main(const struct config *cfg, const char *name, volatile sig_atom
 		for (int k = 0; k < 2; k++)
 			if (!(c->links[i].sess[k].rx = malloc(c->cx->max_frame_bytes ? c->cx->max_frame_bytes : 1)))
 				goto out_links;
-	c->parent = getppid();
-	c->started_ns = clock_realtime_ns();
+	c->started_ns = c->status->started_ns;
 	c->rng = (uint64_t)c->started_ns ^ ((uint64_t)getpid() << 32);
-	c->status->pid = getpid();
-	c->status->started_ns = c->started_ns;
 	c->status->conn_count = (uint32_t)c->link_count;
-	status_set_state(c->status, CHILD_STARTING);
-	status_heartbeat(c->status, c->started_ns);
 	ring_producer_open(c->ring);
 	/* Whatever happened before this start is unknown: say so in the ring. */
 	collector_write_gap(c, NULL, GAP_COLLECTOR_START, 0, c->started_ns);
 	log_info("%s: collecting %zu symbols over %zu connection(s) from %s://%s:%d%s", name, c->symbols.count,
 		 c->link_count, c->url.tls ? "wss" : "ws", c->url.host, c->url.port, c->base_path);
 	rc = collector_run_live(c) < 0 ? 1 : 0;
-	status_heartbeat(c->status, clock_realtime_ns());
 out_links:
 	for (size_t i = 0; i < c->link_count; i++)
 		for (int k = 0; k < 2; k++)
@@ -182,8 +171,6 @@ out_links:
 	free(c->pipe);
 out_symbols:
 	symmap_free(&c->symbols);
-out_bus:
-	bus_close(&bus);
 out_free:
 	free(c);
 	return rc;

@@ -3,13 +3,13 @@
 #ifndef SPREADBUS_COLLECTOR_RUN_H
 #define SPREADBUS_COLLECTOR_RUN_H
 
-#include <signal.h>
-
 #include "common/config.h"
+#include "shm/runtime.h"
 
-/* Live mode: attach to the bus, stream until *stop. Returns the process
- * exit status (0 clean stop, 1 setup error). */
-int collector_main(const struct config *cfg, const char *name, volatile sig_atomic_t *stop);
+/* Live mode, on the bus and status block the runtime attached: stream until
+ * the runtime says stop. Returns the process exit status (0 clean stop, 1
+ * setup error). */
+int collector_main(struct runtime *rt, const char *name);
 
 /* --decode: cfg may be NULL (every symbol accepted, named by the
  * exchange's conventions). Returns the exit status. */

@@ -20,3 +20,9 @@ $(foreach t,$(SHM_UNIT_TESTS) $(SHM_TSAN_TESTS),$(eval $(t)_MAIN := tests/unit/$
 INTEGRATION_TESTS += tests/integration/test_ring_producer_crash.sh tests/integration/test_ring_lapped_reader_sigstop.sh \
 	tests/integration/test_ring_busctl.sh
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_ring_multiprocess_10m.sh
+
+# The child runtime's unit test (it loads a config, so common is linked).
+UNIT_TESTS += test_runtime_start_and_stop
+test_runtime_start_and_stop_MAIN := tests/unit/test_runtime_start_and_stop.c
+test_runtime_start_and_stop_DEPS := shm common
+test_runtime_start_and_stop_LDLIBS := -lcmocka
