@@ -9,11 +9,13 @@
 #include "collector/symbols.h"
 
 extern const struct adapter adapter_binance;
+extern const struct adapter adapter_binance_usdm;
 extern const struct adapter adapter_bybit;
 extern const struct adapter adapter_okx;
 
 static const struct adapter *const adapters[] = {
 	&adapter_binance,
+	&adapter_binance_usdm,
 	&adapter_bybit,
 	&adapter_okx,
 };

@@ -10,6 +10,7 @@ INSTALLED_PROGRAMS += spreadbus-collector
 
 COLLECTOR_UNIT_TESTS := test_decode_validation test_decode_dedup test_adapter_symbols test_adapter_subscribe \
 	test_collector_backoff test_collector_health_score
+COLLECTOR_UNIT_TESTS += $(basename $(notdir $(wildcard tests/unit/test_adapter_*_control.c)))
 UNIT_TESTS += $(COLLECTOR_UNIT_TESTS)
 $(foreach t,$(COLLECTOR_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := collector shm common)$(eval $(t)_LDLIBS := -lcmocka))
 
@@ -17,4 +18,4 @@ BENCHES += bench_decode
 bench_decode_MAIN := tests/bench/bench_decode.c
 bench_decode_DEPS := collector shm common
 
-INTEGRATION_TESTS += tests/integration/test_decode_fixtures.sh
+INTEGRATION_TESTS += tests/integration/test_decode_fixtures.sh tests/integration/test_collector_new_exchanges.sh

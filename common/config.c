@@ -14,6 +14,7 @@
 #include <ini.h>
 
 #include "common/config_keys.h"
+#include "common/symbol_name.h"
 
 extern char **environ;
 
@@ -100,25 +101,6 @@ static size_t key_index(const struct config_key *k)
 	return (size_t)(k - config_keys);
 }
 
-static bool is_symbol_char(char ch)
-{
-	return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-}
-
-/* Canonical symbols: BASE-QUOTE, upper-case letters and digits. */
-static bool is_canonical_symbol(const char *s, size_t n)
-{
-	if (n == 0 || n >= CONFIG_NAME_MAX)
-		return false;
-	const char *dash = memchr(s, '-', n);
-	if (!dash || dash == s || dash == s + n - 1)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s + i != dash && !is_symbol_char(s[i]))
-			return false;
-	return true;
-}
-
 /* Adds the comma-separated symbols in s to ex (append: a continuation line). */
 static void parse_symbols(struct load *ld, struct loc where, struct config_exchange *ex, const char *s, bool append)
 {
@@ -142,18 +124,18 @@ static void parse_symbols(struct load *ld, struct loc where, struct config_excha
 		if (n == 0) {
 			if (!(last && p != s))
 				error_at(ld, where, "[exchange.%s] symbols: empty entry in the list", ex->name);
-		} else if (!is_canonical_symbol(item, n)) {
+		} else if (!symbol_name_valid(item, n)) {
 			char upper[CONFIG_NAME_MAX];
 			bool fixable = n < CONFIG_NAME_MAX;
 			for (size_t i = 0; fixable && i < n; i++)
 				upper[i] = (char)toupper((unsigned char)item[i]);
-			if (fixable && is_canonical_symbol(upper, n))
+			if (fixable && symbol_name_valid(upper, n))
 				error_at(ld, where, "[exchange.%s] symbols: '%.*s' is not canonical: write '%.*s'", ex->name,
 					 (int)n, item, (int)n, upper);
 			else
 				error_at(ld, where,
 					 "[exchange.%s] symbols: '%.*s' is not a symbol: expected BASE-QUOTE in upper case, "
-					 "e.g. BTC-USDT, at most %d characters",
+					 "e.g. BTC-USDT (BTC-USDT-PERP for a perpetual), at most %d characters",
 					 ex->name, (int)(n > 40 ? 40 : n), item, CONFIG_NAME_MAX - 1);
 		} else {
 			bool dup = false;

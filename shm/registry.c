@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/symbol_name.h"
 #include "shm/segment.h"
 
 struct registry_layout {
@@ -93,11 +94,6 @@ static bool is_lower_alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-static bool is_upper_alnum(char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 /* [a-z0-9-]{1,23} */
 static bool exchange_name_valid(const char *name)
 {
@@ -107,24 +103,6 @@ static bool exchange_name_valid(const char *name)
 		if (i >= REGISTRY_NAME_MAX - 1 || !(is_lower_alnum(name[i]) || name[i] == '-'))
 			return false;
 	return i > 0;
-}
-
-/* BASE-QUOTE: [A-Z0-9]+-[A-Z0-9]+, at most 23 characters. */
-static bool symbol_name_valid(const char *name)
-{
-	size_t i, dash = 0, dashes = 0;
-
-	for (i = 0; name[i]; i++) {
-		if (i >= REGISTRY_NAME_MAX - 1)
-			return false;
-		if (name[i] == '-') {
-			dash = i;
-			dashes++;
-		} else if (!is_upper_alnum(name[i])) {
-			return false;
-		}
-	}
-	return dashes == 1 && dash > 0 && dash + 1 < i;
 }
 
 static uint32_t count_load(const uint32_t *count, uint32_t max)
@@ -171,7 +149,7 @@ int registry_add_exchange(struct registry *r, const char *name)
 
 int registry_add_symbol(struct registry *r, const char *canonical)
 {
-	if (!canonical || !symbol_name_valid(canonical))
+	if (!canonical || !symbol_name_valid(canonical, strnlen(canonical, REGISTRY_NAME_MAX)))
 		return -EINVAL;
 	return table_add(r->l->symbols, &r->l->symbol_count, REGISTRY_MAX_SYMBOLS, canonical);
 }

@@ -44,6 +44,12 @@ static int make_frame(const char *adapter, size_t i, char *out, size_t len)
 				"{\"stream\":\"%s@bookTicker\",\"data\":{\"u\":%llu,\"s\":\"%s\",\"b\":\"29010.%05u000\","
 				"\"B\":\"13.94302000\",\"a\":\"29011.%05u000\",\"A\":\"3.99953000\"}}",
 				lower, u, native, cents, cents);
+	if (strcmp(adapter, "binance-usdm") == 0)
+		return snprintf(out, len,
+				"{\"stream\":\"%s@bookTicker\",\"data\":{\"e\":\"bookTicker\",\"u\":%llu,\"s\":\"%s\","
+				"\"b\":\"29010.%u\",\"B\":\"13.943\",\"a\":\"29011.%u\",\"A\":\"3.999\",\"T\":%lld,"
+				"\"E\":%lld}}",
+				lower, u, native, cents % 10, cents % 10, NOW_MS, NOW_MS + 4);
 	if (strcmp(adapter, "bybit") == 0)
 		return snprintf(out, len,
 				"{\"topic\":\"orderbook.1.%s\",\"ts\":%lld,\"type\":\"snapshot\",\"data\":{\"s\":\"%s\","
@@ -70,8 +76,15 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The canonical name of syms[i] on the adapter: USD-M lists perpetuals. */
+static void bench_symbol(const char *adapter, size_t i, char *out, size_t len)
+{
+	snprintf(out, len, "%s%s", syms[i], strcmp(adapter, "binance-usdm") == 0 ? "-PERP" : "");
+}
+
 static int bench(const char *adapter)
 {
+	char name[32];
 	const struct adapter *a = adapter_find(adapter);
 	struct symmap m;
 	struct pipeline *p = malloc(sizeof(*p));
@@ -80,9 +93,11 @@ static int bench(const char *adapter)
 	double rates[RUNS];
 	if (!a || !p || !frames || !lens || symmap_init(&m, a, 64, false) < 0)
 		return 1;
-	for (size_t i = 0; i < NSYMS; i++)
-		if (symmap_add(&m, syms[i], (uint16_t)(i + 1)) < 0)
+	for (size_t i = 0; i < NSYMS; i++) {
+		bench_symbol(adapter, i, name, sizeof(name));
+		if (symmap_add(&m, name, (uint16_t)(i + 1)) < 0)
 			return 1;
+	}
 	for (size_t i = 0; i < FRAMES; i++) {
 		int n = make_frame(adapter, i, frames + i * FRAME_MAX, FRAME_MAX);
 		if (n <= 0 || n >= FRAME_MAX)
@@ -125,6 +140,7 @@ int main(void)
 {
 	int rc = 0;
 	rc |= bench("binance");
+	rc |= bench("binance-usdm");
 	rc |= bench("bybit");
 	rc |= bench("okx");
 	return rc;

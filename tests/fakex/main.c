@@ -12,7 +12,10 @@
 
 static volatile sig_atomic_t stop_requested;
 
-static const struct fx_proto *const protos[] = { &fx_proto_binance, &fx_proto_bybit, &fx_proto_okx };
+/* the protocols added after the first three (proto_<name>.c) */
+extern const struct fx_proto fx_proto_binance_usdm;
+static const struct fx_proto *const protos[] = { &fx_proto_binance, &fx_proto_bybit, &fx_proto_okx,
+						  &fx_proto_binance_usdm };
 
 static void usage(FILE *f)
 {

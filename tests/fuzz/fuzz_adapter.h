@@ -23,8 +23,9 @@ static int fuzz_adapter_frame(const char *adapter, const uint8_t *data, size_t s
 		p = malloc(sizeof(*p));
 		if (!a || !p || symmap_init(&symbols, a, FUZZ_SYMBOLS, true) < 0)
 			abort();
-		/* a known symbol, so that closed-map paths and dedup see real ids */
-		if (symmap_add(&symbols, "BTC-USDT", 1) < 0)
+		/* a known symbol, so that closed-map paths and dedup see real ids
+		 * (a derivatives-only adapter refuses the spot name) */
+		if (symmap_add(&symbols, "BTC-USDT", 1) < 0 && symmap_add(&symbols, "BTC-USDT-PERP", 1) < 0)
 			abort();
 		pipeline_init(p, a, &symbols, 1, 65536, 300000LL * 1000000);
 	}

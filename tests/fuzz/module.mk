@@ -1,3 +1,4 @@
 # tests/fuzz/: libFuzzer targets, one per exchange adapter parser.
-FUZZERS += fuzz_binance fuzz_bybit fuzz_okx
-$(foreach f,fuzz_binance fuzz_bybit fuzz_okx,$(eval $(f)_MAIN := tests/fuzz/$(f).c)$(eval $(f)_DEPS := collector shm common))
+ADAPTER_FUZZERS := fuzz_binance fuzz_binance_usdm fuzz_bybit fuzz_okx
+FUZZERS += $(ADAPTER_FUZZERS)
+$(foreach f,$(ADAPTER_FUZZERS),$(eval $(f)_MAIN := tests/fuzz/$(f).c)$(eval $(f)_DEPS := collector shm common))

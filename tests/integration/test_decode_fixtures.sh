@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every fixture frame of binance, bybit and okx through
+# Every fixture frame of binance, binance-usdm, bybit and okx through
 # `spreadbus-collector --decode`, checked field by field against the raw
 # JSON (parsed here by Python, prices by float() = strtod); acks, pongs and
 # errors must come out as control lines; other channels and every other
@@ -47,18 +47,53 @@ def concat(sym):  # canonical BASE-QUOTE back to the concatenated native name
     return sym.replace("-", "")
 
 
-def exp_binance(line):
+def binance_control(line):
+    """The wrapper's payload and, for a control frame, what it must give
+    (the same stream protocol on spot and USD-M)."""
     o = json.loads(line)
     d = o["data"] if "stream" in o and isinstance(o.get("data"), dict) else o
     if "code" in d and "msg" in d:
-        return [("control", "error: " + d["msg"])]
+        return d, [("control", "error: " + d["msg"])]
     if "result" in d:
-        return [("control", "subscribed" if d["result"] is None else "notice: result")]
+        return d, [("control", "subscribed" if d["result"] is None else "notice: result")]
     if "method" in d:
-        return [("control", "notice: " + d["method"])]
+        return d, [("control", "notice: " + d["method"])]
+    if d.get("e") == "serverShutdown":
+        return d, [("control", "server_shutdown")]
+    return d, None
+
+
+def exp_binance_usdm(line):
+    d, ctl = binance_control(line)
     e = d.get("e")
-    if e == "serverShutdown":
-        return [("control", "server_shutdown")]
+    if ctl:
+        return ctl
+    if e == "aggTrade":  # the aggregate trade id a is the trade id
+        return [trade(d["s"], ms(d["T"]), d["p"], d["q"], "sell" if d["m"] else "buy", d["a"])]
+    if e == "bookTicker":
+        return [quote(d["s"], ms(d["T"]), d["u"], d["b"], d["B"], d["a"], d["A"])]
+    if e is None:
+        return [("reject", "missing_field")]
+    return [("control", "unsupported: " + e)]
+
+
+def usdm_native(sym):  # BTC-USDT-PERP -> BTCUSDT, BTC-USDT-250627 -> BTCUSDT_250627
+    base, quote_, kind = sym.split("-")
+    return base + quote_ + ("" if kind == "PERP" else "_" + kind)
+
+
+# canonical name printed -> the native name it must come from, per exchange
+NATIVE = {
+    "okx": lambda g: g,
+    "binance-usdm": lambda g: usdm_native(g) if g.count("-") == 2 else None,
+}
+
+
+def exp_binance(line):
+    d, ctl = binance_control(line)
+    e = d.get("e")
+    if ctl:
+        return ctl
     if e == "trade":
         return [trade(d["s"], ms(d["T"]), d["p"], d["q"], "sell" if d["m"] else "buy", d["t"])]
     if e == "bookTicker":  # futures: has transaction time T
@@ -161,7 +196,7 @@ def compare(where, exp, got, exchange):
     for k, v in exp.items():
         g = got.get(k)
         if k == "symbol":
-            ok = g == v if exchange == "okx" else concat(g or "") == v
+            ok = NATIVE.get(exchange, concat)(g or "") == v
         else:
             ok = g == v and type(g) is type(v) or (isinstance(v, float) and isinstance(g, (int, float)) and float(g) == v)
         if not ok:
@@ -183,7 +218,8 @@ def run(exchange, files, expect):
             compare(where, e, g, exchange)
 
 
-run("binance", sorted(glob.glob(FIX + "/binance/*.jsonl") + glob.glob(FIX + "/binance-usdm/*.jsonl")), exp_binance)
+run("binance", sorted(glob.glob(FIX + "/binance/*.jsonl")), exp_binance)
+run("binance-usdm", sorted(glob.glob(FIX + "/binance-usdm/*.jsonl")), exp_binance_usdm)
 book = BybitBook()
 run("bybit", sorted(glob.glob(FIX + "/bybit/*.jsonl")), lambda l: exp_bybit(l, book))
 run("okx", sorted(glob.glob(FIX + "/okx/*.jsonl")), exp_okx)
@@ -196,7 +232,7 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(every, "wb") as out:
         for path in sorted(glob.glob(FIX + "/*/*.jsonl")):
             out.write(open(path, "rb").read().rstrip(b"\n") + b"\n")
-    for exchange in ("binance", "bybit", "okx"):
+    for exchange in ("binance", "binance-usdm", "bybit", "okx"):
         for g in decode(exchange, every):
             if not (set(g) in ({"control"}, {"reject"}) or g.get("kind") in ("quote", "trade")):
                 failures.append(f"{exchange} on every fixture file: odd line {g}")

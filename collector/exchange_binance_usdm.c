@@ -1,0 +1,261 @@
+/* Binance USD-M futures adapter: combined streams <sym>@bookTicker (has the
+ * transaction time T) and <sym>@aggTrade, protocol-level keepalive; every
+ * contract is a derivative, named BASE-QUOTE-PERP or BASE-QUOTE-YYMMDD. */
+#include <errno.h>
+#include <string.h>
+
+#include "collector/adapter.h"
+#include "collector/json_scan.h"
+#include "collector/sbuf.h"
+#include "collector/symbols.h"
+
+/* Futures document no per-IP connection rate; Binance's spot rule (300
+ * attempts per 5 minutes) is kept: at most one attempt per 200 ms. */
+#define USDM_CONNECT_INTERVAL_MS 200
+/* Streams put in the URL itself, well under common request-line limits. */
+#define USDM_PATH_BUDGET 1800
+/* 10 incoming messages per second per connection, pongs included: one
+ * subscribe every 150 ms leaves room for pongs and unsolicited pongs. */
+#define USDM_SUBSCRIBE_INTERVAL_MS 150
+/* 1024 streams per connection, two per symbol. */
+#define USDM_MAX_SYMBOLS 512
+/* A connection lives at most 24 h: replace it (overlapping) after 23 h. */
+#define USDM_LIFETIME_S (23 * 3600)
+#define USDM_PERP "-PERP"
+
+/* BTC-USDT-PERP -> BTCUSDT, BTC-USDT-250627 -> BTCUSDT_250627; a spot name
+ * (two parts) is refused: there is no spot market on this endpoint. */
+static int usdm_native(const char *canonical, char *out, size_t out_len)
+{
+	char pair[SYMBOL_NATIVE_MAX];
+	const char *d1 = strchr(canonical, '-');
+	const char *d2 = d1 ? strchr(d1 + 1, '-') : NULL;
+	if (!d2 || (size_t)(d2 - canonical) >= sizeof(pair))
+		return -EINVAL;
+	memcpy(pair, canonical, (size_t)(d2 - canonical));
+	pair[d2 - canonical] = '\0';
+	int rc = symbol_join_concat(pair, false, out, out_len);
+	if (rc < 0)
+		return rc;
+	const char *kind = d2 + 1;
+	if (strcmp(kind, "PERP") == 0)
+		return 0;
+	size_t n = strlen(out), kn = strlen(kind);
+	if (kn != 6 || strspn(kind, "0123456789") != 6 || n + 1 + kn + 1 > out_len)
+		return -EINVAL;
+	out[n] = '_';
+	memcpy(out + n + 1, kind, kn + 1);
+	return 0;
+}
+
+static int usdm_canonical(const char *native, size_t len, char *out, size_t out_len)
+{
+	const char *us = memchr(native, '_', len);
+	size_t pair_len = us ? (size_t)(us - native) : len;
+	size_t kind_len = us ? len - pair_len - 1 : sizeof(USDM_PERP) - 2;
+	int rc = symbol_split_concat(native, pair_len, out, out_len);
+	if (rc < 0)
+		return rc;
+	size_t n = strlen(out);
+	if (n + 1 + kind_len + 1 > out_len || (us && kind_len != 6))
+		return -EINVAL;
+	for (size_t i = 0; us && i < kind_len; i++)
+		if (us[1 + i] < '0' || us[1 + i] > '9')
+			return -EINVAL;
+	if (us) {
+		out[n] = '-';
+		memcpy(out + n + 1, us + 1, kind_len);
+		out[n + 1 + kind_len] = '\0';
+	} else {
+		memcpy(out + n, USDM_PERP, sizeof(USDM_PERP));
+	}
+	return 0;
+}
+
+static void put_stream(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
+{
+	char lower[SYMBOL_NATIVE_MAX];
+	for (size_t i = 0; i < e->native_len; i++)
+		lower[i] = (char)(e->native[i] >= 'A' && e->native[i] <= 'Z' ? e->native[i] + 32 : e->native[i]);
+	sbuf_putn(b, lower, e->native_len);
+	sbuf_put(b, ch == CHANNEL_QUOTES ? "@bookTicker" : "@aggTrade");
+}
+
+static void put_stream_item(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
+{
+	sbuf_put(b, "\"");
+	put_stream(b, e, ch);
+	sbuf_put(b, "\"");
+}
+
+/* Streams go into the query of a combined-stream path (/stream,
+ * /public/stream, /market/stream) while they fit; the rest by SUBSCRIBE. */
+static int usdm_path(const struct sub_request *req, const char *base_path, char *out, size_t out_len,
+		     size_t *consumed)
+{
+	struct sbuf b;
+	size_t bl = strlen(base_path);
+	*consumed = 0;
+	sbuf_init(&b, out, out_len < USDM_PATH_BUDGET ? out_len : USDM_PATH_BUDGET);
+	sbuf_put(&b, base_path);
+	if (bl < 7 || strcmp(base_path + bl - 7, "/stream") != 0 || (!req->quotes && !req->trades))
+		return b.overflow ? -ENAMETOOLONG : 0;
+	for (size_t i = 0; i < req->count; i++) {
+		const struct symmap_entry *e = symmap_at(req->symbols, req->first + i);
+		size_t mark = b.len;
+		sbuf_put(&b, i > 0 ? "/" : "?streams=");
+		for (int ch = CHANNEL_QUOTES; ch <= CHANNEL_TRADES; ch++) {
+			if ((ch == CHANNEL_QUOTES && !req->quotes) || (ch == CHANNEL_TRADES && !req->trades))
+				continue;
+			if (ch == CHANNEL_TRADES && req->quotes)
+				sbuf_put(&b, "/");
+			put_stream(&b, e, (enum sub_channel)ch);
+		}
+		if (b.overflow) {
+			sbuf_truncate(&b, mark);
+			break;
+		}
+		++*consumed;
+	}
+	return 0;
+}
+
+static int usdm_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed)
+{
+	char tail[48];
+	struct sbuf t;
+	sbuf_init(&t, tail, sizeof(tail));
+	sbuf_put(&t, "],\"id\":");
+	sbuf_u64(&t, req->req_id);
+	sbuf_put(&t, "}");
+	return adapter_build_batch(req, start, out, out_len, consumed, "{\"method\":\"SUBSCRIBE\",\"params\":[", tail,
+				   200, put_stream_item);
+}
+
+/* Keys of bookTicker (u b B a A T), aggTrade (a p q T m: "a" is the
+ * aggregate trade id there, the ask price in bookTicker), requests, acks
+ * and errors. Spans are empty when absent. */
+struct um_fields {
+	struct js_span e, s, u, b, B, a, A, p, q, T, m, code, msg, result, method;
+};
+
+#define F(member, key) JS_FIELD(struct um_fields, member, key)
+static const struct js_field um_keys[] = {
+	F(e, "e"), F(s, "s"), F(u, "u"), F(b, "b"), F(B, "B"), F(a, "a"), F(A, "A"),
+	F(p, "p"), F(q, "q"), F(T, "T"), F(m, "m"), F(code, "code"), F(msg, "msg"), F(method, "method"),
+};
+#undef F
+
+struct um_walk {
+	struct um_fields *f;
+	bool nested;
+};
+
+static int um_hook(struct js *j, const struct js_span *key, void *ctx)
+{
+	struct um_walk *w = ctx;
+	if (JS_IS(key, "data") && !w->nested && js_peek(j, '{')) {
+		struct um_walk inner = {w->f, true};
+		return js_object(j, um_keys, sizeof(um_keys) / sizeof(um_keys[0]), w->f, um_hook, &inner) < 0 ? -1 : 1;
+	}
+	if (JS_IS(key, "result")) {
+		/* null acknowledges SUBSCRIBE; a list answers LIST_SUBSCRIPTIONS */
+		if (js_peek(j, '[') || js_peek(j, '{')) {
+			w->f->result.s = "list";
+			w->f->result.len = 4;
+			return 0;
+		}
+		return js_scalar(j, &w->f->result) < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+static enum frame_kind found(struct symmap *m, const struct js_span *sym, struct tick *t, struct frame_out *out)
+{
+	const struct symmap_entry *e = symmap_lookup(m, sym->s, sym->len);
+	if (!e)
+		return frame_reject(out, REJECT_UNKNOWN_SYMBOL);
+	t->symbol_id = e->id;
+	out->n = 1;
+	out->kind = FRAME_DATA;
+	return FRAME_DATA;
+}
+
+static enum frame_kind parse_book_ticker(struct symmap *m, const struct um_fields *f, struct frame_out *out)
+{
+	struct tick *t = &out->ticks[0];
+	if (!f->s.s || !f->u.s || !f->b.s || !f->B.s || !f->a.s || !f->A.s || !f->T.s)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	if (js_span_u64(&f->u, &t->update_id) < 0 || js_span_decimal(&f->b, &t->u.quote.bid_px) < 0 ||
+	    js_span_decimal(&f->B, &t->u.quote.bid_qty) < 0 || js_span_decimal(&f->a, &t->u.quote.ask_px) < 0 ||
+	    js_span_decimal(&f->A, &t->u.quote.ask_qty) < 0 || js_span_ms_to_ns(&f->T, &t->ts_exchange_ns) < 0)
+		return frame_reject(out, REJECT_NON_NUMERIC);
+	t->kind = TICK_QUOTE;
+	return found(m, &f->s, t, out);
+}
+
+static enum frame_kind parse_agg_trade(struct symmap *m, const struct um_fields *f, struct frame_out *out)
+{
+	struct tick *t = &out->ticks[0];
+	if (!f->s.s || !f->a.s || !f->p.s || !f->q.s || !f->T.s || !f->m.s)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	if (js_span_u64(&f->a, &t->update_id) < 0 || js_span_decimal(&f->p, &t->u.trade.px) < 0 ||
+	    js_span_decimal(&f->q, &t->u.trade.qty) < 0 || js_span_ms_to_ns(&f->T, &t->ts_exchange_ns) < 0)
+		return frame_reject(out, REJECT_NON_NUMERIC);
+	/* m: the buyer was the maker, so the aggressor sold */
+	if (JS_IS(&f->m, "true"))
+		t->kind = TICK_TRADE_SELL;
+	else if (JS_IS(&f->m, "false"))
+		t->kind = TICK_TRADE_BUY;
+	else
+		return frame_reject(out, REJECT_NON_NUMERIC);
+	return found(m, &f->s, t, out);
+}
+
+static enum frame_kind usdm_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
+{
+	struct um_fields f;
+	struct js j;
+	memset(&f, 0, sizeof(f));
+	js_init(&j, frame, len);
+	out->n = 0;
+	if (out->cap < 1)
+		return frame_reject(out, REJECT_OVERSIZE);
+	struct um_walk w = {&f, false};
+	if (js_object(&j, um_keys, sizeof(um_keys) / sizeof(um_keys[0]), &f, um_hook, &w) < 0 || !js_at_end(&j))
+		return frame_reject(out, REJECT_JSON);
+	if (f.code.s && f.msg.s)
+		return frame_control(out, CONTROL_ERROR, f.msg.s, f.msg.len);
+	if (f.result.s)
+		return JS_IS(&f.result, "null") ? frame_control(out, CONTROL_SUBSCRIBED, NULL, 0)
+						: frame_control(out, CONTROL_NOTICE, "result", 6);
+	if (f.method.s) /* a request (captures hold both directions) */
+		return frame_control(out, CONTROL_NOTICE, f.method.s, f.method.len);
+	if (!f.e.s)
+		return frame_reject(out, REJECT_MISSING_FIELD);
+	if (JS_IS(&f.e, "bookTicker"))
+		return parse_book_ticker(m, &f, out);
+	if (JS_IS(&f.e, "aggTrade"))
+		return parse_agg_trade(m, &f, out);
+	if (JS_IS(&f.e, "serverShutdown"))
+		return frame_control(out, CONTROL_SERVER_SHUTDOWN, NULL, 0);
+	return frame_control(out, CONTROL_UNSUPPORTED, f.e.s, f.e.len);
+}
+
+const struct adapter adapter_binance_usdm = {
+	.name = "binance-usdm",
+	/* bookTicker is routed to /public; aggTrade to /market (see docs/collector.md) */
+	.default_url = "wss://fstream.binance.com/public/stream",
+	.max_symbols_per_conn = USDM_MAX_SYMBOLS,
+	.ping_interval_ms = 0,
+	.ping_when_idle = false,
+	.subscribe_interval_ms = USDM_SUBSCRIBE_INTERVAL_MS,
+	.connect_interval_ms = USDM_CONNECT_INTERVAL_MS,
+	.connection_lifetime_s = USDM_LIFETIME_S,
+	.native_symbol = usdm_native,
+	.canonical_symbol = usdm_canonical,
+	.build_path = usdm_path,
+	.build_subscribe = usdm_subscribe,
+	.ping_text = NULL,
+	.parse = usdm_parse,
+};
