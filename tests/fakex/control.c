@@ -222,6 +222,8 @@ static void command(char *line, struct fxbuf *out)
 	} else if (strcmp(word, "clear") == 0) {
 		memset(fx.faults, 0, sizeof fx.faults);
 		fx.stall_until_ns = fx.refuse_until_ns = fx.quiet_until_ns = 0;
+		for (struct fx_session *s = fx.sessions; s; s = s->next)
+			s->silent_until_ns = 0; /* the tick brings them back to life */
 		fxbuf_put(out, "ok\n");
 	} else if (strcmp(word, "ping") == 0) {
 		fxbuf_put(out, "pong\n");

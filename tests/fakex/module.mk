@@ -25,5 +25,8 @@ INTEGRATION_TESTS += tests/integration/test_collector_keepalive_binance.sh \
 	tests/integration/test_collector_wss.sh \
 	tests/integration/test_collector_planned_reconnect_binance.sh \
 	tests/integration/test_collector_planned_reconnect_bybit.sh \
-	tests/integration/test_collector_planned_reconnect_okx.sh
+	tests/integration/test_collector_planned_reconnect_okx.sh \
+	tests/integration/test_collector_dead_peer_timeout_binance.sh \
+	tests/integration/test_collector_dead_peer_timeout_bybit.sh \
+	tests/integration/test_collector_dead_peer_timeout_okx.sh
 BENCH_SCRIPTS += tests/bench/bench_collector_e2e.sh

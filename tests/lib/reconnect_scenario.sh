@@ -127,3 +127,71 @@ tl_planned_reconnect_scenario() {
 	tl_log "$(tl_fakex_closed_by_client) planned replacements; $(tl_collector_metric duplicates_total) duplicates dropped;" \
 		"$(jq -c 'to_entries | map({(.key): .value.quotes[0]}) | add' <<<"$sent") quotes sent, all in the ring"
 }
+
+# tl_timeout_step COMMAND REASON OTHER MIN_MS
+# Sends COMMAND ("silence 60000" or "quiet 60000") to the server, waits for
+# the collector's next connection, then clears the fault. The collector
+# must have logged and reported (status detail) REASON and never OTHER for
+# the connection it gave up, no sooner than MIN_MS after the fault began
+# (the new connection's time in the server's event log), and every symbol
+# flows again after a gap marker of reason "stall".
+tl_timeout_step() {
+	local cmd=$1 reason=$2 other=$3 min_ms=$4 conns log_from before t0 t1 lost detail gaps
+	conns=$(tl_fakex_stat "$TL_EX.connections_total")
+	log_from=$(($(wc -l <"$TL_TMP/collector.log") + 1))
+	before=$(tl_ring_last_seq)
+	t0=$(date +%s%3N)
+	tl_fakex_cmd "$cmd" >/dev/null
+	tl_wait_for 20 "a new connection after '$cmd'" \
+		tl_at_least $((conns + 1)) tl_fakex_stat "$TL_EX.connections_total"
+	tl_fakex_cmd clear >/dev/null
+	t1=$(tl_fakex_events | awk -v n="$conns" '$5 == "open" && $4 + 0 > n { sub(/\..*/, "", $2); print $2; exit }')
+	lost=$(tail -n +"$log_from" "$TL_TMP/collector.log" | grep -m 1 "connection lost") ||
+		tl_fail "the collector logged no lost connection after '$cmd'"
+	[[ $lost == *"$reason"* ]] || tl_fail "after '$cmd' the collector gave '$lost', not '$reason'"
+	! tail -n +"$log_from" "$TL_TMP/collector.log" | grep -q "$other" ||
+		tl_fail "after '$cmd' the collector also logged '$other'"
+	detail=$(tl_bus_field "$TL_CONFIG" "$TL_EX" .detail)
+	[[ $detail == *"$reason"* ]] || tl_fail "status detail after '$cmd' is '$detail', not '$reason'"
+	# the timeout runs from the last frame, at most a frame interval before t0
+	tl_assert_ge "ms from '$cmd' to the new connection" $((min_ms - 50)) $((t1 - t0))
+	tl_wait_flowing 20 "$(tl_ring_last_seq)" "${TL_SYMS[@]}"
+	gaps=$(tl_ring_dump | jq -s --argjson a "$before" '[.[] | select(.kind == "gap" and .seq > $a)] | map(.reason) | unique')
+	tl_assert_eq "gap reasons after '$cmd'" '["stall"]' "$(jq -c . <<<"$gaps")"
+	tl_log "$cmd: '$lost', new connection after $((t1 - t0)) ms"
+}
+
+# tl_dead_peer_scenario EXCHANGE
+#
+# A dead peer and a stalled feed are two timeouts with two reasons. With
+# dead_peer_timeout_ms 1500 and no_data_timeout_ms 4000 (application pings
+# every 20 s, after the test), the server goes silent: no data, no pong,
+# no ping, and it reads nothing, so not even libwebsockets answers a
+# protocol ping. The collector must give up after 1.5 s for a dead peer.
+# Then a second collector with the same timeouts and control frames every
+# 400 ms (Binance: the server's protocol pings; Bybit, OKX: our pings and
+# their pongs) sees only the market data stop: the frames keep the dead
+# peer timer fed, so after 4 s it reconnects for a stall.
+tl_dead_peer_scenario() {
+	local ex=$1
+	local -a timeouts=("exchange.$ex.dead_peer_timeout_ms=1500" "exchange.$ex.no_data_timeout_ms=4000")
+	TL_SYMS=(BTC-USDT ETH-USDT)
+	tl_fakex_start --exchange "$ex" --symbols BTC-USDT,ETH-USDT --rate 100 --binance-ping-ms 400
+	tl_collector_start "$ex" "BTC-USDT, ETH-USDT" "${timeouts[@]}"
+	tl_wait_flowing 20 -1 "${TL_SYMS[@]}"
+	if [[ $ex == binance ]]; then
+		tl_wait_for 10 "protocol pings answered" tl_at_least 2 tl_fakex_stat binance.pongs_received
+	fi
+	tl_timeout_step "silence 60000" "dead peer: no frame for 1500 ms" "stalled" 1500
+	tl_collector_stop
+
+	tl_collector_start "$ex" "BTC-USDT, ETH-USDT" "${timeouts[@]}" "exchange.$ex.ping_interval_ms=400"
+	tl_wait_flowing 20 -1 "${TL_SYMS[@]}"
+	# the control frames the collector received while the data was quiet
+	local control=$ex.pongs_sent controls
+	[[ $ex == binance ]] && control=binance.pings_sent
+	controls=$(tl_fakex_stat "$control")
+	tl_timeout_step "quiet 60000" "stalled: no market data for 4000 ms" "dead peer" 4000
+	tl_assert_ge "control frames sent during the quiet feed" $((controls + 4)) "$(tl_fakex_stat "$control")"
+	tl_collector_same_pid
+}
