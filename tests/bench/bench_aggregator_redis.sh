@@ -15,7 +15,7 @@ all_syms=${all_syms%,}
 syms=$(cut -d, -f1-50 <<<"$all_syms")
 # the config wants long symbol lists on indented continuation lines
 conf_syms=$(tr ',' '\n' <<<"$all_syms" | paste -sd',,,,,,,,,\n' | sed 's/,/, /g; 2,$s/^/  /; $!s/$/,/')
-start_redis
+tl_redis_start
 SYMBOLS=$conf_syms RING_CAPACITY=1048576 MAX_PENDING=${MAX_PENDING:-10000} write_config
 start_feeder
 start_aggregator
@@ -24,7 +24,7 @@ tl_wait_for 5 "redis up" metric_equals redis_up 1
 # latency RATE SECONDS -> "p50 p99" in microseconds
 latency() {
 	local rate=$1 secs=$2
-	"$BIN/aggregator_sub" --port "$REDIS_PORT" --latency --skip 200 --count 100000000 \
+	"$BIN/aggregator_sub" --port "$TL_REDIS_PORT" --latency --skip 200 --count 100000000 \
 		--timeout-ms $((secs * 1000 + 500)) >"$T/lat.out" 2>&1 &
 	local sub=$!
 	tl_wait_for 5 "subscriber ready" grep -q READY "$T/lat.out"
@@ -38,7 +38,7 @@ latency() {
 
 read -r p50_10k p99_10k < <(latency 10000 3)
 read -r p50_100k p99_100k < <(latency 100000 3)
-tl_wait_for 10 "feeder idle" feeder_acked_more_than 1
+tl_wait_for 10 "feeder idle" tl_at_least 2 feeder_acks
 
 # The aggregator's publish rate with the input well above what Redis takes
 # (conflation keeps one update per symbol waiting).
@@ -50,21 +50,21 @@ sleep 2.5
 p1=$(metric redis_published_total)
 t1=$(date +%s%N)
 agg_rate=$(awk -v p="$((p1 - p0))" -v ns="$((t1 - t0))" 'BEGIN { printf "%.0f", p / (ns / 1e9) }')
-tl_wait_for 10 "feeder idle" feeder_acked_more_than 2
-payload=$(rcli hget spread:latest S001-USDT)
+tl_wait_for 10 "feeder idle" tl_at_least 3 feeder_acks
+payload=$(tl_redis_cli hget spread:latest S001-USDT)
 size=${#payload}
 [ "$size" -gt 100 ] || tl_fail "no payload in spread:latest"
 
 # redis-benchmark's rate for one command, -P 16, default 50 clients
 rb() {
-	redis-benchmark -p "$REDIS_PORT" -P 16 -n 200000 -q "$@" 2>/dev/null |
+	redis-benchmark -p "$TL_REDIS_PORT" -P 16 -n 200000 -q "$@" 2>/dev/null |
 		tr '\r' '\n' | grep -o '[0-9.]* requests per second' | tail -n 1 | awk '{print $1}'
 }
 pub_rate=$(rb PUBLISH spread:X "$payload")
 [ -n "$pub_rate" ] || tl_fail "redis-benchmark gave no figure"
 # The same three commands an update costs, each with the aggregator's own
 # arguments: the server's capacity for the mix is 1 / sum(1 / rate).
-mapfile -t xfields < <(rcli --raw xrevrange spreads + - COUNT 1 | tail -n +2)
+mapfile -t xfields < <(tl_redis_cli --raw xrevrange spreads + - COUNT 1 | tail -n +2)
 xadd_rate=$(rb XADD benchstream MAXLEN '~' 1000 '*' "${xfields[@]}")
 hset_rate=$(rb HSET spread:latest S001-USDT "$payload")
 mix_rate=$(awk -v a="$pub_rate" -v b="$xadd_rate" -v c="$hset_rate" 'BEGIN { printf "%.0f", 1 / (1/a + 1/b + 1/c) }')

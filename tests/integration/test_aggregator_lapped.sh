@@ -4,7 +4,7 @@
 # may have moved unseen), and catches up to the head.
 source "$(dirname "$0")/aggregator_lib.sh"
 
-start_redis
+tl_redis_start
 RING_CAPACITY=1024 STALE_MS=60000 write_config
 start_feeder
 start_aggregator
@@ -12,7 +12,7 @@ tl_wait_for 5 "redis up" metric_equals redis_up 1
 
 feed quote binance ETH-USDT 10 10.1
 feed quote okx ETH-USDT 10.2 10.3
-latest_valid() { rcli hget spread:latest "$1" | jq -e ".valid == $2" >/dev/null; }
+latest_valid() { tl_redis_cli hget spread:latest "$1" | jq -e ".valid == $2" >/dev/null; }
 tl_wait_for 5 "ETH spread" latest_valid ETH-USDT true
 
 kill -STOP "$AGG_PID"

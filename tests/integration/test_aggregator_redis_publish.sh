@@ -5,10 +5,10 @@
 # phantom spread, counters add up, and SIGTERM exits 0.
 source "$(dirname "$0")/aggregator_lib.sh"
 
-start_redis
+tl_redis_start
 STALE_MS=30000 write_config
 start_feeder
-tl_spawn sub "$BIN/aggregator_sub" --port "$REDIS_PORT" --count 6 --timeout-ms 30000
+tl_spawn sub "$BIN/aggregator_sub" --port "$TL_REDIS_PORT" --count 6 --timeout-ms 30000
 tl_wait_for 5 "subscriber ready" grep -q READY "$T/sub.log"
 start_aggregator
 tl_wait_for 5 "redis up" metric_equals redis_up 1
@@ -68,12 +68,12 @@ tl_wait_for 5 "okx back" have_messages 6
 check 6 '.update == 4 and (.pairs | length == 6) and .buy == "bybit" and .sell == "okx" and .window.count == 2'
 
 # HSET spread:latest holds the last message per symbol
-[ "$(rcli hget spread:latest BTC-USDT)" = "$(msg 6)" ] || tl_fail "spread:latest BTC-USDT differs from the last message"
-[ "$(rcli hget spread:latest ETH-USDT)" = "$eth" ] || tl_fail "spread:latest ETH-USDT differs"
-[ "$(rcli hlen spread:latest)" = 2 ] || tl_fail "spread:latest has $(rcli hlen spread:latest) fields"
+[ "$(tl_redis_cli hget spread:latest BTC-USDT)" = "$(msg 6)" ] || tl_fail "spread:latest BTC-USDT differs from the last message"
+[ "$(tl_redis_cli hget spread:latest ETH-USDT)" = "$eth" ] || tl_fail "spread:latest ETH-USDT differs"
+[ "$(tl_redis_cli hlen spread:latest)" = 2 ] || tl_fail "spread:latest has $(tl_redis_cli hlen spread:latest) fields"
 # XADD spreads: one entry per message, flat fields
-[ "$(rcli xlen spreads)" = 6 ] || tl_fail "stream length $(rcli xlen spreads)"
-rcli --raw xrevrange spreads + - COUNT 1 >"$T/xlast"
+[ "$(tl_redis_cli xlen spreads)" = 6 ] || tl_fail "stream length $(tl_redis_cli xlen spreads)"
+tl_redis_cli --raw xrevrange spreads + - COUNT 1 >"$T/xlast"
 fieldval() { awk -v k="$1" 'NR > 1 && (NR % 2 == 0) && $0 == k { getline; print; exit }' "$T/xlast"; }
 [ "$(fieldval symbol)" = BTC-USDT ] || tl_fail "xadd symbol: $(cat "$T/xlast")"
 [ "$(fieldval buy)" = bybit ] && [ "$(fieldval sell)" = okx ] || tl_fail "xadd pair: $(cat "$T/xlast")"

@@ -6,11 +6,11 @@
 # the aggregator published (one XADD each).
 source "$(dirname "$0")/aggregator_lib.sh"
 
-xlen_is() { [ "$(rcli xlen spreads)" = "$1" ]; }
+xlen_is() { [ "$(tl_redis_cli xlen spreads)" = "$1" ]; }
 
 # run_with MAXLEN: sets $published to the updates the aggregator published.
 run_with() {
-	rcli del spreads >/dev/null
+	tl_redis_cli del spreads >/dev/null
 	STREAM_MAXLEN=$1 write_config
 	start_feeder
 	start_aggregator
@@ -21,10 +21,10 @@ run_with() {
 	stop_feeder
 	published=$(metric redis_published_total)
 	tl_assert_eq "dropped updates" 0 "$(metric redis_dropped_total)"
-	unlink_bus
+	tl_bus_unlink "$CONF"
 }
 
-start_redis
+tl_redis_start
 
 run_with 0
 [ "$published" -ge 500 ] || tl_fail "only $published updates published: too few to tell trimming apart"
@@ -32,7 +32,7 @@ tl_wait_for 5 "every one of $published updates in the stream (stream_maxlen = 0)
 
 run_with 10
 [ "$published" -ge 500 ] || tl_fail "only $published updates published: too few to tell trimming apart"
-len=$(rcli xlen spreads)
+len=$(tl_redis_cli xlen spreads)
 [ "$len" -ge 10 ] && [ "$len" -le 110 ] || tl_fail "stream_maxlen = 10: $len entries of $published updates"
 tl_log "stream_maxlen = 0: all $published entries kept; stream_maxlen = 10: $len kept"
 tl_pass

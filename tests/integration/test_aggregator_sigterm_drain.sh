@@ -4,7 +4,7 @@
 # resumes from the committed cursor.
 source "$(dirname "$0")/aggregator_lib.sh"
 
-start_redis
+tl_redis_start
 write_config
 start_feeder
 start_aggregator
@@ -28,8 +28,8 @@ tl_assert_eq "exit status" 0 "${TL_EXIT[aggregator]}"
 [ "$(metric ticks_read_total)" = "$total" ] || tl_fail "read $(metric ticks_read_total) of $total ticks"
 [ "$(metric read_lag_ticks)" = 0 ] || tl_fail "lag $(metric read_lag_ticks) at exit"
 [ "$(field .state)" = exited ] || tl_fail "state $(field .state)"
-rcli hget spread:latest BTC-USDT | jq -e '.buy == "binance" and .sell == "okx" and .ask == 200.5 and .bid == 201' >/dev/null ||
-	tl_fail "last BTC spread not flushed: $(rcli hget spread:latest BTC-USDT)"
+tl_redis_cli hget spread:latest BTC-USDT | jq -e '.buy == "binance" and .sell == "okx" and .ask == 200.5 and .bid == 201' >/dev/null ||
+	tl_fail "last BTC spread not flushed: $(tl_redis_cli hget spread:latest BTC-USDT)"
 
 # A new aggregator resumes after the committed cursor: nothing read twice.
 feed quote bybit BTC-USDT 200.2 200.3
