@@ -97,8 +97,9 @@ struct adapter {
 const struct adapter *adapter_find(const char *name);
 
 /* Helpers for parsers: record a reject or a control result. */
-enum frame_kind frame_reject(struct frame_out *out, enum reject_reason r);
-enum frame_kind frame_control(struct frame_out *out, enum control_kind c, const char *detail, size_t detail_len);
+enum frame_kind adapter_frame_reject(struct frame_out *out, enum reject_reason r);
+enum frame_kind adapter_frame_control(struct frame_out *out, enum control_kind c, const char *detail,
+				      size_t detail_len);
 
 /* build_path for exchanges that take the endpoint path as it is. */
 int adapter_plain_path(const struct sub_request *req, const char *base_path, char *out, size_t out_len,
@@ -126,13 +127,13 @@ struct deferred_data {
 };
 typedef enum frame_kind (*data_parser)(struct js *j, void *ctx);
 /* Hook part: returns 1 (parsed), 0 (skip it for now) or -1 (bad JSON). */
-int deferred_data_hook(struct deferred_data *d, struct js *j, bool ready, data_parser parse, void *ctx,
-		       struct frame_out *out);
+int adapter_deferred_data_hook(struct deferred_data *d, struct js *j, bool ready, data_parser parse, void *ctx,
+			       struct frame_out *out);
 /* After the walk: the in-place result, or the deferred parse. */
-enum frame_kind deferred_data_finish(struct deferred_data *d, const char *frame, size_t len, data_parser parse,
-				     void *ctx, struct frame_out *out);
+enum frame_kind adapter_deferred_data_finish(struct deferred_data *d, const char *frame, size_t len,
+					     data_parser parse, void *ctx, struct frame_out *out);
 
-const char *reject_reason_name(enum reject_reason r);
-const char *control_kind_name(enum control_kind c);
+const char *adapter_reject_reason_name(enum reject_reason r);
+const char *adapter_control_kind_name(enum control_kind c);
 
 #endif

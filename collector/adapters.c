@@ -28,7 +28,7 @@ const struct adapter *adapter_find(const char *name)
 	return NULL;
 }
 
-enum frame_kind frame_reject(struct frame_out *out, enum reject_reason r)
+enum frame_kind adapter_frame_reject(struct frame_out *out, enum reject_reason r)
 {
 	out->kind = FRAME_REJECT;
 	out->reject = r;
@@ -36,7 +36,8 @@ enum frame_kind frame_reject(struct frame_out *out, enum reject_reason r)
 	return FRAME_REJECT;
 }
 
-enum frame_kind frame_control(struct frame_out *out, enum control_kind c, const char *detail, size_t detail_len)
+enum frame_kind adapter_frame_control(struct frame_out *out, enum control_kind c, const char *detail,
+				      size_t detail_len)
 {
 	out->kind = FRAME_CONTROL;
 	out->control = c;
@@ -101,8 +102,8 @@ int adapter_build_batch(const struct sub_request *req, size_t start, char *out, 
 	return (int)b.len;
 }
 
-int deferred_data_hook(struct deferred_data *d, struct js *j, bool ready, data_parser parse, void *ctx,
-		       struct frame_out *out)
+int adapter_deferred_data_hook(struct deferred_data *d, struct js *j, bool ready, data_parser parse, void *ctx,
+			       struct frame_out *out)
 {
 	if (ready && !d->done) {
 		d->result = parse(j, ctx);
@@ -114,19 +115,19 @@ int deferred_data_hook(struct deferred_data *d, struct js *j, bool ready, data_p
 	return 0;
 }
 
-enum frame_kind deferred_data_finish(struct deferred_data *d, const char *frame, size_t len, data_parser parse,
-				     void *ctx, struct frame_out *out)
+enum frame_kind adapter_deferred_data_finish(struct deferred_data *d, const char *frame, size_t len,
+					     data_parser parse, void *ctx, struct frame_out *out)
 {
 	struct js j;
 	if (d->done)
 		return d->result;
 	if (!d->start)
-		return frame_reject(out, REJECT_MISSING_FIELD);
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	js_init(&j, d->start, (size_t)(frame + len - d->start));
 	return parse(&j, ctx);
 }
 
-const char *reject_reason_name(enum reject_reason r)
+const char *adapter_reject_reason_name(enum reject_reason r)
 {
 	static const char *const names[REJECT_COUNT] = {
 		[REJECT_NONE] = "none",
@@ -144,7 +145,7 @@ const char *reject_reason_name(enum reject_reason r)
 	return (unsigned)r < REJECT_COUNT ? names[r] : "unknown";
 }
 
-const char *control_kind_name(enum control_kind c)
+const char *adapter_control_kind_name(enum control_kind c)
 {
 	switch (c) {
 	case CONTROL_SUBSCRIBED:

@@ -60,7 +60,7 @@ static void decode_print(FILE *out, const char *exchange, const struct pipeline 
 {
 	const struct frame_out *o = &p->out;
 	if (k == FRAME_REJECT) {
-		print_one(out, "reject", reject_reason_name(o->reject), NULL);
+		print_one(out, "reject", adapter_reject_reason_name(o->reject), NULL);
 		return;
 	}
 	if (k == FRAME_CONTROL) {
@@ -68,14 +68,14 @@ static void decode_print(FILE *out, const char *exchange, const struct pipeline 
 		 * shutdown, an ack or a pong is just what it is */
 		bool with_detail = o->control == CONTROL_ERROR || o->control == CONTROL_NOTICE ||
 				   o->control == CONTROL_UNSUPPORTED;
-		print_one(out, "control", control_kind_name(o->control), with_detail ? o->detail : NULL);
+		print_one(out, "control", adapter_control_kind_name(o->control), with_detail ? o->detail : NULL);
 		return;
 	}
 	for (size_t i = 0; i < o->n; i++) {
 		if (p->verdict[i] == REJECT_NONE)
 			print_tick(out, exchange, p->symbols, &o->ticks[i]);
 		else
-			print_one(out, "reject", reject_reason_name((enum reject_reason)p->verdict[i]), NULL);
+			print_one(out, "reject", adapter_reject_reason_name((enum reject_reason)p->verdict[i]), NULL);
 	}
 }
 

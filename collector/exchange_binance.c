@@ -138,16 +138,16 @@ static enum frame_kind parse_quote(struct symmap *m, const struct bn_fields *f, 
 	struct tick *t = &out->ticks[0];
 	int64_t ts = 0;
 	if (!f->s.s || !f->u.s || !f->b.s || !f->B.s || !f->a.s || !f->A.s)
-		return frame_reject(out, REJECT_MISSING_FIELD);
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	/* Spot bookTicker carries no time; the futures one has T (transaction time). */
 	const struct js_span *tspan = f->T.s ? &f->T : f->E.s ? &f->E : NULL;
 	if (js_span_u64(&f->u, &t->update_id) < 0 || js_span_decimal(&f->b, &t->u.quote.bid_px) < 0 ||
 	    js_span_decimal(&f->B, &t->u.quote.bid_qty) < 0 || js_span_decimal(&f->a, &t->u.quote.ask_px) < 0 ||
 	    js_span_decimal(&f->A, &t->u.quote.ask_qty) < 0 || (tspan && js_span_ms_to_ns(tspan, &ts) < 0))
-		return frame_reject(out, REJECT_NON_NUMERIC);
+		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
 	const struct symmap_entry *e = symmap_lookup(m, f->s.s, f->s.len);
 	if (!e)
-		return frame_reject(out, REJECT_UNKNOWN_SYMBOL);
+		return adapter_frame_reject(out, REJECT_UNKNOWN_SYMBOL);
 	t->symbol_id = e->id;
 	t->kind = TICK_QUOTE;
 	t->ts_exchange_ns = ts;
@@ -160,20 +160,20 @@ static enum frame_kind parse_trade(struct symmap *m, const struct bn_fields *f, 
 {
 	struct tick *t = &out->ticks[0];
 	if (!f->s.s || !f->t.s || !f->p.s || !f->q.s || !f->T.s || !f->m.s)
-		return frame_reject(out, REJECT_MISSING_FIELD);
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	if (js_span_u64(&f->t, &t->update_id) < 0 || js_span_decimal(&f->p, &t->u.trade.px) < 0 ||
 	    js_span_decimal(&f->q, &t->u.trade.qty) < 0 || js_span_ms_to_ns(&f->T, &t->ts_exchange_ns) < 0)
-		return frame_reject(out, REJECT_NON_NUMERIC);
+		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
 	/* m = the buyer was the maker, so the aggressor sold. */
 	if (JS_IS(&f->m, "true"))
 		t->kind = TICK_TRADE_SELL;
 	else if (JS_IS(&f->m, "false"))
 		t->kind = TICK_TRADE_BUY;
 	else
-		return frame_reject(out, REJECT_NON_NUMERIC);
+		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
 	const struct symmap_entry *e = symmap_lookup(m, f->s.s, f->s.len);
 	if (!e)
-		return frame_reject(out, REJECT_UNKNOWN_SYMBOL);
+		return adapter_frame_reject(out, REJECT_UNKNOWN_SYMBOL);
 	t->symbol_id = e->id;
 	out->n = 1;
 	out->kind = FRAME_DATA;
@@ -188,29 +188,29 @@ static enum frame_kind binance_parse(struct symmap *m, const char *frame, size_t
 	js_init(&j, frame, len);
 	out->n = 0;
 	if (out->cap < 1)
-		return frame_reject(out, REJECT_OVERSIZE);
+		return adapter_frame_reject(out, REJECT_OVERSIZE);
 	struct bn_walk w = {&f, 0};
 	if (js_object(&j, bn_keys, sizeof(bn_keys) / sizeof(bn_keys[0]), &f, bn_hook, &w) < 0 || !js_at_end(&j))
-		return frame_reject(out, REJECT_JSON);
+		return adapter_frame_reject(out, REJECT_JSON);
 	if (f.code.s && f.msg.s)
-		return frame_control(out, CONTROL_ERROR, f.msg.s, f.msg.len);
+		return adapter_frame_control(out, CONTROL_ERROR, f.msg.s, f.msg.len);
 	if (f.result.s)
-		return JS_IS(&f.result, "null") ? frame_control(out, CONTROL_SUBSCRIBED, NULL, 0)
-						: frame_control(out, CONTROL_NOTICE, "result", 6);
+		return JS_IS(&f.result, "null") ? adapter_frame_control(out, CONTROL_SUBSCRIBED, NULL, 0)
+						: adapter_frame_control(out, CONTROL_NOTICE, "result", 6);
 	if (f.method.s) /* a request (seen in captures of both directions) */
-		return frame_control(out, CONTROL_NOTICE, f.method.s, f.method.len);
+		return adapter_frame_control(out, CONTROL_NOTICE, f.method.s, f.method.len);
 	if (f.e.s) {
 		if (JS_IS(&f.e, "trade"))
 			return parse_trade(m, &f, out);
 		if (JS_IS(&f.e, "bookTicker"))
 			return parse_quote(m, &f, out);
 		if (JS_IS(&f.e, "serverShutdown"))
-			return frame_control(out, CONTROL_SERVER_SHUTDOWN, NULL, 0);
-		return frame_control(out, CONTROL_UNSUPPORTED, f.e.s, f.e.len);
+			return adapter_frame_control(out, CONTROL_SERVER_SHUTDOWN, NULL, 0);
+		return adapter_frame_control(out, CONTROL_UNSUPPORTED, f.e.s, f.e.len);
 	}
 	if (f.u.s || f.b.s || f.a.s)
 		return parse_quote(m, &f, out);
-	return frame_reject(out, REJECT_MISSING_FIELD);
+	return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 }
 
 const struct adapter adapter_binance = {

@@ -111,19 +111,19 @@ static enum frame_kind parse_book(struct symmap *m, struct js *j, bool snapshot,
 	struct tick *t = &out->ticks[0];
 	memset(&bf, 0, sizeof(bf));
 	if (js_object(j, book_keys, sizeof(book_keys) / sizeof(book_keys[0]), &bf, book_hook, &bf) < 0)
-		return frame_reject(out, REJECT_JSON);
+		return adapter_frame_reject(out, REJECT_JSON);
 	if (bf.nbids > BYBIT_MAX_LEVELS || bf.nasks > BYBIT_MAX_LEVELS)
-		return frame_reject(out, REJECT_OVERSIZE);
+		return adapter_frame_reject(out, REJECT_OVERSIZE);
 	const struct js_span *sym = bf.s.s ? &bf.s : topic_sym;
 	if (!ts->s || !bf.u.s || !sym->s)
-		return frame_reject(out, REJECT_MISSING_FIELD);
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	if (js_span_ms_to_ns(ts, &t->ts_exchange_ns) < 0 || js_span_u64(&bf.u, &t->update_id) < 0 ||
 	    levels_to_doubles(bf.bid_px, bf.bid_qty, bf.nbids, bpx, bq) < 0 ||
 	    levels_to_doubles(bf.ask_px, bf.ask_qty, bf.nasks, apx, aq) < 0)
-		return frame_reject(out, REJECT_NON_NUMERIC);
+		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
 	struct symmap_entry *e = symmap_lookup(m, sym->s, sym->len);
 	if (!e)
-		return frame_reject(out, REJECT_UNKNOWN_SYMBOL);
+		return adapter_frame_reject(out, REJECT_UNKNOWN_SYMBOL);
 	struct l1_book *book = next;
 	if (snapshot)
 		memset(book, 0, sizeof(*book));
@@ -134,7 +134,7 @@ static enum frame_kind parse_book(struct symmap *m, struct js *j, bool snapshot,
 	apply_side(apx, aq, bf.nasks, &book->ask_px, &book->ask_qty, &book->has_ask);
 	/* A delta before any snapshot, or a side emptied: no full quote to give. */
 	if (!book->has_bid || !book->has_ask)
-		return frame_reject(out, REJECT_MISSING_FIELD);
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	t->symbol_id = e->id;
 	t->kind = TICK_QUOTE;
 	t->u.quote.bid_px = book->bid_px;
@@ -171,7 +171,7 @@ static enum frame_kind parse_trades(struct symmap *m, struct js *j, struct frame
 	int rc;
 	const struct symmap_entry *e = NULL;
 	if (js_arr_begin(j, &first) < 0)
-		return frame_reject(out, REJECT_JSON);
+		return adapter_frame_reject(out, REJECT_JSON);
 	/* Check the whole frame first: one bad trade refuses the frame, so a
 	 * frame is never half published. */
 	enum reject_reason bad = REJECT_NONE;
@@ -179,7 +179,7 @@ static enum frame_kind parse_trades(struct symmap *m, struct js *j, struct frame
 		struct trade_fields f;
 		memset(&f, 0, sizeof(f));
 		if (js_object(j, trade_keys, sizeof(trade_keys) / sizeof(trade_keys[0]), &f, NULL, NULL) < 0)
-			return frame_reject(out, REJECT_JSON);
+			return adapter_frame_reject(out, REJECT_JSON);
 		if (bad != REJECT_NONE)
 			continue;
 		if (out->n >= out->cap) {
@@ -209,11 +209,11 @@ static enum frame_kind parse_trades(struct symmap *m, struct js *j, struct frame
 		out->n++;
 	}
 	if (rc < 0)
-		return frame_reject(out, REJECT_JSON);
+		return adapter_frame_reject(out, REJECT_JSON);
 	if (bad != REJECT_NONE)
-		return frame_reject(out, bad);
+		return adapter_frame_reject(out, bad);
 	if (out->n == 0)
-		return frame_reject(out, REJECT_MISSING_FIELD);
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	out->kind = FRAME_DATA;
 	return FRAME_DATA;
 }
@@ -267,7 +267,7 @@ static int top_hook(struct js *j, const struct js_span *key, void *ctx)
 	 * first, as in every capture */
 	enum topic_kind kind = f->topic.s ? classify_topic(&f->topic, &f->sym) : TOPIC_NONE;
 	bool ready = kind == TOPIC_TRADE || (kind == TOPIC_BOOK1 && f->type.s && f->ts.s);
-	return deferred_data_hook(&f->data, j, ready, parse_data, f, f->out);
+	return adapter_deferred_data_hook(&f->data, j, ready, parse_data, f, f->out);
 }
 
 static enum frame_kind bybit_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
@@ -280,34 +280,34 @@ static enum frame_kind bybit_parse(struct symmap *m, const char *frame, size_t l
 	js_init(&j, frame, len);
 	out->n = 0;
 	if (out->cap < 1)
-		return frame_reject(out, REJECT_OVERSIZE);
+		return adapter_frame_reject(out, REJECT_OVERSIZE);
 	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
-		return frame_reject(out, REJECT_JSON);
+		return adapter_frame_reject(out, REJECT_JSON);
 	if (f.op.s) {
 		/* spot/linear answer a ping with op "ping" and success; option
 		 * and spread answer with op "pong"; a bare op is a request */
 		if (JS_IS(&f.op, "pong"))
-			return frame_control(out, CONTROL_PONG, NULL, 0);
+			return adapter_frame_control(out, CONTROL_PONG, NULL, 0);
 		if (!f.success.s)
-			return frame_control(out, CONTROL_NOTICE, f.op.s, f.op.len);
+			return adapter_frame_control(out, CONTROL_NOTICE, f.op.s, f.op.len);
 		if (JS_IS(&f.success, "false"))
-			return frame_control(out, CONTROL_ERROR, f.ret_msg.s, f.ret_msg.len);
+			return adapter_frame_control(out, CONTROL_ERROR, f.ret_msg.s, f.ret_msg.len);
 		if (JS_IS(&f.op, "ping"))
-			return frame_control(out, CONTROL_PONG, NULL, 0);
+			return adapter_frame_control(out, CONTROL_PONG, NULL, 0);
 		if (JS_IS(&f.op, "subscribe"))
-			return frame_control(out, CONTROL_SUBSCRIBED, NULL, 0);
-		return frame_control(out, CONTROL_NOTICE, f.op.s, f.op.len);
+			return adapter_frame_control(out, CONTROL_SUBSCRIBED, NULL, 0);
+		return adapter_frame_control(out, CONTROL_NOTICE, f.op.s, f.op.len);
 	}
 	enum topic_kind kind = f.topic.s ? classify_topic(&f.topic, &f.sym) : TOPIC_NONE;
 	if (kind == TOPIC_NONE)
-		return frame_reject(out, REJECT_MISSING_FIELD);
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	if (kind == TOPIC_OTHER) {
 		const char *dot = memchr(f.topic.s, '.', f.topic.len);
-		return frame_control(out, CONTROL_UNSUPPORTED, f.topic.s, dot ? (size_t)(dot - f.topic.s) : f.topic.len);
+		return adapter_frame_control(out, CONTROL_UNSUPPORTED, f.topic.s, dot ? (size_t)(dot - f.topic.s) : f.topic.len);
 	}
 	if (kind == TOPIC_BOOK1 && !f.data.done && !f.type.s)
-		return frame_reject(out, REJECT_MISSING_FIELD);
-	enum frame_kind k = deferred_data_finish(&f.data, frame, len, parse_data, &f, out);
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
+	enum frame_kind k = adapter_deferred_data_finish(&f.data, frame, len, parse_data, &f, out);
 	if (f.book_target) /* the frame is whole: its book update stands */
 		f.book_target->book = f.book_next;
 	return k;

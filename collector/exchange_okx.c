@@ -158,12 +158,12 @@ static enum frame_kind parse_data(struct js *j, void *ctx)
 	enum reject_reason bad = REJECT_NONE;
 	struct symmap_entry *e = NULL;
 	if (js_arr_begin(j, &first) < 0)
-		return frame_reject(out, REJECT_JSON);
+		return adapter_frame_reject(out, REJECT_JSON);
 	while ((rc = js_arr_next(j, &first)) == 1) {
 		struct item_fields f;
 		memset(&f, 0, sizeof(f));
 		if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &f, item_hook, &f) < 0)
-			return frame_reject(out, REJECT_JSON);
+			return adapter_frame_reject(out, REJECT_JSON);
 		if (bad != REJECT_NONE)
 			continue;
 		if (out->n >= out->cap) {
@@ -189,11 +189,11 @@ static enum frame_kind parse_data(struct js *j, void *ctx)
 		out->n++;
 	}
 	if (rc < 0)
-		return frame_reject(out, REJECT_JSON);
+		return adapter_frame_reject(out, REJECT_JSON);
 	if (bad != REJECT_NONE)
-		return frame_reject(out, bad);
+		return adapter_frame_reject(out, bad);
 	if (out->n == 0)
-		return frame_reject(out, REJECT_MISSING_FIELD);
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	out->kind = FRAME_DATA;
 	return FRAME_DATA;
 }
@@ -201,15 +201,15 @@ static enum frame_kind parse_data(struct js *j, void *ctx)
 static enum frame_kind event_result(const struct top_fields *f, struct frame_out *out)
 {
 	if (JS_IS(&f->event, "subscribe"))
-		return frame_control(out, CONTROL_SUBSCRIBED, NULL, 0);
+		return adapter_frame_control(out, CONTROL_SUBSCRIBED, NULL, 0);
 	if (JS_IS(&f->event, "error"))
-		return frame_control(out, CONTROL_ERROR, f->msg.s, f->msg.len);
+		return adapter_frame_control(out, CONTROL_ERROR, f->msg.s, f->msg.len);
 	/* 64008: "the connection will soon be closed for a service upgrade". */
 	if (JS_IS(&f->event, "notice") && JS_IS(&f->code, "64008"))
-		return frame_control(out, CONTROL_SERVER_SHUTDOWN, f->msg.s, f->msg.len);
+		return adapter_frame_control(out, CONTROL_SERVER_SHUTDOWN, f->msg.s, f->msg.len);
 	if (JS_IS(&f->event, "notice"))
-		return frame_control(out, CONTROL_NOTICE, f->msg.s, f->msg.len);
-	return frame_control(out, CONTROL_NOTICE, f->event.s, f->event.len);
+		return adapter_frame_control(out, CONTROL_NOTICE, f->msg.s, f->msg.len);
+	return adapter_frame_control(out, CONTROL_NOTICE, f->event.s, f->event.len);
 }
 
 #define F(member, key) JS_FIELD(struct top_fields, member, key)
@@ -222,7 +222,7 @@ static int top_hook(struct js *j, const struct js_span *key, void *ctx)
 	if (JS_IS(key, "arg") && js_peek(j, '{'))
 		return walk_arg(j, f) < 0 ? -1 : 1;
 	if (JS_IS(key, "data"))
-		return deferred_data_hook(&f->data, j, f->kind == CH_BBO || f->kind == CH_TRADES, parse_data, f, f->out);
+		return adapter_deferred_data_hook(&f->data, j, f->kind == CH_BBO || f->kind == CH_TRADES, parse_data, f, f->out);
 	return 0;
 }
 
@@ -232,26 +232,26 @@ static enum frame_kind okx_parse(struct symmap *m, const char *frame, size_t len
 	struct js j;
 	out->n = 0;
 	if (out->cap < 1)
-		return frame_reject(out, REJECT_OVERSIZE);
+		return adapter_frame_reject(out, REJECT_OVERSIZE);
 	if (len == 4 && memcmp(frame, "pong", 4) == 0)
-		return frame_control(out, CONTROL_PONG, NULL, 0);
+		return adapter_frame_control(out, CONTROL_PONG, NULL, 0);
 	if (len == 4 && memcmp(frame, "ping", 4) == 0)
-		return frame_control(out, CONTROL_NOTICE, "ping", 4);
+		return adapter_frame_control(out, CONTROL_NOTICE, "ping", 4);
 	memset(&f, 0, sizeof(f));
 	f.m = m;
 	f.out = out;
 	js_init(&j, frame, len);
 	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
-		return frame_reject(out, REJECT_JSON);
+		return adapter_frame_reject(out, REJECT_JSON);
 	if (f.event.s)
 		return event_result(&f, out);
 	if (f.op.s) /* a request (captures hold both directions) */
-		return frame_control(out, CONTROL_NOTICE, f.op.s, f.op.len);
+		return adapter_frame_control(out, CONTROL_NOTICE, f.op.s, f.op.len);
 	if (f.kind == CH_NONE)
-		return frame_reject(out, REJECT_MISSING_FIELD);
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	if (f.kind == CH_OTHER)
-		return frame_control(out, CONTROL_UNSUPPORTED, f.channel.s, f.channel.len);
-	return deferred_data_finish(&f.data, frame, len, parse_data, &f, out);
+		return adapter_frame_control(out, CONTROL_UNSUPPORTED, f.channel.s, f.channel.len);
+	return adapter_deferred_data_finish(&f.data, frame, len, parse_data, &f, out);
 }
 
 const struct adapter adapter_okx = {

@@ -83,7 +83,7 @@ static void count_reject(struct collector *c, struct link *l, enum reject_reason
 		snip[i] = buf[i] >= 0x20 && buf[i] < 0x7f ? buf[i] : '?';
 	snip[n] = '\0';
 	log_limited(&c->lim_reject, LOG_LVL_WARNING, "%s: link %u: rejected (%s): %s", c->name, l->idx,
-		    reject_reason_name(r), snip);
+		    adapter_reject_reason_name(r), snip);
 }
 
 static void set_detail(struct collector *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

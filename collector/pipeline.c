@@ -19,7 +19,8 @@ void pipeline_init(struct pipeline *p, const struct adapter *a, struct symmap *s
 	p->out.cap = PIPELINE_MAX_TICKS;
 }
 
-enum reject_reason tick_validate(const struct tick *t, int64_t now_ns, int64_t max_skew_ns)
+/* Value checks of one parsed tick. */
+static enum reject_reason tick_validate(const struct tick *t, int64_t now_ns, int64_t max_skew_ns)
 {
 	if (t->kind == TICK_QUOTE) {
 		const double *v = &t->u.quote.bid_px;
@@ -55,9 +56,9 @@ enum frame_kind pipeline_frame(struct pipeline *p, const char *buf, size_t len, 
 	out->detail[0] = '\0';
 	p->accepted = 0;
 	if (len > p->max_frame_bytes)
-		return frame_reject(out, REJECT_OVERSIZE);
+		return adapter_frame_reject(out, REJECT_OVERSIZE);
 	if (binary)
-		return frame_reject(out, REJECT_BINARY);
+		return adapter_frame_reject(out, REJECT_BINARY);
 	enum frame_kind k = p->adapter->parse(p->symbols, buf, len, out);
 	if (k != FRAME_DATA)
 		return k;

@@ -39,7 +39,4 @@ void pipeline_init(struct pipeline *p, const struct adapter *a, struct symmap *s
  * exchange_id set). */
 enum frame_kind pipeline_frame(struct pipeline *p, const char *buf, size_t len, bool binary, int64_t recv_ns);
 
-/* Value checks of one parsed tick. */
-enum reject_reason tick_validate(const struct tick *t, int64_t now_ns, int64_t max_skew_ns);
-
 #endif

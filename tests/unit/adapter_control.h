@@ -67,7 +67,7 @@ static void control_check(const char *exchange, const char *dir, const struct co
 		if (k != c[i].kind || (k == FRAME_CONTROL && p.out.control != c[i].control) ||
 		    (k == FRAME_REJECT && p.out.reject != c[i].reject))
 			fail_msg("%s %s:%d %.80s: got kind %d control %s reject %s", exchange, c[i].file ? c[i].file : "text",
-				 c[i].line, frame, (int)k, control_kind_name(p.out.control), reject_reason_name(p.out.reject));
+				 c[i].line, frame, (int)k, adapter_control_kind_name(p.out.control), adapter_reject_reason_name(p.out.reject));
 		if (c[i].detail && strcmp(p.out.detail, c[i].detail) != 0)
 			fail_msg("%s %.80s: detail '%s', want '%s'", exchange, frame, p.out.detail, c[i].detail);
 	}
