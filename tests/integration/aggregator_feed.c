@@ -18,6 +18,9 @@
  *   stream EXCHANGE,... SYMBOL,... RATE SECONDS
  *       RATE quotes per second for SECONDS, round robin over symbols then
  *       exchanges, every quote a new price, receive time = publish time
+ *   trades EXCHANGE SYMBOL COUNT RATE
+ *       COUNT trades at RATE per second, trade ids (update_id) 1..COUNT,
+ *       price 100 + id / 1000, alternating buy and sell
  * Prints "ok N" after each command (N = ticks published so far).
  */
 
@@ -147,6 +150,31 @@ static int cmd_stream(struct feed *f, char *exs, char *syms, double rate, double
 	return 0;
 }
 
+static int cmd_trades(struct feed *f, const char *ex, const char *sym, uint64_t count, double rate)
+{
+	struct tick t;
+	memset(&t, 0, sizeof(t));
+	struct ring *r = ring_of(f, ex);
+	if (!r || ids(f, ex, sym, &t) < 0 || rate <= 0)
+		return -EINVAL;
+	int64_t start = clock_monotonic_ns();
+	for (uint64_t id = 1; id <= count;) {
+		uint64_t due = (uint64_t)((double)(clock_monotonic_ns() - start) * rate / 1e9) + 1;
+		for (; id <= due && id <= count; id++) {
+			t.kind = id % 2 ? TICK_TRADE_BUY : TICK_TRADE_SELL;
+			t.ts_recv_ns = clock_realtime_ns();
+			t.ts_exchange_ns = t.ts_recv_ns - 1000000;
+			t.update_id = id;
+			t.u.trade.px = 100.0 + (double)id / 1000.0;
+			t.u.trade.qty = 0.5;
+			ring_publish(r, &t, 1);
+			f->published++;
+		}
+		sleep_ns(200000);
+	}
+	return 0;
+}
+
 static int run_line(struct feed *f, char *line)
 {
 	char *argv[8];
@@ -164,6 +192,8 @@ static int run_line(struct feed *f, char *line)
 		sleep_ns(strtol(argv[1], NULL, 10) * 1000000LL);
 		return 0;
 	}
+	if (strcmp(argv[0], "trades") == 0 && argc == 5)
+		return cmd_trades(f, argv[1], argv[2], strtoull(argv[3], NULL, 10), strtod(argv[4], NULL));
 	if (strcmp(argv[0], "stream") == 0 && argc == 5)
 		return cmd_stream(f, argv[1], argv[2], strtod(argv[3], NULL), strtod(argv[4], NULL));
 	fprintf(stderr, "aggregator_feed: bad command: %s\n", argv[0]);

@@ -1,0 +1,28 @@
+# gateway/: spreadbus-gateway (WebSocket fan-out of the rings and _spreads,
+# and the dashboard's files in gateway/www), with its tests and test tools.
+LIBRARIES += gateway
+gateway_SRCS := $(filter-out gateway/main.c,$(wildcard gateway/*.c))
+gateway_PKGS := libwebsockets
+
+PROGRAMS += spreadbus-gateway
+spreadbus-gateway_MAIN := gateway/main.c
+spreadbus-gateway_DEPS := gateway collector shm common
+INSTALLED_PROGRAMS += spreadbus-gateway
+
+# The dashboard: static files, no build step.
+INSTALL_EXTRA += install-gateway-www
+.PHONY: install-gateway-www
+install-gateway-www:
+	install -d $(DESTDIR)$(PREFIX)/share/spreadbus/www
+	install -m 0644 $(wildcard gateway/www/*) $(DESTDIR)$(PREFIX)/share/spreadbus/www/
+
+GATEWAY_UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_gateway_*.c)))
+UNIT_TESTS += $(GATEWAY_UNIT_TESTS)
+$(foreach t,$(GATEWAY_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := gateway collector shm common)$(eval $(t)_LDLIBS := -lcmocka))
+
+# A WebSocket client for the tests and the benchmark (test-only).
+TEST_TOOLS += spreadbus-test-wsclient
+spreadbus-test-wsclient_MAIN := tests/integration/gateway_wsclient.c
+spreadbus-test-wsclient_DEPS := gateway
+
+INTEGRATION_TESTS += $(wildcard tests/integration/test_gateway_*.sh)
