@@ -121,7 +121,7 @@ static int control_on_input(void *ctx, struct netconn *conn, const char *in, siz
 		free(buf);
 		return -ENOSPC;
 	}
-	netconn_reply(conn, buf, out_len);
+	netserver_reply(conn, buf, out_len);
 	return 1;
 }
 

@@ -49,7 +49,7 @@ static int http_reply(struct netconn *conn, int code, const char *content_type, 
 	}
 	size_t len;
 	char *data = strbuf_take(&out, &len);
-	netconn_reply(conn, data, len);
+	netserver_reply(conn, data, len);
 	return 1;
 }
 

@@ -96,7 +96,7 @@ static void conn_write(struct netconn *c)
 	conn_finish_write(c);
 }
 
-void netconn_reply(struct netconn *c, char *data, size_t len)
+void netserver_reply(struct netconn *c, char *data, size_t len)
 {
 	free(c->out);
 	c->out = data;

@@ -22,7 +22,7 @@ struct netserver_ops {
 	int (*on_accept)(void *ctx, int fd);
 	/* Bytes arrived (in[0..len) is everything so far, NUL-terminated); full
 	 * is true when len reached in_max. Return 0 to wait for more, 1 after
-	 * queueing the reply with netconn_reply, < 0 to close now. */
+	 * queueing the reply with netserver_reply, < 0 to close now. */
 	int (*on_input)(void *ctx, struct netconn *c, const char *in, size_t len, bool full);
 };
 
@@ -42,6 +42,6 @@ void netserver_close(struct netserver *s);
 
 /* Queue the reply (takes ownership of data, malloc'ed); the connection is
  * closed once it is sent. */
-void netconn_reply(struct netconn *c, char *data, size_t len);
+void netserver_reply(struct netconn *c, char *data, size_t len);
 
 #endif

@@ -192,7 +192,7 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			config_path = argv[++i];
 		} else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc) {
-			if (tool_parse_u64(argv[++i], &from) < 0) {
+			if (tool_args_parse_u64(argv[++i], &from) < 0) {
 				fprintf(stderr, "busctl: --from wants a sequence number, got '%s'\n", argv[i]);
 				return EXIT_USAGE;
 			}

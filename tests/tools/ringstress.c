@@ -176,7 +176,7 @@ static int create(const char *name, const char *cap_s)
 	uint64_t cap;
 	char err[256];
 
-	if (tool_parse_u64(cap_s, &cap) < 0) {
+	if (tool_args_parse_u64(cap_s, &cap) < 0) {
 		usage();
 		return 2;
 	}
@@ -219,13 +219,13 @@ int main(int argc, char **argv)
 	for (i = 3; i < argc; i++) {
 		int bad = 0;
 		if (strcmp(argv[i], "--count") == 0 && i + 1 < argc)
-			bad = tool_parse_u64(argv[++i], &count);
+			bad = tool_args_parse_u64(argv[++i], &count);
 		else if (strcmp(argv[i], "--batch") == 0 && i + 1 < argc)
-			bad = tool_parse_u64(argv[++i], &batch) || batch == 0 || batch > MAX_BATCH;
+			bad = tool_args_parse_u64(argv[++i], &batch) || batch == 0 || batch > MAX_BATCH;
 		else if (strcmp(argv[i], "--max-ahead") == 0 && i + 1 < argc)
-			bad = tool_parse_u64(argv[++i], &max_ahead);
+			bad = tool_args_parse_u64(argv[++i], &max_ahead);
 		else if (strcmp(argv[i], "--from") == 0 && i + 1 < argc)
-			bad = tool_parse_u64(argv[++i], &from), have_from = 1;
+			bad = tool_args_parse_u64(argv[++i], &from), have_from = 1;
 		else if (strcmp(argv[i], "--reader") == 0 && i + 1 < argc)
 			reader = argv[++i];
 		else if (strcmp(argv[i], "--allow-lost") == 0)

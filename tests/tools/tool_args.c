@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-int tool_parse_u64(const char *s, uint64_t *out)
+int tool_args_parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
 

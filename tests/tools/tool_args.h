@@ -6,6 +6,6 @@
 
 /* A whole decimal string as uint64_t: 0, or -EINVAL (empty, sign, junk,
  * out of range). */
-int tool_parse_u64(const char *s, uint64_t *out);
+int tool_args_parse_u64(const char *s, uint64_t *out);
 
 #endif
