@@ -198,6 +198,45 @@ static void apply_defaults(struct load *ld, int slot)
 			set_value(ld, slot, &config_keys[i], config_keys[i].def, at_line(0), false);
 }
 
+/* "[exchange.NAME]" or "[bridge.NAME]" (kind is "exchange" or "bridge"): the
+ * next of max slots from first, whose name field is name_at(i); returns the
+ * slot or SLOT_NONE. */
+static int open_named_section(struct load *ld, const char *kind, const char *sub, int line, int first,
+			      size_t *count, size_t max, char *(*name_at)(struct config *, size_t))
+{
+	if (!config_name_valid(sub)) {
+		error_at(ld, at_line(line), "[%s.%s]: %s name must be 1 to 23 characters of a-z, 0-9 and '-'", kind,
+			 sub, kind);
+		return SLOT_NONE;
+	}
+	for (size_t i = 0; i < *count; i++) {
+		if (strcmp(name_at(ld->c, i), sub) == 0) {
+			error_at(ld, at_line(line), "duplicate section [%s.%s] (first at line %d)", kind, sub,
+				 ld->sect_line[first + (int)i]);
+			return SLOT_NONE;
+		}
+	}
+	if (*count >= max) {
+		error_at(ld, at_line(line), "[%s.%s]: more than %zu %s sections", kind, sub, max, kind);
+		return SLOT_NONE;
+	}
+	int slot = first + (int)*count;
+	memcpy(name_at(ld->c, (*count)++), sub, strlen(sub) + 1);
+	apply_defaults(ld, slot);
+	ld->sect_line[slot] = line;
+	return slot;
+}
+
+static char *exchange_name_at(struct config *c, size_t i)
+{
+	return c->exchanges[i].name;
+}
+
+static char *bridge_name_at(struct config *c, size_t i)
+{
+	return c->bridges[i].name;
+}
+
 /* A section header line "[name]": returns the slot or SLOT_NONE. */
 static int open_section(struct load *ld, const char *name, int line)
 {
@@ -207,34 +246,21 @@ static int open_section(struct load *ld, const char *name, int line)
 		if (strcmp(name, config_sect_names[s]) == 0)
 			slot = s;
 	if (slot == SLOT_NONE && strncmp(name, "exchange.", 9) == 0) {
-		const char *ex_name = name + 9;
-		if (!config_name_valid(ex_name)) {
-			error_at(ld, at_line(line),
-				 "[%s]: exchange name must be 1 to 23 characters of a-z, 0-9 and '-'", name);
-			return SLOT_NONE;
+		slot = open_named_section(ld, "exchange", name + 9, line, CONFIG_SECT_EXCHANGE, &c->exchange_count,
+					  CONFIG_MAX_EXCHANGES, exchange_name_at);
+		if (slot != SLOT_NONE) {
+			struct config_exchange *ex = &c->exchanges[slot - CONFIG_SECT_EXCHANGE];
+			memcpy(ex->adapter, ex->name, sizeof(ex->adapter));
 		}
-		for (size_t i = 0; i < c->exchange_count; i++) {
-			if (strcmp(c->exchanges[i].name, ex_name) == 0) {
-				error_at(ld, at_line(line), "duplicate section [%s] (first at line %d)", name,
-					 ld->sect_line[CONFIG_SECT_EXCHANGE + i]);
-				return SLOT_NONE;
-			}
-		}
-		if (c->exchange_count >= CONFIG_MAX_EXCHANGES) {
-			error_at(ld, at_line(line), "[%s]: more than %d exchanges", name, CONFIG_MAX_EXCHANGES);
-			return SLOT_NONE;
-		}
-		slot = CONFIG_SECT_EXCHANGE + (int)c->exchange_count;
-		struct config_exchange *ex = &c->exchanges[c->exchange_count++];
-		memcpy(ex->name, ex_name, strlen(ex_name) + 1);
-		memcpy(ex->adapter, ex_name, strlen(ex_name) + 1);
-		apply_defaults(ld, slot);
-		ld->sect_line[slot] = line;
 		return slot;
 	}
+	if (slot == SLOT_NONE && strncmp(name, "bridge.", 7) == 0)
+		return open_named_section(ld, "bridge", name + 7, line, CONFIG_SLOT_BRIDGE, &c->bridge_count,
+					  CONFIG_MAX_BRIDGES, bridge_name_at);
 	if (slot == SLOT_NONE) {
 		error_at(ld, at_line(line),
-			 "unknown section [%s] (known: service, http, restart, redis, aggregator, writer, exchange.NAME)",
+			 "unknown section [%s] (known: service, http, restart, redis, aggregator, writer, gateway, "
+			 "exchange.NAME, bridge.NAME)",
 			 name);
 		return SLOT_NONE;
 	}
@@ -536,7 +562,10 @@ static void derive_dir(struct load *ld, char *dst, const char *key, const char *
 static void check_exchange(struct load *ld, int slot)
 {
 	struct config_exchange *ex = &ld->c->exchanges[slot - CONFIG_SECT_EXCHANGE];
-	if (!config_adapter_known(ex->adapter))
+	if (strcmp(ex->source, "collector") != 0 && strcmp(ex->source, "bridge") != 0)
+		error_at(ld, key_where(ld, slot, "source"),
+			 "[exchange.%s] source: '%s' is neither 'collector' nor 'bridge'", ex->name, ex->source);
+	if (!config_exchange_bridged(ex) && !config_adapter_known(ex->adapter))
 		error_at(ld, key_where(ld, slot, "adapter"),
 			 "[exchange.%s] adapter: unknown adapter '%s' (known: binance, bybit, okx)", ex->name,
 			 ex->adapter);
@@ -551,6 +580,73 @@ static void check_exchange(struct load *ld, int slot)
 	check_order(ld, slot, ex->reconnect_min_ms, "reconnect_min_ms", ex->reconnect_max_ms, "reconnect_max_ms");
 }
 
+static bool csv_has(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = list; *p;) {
+		p += strspn(p, " \t,");
+		size_t len = strcspn(p, ",");
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == n && strncmp(p, name, n) == 0)
+			return true;
+		p += strcspn(p, ",");
+	}
+	return false;
+}
+
+static void check_bridge(struct load *ld, int slot)
+{
+	const struct config *c = ld->c;
+	const struct config_bridge *b = &c->bridges[slot - CONFIG_SLOT_BRIDGE];
+	bool import = strcmp(b->mode, "import") == 0;
+	if (!import && strcmp(b->mode, "export") != 0)
+		error_at(ld, key_where(ld, slot, "mode"), "[bridge.%s] mode: expected export or import (got '%s')",
+			 b->name, b->mode);
+	if (!b->urls[0])
+		error_at(ld, key_where(ld, slot, "urls"), "[bridge.%s] urls: empty", b->name);
+	if (strcmp(b->storage, "file") != 0 && strcmp(b->storage, "memory") != 0)
+		error_at(ld, key_where(ld, slot, "storage"), "[bridge.%s] storage: expected file or memory (got '%s')",
+			 b->name, b->storage);
+	check_order(ld, slot, b->retry_min_ms, "retry_min_ms", b->retry_max_ms, "retry_max_ms");
+	if (!import)
+		return;
+	if (!config_name_valid(b->source_instance))
+		error_at(ld, key_where(ld, slot, "source_instance"),
+			 "[bridge.%s] source_instance: the exporting instance's name is required for import", b->name);
+	if (strcmp(b->rings, "*") == 0) {
+		error_at(ld, key_where(ld, slot, "rings"),
+			 "[bridge.%s] rings: an import names its rings (each an [exchange.NAME] with source = bridge)",
+			 b->name);
+		return;
+	}
+	/* Every imported ring is an exchange fed by this bridge, and the other
+	 * way round: a source = bridge exchange no bridge imports stays empty. */
+	for (size_t i = 0; i < c->exchange_count; i++) {
+		const struct config_exchange *ex = &c->exchanges[i];
+		if (csv_has(b->rings, ex->name) && !config_exchange_bridged(ex))
+			error_at(ld, key_where(ld, slot, "rings"),
+				 "[bridge.%s] rings: [exchange.%s] is imported but has source = %s (write source = bridge)",
+				 b->name, ex->name, ex->source);
+	}
+}
+
+static void check_bridged_exchanges(struct load *ld)
+{
+	const struct config *c = ld->c;
+	for (size_t i = 0; i < c->exchange_count; i++) {
+		if (!config_exchange_bridged(&c->exchanges[i]))
+			continue;
+		bool fed = false;
+		for (size_t j = 0; j < c->bridge_count; j++)
+			fed |= strcmp(c->bridges[j].mode, "import") == 0 && csv_has(c->bridges[j].rings, c->exchanges[i].name);
+		if (!fed)
+			error_at(ld, key_where(ld, CONFIG_SECT_EXCHANGE + (int)i, "source"),
+				 "[exchange.%s] source = bridge, but no [bridge.NAME] with mode = import lists it in rings",
+				 c->exchanges[i].name);
+	}
+}
+
 static void check_all(struct load *ld)
 {
 	struct config *c = ld->c;
@@ -558,6 +654,9 @@ static void check_all(struct load *ld)
 		error_at(ld, at_line(0), "no exchange configured: add an [exchange.NAME] section");
 	for (size_t i = 0; i < c->exchange_count; i++)
 		check_exchange(ld, CONFIG_SECT_EXCHANGE + (int)i);
+	for (size_t i = 0; i < c->bridge_count; i++)
+		check_bridge(ld, CONFIG_SLOT_BRIDGE + (int)i);
+	check_bridged_exchanges(ld);
 	check_order(ld, CONFIG_SECT_RESTART, c->restart.backoff_initial_ms, "backoff_initial_ms", c->restart.backoff_max_ms,
 		    "backoff_max_ms");
 	check_order(ld, CONFIG_SECT_RESTART, c->restart.hold_ms, "hold_ms", c->restart.hold_max_ms, "hold_max_ms");
@@ -656,12 +755,27 @@ int config_load(struct config *c, const char *path, char *const *envp, char *err
 		c->exchanges[i].config_hash = config_slot_hash(c, CONFIG_SECT_EXCHANGE + (int)i);
 	c->aggregator.config_hash = config_slot_hash(c, CONFIG_SECT_AGGREGATOR);
 	c->writer.config_hash = config_slot_hash(c, CONFIG_SECT_WRITER);
+	for (size_t i = 0; i < c->bridge_count; i++)
+		c->bridges[i].config_hash = config_slot_hash(c, CONFIG_SLOT_BRIDGE + (int)i);
 	c->gateway.config_hash = config_slot_hash(c, CONFIG_SECT_GATEWAY);
 	rc = ld->errors;
 out:
 	free(text);
 	free(ld);
 	return rc;
+}
+
+const struct config_bridge *config_bridge_find(const struct config *c, const char *name)
+{
+	for (size_t i = 0; i < c->bridge_count; i++)
+		if (strcmp(c->bridges[i].name, name) == 0)
+			return &c->bridges[i];
+	return NULL;
+}
+
+bool config_exchange_bridged(const struct config_exchange *ex)
+{
+	return strcmp(ex->source, "bridge") == 0;
 }
 
 const struct config_exchange *config_exchange_find(const struct config *c, const char *name)

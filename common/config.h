@@ -14,6 +14,7 @@
 #define CONFIG_NAME_MAX 24        /* exchange names, canonical symbols */
 #define CONFIG_PATH_MAX 256
 #define CONFIG_STR_MAX 256
+#define CONFIG_MAX_BRIDGES 8
 
 struct config_exchange {
 	char name[CONFIG_NAME_MAX];       /* section [exchange.<name>]; adapter name unless `adapter` is set */
@@ -35,7 +36,34 @@ struct config_exchange {
 	uint32_t max_clock_skew_ms;       /* reject exchange timestamps further than this from local time */
 	uint32_t connection_lifetime_s;   /* planned reconnect before the exchange's own limit; 0 = none */
 	uint32_t heartbeat_timeout_ms;    /* supervisor kills the collector when its heartbeat is older */
+	char source[16];                  /* "collector", or "bridge": no collector, a [bridge.NAME] importer fills the ring */
 	uint64_t config_hash;             /* hash of every key of this section: changed => restart on reload */
+};
+
+/* [bridge.NAME]: one spreadbus-bridge child carrying rings over NATS
+ * JetStream (docs/cluster.md). */
+struct config_bridge {
+	char name[CONFIG_NAME_MAX];
+	bool enabled;
+	char mode[8];                      /* "export" or "import" */
+	char rings[CONFIG_STR_MAX];        /* comma-separated ring (exchange) names, or "*" = every ring */
+	char source_instance[CONFIG_NAME_MAX]; /* import: the exporting instance */
+	char urls[CONFIG_STR_MAX];         /* comma-separated nats:// or tls:// URLs (a cluster's servers) */
+	char creds_file[CONFIG_PATH_MAX];  /* NATS credentials file, or empty */
+	char token[CONFIG_STR_MAX];        /* NATS token, or empty */
+	char tls_ca[CONFIG_PATH_MAX];      /* CA file for tls:// servers, or empty = system CAs */
+	char stream[CONFIG_NAME_MAX * 2];  /* empty = SPREADBUS_<INSTANCE> of the exporting instance */
+	bool create_stream;                /* export: create the stream if missing (else only check it) */
+	char storage[8];                   /* "file" or "memory" */
+	uint32_t replicas;
+	uint32_t max_age_s;                /* 0 = keep until the stream's limits */
+	uint32_t batch_ticks;              /* ticks per message at most */
+	uint32_t batch_delay_ms;           /* a partial batch waits at most this long */
+	uint32_t max_in_flight;            /* messages published and not yet acknowledged */
+	uint32_t retry_min_ms;             /* NATS errors: first retry */
+	uint32_t retry_max_ms;             /* retry cap (doubling) */
+	uint32_t heartbeat_timeout_ms;
+	uint64_t config_hash;
 };
 
 struct config_redis {
@@ -119,6 +147,8 @@ struct config {
 	struct config_gateway gateway;
 	size_t exchange_count;
 	struct config_exchange exchanges[CONFIG_MAX_EXCHANGES];
+	size_t bridge_count;
+	struct config_bridge bridges[CONFIG_MAX_BRIDGES];
 };
 
 /*
@@ -133,6 +163,9 @@ void config_free(struct config *c);
 int config_load(struct config *c, const char *path, char *const *envp, char *errbuf, size_t errbuf_len);
 
 const struct config_exchange *config_exchange_find(const struct config *c, const char *name);
+/* An exchange whose ring a bridge fills (source = bridge) has no collector. */
+bool config_exchange_bridged(const struct config_exchange *ex);
+const struct config_bridge *config_bridge_find(const struct config *c, const char *name);
 
 /*
  * For `spreadbus --check-config FILE`: loads path with the environment's

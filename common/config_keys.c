@@ -17,7 +17,7 @@
 #define DUMP_SYMBOLS_PER_LINE 6 /* 6 * (23 + 2) characters fit a 198-character line */
 
 const char *const config_sect_names[] = {
-	"service", "http", "restart", "redis", "aggregator", "writer", "gateway", "exchange",
+	"service", "http", "restart", "redis", "aggregator", "writer", "gateway", "exchange", "bridge",
 };
 
 /* Shorthands for the table: K(section, key, type), then the field in
@@ -26,6 +26,7 @@ const char *const config_sect_names[] = {
 #define FIELD(s, f) offsetof(s, f), sizeof(((s *)0)->f)
 #define C(f) FIELD(struct config, f)
 #define X(f) FIELD(struct config_exchange, f)
+#define B(f) FIELD(struct config_bridge, f)
 #define MS_HOUR 3600000
 #define MS_DAY 86400000
 
@@ -105,11 +106,32 @@ const struct config_key config_keys[] = {
 	{ K(EXCHANGE, "max_clock_skew_ms", U32), X(max_clock_skew_ms), 1, MS_DAY, "300000" },
 	{ K(EXCHANGE, "connection_lifetime_s", U32), X(connection_lifetime_s), 0, 7 * 86400, "0" },
 	{ K(EXCHANGE, "heartbeat_timeout_ms", U32), X(heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
+	{ K(EXCHANGE, "source", STRING), X(source), 0, 0, "collector" },
+
+	{ K(BRIDGE, "enabled", BOOL), B(enabled), 0, 0, "true" },
+	{ K(BRIDGE, "mode", STRING), B(mode), 0, 0, NULL /* required: export or import */ },
+	{ K(BRIDGE, "rings", STRING), B(rings), 0, 0, "*" },
+	{ K(BRIDGE, "source_instance", STRING), B(source_instance), 0, 0, "" },
+	{ K(BRIDGE, "urls", STRING), B(urls), 0, 0, "nats://127.0.0.1:4222" },
+	{ K(BRIDGE, "creds_file", PATH), B(creds_file), 0, 0, "" },
+	{ K(BRIDGE, "token", STRING), B(token), 0, 0, "" },
+	{ K(BRIDGE, "tls_ca", PATH), B(tls_ca), 0, 0, "" },
+	{ K(BRIDGE, "stream", STRING), B(stream), 0, 0, "" },
+	{ K(BRIDGE, "create_stream", BOOL), B(create_stream), 0, 0, "true" },
+	{ K(BRIDGE, "storage", STRING), B(storage), 0, 0, "file" },
+	{ K(BRIDGE, "replicas", U32), B(replicas), 1, 5, "1" },
+	{ K(BRIDGE, "max_age_s", U32), B(max_age_s), 0, 365 * 86400, "86400" },
+	{ K(BRIDGE, "batch_ticks", U32), B(batch_ticks), 1, 16384, "256" },
+	{ K(BRIDGE, "batch_delay_ms", U32), B(batch_delay_ms), 0, 10000, "5" },
+	{ K(BRIDGE, "max_in_flight", U32), B(max_in_flight), 1, 65536, "64" },
+	{ K(BRIDGE, "retry_min_ms", U32), B(retry_min_ms), 1, MS_HOUR, "200" },
+	{ K(BRIDGE, "retry_max_ms", U32), B(retry_max_ms), 1, MS_HOUR, "10000" },
+	{ K(BRIDGE, "heartbeat_timeout_ms", U32), B(heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
 };
 const size_t config_key_count = sizeof(config_keys) / sizeof(config_keys[0]);
 _Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) <= CONFIG_KEYS_MAX, "raise CONFIG_KEYS_MAX");
 
-static const char *const adapters[] = { "binance", "binance-usdm", "bybit", "okx" };
+static const char *const adapters[] = { "binance", "binance-usdm", "bybit", "gateio", "okx" };
 
 const struct config_key *config_key_find(enum config_sect s, const char *name)
 {
@@ -121,13 +143,17 @@ const struct config_key *config_key_find(enum config_sect s, const char *name)
 
 void *config_key_field(struct config *c, int slot, const struct config_key *k)
 {
-	char *base = slot >= CONFIG_SECT_EXCHANGE ? (char *)&c->exchanges[slot - CONFIG_SECT_EXCHANGE] : (char *)c;
+	char *base = slot >= CONFIG_SLOT_BRIDGE	    ? (char *)&c->bridges[slot - CONFIG_SLOT_BRIDGE]
+		     : slot >= CONFIG_SECT_EXCHANGE ? (char *)&c->exchanges[slot - CONFIG_SECT_EXCHANGE]
+						    : (char *)c;
 	return base + k->off;
 }
 
 const char *config_slot_label(const struct config *c, int slot, char *buf, size_t len)
 {
-	if (slot >= CONFIG_SECT_EXCHANGE)
+	if (slot >= CONFIG_SLOT_BRIDGE)
+		snprintf(buf, len, "[bridge.%s]", c->bridges[slot - CONFIG_SLOT_BRIDGE].name);
+	else if (slot >= CONFIG_SECT_EXCHANGE)
 		snprintf(buf, len, "[exchange.%s]", c->exchanges[slot - CONFIG_SECT_EXCHANGE].name);
 	else
 		snprintf(buf, len, "[%s]", config_sect_names[slot]);
@@ -335,6 +361,9 @@ uint64_t config_slot_hash(const struct config *c, int slot)
 	if (s == CONFIG_SECT_EXCHANGE)
 		h = hash_fnv1a64_update(h, c->exchanges[slot - CONFIG_SECT_EXCHANGE].name,
 					strlen(c->exchanges[slot - CONFIG_SECT_EXCHANGE].name) + 1);
+	else if (s == CONFIG_SECT_BRIDGE)
+		h = hash_fnv1a64_update(h, c->bridges[slot - CONFIG_SLOT_BRIDGE].name,
+					strlen(c->bridges[slot - CONFIG_SLOT_BRIDGE].name) + 1);
 	for (size_t i = 0; i < config_key_count; i++) {
 		if (config_keys[i].sect != s)
 			continue;
@@ -351,30 +380,35 @@ uint64_t config_slot_hash(const struct config *c, int slot)
 	return h;
 }
 
-int config_dump(const struct config *c, FILE *out)
+static void dump_slot(const struct config *c, int slot, FILE *out)
 {
 	char val[CONFIG_STR_MAX + 8];
-	int slot_count = CONFIG_SECT_EXCHANGE + (int)c->exchange_count;
-	for (int slot = 0; slot < slot_count; slot++) {
-		char label[48];
-		enum config_sect s = config_slot_sect(slot);
-		fprintf(out, "%s%s\n", slot ? "\n" : "", config_slot_label(c, slot, label, sizeof(label)));
-		for (size_t i = 0; i < config_key_count; i++) {
-			if (config_keys[i].sect != s)
-				continue;
-			fprintf(out, "%s = ", config_keys[i].name);
-			if (config_keys[i].type == CONFIG_T_SYMBOLS) {
-				const struct config_exchange *ex = &c->exchanges[slot - CONFIG_SECT_EXCHANGE];
-				/* Continuation lines keep every line within libinih's limit. */
-				for (size_t j = 0; j < ex->symbol_count; j++)
-					fprintf(out, "%s%s", j == 0 ? "" : j % DUMP_SYMBOLS_PER_LINE ? ", " : ",\n    ",
-						ex->symbols[j]);
-				fputc('\n', out);
-			} else {
-				value_text(c, slot, &config_keys[i], val, sizeof(val));
-				fprintf(out, "%s\n", val);
-			}
+	char label[48];
+	enum config_sect s = config_slot_sect(slot);
+	fprintf(out, "%s%s\n", slot ? "\n" : "", config_slot_label(c, slot, label, sizeof(label)));
+	for (size_t i = 0; i < config_key_count; i++) {
+		if (config_keys[i].sect != s)
+			continue;
+		fprintf(out, "%s = ", config_keys[i].name);
+		if (config_keys[i].type == CONFIG_T_SYMBOLS) {
+			const struct config_exchange *ex = &c->exchanges[slot - CONFIG_SECT_EXCHANGE];
+			/* Continuation lines keep every line within libinih's limit. */
+			for (size_t j = 0; j < ex->symbol_count; j++)
+				fprintf(out, "%s%s", j == 0 ? "" : j % DUMP_SYMBOLS_PER_LINE ? ", " : ",\n    ",
+					ex->symbols[j]);
+			fputc('\n', out);
+		} else {
+			value_text(c, slot, &config_keys[i], val, sizeof(val));
+			fprintf(out, "%s\n", val);
 		}
 	}
+}
+
+int config_dump(const struct config *c, FILE *out)
+{
+	for (int slot = 0; slot < CONFIG_SECT_EXCHANGE + (int)c->exchange_count; slot++)
+		dump_slot(c, slot, out);
+	for (size_t i = 0; i < c->bridge_count; i++)
+		dump_slot(c, CONFIG_SLOT_BRIDGE + (int)i, out);
 	return ferror(out) ? -EIO : 0;
 }

@@ -20,8 +20,11 @@ enum config_sect {
 	CONFIG_SECT_WRITER,
 	CONFIG_SECT_GATEWAY,
 	CONFIG_SECT_EXCHANGE,
+	CONFIG_SECT_BRIDGE,
 };
-#define CONFIG_SLOTS (CONFIG_SECT_EXCHANGE + CONFIG_MAX_EXCHANGES)
+/* Slots of [bridge.NAME] sections follow the exchanges' slots. */
+#define CONFIG_SLOT_BRIDGE (CONFIG_SECT_EXCHANGE + CONFIG_MAX_EXCHANGES)
+#define CONFIG_SLOTS (CONFIG_SLOT_BRIDGE + CONFIG_MAX_BRIDGES)
 
 enum config_type {
 	CONFIG_T_STRING,  /* free text */
@@ -46,20 +49,22 @@ struct config_key {
 	enum config_sect sect;
 	const char *name;
 	enum config_type type;
-	size_t off;  /* in struct config, or in struct config_exchange for CONFIG_SECT_EXCHANGE */
+	size_t off;  /* in struct config, or in struct config_exchange / config_bridge for those sections */
 	size_t size; /* of the field */
 	long long min, max;
 	const char *def; /* NULL: no default (adapter = the section's name; symbols are required) */
 };
 
-#define CONFIG_KEYS_MAX 96 /* room for the table, for per-key arrays */
+#define CONFIG_KEYS_MAX 112 /* room for the table, for per-key arrays */
 extern const struct config_key config_keys[];
 extern const size_t config_key_count;
 extern const char *const config_sect_names[]; /* "service", ..., "exchange" */
 
 static inline enum config_sect config_slot_sect(int slot)
 {
-	return slot >= CONFIG_SECT_EXCHANGE ? CONFIG_SECT_EXCHANGE : (enum config_sect)slot;
+	return slot >= CONFIG_SLOT_BRIDGE	? CONFIG_SECT_BRIDGE
+	       : slot >= CONFIG_SECT_EXCHANGE ? CONFIG_SECT_EXCHANGE
+					      : (enum config_sect)slot;
 }
 
 const struct config_key *config_key_find(enum config_sect s, const char *name);
