@@ -46,10 +46,21 @@ _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "shared atomics must be lock-free");
 
 enum reader_slot_state { SLOT_FREE = 0, SLOT_CLAIMING = 1, SLOT_USED = 2 };
 
+/* An imported ring's origin (ring.h), as stored: two entries so that the
+ * one being written never replaces the one that holds for the records
+ * already published. local_seq is stored last; an entry counts only once
+ * the record at local_seq is published (local_seq < head). */
+struct ring_origin_entry {
+	_Atomic int64_t remote_created_ns;
+	_Atomic uint64_t local_seq;
+	_Atomic uint64_t remote_next;
+};
+
 struct ring_producer_line {
 	_Atomic uint64_t head;      /* next sequence to publish; stored after the records */
 	_Atomic uint32_t sleepers;  /* readers inside ring_wait_any */
 	_Atomic uint32_t wake_word; /* futex word, bumped on every wake */
+	struct ring_origin_entry origin[2]; /* zero (never set) in rings no bridge fills */
 } __attribute__((aligned(64)));
 
 struct ring_reader_slot {
@@ -346,6 +357,54 @@ uint64_t ring_producer_open(struct ring *ring)
 	ring->producer_head = head;
 	ring->producer_ready = true;
 	return head;
+}
+
+/* The entry that holds for the newest published record, or -1. Entries
+ * never set have local_seq 0 and remote_created_ns 0. */
+static int origin_current(const struct ring *ring, uint64_t head)
+{
+	const struct ring_origin_entry *e = ring->l->producer.origin;
+	int best = -1;
+	uint64_t best_seq = 0;
+
+	for (int i = 0; i < 2; i++) {
+		uint64_t l = atomic_load_explicit(&e[i].local_seq, memory_order_acquire);
+		if (atomic_load_explicit(&e[i].remote_created_ns, memory_order_relaxed) == 0 || l >= head)
+			continue;
+		if (best < 0 || l > best_seq) {
+			best = i;
+			best_seq = l;
+		}
+	}
+	return best;
+}
+
+int ring_origin_get(const struct ring *ring, struct ring_origin *out)
+{
+	uint64_t head = ring_head(ring);
+	int i = origin_current(ring, head);
+
+	if (i < 0)
+		return -ENOENT;
+	const struct ring_origin_entry *e = &ring->l->producer.origin[i];
+	out->remote_created_ns = atomic_load_explicit(&e->remote_created_ns, memory_order_relaxed);
+	out->local_seq = atomic_load_explicit(&e->local_seq, memory_order_relaxed);
+	out->remote_next = atomic_load_explicit(&e->remote_next, memory_order_relaxed);
+	return 0;
+}
+
+void ring_origin_set(struct ring *ring, const struct ring_origin *o)
+{
+	int cur = origin_current(ring, ring_head(ring));
+	struct ring_origin_entry *e = &ring->l->producer.origin[cur == 0 ? 1 : 0];
+
+	assert(ring->producer_ready && o->local_seq == ring->producer_head && o->remote_created_ns != 0);
+	/* Invalid while written: local_seq is not below head until the record
+	 * at o->local_seq is published. */
+	atomic_store_explicit(&e->local_seq, UINT64_MAX, memory_order_release);
+	atomic_store_explicit(&e->remote_created_ns, o->remote_created_ns, memory_order_relaxed);
+	atomic_store_explicit(&e->remote_next, o->remote_next, memory_order_relaxed);
+	atomic_store_explicit(&e->local_seq, o->local_seq, memory_order_release);
 }
 
 uint64_t ring_publish_records(struct ring *ring, const void *records, size_t n)

@@ -71,6 +71,28 @@ uint64_t ring_publish(struct ring *ring, const struct tick *ticks, size_t n);
 /* Derived rings: append n records of ring_record_size bytes each. */
 uint64_t ring_publish_records(struct ring *ring, const void *records, size_t n);
 
+/*
+ * A ring that a bridge importer fills holds another host's records. Its
+ * origin says which: from local sequence local_seq on, the record at
+ * local_seq + k is followed by the remote record remote_next + k of the
+ * remote ring created at remote_created_ns (so remote_next + (head - 1 -
+ * local_seq) is the next remote sequence the importer wants). The origin
+ * changes only where the remote sequence jumps (a gap record stands there).
+ * It lives in the ring's producer line and survives the importer's death:
+ * ring_origin_set is called right before publishing the record at
+ * local_seq (= the next publish), and an origin counts only once that
+ * record is published, so a crash in between leaves the previous one.
+ */
+struct ring_origin {
+	int64_t remote_created_ns; /* never 0 */
+	uint64_t local_seq;
+	uint64_t remote_next;
+};
+/* After ring_producer_open: the origin of the newest record; -ENOENT if the
+ * ring holds no imported record. */
+int ring_origin_get(const struct ring *ring, struct ring_origin *out);
+void ring_origin_set(struct ring *ring, const struct ring_origin *o);
+
 /* ---- readers ---- */
 
 struct ring_reader; /* process-local reader state over one named slot */
