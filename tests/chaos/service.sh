@@ -160,14 +160,14 @@ cs_stop_and_check_parquet() {
 }
 
 # After the stop: no process runs with this config, no segment is left but
-# the ones the service keeps on purpose (rings, status, registry); those are
-# removed here and must then be gone.
+# the ones the service keeps on purpose (rings, the derived ring _spreads,
+# status, registry); those are removed here and must then be gone.
 cs_check_no_leaks() {
 	local left
 	left=$(pgrep -f -- "--config $CS_CONF" | tr '\n' ' ')
 	[[ -z $left ]] || tl_fail "processes of the instance still run: $left"
 	left=$(find /dev/shm -maxdepth 1 -name "spreadbus.$CS_INSTANCE.*" | wc -l)
-	tl_assert_eq "shared-memory segments of the instance (rings + _status + _registry)" $((CS_N + 2)) "$left"
+	tl_assert_eq "shared-memory segments of the instance (rings + _spreads + _status + _registry)" $((CS_N + 3)) "$left"
 	"$TL_BIN/spreadbus-busctl" --config "$CS_CONF" unlink >>"$TL_TMP/busctl.log" 2>&1 ||
 		tl_fail "busctl unlink failed"
 	left=$(find /dev/shm -maxdepth 1 -name "spreadbus.$CS_INSTANCE.*" | wc -l)
