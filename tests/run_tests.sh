@@ -26,13 +26,13 @@ run_one() {
 	exec timeout -k 10 "$timeout_s" "${cmd[@]}" >"$logdir/$name.log" 2>&1
 }
 
-# Why a test skipped: its last line that says SKIP (cleanup may print after
-# it), else its last line; without the "name: SKIP:" prefix.
+# Why a test skipped: its last line that starts with "SKIP" (after a "name: "
+# prefix; cleanup may print after it), else its last line; without the prefix.
 skip_reason() {
 	local log=$1 line
-	line=$(grep -i 'skip' "$log" | tail -n 1)
+	line=$(grep -E '^([[:alnum:]_.-]+: )?SKIP' "$log" | tail -n 1)
 	[ -n "$line" ] || line=$(grep -v '^[[:space:]]*$' "$log" | tail -n 1)
-	line=$(sed -E 's/^([[:alnum:]_.-]+: )?SKIP(PED)?:? *//I' <<<"$line")
+	line=$(sed -E 's/^([[:alnum:]_.-]+: )?SKIP:? *//' <<<"$line")
 	printf '%s' "${line:0:120}"
 }
 
