@@ -88,6 +88,10 @@ struct adapter {
 	 * *consumed (0 = nothing left). Returns its length or -errno. */
 	int (*build_subscribe)(const struct sub_request *req, size_t start, char *out, size_t out_len,
 			       size_t *consumed);
+	/* A subscribe message names one channel (Gate.io, Kraken, Coinbase):
+	 * build_subscribe is called with quotes or trades alone, all symbols'
+	 * quotes first, then all symbols' trades. */
+	bool one_channel_per_subscribe;
 	/* The application keepalive text, or NULL when the exchange has none. */
 	const char *ping_text;
 

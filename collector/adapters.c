@@ -10,12 +10,14 @@
 
 extern const struct adapter adapter_binance;
 extern const struct adapter adapter_binance_usdm;
+extern const struct adapter adapter_gateio;
 extern const struct adapter adapter_bybit;
 extern const struct adapter adapter_okx;
 
 static const struct adapter *const adapters[] = {
 	&adapter_binance,
 	&adapter_binance_usdm,
+	&adapter_gateio,
 	&adapter_bybit,
 	&adapter_okx,
 };

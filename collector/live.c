@@ -226,6 +226,14 @@ static void session_closed(struct session *s, struct lws *wsi, const char *why)
 	}
 }
 
+/* Subscribe steps of a link: each symbol once, or twice (quotes first,
+ * then trades) on an exchange whose subscribe message names one channel. */
+static size_t sub_steps(const struct collector *c, const struct link *l)
+{
+	bool split = c->adapter->one_channel_per_subscribe && c->cx->quotes && c->cx->trades;
+	return split ? 2 * l->count : l->count;
+}
+
 static void session_open(struct session *s)
 {
 	struct link *l = s->link;
@@ -240,7 +248,7 @@ static void session_open(struct session *s)
 		status_add(c->status, SM_RECONNECTS, 1);
 	l->ever_connected = true;
 	log_info("%s: link %u: connected (%zu symbols, %zu in the URL)", c->name, l->idx, l->count, s->path_consumed);
-	if (s->sub_next < l->count)
+	if (s->sub_next < sub_steps(c, l))
 		lws_callback_on_writable(s->wsi);
 }
 
@@ -384,19 +392,24 @@ static int session_writable(struct session *s)
 		s->want_ping = false;
 		s->awaiting_pong = true;
 		s->last_ping_ns = now;
-		if (s->sub_next < l->count)
+		if (s->sub_next < sub_steps(c, l))
 			lws_callback_on_writable(s->wsi);
 		return 0;
 	}
-	if (s->sub_next >= l->count || now < s->next_sub_ns)
+	if (s->sub_next >= sub_steps(c, l) || now < s->next_sub_ns)
 		return 0;
+	/* a split link subscribes every symbol's quotes, then every symbol's trades */
+	bool trades_pass = s->sub_next >= l->count;
+	bool split = sub_steps(c, l) > l->count;
+	size_t start = trades_pass ? s->sub_next - l->count : s->sub_next;
 	struct sub_request req = {.symbols = &c->symbols, .first = l->first, .count = l->count,
-				  .quotes = c->cx->quotes, .trades = c->cx->trades, .req_id = ++c->req_id};
+				  .quotes = c->cx->quotes && !trades_pass, .trades = c->cx->trades && (!split || trades_pass),
+				  .req_id = ++c->req_id};
 	size_t consumed = 0;
-	int n = c->adapter->build_subscribe(&req, s->sub_next, msg, SUBSCRIBE_BUF, &consumed);
+	int n = c->adapter->build_subscribe(&req, start, msg, SUBSCRIBE_BUF, &consumed);
 	if (n <= 0 || consumed == 0) {
-		log_err("%s: link %u: cannot build a subscribe message for symbol %zu: %d", c->name, l->idx, s->sub_next, n);
-		s->sub_next = l->count;
+		log_err("%s: link %u: cannot build a subscribe message for symbol %zu: %d", c->name, l->idx, start, n);
+		s->sub_next = sub_steps(c, l);
 		return 0;
 	}
 	/* log first: lws_write masks the buffer in place */
@@ -493,7 +506,7 @@ static void session_tick(struct link *l, struct session *s, int64_t now)
 		session_kill(s, GAP_STALL, why);
 		return;
 	}
-	if (s->sub_next >= l->count && now - data_ref > c->no_data_ns) {
+	if (s->sub_next >= sub_steps(c, l) && now - data_ref > c->no_data_ns) {
 		snprintf(why, sizeof(why), "stalled: no market data for %u ms", c->cx->no_data_timeout_ms);
 		session_kill(s, GAP_STALL, why);
 		return;
@@ -511,7 +524,7 @@ static void session_tick(struct link *l, struct session *s, int64_t now)
 			lws_callback_on_writable(s->wsi);
 		}
 	}
-	if (s->sub_next < l->count && now >= s->next_sub_ns)
+	if (s->sub_next < sub_steps(c, l) && now >= s->next_sub_ns)
 		lws_callback_on_writable(s->wsi);
 	int idx = (int)(s - l->sess);
 	if (l->primary == idx && c->lifetime_ns > 0 && now - s->open_ns > c->lifetime_ns && l->successor_at_ns == 0 &&

@@ -63,6 +63,34 @@ int symbol_join_concat(const char *canonical, bool lower, char *out, size_t out_
 	return 0;
 }
 
+/* BASE<sep>QUOTE with parts of [A-Z0-9] into out with sep replaced. */
+static int replace_sep(const char *in, size_t len, char from, char to, char *out, size_t out_len)
+{
+	const char *mid = memchr(in, from, len);
+	if (!mid || mid == in || mid == in + len - 1 || len + 1 > out_len)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		char c = in[i];
+		if (in + i == mid)
+			c = to;
+		else if (!isdigit((unsigned char)c) && !isupper((unsigned char)c))
+			return -EINVAL;
+		out[i] = c;
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+int symbol_join_sep(const char *canonical, char sep, char *out, size_t out_len)
+{
+	return replace_sep(canonical, strlen(canonical), '-', sep, out, out_len);
+}
+
+int symbol_split_sep(const char *native, size_t len, char sep, char *out, size_t out_len)
+{
+	return replace_sep(native, len, sep, '-', out, out_len);
+}
+
 int symmap_init(struct symmap *m, const struct adapter *a, size_t cap, bool open)
 {
 	memset(m, 0, sizeof(*m));

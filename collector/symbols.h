@@ -65,5 +65,11 @@ static inline struct symmap_entry *symmap_at(const struct symmap *m, size_t i)
 int symbol_split_concat(const char *native, size_t len, char *out, size_t out_len);
 /* "BTC-USDT" -> "BTCUSDT" (upper case) or "btcusdt" (lower). */
 int symbol_join_concat(const char *canonical, bool lower, char *out, size_t out_len);
+/* Spot names written with a separator: "BTC-USDT" -> "BTC_USDT" (Gate.io)
+ * or "BTC/USD" (Kraken), and back. Both sides are exactly two parts of
+ * upper-case letters and digits, so a derivative name (BTC-USDT-PERP) is
+ * refused. Return 0 or -EINVAL. */
+int symbol_join_sep(const char *canonical, char sep, char *out, size_t out_len);
+int symbol_split_sep(const char *native, size_t len, char sep, char *out, size_t out_len);
 
 #endif

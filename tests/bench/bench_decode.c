@@ -27,7 +27,7 @@ static const char *const syms[] = {"BTC-USDT", "ETH-USDT", "SOL-USDT", "XRP-USDT
 /* Writes frame i (shapes as in the fixtures) for the adapter into out. */
 static int make_frame(const char *adapter, size_t i, char *out, size_t len)
 {
-	char native[16], lower[16];
+	char native[16], lower[16], gate[16];
 	const char *s = syms[i % NSYMS];
 	size_t n = 0;
 	for (const char *c = s; *c; c++)
@@ -37,6 +37,9 @@ static int make_frame(const char *adapter, size_t i, char *out, size_t len)
 			n++;
 		}
 	native[n] = lower[n] = '\0';
+	for (n = 0; s[n]; n++)
+		gate[n] = s[n] == '-' ? '_' : s[n];
+	gate[n] = '\0';
 	unsigned cents = (unsigned)(i * 7919 % 100000);
 	unsigned long long u = 1000000 + i;
 	if (strcmp(adapter, "binance") == 0)
@@ -50,6 +53,12 @@ static int make_frame(const char *adapter, size_t i, char *out, size_t len)
 				"\"b\":\"29010.%u\",\"B\":\"13.943\",\"a\":\"29011.%u\",\"A\":\"3.999\",\"T\":%lld,"
 				"\"E\":%lld}}",
 				lower, u, native, cents % 10, cents % 10, NOW_MS, NOW_MS + 4);
+	if (strcmp(adapter, "gateio") == 0)
+		return snprintf(out, len,
+				"{\"time\":%lld,\"time_ms\":%lld,\"channel\":\"spot.book_ticker\",\"event\":\"update\","
+				"\"result\":{\"t\":%lld,\"u\":%llu,\"s\":\"%s\",\"b\":\"19177.%u\",\"B\":\"0.0003341504\","
+				"\"a\":\"19179.%u\",\"A\":\"0.09\"}}",
+				NOW_MS / 1000, NOW_MS, NOW_MS, u, gate, cents % 10, cents % 10);
 	if (strcmp(adapter, "bybit") == 0)
 		return snprintf(out, len,
 				"{\"topic\":\"orderbook.1.%s\",\"ts\":%lld,\"type\":\"snapshot\",\"data\":{\"s\":\"%s\","
@@ -142,6 +151,7 @@ int main(void)
 	rc |= bench("binance");
 	rc |= bench("binance-usdm");
 	rc |= bench("bybit");
+	rc |= bench("gateio");
 	rc |= bench("okx");
 	return rc;
 }

@@ -13,6 +13,7 @@ source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collect
 # the fake exchange's BTC-USDT and ETH-USDT
 NEW_EXCHANGES=(
 	"binance-usdm BTC-USDT-PERP ETH-USDT-PERP"
+	"gateio BTC-USDT ETH-USDT"
 )
 
 stat() { tl_fakex_stat "\"$TL_EX\".$1"; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every fixture frame of binance, binance-usdm, bybit and okx through
+# Every fixture frame of binance, binance-usdm, bybit, gateio and okx through
 # `spreadbus-collector --decode`, checked field by field against the raw
 # JSON (parsed here by Python, prices by float() = strtod); acks, pongs and
 # errors must come out as control lines; other channels and every other
@@ -8,6 +8,7 @@ set -euo pipefail
 : "${SPREADBUS_BIN:?}" "${FIXTURES:?}"
 exec python3 - "$SPREADBUS_BIN/spreadbus-collector" "$FIXTURES" <<'EOF'
 import glob, json, os, subprocess, sys, tempfile
+from decimal import Decimal
 
 BIN, FIX = sys.argv[1], sys.argv[2]
 failures = []
@@ -82,10 +83,35 @@ def usdm_native(sym):  # BTC-USDT-PERP -> BTCUSDT, BTC-USDT-250627 -> BTCUSDT_25
     return base + quote_ + ("" if kind == "PERP" else "_" + kind)
 
 
+def exp_gateio(line):
+    o = json.loads(line)
+    ch, ev = o.get("channel"), o.get("event")
+    if isinstance(o.get("error"), dict):
+        return [("control", "error: " + o["error"]["message"])]
+    if ch == "spot.pong":
+        return [("control", "pong")]
+    if not ev:
+        return [("control", "notice: " + ch)]
+    r = o.get("result")
+    if ev != "update":
+        if not isinstance(r, dict):  # a request
+            return [("control", "notice: " + ev)]
+        if r.get("status") == "success":
+            return [("control", "subscribed" if ev == "subscribe" else "notice: " + ev)]
+        return [("control", "error: " + r.get("status", ""))]
+    if ch == "spot.book_ticker":
+        return [quote(r["s"], ms(r["t"]), r["u"], r["b"], r["B"], r["a"], r["A"])]
+    if ch == "spot.trades":  # ms with a fraction, in a string; side is the taker's
+        ts = int(Decimal(r["create_time_ms"]) * 1000000)
+        return [trade(r["currency_pair"], ts, r["price"], r["amount"], r["side"], r["id"])]
+    return [("control", "unsupported: " + ch)]
+
+
 # canonical name printed -> the native name it must come from, per exchange
 NATIVE = {
     "okx": lambda g: g,
     "binance-usdm": lambda g: usdm_native(g) if g.count("-") == 2 else None,
+    "gateio": lambda g: g.replace("-", "_"),
 }
 
 
@@ -220,6 +246,7 @@ def run(exchange, files, expect):
 
 run("binance", sorted(glob.glob(FIX + "/binance/*.jsonl")), exp_binance)
 run("binance-usdm", sorted(glob.glob(FIX + "/binance-usdm/*.jsonl")), exp_binance_usdm)
+run("gateio", sorted(glob.glob(FIX + "/gateio/*.jsonl")), exp_gateio)
 book = BybitBook()
 run("bybit", sorted(glob.glob(FIX + "/bybit/*.jsonl")), lambda l: exp_bybit(l, book))
 run("okx", sorted(glob.glob(FIX + "/okx/*.jsonl")), exp_okx)
@@ -232,7 +259,7 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(every, "wb") as out:
         for path in sorted(glob.glob(FIX + "/*/*.jsonl")):
             out.write(open(path, "rb").read().rstrip(b"\n") + b"\n")
-    for exchange in ("binance", "binance-usdm", "bybit", "okx"):
+    for exchange in ("binance", "binance-usdm", "bybit", "gateio", "okx"):
         for g in decode(exchange, every):
             if not (set(g) in ({"control"}, {"reject"}) or g.get("kind") in ("quote", "trade")):
                 failures.append(f"{exchange} on every fixture file: odd line {g}")
