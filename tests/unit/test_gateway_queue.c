@@ -1,0 +1,127 @@
+/* A client's bounded queue: in order within the bound; past it, spreads
+ * and quotes keep only the latest per key (counted) while a trade that
+ * does not fit is refused (the client is then disconnected). Checked
+ * against a plain model of what must come out. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+
+#include "gateway/queue.h"
+
+static void in_order_within_the_bound(void **state)
+{
+	(void)state;
+	struct gw_queue q;
+	assert_int_equal(gw_queue_init(&q, 4), 0);
+	for (uint64_t s = 1; s <= 4; s++)
+		assert_int_equal(gw_queue_push(&q, s, gw_queue_key(0, 0, 1), true), GW_PUSH_QUEUED);
+	for (uint64_t s = 1; s <= 4; s++)
+		assert_int_equal(gw_queue_pop(&q), s);
+	assert_int_equal(gw_queue_pop(&q), 0);
+	assert_int_equal(q.conflated, 0);
+	gw_queue_free(&q);
+}
+
+static void past_the_bound_latest_per_key(void **state)
+{
+	(void)state;
+	struct gw_queue q;
+	assert_int_equal(gw_queue_init(&q, 2), 0);
+	uint32_t a = gw_queue_key(0, 0, 1), b = gw_queue_key(1, 3, 1);
+	assert_int_equal(gw_queue_push(&q, 1, a, true), GW_PUSH_QUEUED);
+	assert_int_equal(gw_queue_push(&q, 2, b, true), GW_PUSH_QUEUED);
+	/* full: a's and b's newer updates wait as one each */
+	assert_int_equal(gw_queue_push(&q, 3, a, true), GW_PUSH_QUEUED);
+	assert_int_equal(gw_queue_push(&q, 4, b, true), GW_PUSH_QUEUED);
+	assert_int_equal(gw_queue_push(&q, 5, a, true), GW_PUSH_CONFLATED);
+	assert_int_equal(gw_queue_push(&q, 6, a, true), GW_PUSH_CONFLATED);
+	assert_int_equal(q.conflated, 2);
+	assert_int_equal(gw_queue_len(&q), 4);
+	/* a trade past the bound cannot be conflated */
+	assert_int_equal(gw_queue_push(&q, 7, gw_queue_key(2, 3, 1), false), GW_PUSH_FULL);
+	assert_int_equal(gw_queue_pop(&q), 1);
+	assert_int_equal(gw_queue_pop(&q), 2);
+	assert_int_equal(gw_queue_pop(&q), 6); /* a first waited first, and its latest is 6 */
+	assert_int_equal(gw_queue_pop(&q), 4);
+	assert_int_equal(gw_queue_pop(&q), 0);
+	/* caught up: in order again */
+	assert_int_equal(gw_queue_push(&q, 8, a, true), GW_PUSH_QUEUED);
+	assert_int_equal(gw_queue_push(&q, 9, a, true), GW_PUSH_QUEUED);
+	assert_int_equal(gw_queue_pop(&q), 8);
+	assert_int_equal(gw_queue_pop(&q), 9);
+	gw_queue_free(&q);
+}
+
+/* Random pushes and pops against a model: every key's latest sequence is
+ * delivered, no sequence twice, no sequence older than one delivered
+ * before it for the same key, trades all in order. */
+static void random_against_model(void **state)
+{
+	(void)state;
+	enum { BOUND = 64, KEYS = 200, STEPS = 200000 };
+	struct gw_queue q;
+	assert_int_equal(gw_queue_init(&q, BOUND), 0);
+	static uint64_t latest[KEYS], delivered_latest[KEYS];
+	static uint32_t key_of[STEPS + 1];
+	uint64_t last_trade = 0, trades_pushed = 0, trades_popped = 0;
+	srand(12345);
+	for (uint64_t seq = 1; seq <= STEPS; seq++) {
+		if (rand() % 3 == 0) {
+			uint64_t s;
+			for (int n = rand() % 8; n > 0 && (s = gw_queue_pop(&q)) != 0; n--) {
+				uint32_t k = key_of[s];
+				if (k == KEYS) {
+					assert_true(s > last_trade);
+					last_trade = s;
+					trades_popped++;
+				} else {
+					assert_true(s > delivered_latest[k]);
+					delivered_latest[k] = s;
+				}
+			}
+		}
+		bool trade = rand() % 10 == 0;
+		uint32_t k = trade ? KEYS : (uint32_t)(rand() % KEYS);
+		key_of[seq] = k;
+		enum gw_push r = gw_queue_push(&q, seq, trade ? gw_queue_key(2, 1, 0) : gw_queue_key(1, 1, k), !trade);
+		if (r == GW_PUSH_FULL) {
+			/* refused: for a trade only when the FIFO is full */
+			assert_true(!trade || q.len == BOUND);
+			continue;
+		}
+		if (trade)
+			trades_pushed++;
+		else
+			latest[k] = seq;
+	}
+	uint64_t s;
+	while ((s = gw_queue_pop(&q)) != 0) {
+		uint32_t k = key_of[s];
+		if (k == KEYS) {
+			assert_true(s > last_trade);
+			last_trade = s;
+			trades_popped++;
+		} else {
+			assert_true(s > delivered_latest[k]);
+			delivered_latest[k] = s;
+		}
+	}
+	assert_int_equal(trades_popped, trades_pushed);
+	for (int k = 0; k < KEYS; k++)
+		assert_int_equal(delivered_latest[k], latest[k]);
+	gw_queue_free(&q);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(in_order_within_the_bound),
+		cmocka_unit_test(past_the_bound_latest_per_key),
+		cmocka_unit_test(random_against_model),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
