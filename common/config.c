@@ -600,6 +600,11 @@ static void check_bridge(struct load *ld, int slot)
 	const struct config *c = ld->c;
 	const struct config_bridge *b = &c->bridges[slot - CONFIG_SLOT_BRIDGE];
 	bool import = strcmp(b->mode, "import") == 0;
+	/* The child "bridge.NAME" and its reader slots "bridge-NAME" must fit
+	 * a child's and a reader slot's names. */
+	if (strlen(b->name) > CONFIG_BRIDGE_NAME_MAX)
+		error_at(ld, at_line(ld->sect_line[slot]), "[bridge.%s]: a bridge name has at most %d characters",
+			 b->name, CONFIG_BRIDGE_NAME_MAX);
 	if (!import && strcmp(b->mode, "export") != 0)
 		error_at(ld, key_where(ld, slot, "mode"), "[bridge.%s] mode: expected export or import (got '%s')",
 			 b->name, b->mode);
@@ -755,8 +760,11 @@ int config_load(struct config *c, const char *path, char *const *envp, char *err
 		c->exchanges[i].config_hash = config_slot_hash(c, CONFIG_SECT_EXCHANGE + (int)i);
 	c->aggregator.config_hash = config_slot_hash(c, CONFIG_SECT_AGGREGATOR);
 	c->writer.config_hash = config_slot_hash(c, CONFIG_SECT_WRITER);
-	for (size_t i = 0; i < c->bridge_count; i++)
-		c->bridges[i].config_hash = config_slot_hash(c, CONFIG_SLOT_BRIDGE + (int)i);
+	for (size_t i = 0; i < c->bridge_count; i++) {
+		struct config_bridge *b = &c->bridges[i];
+		b->config_hash = config_slot_hash(c, CONFIG_SLOT_BRIDGE + (int)i);
+		snprintf(b->child_name, sizeof(b->child_name), "bridge.%.*s", CONFIG_BRIDGE_NAME_MAX, b->name);
+	}
 	c->gateway.config_hash = config_slot_hash(c, CONFIG_SECT_GATEWAY);
 	rc = ld->errors;
 out:
@@ -771,11 +779,6 @@ const struct config_bridge *config_bridge_find(const struct config *c, const cha
 		if (strcmp(c->bridges[i].name, name) == 0)
 			return &c->bridges[i];
 	return NULL;
-}
-
-bool config_exchange_bridged(const struct config_exchange *ex)
-{
-	return strcmp(ex->source, "bridge") == 0;
 }
 
 const struct config_exchange *config_exchange_find(const struct config *c, const char *name)

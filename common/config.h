@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 
 #define CONFIG_MAX_EXCHANGES 16
@@ -15,6 +16,7 @@
 #define CONFIG_PATH_MAX 256
 #define CONFIG_STR_MAX 256
 #define CONFIG_MAX_BRIDGES 8
+#define CONFIG_BRIDGE_NAME_MAX 16 /* "bridge.NAME" names its child */
 
 struct config_exchange {
 	char name[CONFIG_NAME_MAX];       /* section [exchange.<name>]; adapter name unless `adapter` is set */
@@ -44,6 +46,7 @@ struct config_exchange {
  * JetStream (docs/cluster.md). */
 struct config_bridge {
 	char name[CONFIG_NAME_MAX];
+	char child_name[CONFIG_NAME_MAX];  /* "bridge.NAME": its child process and status block */
 	bool enabled;
 	char mode[8];                      /* "export" or "import" */
 	char rings[CONFIG_STR_MAX];        /* comma-separated ring (exchange) names, or "*" = every ring */
@@ -163,8 +166,12 @@ void config_free(struct config *c);
 int config_load(struct config *c, const char *path, char *const *envp, char *errbuf, size_t errbuf_len);
 
 const struct config_exchange *config_exchange_find(const struct config *c, const char *name);
-/* An exchange whose ring a bridge fills (source = bridge) has no collector. */
-bool config_exchange_bridged(const struct config_exchange *ex);
+/* An exchange whose ring a bridge fills (source = bridge) has no collector.
+ * Inline: the bus (shm/) asks it without linking the config loader. */
+static inline bool config_exchange_bridged(const struct config_exchange *ex)
+{
+	return strcmp(ex->source, "bridge") == 0;
+}
 const struct config_bridge *config_bridge_find(const struct config *c, const char *name);
 
 /*

@@ -62,9 +62,17 @@ static int bus_claim_all(struct status_table *st, const struct config *cfg, char
 	int rc;
 
 	for (i = 0; i < cfg->exchange_count; i++) {
-		if (!cfg->exchanges[i].enabled)
+		/* A ring a bridge fills has no collector. */
+		if (!cfg->exchanges[i].enabled || config_exchange_bridged(&cfg->exchanges[i]))
 			continue;
 		rc = bus_claim(st, cfg->exchanges[i].name, ROLE_COLLECTOR, err, err_len);
+		if (rc < 0)
+			return rc;
+	}
+	for (i = 0; i < cfg->bridge_count; i++) {
+		if (!cfg->bridges[i].enabled)
+			continue;
+		rc = bus_claim(st, cfg->bridges[i].child_name, ROLE_BRIDGE, err, err_len);
 		if (rc < 0)
 			return rc;
 	}

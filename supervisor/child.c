@@ -50,6 +50,7 @@ static const char *child_program(enum status_role r)
 	case ROLE_AGGREGATOR: return "spreadbus-aggregator";
 	case ROLE_WRITER: return "spreadbus-writer";
 	case ROLE_GATEWAY: return "spreadbus-gateway";
+	case ROLE_BRIDGE: return "spreadbus-bridge";
 	}
 	return NULL;
 }
@@ -86,7 +87,9 @@ static void child_exec_program(const struct child *c, const struct child_exec *e
 	memcpy(config_path, ex->config_path, sizeof(config_path));
 	char *argv_collector[] = { path, "--exchange", name, "--config", config_path, NULL };
 	char *argv_reader[] = { path, "--config", config_path, NULL };
-	execv(path, c->role == ROLE_COLLECTOR ? argv_collector : argv_reader);
+	/* Child "bridge.NAME" runs [bridge.NAME]. */
+	char *argv_bridge[] = { path, "--config", config_path, "--name", name + strlen("bridge."), NULL };
+	execv(path, c->role == ROLE_COLLECTOR ? argv_collector : c->role == ROLE_BRIDGE ? argv_bridge : argv_reader);
 	dprintf(STDERR_FILENO, "<3>spreadbus: cannot exec %s: %s\n", path, strerror(errno));
 	_exit(127);
 }

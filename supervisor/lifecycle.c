@@ -107,9 +107,15 @@ static int add_children(struct supervisor *s)
 	int rc = 0;
 	for (size_t i = 0; i < cfg->exchange_count && rc == 0; i++) {
 		const struct config_exchange *ex = &cfg->exchanges[i];
-		if (ex->enabled)
+		if (ex->enabled && !config_exchange_bridged(ex))
 			rc = supervisor_add_child(s, ex->name, ROLE_COLLECTOR, ex->heartbeat_timeout_ms,
 						  reload_child_hash(cfg, ROLE_COLLECTOR, ex->name));
+	}
+	for (size_t i = 0; i < cfg->bridge_count && rc == 0; i++) {
+		const struct config_bridge *b = &cfg->bridges[i];
+		if (b->enabled)
+			rc = supervisor_add_child(s, b->child_name, ROLE_BRIDGE, b->heartbeat_timeout_ms,
+						  reload_child_hash(cfg, ROLE_BRIDGE, b->child_name));
 	}
 	if (rc == 0)
 		rc = supervisor_add_child(s, "aggregator", ROLE_AGGREGATOR, cfg->aggregator.heartbeat_timeout_ms,

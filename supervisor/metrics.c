@@ -17,10 +17,12 @@
  * a metric appended later is shown for every child. */
 static bool metric_applies(enum status_metric m, enum status_role role)
 {
+	/* A bridge counts messages, bytes, ticks, duplicates, gaps and
+	 * reconnects like a collector, and reads (exports) like a reader. */
 	if (m <= SM_HEALTH_SCORE)
-		return role == ROLE_COLLECTOR;
+		return role == ROLE_COLLECTOR || role == ROLE_BRIDGE;
 	if (m <= SM_READ_LAG)
-		return role == ROLE_AGGREGATOR || role == ROLE_WRITER || role == ROLE_GATEWAY;
+		return role == ROLE_AGGREGATOR || role == ROLE_WRITER || role == ROLE_GATEWAY || role == ROLE_BRIDGE;
 	if (m <= SM_WINDOW_MEMORY)
 		return role == ROLE_AGGREGATOR;
 	if (m <= SM_DISK_ERRORS)

@@ -118,6 +118,7 @@ void observe_service(struct supervisor *s, int64_t now_mono_ns, int64_t now_real
 			v->writer_running = cv.up;
 			break;
 		case ROLE_GATEWAY:
+		case ROLE_BRIDGE:
 			break;
 		}
 	}

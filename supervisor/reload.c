@@ -62,6 +62,10 @@ uint64_t reload_child_hash(const struct config *cfg, enum status_role role, cons
 		return hash_u64(h, cfg->writer.config_hash);
 	case ROLE_GATEWAY:
 		return hash_u64(h, cfg->gateway.config_hash);
+	case ROLE_BRIDGE: {
+		const struct config_bridge *b = config_bridge_find(cfg, name + strlen("bridge."));
+		return hash_u64(h, b ? b->config_hash : 0);
+	}
 	}
 	return h;
 }
@@ -99,9 +103,16 @@ static size_t wanted_children(const struct config *cfg, struct wanted_child *out
 	size_t n = 0;
 	for (size_t i = 0; i < cfg->exchange_count; i++) {
 		const struct config_exchange *ex = &cfg->exchanges[i];
-		if (ex->enabled)
+		if (ex->enabled && !config_exchange_bridged(ex))
 			out[n++] = (struct wanted_child){ ex->name, ROLE_COLLECTOR, ex->heartbeat_timeout_ms,
 							  reload_child_hash(cfg, ROLE_COLLECTOR, ex->name) };
+	}
+	for (size_t i = 0; i < cfg->bridge_count; i++) {
+		const struct config_bridge *b = &cfg->bridges[i];
+		if (b->enabled)
+			out[n++] = (struct wanted_child){ b->child_name, ROLE_BRIDGE,
+							  b->heartbeat_timeout_ms,
+							  reload_child_hash(cfg, ROLE_BRIDGE, b->child_name) };
 	}
 	out[n++] = (struct wanted_child){ "aggregator", ROLE_AGGREGATOR, cfg->aggregator.heartbeat_timeout_ms,
 					  reload_child_hash(cfg, ROLE_AGGREGATOR, "aggregator") };

@@ -14,7 +14,7 @@
 #include "supervisor/event.h"
 #include "supervisor/netserver.h"
 
-#define SUPERVISOR_MAX_CHILDREN (CONFIG_MAX_EXCHANGES + 3)
+#define SUPERVISOR_MAX_CHILDREN (CONFIG_MAX_EXCHANGES + 3 + CONFIG_MAX_BRIDGES)
 #define SUPERVISOR_TICK_MS 50 /* timer period: backoff, liveness, deadlines, watchdog */
 
 struct supervisor {
