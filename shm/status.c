@@ -74,6 +74,7 @@ const char *status_role_name(uint32_t role)
 	case ROLE_AGGREGATOR: return "aggregator";
 	case ROLE_WRITER: return "writer";
 	case ROLE_GATEWAY: return "gateway";
+	case ROLE_BRIDGE: return "bridge";
 	}
 	return "unknown";
 }
