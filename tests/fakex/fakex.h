@@ -181,8 +181,9 @@ int fx_session_unsubscribe(struct fx_session *s, const struct fx_symbol *sym, en
 void fx_session_reply(struct fx_session *s, const char *text, size_t len);
 void fx_session_close(struct fx_session *s, enum fx_counter why);
 /* One line of the event log on stdout: "fakex-event <wall ms.us>
- * <exchange> <connection serial> <what>", written whole at once. */
-void fx_event(const struct fx_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+ * <exchange> <connection serial, 0 if none> <what>", written whole. */
+void fx_log_event(const struct fx_exchange *ex, unsigned conn, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* JSON pieces shared by the protocol files (jsonpieces.c). */
 void fx_put_quoted(struct fxbuf *b, const char *s);

@@ -28,5 +28,8 @@ INTEGRATION_TESTS += tests/integration/test_collector_keepalive_binance.sh \
 	tests/integration/test_collector_planned_reconnect_okx.sh \
 	tests/integration/test_collector_dead_peer_timeout_binance.sh \
 	tests/integration/test_collector_dead_peer_timeout_bybit.sh \
-	tests/integration/test_collector_dead_peer_timeout_okx.sh
+	tests/integration/test_collector_dead_peer_timeout_okx.sh \
+	tests/integration/test_collector_links_binance.sh \
+	tests/integration/test_collector_links_bybit.sh \
+	tests/integration/test_collector_links_okx.sh
 BENCH_SCRIPTS += tests/bench/bench_collector_e2e.sh

@@ -72,7 +72,7 @@ const struct fx_symbol *fx_symbol_find(const char *name, size_t len, int which)
 	return NULL;
 }
 
-void fx_event(const struct fx_session *s, const char *fmt, ...)
+void fx_log_event(const struct fx_exchange *ex, unsigned conn, const char *fmt, ...)
 {
 	char line[EVENT_LINE_BYTES];
 	struct timespec ts;
@@ -80,7 +80,7 @@ void fx_event(const struct fx_session *s, const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	long long ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	int n = snprintf(line, sizeof line - 1, "fakex-event %lld.%03ld %s %u ", ms, (ts.tv_nsec / 1000) % 1000,
-			 s->ex->proto->name, s->serial);
+			 ex->proto->name, conn);
 	va_start(ap, fmt);
 	n += vsnprintf(line + n, sizeof line - 1 - (size_t)n, fmt, ap);
 	va_end(ap);
@@ -358,7 +358,7 @@ static int write_batch(struct fx_session *s)
 		s->ex->proto->notice(&b, s, now_ms);
 		if (wsframe_end(&b, start, WS_TEXT)) {
 			count(s, FXC_NOTICES);
-			fx_event(s, "notice");
+			fx_log_event(s->ex, s->serial, "notice");
 		}
 		s->notice_pending = false;
 	}
@@ -470,7 +470,7 @@ void fx_silence(int64_t ms)
 		s->silenced = true;
 		/* reading nothing, libwebsockets answers no ping either */
 		lws_rx_flow_control(s->wsi, 0);
-		fx_event(s, "silent %lld ms", (long long)ms);
+		fx_log_event(s->ex, s->serial, "silent %lld ms", (long long)ms);
 	}
 }
 
@@ -484,7 +484,7 @@ int fx_drop(unsigned serial)
 		count(s, FXC_CLOSED_COMMAND);
 		s->close_why = FXC_CLOSED_COMMAND;
 		s->close_counted = true;
-		fx_event(s, "dropped");
+		fx_log_event(s->ex, s->serial, "dropped");
 		return 0;
 	}
 	return -ENOENT;
@@ -549,7 +549,7 @@ static void session_open(struct fx_session *s, struct lws *wsi, struct fx_exchan
 	count(s, FXC_CONNECTIONS_TOTAL);
 	if (request_target(wsi, path, sizeof path, query, sizeof query) == 0) {
 		ex->proto->open(s, path, query[0] ? query : NULL);
-		fx_event(s, "open %s%s%s streams=%u", path, query[0] ? "?" : "", query, s->nsubs);
+		fx_log_event(s->ex, s->serial, "open %s%s%s streams=%u", path, query[0] ? "?" : "", query, s->nsubs);
 	}
 }
 
@@ -557,7 +557,7 @@ static void session_gone(struct fx_session *s)
 {
 	if (!s->ex)
 		return;
-	fx_event(s, "closed %s", s->close_why ? fx_counter_names[s->close_why] : "by_client");
+	fx_log_event(s->ex, s->serial, "closed %s", s->close_why ? fx_counter_names[s->close_why] : "by_client");
 	*s->pprev = s->next;
 	if (s->next)
 		s->next->pprev = s->pprev;
@@ -595,9 +595,9 @@ static void on_receive(struct fx_session *s, struct lws *wsi, const char *in, si
 		return;
 	count_incoming(s);
 	if (lws_frame_is_binary(wsi))
-		fx_event(s, "recv binary %zu bytes", s->rx_len);
+		fx_log_event(s->ex, s->serial, "recv binary %zu bytes", s->rx_len);
 	else
-		fx_event(s, "recv text %.*s", (int)s->rx_len, s->rx);
+		fx_log_event(s->ex, s->serial, "recv text %.*s", (int)s->rx_len, s->rx);
 	if (!lws_frame_is_binary(wsi))
 		s->ex->proto->on_text(s, s->rx, s->rx_len);
 	s->rx_len = 0;
@@ -613,8 +613,10 @@ static int callback_exchange(struct lws *wsi, enum lws_callback_reasons reason, 
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		if (fx_now_ns() < fx.refuse_until_ns) {
-			if (ex)
+			if (ex) {
 				ex->counters[FXC_REFUSED]++;
+				fx_log_event(ex, 0, "refused");
+			}
 			return 1;
 		}
 		if (reason == LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION && ex) {
@@ -642,7 +644,7 @@ static int callback_exchange(struct lws *wsi, enum lws_callback_reasons reason, 
 			return 0;
 		count(s, FXC_PONGS_RECEIVED);
 		count_incoming(s);
-		fx_event(s, "recv pong");
+		fx_log_event(s->ex, s->serial, "recv pong");
 		/* only a pong carrying our ping's payload counts; unsolicited
 		 * ones do not prevent the disconnect (Binance's rule) */
 		if (len == s->ping_payload_len && memcmp(in, s->ping_payload, len) == 0)

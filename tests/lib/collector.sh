@@ -4,7 +4,8 @@
 #   tl_collector_start EXCHANGE "BTC-USDT, ETH-USDT" [section.key=value ...]
 #       writes $TL_CONFIG (a new file and instance on every call, url to
 #       the fakex port, scheme $TL_FAKEX_SCHEME or ws), busctl create,
-#       starts the collector; sets TL_EX and TL_COLLECTOR_PID
+#       starts the collector; sets TL_EX and TL_COLLECTOR_PID;
+#       TL_COLLECTOR_URL_PATH (e.g. /ws) replaces the adapter's path
 #   tl_collector_metric METRIC    a metric of the collector's status block
 #   tl_collector_rejects          sum of every rejects_*_total
 #   tl_ring_dump > file           the collector's ring as JSON lines
@@ -28,7 +29,7 @@ tl_collector_start() {
 	TL_CONFIG=$TL_TMP/spreadbus-$TL_COLLECTOR_RUNS.ini
 	tl_write_config "$TL_CONFIG" "$(tl_instance "$TL_EX")" \
 		"exchange.$TL_EX.symbols=$symbols" \
-		"exchange.$TL_EX.url=${TL_FAKEX_SCHEME:-ws}://127.0.0.1:${TL_FAKEX_PORT[$TL_EX]}" \
+		"exchange.$TL_EX.url=${TL_FAKEX_SCHEME:-ws}://127.0.0.1:${TL_FAKEX_PORT[$TL_EX]}${TL_COLLECTOR_URL_PATH:-}" \
 		"exchange.$TL_EX.reconnect_min_ms=100" \
 		"exchange.$TL_EX.reconnect_max_ms=1000" "$@"
 	tl_bus_create "$TL_CONFIG"
@@ -53,17 +54,15 @@ tl_ring_dump() { tl_bus_dump "$TL_CONFIG" "$TL_EX"; }
 
 tl_ring_last_seq() { tl_ring_dump | jq -s 'map(.seq) | max // -1'; }
 
-# Every symbol has at least one quote and one trade after seq $2.
+# Every symbol has at least one quote and one trade after seq $1.
 tl_ring_flowing() {
-	local after=$1 sym n
+	local after=$1 missing
 	shift
-	local dump
-	dump=$(tl_ring_dump | jq -c --argjson a "$after" 'select(.seq > $a and .kind != "gap") | [.symbol, .kind]' |
-		sort -u)
-	for sym in "$@"; do
-		n=$(grep -c "^\[\"$sym\",\"quote\"\]\|^\[\"$sym\",\"trade\"\]" <<<"$dump")
-		[[ $n -eq 2 ]] || return 1
-	done
+	missing=$(tl_ring_dump | jq -s --argjson a "$after" --args '
+		map(select(.seq > $a and (.kind == "quote" or .kind == "trade"))) | group_by(.symbol)
+		| map(select(map(.kind) | unique | length == 2) | .[0].symbol) as $ok
+		| $ARGS.positional - $ok | length' "$@") || return 1
+	[[ $missing == 0 ]]
 }
 
 tl_wait_flowing() {

@@ -6,7 +6,7 @@
 #       waits for its ready file, sets TL_FAKEX_PORT[exchange] and
 #       TL_FAKEX_CONTROL; stopped at exit
 #   tl_fakex_cmd "stall 2000"     one command, prints the answer line;
-#                                 fails the test unless it is "ok" or JSON
+#                                 fails the test unless it is "ok", "pong" or JSON
 #   tl_fakex_stat binance.quotes  one number from the stats JSON (jq path)
 #   tl_fakex_events               the server's event log (docs/fakex.md):
 #                                 "fakex-event MS EXCHANGE CONN WHAT ..."
@@ -45,7 +45,7 @@ tl_fakex_cmd() {
 	printf '%s\n' "$1" >&"$fd"
 	read -r -t 5 answer <&"$fd"
 	exec {fd}<&-
-	[[ $answer == ok || $answer == pong || $answer == \{* ]] || tl_fail "fakex '$1' answered '$answer'"
+	[[ $answer == ok || $answer == pong || $answer == [{[]* ]] || tl_fail "fakex '$1' answered '$answer'"
 	printf '%s\n' "$answer"
 }
 
