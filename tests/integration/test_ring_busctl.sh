@@ -3,17 +3,14 @@
 # config, status and rings list them as JSON lines, dump prints every tick
 # still held (or from --from), unlink removes everything.
 set -euo pipefail
-BIN=${SPREADBUS_BIN:?}
-BC=$BIN/spreadbus-busctl
-RS=$BIN/spreadbus-ringstress
+source "${SPREADBUS_SRC:-$(dirname "$0")/../..}/tests/lib/common.sh"
+tl_init
+tl_need_bins spreadbus-busctl spreadbus-ringstress
+BC=$TL_BIN/spreadbus-busctl
+RS=$TL_BIN/spreadbus-ringstress
 INST=busctl$$
-tmp=$(mktemp -d)
-cleanup() {
-	"$BC" --config "$tmp/c.ini" unlink >/dev/null 2>&1 || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+tmp=$TL_TMP
+tl_cleanup "$BC" --config "$tmp/c.ini" unlink
 
 cat >"$tmp/c.ini" <<INI
 [service]
@@ -28,21 +25,22 @@ enabled = false
 symbols = BTC-USDT
 INI
 
-"$BC" --config "$tmp/c.ini" status 2>"$tmp/err" && fail "status before create should fail"
-grep -q "/spreadbus.$INST._registry does not exist" "$tmp/err" || fail "missing segment not named: $(cat "$tmp/err")"
+"$BC" --config "$tmp/c.ini" status 2>"$tmp/err" && tl_fail "status before create should fail"
+grep -q "/spreadbus.$INST._registry does not exist" "$tmp/err" || tl_fail "missing segment not named: $(cat "$tmp/err")"
 "$BC" --config "$tmp/c.ini" create
 for s in _registry _status binance okx; do
-	[ -e /dev/shm/spreadbus.$INST.$s ] || fail "segment $s not created"
+	[ -e /dev/shm/spreadbus.$INST.$s ] || tl_fail "segment $s not created"
 done
-[ -e /dev/shm/spreadbus.$INST.bybit ] && fail "disabled exchange got a ring"
-[ "$(stat -c %a /dev/shm/spreadbus.$INST.binance)" = 600 ] || fail "ring mode is not 0600"
+[ -e /dev/shm/spreadbus.$INST.bybit ] && tl_fail "disabled exchange got a ring"
+[ "$(stat -c %a /dev/shm/spreadbus.$INST.binance)" = 600 ] || tl_fail "ring mode is not 0600"
 
 "$BC" --config "$tmp/c.ini" status >"$tmp/status"
 python3 - "$tmp/status" <<'PY'
 import json, sys
 blocks = [json.loads(l) for l in open(sys.argv[1])]
 roles = {b["name"]: b["role"] for b in blocks}
-assert roles == {"binance": "collector", "okx": "collector", "aggregator": "aggregator", "writer": "writer"}, roles
+assert roles == {"binance": "collector", "okx": "collector", "aggregator": "aggregator", "writer": "writer",
+                 "gateway": "gateway"}, roles
 assert all("messages_received_total" in b["metrics"] for b in blocks)
 PY
 
@@ -82,9 +80,9 @@ for t in kinds["gap"]:
     assert t["lost"] == t["seq"] and t["reason"] == "disconnect" and t["ts_end_ns"] == t["ts_start_ns"] + 1000
 PY
 
-"$BC" --config "$tmp/c.ini" dump nosuch 2>/dev/null && fail "dump of an unknown exchange should fail"
+"$BC" --config "$tmp/c.ini" dump nosuch 2>/dev/null && tl_fail "dump of an unknown exchange should fail"
 rc=0; "$BC" --config "$tmp/c.ini" dump 2>/dev/null || rc=$?
-[ $rc = 2 ] || fail "usage error should exit 2, got $rc"
+[ $rc = 2 ] || tl_fail "usage error should exit 2, got $rc"
 "$BC" --config "$tmp/c.ini" unlink
-ls /dev/shm | grep -q "spreadbus.$INST\." && fail "segments left after unlink"
+ls /dev/shm | grep -q "spreadbus.$INST\." && tl_fail "segments left after unlink"
 echo "ok: busctl create/status/rings/dump/unlink"
