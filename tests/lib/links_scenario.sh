@@ -8,7 +8,7 @@
 # with max_symbols_per_conn PER_CONN, so that the exchange needs at least
 # three connections; every symbol must stream. Then the server drops the
 # middle connection's socket (no close frame) and refuses new connections
-# for 1.5 s: every symbol of the other connections must keep arriving in
+# for 2.5 s: every symbol of the other connections must keep arriving in
 # the hole (ticks received between the gap's start and end), and gap
 # markers are written for the dropped connection's symbols and no others.
 # At the end the server's event log shows that the collector kept to the
@@ -125,7 +125,7 @@ tl_links_scenario() {
 		fi
 	done < <(tl_links_conns)
 	before=$(tl_ring_last_seq)
-	tl_fakex_cmd "refuse 1500" >/dev/null
+	tl_fakex_cmd "refuse 2500" >/dev/null
 	tl_fakex_cmd "drop $victim" >/dev/null
 	tl_wait_for 30 "gap markers for the ${#victim_syms[@]} symbols of the dropped connection" \
 		tl_links_gaps_for "$before" "${victim_syms[@]}"
