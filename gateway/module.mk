@@ -30,3 +30,7 @@ INTEGRATION_TESTS += $(wildcard tests/integration/test_gateway_*.sh)
 FUZZERS += fuzz_gateway_request
 fuzz_gateway_request_MAIN := tests/fuzz/fuzz_gateway_request.c
 fuzz_gateway_request_DEPS := gateway collector shm common
+
+# The dashboard's browser test: Debian's chromium driven by playwright-core.
+DEB_PACKAGES += chromium
+NPM_DIRS += tests/gateway_browser

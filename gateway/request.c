@@ -7,7 +7,7 @@
 
 #include "collector/json_scan.h"
 
-static const char *const channel_names[GW_CHANNELS] = { "spreads", "quotes", "trades" };
+static const char *const channel_names[GW_CHANNELS] = { "spreads", "quotes", "trades", "status" };
 
 const char *gw_channel_name(enum gw_channel c)
 {
@@ -48,7 +48,7 @@ static int parse_channels(struct js *j, struct gw_request *r, char *err, size_t 
 		if (c == GW_CHANNELS) {
 			if (JS_IS(&s, "candles"))
 				return fail(err, err_len, "channel candles is not available yet");
-			snprintf(err, err_len, "unknown channel \"%.*s\": use spreads, quotes or trades",
+			snprintf(err, err_len, "unknown channel \"%.*s\": use spreads, quotes, trades or status",
 				 plain_name(&s) ? (int)s.len : 0, s.s);
 			return -1;
 		}

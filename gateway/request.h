@@ -11,7 +11,8 @@
 
 #include "shm/registry.h"
 
-enum gw_channel { GW_CH_SPREADS, GW_CH_QUOTES, GW_CH_TRADES, GW_CHANNELS };
+/* status: each exchange's health once a second (no filters apply). */
+enum gw_channel { GW_CH_SPREADS, GW_CH_QUOTES, GW_CH_TRADES, GW_CH_STATUS, GW_CHANNELS };
 
 #define GW_REQ_MAX_NAMES 256 /* symbols or exchanges in one request */
 #define GW_REQ_ID_MAX 64     /* the request id, echoed in the reply */
@@ -28,7 +29,7 @@ struct gw_request {
 	char id[GW_REQ_ID_MAX + 1]; /* the id's JSON text (a string keeps its quotes); "" = none */
 };
 
-/* "spreads", "quotes", "trades". */
+/* "spreads", "quotes", "trades", "status". */
 const char *gw_channel_name(enum gw_channel c);
 
 /* Parses one text frame. Returns 0, or -1 with a message for the client in

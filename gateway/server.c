@@ -22,6 +22,7 @@
 #include "gateway/format.h"
 #include "gateway/msglog.h"
 #include "gateway/request.h"
+#include "gateway/status_msg.h"
 #include "shm/spreads.h"
 
 #define BATCH 256                  /* ticks per ring read */
@@ -31,7 +32,9 @@
 #define BATCHES_PER_POLL 1
 #define POLL_BUSY_US 1000          /* next poll after one that found data */
 #define POLL_IDLE_US 10000         /* ... and after one that found none */
-#define HOUSE_US 100000            /* pings, timeouts, status */
+#define HOUSE_US 100000            /* pings, timeouts, status block */
+#define STATUS_MSG_NS 1000000000LL /* the status channel's period */
+#define STATUS_MSG_MAX 8192
 #define LISTEN_RETRY_US 1000000
 #define WRITES_PER_TURN 256        /* messages per writeable callback */
 #define LOG_MESSAGES 65536         /* messages the log remembers */
@@ -62,6 +65,8 @@ struct gw {
 
 	lws_sorted_usec_list_t sul_poll, sul_house, sul_listen;
 	int64_t now_ns; /* monotonic, at the last housekeeping */
+	int64_t next_status_ns;
+	struct gw_rates rates;
 
 	/* counters (the status block shows them) */
 	uint64_t accepted, refused, sent, bytes, conflated_gone, dropped_slow, dropped_ping, bad_requests;
@@ -356,6 +361,8 @@ static bool client_wants(const struct gw_client *c, enum gw_channel ch, unsigned
 {
 	if (c->closing)
 		return false;
+	if (ch == GW_CH_STATUS)
+		return c->subs.ch[GW_CH_STATUS].active;
 	return ch == GW_CH_SPREADS ? gw_subs_match_spread(&c->subs, sym, buy, sell) : gw_subs_match(&c->subs, ch, sym, ex);
 }
 
@@ -520,11 +527,26 @@ static void keepalive(struct gw *g, int64_t now)
 	}
 }
 
+static void send_status(struct gw *g)
+{
+	if (!anyone_wants(g, GW_CH_STATUS, 0, 0, 0, 0))
+		return;
+	char *out = gw_msglog_reserve(&g->log, STATUS_MSG_MAX);
+	int64_t now = clock_realtime_ns();
+	size_t len = out ? gw_status_msg(out, STATUS_MSG_MAX, g->rt->bus.status, &g->rates, now, g->client_count) : 0;
+	if (len)
+		fan_out(g, gw_msglog_commit(&g->log, (uint32_t)len, GW_CH_STATUS, 0, 0, now), 0, 0);
+}
+
 static void housekeeping(lws_sorted_usec_list_t *sul)
 {
 	struct gw *g = lws_container_of(sul, struct gw, sul_house);
 	g->now_ns = clock_monotonic_ns();
 	keepalive(g, g->now_ns);
+	if (g->now_ns >= g->next_status_ns) {
+		g->next_status_ns = g->now_ns + STATUS_MSG_NS;
+		send_status(g);
+	}
 	report(g);
 	lws_sul_schedule(g->ctx, 0, &g->sul_house, housekeeping, HOUSE_US);
 }

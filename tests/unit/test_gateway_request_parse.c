@@ -60,7 +60,7 @@ static void refused_with_reason(void **state)
 		{ "{\"op\":\"sub\",\"channels\":[\"spreads\"]}", "op must be subscribe or unsubscribe" },
 		{ "{\"op\":\"subscribe\",\"channels\":[]}", "channels must name at least one channel" },
 		{ "{\"op\":\"subscribe\",\"channels\":\"spreads\"}", "channels must be an array of strings" },
-		{ "{\"op\":\"subscribe\",\"channels\":[\"x\"]}", "unknown channel \"x\": use spreads, quotes or trades" },
+		{ "{\"op\":\"subscribe\",\"channels\":[\"x\"]}", "unknown channel \"x\": use spreads, quotes, trades or status" },
 		{ "{\"op\":\"subscribe\",\"channels\":[\"candles\"]}", "channel candles is not available yet" },
 		{ "{\"op\":\"subscribe\",\"channels\":[\"spreads\"],\"symbols\":[\"A B\"]}",
 		  "symbols must hold names of 1 to 23 printable characters" },
