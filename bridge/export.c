@@ -94,9 +94,9 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
 		} else {
 			p->state = PUB_FAILED;
 			if (!x->failing)
-				snprintf(x->fail_text, sizeof(x->fail_text), "publish to %s failed: %s%s%s",
-					 natsMsg_GetSubject(msg), pae ? natsStatus_GetText(pae->Err) : "no ack",
-					 pae && pae->ErrText ? ": " : "", pae && pae->ErrText ? pae->ErrText : "");
+				snprintf(x->fail_text, sizeof(x->fail_text), "publish to %s failed: %s",
+					 natsMsg_GetSubject(msg),
+					 pae && pae->ErrText ? pae->ErrText : pae ? natsStatus_GetText(pae->Err) : "no ack");
 			x->failing = true;
 		}
 		break;

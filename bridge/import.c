@@ -356,6 +356,8 @@ int import_run(struct runtime *rt, const struct config_bridge *cfg)
 		}
 		if (im->linked && !link_connected(&im->link))
 			report_problem(rt, "NATS connection lost: reconnecting");
+		else if (im->linked)
+			report_ok(rt, "importing: connected to NATS");
 	}
 	runtime_set_stopping(rt);
 	status = RUNTIME_EXIT_OK;

@@ -144,8 +144,13 @@ int link_ensure_stream(struct link *l, bool create)
 {
 	jsStreamInfo *si = NULL;
 	jsErrCode code = 0;
-	natsStatus s = js_GetStreamInfo(&si, l->js, l->stream, NULL, &code);
 	int rc = 0;
+
+	if (!link_connected(l)) {
+		snprintf(l->err, sizeof(l->err), "NATS unreachable at %.150s: reconnecting", l->cfg->urls);
+		return -1;
+	}
+	natsStatus s = js_GetStreamInfo(&si, l->js, l->stream, NULL, &code);
 
 	if (s == NATS_OK) {
 		rc = l->cfg->mode[0] == 'e' ? check_stream(l, si) : 0;

@@ -102,3 +102,6 @@ start_feed() {
 	tl_spawn feed "$BIN/spreadbus-writer-feed" --config "$EDGE_CFG" --ticks "$1" --rate "$2" \
 		--ts-base 1000000000000000000
 }
+exporter_degraded() { [[ $(tl_bus_field "$EDGE_CFG" bridge.out .state) == degraded ]]; }
+exporter_running() { [[ $(tl_bus_field "$EDGE_CFG" bridge.out .state) == running ]]; }
+importer_running() { [[ $(tl_bus_field "$CENTRE_CFG" bridge.in .state) == running ]]; }
