@@ -70,14 +70,10 @@ int registry_create_or_attach(struct registry **out, const char *name, mode_t mo
 {
 	struct segment_spec spec = registry_spec();
 	struct segment seg;
-	int rc = segment_create(&seg, name, &spec, mode);
+	int rc = segment_create_or_attach(&seg, name, &spec, mode, err, err_len);
 
-	if (rc == -EEXIST)
-		return registry_attach(out, name, err, err_len);
-	if (rc < 0) {
-		snprintf(err, err_len, "registry %s: create: %s", name, strerror(-rc));
+	if (rc < 0)
 		return rc;
-	}
 	return registry_wrap(out, &seg, name, err, err_len);
 }
 

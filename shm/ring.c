@@ -161,12 +161,26 @@ static struct segment_spec ring_spec(const char *label, uint64_t capacity, uint3
 	return spec;
 }
 
-static int ring_wrap(struct ring **out, struct segment *seg)
+/* Takes over a mapped ring segment, or detaches it. Checks what the header
+ * check cannot when any capacity is accepted: a power of two, and a size
+ * that fits it. */
+static int ring_wrap(struct ring **out, struct segment *seg, uint32_t record_size, char *err, size_t err_len)
 {
-	struct ring *ring = calloc(1, sizeof(*ring));
+	uint64_t cap = ((struct segment_header *)seg->base)->capacity;
+	struct ring *ring;
 
-	if (!ring)
+	if (!capacity_valid(cap) || seg->size != ring_segment_size_records(cap, record_size)) {
+		snprintf(err, err_len, "ring %s: capacity %llu with %zu bytes is not a valid ring", seg->name,
+			 (unsigned long long)cap, seg->size);
+		segment_detach(seg);
+		return -EPROTO;
+	}
+	ring = calloc(1, sizeof(*ring));
+	if (!ring) {
+		snprintf(err, err_len, "ring %s: out of memory", seg->name);
+		segment_detach(seg);
 		return -ENOMEM;
+	}
 	ring->seg = *seg;
 	ring->l = seg->base;
 	ring->capacity = ring->l->header.capacity;
@@ -174,33 +188,6 @@ static int ring_wrap(struct ring **out, struct segment *seg)
 	ring->words = ring->l->header.record_size / RING_WORD_BYTES;
 	*out = ring;
 	return 0;
-}
-
-/* Maps an existing ring; capacity 0 accepts any valid one. */
-static int ring_map(struct ring **out, const char *name, uint64_t capacity, uint32_t record_size, char *err,
-		    size_t err_len)
-{
-	struct segment_spec spec = ring_spec(NULL, capacity, record_size);
-	struct segment seg;
-	uint64_t cap;
-	int rc;
-
-	rc = segment_attach(&seg, name, &spec, err, err_len);
-	if (rc < 0)
-		return rc;
-	cap = ((struct segment_header *)seg.base)->capacity;
-	if (!capacity_valid(cap) || seg.size != ring_segment_size_records(cap, record_size)) {
-		snprintf(err, err_len, "ring %s: capacity %llu with %zu bytes is not a valid ring", name,
-			 (unsigned long long)cap, seg.size);
-		segment_detach(&seg);
-		return -EPROTO;
-	}
-	rc = ring_wrap(out, &seg);
-	if (rc < 0) {
-		snprintf(err, err_len, "ring %s: out of memory", name);
-		segment_detach(&seg);
-	}
-	return rc;
 }
 
 int ring_create_or_attach_records(struct ring **out, const char *name, const char *label, uint64_t capacity,
@@ -220,20 +207,10 @@ int ring_create_or_attach_records(struct ring **out, const char *name, const cha
 			 record_size, RING_RECORD_MAX);
 		return -EINVAL;
 	}
-	rc = segment_create(&seg, name, &spec, mode);
-	if (rc == -EEXIST)
-		return ring_map(out, name, capacity, record_size, err, err_len);
-	if (rc < 0) {
-		snprintf(err, err_len, "ring %s: create %zu bytes: %s", name, spec.total_size, strerror(-rc));
+	rc = segment_create_or_attach(&seg, name, &spec, mode, err, err_len);
+	if (rc < 0)
 		return rc;
-	}
-	rc = ring_wrap(out, &seg);
-	if (rc < 0) {
-		snprintf(err, err_len, "ring %s: out of memory", name);
-		segment_detach(&seg);
-		segment_unlink(name);
-	}
-	return rc;
+	return ring_wrap(out, &seg, record_size, err, err_len);
 }
 
 int ring_create_or_attach(struct ring **out, const char *name, const char *label, uint64_t capacity,
@@ -244,7 +221,13 @@ int ring_create_or_attach(struct ring **out, const char *name, const char *label
 
 int ring_attach_records(struct ring **out, const char *name, uint32_t record_size, char *err, size_t err_len)
 {
-	return ring_map(out, name, 0, record_size, err, err_len);
+	struct segment_spec spec = ring_spec(NULL, 0, record_size); /* any capacity */
+	struct segment seg;
+	int rc = segment_attach(&seg, name, &spec, err, err_len);
+
+	if (rc < 0)
+		return rc;
+	return ring_wrap(out, &seg, record_size, err, err_len);
 }
 
 int ring_attach(struct ring **out, const char *name, char *err, size_t err_len)

@@ -77,15 +77,24 @@ static int64_t realtime_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-int segment_create(struct segment *seg, const char *name, const struct segment_spec *spec, mode_t mode)
+static const char *kind_of(const struct segment_spec *spec)
+{
+	return spec->kind ? spec->kind : "segment";
+}
+
+static int invalid_name(const char *kind, const char *name, char *err, size_t err_len)
+{
+	seg_err(err, err_len, "%s name '%s' is not a valid shared-memory name", kind, name ? name : "");
+	return -EINVAL;
+}
+
+/* A new zero-filled segment with spec's header; -EEXIST if name exists. */
+static int segment_create(struct segment *seg, const char *name, const struct segment_spec *spec, mode_t mode)
 {
 	struct segment_header *h;
 	void *base = MAP_FAILED;
 	int fd, rc = 0;
 
-	memset(seg, 0, sizeof(*seg));
-	if (!shm_name_valid(name) || spec->total_size < sizeof(struct segment_header))
-		return -EINVAL;
 	fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -errno;
@@ -119,11 +128,6 @@ out:
 	if (rc < 0)
 		shm_unlink(name);
 	return rc;
-}
-
-static const char *kind_of(const struct segment_spec *spec)
-{
-	return spec->kind ? spec->kind : "segment";
 }
 
 /* Compares the mapped header with spec; 0 or -EPROTO with err filled. */
@@ -176,10 +180,8 @@ int segment_attach(struct segment *seg, const char *name, const struct segment_s
 	int fd, rc;
 
 	memset(seg, 0, sizeof(*seg));
-	if (!shm_name_valid(name)) {
-		seg_err(err, err_len, "%s name '%s' is not a valid shared-memory name", kind, name ? name : "");
-		return -EINVAL;
-	}
+	if (!shm_name_valid(name))
+		return invalid_name(kind, name, err, err_len);
 	fd = shm_open(name, O_RDWR | O_CLOEXEC, 0);
 	if (fd < 0) {
 		rc = -errno;
@@ -218,6 +220,27 @@ int segment_attach(struct segment *seg, const char *name, const struct segment_s
 	seg->size = size;
 out:
 	close(fd);
+	return rc;
+}
+
+int segment_create_or_attach(struct segment *seg, const char *name, const struct segment_spec *spec, mode_t mode,
+			     char *err, size_t err_len)
+{
+	const char *kind = kind_of(spec);
+	int rc;
+
+	memset(seg, 0, sizeof(*seg));
+	if (!shm_name_valid(name))
+		return invalid_name(kind, name, err, err_len);
+	if (spec->total_size < sizeof(struct segment_header)) {
+		seg_err(err, err_len, "%s %s: %zu bytes cannot hold a segment header", kind, name, spec->total_size);
+		return -EINVAL;
+	}
+	rc = segment_create(seg, name, spec, mode);
+	if (rc == -EEXIST)
+		return segment_attach(seg, name, spec, err, err_len);
+	if (rc < 0)
+		seg_err(err, err_len, "%s %s: create %zu bytes: %s", kind, name, spec->total_size, strerror(-rc));
 	return rc;
 }
 

@@ -1,5 +1,5 @@
-/* POSIX shared-memory segments with a self-describing header: create
- * (supervisor), attach and validate (children), unlink. */
+/* POSIX shared-memory segments with a self-describing header: create or
+ * attach (supervisor), attach and validate (children), unlink. */
 #ifndef SPREADBUS_SHM_SEGMENT_H
 #define SPREADBUS_SHM_SEGMENT_H
 
@@ -29,8 +29,9 @@ struct segment_spec {
 	size_t total_size;  /* 0 = accept any, as long as the header matches the file */
 	const char *label;
 	const char *kind;   /* "ring", "status table", "registry": names the segment in messages */
-	/* segment_create: fills the records before the magic is stored, so that
-	 * no process ever attaches to a half-initialised segment; may be NULL. */
+	/* segment_create_or_attach, creating: fills the records before the magic
+	 * is stored, so that no process ever attaches to a half-initialised
+	 * segment; may be NULL. */
 	void (*init)(void *base, const struct segment_spec *spec);
 };
 
@@ -43,10 +44,14 @@ struct segment {
 /* "/spreadbus.<instance>.<what>"; returns 0 or -ENAMETOOLONG / -EINVAL. */
 int segment_name(char *out, size_t out_len, const char *instance, const char *what);
 
-/* Create a zero-filled segment with the given header (and spec->init run
- * on it). Fails with -EEXIST if it exists (use segment_attach or
- * segment_unlink first). */
-int segment_create(struct segment *seg, const char *name, const struct segment_spec *spec, mode_t mode);
+/* The supervisor's open: creates the segment (spec->total_size bytes, zero
+ * filled, spec->init run, the header's magic stored last) with mode as
+ * given, whatever the umask; or, if it exists, attaches to it exactly as
+ * segment_attach does, header checks included. An existing segment is never
+ * initialised again: its records survive. On error returns a negative
+ * errno and writes the reason, naming the segment, into err (may be NULL). */
+int segment_create_or_attach(struct segment *seg, const char *name, const struct segment_spec *spec, mode_t mode,
+			     char *err, size_t err_len);
 
 /* Map an existing segment and check magic, version, record size, capacity
  * and size against spec (capacity 0 = accept any). On mismatch returns

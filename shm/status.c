@@ -162,14 +162,10 @@ int status_table_create_or_attach(struct status_table **out, const char *name, m
 {
 	struct segment_spec spec = status_spec();
 	struct segment seg;
-	int rc = segment_create(&seg, name, &spec, mode);
+	int rc = segment_create_or_attach(&seg, name, &spec, mode, err, err_len);
 
-	if (rc == -EEXIST)
-		return status_table_attach(out, name, err, err_len);
-	if (rc < 0) {
-		snprintf(err, err_len, "status table %s: create: %s", name, strerror(-rc));
+	if (rc < 0)
 		return rc;
-	}
 	return table_wrap(out, &seg, name, err, err_len);
 }
 

@@ -1,6 +1,7 @@
 /* The bus from a config: create makes every segment, registers ids in
- * config order and claims status blocks; attach finds them or names what is
- * missing; unlink removes them all. */
+ * config order and claims status blocks, or keeps what a previous
+ * supervisor made and refuses what it did not; attach finds them or names
+ * what is missing; unlink removes them all. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -105,10 +106,12 @@ static void test_create_attach_unlink(void **state)
 	bus_close(&child);
 
 	/* A supervisor restart keeps what is there. */
+	status_set(status_table_find(sup.status, "writer"), SM_ROWS_WRITTEN, 77);
 	bus_close(&sup);
 	assert_int_equal(bus_create(&sup, c, err, sizeof(err)), 0);
 	assert_int_equal(ring_head(bus_ring(&sup, "binance")), 1);
 	assert_int_equal(registry_symbol_count(sup.registry), 4);
+	assert_int_equal(status_get(status_table_find(sup.status, "writer"), SM_ROWS_WRITTEN), 77);
 	bus_close(&sup);
 
 	assert_int_equal(bus_unlink(c), 0);
@@ -154,6 +157,26 @@ static void test_capacity_change_is_refused(void **state)
 	bus_close(&b);
 }
 
+/* A segment of the bus's name that is not what the bus wants there (here a
+ * ring where the status table goes) is refused, named, and left alone. */
+static void test_foreign_segment_is_refused(void **state)
+{
+	struct config *c = *state;
+	struct bus b;
+	struct ring *foreign;
+	char err[256] = "", seg[SEGMENT_NAME_MAX];
+
+	assert_int_equal(segment_name(seg, sizeof(seg), c->instance, "_status"), 0);
+	assert_int_equal(ring_create_or_attach(&foreign, seg, "x", 1024, 0600, err, sizeof(err)), 0);
+	ring_close(foreign);
+	assert_int_equal(bus_create(&b, c, err, sizeof(err)), -EPROTO);
+	assert_non_null(strstr(err, "status table"));
+	assert_non_null(strstr(err, seg));
+	assert_non_null(strstr(err, "magic"));
+	assert_int_equal(ring_attach(&foreign, seg, err, sizeof(err)), 0);
+	ring_close(foreign);
+}
+
 static void test_invalid_instance_is_refused(void **state)
 {
 	struct config *c = *state;
@@ -173,6 +196,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_attach_unlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_names_missing_segment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capacity_change_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_segment_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_instance_is_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
-/* Ring segments: a ring with another capacity, layout version or magic is
- * refused with a message naming the segment; bad capacities are refused. */
+/* Ring segments: a ring with another capacity, record size, layout version
+ * or magic is refused with a message naming the segment; bad capacities and
+ * names are refused. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -138,6 +139,27 @@ static void test_missing_and_bad_capacity(void **state)
 	assert_int_equal(ring_attach(&a, ring_name, err, sizeof(err)), -ENOENT);
 }
 
+/* The supervisor's create-or-attach over an existing ring of another record
+ * size (a derived ring's layout changed) refuses it and leaves it alone. */
+static void test_create_over_other_record_size_is_refused(void **state)
+{
+	struct ring *a = NULL, *b = NULL;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(ring_create_or_attach_records(&a, ring_name, "x", 1024, 128, 0600, err, sizeof(err)), 0);
+	assert_int_equal(ring_create_or_attach(&b, ring_name, "x", 1024, 0600, err, sizeof(err)), -EPROTO);
+	assert_null(b);
+	assert_non_null(strstr(err, "record size 128, expected 64"));
+	assert_non_null(strstr(err, ring_name));
+	assert_int_equal(ring_attach_records(&b, ring_name, 128, err, sizeof(err)), 0);
+	assert_int_equal(ring_record_size(b), 128);
+	ring_close(b);
+	ring_close(a);
+	assert_int_equal(ring_create_or_attach(&a, "/no/slash", "x", 1024, 0600, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'/no/slash' is not a valid shared-memory name"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -147,6 +169,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_attach_refuses_other_magic_and_record_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_refuses_inconsistent_capacity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_and_bad_capacity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_over_other_record_size_is_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
-/* Segments: create, attach, unlink; a header that differs in magic,
+/* Segments: create-or-attach, attach, unlink; an existing segment is kept
+ * as it is, never initialised again; a header that differs in magic,
  * version, record size or capacity is refused with a message naming it. */
 #include <errno.h>
 #include <setjmp.h>
@@ -31,7 +32,7 @@ static int setup(void **state)
 
 	snprintf(seg_name, sizeof(seg_name), "/spreadbus.ut%d.seg", (int)getpid());
 	segment_unlink(seg_name);
-	assert_int_equal(segment_create(seg, seg_name, &base_spec, 0640), 0);
+	assert_int_equal(segment_create_or_attach(seg, seg_name, &base_spec, 0640, NULL, 0), 0);
 	*state = seg;
 	return 0;
 }
@@ -64,12 +65,74 @@ static void test_created_segment_has_header_and_mode(void **state)
 	assert_int_equal(st.st_mode & 0777, 0640);
 }
 
-static void test_create_refuses_existing(void **state)
+static int init_calls;
+
+static void count_init(void *base, const struct segment_spec *spec)
 {
-	struct segment other;
+	(void)base;
+	(void)spec;
+	init_calls++;
+}
+
+static void test_existing_segment_is_attached_not_reinitialised(void **state)
+{
+	struct segment *seg = *state;
+	struct segment_spec s = base_spec;
+	struct segment again;
+	char err[256] = "", path[128];
+	struct stat st;
+
+	s.init = count_init;
+	((unsigned char *)seg->base)[64] = 0x5a;
+	int64_t created_ns = ((const struct segment_header *)seg->base)->created_ns;
+	init_calls = 0;
+	assert_int_equal(segment_create_or_attach(&again, seg_name, &s, 0600, err, sizeof(err)), 0);
+	assert_int_equal(init_calls, 0);
+	assert_int_equal(again.size, base_spec.total_size);
+	assert_int_equal(((unsigned char *)again.base)[64], 0x5a);
+	assert_int_equal(((const struct segment_header *)again.base)->created_ns, created_ns);
+	snprintf(path, sizeof(path), "/dev/shm%s", seg_name);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640); /* the creator's mode stays */
+	segment_detach(&again);
+}
+
+static void test_existing_segment_with_other_header_is_refused(void **state)
+{
+	struct segment_spec s = base_spec;
+	struct segment a;
+	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(segment_create(&other, seg_name, &base_spec, 0600), -EEXIST);
+	s.capacity = 32;
+	s.total_size = 64 + 32 * 64;
+	assert_int_equal(segment_create_or_attach(&a, seg_name, &s, 0600, err, sizeof(err)), -EPROTO);
+	assert_null(a.base);
+	assert_non_null(strstr(err, "capacity 16, expected 32"));
+	assert_non_null(strstr(err, seg_name));
+	/* left as it was */
+	assert_int_equal(segment_attach(&a, seg_name, &base_spec, err, sizeof(err)), 0);
+	segment_detach(&a);
+}
+
+static void test_mode_holds_whatever_the_umask(void **state)
+{
+	struct segment a;
+	char name[80], path[128];
+	struct stat st;
+
+	(void)state;
+	snprintf(name, sizeof(name), "%s-mode", seg_name);
+	segment_unlink(name);
+	mode_t old = umask(077);
+	int rc = segment_create_or_attach(&a, name, &base_spec, 0644, NULL, 0);
+	umask(old);
+	assert_int_equal(rc, 0);
+	snprintf(path, sizeof(path), "/dev/shm%s", name);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	segment_detach(&a);
+	assert_int_equal(segment_unlink(name), 0);
 }
 
 static void test_attach_accepts_matching_header(void **state)
@@ -191,7 +254,7 @@ static void test_init_runs_before_the_magic(void **state)
 	snprintf(name, sizeof(name), "%s-init", seg_name);
 	segment_unlink(name);
 	s.init = init_records;
-	assert_int_equal(segment_create(&a, name, &s, 0600), 0);
+	assert_int_equal(segment_create_or_attach(&a, name, &s, 0600, NULL, 0), 0);
 	assert_int_equal(magic_seen_by_init, 0);
 	assert_int_equal(((unsigned char *)a.base)[64], 0xab);
 	assert_int_equal(((unsigned char *)a.base)[a.size - 1], 0xab);
@@ -219,8 +282,14 @@ static void test_names_are_validated(void **state)
 	longname[sizeof(longname) - 1] = '\0';
 	assert_int_equal(segment_name(out, sizeof(out), longname, "x"), -ENAMETOOLONG);
 	assert_int_equal(segment_name(out, 10, "abc", "defgh"), -ENAMETOOLONG);
-	assert_int_equal(segment_create(&a, "no-slash", &base_spec, 0600), -EINVAL);
-	assert_int_equal(segment_create(&a, "/a/b", &base_spec, 0600), -EINVAL);
+	char err[256] = "";
+	struct segment_spec tiny = base_spec;
+	assert_int_equal(segment_create_or_attach(&a, "no-slash", &base_spec, 0600, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'no-slash' is not a valid shared-memory name"));
+	assert_int_equal(segment_create_or_attach(&a, "/a/b", &base_spec, 0600, NULL, 0), -EINVAL);
+	tiny.total_size = 10;
+	assert_int_equal(segment_create_or_attach(&a, "/spreadbus.ut.tiny", &tiny, 0600, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "cannot hold a segment header"));
 	assert_int_equal(segment_unlink("/a/b"), -EINVAL);
 	assert_int_equal(segment_attach(&a, "/a/b", &base_spec, NULL, 0), -EINVAL);
 }
@@ -229,7 +298,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_created_segment_has_header_and_mode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_create_refuses_existing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_existing_segment_is_attached_not_reinitialised, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_existing_segment_with_other_header_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mode_holds_whatever_the_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_accepts_matching_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_refuses_wrong_magic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_refuses_wrong_version, setup, teardown),
