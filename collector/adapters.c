@@ -10,6 +10,7 @@
 
 extern const struct adapter adapter_binance;
 extern const struct adapter adapter_binance_usdm;
+extern const struct adapter adapter_bitget;
 extern const struct adapter adapter_gateio;
 extern const struct adapter adapter_bybit;
 extern const struct adapter adapter_okx;
@@ -17,6 +18,7 @@ extern const struct adapter adapter_okx;
 static const struct adapter *const adapters[] = {
 	&adapter_binance,
 	&adapter_binance_usdm,
+	&adapter_bitget,
 	&adapter_gateio,
 	&adapter_bybit,
 	&adapter_okx,

@@ -59,6 +59,12 @@ static int make_frame(const char *adapter, size_t i, char *out, size_t len)
 				"\"result\":{\"t\":%lld,\"u\":%llu,\"s\":\"%s\",\"b\":\"19177.%u\",\"B\":\"0.0003341504\","
 				"\"a\":\"19179.%u\",\"A\":\"0.09\"}}",
 				NOW_MS / 1000, NOW_MS, NOW_MS, u, gate, cents % 10, cents % 10);
+	if (strcmp(adapter, "bitget") == 0)
+		return snprintf(out, len,
+				"{\"action\":\"snapshot\",\"arg\":{\"instType\":\"SPOT\",\"channel\":\"books1\",\"instId\":"
+				"\"%s\"},\"data\":[{\"asks\":[[\"72377.%u\",\"0.00408\"]],\"bids\":[[\"72354.%u\",\"1.16460\"]],"
+				"\"checksum\":0,\"ts\":\"%lld\"}],\"ts\":%lld}",
+				native, cents % 100, cents % 100, NOW_MS + (long long)i, NOW_MS + (long long)i + 1);
 	if (strcmp(adapter, "bybit") == 0)
 		return snprintf(out, len,
 				"{\"topic\":\"orderbook.1.%s\",\"ts\":%lld,\"type\":\"snapshot\",\"data\":{\"s\":\"%s\","
@@ -150,6 +156,7 @@ int main(void)
 	int rc = 0;
 	rc |= bench("binance");
 	rc |= bench("binance-usdm");
+	rc |= bench("bitget");
 	rc |= bench("bybit");
 	rc |= bench("gateio");
 	rc |= bench("okx");

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every fixture frame of binance, binance-usdm, bybit, gateio and okx through
+# Every fixture frame of binance, binance-usdm, bitget, bybit, gateio and okx through
 # `spreadbus-collector --decode`, checked field by field against the raw
 # JSON (parsed here by Python, prices by float() = strtod); acks, pongs and
 # errors must come out as control lines; other channels and every other
@@ -105,6 +105,32 @@ def exp_gateio(line):
         ts = int(Decimal(r["create_time_ms"]) * 1000000)
         return [trade(r["currency_pair"], ts, r["price"], r["amount"], r["side"], r["id"])]
     return [("control", "unsupported: " + ch)]
+
+
+def exp_bitget(line):
+    if line in ("ping", "pong"):
+        return [("control", "pong" if line == "pong" else "notice: ping")]
+    o = json.loads(line)
+    if "event" in o:
+        ev = o["event"]
+        if ev == "subscribe":
+            return [("control", "subscribed")]
+        return [("control", "error: " + o["msg"] if ev == "error" else "notice: " + ev)]
+    if "op" in o:
+        return [("control", "notice: " + o["op"])]
+    arg = o["arg"]
+    if arg["instType"] != "SPOT":  # spot only: a futures frame is not a spot pair
+        return [("control", "unsupported: " + arg["instType"])]
+    out = []
+    for d in o["data"]:
+        if arg["channel"] == "books1":  # no sequence number: update_id 0
+            (ap, aq), (bp, bq) = d["asks"][0][:2], d["bids"][0][:2]
+            out.append(quote(arg["instId"], ms(d["ts"]), 0, bp, bq, ap, aq))
+        elif arg["channel"] == "trade":  # side is the taker's
+            out.append(trade(arg["instId"], ms(d["ts"]), d["price"], d["size"], d["side"], int(d["tradeId"])))
+        else:
+            return [("control", "unsupported: " + arg["channel"])]
+    return out
 
 
 # canonical name printed -> the native name it must come from, per exchange
@@ -247,6 +273,7 @@ def run(exchange, files, expect):
 run("binance", sorted(glob.glob(FIX + "/binance/*.jsonl")), exp_binance)
 run("binance-usdm", sorted(glob.glob(FIX + "/binance-usdm/*.jsonl")), exp_binance_usdm)
 run("gateio", sorted(glob.glob(FIX + "/gateio/*.jsonl")), exp_gateio)
+run("bitget", sorted(glob.glob(FIX + "/bitget/*.jsonl")), exp_bitget)
 book = BybitBook()
 run("bybit", sorted(glob.glob(FIX + "/bybit/*.jsonl")), lambda l: exp_bybit(l, book))
 run("okx", sorted(glob.glob(FIX + "/okx/*.jsonl")), exp_okx)
@@ -259,7 +286,7 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(every, "wb") as out:
         for path in sorted(glob.glob(FIX + "/*/*.jsonl")):
             out.write(open(path, "rb").read().rstrip(b"\n") + b"\n")
-    for exchange in ("binance", "binance-usdm", "bybit", "gateio", "okx"):
+    for exchange in ("binance", "binance-usdm", "bitget", "bybit", "gateio", "okx"):
         for g in decode(exchange, every):
             if not (set(g) in ({"control"}, {"reject"}) or g.get("kind") in ("quote", "trade")):
                 failures.append(f"{exchange} on every fixture file: odd line {g}")

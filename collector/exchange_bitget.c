@@ -1,0 +1,241 @@
+/* Bitget v2 public adapter, spot: books1 (best bid/ask with sizes) and
+ * trade, the text "ping" every 30 s; futures frames are not spot pairs and
+ * are left alone. */
+#include <errno.h>
+#include <string.h>
+
+#include "collector/adapter.h"
+#include "collector/json_scan.h"
+#include "collector/sbuf.h"
+#include "collector/symbols.h"
+
+/* 300 connection requests per IP per 5 minutes: one a second. */
+#define BITGET_CONNECT_INTERVAL_MS 1000
+/* At most 1000 channels per connection, and Bitget strongly recommends no
+ * more than 50 for a stable connection: 25 symbols, two channels each. */
+#define BITGET_MAX_SYMBOLS 25
+/* 240 subscription requests per hour per connection: one request carries
+ * a whole link (50 args of about 60 bytes). */
+#define BITGET_MAX_ARGS 50
+/* 10 messages per second per connection, "ping" included. */
+#define BITGET_SUBSCRIBE_INTERVAL_MS 200
+#define BITGET_PING_MS 30000
+/* Bitget closes every connection after 24 h: replace it (overlapping) at 23 h. */
+#define BITGET_LIFETIME_S (23 * 3600)
+
+static int bitget_native(const char *canonical, char *out, size_t out_len)
+{
+	return symbol_join_concat(canonical, false, out, out_len);
+}
+
+static int bitget_canonical(const char *native, size_t len, char *out, size_t out_len)
+{
+	return symbol_split_concat(native, len, out, out_len);
+}
+
+static void put_arg(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
+{
+	sbuf_put(b, ch == CHANNEL_QUOTES ? "{\"instType\":\"SPOT\",\"channel\":\"books1\",\"instId\":\""
+					 : "{\"instType\":\"SPOT\",\"channel\":\"trade\",\"instId\":\"");
+	sbuf_putn(b, e->native, e->native_len);
+	sbuf_put(b, "\"}");
+}
+
+static int bitget_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed)
+{
+	return adapter_build_batch(req, start, out, out_len, consumed, "{\"op\":\"subscribe\",\"args\":[", "]}",
+				   BITGET_MAX_ARGS, put_arg);
+}
+
+enum bg_channel { BG_NONE, BG_BOOKS1, BG_TRADE, BG_OTHER };
+
+struct bg_top {
+	struct js_span inst_type, channel, inst, event, code, msg, op;
+	enum bg_channel kind;
+	struct symmap *m;
+	struct frame_out *out;
+	struct deferred_data data;
+};
+
+static const struct js_field arg_keys[] = {
+	JS_FIELD(struct bg_top, inst_type, "instType"),
+	JS_FIELD(struct bg_top, channel, "channel"),
+	JS_FIELD(struct bg_top, inst, "instId"),
+};
+
+#define F(member, key) JS_FIELD(struct bg_top, member, key)
+static const struct js_field top_keys[] = {F(event, "event"), F(code, "code"), F(msg, "msg"), F(op, "op")};
+#undef F
+
+/* One element of "data": books1 {asks, bids, checksum, ts} or a trade
+ * {ts, price, size, side, tradeId}. */
+struct bg_item {
+	struct js_span ask_px, ask_sz, bid_px, bid_sz, ts, price, size, side, trade_id;
+	size_t asks, bids;
+	bool asks_seen, bids_seen;
+};
+
+#define F(member, key) JS_FIELD(struct bg_item, member, key)
+static const struct js_field item_keys[] = {
+	F(ts, "ts"), F(price, "price"), F(size, "size"), F(side, "side"), F(trade_id, "tradeId"),
+};
+#undef F
+
+static int item_hook(struct js *j, const struct js_span *key, void *ctx)
+{
+	struct bg_item *it = ctx;
+	if (JS_IS(key, "asks")) {
+		it->asks_seen = true;
+		return js_levels(j, &it->ask_px, &it->ask_sz, 1, &it->asks) < 0 ? -1 : 1;
+	}
+	if (JS_IS(key, "bids")) {
+		it->bids_seen = true;
+		return js_levels(j, &it->bid_px, &it->bid_sz, 1, &it->bids) < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+static enum reject_reason fill_quote(const struct bg_item *it, struct tick *t)
+{
+	if (!it->asks_seen || !it->bids_seen || !it->ts.s || it->asks == 0 || it->bids == 0)
+		return REJECT_MISSING_FIELD; /* a one-sided book gives no quote */
+	/* books1 carries no sequence number: dedup falls back to time and values */
+	t->update_id = 0;
+	if (js_span_ms_to_ns(&it->ts, &t->ts_exchange_ns) < 0 || js_span_decimal(&it->bid_px, &t->u.quote.bid_px) < 0 ||
+	    js_span_decimal(&it->bid_sz, &t->u.quote.bid_qty) < 0 || js_span_decimal(&it->ask_px, &t->u.quote.ask_px) < 0 ||
+	    js_span_decimal(&it->ask_sz, &t->u.quote.ask_qty) < 0)
+		return REJECT_NON_NUMERIC;
+	t->kind = TICK_QUOTE;
+	return REJECT_NONE;
+}
+
+static enum reject_reason fill_trade(const struct bg_item *it, struct tick *t)
+{
+	if (!it->ts.s || !it->price.s || !it->size.s || !it->side.s || !it->trade_id.s)
+		return REJECT_MISSING_FIELD;
+	if (js_span_ms_to_ns(&it->ts, &t->ts_exchange_ns) < 0 || js_span_u64(&it->trade_id, &t->update_id) < 0 ||
+	    js_span_decimal(&it->price, &t->u.trade.px) < 0 || js_span_decimal(&it->size, &t->u.trade.qty) < 0)
+		return REJECT_NON_NUMERIC;
+	/* side is the taker's */
+	if (JS_IS(&it->side, "buy"))
+		t->kind = TICK_TRADE_BUY;
+	else if (JS_IS(&it->side, "sell"))
+		t->kind = TICK_TRADE_SELL;
+	else
+		return REJECT_NON_NUMERIC;
+	return REJECT_NONE;
+}
+
+/* The data array, one tick per element, all for the arg's instId. A bad
+ * element refuses the whole frame: a frame is never half published. */
+static enum frame_kind parse_data(struct js *j, void *ctx)
+{
+	const struct bg_top *top = ctx;
+	struct frame_out *out = top->out;
+	enum reject_reason bad = top->inst.s ? REJECT_NONE : REJECT_MISSING_FIELD;
+	bool first;
+	int rc;
+	if (js_arr_begin(j, &first) < 0)
+		return adapter_frame_reject(out, REJECT_JSON);
+	while ((rc = js_arr_next(j, &first)) == 1) {
+		struct bg_item it;
+		memset(&it, 0, sizeof(it));
+		if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &it, item_hook, &it) < 0)
+			return adapter_frame_reject(out, REJECT_JSON);
+		if (bad != REJECT_NONE)
+			continue;
+		if (out->n >= out->cap) {
+			bad = REJECT_OVERSIZE;
+			continue;
+		}
+		bad = top->kind == BG_BOOKS1 ? fill_quote(&it, &out->ticks[out->n]) : fill_trade(&it, &out->ticks[out->n]);
+		out->n += bad == REJECT_NONE;
+	}
+	if (rc < 0)
+		return adapter_frame_reject(out, REJECT_JSON);
+	if (bad != REJECT_NONE)
+		return adapter_frame_reject(out, bad);
+	if (out->n == 0)
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
+	const struct symmap_entry *e = symmap_lookup(top->m, top->inst.s, top->inst.len);
+	if (!e)
+		return adapter_frame_reject(out, REJECT_UNKNOWN_SYMBOL);
+	for (size_t i = 0; i < out->n; i++)
+		out->ticks[i].symbol_id = e->id;
+	out->kind = FRAME_DATA;
+	return FRAME_DATA;
+}
+
+static int top_hook(struct js *j, const struct js_span *key, void *ctx)
+{
+	struct bg_top *f = ctx;
+	if (JS_IS(key, "arg") && js_peek(j, '{')) {
+		if (js_object(j, arg_keys, sizeof(arg_keys) / sizeof(arg_keys[0]), f, NULL, NULL) < 0)
+			return -1;
+		bool spot = JS_IS(&f->inst_type, "SPOT");
+		f->kind = spot && JS_IS(&f->channel, "books1") ? BG_BOOKS1
+			  : spot && JS_IS(&f->channel, "trade") ? BG_TRADE
+								 : BG_OTHER;
+		return 1;
+	}
+	if (JS_IS(key, "data"))
+		return adapter_deferred_data_hook(&f->data, j, f->kind == BG_BOOKS1 || f->kind == BG_TRADE, parse_data, f,
+						  f->out);
+	return 0;
+}
+
+static enum frame_kind bitget_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
+{
+	struct bg_top f;
+	struct js j;
+	out->n = 0;
+	if (out->cap < 1)
+		return adapter_frame_reject(out, REJECT_OVERSIZE);
+	/* keepalive: the text "pong" answers our "ping" */
+	if (len == 4 && memcmp(frame, "pong", 4) == 0)
+		return adapter_frame_control(out, CONTROL_PONG, NULL, 0);
+	if (len == 4 && memcmp(frame, "ping", 4) == 0)
+		return adapter_frame_control(out, CONTROL_NOTICE, "ping", 4);
+	memset(&f, 0, sizeof(f));
+	f.m = m;
+	f.out = out;
+	js_init(&j, frame, len);
+	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
+		return adapter_frame_reject(out, REJECT_JSON);
+	if (f.event.s) {
+		if (JS_IS(&f.event, "subscribe"))
+			return adapter_frame_control(out, CONTROL_SUBSCRIBED, NULL, 0);
+		if (JS_IS(&f.event, "error"))
+			return adapter_frame_control(out, CONTROL_ERROR, f.msg.s, f.msg.len);
+		return adapter_frame_control(out, CONTROL_NOTICE, f.event.s, f.event.len);
+	}
+	if (f.op.s) /* a request (captures hold both directions) */
+		return adapter_frame_control(out, CONTROL_NOTICE, f.op.s, f.op.len);
+	if (f.kind == BG_NONE)
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
+	/* another spot channel (ticker, books5, ...) is named; a futures frame
+	 * by its instType, whatever its channel */
+	if (f.kind == BG_OTHER && !JS_IS(&f.inst_type, "SPOT"))
+		return adapter_frame_control(out, CONTROL_UNSUPPORTED, f.inst_type.s, f.inst_type.len);
+	if (f.kind == BG_OTHER)
+		return adapter_frame_control(out, CONTROL_UNSUPPORTED, f.channel.s, f.channel.len);
+	return adapter_deferred_data_finish(&f.data, frame, len, parse_data, &f, out);
+}
+
+const struct adapter adapter_bitget = {
+	.name = "bitget",
+	.default_url = "wss://ws.bitget.com/v2/ws/public",
+	.max_symbols_per_conn = BITGET_MAX_SYMBOLS,
+	.ping_interval_ms = BITGET_PING_MS,
+	.ping_when_idle = false,
+	.subscribe_interval_ms = BITGET_SUBSCRIBE_INTERVAL_MS,
+	.connect_interval_ms = BITGET_CONNECT_INTERVAL_MS,
+	.connection_lifetime_s = BITGET_LIFETIME_S,
+	.native_symbol = bitget_native,
+	.canonical_symbol = bitget_canonical,
+	.build_path = adapter_plain_path,
+	.build_subscribe = bitget_subscribe,
+	.one_channel_per_subscribe = false,
+	.ping_text = "ping",
+	.parse = bitget_parse,
+};
