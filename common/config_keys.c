@@ -131,7 +131,7 @@ const struct config_key config_keys[] = {
 const size_t config_key_count = sizeof(config_keys) / sizeof(config_keys[0]);
 _Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) <= CONFIG_KEYS_MAX, "raise CONFIG_KEYS_MAX");
 
-static const char *const adapters[] = { "binance", "binance-usdm", "bitget", "bybit", "gateio", "okx" };
+static const char *const adapters[] = { "binance", "binance-usdm", "bitget", "bybit", "gateio", "kraken", "okx" };
 
 const struct config_key *config_key_find(enum config_sect s, const char *name)
 {
@@ -141,7 +141,8 @@ const struct config_key *config_key_find(enum config_sect s, const char *name)
 	return NULL;
 }
 
-void *config_key_field(struct config *c, int slot, const struct config_key *k)
+/* The key's field in slot. */
+static void *config_key_field(struct config *c, int slot, const struct config_key *k)
 {
 	char *base = slot >= CONFIG_SLOT_BRIDGE	    ? (char *)&c->bridges[slot - CONFIG_SLOT_BRIDGE]
 		     : slot >= CONFIG_SECT_EXCHANGE ? (char *)&c->exchanges[slot - CONFIG_SECT_EXCHANGE]

@@ -69,9 +69,6 @@ static inline enum config_sect config_slot_sect(int slot)
 
 const struct config_key *config_key_find(enum config_sect s, const char *name);
 
-/* The key's field in slot. */
-void *config_key_field(struct config *c, int slot, const struct config_key *k);
-
 /* Parses s into the key's field of slot (not for CONFIG_T_SYMBOLS). Returns
  * NULL, or why s is refused (static text or msg); the field is then kept. */
 const char *config_key_parse(struct config *c, int slot, const struct config_key *k, const char *s, char *msg,

@@ -3,6 +3,7 @@
 #include "common/log.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,7 +171,7 @@ static void format_msg(char *msg, size_t msg_len, const char *fmt, va_list ap)
 		memcpy(msg + msg_len - 4, "...", 4);
 }
 
-void log_vmsg(int level, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0))) log_vmsg(int level, const char *fmt, va_list ap)
 {
 	if (level > log_state.max_level)
 		return;

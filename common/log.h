@@ -4,7 +4,6 @@
 #ifndef SPREADBUS_COMMON_LOG_H
 #define SPREADBUS_COMMON_LOG_H
 
-#include <stdarg.h>
 #include <stdint.h>
 
 enum log_level { LOG_LVL_ERR = 3, LOG_LVL_WARNING = 4, LOG_LVL_NOTICE = 5, LOG_LVL_INFO = 6, LOG_LVL_DEBUG = 7 };
@@ -34,8 +33,6 @@ void log_limited(struct log_limit *lim, int level, const char *fmt, ...) __attri
  * more than one write(2) on stderr, so lines of concurrent processes do not
  * mix. */
 #define LOG_MSG_MAX 1024
-
-void log_vmsg(int level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* "err", "warning", "notice", "info", "debug" <-> LOG_LVL_*; parse returns
  * -EINVAL for anything else. */

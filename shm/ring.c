@@ -111,7 +111,9 @@ static bool record_size_valid(uint32_t record_size)
 	return record_size >= sizeof(struct tick) && record_size <= RING_RECORD_MAX && record_size % 64 == 0;
 }
 
-size_t ring_segment_size_records(uint64_t capacity, uint32_t record_size)
+/* A ring of record_size-byte records (a multiple of 64, at most
+ * RING_RECORD_MAX); 0 if either is invalid. */
+static size_t ring_segment_size_records(uint64_t capacity, uint32_t record_size)
 {
 	if (!capacity_valid(capacity) || !record_size_valid(record_size))
 		return 0;

@@ -30,9 +30,6 @@ struct ring_reader_info {
 
 /* capacity: number of ticks, a power of two >= 1024. */
 size_t ring_segment_size(uint64_t capacity);
-/* The same for a derived ring of record_size-byte records (a multiple of
- * 64, at most RING_RECORD_MAX); 0 if either is invalid. */
-size_t ring_segment_size_records(uint64_t capacity, uint32_t record_size);
 
 /* Supervisor side: create the segment (mode e.g. 0600), or attach to and
  * validate an existing one with the same capacity (after a supervisor

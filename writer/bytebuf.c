@@ -66,12 +66,6 @@ void bytebuf_put_le32(struct bytebuf *b, uint32_t v)
 	bytebuf_put(b, x, 4);
 }
 
-void bytebuf_put_le64(struct bytebuf *b, uint64_t v)
-{
-	bytebuf_put_le32(b, (uint32_t)v);
-	bytebuf_put_le32(b, (uint32_t)(v >> 32));
-}
-
 void bytebuf_put_uvarint(struct bytebuf *b, uint64_t v)
 {
 	uint8_t x[10];

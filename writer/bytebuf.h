@@ -21,7 +21,6 @@ int bytebuf_reserve(struct bytebuf *b, size_t n);
 void bytebuf_put(struct bytebuf *b, const void *p, size_t n);
 void bytebuf_put_u8(struct bytebuf *b, uint8_t v);
 void bytebuf_put_le32(struct bytebuf *b, uint32_t v);
-void bytebuf_put_le64(struct bytebuf *b, uint64_t v);
 /* Unsigned LEB128, as Thrift compact and the RLE hybrid use it. */
 void bytebuf_put_uvarint(struct bytebuf *b, uint64_t v);
 
