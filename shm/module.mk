@@ -21,8 +21,10 @@ INTEGRATION_TESTS += tests/integration/test_ring_producer_crash.sh tests/integra
 	tests/integration/test_ring_busctl.sh
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_ring_multiprocess_10m.sh
 
-# The child runtime's unit test (it loads a config, so common is linked).
+# The child runtime: its unit test (it loads a config, so common is
+# linked), and the stop states of a real child.
 UNIT_TESTS += test_runtime_start_and_stop
 test_runtime_start_and_stop_MAIN := tests/unit/test_runtime_start_and_stop.c
 test_runtime_start_and_stop_DEPS := shm common
 test_runtime_start_and_stop_LDLIBS := -lcmocka
+INTEGRATION_TESTS += tests/integration/test_runtime_collector_stop_states.sh
