@@ -85,7 +85,7 @@ tl_fail() {
 tl_free_port() {
 	local port i lo hi
 	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range || lo=32768
-	((lo > 21000)) || lo=61000 # ephemeral ports start low: take what is above them
+	((lo > 21000)) || lo=61000 # no room below a range that starts this low: any port up to 61000
 	for ((i = 0; i < 200; i++)); do
 		port=$((20000 + (RANDOM * 32768 + RANDOM) % (lo - 20000)))
 		if ! tl_port_in_use "$port"; then
