@@ -39,6 +39,7 @@
 #define WRITES_PER_TURN 256        /* messages per writeable callback */
 #define LOG_MESSAGES 65536         /* messages the log remembers */
 #define LOG_ARENA_BYTES (64u << 20)
+#define UNUPGRADED_MAX 4096        /* connections still sending their request */
 
 struct gw {
 	struct runtime *rt;
@@ -192,8 +193,16 @@ static void reply_request(struct gw *g, struct gw_client *c, const struct gw_req
 		jsonw_raw(&w, r->id, strlen(r->id));
 	}
 	jsonw_object_end(&w);
-	if (jsonw_finish(&w, &len) < 0 || !reply_push(c, buf, len))
+	if (jsonw_finish(&w, &len) < 0 || !reply_push(c, buf, len)) {
 		client_close(g, c, GW_CLOSE_FLOOD, "too many requests without reading the replies");
+		return;
+	}
+	/* A burst of requests is throttled, not punished: reading stops until
+	 * the client has taken most of its replies. */
+	if (c->reply_count == GW_REPLIES && !c->rx_paused) {
+		c->rx_paused = true;
+		lws_rx_flow_control(c->wsi, 0);
+	}
 }
 
 static void handle_request(struct gw *g, struct gw_client *c, const char *text, size_t len, bool binary)
@@ -285,6 +294,10 @@ static int on_writeable(struct gw *g, struct gw_client *c)
 			c->reply_count--;
 			if (lws_write(wsi, c->reply[i] + LWS_PRE, c->reply_len[i], LWS_WRITE_TEXT) < 0)
 				return -1;
+			if (c->rx_paused && c->reply_count <= GW_REPLIES / 2) {
+				c->rx_paused = false;
+				lws_rx_flow_control(wsi, 1);
+			}
 			continue;
 		}
 		uint64_t seq = gw_queue_pop(&c->queue);
@@ -566,6 +579,10 @@ static void listen_now(struct gw *g)
 	info.protocols = g->protocols;
 	info.mounts = &g->mount;
 	info.vhost_name = "gateway";
+	/* A connection that holds a header buffer without finishing its
+	 * request (idle sockets, slowloris) gives it back after 5 s. */
+	info.timeout_secs_ah_idle = 5;
+	info.timeout_secs = 10;
 	g->vhost = lws_create_vhost(g->ctx, &info);
 	char detail[STATUS_DETAIL_MAX];
 	if (!g->vhost) {
@@ -676,8 +693,12 @@ static int setup(struct gw *g)
 	memset(&info, 0, sizeof(info));
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.user = g;
-	/* every client plus the listener, files and some slack */
-	info.fd_limit_per_thread = gc->max_clients + 64;
+	/* Every client, plus room for sockets that never become clients (idle
+	 * or hostile): each gets a socket and a header buffer at once (taken
+	 * only while used), so a crowd of them cannot keep a newcomer waiting
+	 * for one until lws times the newcomer out. */
+	info.fd_limit_per_thread = gc->max_clients + UNUPGRADED_MAX;
+	info.max_http_header_pool = UNUPGRADED_MAX;
 	g->ctx = lws_create_context(&info);
 	if (!g->ctx) {
 		log_err("gateway: cannot create the libwebsockets context");

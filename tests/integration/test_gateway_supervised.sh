@@ -48,6 +48,8 @@ kill -KILL "$old"
 tl_wait_for 5 "gateway restarted" child_replaced gateway "$old"
 tl_wait_for 10 "gateway up again" child_up gateway
 tl_wait_for 5 "client saw the disconnect" grep -q '^DISCONNECTED' "$T/c1.log"
+tl_reap c1 5 # the test client exits once its connection is gone
+exec 4>&-
 mkfifo "$T/c2.in"
 tl_spawn c2 bash -c 'exec "$0" --port "$1" <"$2"' "$BIN/spreadbus-test-wsclient" "$GW_PORT" "$T/c2.in"
 exec 5>"$T/c2.in"
@@ -57,6 +59,7 @@ for n in binance okx aggregator writer; do
 done
 metric_is 'child_restarts_total{child="gateway"} 1' || tl_fail "gateway restart not counted"
 metric_is 'child_restarts_total{child="aggregator"} 0' || tl_fail "aggregator restarted"
+tl_stop c2 TERM # before the gateway goes: a client that exits by itself would fail the cleanup's kill under set -e
 sv_stop TERM
 tl_assert_eq "supervisor exit status" 0 "${TL_EXIT[supervisor]}"
 tl_pass
