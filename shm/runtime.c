@@ -57,7 +57,7 @@ int runtime_parse_args(struct runtime *rt, const struct runtime_spec *spec, int 
 			fputs(spec->usage, stdout);
 			rt->exit_status = RUNTIME_EXIT_OK;
 			return -1;
-		} else if (c == '?' || c == ':') {
+		} else if (c == '?') { /* unknown option or missing argument; getopt said which */
 			return runtime_usage_error(rt, NULL);
 		} else {
 			size_t i = 0;
