@@ -570,10 +570,11 @@ static void check_exchange(struct load *ld, int slot)
 			 "[exchange.%s] adapter: unknown adapter '%s' (known: binance, bybit, okx)", ex->name,
 			 ex->adapter);
 	const struct loc *set = &ld->key_loc[slot][key_index(config_key_find(CONFIG_SECT_EXCHANGE, "symbols"))];
-	if (!set->line && !set->env)
+	bool listed = !config_universe_auto(ld->c); /* auto: discovered, a symbols list is not needed */
+	if (listed && !set->line && !set->env)
 		error_at(ld, at_line(ld->sect_line[slot]),
 			 "[exchange.%s]: symbols is required (e.g. symbols = BTC-USDT, ETH-USDT)", ex->name);
-	else if (ex->symbol_count == 0 && !ld->symbols_bad[slot])
+	else if (listed && ex->symbol_count == 0 && !ld->symbols_bad[slot])
 		error_at(ld, *set, "[exchange.%s] symbols: the list is empty", ex->name);
 	if (!ex->quotes && !ex->trades)
 		error_at(ld, key_where(ld, slot, "trades"), "[exchange.%s]: quotes and trades are both off", ex->name);
@@ -662,6 +663,9 @@ static void check_all(struct load *ld)
 	for (size_t i = 0; i < c->bridge_count; i++)
 		check_bridge(ld, CONFIG_SLOT_BRIDGE + (int)i);
 	check_bridged_exchanges(ld);
+	if (strcmp(c->universe.mode, "list") != 0 && !config_universe_auto(c))
+		error_at(ld, key_where(ld, CONFIG_SECT_UNIVERSE, "mode"), "[universe] mode: '%s' is neither 'list' nor 'auto'",
+			 c->universe.mode);
 	check_order(ld, CONFIG_SECT_RESTART, c->restart.backoff_initial_ms, "backoff_initial_ms", c->restart.backoff_max_ms,
 		    "backoff_max_ms");
 	check_order(ld, CONFIG_SECT_RESTART, c->restart.hold_ms, "hold_ms", c->restart.hold_max_ms, "hold_max_ms");

@@ -27,6 +27,7 @@ struct config_exchange {
 	bool quotes;                      /* subscribe best bid/ask */
 	bool trades;                      /* subscribe trades */
 	char url[CONFIG_STR_MAX];         /* empty = the exchange's public endpoint; ws:// or wss:// */
+	char rest_url[CONFIG_STR_MAX];    /* REST base (scheme://host:port); empty = the exchange's public API */
 	bool tls_verify;                  /* verify the server certificate (off only for tests) */
 	uint32_t ping_interval_ms;        /* client keepalive interval where the exchange wants one */
 	uint32_t dead_peer_timeout_ms;    /* no frame of any kind for this long = dead connection */
@@ -119,6 +120,19 @@ struct config_gateway {
 	uint64_t config_hash;
 };
 
+/* [universe]: which symbols each collector streams (docs/universe.md). */
+struct config_universe {
+	char mode[8];                      /* "list" (each exchange's symbols) or "auto" (discovered) */
+	uint32_t min_exchanges;            /* auto: listed and trading on at least this many exchanges */
+	uint64_t min_quote_volume_24h;     /* auto: 24 h volume in the quote asset, on each counted exchange */
+	char quote_assets[CONFIG_STR_MAX]; /* auto: comma-separated quote assets taken */
+	uint32_t max_symbols;              /* auto: per exchange, the top by volume */
+	char include[CONFIG_STR_MAX];      /* auto: symbols always taken where they trade */
+	char exclude[CONFIG_STR_MAX];      /* auto: symbols never taken */
+	uint32_t refresh_s;                /* collectors fetch instruments this often */
+	uint32_t rest_timeout_ms;          /* every REST call's total time limit */
+};
+
 struct config_restart {
 	uint32_t backoff_initial_ms; /* after the first (immediate) restart */
 	uint32_t backoff_max_ms;
@@ -148,6 +162,7 @@ struct config {
 	struct config_aggregator aggregator;
 	struct config_writer writer;
 	struct config_gateway gateway;
+	struct config_universe universe;
 	size_t exchange_count;
 	struct config_exchange exchanges[CONFIG_MAX_EXCHANGES];
 	size_t bridge_count;
@@ -171,6 +186,11 @@ const struct config_exchange *config_exchange_find(const struct config *c, const
 static inline bool config_exchange_bridged(const struct config_exchange *ex)
 {
 	return strcmp(ex->source, "bridge") == 0;
+}
+/* [universe] mode = auto: symbols come from discovery, not from each section. */
+static inline bool config_universe_auto(const struct config *c)
+{
+	return strcmp(c->universe.mode, "auto") == 0;
 }
 const struct config_bridge *config_bridge_find(const struct config *c, const char *name);
 

@@ -17,7 +17,7 @@
 #define DUMP_SYMBOLS_PER_LINE 6 /* 6 * (23 + 2) characters fit a 198-character line */
 
 const char *const config_sect_names[] = {
-	"service", "http", "restart", "redis", "aggregator", "writer", "gateway", "exchange", "bridge",
+	"service", "http", "restart", "redis", "aggregator", "writer", "gateway", "universe", "exchange", "bridge",
 };
 
 /* Shorthands for the table: K(section, key, type), then the field in
@@ -89,12 +89,23 @@ const struct config_key config_keys[] = {
 	{ K(GATEWAY, "queue_messages", U32), C(gateway.queue_messages), 16, 1000000, "4096" },
 	{ K(GATEWAY, "heartbeat_timeout_ms", U32), C(gateway.heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
 
+	{ K(UNIVERSE, "mode", STRING), C(universe.mode), 0, 0, "list" },
+	{ K(UNIVERSE, "min_exchanges", U32), C(universe.min_exchanges), 1, CONFIG_MAX_EXCHANGES, "2" },
+	{ K(UNIVERSE, "min_quote_volume_24h", U64), C(universe.min_quote_volume_24h), 0, 1LL << 53, "1000000" },
+	{ K(UNIVERSE, "quote_assets", STRING), C(universe.quote_assets), 0, 0, "USDT, USDC" },
+	{ K(UNIVERSE, "max_symbols", U32), C(universe.max_symbols), 1, CONFIG_MAX_SYMBOLS, "1024" },
+	{ K(UNIVERSE, "include", STRING), C(universe.include), 0, 0, "" },
+	{ K(UNIVERSE, "exclude", STRING), C(universe.exclude), 0, 0, "" },
+	{ K(UNIVERSE, "refresh_s", U32), C(universe.refresh_s), 10, 7 * 86400, "3600" },
+	{ K(UNIVERSE, "rest_timeout_ms", U32), C(universe.rest_timeout_ms), 100, 600000, "10000" },
+
 	{ K(EXCHANGE, "adapter", ADAPTER), X(adapter), 0, 0, NULL /* = the section's name */ },
 	{ K(EXCHANGE, "enabled", BOOL), X(enabled), 0, 0, "true" },
 	{ K(EXCHANGE, "symbols", SYMBOLS), X(symbols), 0, 0, NULL /* required */ },
 	{ K(EXCHANGE, "quotes", BOOL), X(quotes), 0, 0, "true" },
 	{ K(EXCHANGE, "trades", BOOL), X(trades), 0, 0, "true" },
 	{ K(EXCHANGE, "url", URL), X(url), 0, 0, "" },
+	{ K(EXCHANGE, "rest_url", STRING), X(rest_url), 0, 0, "" },
 	{ K(EXCHANGE, "tls_verify", BOOL), X(tls_verify), 0, 0, "true" },
 	{ K(EXCHANGE, "ping_interval_ms", U32), X(ping_interval_ms), 0, MS_HOUR, "0" },
 	{ K(EXCHANGE, "dead_peer_timeout_ms", U32), X(dead_peer_timeout_ms), 1, MS_HOUR, "60000" },
