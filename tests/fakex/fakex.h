@@ -110,6 +110,8 @@ struct fx_exchange {
 	struct fx_market markets[FX_MAX_SYMBOLS];
 	struct fx_tape tapes[FX_MAX_SYMBOLS][2]; /* [symbol][enum fx_kind] */
 	struct fx_sent sent[FX_MAX_SYMBOLS][2];  /* what left as good frames, per stream */
+	unsigned readers[FX_MAX_SYMBOLS][2];     /* connections subscribed to the stream */
+	int64_t unread_since_ns[FX_MAX_SYMBOLS][2]; /* its last reader left then (0: never) */
 	uint64_t counters[FXC_COUNT];
 };
 

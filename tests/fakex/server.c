@@ -116,6 +116,31 @@ void fx_session_close(struct fx_session *s, enum fx_counter why)
 	lws_callback_on_writable(s->wsi);
 }
 
+/* A real feed goes on while nobody listens: a stream whose last reader
+ * left skips the ids it would have used meanwhile (one per 10 ms, at least
+ * one) when a reader comes back, so a hole between two connections shows
+ * in the ids sent. */
+#define UNREAD_MS_PER_ID 10
+
+static void stream_join(struct fx_exchange *ex, uint16_t sym, enum fx_kind kind)
+{
+	if (ex->readers[sym][kind]++ == 0 && ex->unread_since_ns[sym][kind]) {
+		uint64_t skip = 1 + (uint64_t)((fx_now_ns() - ex->unread_since_ns[sym][kind]) / 1000000 / UNREAD_MS_PER_ID);
+		if (kind == FX_QUOTES)
+			ex->markets[sym].update_id += skip;
+		else
+			ex->markets[sym].trade_id += skip;
+	}
+	ex->streams++;
+}
+
+static void stream_leave(struct fx_exchange *ex, uint16_t sym, enum fx_kind kind)
+{
+	if (--ex->readers[sym][kind] == 0)
+		ex->unread_since_ns[sym][kind] = fx_now_ns();
+	ex->streams--;
+}
+
 int fx_session_subscribe(struct fx_session *s, const struct fx_symbol *sym, enum fx_kind kind)
 {
 	uint16_t idx = (uint16_t)(sym - fx.symbols);
@@ -127,7 +152,7 @@ int fx_session_subscribe(struct fx_session *s, const struct fx_symbol *sym, enum
 	/* like a real feed, a new subscriber gets events from now on */
 	s->subs[s->nsubs++] =
 		(struct fx_sub){ .sym = idx, .kind = (uint8_t)kind, .cursor = s->ex->tapes[idx][kind].head };
-	s->ex->streams++;
+	stream_join(s->ex, idx, kind);
 	lws_callback_on_writable(s->wsi);
 	return 0;
 }
@@ -138,7 +163,7 @@ int fx_session_unsubscribe(struct fx_session *s, const struct fx_symbol *sym, en
 	for (unsigned i = 0; i < s->nsubs; i++) {
 		if (s->subs[i].sym == idx && s->subs[i].kind == kind) {
 			s->subs[i] = s->subs[--s->nsubs];
-			s->ex->streams--;
+			stream_leave(s->ex, idx, kind);
 			return 0;
 		}
 	}
@@ -562,7 +587,8 @@ static void session_gone(struct fx_session *s)
 	if (s->next)
 		s->next->pprev = s->pprev;
 	s->ex->connections--;
-	s->ex->streams -= s->nsubs;
+	for (unsigned i = 0; i < s->nsubs; i++)
+		stream_leave(s->ex, s->subs[i].sym, (enum fx_kind)s->subs[i].kind);
 	s->ex = NULL;
 }
 
