@@ -156,8 +156,9 @@ tl_timeout_step() {
 		tl_fail "after '$cmd' the collector also logged '$other'"
 	detail=$(tl_bus_field "$TL_CONFIG" "$TL_EX" .detail)
 	[[ $detail == *"$reason"* ]] || tl_fail "status detail after '$cmd' is '$detail', not '$reason'"
-	# the timeout runs from the last frame, at most a frame interval before t0
-	tl_assert_ge "ms from '$cmd' to the new connection" $((min_ms - 50)) $((t1 - t0))
+	# the timeout runs from the last frame received, which came before t0:
+	# 10 ms before at this rate, more if the server was held up
+	tl_assert_ge "ms from '$cmd' to the new connection" $((min_ms - 250)) $((t1 - t0))
 	tl_wait_flowing 20 "$(tl_ring_last_seq)" "${TL_SYMS[@]}"
 	gaps=$(tl_ring_dump | jq -s --argjson a "$before" '[.[] | select(.kind == "gap" and .seq > $a)] | map(.reason) | unique')
 	tl_assert_eq "gap reasons after '$cmd'" '["stall"]' "$(jq -c . <<<"$gaps")"
