@@ -1,12 +1,14 @@
 # gateway/: spreadbus-gateway (WebSocket fan-out of the rings and _spreads,
 # and the dashboard's files in gateway/www), with its tests and test tools.
 LIBRARIES += gateway
-gateway_SRCS := $(filter-out gateway/main.c,$(wildcard gateway/*.c))
+# The request parser uses the collector's JSON scanner (it needs only
+# common/): built into this library rather than linking all of the collector.
+gateway_SRCS := $(filter-out gateway/main.c,$(wildcard gateway/*.c)) collector/json_scan.c
 gateway_PKGS := libwebsockets
 
 PROGRAMS += spreadbus-gateway
 spreadbus-gateway_MAIN := gateway/main.c
-spreadbus-gateway_DEPS := gateway collector shm common
+spreadbus-gateway_DEPS := gateway shm common
 INSTALLED_PROGRAMS += spreadbus-gateway
 
 # The dashboard: static files, no build step.
@@ -18,7 +20,7 @@ install-gateway-www:
 
 GATEWAY_UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_gateway_*.c)))
 UNIT_TESTS += $(GATEWAY_UNIT_TESTS)
-$(foreach t,$(GATEWAY_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := gateway collector shm common)$(eval $(t)_LDLIBS := -lcmocka))
+$(foreach t,$(GATEWAY_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := gateway shm common)$(eval $(t)_LDLIBS := -lcmocka))
 
 # A WebSocket client for the tests and the benchmark (test-only).
 TEST_TOOLS += spreadbus-test-wsclient
@@ -29,7 +31,7 @@ INTEGRATION_TESTS += $(wildcard tests/integration/test_gateway_*.sh)
 
 FUZZERS += fuzz_gateway_request
 fuzz_gateway_request_MAIN := tests/fuzz/fuzz_gateway_request.c
-fuzz_gateway_request_DEPS := gateway collector shm common
+fuzz_gateway_request_DEPS := gateway shm common
 
 # The dashboard's browser test: Debian's chromium driven by playwright-core.
 DEB_PACKAGES += chromium

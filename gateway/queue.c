@@ -6,19 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NO_KEY UINT32_MAX
+#define NO_KEY GW_QUEUE_NO_KEY
 
 int gw_queue_init(struct gw_queue *q, uint32_t bound)
 {
 	memset(q, 0, sizeof(*q));
 	q->bound = bound;
 	q->seqs = malloc((size_t)bound * sizeof(*q->seqs));
-	return q->seqs ? 0 : -ENOMEM;
+	q->keys = malloc((size_t)bound * sizeof(*q->keys));
+	return q->seqs && q->keys ? 0 : -ENOMEM;
 }
 
 void gw_queue_free(struct gw_queue *q)
 {
 	free(q->seqs);
+	free(q->keys);
 	free(q->map);
 	free(q->order);
 	memset(q, 0, sizeof(*q));
@@ -76,22 +78,16 @@ static void map_remove(struct gw_queue *q, uint32_t i)
 	q->map_count--;
 }
 
-enum gw_push gw_queue_push(struct gw_queue *q, uint64_t seq, uint32_t key, bool conflatable)
+/* key waits (again) in the conflation map with seq as its latest. */
+static enum gw_push conflate(struct gw_queue *q, uint64_t seq, uint32_t key)
 {
-	if (!q->conflating || !conflatable) {
-		if (q->len < q->bound) {
-			q->seqs[(q->head + q->len++) % q->bound] = seq;
-			return GW_PUSH_QUEUED;
-		}
-		if (!conflatable)
-			return GW_PUSH_FULL;
-	}
 	if (conflation_setup(q) < 0)
 		return GW_PUSH_FULL;
 	q->conflating = true;
 	uint32_t i = slot_of(q, key);
 	if (q->map[i].key == key) {
-		q->map[i].seq = seq;
+		if (seq > q->map[i].seq)
+			q->map[i].seq = seq;
 		q->conflated++;
 		return GW_PUSH_CONFLATED;
 	}
@@ -103,24 +99,48 @@ enum gw_push gw_queue_push(struct gw_queue *q, uint64_t seq, uint32_t key, bool 
 	return GW_PUSH_QUEUED;
 }
 
-uint64_t gw_queue_pop(struct gw_queue *q)
+enum gw_push gw_queue_push(struct gw_queue *q, uint64_t seq, uint32_t key, bool conflatable)
+{
+	if (!q->conflating || !conflatable) {
+		if (q->len < q->bound) {
+			uint32_t at = (q->head + q->len++) % q->bound;
+			q->seqs[at] = seq;
+			q->keys[at] = conflatable ? key : NO_KEY;
+			return GW_PUSH_QUEUED;
+		}
+		if (!conflatable)
+			return GW_PUSH_FULL;
+	}
+	return conflate(q, seq, key);
+}
+
+enum gw_push gw_queue_defer(struct gw_queue *q, uint64_t seq, uint32_t key)
+{
+	return key == NO_KEY ? GW_PUSH_FULL : conflate(q, seq, key);
+}
+
+bool gw_queue_pop(struct gw_queue *q, struct gw_pop *out)
 {
 	if (q->len) {
-		uint64_t seq = q->seqs[q->head];
+		out->seq = q->seqs[q->head];
+		out->key = q->keys[q->head];
+		out->conflated = false;
 		q->head = (q->head + 1) % q->bound;
 		q->len--;
-		return seq;
+		return true;
 	}
 	if (q->map_count) {
 		uint32_t key = q->order[q->order_head];
 		q->order_head = (q->order_head + 1) % q->bound;
 		uint32_t i = slot_of(q, key);
-		uint64_t seq = q->map[i].seq;
+		out->seq = q->map[i].seq;
+		out->key = key;
+		out->conflated = true;
 		map_remove(q, i);
-		return seq;
+		return true;
 	}
 	q->conflating = false;
-	return 0;
+	return false;
 }
 
 uint32_t gw_queue_len(const struct gw_queue *q)

@@ -22,6 +22,7 @@ struct gw_queue_slot {
 struct gw_queue {
 	uint32_t bound;
 	uint64_t *seqs;   /* FIFO, capacity bound */
+	uint32_t *keys;   /* the FIFO entries' keys; GW_QUEUE_NO_KEY for a trade */
 	uint32_t head, len;
 	/* Conflation, set up the first time the client lags: the latest
 	 * sequence per key, and the keys in the order they first waited. */
@@ -40,9 +41,21 @@ void gw_queue_free(struct gw_queue *q);
 
 /* conflatable: spreads and quotes; key: gw_queue_key(). */
 enum gw_push gw_queue_push(struct gw_queue *q, uint64_t seq, uint32_t key, bool conflatable);
-/* The next sequence to send, 0 when empty: the FIFO first, then the
+#define GW_QUEUE_NO_KEY UINT32_MAX
+
+struct gw_pop {
+	uint64_t seq;
+	uint32_t key;   /* GW_QUEUE_NO_KEY for a trade */
+	bool conflated; /* from the conflated keys: send the key's newest message */
+};
+
+/* The next message to send, false when empty: the FIFO first, then the
  * conflated keys in the order they first waited. */
-uint64_t gw_queue_pop(struct gw_queue *q);
+bool gw_queue_pop(struct gw_queue *q, struct gw_pop *out);
+/* The message of a popped FIFO entry of key is gone (the caller's log
+ * dropped it): the key waits with the conflated ones instead, so that its
+ * newest message is sent. GW_PUSH_FULL if that is not possible. */
+enum gw_push gw_queue_defer(struct gw_queue *q, uint64_t seq, uint32_t key);
 /* Messages waiting. */
 uint32_t gw_queue_len(const struct gw_queue *q);
 

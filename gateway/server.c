@@ -20,6 +20,7 @@
 #include "common/netaddr.h"
 #include "gateway/client.h"
 #include "gateway/format.h"
+#include "gateway/latest.h"
 #include "gateway/msglog.h"
 #include "gateway/request.h"
 #include "gateway/status_msg.h"
@@ -40,6 +41,7 @@
 #define LOG_MESSAGES 65536         /* messages the log remembers */
 #define LOG_ARENA_BYTES (64u << 20)
 #define UNUPGRADED_MAX 4096        /* connections still sending their request */
+#define LATEST_KEYS (1u << 17)     /* spread and quote keys kept (symbols x exchanges) */
 
 struct gw {
 	struct runtime *rt;
@@ -57,6 +59,7 @@ struct gw {
 	unsigned subscribers[GW_CHANNELS]; /* clients with the channel active */
 
 	struct gw_msglog log;
+	struct gw_latest latest;
 	size_t readers;
 	struct ring_reader *reader[CONFIG_MAX_EXCHANGES];
 	struct ring_reader *spreads;
@@ -300,23 +303,34 @@ static int on_writeable(struct gw *g, struct gw_client *c)
 			}
 			continue;
 		}
-		uint64_t seq = gw_queue_pop(&c->queue);
-		if (!seq)
+		struct gw_pop p;
+		uint32_t len;
+		char *text;
+		if (!gw_queue_pop(&c->queue, &p))
 			return 0;
-		const struct gw_msg *m = gw_msglog_get(&g->log, seq);
-		if (!m) {
-			/* Written over while this client lagged. A trade cannot be
-			 * skipped; a spread or quote has been replaced anyway. */
-			if (seq >= g->log.head - g->log.cap || !c->queue.conflating) {
-				client_close(g, c, GW_CLOSE_SLOW, "slow consumer: messages lost while lagging");
-				return 0;
+		if (p.conflated) {
+			/* the key's newest message, wherever the log is */
+			if (!(text = gw_latest_get(&g->latest, p.key, &len)))
+				continue;
+		} else {
+			const struct gw_msg *m = gw_msglog_get(&g->log, p.seq);
+			if (!m) {
+				/* The log dropped it while this client lagged: a
+				 * spread or quote waits for its key's newest; a trade
+				 * is lost, and the client with it. */
+				if (gw_queue_defer(&c->queue, p.seq, p.key) == GW_PUSH_FULL) {
+					client_close(g, c, GW_CLOSE_SLOW, "slow consumer: messages lost while lagging");
+					return 0;
+				}
+				continue;
 			}
-			continue;
+			text = gw_msglog_payload(&g->log, m);
+			len = m->len;
 		}
-		if (lws_write(wsi, (unsigned char *)gw_msglog_payload(&g->log, m), m->len, LWS_WRITE_TEXT) < 0)
+		if (lws_write(wsi, (unsigned char *)text, len, LWS_WRITE_TEXT) < 0)
 			return -1;
 		g->sent++;
-		g->bytes += m->len;
+		g->bytes += len;
 	}
 	want_write(c);
 	return 0;
@@ -390,11 +404,15 @@ static bool anyone_wants(struct gw *g, enum gw_channel ch, unsigned sym, unsigne
 	return false;
 }
 
-/* Queues message m (made once) for every client whose filters take it. */
-static void fan_out(struct gw *g, const struct gw_msg *m, unsigned buy, unsigned sell)
+/* Queues message m (made once) for every client whose filters take it. A
+ * conflatable one is also kept as its key's latest (room: the largest
+ * message of its kind). */
+static void fan_out(struct gw *g, const struct gw_msg *m, unsigned buy, unsigned sell, uint32_t room)
 {
 	uint32_t key = gw_queue_key(m->channel, m->exchange, m->symbol);
 	bool conflatable = m->channel != GW_CH_TRADES;
+	if (conflatable)
+		gw_latest_put(&g->latest, key, gw_msglog_payload(&g->log, m), m->len, room);
 	for (unsigned i = 0; i < g->client_count; i++) {
 		struct gw_client *c = g->clients[i];
 		if (!client_wants(c, m->channel, m->symbol, m->exchange, buy, sell))
@@ -427,7 +445,8 @@ static void on_tick(struct gw *g, const struct tick *t, uint64_t seq)
 	char *out = gw_msglog_reserve(&g->log, GW_TICK_MSG_MAX);
 	size_t len = out ? gw_format_tick(out, GW_TICK_MSG_MAX, gw_channel_name(ch), g->rt->bus.registry, t, seq) : 0;
 	if (len)
-		fan_out(g, gw_msglog_commit(&g->log, (uint32_t)len, ch, t->symbol_id, t->exchange_id, t->ts_recv_ns), 0, 0);
+		fan_out(g, gw_msglog_commit(&g->log, (uint32_t)len, ch, t->symbol_id, t->exchange_id, t->ts_recv_ns), 0, 0,
+			GW_TICK_MSG_MAX);
 }
 
 static void on_spread(struct gw *g, const struct spreads_record *r)
@@ -440,7 +459,8 @@ static void on_spread(struct gw *g, const struct spreads_record *r)
 	size_t len = out ? gw_format_spread(out, max, r) : 0;
 	if (len)
 		fan_out(g, gw_msglog_commit(&g->log, (uint32_t)len, GW_CH_SPREADS, r->symbol_id, 0, r->ts_ns),
-			r->buy_exchange_id, r->sell_exchange_id);
+			r->buy_exchange_id, r->sell_exchange_id,
+			(uint32_t)(spreads_json_room(g->spread_size) + GW_SPREAD_ENVELOPE));
 }
 
 static void count_read(struct gw *g, const char *ring, size_t n, uint64_t lost)
@@ -499,11 +519,15 @@ static void report(struct gw *g)
 {
 	struct status_block *st = g->rt->status;
 	uint64_t lag = ring_head(ring_reader_ring(g->spreads)) - ring_reader_position(g->spreads);
-	uint64_t conflated = g->conflated_gone;
+	uint64_t conflated = g->conflated_gone, queue_max = 0;
 	for (size_t i = 0; i < g->readers; i++)
 		lag += ring_head(ring_reader_ring(g->reader[i])) - ring_reader_position(g->reader[i]);
-	for (unsigned i = 0; i < g->client_count; i++)
-		conflated += g->clients[i]->queue.conflated;
+	for (unsigned i = 0; i < g->client_count; i++) {
+		const struct gw_queue *q = &g->clients[i]->queue;
+		conflated += q->conflated;
+		if (gw_queue_len(q) > queue_max)
+			queue_max = gw_queue_len(q);
+	}
 	status_set(st, SM_TICKS_READ, g->read);
 	status_set(st, SM_TICKS_LOST, g->lost);
 	status_set(st, SM_READ_LAG, lag);
@@ -516,6 +540,7 @@ static void report(struct gw *g)
 	status_set(st, SM_GW_DROPPED_SLOW, g->dropped_slow);
 	status_set(st, SM_GW_DROPPED_PING, g->dropped_ping);
 	status_set(st, SM_GW_BAD_REQUESTS, g->bad_requests);
+	status_set(st, SM_GW_QUEUE_MAX, queue_max);
 }
 
 /* A ping every ping_interval_ms; silence (not even a pong) for
@@ -548,7 +573,7 @@ static void send_status(struct gw *g)
 	int64_t now = clock_realtime_ns();
 	size_t len = out ? gw_status_msg(out, STATUS_MSG_MAX, g->rt->bus.status, &g->rates, now, g->client_count) : 0;
 	if (len)
-		fan_out(g, gw_msglog_commit(&g->log, (uint32_t)len, GW_CH_STATUS, 0, 0, now), 0, 0);
+		fan_out(g, gw_msglog_commit(&g->log, (uint32_t)len, GW_CH_STATUS, 0, 0, now), 0, 0, STATUS_MSG_MAX);
 }
 
 static void housekeeping(lws_sorted_usec_list_t *sul)
@@ -673,7 +698,8 @@ static int setup(struct gw *g)
 		return rc;
 	}
 	g->clients = calloc(gc->max_clients, sizeof(*g->clients));
-	if (!g->clients || gw_msglog_init(&g->log, LOG_ARENA_BYTES, LOG_MESSAGES, LWS_PRE) < 0)
+	if (!g->clients || gw_msglog_init(&g->log, LOG_ARENA_BYTES, LOG_MESSAGES, LWS_PRE) < 0 ||
+	    gw_latest_init(&g->latest, LATEST_KEYS, LWS_PRE) < 0)
 		return -ENOMEM;
 	if ((rc = open_readers(g)) < 0)
 		return rc;
@@ -719,6 +745,7 @@ static void teardown(struct gw *g)
 	ring_reader_close(g->spreads);
 	free(g->spread_buf);
 	gw_msglog_free(&g->log);
+	gw_latest_free(&g->latest);
 	free(g->clients);
 }
 

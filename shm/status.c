@@ -58,6 +58,7 @@ static const struct status_metric_info metric_info[SM_COUNT] = {
 	[SM_GW_DROPPED_SLOW] = { "gateway_dropped_slow_total", SMT_COUNTER, "Clients disconnected because their trade queue was full", 1 },
 	[SM_GW_DROPPED_PING] = { "gateway_dropped_ping_timeout_total", SMT_COUNTER, "Clients disconnected because they did not answer a ping in time", 1 },
 	[SM_GW_BAD_REQUESTS] = { "gateway_bad_requests_total", SMT_COUNTER, "Client requests answered with an error", 1 },
+	[SM_GW_QUEUE_MAX] = { "gateway_client_queue_max_messages", SMT_GAUGE, "Messages waiting for the most lagging client", 1 },
 };
 
 const struct status_metric_info *status_metric_info(enum status_metric m)

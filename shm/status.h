@@ -80,6 +80,7 @@ enum status_metric {
 	SM_GW_DROPPED_SLOW,   /* counter: clients disconnected for falling behind on trades */
 	SM_GW_DROPPED_PING,   /* counter: clients disconnected for not answering pings */
 	SM_GW_BAD_REQUESTS,   /* counter: client requests answered with an error */
+	SM_GW_QUEUE_MAX,      /* gauge: messages waiting for the most lagging client */
 	SM_COUNT
 };
 

@@ -211,6 +211,7 @@ static void render_gateway(struct jsonw *w, struct supervisor *s)
 	if (blk && gw && gw->pid > 0) {
 		jsonw_kv_string(w, "reported_state", status_child_state_name(__atomic_load_n(&blk->state, __ATOMIC_RELAXED)));
 		kv_metric(w, "clients", blk, SM_GW_CLIENTS);
+		kv_metric(w, "client_queue_max", blk, SM_GW_QUEUE_MAX);
 		kv_metric(w, "read_lag", blk, SM_READ_LAG);
 		kv_metric(w, "messages_sent_total", blk, SM_GW_MESSAGES_SENT);
 		kv_metric(w, "conflated_total", blk, SM_GW_CONFLATED);

@@ -29,7 +29,7 @@ static bool metric_applies(enum status_metric m, enum status_role role)
 		return role == ROLE_WRITER;
 	if (m == SM_SPREADS_WRITTEN)
 		return role == ROLE_AGGREGATOR;
-	if (m <= SM_GW_BAD_REQUESTS)
+	if (m <= SM_GW_QUEUE_MAX)
 		return role == ROLE_GATEWAY;
 	return true;
 }

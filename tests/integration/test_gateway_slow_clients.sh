@@ -30,6 +30,7 @@ tl_log "aggregator wrote $written spread updates, feeder $TRADES trades"
 # the stopped trades client: disconnected, counted, while the others go on
 tl_wait_for 10 "lagger dropped as slow" gw_metric_at_least 1 gateway_dropped_slow_total
 tl_wait_for 10 "slow client conflated" gw_metric_at_least 1 gateway_conflated_total
+tl_assert_ge "longest client queue while one lags" 1024 "$(gw_metric gateway_client_queue_max_messages)"
 
 # the fast client: every trade, in order, none missing
 trades_seen() { grep -c '"channel":"trades"' "$T/fast.log" || true; }

@@ -32,7 +32,7 @@ http_get /metrics >"$T/metrics.txt"
 promtool check metrics <"$T/metrics.txt" || tl_fail "promtool check metrics failed"
 for family in gateway_clients_accepted_total gateway_messages_sent_total gateway_sent_bytes_total \
 	gateway_conflated_total gateway_dropped_slow_total gateway_dropped_ping_timeout_total \
-	gateway_bad_requests_total ticks_read_total read_lag_ticks; do
+	gateway_bad_requests_total gateway_client_queue_max_messages ticks_read_total read_lag_ticks; do
 	grep -q "^spreadbus_$family{child=\"gateway\"} [0-9]" "$T/metrics.txt" || tl_fail "no $family for the gateway"
 done
 grep -q '^spreadbus_spreads_ring_written_total{child="aggregator"} ' "$T/metrics.txt" ||

@@ -12,16 +12,27 @@
 
 #include "gateway/queue.h"
 
+/* The next sequence (0 when empty); *key is set only for a conflated key. */
+static uint64_t pop(struct gw_queue *q, uint32_t *key)
+{
+	struct gw_pop p;
+	if (!gw_queue_pop(q, &p))
+		return 0;
+	*key = p.conflated ? p.key : GW_QUEUE_NO_KEY;
+	return p.seq;
+}
+
 static void in_order_within_the_bound(void **state)
 {
 	(void)state;
 	struct gw_queue q;
+	uint32_t key;
 	assert_int_equal(gw_queue_init(&q, 4), 0);
 	for (uint64_t s = 1; s <= 4; s++)
 		assert_int_equal(gw_queue_push(&q, s, gw_queue_key(0, 0, 1), true), GW_PUSH_QUEUED);
 	for (uint64_t s = 1; s <= 4; s++)
-		assert_int_equal(gw_queue_pop(&q), s);
-	assert_int_equal(gw_queue_pop(&q), 0);
+		assert_int_equal(pop(&q, &key), s);
+	assert_int_equal(pop(&q, &key), 0);
 	assert_int_equal(q.conflated, 0);
 	gw_queue_free(&q);
 }
@@ -30,6 +41,7 @@ static void past_the_bound_latest_per_key(void **state)
 {
 	(void)state;
 	struct gw_queue q;
+	uint32_t key;
 	assert_int_equal(gw_queue_init(&q, 2), 0);
 	uint32_t a = gw_queue_key(0, 0, 1), b = gw_queue_key(1, 3, 1);
 	assert_int_equal(gw_queue_push(&q, 1, a, true), GW_PUSH_QUEUED);
@@ -43,27 +55,56 @@ static void past_the_bound_latest_per_key(void **state)
 	assert_int_equal(gw_queue_len(&q), 4);
 	/* a trade past the bound cannot be conflated */
 	assert_int_equal(gw_queue_push(&q, 7, gw_queue_key(2, 3, 1), false), GW_PUSH_FULL);
-	assert_int_equal(gw_queue_pop(&q), 1);
-	assert_int_equal(gw_queue_pop(&q), 2);
-	assert_int_equal(gw_queue_pop(&q), 6); /* a first waited first, and its latest is 6 */
-	assert_int_equal(gw_queue_pop(&q), 4);
-	assert_int_equal(gw_queue_pop(&q), 0);
+	assert_int_equal(pop(&q, &key), 1);
+	assert_int_equal(pop(&q, &key), 2);
+	assert_int_equal(pop(&q, &key), 6); /* a first waited first, and its latest is 6 */
+	assert_int_equal(key, a); /* from the conflated keys: the caller may send a's newest */
+	assert_int_equal(pop(&q, &key), 4);
+	assert_int_equal(pop(&q, &key), 0);
 	/* caught up: in order again */
 	assert_int_equal(gw_queue_push(&q, 8, a, true), GW_PUSH_QUEUED);
 	assert_int_equal(gw_queue_push(&q, 9, a, true), GW_PUSH_QUEUED);
-	assert_int_equal(gw_queue_pop(&q), 8);
-	assert_int_equal(gw_queue_pop(&q), 9);
+	assert_int_equal(pop(&q, &key), 8);
+	assert_int_equal(pop(&q, &key), 9);
 	gw_queue_free(&q);
 }
 
 /* Random pushes and pops against a model: every key's latest sequence is
  * delivered, no sequence twice, no sequence older than one delivered
  * before it for the same key, trades all in order. */
+/* A queued spread whose message the log dropped waits as a conflated key:
+ * its newest message goes out once, after the rest of the FIFO. */
+static void dropped_message_deferred_to_its_key(void **state)
+{
+	(void)state;
+	struct gw_queue q;
+	struct gw_pop p;
+	uint32_t a = gw_queue_key(0, 0, 1), trade = gw_queue_key(2, 1, 1);
+	assert_int_equal(gw_queue_init(&q, 4), 0);
+	assert_int_equal(gw_queue_push(&q, 1, a, true), GW_PUSH_QUEUED);
+	assert_int_equal(gw_queue_push(&q, 2, trade, false), GW_PUSH_QUEUED);
+	assert_int_equal(gw_queue_push(&q, 3, a, true), GW_PUSH_QUEUED);
+	assert_true(gw_queue_pop(&q, &p));
+	assert_true(p.seq == 1 && p.key == a && !p.conflated);
+	assert_int_equal(gw_queue_defer(&q, p.seq, p.key), GW_PUSH_QUEUED); /* 1 was dropped */
+	assert_true(gw_queue_pop(&q, &p));
+	assert_true(p.seq == 2 && p.key == GW_QUEUE_NO_KEY);
+	assert_int_equal(gw_queue_defer(&q, p.seq, p.key), GW_PUSH_FULL); /* a trade cannot wait as a key */
+	assert_true(gw_queue_pop(&q, &p));
+	assert_true(p.seq == 3 && !p.conflated);
+	assert_int_equal(gw_queue_defer(&q, p.seq, p.key), GW_PUSH_CONFLATED); /* a waits already */
+	assert_true(gw_queue_pop(&q, &p));
+	assert_true(p.conflated && p.key == a && p.seq == 3);
+	assert_false(gw_queue_pop(&q, &p));
+	gw_queue_free(&q);
+}
+
 static void random_against_model(void **state)
 {
 	(void)state;
 	enum { BOUND = 64, KEYS = 200, STEPS = 200000 };
 	struct gw_queue q;
+	uint32_t key;
 	assert_int_equal(gw_queue_init(&q, BOUND), 0);
 	static uint64_t latest[KEYS], delivered_latest[KEYS];
 	static uint32_t key_of[STEPS + 1];
@@ -72,7 +113,7 @@ static void random_against_model(void **state)
 	for (uint64_t seq = 1; seq <= STEPS; seq++) {
 		if (rand() % 3 == 0) {
 			uint64_t s;
-			for (int n = rand() % 8; n > 0 && (s = gw_queue_pop(&q)) != 0; n--) {
+			for (int n = rand() % 8; n > 0 && (s = pop(&q, &key)) != 0; n--) {
 				uint32_t k = key_of[s];
 				if (k == KEYS) {
 					assert_true(s > last_trade);
@@ -99,7 +140,7 @@ static void random_against_model(void **state)
 			latest[k] = seq;
 	}
 	uint64_t s;
-	while ((s = gw_queue_pop(&q)) != 0) {
+	while ((s = pop(&q, &key)) != 0) {
 		uint32_t k = key_of[s];
 		if (k == KEYS) {
 			assert_true(s > last_trade);
@@ -121,6 +162,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(in_order_within_the_bound),
 		cmocka_unit_test(past_the_bound_latest_per_key),
+		cmocka_unit_test(dropped_message_deferred_to_its_key),
 		cmocka_unit_test(random_against_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
