@@ -12,6 +12,7 @@ extern const struct adapter adapter_binance;
 extern const struct adapter adapter_binance_usdm;
 extern const struct adapter adapter_bitget;
 extern const struct adapter adapter_gateio;
+extern const struct adapter adapter_kraken;
 extern const struct adapter adapter_bybit;
 extern const struct adapter adapter_okx;
 
@@ -20,6 +21,7 @@ static const struct adapter *const adapters[] = {
 	&adapter_binance_usdm,
 	&adapter_bitget,
 	&adapter_gateio,
+	&adapter_kraken,
 	&adapter_bybit,
 	&adapter_okx,
 };

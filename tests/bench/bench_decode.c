@@ -11,7 +11,7 @@
 #include "collector/pipeline.h"
 
 #define FRAMES 4096           /* distinct frames, cycled */
-#define FRAME_MAX 320
+#define FRAME_MAX 512
 #ifndef PASSES
 #define PASSES 500 /* frames per run = FRAMES * PASSES */
 #endif
@@ -27,7 +27,7 @@ static const char *const syms[] = {"BTC-USDT", "ETH-USDT", "SOL-USDT", "XRP-USDT
 /* Writes frame i (shapes as in the fixtures) for the adapter into out. */
 static int make_frame(const char *adapter, size_t i, char *out, size_t len)
 {
-	char native[16], lower[16], gate[16];
+	char native[16], lower[16], gate[16], slash[16];
 	const char *s = syms[i % NSYMS];
 	size_t n = 0;
 	for (const char *c = s; *c; c++)
@@ -37,9 +37,11 @@ static int make_frame(const char *adapter, size_t i, char *out, size_t len)
 			n++;
 		}
 	native[n] = lower[n] = '\0';
-	for (n = 0; s[n]; n++)
+	for (n = 0; s[n]; n++) {
 		gate[n] = s[n] == '-' ? '_' : s[n];
-	gate[n] = '\0';
+		slash[n] = s[n] == '-' ? '/' : s[n];
+	}
+	gate[n] = slash[n] = '\0';
 	unsigned cents = (unsigned)(i * 7919 % 100000);
 	unsigned long long u = 1000000 + i;
 	if (strcmp(adapter, "binance") == 0)
@@ -65,6 +67,13 @@ static int make_frame(const char *adapter, size_t i, char *out, size_t len)
 				"\"%s\"},\"data\":[{\"asks\":[[\"72377.%u\",\"0.00408\"]],\"bids\":[[\"72354.%u\",\"1.16460\"]],"
 				"\"checksum\":0,\"ts\":\"%lld\"}],\"ts\":%lld}",
 				native, cents % 100, cents % 100, NOW_MS + (long long)i, NOW_MS + (long long)i + 1);
+	if (strcmp(adapter, "kraken") == 0) /* ticker with event_trigger bbo: numbers keep trailing zeros */
+		return snprintf(out, len,
+				"{\"channel\":\"ticker\",\"type\":\"update\",\"data\":[{\"symbol\":\"%s\",\"bid\":1.%05u0,"
+				"\"bid_qty\":44620.68691883,\"ask\":2.%05u0,\"ask_qty\":1087605.70466858,\"last\":0.99981,"
+				"\"volume\":270638277.50461281,\"vwap\":0.99983,\"low\":0.99959,\"high\":1.00000,\"change\":0.00005,"
+				"\"change_pct\":0.01,\"trades\":38144,\"timestamp\":\"2026-08-13T22:23:%02u.%06uZ\"}]}",
+				slash, cents, cents, (unsigned)(i / 1000000 % 60), (unsigned)(i % 1000000));
 	if (strcmp(adapter, "bybit") == 0)
 		return snprintf(out, len,
 				"{\"topic\":\"orderbook.1.%s\",\"ts\":%lld,\"type\":\"snapshot\",\"data\":{\"s\":\"%s\","
@@ -159,6 +168,7 @@ int main(void)
 	rc |= bench("bitget");
 	rc |= bench("bybit");
 	rc |= bench("gateio");
+	rc |= bench("kraken");
 	rc |= bench("okx");
 	return rc;
 }

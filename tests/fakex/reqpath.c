@@ -57,7 +57,7 @@ static int find(const struct fx_reqpath *r, const char *path)
 static int copy(const struct fx_reqpath *r, int t, char *out, size_t cap)
 {
 	size_t n = (size_t)(tok[t].end - tok[t].start);
-	if (tok[t].type != JSMN_STRING || n >= cap)
+	if (n >= cap)
 		return -EINVAL;
 	memcpy(out, r->msg + tok[t].start, n);
 	out[n] = '\0';
@@ -72,6 +72,15 @@ int reqpath_string(const struct fx_reqpath *r, const char *path, char *out, size
 	return copy(r, t, out, cap);
 }
 
+int reqpath_number(const struct fx_reqpath *r, const char *path, char *out, size_t cap)
+{
+	int t = find(r, path);
+	if (t < 0 || tok[t].type != JSMN_PRIMITIVE || !(r->msg[tok[t].start] == '-' || (r->msg[tok[t].start] >= '0' &&
+									r->msg[tok[t].start] <= '9')))
+		return -ENOENT;
+	return copy(r, t, out, cap);
+}
+
 int reqpath_strings(const struct fx_reqpath *r, const char *path, char (*out)[FX_REQPATH_ITEM], int max)
 {
 	int t = find(r, path);
@@ -80,7 +89,7 @@ int reqpath_strings(const struct fx_reqpath *r, const char *path, char (*out)[FX
 	if (tok[t].size > max)
 		return -EINVAL;
 	for (int i = 0, k = t + 1; i < tok[t].size; i++, k = next_value(r->ntok, k))
-		if (copy(r, k, out[i], FX_REQPATH_ITEM) < 0)
+		if (tok[k].type != JSMN_STRING || copy(r, k, out[i], FX_REQPATH_ITEM) < 0)
 			return -EINVAL;
 	return tok[t].size;
 }

@@ -21,6 +21,8 @@ int reqpath_parse(struct fx_reqpath *r, const char *msg, size_t len);
 /* The string at path ("event", "params.channel") into out; 0, -ENOENT
  * (absent or not a string) or -EINVAL (does not fit). */
 int reqpath_string(const struct fx_reqpath *r, const char *path, char *out, size_t cap);
+/* The text of the number at path ("req_id"); same returns. */
+int reqpath_number(const struct fx_reqpath *r, const char *path, char *out, size_t cap);
 /* The strings of the array at path; their number, -ENOENT (absent or not
  * an array) or -EINVAL (an element is not a string or does not fit). */
 int reqpath_strings(const struct fx_reqpath *r, const char *path, char (*out)[FX_REQPATH_ITEM], int max);

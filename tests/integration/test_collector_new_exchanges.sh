@@ -10,12 +10,14 @@ set -u
 source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
 # exchange, then the canonical names the collector is configured with, for
-# the fake exchange's BTC-USDT and ETH-USDT. Bitget's books1 carries no
-# update id (0 in every quote): its quotes must not repeat time and values.
+# the fake exchange's BTC-USDT and ETH-USDT. Bitget's books1 and Kraken's
+# ticker carry no update id (0 in every quote): their quotes must not
+# repeat time and values.
 NEW_EXCHANGES=(
 	"binance-usdm BTC-USDT-PERP ETH-USDT-PERP"
 	"gateio BTC-USDT ETH-USDT"
 	"bitget BTC-USDT ETH-USDT"
+	"kraken BTC-USDT ETH-USDT"
 )
 
 stat() { tl_fakex_stat "\"$TL_EX\".$1"; }
@@ -25,7 +27,7 @@ counted() { # true once the collector counted $1 more rejects and $2 more duplic
 }
 
 # no trade id twice, no quote twice with the same time and values
-check_bitget_ring() {
+check_ring_without_quote_ids() {
 	local report
 	report=$(tl_ring_dump | jq -s -c '
 		(map(select(.kind == "quote")) | group_by(.symbol) | map(map([.ts_exchange_ns, .bid_px, .bid_qty,
@@ -33,7 +35,7 @@ check_bitget_ring() {
 		| (map(select(.kind == "trade")) | group_by(.symbol) | map([.[].trade_id] | length - (unique | length))
 			| add // 0) as $t
 		| {repeated_quotes: $q, repeated_trades: $t}')
-	[[ $report == '{"repeated_quotes":0,"repeated_trades":0}' ]] || tl_fail "bitget: repeated ticks in the ring: $report"
+	[[ $report == '{"repeated_quotes":0,"repeated_trades":0}' ]] || tl_fail "$TL_EX: repeated ticks in the ring: $report"
 }
 
 summary=()
@@ -66,8 +68,8 @@ for spec in "${NEW_EXCHANGES[@]}"; do
 	tl_assert_eq "$ex: duplicates dropped" 3 $(($(tl_collector_metric duplicates_total) - dups0))
 
 	tl_collector_same_pid
-	if [[ $ex == bitget ]]; then
-		check_bitget_ring
+	if [[ $ex == bitget || $ex == kraken ]]; then
+		check_ring_without_quote_ids
 	else
 		tl_ring_check_no_duplicates
 	fi

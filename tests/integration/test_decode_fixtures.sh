@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every fixture frame of binance, binance-usdm, bitget, bybit, gateio and okx through
+# Every fixture frame of binance, binance-usdm, bitget, bybit, gateio, kraken and okx through
 # `spreadbus-collector --decode`, checked field by field against the raw
 # JSON (parsed here by Python, prices by float() = strtod); acks, pongs and
 # errors must come out as control lines; other channels and every other
@@ -7,7 +7,7 @@
 set -euo pipefail
 : "${SPREADBUS_BIN:?}" "${FIXTURES:?}"
 exec python3 - "$SPREADBUS_BIN/spreadbus-collector" "$FIXTURES" <<'EOF'
-import glob, json, os, subprocess, sys, tempfile
+import calendar, datetime, glob, json, os, subprocess, sys, tempfile
 from decimal import Decimal
 
 BIN, FIX = sys.argv[1], sys.argv[2]
@@ -133,11 +133,42 @@ def exp_bitget(line):
     return out
 
 
+def rfc3339_ns(text):  # "2024-07-27T21:16:00.512060Z" -> ns, exactly
+    whole, _, frac = text.rstrip("Z").partition(".")
+    secs = calendar.timegm(datetime.datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").timetuple())
+    return secs * 1000000000 + int((frac + "000000000")[:9])
+
+
+def exp_kraken(line):
+    # numbers kept as their text: float() of it is the correctly rounded value
+    o = json.loads(line, parse_float=str)
+    if "method" in o:
+        m = o["method"]
+        if m == "pong":
+            return [("control", "pong")]
+        if "success" not in o:
+            return [("control", "notice: " + m)]
+        if not o["success"]:
+            return [("control", "error: " + o["error"])]
+        return [("control", "subscribed" if m == "subscribe" else "notice: " + m)]
+    ch = o["channel"]
+    if ch == "status":
+        return [("control", "notice: " + o["data"][0]["system"])]
+    if ch == "ticker":  # no update id; time from the RFC 3339 timestamp
+        return [quote(d["symbol"], rfc3339_ns(d["timestamp"]) if "timestamp" in d else 0, 0, d["bid"], d["bid_qty"],
+                      d["ask"], d["ask_qty"]) for d in o["data"]]
+    if ch == "trade":  # side is the taker's
+        return [trade(d["symbol"], rfc3339_ns(d["timestamp"]), d["price"], d["qty"], d["side"], d["trade_id"])
+                for d in o["data"]]
+    return [("control", "unsupported: " + ch)]
+
+
 # canonical name printed -> the native name it must come from, per exchange
 NATIVE = {
     "okx": lambda g: g,
     "binance-usdm": lambda g: usdm_native(g) if g.count("-") == 2 else None,
     "gateio": lambda g: g.replace("-", "_"),
+    "kraken": lambda g: g.replace("-", "/"),
 }
 
 
@@ -274,6 +305,7 @@ run("binance", sorted(glob.glob(FIX + "/binance/*.jsonl")), exp_binance)
 run("binance-usdm", sorted(glob.glob(FIX + "/binance-usdm/*.jsonl")), exp_binance_usdm)
 run("gateio", sorted(glob.glob(FIX + "/gateio/*.jsonl")), exp_gateio)
 run("bitget", sorted(glob.glob(FIX + "/bitget/*.jsonl")), exp_bitget)
+run("kraken", sorted(glob.glob(FIX + "/kraken/*.jsonl")), exp_kraken)
 book = BybitBook()
 run("bybit", sorted(glob.glob(FIX + "/bybit/*.jsonl")), lambda l: exp_bybit(l, book))
 run("okx", sorted(glob.glob(FIX + "/okx/*.jsonl")), exp_okx)
@@ -286,7 +318,7 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(every, "wb") as out:
         for path in sorted(glob.glob(FIX + "/*/*.jsonl")):
             out.write(open(path, "rb").read().rstrip(b"\n") + b"\n")
-    for exchange in ("binance", "binance-usdm", "bitget", "bybit", "gateio", "okx"):
+    for exchange in ("binance", "binance-usdm", "bitget", "bybit", "gateio", "kraken", "okx"):
         for g in decode(exchange, every):
             if not (set(g) in ({"control"}, {"reject"}) or g.get("kind") in ("quote", "trade")):
                 failures.append(f"{exchange} on every fixture file: odd line {g}")
