@@ -70,8 +70,8 @@ good | head -n 4 >"$T/no_exchange.conf"
 check "$T/no_exchange.conf" 1 "no exchange configured"
 
 # unknown adapter
-{ good; printf '\n[exchange.kraken]\nsymbols = BTC-USD\n'; } >"$T/adapter.conf"
-check "$T/adapter.conf" 1 "^$T/adapter.conf:9: .*unknown adapter 'kraken'"
+{ good; printf '\n[exchange.nope]\nsymbols = BTC-USD\n'; } >"$T/adapter.conf"
+check "$T/adapter.conf" 1 "^$T/adapter.conf:9: .*unknown adapter 'nope'"
 
 # an exchange named like a child process: the loader accepts it, the
 # supervisor does not (child names must be unique)
