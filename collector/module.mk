@@ -1,7 +1,8 @@
 # collector/: spreadbus-collector and its exchange adapters.
 LIBRARIES += collector
 collector_SRCS := $(filter-out collector/main.c,$(wildcard collector/*.c))
-collector_PKGS := libwebsockets
+collector_PKGS := libwebsockets libcurl
+DEB_PACKAGES += libcurl4-openssl-dev
 
 PROGRAMS += spreadbus-collector
 spreadbus-collector_MAIN := collector/main.c
@@ -19,3 +20,6 @@ bench_decode_MAIN := tests/bench/bench_decode.c
 bench_decode_DEPS := collector shm common
 
 INTEGRATION_TESTS += tests/integration/test_decode_fixtures.sh tests/integration/test_collector_new_exchanges.sh
+
+# Instrument discovery and the universe (docs/universe.md), against spreadbus-fakex-rest.
+INTEGRATION_TESTS += $(sort $(wildcard tests/integration/test_universe_*.sh))

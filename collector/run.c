@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "collector/collector.h"
+#include "collector/instruments_thread.h"
 #include "collector/run.h"
 #include "shm/bus.h"
 #include "shm/registry.h"
@@ -163,7 +164,15 @@ int collector_main(struct runtime *rt, const char *name)
 	collector_write_gap(c, NULL, GAP_COLLECTOR_START, 0, c->started_ns);
 	log_info("%s: collecting %zu symbols over %zu connection(s) from %s://%s:%d%s", name, c->symbols.count,
 		 c->link_count, c->url.tls ? "wss" : "ws", c->url.host, c->url.port, c->base_path);
+	struct instruments_thread discovery = { 0 };
+	if (instruments_thread_wanted(cfg, c->cx)) {
+		int drc = instruments_thread_start(&discovery, cfg, c->cx, c->adapter->name);
+		if (drc < 0)
+			log_warn("%s: no instrument discovery: %s", name,
+				 drc == -ENOTSUP ? "the adapter has no REST discovery yet" : strerror(-drc));
+	}
 	rc = collector_run_live(c) < 0 ? 1 : 0;
+	instruments_thread_stop(&discovery);
 out_links:
 	for (size_t i = 0; i < c->link_count; i++)
 		for (int k = 0; k < 2; k++)

@@ -1,12 +1,16 @@
 # tests/fakex/: spreadbus-fakex, the fake Binance/Bybit/OKX server the
 # collector's network tests and the end-to-end benchmark run against.
 LIBRARIES += fakex
-fakex_SRCS := $(filter-out tests/fakex/main.c tests/fakex/test_%.c,$(wildcard tests/fakex/*.c))
+fakex_SRCS := $(filter-out tests/fakex/main.c tests/fakex/rest_main.c tests/fakex/test_%.c,$(wildcard tests/fakex/*.c))
 fakex_PKGS := libwebsockets
 
 TEST_TOOLS += spreadbus-fakex
 spreadbus-fakex_MAIN := tests/fakex/main.c
 spreadbus-fakex_DEPS := fakex
+# the fake exchanges' REST APIs (instrument discovery)
+TEST_TOOLS += spreadbus-fakex-rest
+spreadbus-fakex-rest_MAIN := tests/fakex/rest_main.c
+spreadbus-fakex-rest_DEPS := fakex
 
 FAKEX_UNIT_TESTS := test_fakex_formats test_fakex_tape
 UNIT_TESTS += $(FAKEX_UNIT_TESTS)

@@ -1,0 +1,185 @@
+/* Instrument lists: the set, and the TSV file a collector reports its
+ * exchange's instruments in (one line per instrument, a header first). */
+#include "common/instrument.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define INSTRUMENT_FILE_MAGIC "# spreadbus instruments v1"
+
+struct instrument *instrument_set_add(struct instrument_set *s)
+{
+	if (s->count == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 256;
+		struct instrument *p = realloc(s->items, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		s->items = p;
+		s->cap = cap;
+	}
+	struct instrument *in = &s->items[s->count++];
+	memset(in, 0, sizeof(*in));
+	return in;
+}
+
+void instrument_set_free(struct instrument_set *s)
+{
+	free(s->items);
+	memset(s, 0, sizeof(*s));
+}
+
+static int cmp_native(const void *a, const void *b)
+{
+	return strcmp(((const struct instrument *)a)->native, ((const struct instrument *)b)->native);
+}
+
+void instrument_set_sort_native(struct instrument_set *s)
+{
+	if (s->count)
+		qsort(s->items, s->count, sizeof(s->items[0]), cmp_native);
+}
+
+struct instrument *instrument_set_find_native(struct instrument_set *s, const char *native, size_t len)
+{
+	struct instrument key;
+	if (len >= sizeof(key.native) || s->count == 0)
+		return NULL;
+	memcpy(key.native, native, len);
+	key.native[len] = '\0';
+	return bsearch(&key, s->items, s->count, sizeof(s->items[0]), cmp_native);
+}
+
+int instrument_file_path(char *out, size_t out_len, const char *runtime_dir, const char *exchange)
+{
+	int n = snprintf(out, out_len, "%s/instruments.%s.tsv", runtime_dir, exchange);
+	return n < 0 || (size_t)n >= out_len ? -ENAMETOOLONG : 0;
+}
+
+int instrument_file_write(const char *path, const char *exchange, const struct instrument_set *s, char *err,
+			  size_t err_len)
+{
+	char tmp[512];
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		snprintf(err, err_len, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		int e = errno;
+		snprintf(err, err_len, "%s: %s", tmp, strerror(e));
+		return -e;
+	}
+	fprintf(f, "%s exchange=%s fetched_ns=%lld count=%zu\n", INSTRUMENT_FILE_MAGIC, exchange,
+		(long long)s->fetched_ns, s->count);
+	fprintf(f, "# canonical\tnative\tbase\tquote\tstatus\ttrading\ttick_size\tlot_size\tmin_qty\tmin_notional"
+		   "\tquote_volume_24h\n");
+	for (size_t i = 0; i < s->count; i++) {
+		const struct instrument *in = &s->items[i];
+		/* %.17g: the doubles read back equal to what was parsed */
+		fprintf(f, "%s\t%s\t%s\t%s\t%s\t%d\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", in->canonical, in->native,
+			in->base, in->quote, in->status, in->trading ? 1 : 0, in->tick_size, in->lot_size, in->min_qty,
+			in->min_notional, in->quote_volume_24h);
+	}
+	int rc = 0;
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		rc = -errno;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = -errno;
+	if (rc < 0) {
+		snprintf(err, err_len, "%s: %s", path, strerror(-rc));
+		unlink(tmp);
+	}
+	return rc;
+}
+
+/* Copy field f (up to a tab) into out; returns the next field or NULL. */
+static char *take_field(char *f, char *out, size_t out_len)
+{
+	char *tab = strchr(f, '\t');
+	size_t n = tab ? (size_t)(tab - f) : strlen(f);
+	if (n >= out_len)
+		return NULL;
+	memcpy(out, f, n);
+	out[n] = '\0';
+	return tab ? tab + 1 : f + n;
+}
+
+static int parse_line(char *line, struct instrument *in)
+{
+	char num[5][40];
+	char trading[4];
+	char *p = line;
+	if (!(p = take_field(p, in->canonical, sizeof(in->canonical))) ||
+	    !(p = take_field(p, in->native, sizeof(in->native))) || !(p = take_field(p, in->base, sizeof(in->base))) ||
+	    !(p = take_field(p, in->quote, sizeof(in->quote))) ||
+	    !(p = take_field(p, in->status, sizeof(in->status))) || !(p = take_field(p, trading, sizeof(trading))))
+		return -1;
+	for (int i = 0; i < 5; i++)
+		if (!(p = take_field(p, num[i], sizeof(num[i]))))
+			return -1;
+	double *dst[5] = { &in->tick_size, &in->lot_size, &in->min_qty, &in->min_notional, &in->quote_volume_24h };
+	for (int i = 0; i < 5; i++) {
+		char *end;
+		errno = 0;
+		*dst[i] = strtod(num[i], &end);
+		if (errno || end == num[i] || *end)
+			return -1;
+	}
+	in->trading = strcmp(trading, "1") == 0;
+	return in->canonical[0] && in->native[0] ? 0 : -1;
+}
+
+int instrument_file_read(const char *path, struct instrument_set *s, char *err, size_t err_len)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		int e = errno;
+		snprintf(err, err_len, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	char line[512];
+	unsigned lineno = 0;
+	int rc = 0;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		size_t n = strlen(line);
+		if (n && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (lineno == 1) {
+			long long fetched = 0;
+			const char *at = strstr(line, "fetched_ns=");
+			if (strncmp(line, INSTRUMENT_FILE_MAGIC, strlen(INSTRUMENT_FILE_MAGIC)) != 0 || !at ||
+			    sscanf(at, "fetched_ns=%lld", &fetched) != 1) {
+				snprintf(err, err_len, "%s: not an instruments file", path);
+				rc = -EINVAL;
+				break;
+			}
+			s->fetched_ns = fetched;
+			continue;
+		}
+		if (line[0] == '#' || !line[0])
+			continue;
+		struct instrument *in = instrument_set_add(s);
+		if (!in) {
+			snprintf(err, err_len, "%s: out of memory", path);
+			rc = -ENOMEM;
+			break;
+		}
+		if (parse_line(line, in) < 0) {
+			snprintf(err, err_len, "%s:%u: malformed line", path, lineno);
+			rc = -EINVAL;
+			break;
+		}
+	}
+	if (rc == 0 && lineno == 0) {
+		snprintf(err, err_len, "%s: empty", path);
+		rc = -EINVAL;
+	}
+	fclose(f);
+	return rc;
+}
