@@ -41,7 +41,7 @@ awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || tl_fail "exposure $score > 2.0
 
 # 3. A packager's install (DESTDIR): sysusers and tmpfiles create the user,
 # the state directories and the config's permissions inside that root.
-[ "$(id -u)" = 0 ] || { echo "SKIP: tmpfiles gives the directories to the spreadbus user, which needs root (verify and exposure passed)"; exit 77; }
+[ "$(id -u)" = 0 ] || tl_skip "tmpfiles gives the directories to the spreadbus user, which needs root (verify and exposure passed)"
 root=$work/root
 install_into "$work/install2.log" DESTDIR="$root" PREFIX=/usr
 [ "$(stat -c %a "$root/etc/spreadbus/spreadbus.conf")" = 640 ] || tl_fail "config is not 0640"

@@ -15,6 +15,8 @@ tl_cleanup "$BC" --config "$tmp/c.ini" unlink
 cat >"$tmp/c.ini" <<INI
 [service]
 instance = $INST
+runtime_dir = $tmp/run
+state_dir = $tmp/state
 ring_capacity = 1024
 [exchange.binance]
 symbols = BTC-USDT, ETH-USDT

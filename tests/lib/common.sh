@@ -13,6 +13,7 @@
 #   tl_at_least MIN CMD ARGS...   # for tl_wait_for: CMD prints a number >= MIN
 #   tl_cleanup CMD ARGS...        # run CMD at exit (last registered runs first)
 #   tl_fail "why"                 # print logs, fail the test (exit 1)
+#   tl_skip "why"                 # the test cannot run here: SKIP (exit 77)
 #
 # Conventions: every helper fails the test itself (tl_fail) when something
 # it needs cannot be done, so callers do not check. Logs of every spawned
@@ -53,7 +54,7 @@ tl_cleanup() { TL_CLEANUPS+=("$(printf '%q ' "$@")"); }
 tl_on_exit() {
 	local rc=$? i name
 	trap - EXIT
-	[[ $rc -ne 0 ]] && TL_FAILED=1
+	[[ $rc -ne 0 && $rc -ne 77 ]] && TL_FAILED=1
 	for ((i = ${#TL_CLEANUPS[@]} - 1; i >= 0; i--)); do
 		eval "${TL_CLEANUPS[i]}" >/dev/null 2>&1 || true
 	done
@@ -75,6 +76,12 @@ tl_fail() {
 	TL_FAILED=1
 	tl_log "FAIL: $*"
 	exit 1
+}
+
+# tests/run_tests.sh shows the reason from the last line starting "SKIP".
+tl_skip() {
+	echo "SKIP: $*"
+	exit 77
 }
 
 # A random port that nothing on this host uses now, from 20000 up to the
