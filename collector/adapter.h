@@ -124,6 +124,7 @@ int adapter_build_batch(const struct sub_request *req, size_t start, char *out, 
  * depends on came first (as in every capture), else its start is kept and
  * it is parsed after the walk. For js_object() hooks. */
 struct js;
+struct js_span;
 struct deferred_data {
 	const char *start;
 	bool done;
@@ -136,6 +137,23 @@ int adapter_deferred_data_hook(struct deferred_data *d, struct js *j, bool ready
 /* After the walk: the in-place result, or the deferred parse. */
 enum frame_kind adapter_deferred_data_finish(struct deferred_data *d, const char *frame, size_t len,
 					     data_parser parse, void *ctx, struct frame_out *out);
+
+/* A trade's aggressor from the taker side the exchange names "buy" or
+ * "sell" (Gate.io, Bitget, Kraken, Coinbase's upper-case BUY/SELL too);
+ * REJECT_NON_NUMERIC for anything else. */
+enum reject_reason adapter_taker_side(const struct js_span *side, struct tick *t);
+
+/* A frame whose one tick is complete but for its symbol: look the native
+ * name up (REJECT_UNKNOWN_SYMBOL) and finish the frame as data. */
+enum frame_kind adapter_single_tick(struct symmap *m, const struct js_span *native, struct frame_out *out);
+
+/* An array of objects, one tick each: item() parses the element at the
+ * cursor (returns -1 on bad JSON) and, when t is not NULL, fills *t and
+ * sets *why (REJECT_NONE = a tick). One bad element refuses the whole
+ * frame, so that a frame is never half published; the rest is still
+ * checked for syntax. */
+typedef int (*adapter_item_fn)(struct js *j, void *ctx, struct tick *t, enum reject_reason *why);
+enum frame_kind adapter_parse_items(struct js *j, struct frame_out *out, adapter_item_fn item, void *ctx);
 
 const char *adapter_reject_reason_name(enum reject_reason r);
 const char *adapter_control_kind_name(enum control_kind c);

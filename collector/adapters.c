@@ -133,6 +133,57 @@ enum frame_kind adapter_deferred_data_finish(struct deferred_data *d, const char
 	return parse(&j, ctx);
 }
 
+enum reject_reason adapter_taker_side(const struct js_span *side, struct tick *t)
+{
+	if (JS_IS(side, "buy") || JS_IS(side, "BUY"))
+		t->kind = TICK_TRADE_BUY;
+	else if (JS_IS(side, "sell") || JS_IS(side, "SELL"))
+		t->kind = TICK_TRADE_SELL;
+	else
+		return REJECT_NON_NUMERIC;
+	return REJECT_NONE;
+}
+
+enum frame_kind adapter_single_tick(struct symmap *m, const struct js_span *native, struct frame_out *out)
+{
+	const struct symmap_entry *e = symmap_lookup(m, native->s, native->len);
+	if (!e)
+		return adapter_frame_reject(out, REJECT_UNKNOWN_SYMBOL);
+	out->ticks[0].symbol_id = e->id;
+	out->n = 1;
+	out->kind = FRAME_DATA;
+	return FRAME_DATA;
+}
+
+enum frame_kind adapter_parse_items(struct js *j, struct frame_out *out, adapter_item_fn item, void *ctx)
+{
+	enum reject_reason bad = REJECT_NONE;
+	bool first;
+	int rc;
+	if (js_arr_begin(j, &first) < 0)
+		return adapter_frame_reject(out, REJECT_JSON);
+	while ((rc = js_arr_next(j, &first)) == 1) {
+		if (bad == REJECT_NONE && out->n >= out->cap)
+			bad = REJECT_OVERSIZE;
+		struct tick *t = bad == REJECT_NONE ? &out->ticks[out->n] : NULL;
+		enum reject_reason why = REJECT_NONE;
+		if (item(j, ctx, t, &why) < 0)
+			return adapter_frame_reject(out, REJECT_JSON);
+		if (t && why == REJECT_NONE)
+			out->n++;
+		else if (t)
+			bad = why;
+	}
+	if (rc < 0)
+		return adapter_frame_reject(out, REJECT_JSON);
+	if (bad != REJECT_NONE)
+		return adapter_frame_reject(out, bad);
+	if (out->n == 0)
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
+	out->kind = FRAME_DATA;
+	return FRAME_DATA;
+}
+
 const char *adapter_reject_reason_name(enum reject_reason r)
 {
 	static const char *const names[REJECT_COUNT] = {

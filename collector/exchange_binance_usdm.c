@@ -170,17 +170,6 @@ static int um_hook(struct js *j, const struct js_span *key, void *ctx)
 	return 0;
 }
 
-static enum frame_kind found(struct symmap *m, const struct js_span *sym, struct tick *t, struct frame_out *out)
-{
-	const struct symmap_entry *e = symmap_lookup(m, sym->s, sym->len);
-	if (!e)
-		return adapter_frame_reject(out, REJECT_UNKNOWN_SYMBOL);
-	t->symbol_id = e->id;
-	out->n = 1;
-	out->kind = FRAME_DATA;
-	return FRAME_DATA;
-}
-
 static enum frame_kind parse_book_ticker(struct symmap *m, const struct um_fields *f, struct frame_out *out)
 {
 	struct tick *t = &out->ticks[0];
@@ -191,7 +180,7 @@ static enum frame_kind parse_book_ticker(struct symmap *m, const struct um_field
 	    js_span_decimal(&f->A, &t->u.quote.ask_qty) < 0 || js_span_ms_to_ns(&f->T, &t->ts_exchange_ns) < 0)
 		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
 	t->kind = TICK_QUOTE;
-	return found(m, &f->s, t, out);
+	return adapter_single_tick(m, &f->s, out);
 }
 
 static enum frame_kind parse_agg_trade(struct symmap *m, const struct um_fields *f, struct frame_out *out)
@@ -209,7 +198,7 @@ static enum frame_kind parse_agg_trade(struct symmap *m, const struct um_fields 
 		t->kind = TICK_TRADE_BUY;
 	else
 		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
-	return found(m, &f->s, t, out);
+	return adapter_single_tick(m, &f->s, out);
 }
 
 static enum frame_kind usdm_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)

@@ -116,53 +116,36 @@ static enum reject_reason fill_trade(const struct bg_item *it, struct tick *t)
 	if (js_span_ms_to_ns(&it->ts, &t->ts_exchange_ns) < 0 || js_span_u64(&it->trade_id, &t->update_id) < 0 ||
 	    js_span_decimal(&it->price, &t->u.trade.px) < 0 || js_span_decimal(&it->size, &t->u.trade.qty) < 0)
 		return REJECT_NON_NUMERIC;
-	/* side is the taker's */
-	if (JS_IS(&it->side, "buy"))
-		t->kind = TICK_TRADE_BUY;
-	else if (JS_IS(&it->side, "sell"))
-		t->kind = TICK_TRADE_SELL;
-	else
-		return REJECT_NON_NUMERIC;
-	return REJECT_NONE;
+	return adapter_taker_side(&it->side, t);
 }
 
-/* The data array, one tick per element, all for the arg's instId. A bad
- * element refuses the whole frame: a frame is never half published. */
+static int parse_item(struct js *j, void *ctx, struct tick *t, enum reject_reason *why)
+{
+	const struct bg_top *top = ctx;
+	struct bg_item it;
+	memset(&it, 0, sizeof(it));
+	if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &it, item_hook, &it) < 0)
+		return -1;
+	if (t)
+		*why = top->kind == BG_BOOKS1 ? fill_quote(&it, t) : fill_trade(&it, t);
+	return 0;
+}
+
+/* The data array, one tick per element, all for the arg's instId. */
 static enum frame_kind parse_data(struct js *j, void *ctx)
 {
 	const struct bg_top *top = ctx;
 	struct frame_out *out = top->out;
-	enum reject_reason bad = top->inst.s ? REJECT_NONE : REJECT_MISSING_FIELD;
-	bool first;
-	int rc;
-	if (js_arr_begin(j, &first) < 0)
-		return adapter_frame_reject(out, REJECT_JSON);
-	while ((rc = js_arr_next(j, &first)) == 1) {
-		struct bg_item it;
-		memset(&it, 0, sizeof(it));
-		if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &it, item_hook, &it) < 0)
-			return adapter_frame_reject(out, REJECT_JSON);
-		if (bad != REJECT_NONE)
-			continue;
-		if (out->n >= out->cap) {
-			bad = REJECT_OVERSIZE;
-			continue;
-		}
-		bad = top->kind == BG_BOOKS1 ? fill_quote(&it, &out->ticks[out->n]) : fill_trade(&it, &out->ticks[out->n]);
-		out->n += bad == REJECT_NONE;
-	}
-	if (rc < 0)
-		return adapter_frame_reject(out, REJECT_JSON);
-	if (bad != REJECT_NONE)
-		return adapter_frame_reject(out, bad);
-	if (out->n == 0)
+	enum frame_kind k = adapter_parse_items(j, out, parse_item, ctx);
+	if (k != FRAME_DATA)
+		return k;
+	if (!top->inst.s)
 		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	const struct symmap_entry *e = symmap_lookup(top->m, top->inst.s, top->inst.len);
 	if (!e)
 		return adapter_frame_reject(out, REJECT_UNKNOWN_SYMBOL);
 	for (size_t i = 0; i < out->n; i++)
 		out->ticks[i].symbol_id = e->id;
-	out->kind = FRAME_DATA;
 	return FRAME_DATA;
 }
 

@@ -116,17 +116,6 @@ static int ms_fraction_to_ns(const struct js_span *s, int64_t *out)
 	return 0;
 }
 
-static enum frame_kind found(struct symmap *m, const struct js_span *sym, struct tick *t, struct frame_out *out)
-{
-	const struct symmap_entry *e = symmap_lookup(m, sym->s, sym->len);
-	if (!e)
-		return adapter_frame_reject(out, REJECT_UNKNOWN_SYMBOL);
-	t->symbol_id = e->id;
-	out->n = 1;
-	out->kind = FRAME_DATA;
-	return FRAME_DATA;
-}
-
 static enum frame_kind parse_book_ticker(struct symmap *m, const struct gt_fields *f, struct frame_out *out)
 {
 	struct tick *t = &out->ticks[0];
@@ -137,7 +126,7 @@ static enum frame_kind parse_book_ticker(struct symmap *m, const struct gt_field
 	    js_span_decimal(&f->a, &t->u.quote.ask_px) < 0 || js_span_decimal(&f->A, &t->u.quote.ask_qty) < 0)
 		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
 	t->kind = TICK_QUOTE;
-	return found(m, &f->s, t, out);
+	return adapter_single_tick(m, &f->s, out);
 }
 
 static enum frame_kind parse_trade(struct symmap *m, const struct gt_fields *f, struct frame_out *out)
@@ -159,14 +148,9 @@ static enum frame_kind parse_trade(struct symmap *m, const struct gt_fields *f, 
 	if (rc < 0 || js_span_u64(&f->id, &t->update_id) < 0 || js_span_decimal(&f->price, &t->u.trade.px) < 0 ||
 	    js_span_decimal(&f->amount, &t->u.trade.qty) < 0)
 		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
-	/* side is the taker's */
-	if (JS_IS(&f->side, "buy"))
-		t->kind = TICK_TRADE_BUY;
-	else if (JS_IS(&f->side, "sell"))
-		t->kind = TICK_TRADE_SELL;
-	else
+	if (adapter_taker_side(&f->side, t) != REJECT_NONE)
 		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
-	return found(m, &f->pair, t, out);
+	return adapter_single_tick(m, &f->pair, out);
 }
 
 static enum frame_kind gateio_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)

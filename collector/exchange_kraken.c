@@ -58,9 +58,10 @@ static int kraken_subscribe(const struct sub_request *req, size_t start, char *o
 enum kr_channel { KR_NONE, KR_TICKER, KR_TRADE, KR_STATUS, KR_OTHER };
 
 struct kr_top {
-	struct js_span channel, method, success, error, system;
+	struct js_span channel, method, success, error;
 	enum kr_channel kind;
 	struct symmap *m;
+	struct symmap_entry *last; /* the previous element's symbol */
 	struct frame_out *out;
 	struct deferred_data data;
 };
@@ -107,69 +108,60 @@ static enum reject_reason fill_trade(const struct kr_item *it, struct tick *t)
 	    js_span_u64(&it->trade_id, &t->update_id) < 0 || js_span_decimal(&it->price, &t->u.trade.px) < 0 ||
 	    js_span_decimal(&it->qty, &t->u.trade.qty) < 0)
 		return REJECT_NON_NUMERIC;
-	/* side is the taker's */
-	if (JS_IS(&it->side, "buy"))
-		t->kind = TICK_TRADE_BUY;
-	else if (JS_IS(&it->side, "sell"))
-		t->kind = TICK_TRADE_SELL;
-	else
-		return REJECT_NON_NUMERIC;
-	return REJECT_NONE;
+	return adapter_taker_side(&it->side, t);
 }
 
-/* The data array: one tick per ticker or trade element (each names its
- * symbol), or the system state of a status message. A bad element refuses
- * the whole frame: a frame is never half published. */
-static enum frame_kind parse_data(struct js *j, void *ctx)
+/* A ticker or trade element: each names its symbol. */
+static int parse_item(struct js *j, void *ctx, struct tick *t, enum reject_reason *why)
 {
 	struct kr_top *top = ctx;
-	struct frame_out *out = top->out;
-	struct symmap_entry *e = NULL;
-	enum reject_reason bad = REJECT_NONE;
+	struct kr_item it;
+	memset(&it, 0, sizeof(it));
+	if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &it, NULL, NULL) < 0)
+		return -1;
+	if (!t)
+		return 0;
+	*why = !it.symbol.s ? REJECT_MISSING_FIELD : top->kind == KR_TICKER ? fill_ticker(&it, t) : fill_trade(&it, t);
+	if (*why != REJECT_NONE)
+		return 0;
+	const struct symmap_entry *e = top->last;
+	if (!e || e->native_len != it.symbol.len || memcmp(e->native, it.symbol.s, it.symbol.len) != 0)
+		e = top->last = symmap_lookup(top->m, it.symbol.s, it.symbol.len);
+	if (!e)
+		*why = REJECT_UNKNOWN_SYMBOL;
+	else
+		t->symbol_id = e->id;
+	return 0;
+}
+
+/* A status message: a notice with the first element's system state. */
+static enum frame_kind parse_status(struct js *j, struct kr_top *top)
+{
+	struct js_span system = {0};
 	bool first;
 	int rc;
 	if (js_arr_begin(j, &first) < 0)
-		return adapter_frame_reject(out, REJECT_JSON);
+		return adapter_frame_reject(top->out, REJECT_JSON);
 	while ((rc = js_arr_next(j, &first)) == 1) {
 		struct kr_item it;
 		memset(&it, 0, sizeof(it));
 		if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &it, NULL, NULL) < 0)
-			return adapter_frame_reject(out, REJECT_JSON);
-		if (top->kind == KR_STATUS) {
-			if (!top->system.s)
-				top->system = it.system;
-			continue;
-		}
-		if (bad != REJECT_NONE)
-			continue;
-		if (out->n >= out->cap) {
-			bad = REJECT_OVERSIZE;
-			continue;
-		}
-		struct tick *t = &out->ticks[out->n];
-		bad = !it.symbol.s ? REJECT_MISSING_FIELD : top->kind == KR_TICKER ? fill_ticker(&it, t) : fill_trade(&it, t);
-		if (bad != REJECT_NONE)
-			continue;
-		if (!e || e->native_len != it.symbol.len || memcmp(e->native, it.symbol.s, it.symbol.len) != 0)
-			e = symmap_lookup(top->m, it.symbol.s, it.symbol.len);
-		if (!e) {
-			bad = REJECT_UNKNOWN_SYMBOL;
-			continue;
-		}
-		t->symbol_id = e->id;
-		out->n++;
+			return adapter_frame_reject(top->out, REJECT_JSON);
+		if (!system.s)
+			system = it.system;
 	}
 	if (rc < 0)
-		return adapter_frame_reject(out, REJECT_JSON);
+		return adapter_frame_reject(top->out, REJECT_JSON);
+	return system.s ? adapter_frame_control(top->out, CONTROL_NOTICE, system.s, system.len)
+			: adapter_frame_control(top->out, CONTROL_NOTICE, "status", 6);
+}
+
+static enum frame_kind parse_data(struct js *j, void *ctx)
+{
+	struct kr_top *top = ctx;
 	if (top->kind == KR_STATUS)
-		return adapter_frame_control(out, CONTROL_NOTICE, top->system.s ? top->system.s : "status",
-					     top->system.s ? top->system.len : 6);
-	if (bad != REJECT_NONE)
-		return adapter_frame_reject(out, bad);
-	if (out->n == 0)
-		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
-	out->kind = FRAME_DATA;
-	return FRAME_DATA;
+		return parse_status(j, top);
+	return adapter_parse_items(j, top->out, parse_item, top);
 }
 
 static enum kr_channel classify(const struct js_span *ch)
