@@ -42,7 +42,8 @@ struct agg {
 	int64_t interval_ns;
 	uint64_t dropped_while_down;             /* updates made while Redis was unavailable */
 	uint64_t send_failures;
-	struct log_limit lim_lost, lim_send;
+	struct log_limit lim_lost, lim_send, lim_cap;
+	uint64_t window_refusals;                /* as last reported */
 	struct tick buf[BATCH];
 };
 
@@ -124,11 +125,12 @@ static int setup(struct agg *a)
 	if (a->cfg->redis.enabled && (rc = redis_pub_create(&a->redis, &a->cfg->redis)) < 0)
 		return rc;
 	a->interval_ns = (int64_t)a->cfg->aggregator.publish_interval_ms * 1000000LL;
-	size_t mem = spread_core_window_memory(a->core);
-	status_set(a->status, SM_WINDOW_MEMORY, mem);
-	log_info("aggregator: %zu rings, %zu symbols, %zu pairs, window %us in %u buckets, window memory %zu bytes",
+	struct window_pool_usage u;
+	spread_core_window_usage(a->core, &u);
+	status_set(a->status, SM_WINDOW_MEMORY, u.bytes_used);
+	log_info("aggregator: %zu rings, %zu symbols, %zu pairs, window %us in %u buckets, window memory %zu of at most %zu bytes",
 		 a->readers, spread_core_symbol_count(a->core), spread_core_pair_count(a->core),
-		 a->cfg->aggregator.window_s, a->cfg->aggregator.window_buckets, mem);
+		 a->cfg->aggregator.window_s, a->cfg->aggregator.window_buckets, u.bytes_used, u.bytes_max);
 	return 0;
 }
 
@@ -239,6 +241,22 @@ static void redis_turn(struct agg *a)
 	publish(a, clock_realtime_ns());
 }
 
+/* Windows are made as pairs first tick, from a capped pool: its use is the
+ * window_memory_bytes gauge, and refusals at the cap are logged as they grow. */
+static void report_window_memory(struct agg *a)
+{
+	struct window_pool_usage u;
+	spread_core_window_usage(a->core, &u);
+	status_set(a->status, SM_WINDOW_MEMORY, u.bytes_used);
+	if (u.windows_refused + u.pct_refused == a->window_refusals)
+		return;
+	a->window_refusals = u.windows_refused + u.pct_refused;
+	log_limited(&a->lim_cap, LOG_LVL_WARNING,
+		    "aggregator: window memory cap reached (%zu of %zu bytes, [aggregator] max_window_memory_mb): "
+		    "%llu window samples refused, %llu samples left out of percentiles",
+		    u.bytes_used, u.bytes_max, (unsigned long long)u.windows_refused, (unsigned long long)u.pct_refused);
+}
+
 static void report(struct agg *a, bool stopping)
 {
 	uint64_t lag = 0;
@@ -247,6 +265,7 @@ static void report(struct agg *a, bool stopping)
 	status_set(a->status, SM_READ_LAG, lag);
 	status_set(a->status, SM_CONFLATED, a->queue.conflated);
 	status_set(a->status, SM_SPREADS_WRITTEN, a->spreads.written);
+	report_window_memory(a);
 	enum child_state st = stopping ? CHILD_STOPPING : CHILD_RUNNING;
 	if (a->redis) {
 		struct redis_pub_counters c;

@@ -1,5 +1,6 @@
-/* Latest quotes, pair spreads and their windows. Everything is allocated in
- * spread_core_create; the per-tick path only writes into that memory. */
+/* Latest quotes, pair spreads and their windows. Everything but the
+ * windows is allocated in spread_core_create; a pair's window is taken from
+ * the capped window pool at its first sample (no malloc on the tick path). */
 #include "aggregator/spread.h"
 
 #include <errno.h>
@@ -17,7 +18,7 @@ struct spread_symbol {
 	uint32_t fresh_mask;                    /* slots fresh at the last evaluation */
 	int64_t trigger_recv_ns, trigger_exchange_ns;
 	uint64_t updates;
-	struct window *windows;                 /* ex_count * ex_count, [buy slot][sell slot]; diagonal unused */
+	struct window **windows;                /* ex_count * ex_count, [buy slot][sell slot]; NULL until used */
 };
 
 struct spread_core {
@@ -32,9 +33,9 @@ struct spread_core {
 	uint8_t *slot;                          /* [sym * ex_count + ex] -> slot, NO_SLOT if not listed */
 	struct window_geometry geo;
 	size_t pair_count, max_pairs;
-	struct window *windows;                 /* all symbols' window structs */
-	void *window_mem;
-	size_t window_mem_bytes;
+	struct window **windows;                /* all symbols' window pointers */
+	size_t window_ptrs;
+	struct window_pool *pool;
 };
 
 static int find_symbol(const struct spread_core *c, const char *name)
@@ -81,7 +82,7 @@ static int index_symbols(struct spread_core *c, const struct config *cfg)
 	return 0;
 }
 
-static int alloc_windows(struct spread_core *c)
+static int alloc_windows(struct spread_core *c, uint32_t max_window_memory_mb)
 {
 	size_t structs = 0;
 	for (size_t i = 0; i < c->sym_count; i++) {
@@ -93,29 +94,21 @@ static int alloc_windows(struct spread_core *c)
 		if (k * (k - 1) > c->max_pairs)
 			c->max_pairs = k * (k - 1);
 	}
-	size_t per = window_memory_bytes(&c->geo);
-	c->window_mem_bytes = c->pair_count * per;
-	c->windows = calloc(structs ? structs : 1, sizeof(struct window));
-	/* cache-line aligned; window_init zeroes each window's part */
-	c->window_mem = aligned_alloc(64, (c->pair_count ? c->pair_count : 1) * per);
-	if (!c->windows || !c->window_mem)
+	c->window_ptrs = structs;
+	c->windows = calloc(structs ? structs : 1, sizeof(*c->windows));
+	if (!c->windows)
 		return -ENOMEM;
-	struct window *w = c->windows;
-	unsigned char *mem = c->window_mem;
+	struct window **w = c->windows;
 	for (size_t i = 0; i < c->sym_count; i++) {
 		struct spread_symbol *s = &c->syms[i];
 		if (s->ex_count < 2)
 			continue;
 		s->windows = w;
-		for (unsigned b = 0; b < s->ex_count; b++)
-			for (unsigned a = 0; a < s->ex_count; a++)
-				if (a != b) {
-					window_init(&w[b * s->ex_count + a], &c->geo, mem);
-					mem += per;
-				}
 		w += (size_t)s->ex_count * s->ex_count;
 	}
-	return 0;
+	/* the pointer table counts against the cap too */
+	size_t max = (size_t)max_window_memory_mb << 20, table = structs * sizeof(*c->windows);
+	return window_pool_create(&c->pool, &c->geo, max > table ? max - table : 0);
 }
 
 int spread_core_create(struct spread_core **out, const struct config *cfg, spread_update_fn *on_update, void *ctx)
@@ -134,7 +127,7 @@ int spread_core_create(struct spread_core **out, const struct config *cfg, sprea
 	rc = index_symbols(c, cfg);
 	if (rc < 0)
 		goto out;
-	rc = alloc_windows(c);
+	rc = alloc_windows(c, cfg->aggregator.max_window_memory_mb);
 out:
 	if (rc < 0) {
 		spread_core_free(c);
@@ -148,7 +141,7 @@ void spread_core_free(struct spread_core *c)
 {
 	if (!c)
 		return;
-	free(c->window_mem);
+	window_pool_free(c->pool);
 	free(c->windows);
 	free(c->slot);
 	free(c->syms);
@@ -163,9 +156,11 @@ int spread_core_symbol_index(const struct spread_core *c, const char *name) { re
 size_t spread_core_pair_count(const struct spread_core *c) { return c->pair_count; }
 size_t spread_core_max_pairs(const struct spread_core *c) { return c->max_pairs; }
 
-size_t spread_core_window_memory(const struct spread_core *c)
+void spread_core_window_usage(const struct spread_core *c, struct window_pool_usage *u)
 {
-	return c->window_mem_bytes + c->pair_count * sizeof(struct window);
+	window_pool_usage(c->pool, u);
+	u->bytes_used += c->window_ptrs * sizeof(*c->windows);
+	u->bytes_max += c->window_ptrs * sizeof(*c->windows);
 }
 
 uint32_t spread_core_window_s(const struct spread_core *c)
@@ -200,6 +195,15 @@ static void settle(struct spread_core *c, unsigned sym, uint32_t fresh, bool pri
 	}
 }
 
+/* A pair's window is made at its first sample; with the pool full the
+ * sample is refused (window_new counts it) and tried again next time. */
+static void add_sample(struct spread_core *c, struct window **w, int64_t now_ns, double x)
+{
+	if (!*w && !(*w = window_new(c->pool)))
+		return;
+	window_add(c->pool, *w, now_ns, x);
+}
+
 int spread_core_on_quote(struct spread_core *c, unsigned sym, unsigned ex, const struct tick *t)
 {
 	uint8_t k = c->slot[(size_t)sym * c->ex_count + ex];
@@ -227,11 +231,11 @@ int spread_core_on_quote(struct spread_core *c, unsigned sym, unsigned ex, const
 		double buy_here = (o->bid - q->ask) / q->ask * 1e4;
 		double sell_here = (q->bid - o->ask) / o->ask * 1e4;
 		if (isfinite(buy_here)) {
-			window_add(&s->windows[k * n + j], now, buy_here);
+			add_sample(c, &s->windows[k * n + j], now, buy_here);
 			computed++;
 		}
 		if (isfinite(sell_here)) {
-			window_add(&s->windows[j * n + k], now, sell_here);
+			add_sample(c, &s->windows[j * n + k], now, sell_here);
 			computed++;
 		}
 	}
@@ -285,7 +289,11 @@ size_t spread_core_pairs(struct spread_core *c, unsigned sym, int64_t now_ns, st
 			v->sell = &s->quotes[a];
 			v->spread = v->sell->bid - v->buy->ask;
 			v->spread_bps = v->spread / v->buy->ask * 1e4;
-			window_query(&s->windows[b * s->ex_count + a], now_ns, &v->stats);
+			struct window *w = s->windows[b * s->ex_count + a];
+			if (w)
+				window_query(c->pool, w, now_ns, &v->stats);
+			else
+				memset(&v->stats, 0, sizeof(v->stats));
 		}
 	}
 	return n;

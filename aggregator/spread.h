@@ -35,8 +35,9 @@ typedef void spread_update_fn(void *ctx, unsigned symbol);
 
 struct spread_core;
 
-/* Pairs and windows for every symbol listed by two or more enabled
- * exchanges of cfg, allocated here once. Returns 0 or -errno. */
+/* Pairs for every symbol listed by two or more enabled exchanges of cfg,
+ * and a window pool of [aggregator] max_window_memory_mb that their windows
+ * are taken from at first use. Returns 0 or -errno. */
 int spread_core_create(struct spread_core **out, const struct config *cfg, spread_update_fn *on_update,
 		       void *ctx);
 void spread_core_free(struct spread_core *c);
@@ -50,7 +51,8 @@ int spread_core_symbol_index(const struct spread_core *c, const char *name);
 size_t spread_core_pair_count(const struct spread_core *c);
 /* Largest number of ordered pairs any one symbol has. */
 size_t spread_core_max_pairs(const struct spread_core *c);
-size_t spread_core_window_memory(const struct spread_core *c);
+/* The window pool's use, plus the per-pair pointers (memory and cap). */
+void spread_core_window_usage(const struct spread_core *c, struct window_pool_usage *u);
 uint32_t spread_core_window_s(const struct spread_core *c);
 
 /* A quote of symbol sym from exchange ex. Its receive time is the clock of

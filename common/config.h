@@ -87,7 +87,8 @@ struct config_redis {
 struct config_aggregator {
 	uint32_t window_s;           /* rolling window, default 900 */
 	uint32_t stale_quote_ms;     /* quotes older than this take no part in spreads */
-	uint32_t window_buckets;     /* time buckets per window (memory is fixed by this) */
+	uint32_t window_buckets;     /* time buckets per window (a window's memory grows with it) */
+	uint32_t max_window_memory_mb; /* cap on all windows together */
 	uint32_t publish_interval_ms;/* per-symbol conflation interval; 0 = publish every update */
 	uint32_t heartbeat_timeout_ms;
 	uint64_t config_hash;

@@ -107,7 +107,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c->redis.max_pending, 10000);
 	assert_int_equal(c->aggregator.window_s, 900);
 	assert_int_equal(c->aggregator.stale_quote_ms, 5000);
-	assert_int_equal(c->aggregator.window_buckets, 900);
+	assert_int_equal(c->aggregator.window_buckets, 60);
+	assert_int_equal(c->aggregator.max_window_memory_mb, 256);
 	assert_int_equal(c->aggregator.publish_interval_ms, 0);
 	assert_int_equal(c->aggregator.heartbeat_timeout_ms, 5000);
 	assert_true(c->writer.enabled);

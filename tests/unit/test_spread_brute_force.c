@@ -50,6 +50,7 @@ static struct config *make_config(void)
 	assert_non_null(cfg);
 	cfg->aggregator.window_s = 20;
 	cfg->aggregator.window_buckets = 20;
+	cfg->aggregator.max_window_memory_mb = 256;
 	cfg->aggregator.stale_quote_ms = STALE_MS;
 	cfg->exchange_count = NEX + 1;
 	for (unsigned e = 0; e <= NEX; e++) {

@@ -36,6 +36,7 @@ static int setup(void **state)
 	f->cfg = calloc(1, sizeof(*f->cfg));
 	f->cfg->aggregator.window_s = 900;
 	f->cfg->aggregator.window_buckets = 900;
+	f->cfg->aggregator.max_window_memory_mb = 256;
 	f->cfg->aggregator.stale_quote_ms = 5000;
 	f->cfg->exchange_count = 3;
 	const char *names[3] = {"a", "b", "c"};
