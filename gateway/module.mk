@@ -28,6 +28,7 @@ spreadbus-test-wsclient_MAIN := tests/integration/gateway_wsclient.c
 spreadbus-test-wsclient_DEPS := gateway
 
 INTEGRATION_TESTS += $(wildcard tests/integration/test_gateway_*.sh)
+BENCH_SCRIPTS += tests/bench/bench_gateway_fanout.sh
 
 FUZZERS += fuzz_gateway_request
 fuzz_gateway_request_MAIN := tests/fuzz/fuzz_gateway_request.c

@@ -148,9 +148,11 @@ static void connect_one(struct conn *c)
 
 static void on_message(struct conn *c, const char *msg, size_t len)
 {
-	messages++;
-	if (stats)
+	/* one message in 8 is timed: parsing every one would make this client,
+	 * not the gateway, what a benchmark measures */
+	if (stats && (messages & 7) == 0)
 		sample_latency(msg, len);
+	messages++;
 	if (c->index == 0 && !quiet) {
 		fwrite(msg, 1, len, stdout);
 		fputc('\n', stdout);
