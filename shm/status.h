@@ -73,7 +73,7 @@ enum status_metric {
 	/* gateway (also SM_TICKS_READ, SM_TICKS_LOST, SM_READ_LAG over the tick rings and _spreads) */
 	SM_GW_CLIENTS,        /* gauge: WebSocket clients connected */
 	SM_GW_ACCEPTED,       /* counter: WebSocket clients accepted */
-	SM_GW_REFUSED,        /* counter: connections refused at max_clients */
+	SM_GW_REFUSED,        /* counter: upgrades refused (max_clients, token, origin) */
 	SM_GW_MESSAGES_SENT,  /* counter: messages sent to clients */
 	SM_GW_BYTES_SENT,     /* counter: payload bytes sent to clients */
 	SM_GW_CONFLATED,      /* counter: queued spreads/quotes replaced by a newer one */
