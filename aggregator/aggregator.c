@@ -128,6 +128,7 @@ static int setup(struct agg *a)
 	struct window_pool_usage u;
 	spread_core_window_usage(a->core, &u);
 	status_set(a->status, SM_WINDOW_MEMORY, u.bytes_used);
+	status_set(a->status, SM_WINDOW_MEMORY_MAX, u.bytes_max);
 	log_info("aggregator: %zu rings, %zu symbols, %zu pairs, window %us in %u buckets, window memory %zu of at most %zu bytes",
 		 a->readers, spread_core_symbol_count(a->core), spread_core_pair_count(a->core),
 		 a->cfg->aggregator.window_s, a->cfg->aggregator.window_buckets, u.bytes_used, u.bytes_max);
@@ -251,6 +252,7 @@ static void report_window_memory(struct agg *a)
 	if (u.windows_refused + u.pct_refused == a->window_refusals)
 		return;
 	a->window_refusals = u.windows_refused + u.pct_refused;
+	status_set(a->status, SM_WINDOW_REFUSED, a->window_refusals);
 	log_limited(&a->lim_cap, LOG_LVL_WARNING,
 		    "aggregator: window memory cap reached (%zu of %zu bytes, [aggregator] max_window_memory_mb): "
 		    "%llu window samples refused, %llu samples left out of percentiles",

@@ -15,7 +15,7 @@ int main(int argc, char **argv)
 	if (runtime_start(&rt, &spec, argc, argv) < 0)
 		return runtime_end(&rt);
 	/* Counters are this process's own: a restarted aggregator starts at 0. */
-	for (int m = SM_TICKS_READ; m <= SM_WINDOW_MEMORY; m++)
+	for (int m = SM_TICKS_READ; m <= SM_WINDOW_REFUSED; m++)
 		status_set(rt.status, (enum status_metric)m, 0);
 	if (aggregator_run(&rt) == 0)
 		rt.exit_status = RUNTIME_EXIT_OK;

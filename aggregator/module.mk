@@ -24,4 +24,4 @@ INTEGRATION_TESTS += tests/integration/test_aggregator_redis_publish.sh \
 	tests/integration/test_aggregator_redis_auth.sh tests/integration/test_aggregator_redis_stream_maxlen.sh \
 	tests/integration/test_aggregator_redis_outage.sh
 INTEGRATION_TESTS += tests/integration/test_aggregator_sigterm_drain.sh \
-	tests/integration/test_aggregator_lapped.sh
+	tests/integration/test_aggregator_lapped.sh tests/integration/test_aggregator_window_memory_cap.sh

@@ -62,6 +62,8 @@ enum status_metric {
 	SM_REDIS_UP,          /* gauge: 1 connected, 0 not */
 	SM_REDIS_ERRORS,      /* counter */
 	SM_WINDOW_MEMORY,     /* gauge: bytes held by rolling windows */
+	SM_WINDOW_MEMORY_MAX, /* gauge: [aggregator] max_window_memory_mb in bytes */
+	SM_WINDOW_REFUSED,    /* counter: window samples refused at the memory cap */
 	/* writer */
 	SM_ROWS_WRITTEN,      /* counter: rows in finished Parquet files */
 	SM_FILES_WRITTEN,     /* counter */

@@ -177,6 +177,21 @@ static void render_redis(struct jsonw *w, struct supervisor *s)
 	jsonw_object_end(w);
 }
 
+/* The aggregator's rolling windows against their memory cap. */
+static void render_windows(struct jsonw *w, struct supervisor *s)
+{
+	const struct child *agg;
+	const struct status_block *blk = role_block(s, ROLE_AGGREGATOR, &agg);
+	jsonw_key(w, "windows");
+	jsonw_object_begin(w);
+	if (blk) {
+		kv_metric(w, "memory_bytes", blk, SM_WINDOW_MEMORY);
+		kv_metric(w, "memory_max_bytes", blk, SM_WINDOW_MEMORY_MAX);
+		kv_metric(w, "refused_total", blk, SM_WINDOW_REFUSED);
+	}
+	jsonw_object_end(w);
+}
+
 static void render_writer(struct jsonw *w, struct supervisor *s)
 {
 	const struct child *wr;
@@ -329,6 +344,7 @@ void health_render(struct supervisor *s, struct jsonw *w)
 	jsonw_array_end(w);
 	render_rings(w, s);
 	render_redis(w, s);
+	render_windows(w, s);
 	render_writer(w, s);
 	render_gateway(w, s);
 	jsonw_object_end(w);
