@@ -1,9 +1,9 @@
 /* Binance spot adapter: combined streams (<sym>@bookTicker, <sym>@trade),
  * SUBSCRIBE messages paced under 5 messages/s, protocol-level keepalive. */
-#include <errno.h>
 #include <string.h>
 
 #include "collector/adapter.h"
+#include "collector/binance_streams.h"
 #include "collector/json_scan.h"
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
@@ -32,68 +32,25 @@ static int binance_canonical(const char *native, size_t len, char *out, size_t o
 	return symbol_split_concat(native, len, out, out_len);
 }
 
-static void put_stream(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
-{
-	char lower[SYMBOL_NATIVE_MAX];
-	for (size_t i = 0; i < e->native_len; i++)
-		lower[i] = (char)(e->native[i] >= 'A' && e->native[i] <= 'Z' ? e->native[i] + 32 : e->native[i]);
-	sbuf_putn(b, lower, e->native_len);
-	sbuf_put(b, ch == CHANNEL_QUOTES ? "@bookTicker" : "@trade");
-}
+static const struct binance_streams streams = {"@bookTicker", "@trade"};
 
 static void put_stream_item(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
 {
 	sbuf_put(b, "\"");
-	put_stream(b, e, ch);
+	binance_put_stream(b, &streams, e, ch);
 	sbuf_put(b, "\"");
 }
 
 static int binance_path(const struct sub_request *req, const char *base_path, char *out, size_t out_len,
 			size_t *consumed)
 {
-	struct sbuf b;
-	size_t bl = strlen(base_path);
-	*consumed = 0;
-	sbuf_init(&b, out, out_len < BINANCE_PATH_BUDGET ? out_len : BINANCE_PATH_BUDGET);
-	sbuf_put(&b, base_path);
-	/* Only the combined-stream endpoint takes streams in the query; a raw
-	 * /ws endpoint gets everything by SUBSCRIBE. */
-	if (bl < 7 || strcmp(base_path + bl - 7, "/stream") != 0 || (!req->quotes && !req->trades))
-		return b.overflow ? -ENAMETOOLONG : 0;
-	sbuf_put(&b, "?streams=");
-	for (size_t i = 0; i < req->count; i++) {
-		const struct symmap_entry *e = symmap_at(req->symbols, req->first + i);
-		size_t mark = b.len;
-		if (i > 0)
-			sbuf_put(&b, "/");
-		if (req->quotes)
-			put_stream(&b, e, CHANNEL_QUOTES);
-		if (req->quotes && req->trades)
-			sbuf_put(&b, "/");
-		if (req->trades)
-			put_stream(&b, e, CHANNEL_TRADES);
-		if (b.overflow) {
-			sbuf_truncate(&b, mark);
-			break;
-		}
-		++*consumed;
-	}
-	if (*consumed == 0)
-		sbuf_truncate(&b, bl);
-	return 0;
+	return binance_streams_path(&streams, BINANCE_PATH_BUDGET, req, base_path, out, out_len, consumed);
 }
 
 static int binance_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len,
 			     size_t *consumed)
 {
-	char tail[48];
-	struct sbuf t;
-	sbuf_init(&t, tail, sizeof(tail));
-	sbuf_put(&t, "],\"id\":");
-	sbuf_u64(&t, req->req_id);
-	sbuf_put(&t, "}");
-	return adapter_build_batch(req, start, out, out_len, consumed, "{\"method\":\"SUBSCRIBE\",\"params\":[", tail,
-				   200, put_stream_item);
+	return binance_streams_subscribe(req, start, out, out_len, consumed, put_stream_item);
 }
 
 /* Every field any Binance frame we care about may carry; spans are empty
@@ -121,15 +78,8 @@ static int bn_hook(struct js *j, const struct js_span *key, void *ctx)
 		struct bn_walk inner = {w->f, 1};
 		return js_object(j, bn_keys, sizeof(bn_keys) / sizeof(bn_keys[0]), w->f, bn_hook, &inner) < 0 ? -1 : 1;
 	}
-	if (JS_IS(key, "result")) {
-		/* null acknowledges SUBSCRIBE; a list answers LIST_SUBSCRIPTIONS */
-		if (js_peek(j, '[') || js_peek(j, '{')) {
-			w->f->result.s = "list";
-			w->f->result.len = 4;
-			return 0;
-		}
-		return js_scalar(j, &w->f->result) < 0 ? -1 : 1;
-	}
+	if (JS_IS(key, "result"))
+		return binance_result_hook(j, &w->f->result);
 	return 0;
 }
 
@@ -192,13 +142,8 @@ static enum frame_kind binance_parse(struct symmap *m, const char *frame, size_t
 	struct bn_walk w = {&f, 0};
 	if (js_object(&j, bn_keys, sizeof(bn_keys) / sizeof(bn_keys[0]), &f, bn_hook, &w) < 0 || !js_at_end(&j))
 		return adapter_frame_reject(out, REJECT_JSON);
-	if (f.code.s && f.msg.s)
-		return adapter_frame_control(out, CONTROL_ERROR, f.msg.s, f.msg.len);
-	if (f.result.s)
-		return JS_IS(&f.result, "null") ? adapter_frame_control(out, CONTROL_SUBSCRIBED, NULL, 0)
-						: adapter_frame_control(out, CONTROL_NOTICE, "result", 6);
-	if (f.method.s) /* a request (seen in captures of both directions) */
-		return adapter_frame_control(out, CONTROL_NOTICE, f.method.s, f.method.len);
+	if (binance_answer(&f.code, &f.msg, &f.result, &f.method, out))
+		return out->kind;
 	if (f.e.s) {
 		if (JS_IS(&f.e, "trade"))
 			return parse_trade(m, &f, out);

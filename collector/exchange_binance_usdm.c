@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "collector/adapter.h"
+#include "collector/binance_streams.h"
 #include "collector/json_scan.h"
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
@@ -72,19 +73,12 @@ static int usdm_canonical(const char *native, size_t len, char *out, size_t out_
 	return 0;
 }
 
-static void put_stream(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
-{
-	char lower[SYMBOL_NATIVE_MAX];
-	for (size_t i = 0; i < e->native_len; i++)
-		lower[i] = (char)(e->native[i] >= 'A' && e->native[i] <= 'Z' ? e->native[i] + 32 : e->native[i]);
-	sbuf_putn(b, lower, e->native_len);
-	sbuf_put(b, ch == CHANNEL_QUOTES ? "@bookTicker" : "@aggTrade");
-}
+static const struct binance_streams streams = {"@bookTicker", "@aggTrade"};
 
 static void put_stream_item(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
 {
 	sbuf_put(b, "\"");
-	put_stream(b, e, ch);
+	binance_put_stream(b, &streams, e, ch);
 	sbuf_put(b, "\"");
 }
 
@@ -93,43 +87,12 @@ static void put_stream_item(struct sbuf *b, const struct symmap_entry *e, enum s
 static int usdm_path(const struct sub_request *req, const char *base_path, char *out, size_t out_len,
 		     size_t *consumed)
 {
-	struct sbuf b;
-	size_t bl = strlen(base_path);
-	*consumed = 0;
-	sbuf_init(&b, out, out_len < USDM_PATH_BUDGET ? out_len : USDM_PATH_BUDGET);
-	sbuf_put(&b, base_path);
-	if (bl < 7 || strcmp(base_path + bl - 7, "/stream") != 0 || (!req->quotes && !req->trades))
-		return b.overflow ? -ENAMETOOLONG : 0;
-	for (size_t i = 0; i < req->count; i++) {
-		const struct symmap_entry *e = symmap_at(req->symbols, req->first + i);
-		size_t mark = b.len;
-		sbuf_put(&b, i > 0 ? "/" : "?streams=");
-		for (int ch = CHANNEL_QUOTES; ch <= CHANNEL_TRADES; ch++) {
-			if ((ch == CHANNEL_QUOTES && !req->quotes) || (ch == CHANNEL_TRADES && !req->trades))
-				continue;
-			if (ch == CHANNEL_TRADES && req->quotes)
-				sbuf_put(&b, "/");
-			put_stream(&b, e, (enum sub_channel)ch);
-		}
-		if (b.overflow) {
-			sbuf_truncate(&b, mark);
-			break;
-		}
-		++*consumed;
-	}
-	return 0;
+	return binance_streams_path(&streams, USDM_PATH_BUDGET, req, base_path, out, out_len, consumed);
 }
 
 static int usdm_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed)
 {
-	char tail[48];
-	struct sbuf t;
-	sbuf_init(&t, tail, sizeof(tail));
-	sbuf_put(&t, "],\"id\":");
-	sbuf_u64(&t, req->req_id);
-	sbuf_put(&t, "}");
-	return adapter_build_batch(req, start, out, out_len, consumed, "{\"method\":\"SUBSCRIBE\",\"params\":[", tail,
-				   200, put_stream_item);
+	return binance_streams_subscribe(req, start, out, out_len, consumed, put_stream_item);
 }
 
 /* Keys of bookTicker (u b B a A T), aggTrade (a p q T m: "a" is the
@@ -158,15 +121,8 @@ static int um_hook(struct js *j, const struct js_span *key, void *ctx)
 		struct um_walk inner = {w->f, true};
 		return js_object(j, um_keys, sizeof(um_keys) / sizeof(um_keys[0]), w->f, um_hook, &inner) < 0 ? -1 : 1;
 	}
-	if (JS_IS(key, "result")) {
-		/* null acknowledges SUBSCRIBE; a list answers LIST_SUBSCRIPTIONS */
-		if (js_peek(j, '[') || js_peek(j, '{')) {
-			w->f->result.s = "list";
-			w->f->result.len = 4;
-			return 0;
-		}
-		return js_scalar(j, &w->f->result) < 0 ? -1 : 1;
-	}
+	if (JS_IS(key, "result"))
+		return binance_result_hook(j, &w->f->result);
 	return 0;
 }
 
@@ -213,13 +169,8 @@ static enum frame_kind usdm_parse(struct symmap *m, const char *frame, size_t le
 	struct um_walk w = {&f, false};
 	if (js_object(&j, um_keys, sizeof(um_keys) / sizeof(um_keys[0]), &f, um_hook, &w) < 0 || !js_at_end(&j))
 		return adapter_frame_reject(out, REJECT_JSON);
-	if (f.code.s && f.msg.s)
-		return adapter_frame_control(out, CONTROL_ERROR, f.msg.s, f.msg.len);
-	if (f.result.s)
-		return JS_IS(&f.result, "null") ? adapter_frame_control(out, CONTROL_SUBSCRIBED, NULL, 0)
-						: adapter_frame_control(out, CONTROL_NOTICE, "result", 6);
-	if (f.method.s) /* a request (captures hold both directions) */
-		return adapter_frame_control(out, CONTROL_NOTICE, f.method.s, f.method.len);
+	if (binance_answer(&f.code, &f.msg, &f.result, &f.method, out))
+		return out->kind;
 	if (!f.e.s)
 		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	if (JS_IS(&f.e, "bookTicker"))
