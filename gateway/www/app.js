@@ -24,8 +24,11 @@ function setConn(kind, text, detail) {
 }
 
 function connect() {
-  const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
-  setConn('', 'connecting', url);
+  // a gateway with [gateway] token: open the page as /?token=... and it is passed on
+  const token = new URLSearchParams(location.search).get('token');
+  const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws' +
+    (token ? '?token=' + encodeURIComponent(token) : '');
+  setConn('', 'connecting', url.replace(/token=[^&]*/, 'token=…'));
   const ws = new WebSocket(url);
   state.ws = ws;
   ws.onopen = () => {
