@@ -7,8 +7,7 @@ source "$(dirname "$0")/gateway_lib.sh"
 
 NODE_DIR=$GW_SRC/tests/gateway_browser
 if [ ! -x /usr/bin/chromium ] || [ ! -d "$NODE_DIR/node_modules/playwright-core" ] || ! command -v node >/dev/null; then
-	echo "SKIP: needs /usr/bin/chromium, node and tests/gateway_browser/node_modules (make deps)"
-	exit 77
+	tl_skip "needs /usr/bin/chromium, node and tests/gateway_browser/node_modules (make deps)"
 fi
 OUT=${SPREADBUS_BUILD:-$GW_SRC/build}/test-logs/test_gateway_dashboard_browser
 mkdir -p "$OUT"

@@ -69,9 +69,6 @@ static void past_the_bound_latest_per_key(void **state)
 	gw_queue_free(&q);
 }
 
-/* Random pushes and pops against a model: every key's latest sequence is
- * delivered, no sequence twice, no sequence older than one delivered
- * before it for the same key, trades all in order. */
 /* A queued spread whose message the log dropped waits as a conflated key:
  * its newest message goes out once, after the rest of the FIFO. */
 static void dropped_message_deferred_to_its_key(void **state)
@@ -99,35 +96,47 @@ static void dropped_message_deferred_to_its_key(void **state)
 	gw_queue_free(&q);
 }
 
+/* Random pushes and pops against a model: every key's latest sequence is
+ * delivered, no sequence twice, no sequence older than one delivered
+ * before it for the same key, trades all in order. */
+enum { BOUND = 64, KEYS = 200, STEPS = 200000, TRADE = KEYS };
+
+struct model {
+	uint64_t latest[KEYS], delivered_latest[KEYS];
+	uint32_t key_of[STEPS + 1]; /* TRADE for a trade */
+	uint64_t last_trade, trades_pushed, trades_popped;
+};
+
+/* Checks one sequence the queue gave out. */
+static void delivered(struct model *m, uint64_t s)
+{
+	uint32_t k = m->key_of[s];
+	if (k == TRADE) {
+		assert_true(s > m->last_trade);
+		m->last_trade = s;
+		m->trades_popped++;
+	} else {
+		assert_true(s > m->delivered_latest[k]);
+		m->delivered_latest[k] = s;
+	}
+}
+
 static void random_against_model(void **state)
 {
 	(void)state;
-	enum { BOUND = 64, KEYS = 200, STEPS = 200000 };
+	static struct model m;
 	struct gw_queue q;
 	uint32_t key;
+	uint64_t s;
 	assert_int_equal(gw_queue_init(&q, BOUND), 0);
-	static uint64_t latest[KEYS], delivered_latest[KEYS];
-	static uint32_t key_of[STEPS + 1];
-	uint64_t last_trade = 0, trades_pushed = 0, trades_popped = 0;
 	srand(12345);
 	for (uint64_t seq = 1; seq <= STEPS; seq++) {
-		if (rand() % 3 == 0) {
-			uint64_t s;
-			for (int n = rand() % 8; n > 0 && (s = pop(&q, &key)) != 0; n--) {
-				uint32_t k = key_of[s];
-				if (k == KEYS) {
-					assert_true(s > last_trade);
-					last_trade = s;
-					trades_popped++;
-				} else {
-					assert_true(s > delivered_latest[k]);
-					delivered_latest[k] = s;
-				}
-			}
-		}
+		if (rand() % 3 == 0)
+			for (int n = rand() % 8; n > 0 && (s = pop(&q, &key)) != 0; n--)
+				delivered(&m, s);
 		bool trade = rand() % 10 == 0;
-		uint32_t k = trade ? KEYS : (uint32_t)(rand() % KEYS);
-		key_of[seq] = k;
+		uint32_t k = trade ? TRADE : (uint32_t)(rand() % KEYS);
+		m.key_of[seq] = k;
 		enum gw_push r = gw_queue_push(&q, seq, trade ? gw_queue_key(2, 1, 0) : gw_queue_key(1, 1, k), !trade);
 		if (r == GW_PUSH_FULL) {
 			/* refused: for a trade only when the FIFO is full */
@@ -135,25 +144,15 @@ static void random_against_model(void **state)
 			continue;
 		}
 		if (trade)
-			trades_pushed++;
+			m.trades_pushed++;
 		else
-			latest[k] = seq;
+			m.latest[k] = seq;
 	}
-	uint64_t s;
-	while ((s = pop(&q, &key)) != 0) {
-		uint32_t k = key_of[s];
-		if (k == KEYS) {
-			assert_true(s > last_trade);
-			last_trade = s;
-			trades_popped++;
-		} else {
-			assert_true(s > delivered_latest[k]);
-			delivered_latest[k] = s;
-		}
-	}
-	assert_int_equal(trades_popped, trades_pushed);
+	while ((s = pop(&q, &key)) != 0)
+		delivered(&m, s);
+	assert_int_equal(m.trades_popped, m.trades_pushed);
 	for (int k = 0; k < KEYS; k++)
-		assert_int_equal(delivered_latest[k], latest[k]);
+		assert_int_equal(m.delivered_latest[k], m.latest[k]);
 	gw_queue_free(&q);
 }
 
