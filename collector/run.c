@@ -8,6 +8,7 @@
 
 #include "collector/collector.h"
 #include "collector/instruments_thread.h"
+#include "collector/instruments_universe.h"
 #include "collector/run.h"
 #include "shm/bus.h"
 #include "shm/registry.h"
@@ -101,6 +102,9 @@ int collector_main(struct runtime *rt, const char *name)
 	const struct config *cfg = rt->cfg;
 	struct bus *bus = &rt->bus;
 	struct collector *c = calloc(1, sizeof(*c));
+	char(*discovered)[CONFIG_NAME_MAX] = NULL; /* [universe] mode = auto: the supervisor's choice */
+	size_t symbol_count = 0;
+	bool auto_universe = config_universe_auto(cfg);
 	int rc = 1;
 	if (!c) {
 		log_err("%s: out of memory", name);
@@ -129,10 +133,13 @@ int collector_main(struct runtime *rt, const char *name)
 		log_err("%s: the bus has no ring or exchange id for this exchange", name);
 		goto out_free;
 	}
-	if (symmap_init(&c->symbols, c->adapter, c->cx->symbol_count, false) < 0)
+	symbol_count = c->cx->symbol_count;
+	if (auto_universe && instruments_universe_symbols(cfg, name, &discovered, &symbol_count) < 0)
 		goto out_free;
-	for (size_t i = 0; i < c->cx->symbol_count; i++) {
-		const char *sym = c->cx->symbols[i];
+	if (symmap_init(&c->symbols, c->adapter, symbol_count ? symbol_count : 1, false) < 0)
+		goto out_free;
+	for (size_t i = 0; i < symbol_count; i++) {
+		const char *sym = auto_universe ? discovered[i] : c->cx->symbols[i];
 		int id = registry_symbol_id(bus->registry, sym);
 		int arc = id > 0 ? symmap_add(&c->symbols, sym, (uint16_t)id) : -ENOENT;
 		if (arc < 0) {
@@ -142,7 +149,9 @@ int collector_main(struct runtime *rt, const char *name)
 		}
 	}
 	size_t per_conn = c->cx->max_symbols_per_conn ? c->cx->max_symbols_per_conn : c->adapter->max_symbols_per_conn;
-	if (collector_plan_links(c, per_conn) <= 0) {
+	int links = collector_plan_links(c, per_conn);
+	/* auto with no universe yet: no links, discovery only */
+	if (links < 0 || (links == 0 && !auto_universe)) {
 		log_err("%s: %zu symbols need more than %d connections of %zu symbols", name, c->symbols.count,
 			COLLECTOR_MAX_LINKS, per_conn);
 		goto out_symbols;
@@ -181,6 +190,7 @@ out_links:
 out_symbols:
 	symmap_free(&c->symbols);
 out_free:
+	free(discovered);
 	free(c);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #define INSTRUMENT_FILE_MAGIC "# spreadbus instruments v1"
+#define UNIVERSE_FILE_MAGIC "# spreadbus universe v1"
 
 struct instrument *instrument_set_add(struct instrument_set *s)
 {
@@ -58,31 +59,30 @@ int instrument_file_path(char *out, size_t out_len, const char *runtime_dir, con
 	return n < 0 || (size_t)n >= out_len ? -ENAMETOOLONG : 0;
 }
 
-int instrument_file_write(const char *path, const char *exchange, const struct instrument_set *s, char *err,
-			  size_t err_len)
+static void put_line(FILE *f, const struct instrument *in)
 {
-	char tmp[512];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+	/* %.17g: the doubles read back equal to what was parsed */
+	fprintf(f, "%s\t%s\t%s\t%s\t%s\t%d\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", in->canonical, in->native,
+		in->base, in->quote, in->status, in->trading ? 1 : 0, in->tick_size, in->lot_size, in->min_qty,
+		in->min_notional, in->quote_volume_24h);
+}
+
+/* Open path's temporary sibling for writing; tmp receives its name. */
+static FILE *start(const char *path, char *tmp, size_t tmp_len, char *err, size_t err_len)
+{
+	if (snprintf(tmp, tmp_len, "%s.tmp", path) >= (int)tmp_len) {
 		snprintf(err, err_len, "%s: path too long", path);
-		return -ENAMETOOLONG;
+		return NULL;
 	}
 	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		int e = errno;
-		snprintf(err, err_len, "%s: %s", tmp, strerror(e));
-		return -e;
-	}
-	fprintf(f, "%s exchange=%s fetched_ns=%lld count=%zu\n", INSTRUMENT_FILE_MAGIC, exchange,
-		(long long)s->fetched_ns, s->count);
-	fprintf(f, "# canonical\tnative\tbase\tquote\tstatus\ttrading\ttick_size\tlot_size\tmin_qty\tmin_notional"
-		   "\tquote_volume_24h\n");
-	for (size_t i = 0; i < s->count; i++) {
-		const struct instrument *in = &s->items[i];
-		/* %.17g: the doubles read back equal to what was parsed */
-		fprintf(f, "%s\t%s\t%s\t%s\t%s\t%d\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", in->canonical, in->native,
-			in->base, in->quote, in->status, in->trading ? 1 : 0, in->tick_size, in->lot_size, in->min_qty,
-			in->min_notional, in->quote_volume_24h);
-	}
+	if (!f)
+		snprintf(err, err_len, "%s: %s", tmp, strerror(errno));
+	return f;
+}
+
+/* fsync, close and rename into place: readers see the old file or the new one whole. */
+static int finish(FILE *f, const char *tmp, const char *path, char *err, size_t err_len)
+{
 	int rc = 0;
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
 		rc = -errno;
@@ -95,6 +95,22 @@ int instrument_file_write(const char *path, const char *exchange, const struct i
 		unlink(tmp);
 	}
 	return rc;
+}
+
+int instrument_file_write(const char *path, const char *exchange, const struct instrument_set *s, char *err,
+			  size_t err_len)
+{
+	char tmp[512];
+	FILE *f = start(path, tmp, sizeof(tmp), err, err_len);
+	if (!f)
+		return -EIO;
+	fprintf(f, "%s exchange=%s fetched_ns=%lld count=%zu\n", INSTRUMENT_FILE_MAGIC, exchange,
+		(long long)s->fetched_ns, s->count);
+	fprintf(f, "# canonical\tnative\tbase\tquote\tstatus\ttrading\ttick_size\tlot_size\tmin_qty\tmin_notional"
+		   "\tquote_volume_24h\n");
+	for (size_t i = 0; i < s->count; i++)
+		put_line(f, &s->items[i]);
+	return finish(f, tmp, path, err, err_len);
 }
 
 /* Copy field f (up to a tab) into out; returns the next field or NULL. */
@@ -182,4 +198,96 @@ int instrument_file_read(const char *path, struct instrument_set *s, char *err, 
 	}
 	fclose(f);
 	return rc;
+}
+
+int universe_file_path(char *out, size_t out_len, const char *state_dir)
+{
+	int n = snprintf(out, out_len, "%s/universe.tsv", state_dir);
+	return n < 0 || (size_t)n >= out_len ? -ENAMETOOLONG : 0;
+}
+
+int universe_file_write(const char *path, const struct universe_pick *picks, size_t n, int64_t computed_ns,
+			char *err, size_t err_len)
+{
+	char tmp[512];
+	FILE *f = start(path, tmp, sizeof(tmp), err, err_len);
+	if (!f)
+		return -EIO;
+	fprintf(f, "%s computed_ns=%lld count=%zu\n", UNIVERSE_FILE_MAGIC, (long long)computed_ns, n);
+	fprintf(f, "# exchange\treason\tcanonical\tnative\tbase\tquote\tstatus\ttrading\ttick_size\tlot_size"
+		   "\tmin_qty\tmin_notional\tquote_volume_24h\n");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s\t%s\t", picks[i].exchange, picks[i].reason);
+		put_line(f, &picks[i].in);
+	}
+	return finish(f, tmp, path, err, err_len);
+}
+
+int universe_file_read(const char *path, struct universe_pick **picks, size_t *n, int64_t *computed_ns, char *err,
+		       size_t err_len)
+{
+	struct universe_pick *p = NULL;
+	size_t count = 0, cap = 0;
+	char line[768];
+	unsigned lineno = 0;
+	int rc = 0;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		int e = errno;
+		snprintf(err, err_len, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line);
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (++lineno == 1) {
+			long long at = 0;
+			const char *c = strstr(line, "computed_ns=");
+			if (strncmp(line, UNIVERSE_FILE_MAGIC, strlen(UNIVERSE_FILE_MAGIC)) != 0 || !c ||
+			    sscanf(c, "computed_ns=%lld", &at) != 1) {
+				snprintf(err, err_len, "%s: not a universe file", path);
+				rc = -EINVAL;
+				break;
+			}
+			*computed_ns = at;
+			continue;
+		}
+		if (line[0] == '#' || !line[0])
+			continue;
+		if (count == cap) {
+			size_t ncap = cap ? cap * 2 : 256;
+			struct universe_pick *np = realloc(p, ncap * sizeof(*np));
+			if (!np) {
+				rc = -ENOMEM;
+				snprintf(err, err_len, "%s: out of memory", path);
+				break;
+			}
+			p = np;
+			cap = ncap;
+		}
+		struct universe_pick *u = &p[count];
+		memset(u, 0, sizeof(*u));
+		char *rest = take_field(line, u->exchange, sizeof(u->exchange));
+		if (rest)
+			rest = take_field(rest, u->reason, sizeof(u->reason));
+		if (!rest || !u->exchange[0] || parse_line(rest, &u->in) < 0) {
+			snprintf(err, err_len, "%s:%u: malformed line", path, lineno);
+			rc = -EINVAL;
+			break;
+		}
+		count++;
+	}
+	fclose(f);
+	if (rc == 0 && lineno == 0) {
+		snprintf(err, err_len, "%s: empty", path);
+		rc = -EINVAL;
+	}
+	if (rc < 0) {
+		free(p);
+		return rc;
+	}
+	*picks = p;
+	*n = count;
+	return 0;
 }

@@ -48,4 +48,21 @@ int instrument_file_write(const char *path, const char *exchange, const struct i
 /* Read one; returns 0, -ENOENT, or another -errno (err says why). */
 int instrument_file_read(const char *path, struct instrument_set *s, char *err, size_t err_len);
 
+/* The universe the supervisor chose, persisted in <state_dir>/universe.tsv:
+ * per (exchange, symbol) why it was chosen and its metadata. Collectors in
+ * [universe] mode = auto subscribe to their exchange's lines. */
+#define UNIVERSE_REASON_MAX 192
+struct universe_pick {
+	char exchange[INSTRUMENT_NAME_MAX];
+	char reason[UNIVERSE_REASON_MAX];
+	struct instrument in;
+};
+
+int universe_file_path(char *out, size_t out_len, const char *state_dir);
+int universe_file_write(const char *path, const struct universe_pick *picks, size_t n, int64_t computed_ns,
+			char *err, size_t err_len);
+/* *picks is malloc'ed (free() it). Returns 0 or -errno (err says why). */
+int universe_file_read(const char *path, struct universe_pick **picks, size_t *n, int64_t *computed_ns, char *err,
+		       size_t err_len);
+
 #endif
