@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "supervisor/control_request.h"
 #include "supervisor/health.h"
+#include "supervisor/universe.h"
 
 #define CONTROL_MAX_CLIENTS 16
 #define CONTROL_TIMEOUT_MS 5000
@@ -110,10 +111,21 @@ static int control_on_input(void *ctx, struct netconn *conn, const char *in, siz
 	} else {
 		struct control_request req;
 		char err[256];
-		if (control_request_parse(in, (size_t)(nl - in), &req, err, sizeof(err)) < 0)
+		if (control_request_parse(in, (size_t)(nl - in), &req, err, sizeof(err)) < 0) {
 			render_result(&w, err);
-		else
+		} else if (req.cmd == CONTROL_UNIVERSE) {
+			/* thousands of symbols: larger than any other reply */
+			size_t js_len;
+			char *js = universe_render(s, true, &js_len);
+			if (js) {
+				free(buf);
+				netserver_reply(conn, js, js_len);
+				return 1;
+			}
+			render_result(&w, "out of memory");
+		} else {
 			run_request(s, &req, &w);
+		}
 	}
 	size_t out_len;
 	if (health_json_end(&w, &out_len) < 0) {

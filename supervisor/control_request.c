@@ -17,7 +17,7 @@ int control_socket_path(const struct config *cfg, char *out, size_t out_len)
 
 static const char *const cmd_names[] = {
 	[CONTROL_STATUS] = "status", [CONTROL_RESTART] = "restart", [CONTROL_STOP] = "stop",
-	[CONTROL_START] = "start",   [CONTROL_RELOAD] = "reload",
+	[CONTROL_START] = "start",   [CONTROL_RELOAD] = "reload", [CONTROL_UNIVERSE] = "universe",
 };
 
 const char *control_cmd_name(enum control_cmd cmd)

@@ -11,7 +11,7 @@
 #define CONTROL_REQUEST_MAX 4096 /* bytes, newline included */
 #define CONTROL_SOCKET_NAME "spreadbus.sock"
 
-enum control_cmd { CONTROL_STATUS, CONTROL_RESTART, CONTROL_STOP, CONTROL_START, CONTROL_RELOAD };
+enum control_cmd { CONTROL_STATUS, CONTROL_RESTART, CONTROL_STOP, CONTROL_START, CONTROL_RELOAD, CONTROL_UNIVERSE };
 
 struct control_request {
 	enum control_cmd cmd;

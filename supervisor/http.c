@@ -12,6 +12,7 @@
 #include "supervisor/http_request.h"
 #include "supervisor/metrics.h"
 #include "supervisor/strbuf.h"
+#include "supervisor/universe.h"
 
 #define HTTP_MAX_CONNS 64
 #define HTTP_TIMEOUT_MS 5000
@@ -92,8 +93,16 @@ static int http_route(struct supervisor *s, struct netconn *conn, const struct h
 		return http_reply_text(conn, 200, "pong");
 	if (strcmp(req->path, "/health") == 0 || strcmp(req->path, "/ready") == 0)
 		return http_reply_json(conn, s, strcmp(req->path, "/ready") == 0, head);
+	if (strcmp(req->path, "/universe") == 0) {
+		size_t len;
+		char *js = universe_render(s, false, &len);
+		int urc = js ? http_reply(conn, 200, "application/json", js, len, head)
+			     : http_reply_text(conn, 500, "out of memory");
+		free(js);
+		return urc;
+	}
 	if (strcmp(req->path, "/metrics") != 0)
-		return http_reply_text(conn, 404, "not found: try /ping, /health, /ready or /metrics");
+		return http_reply_text(conn, 404, "not found: try /ping, /health, /ready, /metrics or /universe");
 	struct strbuf b;
 	strbuf_init(&b);
 	metrics_render(s, &b);

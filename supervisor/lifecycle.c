@@ -21,6 +21,7 @@
 #include "supervisor/notify.h"
 #include "supervisor/reload.h"
 #include "supervisor/supervisor.h"
+#include "supervisor/universe.h"
 
 static int resolve_paths(struct child_exec *ex, const struct config *cfg, const char *config_path)
 {
@@ -183,6 +184,9 @@ int supervisor_open(struct supervisor *s, struct config *cfg, const char *config
 		return rc;
 	}
 	s->bus_open = true;
+	rc = universe_open(s);
+	if (rc < 0)
+		return rc;
 	rc = open_signals_and_timer(s);
 	if (rc < 0) {
 		log_err("cannot set up signals and timer: %s", strerror(-rc));
@@ -205,6 +209,7 @@ void supervisor_close(struct supervisor *s)
 	netserver_close(s->control);
 	netserver_close(s->http);
 	s->control = s->http = NULL;
+	universe_close(s);
 	if (s->bus_open)
 		bus_close(&s->bus);
 	s->bus_open = false;

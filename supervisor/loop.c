@@ -16,6 +16,7 @@
 #include "supervisor/notify.h"
 #include "supervisor/observe.h"
 #include "supervisor/supervisor.h"
+#include "supervisor/universe.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 
@@ -66,6 +67,7 @@ void loop_on_timer(struct event_watch *w, uint32_t events)
 	if (s->http)
 		netserver_tick(s->http, now);
 	observe_update_rates(s, now);
+	universe_tick(s, now);
 	notify_tick(s, now, now_real);
 }
 

@@ -15,6 +15,7 @@
 #include "common/config.h"
 #include "supervisor/control_request.h"
 #include "supervisor/strbuf.h"
+#include "supervisor/universe.h"
 
 #define JSMN_STATIC
 #include <jsmn.h>
@@ -29,7 +30,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: spreadctl [--config FILE | --socket PATH] [--json] COMMAND [NAME]\n"
-		   "commands: status, restart NAME, stop NAME, start NAME, reload\n"
+		   "commands: status, restart NAME, stop NAME, start NAME, reload, universe\n"
 		   "NAME is an exchange, aggregator or writer. Default config: " DEFAULT_CONFIG "\n");
 }
 
@@ -324,7 +325,10 @@ int main(int argc, char **argv)
 		strbuf_free(&reply);
 		return EXIT_CONNECT;
 	}
-	rc = handle_reply(reply.data, reply.len, cmd, json);
+	if (cmd == CONTROL_UNIVERSE)
+		rc = universe_print(reply.data, reply.len, json, stdout) < 0 ? EXIT_REPLY_ERROR : EXIT_OK;
+	else
+		rc = handle_reply(reply.data, reply.len, cmd, json);
 	strbuf_free(&reply);
 	return rc;
 }

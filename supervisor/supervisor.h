@@ -17,6 +17,8 @@
 #define SUPERVISOR_MAX_CHILDREN (CONFIG_MAX_EXCHANGES + 3 + CONFIG_MAX_BRIDGES)
 #define SUPERVISOR_TICK_MS 50 /* timer period: backoff, liveness, deadlines, watchdog */
 
+struct universe;
+
 struct supervisor {
 	struct config *cfg;
 	struct bus bus;
@@ -35,6 +37,7 @@ struct supervisor {
 	uint64_t jitter_state;     /* xorshift state for backoff jitter */
 	uint64_t reloads;          /* successful reloads */
 	uint64_t reload_failures;  /* refused configs */
+	struct universe *universe; /* supervisor/universe.h */
 
 	/* shutdown: collectors first, then the readers, then exit */
 	bool shutting_down;
