@@ -8,6 +8,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,13 @@ struct window {
 	double last;
 	uint32_t head_chunk, tail_chunk; /* the log, NO_CHUNK when empty */
 	uint16_t head_pos, tail_pos;     /* next entry to drop / to write */
+	uint16_t cur_lo, cur_hi;         /* bins the current slice touched: only these are scanned */
+	/* The last query's percentiles, kept until a sample or an advance
+	 * changes the histogram: a quote adds samples to the pairs of its own
+	 * exchange only, and a symbol's update reads all its pairs. */
+	bool pct_cached;
+	double cached_p50, cached_p95;
+	uint64_t cached_pct_count;
 	/* entries in the log per live slice, at slice % geo->slices */
 	uint32_t slice_entries[WINDOW_MAX_SLICES + 1];
 	/* then geo->buckets struct window_bucket, then WINDOW_BINS uint8_t */
@@ -172,6 +180,7 @@ struct window *window_new(struct window_pool *p)
 	p->windows++;
 	w->cur_bucket = INT64_MIN;
 	w->head_chunk = w->tail_chunk = NO_CHUNK;
+	w->cur_lo = WINDOW_BINS;
 	return w;
 }
 
@@ -301,13 +310,15 @@ static void merge(struct window_agg *into, const struct window_bucket *b)
 static void close_slice(struct window_pool *p, struct window *w, int64_t oldest)
 {
 	uint8_t *cb = cur_bins(p, w);
-	for (unsigned i = 0; i < WINDOW_BINS; i++) {
+	for (unsigned i = w->cur_lo; i <= w->cur_hi && i < WINDOW_BINS; i++) {
 		if (cb[i] == 0)
 			continue;
 		if (w->cur_slice >= oldest)
 			log_append(p, w, i, cb[i]);
 		cb[i] = 0;
 	}
+	w->cur_lo = WINDOW_BINS;
+	w->cur_hi = 0;
 }
 
 /* Make bucket nb the newest: clear its slot and every expired one,
@@ -348,6 +359,7 @@ static void advance(struct window_pool *p, struct window *w, int64_t nb)
 	struct window_bucket *cur = &w->buckets[floor_mod(nb, g->buckets)];
 	memset(cur, 0, sizeof(*cur));
 	cur->index = (uint32_t)nb;
+	w->pct_cached = false;
 }
 
 void window_add(struct window_pool *p, struct window *w, int64_t t_ns, double x)
@@ -367,8 +379,13 @@ void window_add(struct window_pool *p, struct window *w, int64_t t_ns, double x)
 	if (cur->count == 1 || x > cur->max)
 		cur->max = x;
 	w->last = x;
+	w->pct_cached = false;
 
 	unsigned bin = bin_of(x);
+	if (bin < w->cur_lo)
+		w->cur_lo = (uint16_t)bin;
+	if (bin > w->cur_hi)
+		w->cur_hi = (uint16_t)bin;
 	uint8_t *cb = cur_bins(p, w);
 	if (++cb[bin] == CUR_BIN_FLUSH) {
 		log_append(p, w, bin, CUR_BIN_FLUSH);
@@ -376,14 +393,15 @@ void window_add(struct window_pool *p, struct window *w, int64_t t_ns, double x)
 	}
 }
 
-/* Nearest-rank percentile: the bin holding the sample of rank ceil(q * n). */
-static double percentile(const uint32_t *bins, uint64_t total, double q)
+/* Nearest-rank percentile: the bin holding the sample of rank ceil(q * n),
+ * searched from lo, the lowest non-empty bin. */
+static double percentile(const uint32_t *bins, unsigned lo, uint64_t total, double q)
 {
 	uint64_t r = (uint64_t)ceil(q * (double)total);
 	if (r < 1)
 		r = 1;
 	uint64_t cum = 0;
-	unsigned bin = 0;
+	unsigned bin = lo;
 	while (bin < WINDOW_BINS - 1 && cum + bins[bin] < r)
 		cum += bins[bin++];
 	return bin_value(bin);
@@ -408,12 +426,21 @@ void window_query(struct window_pool *p, struct window *w, int64_t now_ns, struc
 	out->mean = all.mean;
 	out->std = sqrt(all.m2 > 0 ? all.m2 / (double)all.count : 0.0);
 	out->last = w->last;
+	if (w->pct_cached) {
+		out->pct_count = w->cached_pct_count;
+		out->p50 = w->cached_p50;
+		out->p95 = w->cached_p95;
+		return;
+	}
 
-	/* The window's histogram: the current slice plus every logged entry. */
+	/* The window's histogram: the current slice plus every logged entry,
+	 * in the scratch histogram, which is all zero between queries. Only
+	 * the bins from lo to hi are touched. */
 	uint32_t *bins = p->scratch;
 	const uint8_t *cb = cur_bins(p, w);
 	uint64_t total = 0;
-	for (unsigned i = 0; i < WINDOW_BINS; i++) {
+	unsigned lo = w->cur_lo, hi = w->cur_hi;
+	for (unsigned i = lo; i <= hi && i < WINDOW_BINS; i++) {
 		bins[i] = cb[i];
 		total += cb[i];
 	}
@@ -423,16 +450,25 @@ void window_query(struct window_pool *p, struct window *w, int64_t now_ns, struc
 		const struct log_chunk *ch = chunk_at(p, c);
 		unsigned end = c == w->tail_chunk ? w->tail_pos : CHUNK_ENTRIES;
 		for (; pos < end; pos++) {
-			unsigned count = ch->e[pos] >> ENTRY_BIN_BITS;
-			bins[ch->e[pos] & ((1u << ENTRY_BIN_BITS) - 1)] += count;
+			unsigned count = ch->e[pos] >> ENTRY_BIN_BITS, bin = ch->e[pos] & ((1u << ENTRY_BIN_BITS) - 1);
+			bins[bin] += count;
 			total += count;
+			if (bin < lo)
+				lo = bin;
+			if (bin > hi)
+				hi = bin;
 		}
 		c = c == w->tail_chunk ? NO_CHUNK : ch->next;
 		pos = 0;
 	}
 	out->pct_count = total;
-	if (total == 0)
-		return;
-	out->p50 = percentile(bins, total, 0.50);
-	out->p95 = percentile(bins, total, 0.95);
+	if (total > 0) {
+		out->p50 = percentile(bins, lo, total, 0.50);
+		out->p95 = percentile(bins, lo, total, 0.95);
+		memset(&bins[lo], 0, (hi - lo + 1) * sizeof(*bins));
+	}
+	w->pct_cached = true;
+	w->cached_pct_count = out->pct_count;
+	w->cached_p50 = out->p50;
+	w->cached_p95 = out->p95;
 }

@@ -71,9 +71,14 @@ static int bench_universe(struct config *cfg)
 	int64_t t0 = 1700000000LL * 1000000000LL;
 	const unsigned per_round = U_EXCHANGES * U_SYMBOLS;
 	const int64_t step = U_QUOTE_EVERY_NS / per_round;
-	uint64_t quotes = 0;
+	static struct spread_pair_view pairs[U_EXCHANGES * (U_EXCHANGES - 1)];
+	const size_t max_pairs = sizeof(pairs) / sizeof(pairs[0]);
+	uint64_t quotes = 0, reads = 0, read_ns = 0;
 	int64_t start = clock_monotonic_ns();
 	for (int64_t round = 0; round * U_QUOTE_EVERY_NS < U_SECONDS * 1000000000LL; round++) {
+		/* in the last round, read the symbol's pairs after each quote as
+		 * the publisher does (publish_interval_ms = 0) */
+		int read_back = (round + 1) * U_QUOTE_EVERY_NS >= U_SECONDS * 1000000000LL;
 		for (unsigned i = 0; i < per_round; i++) {
 			unsigned s = i / U_EXCHANGES, e = i % U_EXCHANGES;
 			mid[s] *= 1.0 + ((rand() % 21) - 10) * 2e-6;
@@ -89,21 +94,30 @@ static int bench_universe(struct config *cfg)
 			t.ts_recv_ns = t.ts_exchange_ns = t0 + round * U_QUOTE_EVERY_NS + (int64_t)i * step;
 			spread_core_on_quote(core, s, e, &t);
 			quotes++;
+			if (read_back) {
+				int64_t r0 = clock_monotonic_ns();
+				spread_core_pairs(core, s, t.ts_recv_ns, pairs, max_pairs);
+				read_ns += (uint64_t)(clock_monotonic_ns() - r0);
+				reads++;
+			}
 		}
 	}
 	double secs = (clock_monotonic_ns() - start) / 1e9;
-	/* every pair's statistics, as a publisher would read them */
-	static struct spread_pair_view pairs[U_EXCHANGES * (U_EXCHANGES - 1)];
+	/* every pair's statistics, once more after the stream */
 	uint64_t empty = 0, samples = 0, pct_samples = 0;
 	int64_t now = t0 + (int64_t)U_SECONDS * 1000000000LL;
+	uint64_t queried = 0;
+	start = clock_monotonic_ns();
 	for (unsigned s = 0; s < U_SYMBOLS; s++) {
-		size_t n = spread_core_pairs(core, s, now, pairs, sizeof(pairs) / sizeof(pairs[0]));
+		size_t n = spread_core_pairs(core, s, now, pairs, max_pairs);
 		for (size_t k = 0; k < n; k++) {
 			empty += pairs[k].stats.count == 0;
 			samples += pairs[k].stats.count;
 			pct_samples += pairs[k].stats.pct_count;
 		}
+		queried += n;
 	}
+	double query_ns = (double)(clock_monotonic_ns() - start) / (double)queried;
 	struct window_pool_usage u;
 	spread_core_window_usage(core, &u);
 	fprintf(stderr,
@@ -115,6 +129,8 @@ static int bench_universe(struct config *cfg)
 	printf("BENCH aggregator_universe_window_memory_bytes %zu bytes\n", u.bytes_used);
 	printf("BENCH aggregator_universe_window_bytes_per_pair %.0f bytes\n",
 	       (double)u.bytes_used / (double)spread_core_pair_count(core));
+	printf("BENCH aggregator_universe_window_query_ns %.0f ns\n", query_ns);
+	printf("BENCH aggregator_universe_update_read_ns %.0f ns\n", (double)read_ns / (double)reads);
 	printf("BENCH aggregator_universe_window_refusals %llu\n",
 	       (unsigned long long)(u.windows_refused + u.pct_refused));
 	int rc = u.bytes_used <= u.bytes_max && u.windows_refused == 0 && u.pct_refused == 0 && empty == 0 ? 0 : -1;

@@ -92,6 +92,10 @@ static void check(struct fixture *f, int64_t now)
 	 * exact rank-r sample: the percentile is within the bound of it. */
 	assert_pct(s.p50, b.p50);
 	assert_pct(s.p95, b.p95);
+	/* a second read with nothing added answers the same (kept result) */
+	struct window_stats again;
+	window_query(f->pool, f->w, now, &again);
+	assert_memory_equal(&again, &s, sizeof(s));
 }
 
 static double random_value(void)
