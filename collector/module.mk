@@ -23,3 +23,4 @@ INTEGRATION_TESTS += tests/integration/test_decode_fixtures.sh tests/integration
 
 # Instrument discovery and the universe (docs/universe.md), against spreadbus-fakex-rest.
 INTEGRATION_TESTS += $(sort $(wildcard tests/integration/test_universe_*.sh))
+BENCH_SCRIPTS += tests/bench/bench_universe.sh
