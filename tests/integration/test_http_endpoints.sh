@@ -31,6 +31,12 @@ for ex in binance okx; do
 		tl_fail "$ex cannot be streaming: nothing listens on its port"
 done
 jq -e '.rings[] | select(.exchange=="binance") | .capacity == 1024' "$T/health.json" >/dev/null || tl_fail "ring capacity"
+# the aggregator's window memory and its default cap (256 MB)
+windows_reported() {
+	http_get /health | jq -e '.windows.memory_max_bytes == 268435456 and .windows.memory_bytes > 0
+		and .windows.memory_bytes <= .windows.memory_max_bytes and .windows.refused_total == 0' >/dev/null
+}
+tl_wait_for 5 "/health windows" windows_reported
 
 # /ready: nothing streams (the exchanges' port is closed)
 [ "$(http_code /ready)" = 503 ] || tl_fail "/ready should be 503 without a streaming exchange"
