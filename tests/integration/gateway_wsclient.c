@@ -5,7 +5,9 @@
  * <code> <reason>" when the server closes. With --clients N and --stats,
  * counts messages of all connections and prints "STATS messages=N
  * p50_us=.. p99_us=.." once a second (latency from the data's ts_ns or
- * ts_recv_ns to arrival). */
+ * ts_recv_ns to arrival). With --check-trades, every connection checks
+ * that its trades' trade_id run 1, 2, 3, ... without a gap, and prints
+ * "TRADES conn=I count=N out_of_order=M" for each at exit. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -28,11 +30,12 @@ struct conn {
 	char *rx;
 	size_t rx_len;
 	int sent_lines; /* lines of `lines` already sent */
+	unsigned long long trades, last_trade_id, out_of_order;
 };
 
 static struct lws_context *ctx;
 static const char *host = "127.0.0.1", *path = "/ws";
-static int port, nconns = 1, quiet, stats, open_conns, closed_conns;
+static int port, nconns = 1, quiet, stats, check_trades, open_conns, closed_conns;
 static struct conn conns[MAX_CONNS];
 static char *lines[1024];
 static int nlines;
@@ -146,8 +149,23 @@ static void connect_one(struct conn *c)
 	}
 }
 
+/* trade_id must follow the previous one of this connection */
+static void check_trade(struct conn *c, const char *msg, size_t len)
+{
+	if (!memmem(msg, len, "\"channel\":\"trades\"", 18))
+		return;
+	const char *k = memmem(msg, len, "\"trade_id\":", 11);
+	unsigned long long id = k ? strtoull(k + 11, NULL, 10) : 0;
+	if (id != c->last_trade_id + 1)
+		c->out_of_order++;
+	c->last_trade_id = id;
+	c->trades++;
+}
+
 static void on_message(struct conn *c, const char *msg, size_t len)
 {
+	if (check_trades)
+		check_trade(c, msg, len);
 	/* one message in 8 is timed: parsing every one would make this client,
 	 * not the gateway, what a benchmark measures */
 	if (stats && (messages & 7) == 0)
@@ -243,10 +261,11 @@ int main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' }, { "host", required_argument, NULL, 'H' },
 		{ "path", required_argument, NULL, 'P' }, { "clients", required_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },      { "stats", no_argument, NULL, 's' },
+		{ "check-trades", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
-	while ((o = getopt_long(argc, argv, "p:H:P:n:qs", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "p:H:P:n:qst", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p': port = atoi(optarg); break;
 		case 'H': host = optarg; break;
@@ -254,9 +273,10 @@ int main(int argc, char **argv)
 		case 'n': nconns = atoi(optarg); break;
 		case 'q': quiet = 1; break;
 		case 's': stats = 1; break;
+		case 't': check_trades = 1; break;
 		default:
 			fprintf(stderr, "usage: spreadbus-test-wsclient --port N [--host H] [--path /ws] [--clients N] "
-					"[--quiet] [--stats] <lines-to-send\n");
+					"[--quiet] [--stats] [--check-trades] <lines-to-send\n");
 			return 2;
 		}
 	}
@@ -287,5 +307,7 @@ int main(int argc, char **argv)
 	while (!stop && lws_service(ctx, 0) >= 0)
 		;
 	lws_context_destroy(ctx);
+	for (int i = 0; check_trades && i < nconns; i++)
+		printf("TRADES conn=%d count=%llu out_of_order=%llu\n", i, conns[i].trades, conns[i].out_of_order);
 	return 0;
 }

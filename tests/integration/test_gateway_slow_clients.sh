@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A client that stops reading costs only itself: while one spreads client
 # and one trades client are stopped (SIGSTOP), a fast client receives every
-# spread update the aggregator wrote and every trade in order; the stopped
-# spreads client is conflated (counted), the stopped trades client is
-# disconnected with a close reason once its queue is full.
+# spread update the aggregator wrote and every trade in order, and so do 50
+# other trade clients (each checks the feeder's trade ids 1..N on its own);
+# the stopped spreads client is conflated (counted), the stopped trades
+# client is disconnected with a close reason once its queue is full.
 source "$(dirname "$0")/gateway_lib.sh"
 
 TRADES=100000
@@ -52,6 +53,19 @@ for sym in BTC-USDT ETH-USDT; do
 done
 slow_n=$(grep -c '"channel":"spreads"' "$T/slow.log")
 ((slow_n < written)) || tl_fail "slow: $slow_n spreads of $written, nothing conflated"
+# 50 more trade clients (one process, each checking on its own that trade
+# ids run 1..N) while the slow client keeps its conflated place: every one
+# gets every trade in order
+client many --clients 50 --quiet --check-trades
+send many '{"op":"subscribe","channels":["trades"],"id":1}'
+tl_wait_for 10 "50 trade clients" gw_metric_at_least 52 gateway_clients
+sleep 0.5 # the last connections' subscriptions are applied (no reply is read from them)
+feed trades okx BTC-USDT 10000 2000
+queues_empty() { [ "$(gw_metric gateway_client_queue_max_messages)" = 0 ]; }
+tl_wait_for 30 "every client's queue drained" queues_empty
+tl_stop many TERM
+[ "$(grep -c "^TRADES conn=[0-9]* count=10000 out_of_order=0$" "$T/many.log")" = 50 ] ||
+	tl_fail "the 50 trade clients: $(grep '^TRADES' "$T/many.log" | grep -v "count=10000 out_of_order=0$" | head -3)"
 grep -q '^DISCONNECTED' "$T/slow.log" && tl_fail "the slow client was disconnected"
 tl_log "slow client: $slow_n of $written spread updates, conflated $(gw_metric gateway_conflated_total)"
 tl_pass
