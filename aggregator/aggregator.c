@@ -114,7 +114,10 @@ static int setup(struct agg *a)
 {
 	int rc = spread_core_create(&a->core, a->cfg, on_update, a);
 	if (rc < 0) {
-		log_err("aggregator: cannot set up spreads: %s", strerror(-rc));
+		/* EINVAL: the cap cannot hold the pair table and one window */
+		log_err("aggregator: cannot set up spreads (window %us in %u buckets, max_window_memory_mb %u): %s",
+			a->cfg->aggregator.window_s, a->cfg->aggregator.window_buckets,
+			a->cfg->aggregator.max_window_memory_mb, strerror(-rc));
 		return rc;
 	}
 	if ((rc = conflate_init(&a->queue, spread_core_symbol_count(a->core))) < 0 ||

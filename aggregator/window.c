@@ -29,7 +29,8 @@ struct window_agg {
 };
 
 /* 40 bytes: the bucket number is kept modulo 2^32, which is unambiguous
- * because every bucket older than the window is cleared on each advance. */
+ * because every bucket older than the window is cleared on each advance;
+ * a 32-bit count is 4e9 samples in one bucket, far above any pair's rate. */
 struct window_bucket {
 	uint32_t index;
 	uint32_t count;

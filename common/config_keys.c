@@ -65,7 +65,7 @@ const struct config_key config_keys[] = {
 	{ K(AGGREGATOR, "window_s", U32), C(aggregator.window_s), 1, 86400, "900" },
 	{ K(AGGREGATOR, "stale_quote_ms", U32), C(aggregator.stale_quote_ms), 1, MS_HOUR, "5000" },
 	{ K(AGGREGATOR, "window_buckets", U32), C(aggregator.window_buckets), 1, 86400, "60" },
-	{ K(AGGREGATOR, "max_window_memory_mb", U32), C(aggregator.max_window_memory_mb), 1, 1048576, "256" },
+	{ K(AGGREGATOR, "max_window_memory_mb", U32), C(aggregator.max_window_memory_mb), 1, 65536, "256" },
 	{ K(AGGREGATOR, "publish_interval_ms", U32), C(aggregator.publish_interval_ms), 0, MS_HOUR, "0" },
 	{ K(AGGREGATOR, "heartbeat_timeout_ms", U32), C(aggregator.heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
 
