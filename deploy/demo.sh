@@ -13,6 +13,7 @@ src=${SPREADBUS_SRC:-$PWD}
 dir=${DEMO_DIR:-$src/build/demo}
 seconds=${DEMO_SECONDS:-}
 http_port=9280
+gateway_port=9281
 instance=demo
 symbols="BTC-USDT, ETH-USDT, SOL-USDT, XRP-USDT, DOGE-USDT"
 
@@ -20,12 +21,13 @@ die() { echo "demo: $*" >&2; exit 1; }
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 rel() { local p=$1; [ "${p#"$PWD"/}" != "$p" ] && echo "${p#"$PWD"/}" || echo "$p"; }
 
-for p in spreadbus spreadctl spreadbus-collector spreadbus-aggregator spreadbus-writer spreadbus-fakex; do
+for p in spreadbus spreadctl spreadbus-collector spreadbus-aggregator spreadbus-writer spreadbus-gateway spreadbus-fakex; do
 	[ -x "$bin/$p" ] || die "$bin/$p is missing: run make first"
 done
 command -v redis-server >/dev/null || die "redis-server is missing: run make deps"
 command -v curl >/dev/null || die "curl is missing: run make deps"
 port_taken $http_port && die "127.0.0.1:$http_port is already in use (another demo or a test running?); stop it and retry"
+port_taken $gateway_port && die "127.0.0.1:$gateway_port is already in use (another demo running?); stop it and retry"
 
 # A fresh start: previous runs' data, journal and segments go.
 rm -rf "$dir/run" "$dir/state" "$dir/data" "$dir/logs" "$dir/redis" "$dir/redis.sock" "$dir/fakex.ready"
@@ -99,6 +101,10 @@ unix_socket = $dir/redis.sock
 data_dir = $dir/data
 rotate_s = 10
 
+[gateway]
+listen = 127.0.0.1:$gateway_port
+www_dir = $src/gateway/www
+
 EOF
 while read -r ex port; do
 	[ "$ex" = control ] && continue
@@ -119,6 +125,8 @@ cat <<EOF
 
 spreadbus demo is running (instance "$instance", everything under $(rel "$dir")).
 
+  dashboard         http://127.0.0.1:$gateway_port/
+  WebSocket         ws://127.0.0.1:$gateway_port/ws   (docs/gateway.md)
   live spreads      redis-cli -s $(rel "$dir/redis.sock") PSUBSCRIBE 'spread:*'
   latest per symbol redis-cli -s $(rel "$dir/redis.sock") HGETALL spread:latest
   health, metrics   curl -s http://127.0.0.1:$http_port/health

@@ -2,7 +2,9 @@
 // channels "spreads" and "status"; reconnects by itself with backoff.
 'use strict';
 
-const HISTORY_MS = 15 * 60 * 1000; // what the chart shows
+const HISTORY_MS = 15 * 60 * 1000; // what the chart keeps and shows at most
+const MIN_SPAN_MS = 60 * 1000;      // ... and at least, while the page is young
+const RENDER_MS = 200;              // the table and chart redraw at most 5 times a second
 const BACKOFF_MIN_MS = 500, BACKOFF_MAX_MS = 10000;
 
 const state = {
@@ -12,6 +14,7 @@ const state = {
   history: new Map(),   // symbol -> [[ts_ms, spread_bps], ...]
   selected: null,
   dirty: false,
+  renderedAt: 0,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -132,21 +135,25 @@ function renderChart() {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, cssW, cssH);
   const sym = state.selected;
-  $('chart-symbol').textContent = sym ? sym + ' · last 15 minutes, bps' : '';
   const pts = (sym && state.history.get(sym)) || [];
+  const now = Date.now();
+  // the time axis grows with what the page has seen, up to 15 minutes
+  const spanMs = Math.min(HISTORY_MS, Math.max(MIN_SPAN_MS, pts.length ? now - pts[0][0] : 0));
+  const spanMin = spanMs / 60000;
+  $('chart-symbol').textContent = sym ? sym + ' · last ' + (spanMin < 2 ? Math.round(spanMs / 1000) + ' s' : Math.round(spanMin) + ' min') + ', bps' : '';
   const latest = sym && state.spreads.get(sym);
   const w = latest && latest.data.window && latest.data.window.count ? latest.data.window : null;
   canvas.dataset.points = String(pts.length);
   if (!pts.length && !w) return;
 
   const pad = { l: 56, r: 12, t: 10, b: 24 };
-  const now = Date.now(), t0 = now - HISTORY_MS;
+  const t0 = now - spanMs;
   let lo = Infinity, hi = -Infinity;
   for (const [, v] of pts) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   if (w) { lo = Math.min(lo, w.min); hi = Math.max(hi, w.max); }
   if (lo === hi) { lo -= 1; hi += 1; }
   const span = hi - lo; lo -= span * 0.08; hi += span * 0.08;
-  const X = (t) => pad.l + (t - t0) / HISTORY_MS * (cssW - pad.l - pad.r);
+  const X = (t) => pad.l + (t - t0) / spanMs * (cssW - pad.l - pad.r);
   const Y = (v) => pad.t + (hi - v) / (hi - lo) * (cssH - pad.t - pad.b);
 
   ctx.font = '11px system-ui, sans-serif';
@@ -158,9 +165,10 @@ function renderChart() {
     ctx.beginPath(); ctx.moveTo(pad.l, y); ctx.lineTo(cssW - pad.r, y); ctx.stroke();
     ctx.fillText(v.toFixed(2), 6, y + 4);
   }
-  for (let m = 0; m <= 15; m += 5) {
-    const x = X(now - m * 60000);
-    ctx.fillText(m ? '-' + m + ' min' : 'now', x - 14, cssH - 6);
+  for (let i = 0; i <= 3; i++) {
+    const ago = spanMs * i / 3, x = X(now - ago);
+    const label = !i ? 'now' : spanMs < 120000 ? '-' + Math.round(ago / 1000) + ' s' : '-' + Math.round(ago / 60000) + ' min';
+    ctx.fillText(label, Math.min(x - 14, cssW - 30), cssH - 6);
   }
   if (w) {
     ctx.fillStyle = 'rgba(88, 166, 255, 0.18)';
@@ -207,9 +215,10 @@ function onStatus(d) {
   }
 }
 
-function frame() {
-  if (state.dirty) {
+function frame(ts) {
+  if (state.dirty && ts - state.renderedAt >= RENDER_MS) {
     state.dirty = false;
+    state.renderedAt = ts;
     renderTable();
     renderChart();
   }
