@@ -14,6 +14,7 @@ extern const struct adapter adapter_bitget;
 extern const struct adapter adapter_gateio;
 extern const struct adapter adapter_kraken;
 extern const struct adapter adapter_bybit;
+extern const struct adapter adapter_coinbase;
 extern const struct adapter adapter_okx;
 
 static const struct adapter *const adapters[] = {
@@ -23,6 +24,7 @@ static const struct adapter *const adapters[] = {
 	&adapter_gateio,
 	&adapter_kraken,
 	&adapter_bybit,
+	&adapter_coinbase,
 	&adapter_okx,
 };
 

@@ -74,6 +74,15 @@ static int make_frame(const char *adapter, size_t i, char *out, size_t len)
 				"\"volume\":270638277.50461281,\"vwap\":0.99983,\"low\":0.99959,\"high\":1.00000,\"change\":0.00005,"
 				"\"change_pct\":0.01,\"trades\":38144,\"timestamp\":\"2026-08-13T22:23:%02u.%06uZ\"}]}",
 				slash, cents, cents, (unsigned)(i / 1000000 % 60), (unsigned)(i % 1000000));
+	if (strcmp(adapter, "coinbase") == 0) /* a ticker envelope as captured (2026) */
+		return snprintf(out, len,
+				"{\"channel\":\"ticker\",\"client_id\":\"\",\"timestamp\":\"2026-08-13T22:23:%02u.%09uZ\","
+				"\"sequence_num\":%llu,\"events\":[{\"type\":\"update\",\"tickers\":[{\"type\":\"ticker\","
+				"\"product_id\":\"%s\",\"price\":\"65086.18\",\"volume_24_h\":\"2867.54532609\","
+				"\"low_24_h\":\"64675.22\",\"high_24_h\":\"65252.99\",\"best_bid\":\"65083.%02u\","
+				"\"best_ask\":\"65084.%02u\",\"best_bid_quantity\":\"0.20371215\","
+				"\"best_ask_quantity\":\"0.24290402\"}]}]}",
+				(unsigned)(i / 1000000 % 60), (unsigned)(i % 1000000000), u, s, cents % 100, cents % 100);
 	if (strcmp(adapter, "bybit") == 0)
 		return snprintf(out, len,
 				"{\"topic\":\"orderbook.1.%s\",\"ts\":%lld,\"type\":\"snapshot\",\"data\":{\"s\":\"%s\","
@@ -167,6 +176,7 @@ int main(void)
 	rc |= bench("binance-usdm");
 	rc |= bench("bitget");
 	rc |= bench("bybit");
+	rc |= bench("coinbase");
 	rc |= bench("gateio");
 	rc |= bench("kraken");
 	rc |= bench("okx");

@@ -13,10 +13,11 @@
 static volatile sig_atomic_t stop_requested;
 
 /* the protocols added after the first three (proto_<name>.c) */
-extern const struct fx_proto fx_proto_binance_usdm, fx_proto_gateio, fx_proto_bitget, fx_proto_kraken;
+extern const struct fx_proto fx_proto_binance_usdm, fx_proto_gateio, fx_proto_bitget, fx_proto_kraken,
+	fx_proto_coinbase;
 static const struct fx_proto *const protos[] = { &fx_proto_binance, &fx_proto_bybit, &fx_proto_okx,
 						  &fx_proto_binance_usdm, &fx_proto_gateio, &fx_proto_bitget,
-						  &fx_proto_kraken };
+						  &fx_proto_kraken, &fx_proto_coinbase };
 
 static void usage(FILE *f)
 {

@@ -6,11 +6,10 @@
 #include "tests/fakex/fakex.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "tests/fakex/reqpath.h"
+#include "tests/fakex/timefmt.h"
 
 #define KRAKEN_DECIMALS 8 /* "bid_qty":44620.68691883 */
 
@@ -23,18 +22,6 @@ static int kraken_open(struct fx_session *s, const char *path, const char *query
 	(void)s;
 	(void)query;
 	return strcmp(path, "/v2") == 0 ? 0 : -ENOENT;
-}
-
-/* "2026-09-24T03:54:18.054000Z" (quoted) */
-static void put_time(struct fxbuf *b, int64_t ms)
-{
-	char out[48];
-	struct tm tm;
-	time_t secs = (time_t)(ms / 1000);
-	gmtime_r(&secs, &tm);
-	size_t n = strftime(out, sizeof out, "\"%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, sizeof out - n, ".%06dZ\"", (int)(ms % 1000) * 1000);
-	fxbuf_put(b, out);
 }
 
 /* A Kraken symbol "BTC/USD" -> the symbol, or NULL. */
@@ -62,9 +49,9 @@ static void put_times(struct fxbuf *b)
 {
 	int64_t ms = fx_wall_ms();
 	fxbuf_put(b, ",\"time_in\":");
-	put_time(b, ms);
+	fx_put_rfc3339(b, ms, 6);
 	fxbuf_put(b, ",\"time_out\":");
-	put_time(b, ms);
+	fx_put_rfc3339(b, ms, 6);
 	fxbuf_char(b, '}', 1);
 }
 
@@ -173,7 +160,7 @@ static void kraken_quote(struct fxbuf *b, const struct fx_session *s, const stru
 	fxbuf_put(b, ",\"last\":");
 	put_number(b, &(struct fx_taint){ 0 }, q->ask, q->sym->px_decimals);
 	fxbuf_put(b, ",\"timestamp\":");
-	put_time(b, q->ts_ms);
+	fx_put_rfc3339(b, q->ts_ms, 6);
 	fx_put_pad(b, &q->taint);
 	fxbuf_put(b, "}]}");
 }
@@ -193,7 +180,7 @@ static void kraken_trade(struct fxbuf *b, const struct fx_session *s, const stru
 	fxbuf_put(b, ",\"ord_type\":\"market\",\"trade_id\":");
 	fxbuf_u64(b, t->trade_id);
 	fxbuf_put(b, ",\"timestamp\":");
-	put_time(b, t->ts_ms);
+	fx_put_rfc3339(b, t->ts_ms, 6);
 	fx_put_pad(b, &t->taint);
 	fxbuf_put(b, "}]}");
 }

@@ -10,14 +10,15 @@ set -u
 source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
 # exchange, then the canonical names the collector is configured with, for
-# the fake exchange's BTC-USDT and ETH-USDT. Bitget's books1 and Kraken's
-# ticker carry no update id (0 in every quote): their quotes must not
-# repeat time and values.
+# the fake exchange's BTC-USDT and ETH-USDT. Bitget's books1, Kraken's and
+# Coinbase's ticker carry no update id (0 in every quote): their quotes
+# must not repeat time and values.
 NEW_EXCHANGES=(
 	"binance-usdm BTC-USDT-PERP ETH-USDT-PERP"
 	"gateio BTC-USDT ETH-USDT"
 	"bitget BTC-USDT ETH-USDT"
 	"kraken BTC-USDT ETH-USDT"
+	"coinbase BTC-USDT ETH-USDT"
 )
 
 stat() { tl_fakex_stat "\"$TL_EX\".$1"; }
@@ -68,7 +69,7 @@ for spec in "${NEW_EXCHANGES[@]}"; do
 	tl_assert_eq "$ex: duplicates dropped" 3 $(($(tl_collector_metric duplicates_total) - dups0))
 
 	tl_collector_same_pid
-	if [[ $ex == bitget || $ex == kraken ]]; then
+	if [[ $ex == bitget || $ex == kraken || $ex == coinbase ]]; then
 		check_ring_without_quote_ids
 	else
 		tl_ring_check_no_duplicates

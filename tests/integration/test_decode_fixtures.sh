@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Every fixture frame of binance, binance-usdm, bitget, bybit, gateio, kraken and okx through
-# `spreadbus-collector --decode`, checked field by field against the raw
-# JSON (parsed here by Python, prices by float() = strtod); acks, pongs and
-# errors must come out as control lines; other channels and every other
-# exchange's files must give control/reject lines, never a crash.
+# Every fixture frame of binance, binance-usdm, bitget, bybit, coinbase,
+# gateio, kraken and okx through `spreadbus-collector --decode`, checked
+# field by field against the raw JSON (parsed here by Python, prices by
+# float() = strtod); acks, pongs and errors must come out as control lines;
+# other channels and every other exchange's files must give control/reject
+# lines, never a crash.
 set -euo pipefail
 : "${SPREADBUS_BIN:?}" "${FIXTURES:?}"
 exec python3 - "$SPREADBUS_BIN/spreadbus-collector" "$FIXTURES" <<'EOF'
@@ -163,9 +164,35 @@ def exp_kraken(line):
     return [("control", "unsupported: " + ch)]
 
 
+def exp_coinbase(line):
+    o = json.loads(line)
+    typ, ch = o.get("type"), o.get("channel")
+    if typ == "error":
+        return [("control", "error: " + o.get("reason", o.get("message")))]
+    if typ in ("subscribe", "unsubscribe"):
+        return [("control", "notice: " + typ)]
+    if ch is None:  # the legacy Exchange feed
+        return [("control", "unsupported: " + typ)]
+    if ch == "subscriptions":
+        return [("control", "subscribed")]
+    out = []
+    if ch == "ticker":  # the envelope's time; no per-product update id
+        for ev in o["events"]:
+            out += [quote(t["product_id"], rfc3339_ns(o["timestamp"]), 0, t["best_bid"], t["best_bid_quantity"],
+                          t["best_ask"], t["best_ask_quantity"]) for t in ev["tickers"]]
+        return out
+    if ch == "market_trades":  # side is the maker's: the aggressor is the other one
+        for ev in o["events"]:
+            out += [trade(t["product_id"], rfc3339_ns(t["time"]), t["price"], t["size"],
+                          "sell" if t["side"] == "BUY" else "buy", int(t["trade_id"])) for t in ev["trades"]]
+        return out
+    return [("control", "unsupported: " + ch)]
+
+
 # canonical name printed -> the native name it must come from, per exchange
 NATIVE = {
     "okx": lambda g: g,
+    "coinbase": lambda g: g,
     "binance-usdm": lambda g: usdm_native(g) if g.count("-") == 2 else None,
     "gateio": lambda g: g.replace("-", "_"),
     "kraken": lambda g: g.replace("-", "/"),
@@ -306,6 +333,7 @@ run("binance-usdm", sorted(glob.glob(FIX + "/binance-usdm/*.jsonl")), exp_binanc
 run("gateio", sorted(glob.glob(FIX + "/gateio/*.jsonl")), exp_gateio)
 run("bitget", sorted(glob.glob(FIX + "/bitget/*.jsonl")), exp_bitget)
 run("kraken", sorted(glob.glob(FIX + "/kraken/*.jsonl")), exp_kraken)
+run("coinbase", sorted(glob.glob(FIX + "/coinbase/*.jsonl")), exp_coinbase)
 book = BybitBook()
 run("bybit", sorted(glob.glob(FIX + "/bybit/*.jsonl")), lambda l: exp_bybit(l, book))
 run("okx", sorted(glob.glob(FIX + "/okx/*.jsonl")), exp_okx)
@@ -318,7 +346,7 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(every, "wb") as out:
         for path in sorted(glob.glob(FIX + "/*/*.jsonl")):
             out.write(open(path, "rb").read().rstrip(b"\n") + b"\n")
-    for exchange in ("binance", "binance-usdm", "bitget", "bybit", "gateio", "kraken", "okx"):
+    for exchange in ("binance", "binance-usdm", "bitget", "bybit", "coinbase", "gateio", "kraken", "okx"):
         for g in decode(exchange, every):
             if not (set(g) in ({"control"}, {"reject"}) or g.get("kind") in ("quote", "trade")):
                 failures.append(f"{exchange} on every fixture file: odd line {g}")
