@@ -121,7 +121,8 @@ int collector_decode_main(const struct config *cfg, const char *name, const char
 		return 1;
 	}
 	if (!a) {
-		log_err("decode: no adapter for '%s' (binance, bybit, okx)", name);
+		log_err("decode: no adapter for '%s' ("
+			"binance, binance-usdm, bitget, bybit, coinbase, gateio, kraken, okx)", name);
 		return 1;
 	}
 	/* without a config every well-formed symbol is accepted; ids are local */
