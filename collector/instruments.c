@@ -76,17 +76,18 @@ int instruments_walk(const char *body, size_t len, const char *const *path, size
 		if (w.failed_at)
 			snprintf(err, err_len, "element %zu of '%s' is malformed", w.failed_at - 1, path[n - 1]);
 		else
-			snprintf(err, err_len, "malformed JSON near byte %zu of %zu: %.40s", (size_t)(j.p - body), len,
-				 body);
+			snprintf(err, err_len, "malformed JSON near byte %zu of %zu: %.*s", (size_t)(j.p - body), len,
+				 instruments_quote_len(len, 40), body);
 		return -1;
 	}
 	if (code_key && (!w.code_seen || !js_span_is(&w.code, code_ok, strlen(code_ok)))) {
-		snprintf(err, err_len, "%s is %.*s, not %s: %.120s", code_key, w.code_seen ? (int)w.code.len : 6,
-			 w.code_seen ? w.code.s : "absent", code_ok, body);
+		snprintf(err, err_len, "%s is %.*s, not %s: %.*s", code_key, w.code_seen ? (int)w.code.len : 6,
+			 w.code_seen ? w.code.s : "absent", code_ok, instruments_quote_len(len, 120), body);
 		return -1;
 	}
 	if (!w.found) {
-		snprintf(err, err_len, "no '%s' list in the answer: %.80s", path[n - 1], body);
+		snprintf(err, err_len, "no '%s' list in the answer: %.*s", path[n - 1], instruments_quote_len(len, 80),
+			 body);
 		return -1;
 	}
 	return 0;

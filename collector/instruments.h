@@ -40,6 +40,12 @@ int instruments_copy(const struct js_span *s, char *out, size_t out_len);
 int instruments_decimal(const struct js_span *s, double *out);
 /* canonical = BASE-QUOTE upper case from in->base and in->quote. */
 int instruments_name(struct instrument *in);
+/* How much of a body of len bytes an error message quotes (at most max):
+ * bodies are not NUL-terminated. */
+static inline int instruments_quote_len(size_t len, size_t max)
+{
+	return (int)(len < max ? len : max);
+}
 /* Set the volume of the instrument named native (no-op if unknown). */
 int instruments_set_volume(struct instrument_set *set, const struct js_span *native, const struct js_span *volume);
 

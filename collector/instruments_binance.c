@@ -113,7 +113,8 @@ static int bn_parse_tickers(const char *body, size_t len, struct instrument_set 
 	if (rc == 0 && js_at_end(&j))
 		return 0;
 bad:
-	snprintf(err, err_len, "malformed JSON near byte %zu of %zu: %.40s", (size_t)(j.p - body), len, body);
+	snprintf(err, err_len, "malformed JSON near byte %zu of %zu: %.*s", (size_t)(j.p - body), len,
+		 instruments_quote_len(len, 40), body);
 	return -1;
 }
 
