@@ -147,6 +147,12 @@ enum reject_reason adapter_taker_side(const struct js_span *side, struct tick *t
  * name up (REJECT_UNKNOWN_SYMBOL) and finish the frame as data. */
 enum frame_kind adapter_single_tick(struct symmap *m, const struct js_span *native, struct frame_out *out);
 
+/* The symbol of one element of a frame whose elements each name theirs
+ * (Kraken, Coinbase): *last caches the previous one's entry. Sets
+ * t->symbol_id or returns REJECT_UNKNOWN_SYMBOL. */
+enum reject_reason adapter_item_symbol(struct symmap *m, const struct js_span *native, struct symmap_entry **last,
+				       struct tick *t);
+
 /* An array of objects, one tick each: item() parses the element at the
  * cursor (returns -1 on bad JSON) and, when t is not NULL, fills *t and
  * sets *why (REJECT_NONE = a tick). One bad element refuses the whole

@@ -157,6 +157,18 @@ enum frame_kind adapter_single_tick(struct symmap *m, const struct js_span *nati
 	return FRAME_DATA;
 }
 
+enum reject_reason adapter_item_symbol(struct symmap *m, const struct js_span *native, struct symmap_entry **last,
+				       struct tick *t)
+{
+	struct symmap_entry *e = *last;
+	if (!e || e->native_len != native->len || memcmp(e->native, native->s, native->len) != 0)
+		e = *last = symmap_lookup(m, native->s, native->len);
+	if (!e)
+		return REJECT_UNKNOWN_SYMBOL;
+	t->symbol_id = e->id;
+	return REJECT_NONE;
+}
+
 enum frame_kind adapter_parse_items(struct js *j, struct frame_out *out, adapter_item_fn item, void *ctx)
 {
 	enum reject_reason bad = REJECT_NONE;

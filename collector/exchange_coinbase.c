@@ -120,15 +120,8 @@ static int parse_item(struct js *j, void *ctx, struct tick *t, enum reject_reaso
 	if (!t)
 		return 0;
 	*why = !it.product.s ? REJECT_MISSING_FIELD : top->kind == CB_TICKER ? fill_quote(top, &it, t) : fill_trade(&it, t);
-	if (*why != REJECT_NONE)
-		return 0;
-	const struct symmap_entry *e = top->last;
-	if (!e || e->native_len != it.product.len || memcmp(e->native, it.product.s, it.product.len) != 0)
-		e = top->last = symmap_lookup(top->m, it.product.s, it.product.len);
-	if (!e)
-		*why = REJECT_UNKNOWN_SYMBOL;
-	else
-		t->symbol_id = e->id;
+	if (*why == REJECT_NONE)
+		*why = adapter_item_symbol(top->m, &it.product, &top->last, t);
 	return 0;
 }
 

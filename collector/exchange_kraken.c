@@ -122,15 +122,8 @@ static int parse_item(struct js *j, void *ctx, struct tick *t, enum reject_reaso
 	if (!t)
 		return 0;
 	*why = !it.symbol.s ? REJECT_MISSING_FIELD : top->kind == KR_TICKER ? fill_ticker(&it, t) : fill_trade(&it, t);
-	if (*why != REJECT_NONE)
-		return 0;
-	const struct symmap_entry *e = top->last;
-	if (!e || e->native_len != it.symbol.len || memcmp(e->native, it.symbol.s, it.symbol.len) != 0)
-		e = top->last = symmap_lookup(top->m, it.symbol.s, it.symbol.len);
-	if (!e)
-		*why = REJECT_UNKNOWN_SYMBOL;
-	else
-		t->symbol_id = e->id;
+	if (*why == REJECT_NONE)
+		*why = adapter_item_symbol(top->m, &it.symbol, &top->last, t);
 	return 0;
 }
 
