@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# BENCH gateway_fanout_*: CLIENTS WebSocket clients (default 1000, in one
-# spreadbus-test-wsclient process) subscribed to every spread of SYMBOLS
+# BENCH gateway_fanout_*: CLIENTS WebSocket clients (default 1000, spread
+# over PROCS spreadbus-test-wsclient processes, default 4) subscribed to every spread of SYMBOLS
 # symbols (default 50), RATE quotes/s (default 5000: about as many spread
 # updates/s) into the rings for SECONDS; real aggregator and gateway.
 # Reports messages/s delivered in total, the gateway's CPU (% of one core)
@@ -9,7 +9,7 @@
 # slow client to the others.
 SRC=${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 source "$SRC/tests/integration/gateway_lib.sh"
-CLIENTS=${CLIENTS:-1000} SYMBOLS=${SYMBOLS:-50} RATE=${RATE:-5000} SECONDS_RUN=${SECONDS_RUN:-10}
+CLIENTS=${CLIENTS:-1000} SYMBOLS=${SYMBOLS:-50} RATE=${RATE:-5000} SECONDS_RUN=${SECONDS_RUN:-10} PROCS=${PROCS:-4}
 
 syms=$(for i in $(seq "$SYMBOLS"); do printf 'S%03d-USDT,' "$i"; done)
 syms=${syms%,}
@@ -23,35 +23,43 @@ start_feeder
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-# run NAME: one measured run; writes "messages/s cpu% p50_us p99_us" to $T/NAME.result
+# run NAME: one measured run, the clients spread over PROCS processes;
+# writes "messages/s cpu% p50_us p99_us" to $T/NAME.result
 run() {
-	local name=$1
-	mkfifo "$T/$name.in"
-	tl_spawn "$name" bash -c 'exec "$0" "$@" <"'"$T/$name.in"'"' "$BIN/spreadbus-test-wsclient" --port "$GW_PORT" \
-		--clients "$CLIENTS" --quiet --stats
-	exec {fd}>"$T/$name.in"
-	echo '{"op":"subscribe","channels":["spreads"]}' >&$fd
-	open_all() { grep '^STATS' "$T/$name.log" | tail -n 1 | grep -q "open=$CLIENTS "; }
-	tl_wait_for 60 "$CLIENTS clients connected" open_all
-	tl_wait_for 10 "$CLIENTS clients subscribed" gw_metric_at_least "$CLIENTS" gateway_clients
+	local name=$1 i fd
+	for ((i = 0; i < PROCS; i++)); do
+		mkfifo "$T/$name.$i.in"
+		tl_spawn "$name/$i" bash -c 'exec "$0" "$@" <"'"$T/$name.$i.in"'"' "$BIN/spreadbus-test-wsclient" \
+			--port "$GW_PORT" --clients $((CLIENTS / PROCS)) --quiet --stats
+		exec {fd}>"$T/$name.$i.in"
+		echo '{"op":"subscribe","channels":["spreads"]}' >&$fd
+	done
+	stats_lines() { cat "$T/$name"/*.log | grep '^STATS'; }
+	open_now() { for f in "$T/$name"/*.log; do grep '^STATS' "$f" | tail -n 1; done |
+		sed 's/.* open=\([0-9]*\) .*/\1/' | awk '{n += $1} END {print n + 0}'; }
+	tl_wait_for 60 "$CLIENTS clients connected" tl_at_least $((CLIENTS / PROCS * PROCS)) open_now
+	tl_wait_for 10 "$CLIENTS clients subscribed" gw_metric_at_least $((CLIENTS / PROCS * PROCS)) gateway_clients
 	sleep 1 # the subscriptions of the last connections are applied
-	local gw=${TL_PID[gateway]} t0 c0 m0 t1 c1 m1 hz
+	local gw=${TL_PID[gateway]} t0 c0 m0 t1 c1 m1 hz skip
 	hz=$(getconf CLK_TCK)
 	echo "stream binance,okx,bybit $syms $RATE $SECONDS_RUN" >&3
 	sleep 1
 	t0=$(date +%s%N) c0=$(cpu_ticks "$gw") m0=$(gw_metric gateway_messages_sent_total)
-	local skip=$(($(grep -c '^STATS' "$T/$name.log") + 1))
 	sleep $((SECONDS_RUN - 2))
 	t1=$(date +%s%N) c1=$(cpu_ticks "$gw") m1=$(gw_metric gateway_messages_sent_total)
-	# latency: the STATS lines of the measured seconds, median of their p50 and worst p99
+	# latency: the STATS lines printed in the measured seconds (each process
+	# prints one a second), median of their p50 and the worst p99
 	local lat
-	lat=$(grep '^STATS' "$T/$name.log" | tail -n +"$skip" | sed 's/.*p50_us=\([0-9]*\) p99_us=\([0-9]*\).*/\1 \2/' |
+	lat=$(for f in "$T/$name"/*.log; do
+		skip=$(($(grep -c '^STATS' "$f") - (SECONDS_RUN - 2) + 1))
+		grep '^STATS' "$f" | tail -n +"$((skip > 1 ? skip : 1))"
+	done | sed 's/.*p50_us=\([0-9]*\) p99_us=\([0-9]*\).*/\1 \2/' |
 		sort -n | awk '{p50[NR]=$1; if ($2 > p99) p99 = $2} END {print p50[int((NR + 1) / 2)], p99}')
 	awk -v m=$((m1 - m0)) -v ns=$((t1 - t0)) -v c=$((c1 - c0)) -v hz="$hz" -v lat="$lat" \
 		'BEGIN {split(lat, l, " "); printf "%.0f %.1f %s %s\n", m / (ns / 1e9), 100 * c / hz / (ns / 1e9), l[1], l[2]}' \
 		>"$T/$name.result"
 	tl_wait_for 60 "stream done" tl_at_least 1 feeder_acks_since "$name"
-	tl_stop "$name" TERM
+	for ((i = 0; i < PROCS; i++)); do tl_stop "$name/$i" TERM; done
 }
 acks_before=0
 feeder_acks_since() { echo $(($(feeder_acks) - acks_before)); }
@@ -59,7 +67,7 @@ feeder_acks_since() { echo $(($(feeder_acks) - acks_before)); }
 run fast
 read -r msgs cpu p50 p99 <"$T/fast.result"
 acks_before=$(feeder_acks)
-echo "BENCH gateway_fanout_messages_per_s $msgs (clients=$CLIENTS symbols=$SYMBOLS quotes_per_s=$RATE)"
+echo "BENCH gateway_fanout_messages_per_s $msgs (clients=$CLIENTS in $PROCS processes, symbols=$SYMBOLS, quotes_per_s=$RATE, load average $(cut -d' ' -f1 /proc/loadavg))"
 echo "BENCH gateway_fanout_cpu_percent $cpu"
 echo "BENCH gateway_fanout_latency_p50_us $p50"
 echo "BENCH gateway_fanout_latency_p99_us $p99"
