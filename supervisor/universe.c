@@ -178,6 +178,38 @@ static int register_picks(struct supervisor *s, const struct universe_pick *p, s
 	return 0;
 }
 
+/* The exchanges whose collectors report, from the config; the reports of
+ * those still configured are kept. Returns whether the list changed. */
+static bool sync_exchanges(struct universe *u, const struct config *cfg)
+{
+	struct universe_exchange next[CONFIG_MAX_EXCHANGES];
+	size_t n = 0;
+	bool changed = false;
+	memset(next, 0, sizeof(next));
+	for (size_t i = 0; i < cfg->exchange_count; i++) {
+		const struct config_exchange *cx = &cfg->exchanges[i];
+		if (!cx->enabled || config_exchange_bridged(cx))
+			continue;
+		struct universe_exchange *x = &next[n++];
+		bool known = false;
+		snprintf(x->name, sizeof(x->name), "%s", cx->name);
+		for (size_t k = 0; k < u->ex_count && !known; k++)
+			if (strcmp(u->ex[k].name, x->name) == 0) {
+				*x = u->ex[k];
+				memset(&u->ex[k], 0, sizeof(u->ex[k])); /* its set moved */
+				known = true;
+			}
+		changed |= !known;
+	}
+	for (size_t k = 0; k < u->ex_count; k++) {
+		changed |= u->ex[k].name[0] != '\0'; /* no longer configured */
+		instrument_set_free(&u->ex[k].set);
+	}
+	memcpy(u->ex, next, sizeof(next));
+	u->ex_count = n;
+	return changed;
+}
+
 int universe_open(struct supervisor *s)
 {
 	char path[CONFIG_PATH_MAX + 32], err[512];
@@ -188,12 +220,8 @@ int universe_open(struct supervisor *s)
 	s->universe = u;
 	u->source = "config";
 	u->opened_ns = clock_realtime_ns();
-	for (size_t i = 0; i < cfg->exchange_count; i++) {
-		const struct config_exchange *cx = &cfg->exchanges[i];
-		if (!cx->enabled || config_exchange_bridged(cx))
-			continue;
-		snprintf(u->ex[u->ex_count++].name, sizeof(u->ex[0].name), "%s", cx->name);
-	}
+	u->rules = cfg->universe;
+	sync_exchanges(u, cfg);
 	if (!config_universe_auto(cfg))
 		return 0;
 	if (universe_file_path(path, sizeof(path), cfg->state_dir) < 0)
@@ -336,12 +364,28 @@ static void decide(struct supervisor *s)
 	free(old);
 }
 
+static bool rules_equal(const struct config_universe *a, const struct config_universe *b)
+{
+	return strcmp(a->mode, b->mode) == 0 && a->min_exchanges == b->min_exchanges &&
+	       a->min_quote_volume_24h == b->min_quote_volume_24h && strcmp(a->quote_assets, b->quote_assets) == 0 &&
+	       a->max_symbols == b->max_symbols && strcmp(a->include, b->include) == 0 &&
+	       strcmp(a->exclude, b->exclude) == 0;
+}
+
 void universe_tick(struct supervisor *s, int64_t now)
 {
 	struct universe *u = U(s);
 	if (!u || now < u->next_poll_ns || s->shutting_down)
 		return;
 	u->next_poll_ns = now + UNIVERSE_POLL_NS;
+	/* a reload: new rules or other exchanges mean a new decision */
+	bool reloaded = !rules_equal(&u->rules, &s->cfg->universe);
+	if (sync_exchanges(u, s->cfg) || reloaded) {
+		u->rules = s->cfg->universe;
+		log_info("universe: the config changed: deciding again");
+		u->pending = true;
+		u->first_change_ns = now - UNIVERSE_SETTLE_NS; /* no need to wait for reports */
+	}
 	if (read_reports(s) && !u->pending) {
 		u->pending = true;
 		u->first_change_ns = now;

@@ -37,6 +37,7 @@ struct universe {
 	size_t pick_count;
 	int64_t computed_ns;          /* wall clock of the decision in use */
 	int64_t opened_ns;            /* wall clock at start: older reports are a past run's */
+	struct config_universe rules; /* as last seen: a reload that changes them decides again */
 	const char *source;           /* "config", "persisted" or "discovered" */
 	int64_t next_poll_ns, first_change_ns;
 	bool pending;                 /* a report changed since the last decision */
@@ -52,9 +53,9 @@ int universe_select(const struct config_universe *rules, const struct universe_e
 /* At start, after the bus exists: the persisted universe in auto mode (its
  * symbols registered), else the configured lists. */
 int universe_open(struct supervisor *s);
-/* Timer: read new reports; decide when they settled; a changed decision is
- * persisted, its new symbols registered and the collectors concerned
- * restarted. */
+/* Timer: follow a reload (rules or exchanges changed: decide again), read
+ * new reports; decide when they settled; a changed decision is persisted,
+ * its new symbols registered and the collectors concerned restarted. */
 void universe_tick(struct supervisor *s, int64_t now_mono_ns);
 void universe_close(struct supervisor *s);
 

@@ -55,16 +55,19 @@ def select(d, rules):
     data = {ex: {v["canonical"]: v for v in load(d, ex).values()} for ex in rules["exchanges"]}
     quotes = set(rules["quote_assets"])
     include, exclude = set(rules.get("include", [])), set(rules.get("exclude", []))
+    # ignore_status: what the rules would give if halted pairs counted (the
+    # test shows the status rule matters for its universe)
+    trading = (lambda v: True) if rules.get("ignore_status") else (lambda v: v["trading"])
     where = {}
     for ex, syms in data.items():
         for sym, v in syms.items():
-            if v["trading"] and v["quote"] in quotes and v["volume"] >= rules["min_quote_volume_24h"]:
+            if trading(v) and v["quote"] in quotes and v["volume"] >= rules["min_quote_volume_24h"]:
                 where.setdefault(sym, []).append(ex)
     chosen = {ex: [] for ex in data}
     for ex, syms in data.items():
         picks = []
         for sym, v in syms.items():
-            if sym in exclude or not v["trading"]:
+            if sym in exclude or not trading(v):
                 continue
             if sym in include:
                 picks.append((0, -v["volume"], sym))
