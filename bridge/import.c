@@ -27,7 +27,13 @@
 #include "shm/registry.h"
 #include "shm/ring.h"
 
-#define IMPORT_FETCH_MSGS 64
+/* One message per fetch: libnats up to 3.8 (Debian 12 ships 3.4.1) writes
+ * past its own message list when a larger fetch is answered in parts
+ * (nats.c pull request 749). A message carries up to batch_ticks ticks. */
+#define IMPORT_FETCH_MSGS 1
+/* An idle pass over the rings waits this long in all; a pass right after
+ * one that brought messages waits 1 ms per ring, so that an idle ring does
+ * not hold up a busy one. */
 #define IMPORT_FETCH_WAIT_MS 20
 #define IMPORT_ACK_WAIT_NS (30LL * 1000000000LL) /* unacked deliveries come again after this */
 #define IMPORT_DURABLE_MAX 64
@@ -224,11 +230,11 @@ static int take(struct importer *im, struct imp_ring *r, natsMsg *msg)
 	return 0;
 }
 
-static enum pump_result pump(struct importer *im, struct imp_ring *r)
+static enum pump_result pump(struct importer *im, struct imp_ring *r, int64_t wait_ms)
 {
 	natsMsgList list = { 0 };
 	jsErrCode code = 0;
-	natsStatus s = natsSubscription_Fetch(&list, r->sub, IMPORT_FETCH_MSGS, IMPORT_FETCH_WAIT_MS, &code);
+	natsStatus s = natsSubscription_Fetch(&list, r->sub, IMPORT_FETCH_MSGS, wait_ms, &code);
 	enum pump_result res = PUMP_BUSY;
 
 	if (s == NATS_TIMEOUT)
@@ -326,6 +332,7 @@ int import_run(struct runtime *rt, const struct config_bridge *cfg)
 		goto out;
 	}
 	runtime_set_running(rt);
+	bool busy = false;
 	while (!runtime_should_stop(rt)) {
 		int64_t now = clock_monotonic_ns();
 		if (!im->linked) {
@@ -337,8 +344,11 @@ int import_run(struct runtime *rt, const struct config_bridge *cfg)
 				continue;
 			}
 		}
+		int64_t wait_ms = busy ? 1 : IMPORT_FETCH_WAIT_MS / im->nrings + 1;
+		busy = false;
 		for (int i = 0; i < im->nrings && im->linked; i++) {
-			enum pump_result res = pump(im, &im->rings[i]);
+			enum pump_result res = pump(im, &im->rings[i], wait_ms);
+			busy |= res == PUMP_BUSY;
 			if (res == PUMP_RESUBSCRIBE) {
 				natsSubscription_Destroy(im->rings[i].sub);
 				im->rings[i].sub = NULL;

@@ -19,3 +19,9 @@ INTEGRATION_TESTS += tests/integration/test_bridge_export_import.sh tests/integr
 # cluster for 50 s with 20+ bridge and 3 server kills: release only.
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_bridge_kill_exactly_once.sh \
 	tests/integration/test_bridge_nats_outage.sh tests/integration/test_bridge_cluster_kill.sh
+
+# The benchmark's latency probe (bench only; no NATS in it).
+TEST_TOOLS += spreadbus-bridge-latency
+spreadbus-bridge-latency_MAIN := tests/tools/bridge_latency.c
+spreadbus-bridge-latency_DEPS := testtools shm common
+BENCH_SCRIPTS += tests/bench/bench_bridge.sh

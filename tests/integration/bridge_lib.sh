@@ -22,7 +22,7 @@ RINGS="binance okx"
 # bridge_configs URLS [edge or centre section.key=value ...]: both configs;
 # arguments starting with "edge:" or "centre:" go to that one only.
 bridge_configs() {
-	local urls=$1 arg
+	local urls=$1 arg r
 	shift
 	local -a edge=() centre=()
 	for arg in "$@"; do
