@@ -105,3 +105,4 @@ start_feed() {
 exporter_degraded() { [[ $(tl_bus_field "$EDGE_CFG" bridge.out .state) == degraded ]]; }
 exporter_running() { [[ $(tl_bus_field "$EDGE_CFG" bridge.out .state) == running ]]; }
 importer_running() { [[ $(tl_bus_field "$CENTRE_CFG" bridge.in .state) == running ]]; }
+centre_ring_holds() { (($(ring_head "$CENTRE_CFG" "$1") >= $2)); }
