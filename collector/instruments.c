@@ -93,7 +93,8 @@ int instruments_walk(const char *body, size_t len, const char *const *path, size
 	return 0;
 }
 
-int instruments_copy(const struct js_span *s, char *out, size_t out_len)
+/* A string span that fits, is not empty and needs no unescaping. */
+static int instruments_copy(const struct js_span *s, char *out, size_t out_len)
 {
 	if (!s->s || s->len == 0 || s->len >= out_len || s->escaped)
 		return -1;
@@ -111,8 +112,14 @@ int instruments_decimal(const struct js_span *s, double *out)
 	return js_span_decimal(s, out);
 }
 
-int instruments_name(struct instrument *in)
+int instruments_fill(struct instrument *in, const struct instruments_names *names, const char *trading_status)
 {
+	if (instruments_copy(&names->native, in->native, sizeof(in->native)) < 0 ||
+	    instruments_copy(&names->status, in->status, sizeof(in->status)) < 0 ||
+	    instruments_copy(&names->base, in->base, sizeof(in->base)) < 0 ||
+	    instruments_copy(&names->quote, in->quote, sizeof(in->quote)) < 0)
+		return -1;
+	in->trading = strcmp(in->status, trading_status) == 0;
 	int n = snprintf(in->canonical, sizeof(in->canonical), "%s-%s", in->base, in->quote);
 	if (n < 0 || (size_t)n >= sizeof(in->canonical))
 		return -1;

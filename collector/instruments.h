@@ -34,12 +34,15 @@ int instruments_walk(const char *body, size_t len, const char *const *path, size
 		     const char *code_ok, int (*elem)(struct js *j, void *ctx), void *ctx, char *err,
 		     size_t err_len);
 
-/* Span helpers: copy a string span (refused if it does not fit or is
- * empty), read a decimal (absent = 0). Return 0 or -1. */
-int instruments_copy(const struct js_span *s, char *out, size_t out_len);
+/* A decimal span (absent = 0). Returns 0 or -1. */
 int instruments_decimal(const struct js_span *s, double *out);
-/* canonical = BASE-QUOTE upper case from in->base and in->quote. */
-int instruments_name(struct instrument *in);
+/* The names every instrument answer carries, as spans. */
+struct instruments_names {
+	struct js_span native, status, base, quote;
+};
+/* Copy them into in, canonical = BASE-QUOTE upper case; trading when the
+ * status is trading_status. Returns 0 or -1 (absent, too long, bad name). */
+int instruments_fill(struct instrument *in, const struct instruments_names *n, const char *trading_status);
 /* How much of a body of len bytes an error message quotes (at most max):
  * bodies are not NUL-terminated. */
 static inline int instruments_quote_len(size_t len, size_t max)

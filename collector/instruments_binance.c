@@ -7,7 +7,7 @@
 #include "collector/instruments.h"
 
 struct bn_symbol {
-	struct js_span symbol, status, base, quote;
+	struct instruments_names n;
 	struct instrument *in;
 };
 
@@ -54,21 +54,14 @@ static int bn_symbol_hook(struct js *j, const struct js_span *key, void *ctx)
 static int bn_symbol(struct js *j, void *ctx)
 {
 	static const struct js_field fields[] = {
-		JS_FIELD(struct bn_symbol, symbol, "symbol"), JS_FIELD(struct bn_symbol, status, "status"),
-		JS_FIELD(struct bn_symbol, base, "baseAsset"), JS_FIELD(struct bn_symbol, quote, "quoteAsset"),
+		JS_FIELD(struct bn_symbol, n.native, "symbol"), JS_FIELD(struct bn_symbol, n.status, "status"),
+		JS_FIELD(struct bn_symbol, n.base, "baseAsset"), JS_FIELD(struct bn_symbol, n.quote, "quoteAsset"),
 	};
 	struct instrument_set *set = ctx;
 	struct bn_symbol s = { .in = instrument_set_add(set) };
 	if (!s.in || js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &s, bn_symbol_hook, &s) < 0)
 		return -1;
-	struct instrument *in = s.in;
-	if (instruments_copy(&s.symbol, in->native, sizeof(in->native)) < 0 ||
-	    instruments_copy(&s.status, in->status, sizeof(in->status)) < 0 ||
-	    instruments_copy(&s.base, in->base, sizeof(in->base)) < 0 ||
-	    instruments_copy(&s.quote, in->quote, sizeof(in->quote)) < 0 || instruments_name(in) < 0)
-		return -1;
-	in->trading = strcmp(in->status, "TRADING") == 0;
-	return 0;
+	return instruments_fill(s.in, &s.n, "TRADING");
 }
 
 static int bn_parse_info(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)

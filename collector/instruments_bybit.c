@@ -6,7 +6,7 @@
 #include "collector/instruments.h"
 
 struct bb_symbol {
-	struct js_span symbol, status, base, quote;
+	struct instruments_names n;
 	struct instrument *in;
 };
 
@@ -40,21 +40,14 @@ static int bb_symbol_hook(struct js *j, const struct js_span *key, void *ctx)
 static int bb_symbol(struct js *j, void *ctx)
 {
 	static const struct js_field fields[] = {
-		JS_FIELD(struct bb_symbol, symbol, "symbol"), JS_FIELD(struct bb_symbol, status, "status"),
-		JS_FIELD(struct bb_symbol, base, "baseCoin"), JS_FIELD(struct bb_symbol, quote, "quoteCoin"),
+		JS_FIELD(struct bb_symbol, n.native, "symbol"), JS_FIELD(struct bb_symbol, n.status, "status"),
+		JS_FIELD(struct bb_symbol, n.base, "baseCoin"), JS_FIELD(struct bb_symbol, n.quote, "quoteCoin"),
 	};
 	struct instrument_set *set = ctx;
 	struct bb_symbol s = { .in = instrument_set_add(set) };
 	if (!s.in || js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &s, bb_symbol_hook, &s) < 0)
 		return -1;
-	struct instrument *in = s.in;
-	if (instruments_copy(&s.symbol, in->native, sizeof(in->native)) < 0 ||
-	    instruments_copy(&s.status, in->status, sizeof(in->status)) < 0 ||
-	    instruments_copy(&s.base, in->base, sizeof(in->base)) < 0 ||
-	    instruments_copy(&s.quote, in->quote, sizeof(in->quote)) < 0 || instruments_name(in) < 0)
-		return -1;
-	in->trading = strcmp(in->status, "Trading") == 0;
-	return 0;
+	return instruments_fill(s.in, &s.n, "Trading");
 }
 
 static const char *const bb_path[] = { "result", "list" };

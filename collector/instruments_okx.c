@@ -6,14 +6,15 @@
 #include "collector/instruments.h"
 
 struct okx_symbol {
-	struct js_span inst_id, state, base, quote, tick, lot, min_size;
+	struct instruments_names n;
+	struct js_span tick, lot, min_size;
 };
 
 static int okx_symbol(struct js *j, void *ctx)
 {
 	static const struct js_field fields[] = {
-		JS_FIELD(struct okx_symbol, inst_id, "instId"), JS_FIELD(struct okx_symbol, state, "state"),
-		JS_FIELD(struct okx_symbol, base, "baseCcy"),   JS_FIELD(struct okx_symbol, quote, "quoteCcy"),
+		JS_FIELD(struct okx_symbol, n.native, "instId"), JS_FIELD(struct okx_symbol, n.status, "state"),
+		JS_FIELD(struct okx_symbol, n.base, "baseCcy"),   JS_FIELD(struct okx_symbol, n.quote, "quoteCcy"),
 		JS_FIELD(struct okx_symbol, tick, "tickSz"),    JS_FIELD(struct okx_symbol, lot, "lotSz"),
 		JS_FIELD(struct okx_symbol, min_size, "minSz"),
 	};
@@ -22,15 +23,10 @@ static int okx_symbol(struct js *j, void *ctx)
 	struct instrument *in = instrument_set_add(set);
 	if (!in || js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &s, NULL, NULL) < 0)
 		return -1;
-	if (instruments_copy(&s.inst_id, in->native, sizeof(in->native)) < 0 ||
-	    instruments_copy(&s.state, in->status, sizeof(in->status)) < 0 ||
-	    instruments_copy(&s.base, in->base, sizeof(in->base)) < 0 ||
-	    instruments_copy(&s.quote, in->quote, sizeof(in->quote)) < 0 || instruments_name(in) < 0 ||
-	    instruments_decimal(&s.tick, &in->tick_size) < 0 || instruments_decimal(&s.lot, &in->lot_size) < 0 ||
-	    instruments_decimal(&s.min_size, &in->min_qty) < 0)
-		return -1;
 	/* live; suspend, preopen and test are not trading */
-	in->trading = strcmp(in->status, "live") == 0;
+	if (instruments_fill(in, &s.n, "live") < 0 || instruments_decimal(&s.tick, &in->tick_size) < 0 ||
+	    instruments_decimal(&s.lot, &in->lot_size) < 0 || instruments_decimal(&s.min_size, &in->min_qty) < 0)
+		return -1;
 	return 0;
 }
 
