@@ -51,6 +51,13 @@ for ex in binance bybit okx; do
 	conns=$(grep -E " $ex [0-9]+ GET " "$REST_LOG" | awk '{print $4}' | sort -u | wc -l)
 	tl_assert_eq "$ex: connections used (2 by the oracle's curl, 1 by the collector)" 3 "$conns"
 done
+# list mode: /universe shows the configured symbols with their metadata
+has_meta() { http_get /universe | jq -e '.mode == "list" and ([.exchanges[] | .symbols | map(.symbol)] ==
+	[range(3) | ["BTC-USDT", "ETH-USDT"]]) and ([.exchanges[].symbols[] | .native and .tick_size > 0] | all)' >/dev/null; }
+tl_wait_for 10 "/universe with the configured symbols and their metadata" has_meta
+want=$(jq -r '.symbols[] | select(.symbol == "BTCUSDT") | .filters[] | select(.filterType == "PRICE_FILTER") | .tickSize | tonumber' "$T/answers/binance.info.json")
+tl_assert_eq "binance BTC-USDT tick size at /universe" "$want" \
+	"$(http_get /universe | jq '.exchanges.binance.symbols[] | select(.symbol == "BTC-USDT") | .tick_size')"
 grep -q "binance: instruments: 300 from http://127.0.0.1:${REST_PORT[binance]}" "$LOG" ||
 	tl_fail "no log line for the binance fetch"
 tl_pass "300 instruments per exchange as the oracle reads them, one connection per host"
