@@ -15,7 +15,8 @@ DEB_PACKAGES += libnats-dev nats-server
 
 # Two instances joined through a real nats-server (tests/lib/nats.sh).
 INTEGRATION_TESTS += tests/integration/test_bridge_export_import.sh tests/integration/test_bridge_faults.sh \
-	tests/integration/test_bridge_single_host_no_nats.sh tests/integration/test_bridge_lapped_gap.sh
+	tests/integration/test_bridge_single_host_no_nats.sh tests/integration/test_bridge_lapped_gap.sh \
+	tests/integration/test_bridge_supervisor.sh
 # >= 20 SIGKILLs over 150000 ticks per ring; an 8 s outage; a three-node
 # cluster for 50 s with 20+ bridge and 3 server kills: release only.
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_bridge_kill_exactly_once.sh \
