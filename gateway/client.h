@@ -24,7 +24,6 @@ struct gw_client {
 	int64_t last_rx_ns;        /* monotonic: last frame of any kind, pong included */
 	int64_t last_ping_ns;
 	bool ping_due;
-	bool writable_requested;
 	bool rx_paused;            /* replies are full: nothing is read until they drain */
 	enum gw_close closing;
 	char close_text[96];

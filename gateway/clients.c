@@ -11,12 +11,12 @@
 
 #define WRITES_PER_TURN 256 /* messages per writeable callback */
 
+/* Asked every time, not remembered: lws may spend a request on flushing
+ * what it kept of a partial write, and a remembered one would then never
+ * be asked again. */
 void gw_client_want_write(struct gw_client *c)
 {
-	if (!c->writable_requested) {
-		c->writable_requested = true;
-		lws_callback_on_writable(c->wsi);
-	}
+	lws_callback_on_writable(c->wsi);
 }
 
 /* Stops queueing to c and closes it with reason as soon as it can be
@@ -197,10 +197,20 @@ static int close_status(enum gw_close why)
 	}
 }
 
+/* One frame; 1 when lws had to keep part of it (the socket is full: stop
+ * writing until the next writeable callback), -1 on a failed write. Checked
+ * after each write rather than polling the socket before each. */
+static int send_frame(struct lws *wsi, void *payload, size_t len, enum lws_write_protocol kind)
+{
+	if (lws_write(wsi, payload, len, kind) < 0)
+		return -1;
+	return lws_partial_buffered(wsi) ? 1 : 0;
+}
+
 int gw_client_writeable(struct gw *g, struct gw_client *c)
 {
+	int rc = 0;
 	struct lws *wsi = c->wsi;
-	c->writable_requested = false;
 	if (c->closing) {
 		lws_close_reason(wsi, close_status(c->closing), (unsigned char *)c->close_text, strlen(c->close_text));
 		return -1;
@@ -209,20 +219,14 @@ int gw_client_writeable(struct gw *g, struct gw_client *c)
 		/* with a payload: lws reports no RECEIVE_PONG for an empty pong */
 		unsigned char ping[LWS_PRE + 4] = { [LWS_PRE] = 's', 'b', 'g', 'w' };
 		c->ping_due = false;
-		if (lws_write(wsi, ping + LWS_PRE, 4, LWS_WRITE_PING) < 0)
-			return -1;
+		rc = send_frame(wsi, ping + LWS_PRE, 4, LWS_WRITE_PING);
 	}
-	for (int n = 0; n < WRITES_PER_TURN; n++) {
-		if (lws_send_pipe_choked(wsi)) {
-			gw_client_want_write(c);
-			return 0;
-		}
+	for (int n = 0; n < WRITES_PER_TURN && rc == 0; n++) {
 		if (c->reply_count) {
 			unsigned i = c->reply_head;
 			c->reply_head = (c->reply_head + 1) % GW_REPLIES;
 			c->reply_count--;
-			if (lws_write(wsi, c->reply[i] + LWS_PRE, c->reply_len[i], LWS_WRITE_TEXT) < 0)
-				return -1;
+			rc = send_frame(wsi, c->reply[i] + LWS_PRE, c->reply_len[i], LWS_WRITE_TEXT);
 			if (c->rx_paused && c->reply_count <= GW_REPLIES / 2) {
 				c->rx_paused = false;
 				lws_rx_flow_control(wsi, 1);
@@ -253,12 +257,15 @@ int gw_client_writeable(struct gw *g, struct gw_client *c)
 			text = gw_msglog_payload(&g->log, m);
 			len = m->len;
 		}
-		if (lws_write(wsi, (unsigned char *)text, len, LWS_WRITE_TEXT) < 0)
-			return -1;
-		g->sent++;
-		g->bytes += len;
+		rc = send_frame(wsi, text, len, LWS_WRITE_TEXT);
+		if (rc >= 0) {
+			g->sent++;
+			g->bytes += len;
+		}
 	}
-	gw_client_want_write(c);
+	if (rc < 0)
+		return -1;
+	gw_client_want_write(c); /* more may wait (or the socket was full) */
 	return 0;
 }
 
