@@ -117,8 +117,17 @@ void observe_service(struct supervisor *s, int64_t now_mono_ns, int64_t now_real
 			v->writer_wanted = true;
 			v->writer_running = cv.up;
 			break;
+		case ROLE_BRIDGE: {
+			/* An importing bridge is a centre's source of ticks: it
+			 * streams while it runs undegraded. */
+			const struct config_bridge *b = config_bridge_find(s->cfg, c->name + strlen("bridge."));
+			if (b && strcmp(b->mode, "import") == 0) {
+				v->collectors++;
+				v->streaming += cv.up && cv.block && cv.block->state == CHILD_RUNNING;
+			}
+			break;
+		}
 		case ROLE_GATEWAY:
-		case ROLE_BRIDGE:
 			break;
 		}
 	}

@@ -38,8 +38,8 @@ bool observe_memory(int pid, struct proc_memory *out);
 
 /* Counts for STATUS= and /ready. */
 struct service_view {
-	unsigned collectors;           /* wanted collectors */
-	unsigned streaming;            /* of them streaming */
+	unsigned collectors;           /* wanted collectors, and importing bridges */
+	unsigned streaming;            /* of them streaming (a bridge: running, not degraded) */
 	bool aggregator_running;       /* a process with a heartbeat */
 	bool writer_wanted;
 	bool writer_running;

@@ -38,6 +38,10 @@ centre_children() { cctl | jq -r '[.children[] | select(.state == "running") | .
 is() { [ "$($1)" = "$2" ]; }
 tl_wait_for 30 "the centre's children running" is centre_children "aggregator bridge.in writer"
 
+# The importer is the centre's source: /ready counts it as streaming.
+centre_ready() { grep -q 'ready: 1/1 exchanges streaming' "$T/centre.log"; }
+tl_wait_for 20 "the centre ready (1/1 streaming: the importer)" centre_ready
+
 head_of() { "$BIN/spreadbus-busctl" --config "$1" rings | jq -r 'select(.exchange == "binance") | .head'; }
 tl_wait_for 30 "ticks at the centre" tl_at_least 50 head_of "$CCONF"
 
