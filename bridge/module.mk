@@ -27,3 +27,8 @@ TEST_TOOLS += spreadbus-bridge-latency
 spreadbus-bridge-latency_MAIN := tests/tools/bridge_latency.c
 spreadbus-bridge-latency_DEPS := testtools shm common
 BENCH_SCRIPTS += tests/bench/bench_bridge.sh
+
+# Unit tests: one per tests/unit/test_bridge_*.c.
+BRIDGE_UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_bridge_*.c)))
+UNIT_TESTS += $(BRIDGE_UNIT_TESTS)
+$(foreach t,$(BRIDGE_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := bridge shm common)$(eval $(t)_LDLIBS := -lcmocka))
