@@ -87,7 +87,8 @@ static void pool_pair(uint64_t seed, size_t k, struct pair *p)
 	static const size_t quote_of_slot[4] = { 0, 6, 9, 12 };
 	size_t slot = k % 4;
 	size_t qi = slot == 0 ? 0 : quote_of_slot[slot] + h3(seed, k, 1) % (slot == 3 ? 2 : 3);
-	snprintf(p->quote, sizeof(p->quote), "%s", quotes[qi]);
+	/* BTC and ETH are bases too: never quote a base in itself */
+	snprintf(p->quote, sizeof(p->quote), "%s", strcmp(quotes[qi], p->base) == 0 ? "EUR" : quotes[qi]);
 	/* Zipf-like: the k-th pair trades about 5e9 / (k+1)^1.2 */
 	p->volume = 5e9 / pow((double)(k + 1), 1.2);
 	p->price = 0.001 * pow(10.0, (double)(h3(seed, k, 2) % 8000) / 1000.0);
