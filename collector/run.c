@@ -8,8 +8,8 @@
 
 #include "collector/collector.h"
 #include "collector/instruments_thread.h"
-#include "collector/instruments_universe.h"
 #include "collector/run.h"
+#include "common/instrument.h"
 #include "shm/bus.h"
 #include "shm/registry.h"
 
@@ -102,7 +102,7 @@ int collector_main(struct runtime *rt, const char *name)
 	const struct config *cfg = rt->cfg;
 	struct bus *bus = &rt->bus;
 	struct collector *c = calloc(1, sizeof(*c));
-	char(*discovered)[CONFIG_NAME_MAX] = NULL; /* [universe] mode = auto: the supervisor's choice */
+	char(*discovered)[INSTRUMENT_NAME_MAX] = NULL; /* [universe] mode = auto: the supervisor's choice */
 	size_t symbol_count = 0;
 	bool auto_universe = config_universe_auto(cfg);
 	int rc = 1;
@@ -134,8 +134,15 @@ int collector_main(struct runtime *rt, const char *name)
 		goto out_free;
 	}
 	symbol_count = c->cx->symbol_count;
-	if (auto_universe && instruments_universe_symbols(cfg, name, &discovered, &symbol_count) < 0)
-		goto out_free;
+	if (auto_universe) {
+		int urc = universe_file_symbols(cfg->state_dir, name, &discovered, &symbol_count, err, sizeof(err));
+		if (urc == -ENOENT) {
+			log_info("%s: no universe decided yet: discovering only", name);
+		} else if (urc < 0) {
+			log_err("%s: %s", name, err);
+			goto out_free;
+		}
+	}
 	if (symmap_init(&c->symbols, c->adapter, symbol_count ? symbol_count : 1, false) < 0)
 		goto out_free;
 	for (size_t i = 0; i < symbol_count; i++) {

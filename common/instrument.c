@@ -291,3 +291,34 @@ int universe_file_read(const char *path, struct universe_pick **picks, size_t *n
 	*n = count;
 	return 0;
 }
+
+int universe_file_symbols(const char *state_dir, const char *exchange, char (**symbols)[INSTRUMENT_NAME_MAX],
+			  size_t *n, char *err, size_t err_len)
+{
+	char path[512];
+	struct universe_pick *picks = NULL;
+	size_t count = 0, mine = 0;
+	int64_t computed_ns = 0;
+	*symbols = NULL;
+	*n = 0;
+	if (universe_file_path(path, sizeof(path), state_dir) < 0) {
+		snprintf(err, err_len, "%s: path too long", state_dir);
+		return -ENAMETOOLONG;
+	}
+	int rc = universe_file_read(path, &picks, &count, &computed_ns, err, err_len);
+	if (rc < 0)
+		return rc;
+	char(*out)[INSTRUMENT_NAME_MAX] = calloc(count ? count : 1, sizeof(*out));
+	if (!out) {
+		free(picks);
+		snprintf(err, err_len, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(picks[i].exchange, exchange) == 0)
+			memcpy(out[mine++], picks[i].in.canonical, sizeof(out[0]));
+	free(picks);
+	*symbols = out;
+	*n = mine;
+	return 0;
+}

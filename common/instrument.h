@@ -64,5 +64,11 @@ int universe_file_write(const char *path, const struct universe_pick *picks, siz
 /* *picks is malloc'ed (free() it). Returns 0 or -errno (err says why). */
 int universe_file_read(const char *path, struct universe_pick **picks, size_t *n, int64_t *computed_ns, char *err,
 		       size_t err_len);
+/* The canonical symbols of one exchange in the universe persisted in
+ * state_dir: *symbols malloc'ed (free() it), *n of them; -ENOENT when no
+ * universe was decided yet, or another -errno (err says why). For every
+ * child that needs [universe] mode = auto's symbols (collector, readers). */
+int universe_file_symbols(const char *state_dir, const char *exchange, char (**symbols)[INSTRUMENT_NAME_MAX],
+			  size_t *n, char *err, size_t err_len);
 
 #endif
