@@ -2,15 +2,22 @@
 # Exactly once across crashes: while ticks stream into the edge rings, the
 # exporter and the importer are SIGKILLed at random instants (each at least
 # 10 times) and restarted. The centre's rings must then hold every edge
-# tick once, in order, with no gap but the one where the import began.
+# tick once, in order, with no gap but the one where the import began; and
+# the centre's writer must have recorded each of them once in Parquet
+# (DuckDB read-back: centre bus_seq k + 1 is edge bus_seq k, as the ring
+# comparison proves).
 source "$(dirname "$0")/bridge_lib.sh"
 TICKS=${BRIDGE_KILL_TICKS:-150000}
 RATE=${BRIDGE_KILL_RATE:-15000}
 MIN_KILLS=${BRIDGE_KILL_KILLS:-10}
 tl_nats_start nats
 # Rings larger than the run: nothing is lapped, so nothing may be missing.
+READERS=$TL_SRC/tests/parquet_readers
+[ -d "$READERS/node_modules/@duckdb/node-api" ] || tl_fail "Parquet readers are not installed: run 'make deps'"
 bridge_configs "${NATS_URL[nats]}" edge:service.ring_capacity=262144 centre:service.ring_capacity=262144 \
-	edge:bridge.out.batch_ticks=64
+	edge:bridge.out.batch_ticks=64 centre:writer.enabled=true "centre:writer.data_dir=$T/data" \
+	"centre:writer.journal_dir=$T/journal"
+tl_spawn writer "$BIN/spreadbus-writer" --config "$CENTRE_CFG"
 start_exporter
 start_importer
 start_feed "$TICKS" "$RATE"
@@ -41,4 +48,11 @@ for r in $RINGS; do
 	tl_assert_eq "ring $r: centre head" $((TICKS + 1)) "$(ring_head "$CENTRE_CFG" "$r")"
 done
 echo "ticks the importer dropped as already appended: $(importer_metric duplicates_total)"
+
+tl_stop writer TERM 30
+tl_assert_eq "centre writer exit status" 0 "${TL_EXIT[writer]}"
+syms='"BTC-USDT","ETH-USDT","SOL-USDT"'
+printf '{"ts_base":"0","ts_step":"0","exchanges":{"binance":{"ticks":%d,"symbols":[%s]},"okx":{"ticks":%d,"symbols":[%s]}}}\n' \
+	$((TICKS + 1)) "$syms" $((TICKS + 1)) "$syms" >"$T/spec.json"
+(cd "$READERS" && node check.mjs seqs "$T/data" "$T/spec.json") || tl_fail "the centre's Parquet does not hold bus_seq 0..$TICKS once each"
 tl_pass "every tick once after $((exporter_kills + importer_kills)) kills"
