@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/instrument.h"
+#include "common/log.h"
+
 #define NO_SLOT 0xff
 
 struct spread_symbol {
@@ -46,32 +49,60 @@ static int find_symbol(const struct spread_core *c, const char *name)
 	return -ENOENT;
 }
 
+_Static_assert(INSTRUMENT_NAME_MAX == CONFIG_NAME_MAX, "universe and config symbol names differ in size");
+
+/* [universe] mode = auto: each exchange's share of the universe the
+ * supervisor persisted (none decided yet: none) instead of its list. */
+static int universe_symbols(const struct config *cfg, char (*own[])[INSTRUMENT_NAME_MAX], size_t *count)
+{
+	char err[512];
+	for (size_t e = 0; e < cfg->exchange_count; e++) {
+		own[e] = NULL;
+		count[e] = cfg->exchanges[e].symbol_count;
+		if (!config_universe_auto(cfg))
+			continue;
+		int rc = universe_file_symbols(cfg->state_dir, cfg->exchanges[e].name, &own[e], &count[e], err, sizeof(err));
+		if (rc == -ENOENT) {
+			count[e] = 0;
+		} else if (rc < 0) {
+			log_err("aggregator: %s", err);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 /* Symbols in config order of first appearance; each knows its exchanges. */
 static int index_symbols(struct spread_core *c, const struct config *cfg)
 {
-	size_t max = 0;
+	char(*own[CONFIG_MAX_EXCHANGES])[INSTRUMENT_NAME_MAX] = { NULL };
+	size_t count[CONFIG_MAX_EXCHANGES], max = 0;
+	int rc = universe_symbols(cfg, own, count);
 	for (size_t e = 0; e < cfg->exchange_count; e++)
 		if (cfg->exchanges[e].enabled)
-			max += cfg->exchanges[e].symbol_count;
-	c->syms = calloc(max ? max : 1, sizeof(*c->syms));
-	if (!c->syms)
-		return -ENOMEM;
-	for (size_t e = 0; e < cfg->exchange_count; e++) {
+			max += count[e];
+	c->syms = rc < 0 ? NULL : calloc(max ? max : 1, sizeof(*c->syms));
+	for (size_t e = 0; c->syms && e < cfg->exchange_count; e++) {
 		const struct config_exchange *x = &cfg->exchanges[e];
 		if (!x->enabled)
 			continue;
 		unsigned ex = (unsigned)c->ex_count++;
 		memcpy(c->ex_names[ex], x->name, CONFIG_NAME_MAX);
-		for (size_t s = 0; s < x->symbol_count; s++) {
-			int i = find_symbol(c, x->symbols[s]);
+		for (size_t s = 0; s < count[e]; s++) {
+			const char *name = own[e] ? own[e][s] : x->symbols[s];
+			int i = find_symbol(c, name);
 			if (i < 0) {
 				i = (int)c->sym_count++;
-				memcpy(c->syms[i].name, x->symbols[s], CONFIG_NAME_MAX);
+				memcpy(c->syms[i].name, name, CONFIG_NAME_MAX);
 			}
 			struct spread_symbol *sym = &c->syms[i];
 			sym->ex[sym->ex_count++] = (uint8_t)ex;
 		}
 	}
+	for (size_t e = 0; e < cfg->exchange_count; e++)
+		free(own[e]);
+	if (!c->syms)
+		return rc < 0 ? rc : -ENOMEM;
 	c->slot = malloc(c->sym_count * c->ex_count + 1);
 	if (!c->slot)
 		return -ENOMEM;
