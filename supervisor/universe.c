@@ -358,8 +358,12 @@ static void decide(struct supervisor *s)
 			len += (size_t)snprintf(restarted + len, sizeof(restarted) - len, "%s%s", len ? ", " : "",
 						u->ex[i].name);
 	}
+	/* the aggregator sizes its spreads by the symbols at its start */
+	struct child *agg = supervisor_find_child(s, "aggregator");
+	if (len && agg && supervisor_child_restart(s, agg, err, sizeof(err)) == 0 && len < sizeof(restarted))
+		len += (size_t)snprintf(restarted + len, sizeof(restarted) - len, ", aggregator");
 	log_info("universe: %zu (exchange, symbol) pairs chosen in %.1f ms from %zu exchange report(s); "
-		 "collectors restarted to take it: %s",
+		 "restarted to take it: %s",
 		 n, u->last_compute_ms, u->ex_count, len ? restarted : "none");
 	free(old);
 }

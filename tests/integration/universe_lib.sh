@@ -10,6 +10,7 @@ command -v python3 >/dev/null || { tl_log "python3 is needed for the oracle"; ex
 ORACLE=$UV_SRC/tests/integration/universe_oracle.py
 REST_LOG=$T/fakex-rest.log
 declare -A REST_PORT=()
+declare -A WS_URL=() # per exchange; default: a port where nothing listens
 
 # start_rest [INSTRUMENTS]: the three fake REST APIs; REST_PORT[ex] set.
 start_rest() {
@@ -51,7 +52,7 @@ write_universe_config() {
 		universe.refresh_s=1 universe.rest_timeout_ms=1000
 	)
 	for ex in binance bybit okx; do
-		kv+=("exchange.$ex.symbols=BTC-USDT, ETH-USDT" "exchange.$ex.url=ws://127.0.0.1:1"
+		kv+=("exchange.$ex.symbols=BTC-USDT, ETH-USDT" "exchange.$ex.url=${WS_URL[$ex]:-ws://127.0.0.1:1}"
 			"exchange.$ex.rest_url=${REST_URL_OVERRIDE:-$(rest_url $ex)}")
 	done
 	tl_write_config "$CONF" "$INSTANCE" "${kv[@]}" "$@"
