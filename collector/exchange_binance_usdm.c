@@ -9,6 +9,7 @@
 #include "collector/json_scan.h"
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
+#include "common/log.h"
 
 /* Futures document no per-IP connection rate; Binance's spot rule (300
  * attempts per 5 minutes) is kept: at most one attempt per 200 ms. */
@@ -87,6 +88,17 @@ static void put_stream_item(struct sbuf *b, const struct symmap_entry *e, enum s
 static int usdm_path(const struct sub_request *req, const char *base_path, char *out, size_t out_len,
 		     size_t *consumed)
 {
+	/* Binance routes bookTicker to /public and aggTrade to /market: a
+	 * channel asked for on the other route never arrives (said once) */
+	static bool warned;
+	bool on_public = strncmp(base_path, "/public/", 8) == 0, on_market = strncmp(base_path, "/market/", 8) == 0;
+	if (!warned && ((on_public && req->trades) || (on_market && req->quotes))) {
+		warned = true;
+		log_warn("binance-usdm: %s carries no %s; set %s = false and add a section with url .../%s/stream "
+			 "(docs/collector.md)",
+			 base_path, on_public ? "aggTrade" : "bookTicker", on_public ? "trades" : "quotes",
+			 on_public ? "market" : "public");
+	}
 	return binance_streams_path(&streams, USDM_PATH_BUDGET, req, base_path, out, out_len, consumed);
 }
 
