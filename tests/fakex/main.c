@@ -22,7 +22,8 @@ static const struct fx_proto *const protos[] = { &fx_proto_binance, &fx_proto_by
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: spreadbus-fakex --exchange NAME[:PORT] [--exchange NAME[:PORT] ...] [options]\n"
-		   "  NAME: binance | bybit | okx; PORT 0 (default) lets the kernel pick (see --ready-file)\n"
+		   "  NAME: binance | bybit | okx | binance-usdm | gateio | bitget | kraken | coinbase;\n"
+		   "        PORT 0 (default) lets the kernel pick (see --ready-file)\n"
 		   "  --port P                   port for an --exchange given without one\n"
 		   "  --symbols LIST             BTC-USDT,ETH-USDT=3000,... (default BTC-USDT,ETH-USDT)\n"
 		   "  --rate R                   data frames per second per connection (default 50)\n"
