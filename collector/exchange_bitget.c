@@ -1,7 +1,6 @@
 /* Bitget v2 public adapter, spot: books1 (best bid/ask with sizes) and
  * trade, the text "ping" every 30 s; futures frames are not spot pairs and
  * are left alone. */
-#include <errno.h>
 #include <string.h>
 
 #include "collector/adapter.h"

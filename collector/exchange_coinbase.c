@@ -1,7 +1,6 @@
 /* Coinbase Advanced Trade adapter: ticker (best bid/ask with sizes) and
  * market_trades, one channel per subscribe message; the heartbeats
  * channel keeps the subscriptions open. Times are RFC 3339 with ns. */
-#include <errno.h>
 #include <string.h>
 
 #include "collector/adapter.h"

@@ -1,7 +1,6 @@
 /* Gate.io spot WebSocket v4 adapter: spot.book_ticker and spot.trades,
  * one channel per subscribe request; the server keeps the connection
  * alive with protocol-level pings. */
-#include <errno.h>
 #include <string.h>
 
 #include "collector/adapter.h"

@@ -1,7 +1,6 @@
 /* Kraken spot WebSocket v2 adapter: ticker with event_trigger "bbo" (best
  * bid/ask with sizes) and trade, one channel per subscribe request; prices
  * are JSON numbers, read from their text (never through a double first). */
-#include <errno.h>
 #include <string.h>
 
 #include "collector/adapter.h"
