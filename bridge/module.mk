@@ -20,7 +20,8 @@ INTEGRATION_TESTS += tests/integration/test_bridge_export_import.sh tests/integr
 # >= 20 SIGKILLs over 150000 ticks per ring; an 8 s outage; a three-node
 # cluster for 50 s with 20+ bridge and 3 server kills: release only.
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_bridge_kill_exactly_once.sh \
-	tests/integration/test_bridge_nats_outage.sh tests/integration/test_bridge_cluster_kill.sh
+	tests/integration/test_bridge_nats_outage.sh tests/integration/test_bridge_cluster_kill.sh \
+	tests/integration/test_bridge_demo_cluster.sh
 
 # The benchmark's latency probe (bench only; no NATS in it).
 TEST_TOOLS += spreadbus-bridge-latency

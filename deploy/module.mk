@@ -23,7 +23,7 @@ DEMO_DIR ?= build/demo
 # the directories actually in use.
 DEPLOY_PATHS_SED = sed -e 's|/usr/local/bin/|$(PREFIX)/bin/|g' -e 's|/usr/local/share/doc/spreadbus/|$(DOCDIR)/|g' -e 's|/etc/spreadbus/|$(SYSCONFDIR)/spreadbus/|g'
 
-.PHONY: install-deploy demo
+.PHONY: install-deploy demo demo-cluster
 
 install-deploy: deploy/spreadbus.service deploy/spreadbus.sysusers deploy/spreadbus.tmpfiles deploy/spreadbus.conf.example docs/deploy.md
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(DOCDIR)
@@ -55,6 +55,10 @@ install-deploy: deploy/spreadbus.service deploy/spreadbus.sysusers deploy/spread
 # $(DEMO_DIR); Ctrl-C or DEMO_SECONDS=N stops it.
 demo: test-tools
 	@SPREADBUS_BIN=$(abspath $(BUILD)/bin) SPREADBUS_SRC=$(CURDIR) DEMO_DIR=$(abspath $(DEMO_DIR)) deploy/demo.sh
+
+# Two instances (edge, centre) joined by a three-node NATS JetStream cluster.
+demo-cluster: test-tools
+	@SPREADBUS_BIN=$(abspath $(BUILD)/bin) SPREADBUS_SRC=$(CURDIR) DEMO_DIR=$(abspath $(BUILD)/demo-cluster) deploy/demo_cluster.sh
 
 INTEGRATION_TESTS += tests/integration/test_deploy_unit.sh
 # The demo holds 127.0.0.1:9280; the systemd test boots a container.
