@@ -328,7 +328,7 @@ static void serve_conn(struct conn *c, short revents)
 static int usage(void)
 {
 	fprintf(stderr, "usage: spreadbus-fakex-rest --exchange NAME[:PORT] ... [--instruments N] [--seed N] "
-			"[--ready-file F]\n");
+			"[--pin BASE-QUOTE,...] [--ready-file F]\n");
 	return 2;
 }
 
@@ -336,7 +336,7 @@ int main(int argc, char **argv)
 {
 	size_t instruments = 2000;
 	uint64_t seed = 1;
-	const char *ready = NULL;
+	const char *ready = NULL, *pins = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(argv[i], "--exchange") == 0 && v) {
@@ -357,6 +357,8 @@ int main(int argc, char **argv)
 			seed = strtoull(v, NULL, 10);
 		} else if (strcmp(argv[i], "--ready-file") == 0 && v) {
 			ready = v;
+		} else if (strcmp(argv[i], "--pin") == 0 && v) {
+			pins = v;
 		} else {
 			return usage();
 		}
@@ -368,7 +370,7 @@ int main(int argc, char **argv)
 	for (int e = 0; e < MAX_EXCHANGES; e++) {
 		if (!exchanges[e].on)
 			continue;
-		if (rest_universe_render(ex_names[e], instruments, seed, &exchanges[e].bodies) < 0 ||
+		if (rest_universe_render(ex_names[e], instruments, seed, pins, &exchanges[e].bodies) < 0 ||
 		    (exchanges[e].lfd = listen_on(exchanges[e].port)) < 0)
 			return 1;
 	}

@@ -117,7 +117,7 @@ static void render_decimal(struct growbuf *b, double v)
 	gb_printf(b, "\"%.8f\"", v);
 }
 
-int rest_universe_render(const char *exchange, size_t n, uint64_t seed, struct rest_bodies *out)
+int rest_universe_render(const char *exchange, size_t n, uint64_t seed, const char *pins, struct rest_bodies *out)
 {
 	int e = exchange_index(exchange);
 	struct growbuf info = { 0 }, tick = { 0 };
@@ -137,20 +137,48 @@ int rest_universe_render(const char *exchange, size_t n, uint64_t seed, struct r
 	gb_printf(&info, "%s", info_head[e]);
 	gb_printf(&tick, "%s", tick_head[e]);
 	size_t count = 0, ticks = 0;
-	for (size_t k = 0; count < n && k < 8 * n; k++) {
-		if (!listed(seed, e, k, n))
-			continue;
+	size_t npin = 0;
+	struct pair pinned[REST_UNIVERSE_MAX_PINS];
+	for (const char *s = pins ? pins : ""; *s && npin < REST_UNIVERSE_MAX_PINS;) {
+		size_t len = strcspn(s, ",");
+		struct pair *p = &pinned[npin];
+		memset(p, 0, sizeof(*p));
+		if (sscanf(s, "%11[A-Z0-9]-%7[A-Z0-9]", p->base, p->quote) == 2)
+			npin++;
+		s += len + (s[len] == ',');
+	}
+	for (size_t slot = 0; count < n && slot < npin + 8 * n; slot++) {
 		struct pair p;
-		pool_pair(seed, k, &p);
-		uint64_t h = h3(seed, k, 20 + (uint64_t)e);
-		bool halted = h % 50 == 7;
+		uint64_t h;
+		bool halted;
+		double volume;
+		if (slot < npin) {
+			/* pinned: on every exchange, trading, above any generated volume */
+			p = pinned[slot];
+			p.price = 100;
+			h = h3(seed, 1000000 + slot, 20 + (uint64_t)e);
+			halted = false;
+			volume = REST_UNIVERSE_PINNED_VOLUME * (1 + 0.1 * e);
+		} else {
+			size_t k = slot - npin;
+			if (!listed(seed, e, k, n))
+				continue;
+			pool_pair(seed, k, &p);
+			bool is_pinned = false;
+			for (size_t i = 0; i < npin; i++)
+				is_pinned |= strcmp(p.base, pinned[i].base) == 0 && strcmp(p.quote, pinned[i].quote) == 0;
+			if (is_pinned)
+				continue;
+			h = h3(seed, k, 20 + (uint64_t)e);
+			halted = h % 50 == 7;
+			/* each exchange trades a pair within a factor of about 3 of the pool's volume */
+			volume = p.volume * exp(((double)((h >> 16) % 2000) - 1000.0) / 1000.0 * 1.1);
+		}
 		/* ticks of about 5 significant digits; one in 20 odd (2.5 or 5 units) */
 		double tick_size = pow(10.0, floor(log10(p.price)) - 4);
 		if (h % 20 == 3)
 			tick_size *= (h >> 8) % 2 ? 2.5 : 5;
 		double lot = p.price > 100 ? 0.00001 : p.price > 1 ? 0.01 : 1;
-		/* each exchange trades a pair within a factor of about 3 of the pool's volume */
-		double volume = p.volume * exp(((double)((h >> 16) % 2000) - 1000.0) / 1000.0 * 1.1);
 		char native[32];
 		if (e == 2)
 			snprintf(native, sizeof(native), "%s-%s", p.base, p.quote);
@@ -198,7 +226,7 @@ int rest_universe_render(const char *exchange, size_t n, uint64_t seed, struct r
 		}
 		count++;
 		/* one listed pair in 100 has no ticker (just listed) */
-		if (h % 100 == 42)
+		if (h % 100 == 42 && slot >= npin)
 			continue;
 		if (ticks++)
 			gb_printf(&tick, ",");

@@ -18,7 +18,13 @@ struct rest_bodies {
 	size_t count; /* instruments listed */
 };
 
-int rest_universe_render(const char *exchange, size_t instruments, uint64_t seed, struct rest_bodies *out);
+/* pins: NULL, or comma-separated BASE-QUOTE pairs listed first on every
+ * exchange, trading, with a 24 h volume of about REST_UNIVERSE_PINNED_VOLUME
+ * (above any generated pair's, at most about 1.5e10): the demo's universe. */
+#define REST_UNIVERSE_MAX_PINS 64
+#define REST_UNIVERSE_PINNED_VOLUME 5e10
+int rest_universe_render(const char *exchange, size_t instruments, uint64_t seed, const char *pins,
+			 struct rest_bodies *out);
 void rest_universe_free(struct rest_bodies *b);
 
 #endif
