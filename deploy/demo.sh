@@ -21,7 +21,7 @@ die() { echo "demo: $*" >&2; exit 1; }
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 rel() { local p=$1; [ "${p#"$PWD"/}" != "$p" ] && echo "${p#"$PWD"/}" || echo "$p"; }
 
-for p in spreadbus spreadctl spreadbus-collector spreadbus-aggregator spreadbus-writer spreadbus-gateway spreadbus-fakex; do
+for p in spreadbus spreadctl spreadbus-collector spreadbus-aggregator spreadbus-writer spreadbus-gateway spreadbus-fakex spreadbus-fakex-rest; do
 	[ -x "$bin/$p" ] || die "$bin/$p is missing: run make first"
 done
 command -v redis-server >/dev/null || die "redis-server is missing: run make deps"
@@ -30,7 +30,7 @@ port_taken $http_port && die "127.0.0.1:$http_port is already in use (another de
 port_taken $gateway_port && die "127.0.0.1:$gateway_port is already in use (another demo running?); stop it and retry"
 
 # A fresh start: previous runs' data, journal and segments go.
-rm -rf "$dir/run" "$dir/state" "$dir/data" "$dir/logs" "$dir/redis" "$dir/redis.sock" "$dir/fakex.ready"
+rm -rf "$dir/run" "$dir/state" "$dir/data" "$dir/logs" "$dir/redis" "$dir/redis.sock" "$dir/fakex.ready" "$dir/fakex-rest.ready"
 rm -f /dev/shm/spreadbus.$instance.*
 mkdir -p "$dir/logs" "$dir/redis" "$dir/data" || die "cannot create $dir"
 conf=$dir/spreadbus.conf
@@ -77,7 +77,13 @@ pids+=($!)
 	--rate 100 --ready-file "$dir/fakex.ready" >"$dir/logs/fakex.log" 2>&1 &
 pids+=($!)
 
-fakex_ready() { grep -q '^control ' "$dir/fakex.ready" 2>/dev/null; }
+# Their REST APIs: 2000 instruments per exchange, the demo's symbols the
+# most traded; [universe] mode = auto discovers them (docs/universe.md).
+"$bin/spreadbus-fakex-rest" --exchange binance --exchange bybit --exchange okx --instruments 2000 \
+	--pin "${symbols// /}" --ready-file "$dir/fakex-rest.ready" >"$dir/logs/fakex-rest.log" 2>&1 &
+pids+=($!)
+
+fakex_ready() { grep -q '^control ' "$dir/fakex.ready" 2>/dev/null && [ -s "$dir/fakex-rest.ready" ]; }
 for _ in $(seq 100); do [ -S "$dir/redis.sock" ] && fakex_ready && break; sleep 0.1; done
 [ -S "$dir/redis.sock" ] || die "redis-server did not start: $(tail -n 5 "$dir/logs/redis.log")"
 fakex_ready || die "the fake exchange did not start: $(tail -n 5 "$dir/logs/fakex.log")"
@@ -105,10 +111,17 @@ rotate_s = 10
 listen = 127.0.0.1:$gateway_port
 www_dir = $src/gateway/www
 
+[universe]
+mode = auto
+; only the pinned pairs trade this much on the fake exchanges
+min_quote_volume_24h = 20000000000
+
 EOF
 while read -r ex port; do
 	[ "$ex" = control ] && continue
-	printf '[exchange.%s]\nsymbols = %s\nurl = ws://127.0.0.1:%s\ntls_verify = false\n\n' "$ex" "$symbols" "$port" >>"$conf"
+	rest=$(awk -v e="$ex" '$1 == e {print $2}' "$dir/fakex-rest.ready")
+	printf '[exchange.%s]\nurl = ws://127.0.0.1:%s\nrest_url = http://127.0.0.1:%s\ntls_verify = false\n\n' \
+		"$ex" "$port" "$rest" >>"$conf"
 done <"$dir/fakex.ready"
 check=$("$bin/spreadbus" --check-config "$conf" 2>&1) || die "the demo config does not check out: $check"
 
@@ -132,6 +145,7 @@ spreadbus demo is running (instance "$instance", everything under $(rel "$dir"))
   health, metrics   curl -s http://127.0.0.1:$http_port/health
                     curl -s http://127.0.0.1:$http_port/metrics
   children          $(rel "$bin")/spreadctl --config $(rel "$conf") status
+  universe          $(rel "$bin")/spreadctl --config $(rel "$conf") universe
   restart one       $(rel "$bin")/spreadctl --config $(rel "$conf") restart binance
   Parquet files     $(rel "$dir/data")   (a new file every 10 s)
   query them        node deploy/parquet_query.js "SELECT exchange, symbol, count(*) FROM read_parquet('$(rel "$dir/data")/quotes/**/*.parquet', hive_partitioning=true) GROUP BY ALL"
