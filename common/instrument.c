@@ -113,6 +113,22 @@ int instrument_file_write(const char *path, const char *exchange, const struct i
 	return finish(f, tmp, path, err, err_len);
 }
 
+/* A file's first line: magic, then key=<integer> among other fields. */
+static int read_header(const char *line, const char *magic, const char *key, int64_t *out)
+{
+	size_t kl = strlen(key);
+	const char *at = strstr(line, key);
+	char *end;
+	if (strncmp(line, magic, strlen(magic)) != 0 || !at || at[kl] != '=')
+		return -1;
+	errno = 0;
+	long long v = strtoll(at + kl + 1, &end, 10);
+	if (errno || end == at + kl + 1)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* Copy field f (up to a tab) into out; returns the next field or NULL. */
 static char *take_field(char *f, char *out, size_t out_len)
 {
@@ -167,15 +183,11 @@ int instrument_file_read(const char *path, struct instrument_set *s, char *err, 
 		if (n && line[n - 1] == '\n')
 			line[--n] = '\0';
 		if (lineno == 1) {
-			long long fetched = 0;
-			const char *at = strstr(line, "fetched_ns=");
-			if (strncmp(line, INSTRUMENT_FILE_MAGIC, strlen(INSTRUMENT_FILE_MAGIC)) != 0 || !at ||
-			    sscanf(at, "fetched_ns=%lld", &fetched) != 1) {
+			if (read_header(line, INSTRUMENT_FILE_MAGIC, "fetched_ns", &s->fetched_ns) < 0) {
 				snprintf(err, err_len, "%s: not an instruments file", path);
 				rc = -EINVAL;
 				break;
 			}
-			s->fetched_ns = fetched;
 			continue;
 		}
 		if (line[0] == '#' || !line[0])
@@ -242,15 +254,11 @@ int universe_file_read(const char *path, struct universe_pick **picks, size_t *n
 		if (len && line[len - 1] == '\n')
 			line[--len] = '\0';
 		if (++lineno == 1) {
-			long long at = 0;
-			const char *c = strstr(line, "computed_ns=");
-			if (strncmp(line, UNIVERSE_FILE_MAGIC, strlen(UNIVERSE_FILE_MAGIC)) != 0 || !c ||
-			    sscanf(c, "computed_ns=%lld", &at) != 1) {
+			if (read_header(line, UNIVERSE_FILE_MAGIC, "computed_ns", computed_ns) < 0) {
 				snprintf(err, err_len, "%s: not a universe file", path);
 				rc = -EINVAL;
 				break;
 			}
-			*computed_ns = at;
 			continue;
 		}
 		if (line[0] == '#' || !line[0])
