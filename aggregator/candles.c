@@ -1,0 +1,266 @@
+/* Each slot (exchange, symbol, interval) holds its two newest candles
+ * with trades: cur and prev. Each stays open for a late trade until the
+ * exchange clock passes its end plus grace (or a third candle begins, which
+ * closes prev at once), and once closed is kept to be revised by a trade
+ * that arrives later still. Older trades are counted, not used. */
+#include "aggregator/candles.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NS_PER_MIN (60LL * 1000000000LL)
+
+struct slot {
+	struct candle cur, prev; /* trades == 0: none */
+};
+
+struct candles {
+	size_t exchanges, symbols, intervals;
+	int64_t interval_ns[CANDLES_MAX_INTERVALS];
+	int64_t grace_ns;
+	int64_t *clock_ns; /* [exchange]: newest exchange time seen */
+	struct slot *slots; /* [(ex * symbols + sym) * intervals + iv] */
+	candles_emit_fn emit;
+	void *ctx;
+	struct candles_counters n;
+};
+
+static const struct {
+	const char *name;
+	int64_t ns;
+} allowed[] = {{"1m", NS_PER_MIN}, {"5m", 5 * NS_PER_MIN}, {"15m", 15 * NS_PER_MIN}, {"1h", 60 * NS_PER_MIN}};
+#define ALLOWED (sizeof(allowed) / sizeof(allowed[0]))
+
+int candles_parse_intervals(const char *list, int64_t out_ns[CANDLES_MAX_INTERVALS], char *err, size_t err_len)
+{
+	int n = 0;
+	const char *p = list;
+	for (;;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		size_t len = strcspn(p, " ,");
+		size_t a = 0;
+		while (a < ALLOWED && !(strlen(allowed[a].name) == len && memcmp(allowed[a].name, p, len) == 0))
+			a++;
+		if (a == ALLOWED) {
+			snprintf(err, err_len, "[candles] intervals: '%.*s' is not one of 1m, 5m, 15m, 1h", (int)len, p);
+			return -1;
+		}
+		for (int i = 0; i < n; i++)
+			if (out_ns[i] == allowed[a].ns) {
+				snprintf(err, err_len, "[candles] intervals: %s is listed twice", allowed[a].name);
+				return -1;
+			}
+		out_ns[n++] = allowed[a].ns;
+		p += len;
+	}
+	if (n == 0)
+		snprintf(err, err_len, "[candles] intervals: no interval given");
+	return n ? n : -1;
+}
+
+const char *candles_interval_name(int64_t interval_ns)
+{
+	for (size_t a = 0; a < ALLOWED; a++)
+		if (allowed[a].ns == interval_ns)
+			return allowed[a].name;
+	return "?";
+}
+
+int candles_create(struct candles **out, size_t exchanges, size_t symbols, const int64_t *interval_ns,
+		   size_t intervals, int64_t grace_ns, candles_emit_fn emit, void *ctx)
+{
+	*out = NULL;
+	if (intervals == 0 || intervals > CANDLES_MAX_INTERVALS)
+		return -EINVAL;
+	struct candles *c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->exchanges = exchanges;
+	c->symbols = symbols;
+	c->intervals = intervals;
+	memcpy(c->interval_ns, interval_ns, intervals * sizeof(*interval_ns));
+	c->grace_ns = grace_ns;
+	c->emit = emit;
+	c->ctx = ctx;
+	c->clock_ns = calloc(exchanges ? exchanges : 1, sizeof(*c->clock_ns));
+	c->slots = calloc(exchanges * symbols * intervals + 1, sizeof(*c->slots));
+	if (!c->clock_ns || !c->slots) {
+		candles_free(c);
+		return -ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+void candles_free(struct candles *c)
+{
+	if (!c)
+		return;
+	free(c->clock_ns);
+	free(c->slots);
+	free(c);
+}
+
+size_t candles_interval_count(const struct candles *c)
+{
+	return c->intervals;
+}
+
+int64_t candles_interval_ns(const struct candles *c, unsigned iv)
+{
+	return c->interval_ns[iv];
+}
+
+static struct slot *slot_of(struct candles *c, unsigned ex, unsigned sym, unsigned iv)
+{
+	return &c->slots[((size_t)ex * c->symbols + sym) * c->intervals + iv];
+}
+
+static void start(struct candle *k, int64_t start_ns, const struct tick *t, int64_t ts)
+{
+	memset(k, 0, sizeof(*k));
+	k->start_ns = start_ns;
+	k->open = k->high = k->low = k->close = t->u.trade.px;
+	k->open_ts_ns = k->close_ts_ns = ts;
+	k->first_id = k->last_id = t->update_id;
+}
+
+/* Open and close are the trades first and last by (exchange time, trade
+ * id), whatever order they arrive in. */
+static void add(struct candle *k, const struct tick *t, int64_t ts)
+{
+	double px = t->u.trade.px, qty = t->u.trade.qty;
+	if (k->trades) {
+		if (ts < k->open_ts_ns || (ts == k->open_ts_ns && t->update_id < k->first_id)) {
+			k->open = px;
+			k->open_ts_ns = ts;
+			k->first_id = t->update_id;
+		}
+		if (ts > k->close_ts_ns || (ts == k->close_ts_ns && t->update_id > k->last_id)) {
+			k->close = px;
+			k->close_ts_ns = ts;
+			k->last_id = t->update_id;
+		}
+		if (px > k->high)
+			k->high = px;
+		if (px < k->low)
+			k->low = px;
+	}
+	k->volume += qty;
+	k->quote_volume += px * qty;
+	if (t->kind == TICK_TRADE_BUY)
+		k->buy_volume += qty;
+	k->trades++;
+}
+
+static void close_candle(struct candles *c, unsigned ex, unsigned sym, unsigned iv, struct candle *k)
+{
+	k->closed = true;
+	c->n.closed++;
+	c->emit(c->ctx, ex, sym, iv, k);
+}
+
+/* Closes what the exchange clock has passed: prev first, so that closed
+ * candles of a slot always leave in start order. */
+static void close_due(struct candles *c, unsigned ex, unsigned sym, unsigned iv)
+{
+	struct slot *s = slot_of(c, ex, sym, iv);
+	int64_t clock = c->clock_ns[ex], len = c->interval_ns[iv];
+	if (s->prev.trades && !s->prev.closed && clock >= s->prev.start_ns + len + c->grace_ns)
+		close_candle(c, ex, sym, iv, &s->prev);
+	if (s->cur.trades && !s->cur.closed && clock >= s->cur.start_ns + len + c->grace_ns)
+		close_candle(c, ex, sym, iv, &s->cur);
+}
+
+/* A trade into a candle already closed re-emits it as the next revision. */
+static void add_to(struct candles *c, unsigned ex, unsigned sym, unsigned iv, struct candle *k, const struct tick *t,
+		   int64_t ts)
+{
+	add(k, t, ts);
+	if (!k->closed) {
+		c->emit(c->ctx, ex, sym, iv, k);
+		return;
+	}
+	k->revision++;
+	c->n.revisions++;
+	close_candle(c, ex, sym, iv, k);
+}
+
+static int64_t floor_to(int64_t ts, int64_t len)
+{
+	int64_t q = ts / len;
+	if (ts % len < 0)
+		q--;
+	return q * len;
+}
+
+static void trade_into(struct candles *c, unsigned ex, unsigned sym, unsigned iv, const struct tick *t, int64_t ts)
+{
+	struct slot *s = slot_of(c, ex, sym, iv);
+	int64_t at = floor_to(ts, c->interval_ns[iv]);
+	if (!s->cur.trades || at > s->cur.start_ns) {
+		if (s->cur.trades) {
+			/* a third candle: the older of the two leaves now */
+			if (s->prev.trades && !s->prev.closed)
+				close_candle(c, ex, sym, iv, &s->prev);
+			s->prev = s->cur;
+		}
+		start(&s->cur, at, t, ts);
+		add_to(c, ex, sym, iv, &s->cur, t, ts);
+	} else if (at == s->cur.start_ns) {
+		add_to(c, ex, sym, iv, &s->cur, t, ts);
+	} else if (s->prev.trades && at == s->prev.start_ns) {
+		/* silent while prev is still open: only the newest candle is published open */
+		if (s->prev.closed)
+			add_to(c, ex, sym, iv, &s->prev, t, ts);
+		else
+			add(&s->prev, t, ts);
+	} else {
+		c->n.too_late++;
+		return;
+	}
+	close_due(c, ex, sym, iv);
+}
+
+void candles_observe(struct candles *c, unsigned ex, int64_t ts_exchange_ns)
+{
+	if (ts_exchange_ns > c->clock_ns[ex])
+		c->clock_ns[ex] = ts_exchange_ns;
+}
+
+void candles_on_trade(struct candles *c, unsigned ex, unsigned sym, const struct tick *t)
+{
+	int64_t ts = t->ts_exchange_ns ? t->ts_exchange_ns : t->ts_recv_ns;
+	candles_observe(c, ex, ts);
+	for (unsigned iv = 0; iv < c->intervals; iv++)
+		trade_into(c, ex, sym, iv, t, ts);
+}
+
+void candles_on_gap(struct candles *c, unsigned ex, int sym)
+{
+	size_t from = sym < 0 ? 0 : (size_t)sym, to = sym < 0 ? c->symbols : (size_t)sym + 1;
+	for (size_t s = from; s < to; s++)
+		for (unsigned iv = 0; iv < c->intervals; iv++) {
+			struct slot *sl = slot_of(c, ex, (unsigned)s, iv);
+			if (sl->cur.trades)
+				sl->cur.gaps++;
+		}
+}
+
+void candles_sweep(struct candles *c)
+{
+	for (unsigned ex = 0; ex < c->exchanges; ex++)
+		for (unsigned sym = 0; sym < c->symbols; sym++)
+			for (unsigned iv = 0; iv < c->intervals; iv++)
+				close_due(c, ex, sym, iv);
+}
+
+void candles_counters(const struct candles *c, struct candles_counters *out)
+{
+	*out = c->n;
+}

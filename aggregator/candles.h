@@ -1,0 +1,66 @@
+/* OHLCV candles from trades, per (exchange, symbol, interval), aligned to
+ * exchange time. Fixed state per slot, allocated once: no allocation after
+ * candles_create. The rules are in docs/redis.md ("Candles"). */
+#ifndef SPREADBUS_AGGREGATOR_CANDLES_H
+#define SPREADBUS_AGGREGATOR_CANDLES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shm/tick.h"
+
+#define CANDLES_MAX_INTERVALS 4 /* 1m, 5m, 15m, 1h: each at most once */
+
+struct candle {
+	int64_t start_ns;     /* interval start, exchange time */
+	double open, high, low, close;
+	double volume;        /* base quantity */
+	double quote_volume;  /* sum of price * quantity */
+	double buy_volume;    /* base quantity of trades whose aggressor bought */
+	int64_t open_ts_ns, close_ts_ns; /* exchange times of the open and close trades */
+	uint64_t trades;
+	uint64_t first_id, last_id; /* trade ids of the open and close trades */
+	uint32_t gaps;        /* gap markers read while the candle was open */
+	uint32_t revision;    /* 0 at the first close, +1 per re-emission */
+	bool closed;
+};
+
+/* A candle changed: an open one (closed false) or a closed one, emitted
+ * once when it closes and again, revision + 1, for each late trade. */
+typedef void (*candles_emit_fn)(void *ctx, unsigned ex, unsigned sym, unsigned iv, const struct candle *c);
+
+struct candles_counters {
+	uint64_t closed;     /* closed emissions, revisions included */
+	uint64_t revisions;  /* re-emissions of a closed candle */
+	uint64_t too_late;   /* trades older than the two newest candles of their slot: left out */
+};
+
+struct candles;
+
+/* Parses "1m, 5m" into interval lengths (allowed: 1m 5m 15m 1h, each once).
+ * Returns the count, or -1 with a message in err. */
+int candles_parse_intervals(const char *list, int64_t out_ns[CANDLES_MAX_INTERVALS], char *err, size_t err_len);
+/* "1m", "5m", "15m", "1h" for an allowed length. */
+const char *candles_interval_name(int64_t interval_ns);
+
+int candles_create(struct candles **out, size_t exchanges, size_t symbols, const int64_t *interval_ns,
+		   size_t intervals, int64_t grace_ns, candles_emit_fn emit, void *ctx);
+void candles_free(struct candles *c);
+
+size_t candles_interval_count(const struct candles *c);
+int64_t candles_interval_ns(const struct candles *c, unsigned iv);
+
+/* A trade of core exchange ex, core symbol sym (t->ts_exchange_ns, or the
+ * receive time when the exchange sends none). */
+void candles_on_trade(struct candles *c, unsigned ex, unsigned sym, const struct tick *t);
+/* Any tick with an exchange time moves that exchange's clock forward. */
+void candles_observe(struct candles *c, unsigned ex, int64_t ts_exchange_ns);
+/* A gap marker: sym < 0 for every symbol of the exchange. */
+void candles_on_gap(struct candles *c, unsigned ex, int sym);
+/* Closes every candle whose end plus grace the exchange's clock passed. */
+void candles_sweep(struct candles *c);
+
+void candles_counters(const struct candles *c, struct candles_counters *out);
+
+#endif
