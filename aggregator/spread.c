@@ -31,6 +31,7 @@ struct spread_core {
 	uint32_t window_s;
 	size_t ex_count;
 	char ex_names[CONFIG_MAX_EXCHANGES][CONFIG_NAME_MAX];
+	double fee_bps[CONFIG_MAX_EXCHANGES];
 	size_t sym_count;
 	struct spread_symbol *syms;
 	uint8_t *slot;                          /* [sym * ex_count + ex] -> slot, NO_SLOT if not listed */
@@ -88,6 +89,7 @@ static int index_symbols(struct spread_core *c, const struct config *cfg)
 			continue;
 		unsigned ex = (unsigned)c->ex_count++;
 		memcpy(c->ex_names[ex], x->name, CONFIG_NAME_MAX);
+		c->fee_bps[ex] = x->taker_fee_bps;
 		for (size_t s = 0; s < count[e]; s++) {
 			const char *name = own[e] ? own[e][s] : x->symbols[s];
 			int i = find_symbol(c, name);
@@ -181,6 +183,7 @@ void spread_core_free(struct spread_core *c)
 
 size_t spread_core_exchange_count(const struct spread_core *c) { return c->ex_count; }
 const char *spread_core_exchange_name(const struct spread_core *c, unsigned ex) { return c->ex_names[ex]; }
+double spread_core_fee_bps(const struct spread_core *c, unsigned ex) { return c->fee_bps[ex]; }
 size_t spread_core_symbol_count(const struct spread_core *c) { return c->sym_count; }
 const char *spread_core_symbol_name(const struct spread_core *c, unsigned sym) { return c->syms[sym].name; }
 int spread_core_symbol_index(const struct spread_core *c, const char *name) { return find_symbol(c, name); }
@@ -302,6 +305,18 @@ void spread_core_expire_stale(struct spread_core *c, int64_t now_ns)
 	}
 }
 
+static void net_of_fees(struct spread_pair_view *v, double buy_fee_bps, double sell_fee_bps)
+{
+	double cost = v->buy->ask * (1.0 + buy_fee_bps * 1e-4);
+	double proceeds = v->sell->bid * (1.0 - sell_fee_bps * 1e-4);
+	v->buy_fee_bps = buy_fee_bps;
+	v->sell_fee_bps = sell_fee_bps;
+	v->net_spread = proceeds - cost;
+	v->net_spread_bps = v->net_spread / cost * 1e4;
+	v->qty = fmin(v->buy->ask_qty, v->sell->bid_qty);
+	v->notional = v->qty * v->buy->ask;
+}
+
 size_t spread_core_pairs(struct spread_core *c, unsigned sym, int64_t now_ns, struct spread_pair_view *out, size_t max)
 {
 	struct spread_symbol *s = &c->syms[sym];
@@ -320,6 +335,7 @@ size_t spread_core_pairs(struct spread_core *c, unsigned sym, int64_t now_ns, st
 			v->sell = &s->quotes[a];
 			v->spread = v->sell->bid - v->buy->ask;
 			v->spread_bps = v->spread / v->buy->ask * 1e4;
+			net_of_fees(v, c->fee_bps[v->buy_ex], c->fee_bps[v->sell_ex]);
 			struct window *w = s->windows[b * s->ex_count + a];
 			if (w)
 				window_query(c->pool, w, now_ns, &v->stats);
@@ -334,7 +350,7 @@ int spread_core_best(const struct spread_pair_view *pairs, size_t n)
 {
 	int best = -1;
 	for (size_t i = 0; i < n; i++)
-		if (best < 0 || pairs[i].spread_bps > pairs[best].spread_bps)
+		if (best < 0 || pairs[i].net_spread_bps > pairs[best].net_spread_bps)
 			best = (int)i;
 	return best;
 }

@@ -1,6 +1,7 @@
 /* The aggregation core: latest quote per (symbol, exchange), the spread of
- * every ordered exchange pair (buy at A's ask, sell at B's bid), staleness
- * and gap handling, and one rolling window per pair. No I/O. */
+ * every ordered exchange pair (buy at A's ask, sell at B's bid), gross and
+ * net of taker fees, staleness and gap handling, and one rolling window per
+ * pair. No I/O. */
 #ifndef SPREADBUS_AGGREGATOR_SPREAD_H
 #define SPREADBUS_AGGREGATOR_SPREAD_H
 
@@ -26,7 +27,14 @@ struct spread_pair_view {
 	const struct spread_quote *buy, *sell;
 	double spread;     /* sell.bid - buy.ask, in quote currency */
 	double spread_bps; /* spread / buy.ask * 1e4 */
-	struct window_stats stats;
+	/* Net of taker fees: buy at ask * (1 + buy fee), sell at
+	 * bid * (1 - sell fee), per unit of base. */
+	double buy_fee_bps, sell_fee_bps;
+	double net_spread;     /* bid * (1 - sell fee) - ask * (1 + buy fee) */
+	double net_spread_bps; /* net_spread / (ask * (1 + buy fee)) * 1e4 */
+	double qty;            /* executable now: min(buy.ask_qty, sell.bid_qty) */
+	double notional;       /* qty * buy.ask, quote currency */
+	struct window_stats stats; /* of the gross spread_bps */
 };
 
 /* Called once for every spread update: a symbol whose fresh pairs or their
@@ -44,6 +52,8 @@ void spread_core_free(struct spread_core *c);
 
 size_t spread_core_exchange_count(const struct spread_core *c);
 const char *spread_core_exchange_name(const struct spread_core *c, unsigned ex);
+/* [exchange.NAME] taker_fee_bps of exchange ex. */
+double spread_core_fee_bps(const struct spread_core *c, unsigned ex);
 size_t spread_core_symbol_count(const struct spread_core *c);
 const char *spread_core_symbol_name(const struct spread_core *c, unsigned sym);
 /* Index of a canonical symbol, or -ENOENT. */
@@ -70,7 +80,8 @@ void spread_core_expire_stale(struct spread_core *c, int64_t now_ns);
  * now_ns; returns how many were written (at most max). */
 size_t spread_core_pairs(struct spread_core *c, unsigned sym, int64_t now_ns, struct spread_pair_view *out,
 			 size_t max);
-/* Index in a pairs array of the best pair (highest spread_bps), -1 if none. */
+/* Index in a pairs array of the best pair (highest net_spread_bps, the
+ * first of equals), -1 if none. */
 int spread_core_best(const struct spread_pair_view *pairs, size_t n);
 /* Receive and exchange time of the newest quote that changed the symbol. */
 void spread_core_trigger(const struct spread_core *c, unsigned sym, int64_t *ts_recv_ns, int64_t *ts_exchange_ns);

@@ -20,7 +20,7 @@
 
 /* Derived numbers are rounded before printing: basis points and window
  * statistics to 1e-6 bps, a price difference to 10 significant digits of
- * the price it is taken from (what is left below that is binary rounding
+ * the price it is taken from (a notional to 10 of its own) (what is left below that is binary rounding
  * noise: 65116.4 - 65114.3 = 2.0999999999985). Short numbers also stay on
  * fmt_double's fast path (full-precision doubles take printf/strtod). */
 static double bps(double v)
@@ -65,6 +65,12 @@ static void put_best(struct jsonw *w, const struct spread_core *c, const struct 
 	jsonw_kv_double(w, "bid_qty", v->sell->bid_qty);
 	jsonw_kv_double(w, "spread", px_diff(v->spread, v->buy->ask));
 	jsonw_kv_double(w, "spread_bps", bps(v->spread_bps));
+	jsonw_kv_double(w, "buy_fee_bps", v->buy_fee_bps);
+	jsonw_kv_double(w, "sell_fee_bps", v->sell_fee_bps);
+	jsonw_kv_double(w, "net_spread", px_diff(v->net_spread, v->buy->ask));
+	jsonw_kv_double(w, "net_spread_bps", bps(v->net_spread_bps));
+	jsonw_kv_double(w, "qty", v->qty);
+	jsonw_kv_double(w, "notional", px_diff(v->notional, v->notional));
 	jsonw_kv_int64(w, "buy_ts_exchange_ns", v->buy->ts_exchange_ns);
 	jsonw_kv_int64(w, "buy_ts_recv_ns", v->buy->ts_recv_ns);
 	jsonw_kv_int64(w, "sell_ts_exchange_ns", v->sell->ts_exchange_ns);
@@ -82,6 +88,7 @@ static void put_pair(struct jsonw *w, const struct spread_core *c, const struct 
 	jsonw_kv_double(w, "ask", v->buy->ask);
 	jsonw_kv_double(w, "bid", v->sell->bid);
 	jsonw_kv_double(w, "spread_bps", bps(v->spread_bps));
+	jsonw_kv_double(w, "net_spread_bps", bps(v->net_spread_bps));
 	double none = v->stats.count ? 0.0 : NAN;
 	jsonw_kv_double(w, "p50", bps(v->stats.p50 + none));
 	jsonw_kv_double(w, "p95", bps(v->stats.p95 + none));
@@ -128,6 +135,12 @@ static void fill_fields(struct spread_json *j, const struct spread_core *c, unsi
 	field_num(j, "bid", best->sell->bid);
 	field_num(j, "spread", px_diff(best->spread, best->buy->ask));
 	field_num(j, "spread_bps", bps(best->spread_bps));
+	field_num(j, "buy_fee_bps", best->buy_fee_bps);
+	field_num(j, "sell_fee_bps", best->sell_fee_bps);
+	field_num(j, "net_spread", px_diff(best->net_spread, best->buy->ask));
+	field_num(j, "net_spread_bps", bps(best->net_spread_bps));
+	field_num(j, "qty", best->qty);
+	field_num(j, "notional", px_diff(best->notional, best->notional));
 	field_int(j, "count", (int64_t)best->stats.count);
 	double none = best->stats.count ? 0.0 : NAN; /* "null" when the window is empty */
 	field_num(j, "mean", bps(best->stats.mean + none));

@@ -11,7 +11,7 @@
 #include "aggregator/spread.h"
 #include "common/fmt.h"
 
-#define SPREAD_JSON_FIELDS 18
+#define SPREAD_JSON_FIELDS 24
 
 struct spread_json {
 	char *json;

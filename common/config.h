@@ -39,6 +39,7 @@ struct config_exchange {
 	uint32_t max_clock_skew_ms;       /* reject exchange timestamps further than this from local time */
 	uint32_t connection_lifetime_s;   /* planned reconnect before the exchange's own limit; 0 = none */
 	uint32_t heartbeat_timeout_ms;    /* supervisor kills the collector when its heartbeat is older */
+	double taker_fee_bps;             /* fee of a taker order, bps of its notional: net spreads */
 	char source[16];                  /* "collector", or "bridge": no collector, a [bridge.NAME] importer fills the ring */
 	uint64_t config_hash;             /* hash of every key of this section: changed => restart on reload */
 };

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,7 @@ const struct config_key config_keys[] = {
 	{ K(EXCHANGE, "connection_lifetime_s", U32), X(connection_lifetime_s), 0, 7 * 86400, "0" },
 	{ K(EXCHANGE, "heartbeat_timeout_ms", U32), X(heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
 	{ K(EXCHANGE, "source", STRING), X(source), 0, 0, "collector" },
+	{ K(EXCHANGE, "taker_fee_bps", DOUBLE), X(taker_fee_bps), 0, 1000, "0" },
 
 	{ K(BRIDGE, "enabled", BOOL), B(enabled), 0, 0, "true" },
 	{ K(BRIDGE, "mode", STRING), B(mode), 0, 0, NULL /* required: export or import */ },
@@ -193,6 +195,21 @@ static const char *parse_u64(const char *s, unsigned long long min, unsigned lon
 	}
 	if (errno == ERANGE || v < min || v > max) {
 		snprintf(msg, msg_len, "out of range: must be from %llu to %llu", min, max);
+		return msg;
+	}
+	*out = v;
+	return NULL;
+}
+
+static const char *parse_double(const char *s, long long min, long long max, double *out, char *msg, size_t msg_len)
+{
+	errno = 0;
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
+		return "not a number";
+	if (v < (double)min || v > (double)max) {
+		snprintf(msg, msg_len, "out of range: must be from %lld to %lld", min, max);
 		return msg;
 	}
 	*out = v;
@@ -303,6 +320,8 @@ const char *config_key_parse(struct config *c, int slot, const struct config_key
 			*(uint64_t *)field = v;
 		return NULL;
 	}
+	case CONFIG_T_DOUBLE:
+		return parse_double(s, k->min, k->max, field, msg, msg_len);
 	case CONFIG_T_MODE: {
 		char *end;
 		errno = 0;
@@ -355,6 +374,9 @@ static void value_text(const struct config *c, int slot, const struct config_key
 		break;
 	case CONFIG_T_INT:
 		snprintf(buf, len, "%d", *(const int *)field);
+		break;
+	case CONFIG_T_DOUBLE:
+		snprintf(buf, len, "%.15g", *(const double *)field);
 		break;
 	case CONFIG_T_MODE:
 		snprintf(buf, len, "%04o", (unsigned)*(const mode_t *)field);

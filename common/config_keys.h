@@ -37,6 +37,7 @@ enum config_type {
 	CONFIG_T_U32,
 	CONFIG_T_U64,
 	CONFIG_T_INT,
+	CONFIG_T_DOUBLE,  /* finite decimal number within [min, max] */
 	CONFIG_T_POW2,    /* u64 power of two */
 	CONFIG_T_MODE,    /* octal file mode */
 	CONFIG_T_LEVEL,   /* log level name -> int */

@@ -1,5 +1,7 @@
-/* Spreads of every ordered exchange pair, the best pair, staleness and the
- * per-pair windows, against a brute-force model on random quote streams. */
+/* Spreads of every ordered exchange pair, gross and net of each exchange's
+ * taker fee, the best pair by net spread, the executable quantity, staleness
+ * and the per-pair windows, against a brute-force model on random quote
+ * streams. */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -23,10 +25,13 @@
 /* Symbol s is listed by the exchanges whose bit is set. */
 static const unsigned listed[NSYM] = {0xf, 0x7, 0x9, 0x2};
 static const char *const sym_names[NSYM] = {"BTC-USDT", "ETH-USDT", "SOL-USDT", "XRP-USDT"};
+/* Taker fees in bps per exchange: large enough next to the random spreads
+ * (up to ~40 bps) that the best net pair often is not the best gross one. */
+static const double fee_bps[NEX] = {10.0, 2.5, 0.0, 7.5};
 
 struct model_quote {
 	int valid;
-	double bid, ask;
+	double bid, ask, bid_qty, ask_qty;
 	int64_t recv;
 };
 
@@ -58,6 +63,7 @@ static struct config *make_config(void)
 		struct config_exchange *x = &cfg->exchanges[e == NEX ? 2 : (e < 2 ? e : e + 1)];
 		snprintf(x->name, sizeof(x->name), "ex%u", e);
 		x->enabled = e != NEX;
+		x->taker_fee_bps = e == NEX ? 99.0 : fee_bps[e];
 		for (unsigned s = 0; s < NSYM; s++)
 			if (e == NEX || (listed[s] & (1u << e)))
 				snprintf(x->symbols[x->symbol_count++], CONFIG_NAME_MAX, "%s", sym_names[s]);
@@ -82,7 +88,7 @@ static void compare_pairs(struct spread_core *c, struct model *m, unsigned s, un
 	unsigned bits = (unsigned)__builtin_popcount(fresh);
 	size_t want = bits >= 2 ? bits * (bits - 1) : 0;
 	assert_int_equal(n, want);
-	double best_bps = -INFINITY;
+	double best_net_bps = -INFINITY;
 	for (size_t i = 0; i < n; i++) {
 		unsigned a = v[i].buy_ex, b = v[i].sell_ex;
 		assert_true(fresh & (1u << a));
@@ -92,8 +98,17 @@ static void compare_pairs(struct spread_core *c, struct model *m, unsigned s, un
 		double spread = m->q[s][b].bid - m->q[s][a].ask;
 		assert_true(fabs(v[i].spread - spread) <= 1e-12 * fabs(m->q[s][a].ask));
 		assert_true(fabs(v[i].spread_bps - spread / m->q[s][a].ask * 1e4) <= 1e-9);
-		if (spread / m->q[s][a].ask * 1e4 > best_bps)
-			best_bps = spread / m->q[s][a].ask * 1e4;
+		/* net: pay the ask plus a's fee, get the bid minus b's fee */
+		double pay = m->q[s][a].ask + m->q[s][a].ask * fee_bps[a] / 10000.0;
+		double get = m->q[s][b].bid - m->q[s][b].bid * fee_bps[b] / 10000.0;
+		assert_true(v[i].buy_fee_bps == fee_bps[a] && v[i].sell_fee_bps == fee_bps[b]);
+		assert_true(fabs(v[i].net_spread - (get - pay)) <= 1e-12 * pay);
+		assert_true(fabs(v[i].net_spread_bps - (get - pay) / pay * 10000.0) <= 1e-9);
+		double qty = m->q[s][a].ask_qty < m->q[s][b].bid_qty ? m->q[s][a].ask_qty : m->q[s][b].bid_qty;
+		assert_true(v[i].qty == qty);
+		assert_true(fabs(v[i].notional - qty * m->q[s][a].ask) <= 1e-12 * qty * m->q[s][a].ask);
+		if ((get - pay) / pay * 10000.0 > best_net_bps)
+			best_net_bps = (get - pay) / pay * 10000.0;
 		struct brute_stats bs;
 		brute_query(m->win[s][a][b], now, &bs);
 		assert_int_equal(v[i].stats.count, bs.count);
@@ -110,7 +125,7 @@ static void compare_pairs(struct spread_core *c, struct model *m, unsigned s, un
 	if (n == 0)
 		assert_int_equal(best, -1);
 	else
-		assert_true(fabs(v[best].spread_bps - best_bps) <= 1e-9);
+		assert_true(fabs(v[best].net_spread_bps - best_net_bps) <= 1e-9);
 }
 
 static void run(unsigned seed, int steps)
@@ -161,8 +176,8 @@ static void run(unsigned seed, int steps)
 		double mid = 100.0 + (rand() % 200) / 100.0;
 		tk.u.quote.bid_px = rand() % 4 == 0 && m->q[s][e].valid ? m->q[s][e].bid : mid - (rand() % 10) / 100.0;
 		tk.u.quote.ask_px = rand() % 4 == 0 && m->q[s][e].valid ? m->q[s][e].ask : mid + (1 + rand() % 10) / 100.0;
-		tk.u.quote.bid_qty = 1;
-		tk.u.quote.ask_qty = 2;
+		tk.u.quote.bid_qty = (1 + rand() % 40) / 8.0;
+		tk.u.quote.ask_qty = (1 + rand() % 40) / 8.0;
 		int rc = spread_core_on_quote(c, sym, e, &tk);
 		if (!(listed[s] & (1u << e))) {
 			assert_int_equal(rc, -ENOENT);
@@ -170,7 +185,7 @@ static void run(unsigned seed, int steps)
 		}
 		struct model_quote *q = &m->q[s][e];
 		int changed = !q->valid || q->bid != tk.u.quote.bid_px || q->ask != tk.u.quote.ask_px;
-		*q = (struct model_quote){1, tk.u.quote.bid_px, tk.u.quote.ask_px, t};
+		*q = (struct model_quote){1, tk.u.quote.bid_px, tk.u.quote.ask_px, tk.u.quote.bid_qty, tk.u.quote.ask_qty, t};
 		unsigned fresh = model_fresh(m, s, t);
 		int want = 0;
 		for (unsigned o = 0; o < NEX; o++) {
