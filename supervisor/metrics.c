@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "shm/ring.h"
 #include "supervisor/observe.h"
+#include "supervisor/universe.h"
 
 #define PREFIX "spreadbus_"
 
@@ -220,11 +221,38 @@ static void render_supervisor_metrics(struct supervisor *s, struct strbuf *b, in
 	strbuf_printf(b, PREFIX "reload_failures_total %llu\n", (unsigned long long)s->reload_failures);
 }
 
+/* docs/universe.md: what each collector streams and what it last reported. */
+static void render_universe_metrics(struct supervisor *s, struct strbuf *b, int64_t now_real)
+{
+	const struct universe *u = s->universe;
+	if (!u)
+		return;
+	family(b, "universe_symbols", "gauge", "Symbols the exchange streams (its share of the universe)");
+	for (size_t i = 0; i < u->ex_count; i++)
+		strbuf_printf(b, PREFIX "universe_symbols{exchange=\"%s\"} %zu\n", u->ex[i].name,
+			      universe_symbol_count(s, u->ex[i].name));
+	family(b, "universe_instruments", "gauge", "Instruments in the exchange's last discovery report");
+	for (size_t i = 0; i < u->ex_count; i++)
+		strbuf_printf(b, PREFIX "universe_instruments{exchange=\"%s\"} %zu\n", u->ex[i].name, u->ex[i].set.count);
+	family(b, "universe_report_age_seconds", "gauge", "Age of the exchange's last discovery report read");
+	for (size_t i = 0; i < u->ex_count; i++)
+		if (u->ex[i].reported_ns)
+			strbuf_printf(b, PREFIX "universe_report_age_seconds{exchange=\"%s\"} %.3f\n", u->ex[i].name,
+				      (double)(now_real - u->ex[i].reported_ns) / 1e9);
+	family(b, "universe_decisions_total", "counter", "Universe selections run on new reports or a reload");
+	strbuf_printf(b, PREFIX "universe_decisions_total %llu\n", (unsigned long long)u->computations);
+	family(b, "universe_changes_total", "counter", "Selections that changed the universe in use");
+	strbuf_printf(b, PREFIX "universe_changes_total %llu\n", (unsigned long long)u->changes);
+	family(b, "universe_decision_seconds", "gauge", "Time the last selection took");
+	strbuf_printf(b, PREFIX "universe_decision_seconds %.6f\n", u->last_compute_ms / 1e3);
+}
+
 void metrics_render(struct supervisor *s, struct strbuf *b)
 {
 	int64_t now = clock_monotonic_ns(), now_real = clock_realtime_ns();
 	render_supervisor_metrics(s, b, now);
 	render_child_metrics(s, b, now, now_real);
+	render_universe_metrics(s, b, now_real);
 	if (s->bus_open) {
 		render_status_metrics(s, b);
 		render_ring_metrics(s, b);

@@ -405,6 +405,19 @@ void universe_tick(struct supervisor *s, int64_t now)
 	decide(s);
 }
 
+size_t universe_symbol_count(const struct supervisor *s, const char *exchange)
+{
+	const struct universe *u = s->universe;
+	size_t n = 0;
+	if (!config_universe_auto(s->cfg)) {
+		const struct config_exchange *cx = config_exchange_find(s->cfg, exchange);
+		return cx ? cx->symbol_count : 0;
+	}
+	for (size_t i = 0; u && i < u->pick_count; i++)
+		n += strcmp(u->picks[i].exchange, exchange) == 0;
+	return n;
+}
+
 static void render_instrument(struct jsonw *w, const struct instrument *in)
 {
 	jsonw_kv_string(w, "native", in->native);

@@ -59,6 +59,10 @@ int universe_open(struct supervisor *s);
 void universe_tick(struct supervisor *s, int64_t now_mono_ns);
 void universe_close(struct supervisor *s);
 
+/* Symbols the exchange streams now: its share of the universe in auto
+ * mode, its configured list otherwise. */
+size_t universe_symbol_count(const struct supervisor *s, const char *exchange);
+
 /* /universe, and `spreadctl universe` (control_reply: wrapped as
  * {"ok":true,"universe":{...}}): malloc'ed JSON ending in a newline
  * (free()), or NULL. */

@@ -3,7 +3,8 @@
 # the pairs the oracle expects in the universe; the collectors, which start
 # with no universe and only discover, subscribe to exactly their share of
 # the universe once it is decided (the fake's open connections show it),
-# and the aggregator takes its symbols (its start line counts them).
+# and the aggregator takes its symbols (its start line counts them);
+# /metrics counts them per exchange.
 TL_NAME=test_universe_auto_streams
 source "$(dirname "$0")/universe_lib.sh"
 source "$UV_SRC/tests/lib/fakex.sh"
@@ -34,4 +35,16 @@ subscribed_as_expected() {
 tl_wait_for 30 "each collector subscribed to its share of the universe" subscribed_as_expected
 tl_wait_for 10 "the aggregator started on the universe's $distinct symbols" \
 	grep -q "aggregator: 3 rings, $distinct symbols" "$LOG"
+# /metrics: per exchange the symbols streamed and the report's instruments
+http_get /metrics >"$T/metrics.txt"
+for ex in binance bybit okx; do
+	tl_assert_eq "$ex universe_symbols metric" "$(jq --arg e "$ex" '.[$e] | length' "$T/want.json")" \
+		"$(awk -v m="spreadbus_universe_symbols{exchange=\"$ex\"}" '$1 == m {print $2}' "$T/metrics.txt")"
+	tl_assert_eq "$ex universe_instruments metric" 300 \
+		"$(awk -v m="spreadbus_universe_instruments{exchange=\"$ex\"}" '$1 == m {print $2}' "$T/metrics.txt")"
+done
+grep -Eq '^spreadbus_universe_changes_total [1-9]' "$T/metrics.txt" || tl_fail "no universe change counted"
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$T/metrics.txt" || tl_fail "promtool check metrics failed"
+fi
 tl_pass "collectors subscribed to $(jq -c 'map_values(length)' "$T/want.json"), aggregator on $distinct symbols"
