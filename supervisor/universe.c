@@ -80,8 +80,17 @@ static void run_reason(const struct universe_exchange *ex, const struct cand *ru
 					run[i].in->quote_volume_24h);
 }
 
+/* Whether (exchange, symbol) is in the universe in use. */
+static bool in_prev(const struct universe_pick *prev, size_t n, const char *exchange, const char *symbol)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(prev[i].in.canonical, symbol) == 0 && strcmp(prev[i].exchange, exchange) == 0)
+			return true;
+	return false;
+}
+
 int universe_select(const struct config_universe *rules, const struct universe_exchange *ex, size_t ex_count,
-		    struct universe_pick **picks_out, size_t *n_out)
+		    const struct universe_pick *prev, size_t prev_n, struct universe_pick **picks_out, size_t *n_out)
 {
 	size_t total = 0, nc = 0, np = 0;
 	for (size_t e = 0; e < ex_count; e++)
@@ -106,8 +115,11 @@ int universe_select(const struct config_universe *rules, const struct universe_e
 			k->ex = e;
 			k->in = in;
 			k->included = list_has(rules->include, in->canonical);
-			k->qualifies = list_has(rules->quote_assets, in->quote) &&
-				       in->quote_volume_24h >= (double)rules->min_quote_volume_24h;
+			double min = (double)rules->min_quote_volume_24h;
+			if (in->quote_volume_24h < min && in->quote_volume_24h >= min * UNIVERSE_KEEP_VOLUME_PCT / 100 &&
+			    in_prev(prev, prev_n, ex[e].name, in->canonical))
+				min = min * UNIVERSE_KEEP_VOLUME_PCT / 100;
+			k->qualifies = list_has(rules->quote_assets, in->quote) && in->quote_volume_24h >= min;
 			if (k->included || k->qualifies)
 				nc++;
 		}
@@ -321,7 +333,7 @@ static void decide(struct supervisor *s)
 	size_t n;
 	char path[CONFIG_PATH_MAX + 32], err[512];
 	int64_t t0 = clock_monotonic_ns();
-	if (universe_select(&s->cfg->universe, u->ex, u->ex_count, &picks, &n) < 0) {
+	if (universe_select(&s->cfg->universe, u->ex, u->ex_count, u->picks, u->pick_count, &picks, &n) < 0) {
 		log_err("universe: out of memory while selecting");
 		return;
 	}

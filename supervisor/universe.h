@@ -45,10 +45,16 @@ struct universe {
 	double last_compute_ms;
 };
 
-/* Rules of [universe] applied to reports; picks malloc'ed (free()), sorted
- * by exchange (in the order of ex) then symbol. Pure: tests call it. */
+/* A pair in the universe in use keeps qualifying on volume down to this
+ * share of min_quote_volume_24h: volumes move at every refresh, and a pair
+ * near the line must not enter and leave (a change restarts collectors). */
+#define UNIVERSE_KEEP_VOLUME_PCT 80
+
+/* Rules of [universe] applied to reports, with the universe in use (prev,
+ * may be empty) for the volume hysteresis; picks malloc'ed (free()),
+ * sorted by exchange (in the order of ex) then symbol. Pure: tests call it. */
 int universe_select(const struct config_universe *rules, const struct universe_exchange *ex, size_t ex_count,
-		    struct universe_pick **picks, size_t *n);
+		    const struct universe_pick *prev, size_t prev_n, struct universe_pick **picks, size_t *n);
 
 /* At start, after the bus exists: the persisted universe in auto mode (its
  * symbols registered), else the configured lists. */

@@ -3,7 +3,8 @@
  * quote asset, volume); a halted pair never counts; include takes a pair
  * wherever it trades; exclude wins over include; max_symbols keeps the
  * included first, then the highest volumes; a name listed twice on one
- * exchange counts once; each pick says why. */
+ * exchange counts once; a pair in use keeps qualifying down to 80 % of the
+ * volume line; each pick says why. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -78,7 +79,7 @@ static void select_str(const struct config_universe *r, char *out, size_t out_le
 {
 	struct universe_pick *p;
 	size_t n, len = 0;
-	assert_int_equal(universe_select(r, ex, 3, &p, &n), 0);
+	assert_int_equal(universe_select(r, ex, 3, NULL, 0, &p, &n), 0);
 	out[0] = '\0';
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)snprintf(out + len, out_len - len, "%s%s:%s", i ? " " : "", p[i].exchange, p[i].in.canonical);
@@ -136,6 +137,33 @@ static void test_max_symbols_included_first_then_volume(void **state)
 				 "okx:BTC-USDT okx:XRP-USDC");
 }
 
+/* XRP-USDC trades 2e6 on bybit and 3e6 on okx. With the line at 2.2e6 it
+ * qualifies on okx only: out when new, kept when already in use (2e6 is
+ * above 80 % of 2.2e6); at 2.6e6 (2e6 < 80 %) it goes either way. */
+static void test_volume_hysteresis(void **state)
+{
+	(void)state;
+	struct config_universe r = rules();
+	struct universe_pick prev[2], *p;
+	size_t n, xrp;
+	memset(prev, 0, sizeof(prev));
+	snprintf(prev[0].exchange, sizeof(prev[0].exchange), "bybit");
+	snprintf(prev[1].exchange, sizeof(prev[1].exchange), "okx");
+	snprintf(prev[0].in.canonical, sizeof(prev[0].in.canonical), "XRP-USDC");
+	snprintf(prev[1].in.canonical, sizeof(prev[1].in.canonical), "XRP-USDC");
+	const double lines[] = { 2.2e6, 2.2e6, 2.6e6 };
+	const size_t prev_n[] = { 0, 2, 2 }, want[] = { 0, 2, 0 };
+	for (int t = 0; t < 3; t++) {
+		r.min_quote_volume_24h = (uint64_t)lines[t];
+		assert_int_equal(universe_select(&r, ex, 3, prev, prev_n[t], &p, &n), 0);
+		xrp = 0;
+		for (size_t i = 0; i < n; i++)
+			xrp += strcmp(p[i].in.canonical, "XRP-USDC") == 0;
+		assert_int_equal(xrp, want[t]);
+		free(p);
+	}
+}
+
 static void test_reasons(void **state)
 {
 	(void)state;
@@ -143,7 +171,7 @@ static void test_reasons(void **state)
 	struct universe_pick *p;
 	size_t n;
 	snprintf(r.include, sizeof(r.include), "SOL-USDT");
-	assert_int_equal(universe_select(&r, ex, 3, &p, &n), 0);
+	assert_int_equal(universe_select(&r, ex, 3, NULL, 0, &p, &n), 0);
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(p[i].in.canonical, "SOL-USDT") == 0)
 			assert_string_equal(p[i].reason, "include");
@@ -162,6 +190,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_three_exchanges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_include_exclude_volume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_symbols_included_first_then_volume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_volume_hysteresis, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reasons, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
