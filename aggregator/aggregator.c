@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aggregator/candles_out.h"
 #include "aggregator/conflate.h"
 #include "aggregator/redis_pub.h"
 #include "aggregator/spread.h"
@@ -39,6 +40,7 @@ struct agg {
 	struct redis_pub *redis;                 /* NULL when [redis] enabled = false */
 	struct spread_json json;
 	struct spreads_out spreads;
+	struct candles_out *candles;             /* NULL when [candles] enabled = false */
 	int64_t interval_ns;
 	uint64_t dropped_while_down;             /* updates made while Redis was unavailable */
 	uint64_t send_failures;
@@ -125,6 +127,10 @@ static int setup(struct agg *a)
 	    (rc = spreads_out_init(&a->spreads, a->bus->spreads, a->bus->registry, a->core, &a->json)) < 0)
 		return rc;
 	status_set(a->status, SM_SPREADS_WRITTEN, 0);
+	if (a->cfg->candles.enabled &&
+	    (!(a->candles = calloc(1, sizeof(*a->candles))) ||
+	     (rc = candles_out_init(a->candles, &a->cfg->candles, a->cfg->redis.enabled, a->core, a->bus->spreads, a->bus->registry)) < 0))
+		return a->candles ? rc : -ENOMEM;
 	if (a->cfg->redis.enabled && (rc = redis_pub_create(&a->redis, &a->cfg->redis)) < 0)
 		return rc;
 	a->interval_ns = (int64_t)a->cfg->aggregator.publish_interval_ms * 1000000LL;
@@ -142,6 +148,9 @@ static void teardown(struct agg *a)
 {
 	redis_pub_free(a->redis);
 	spreads_out_free(&a->spreads);
+	if (a->candles)
+		candles_out_free(a->candles);
+	free(a->candles);
 	spread_json_free(&a->json);
 	conflate_free(&a->queue);
 	for (size_t i = 0; i < a->readers; i++)
@@ -158,6 +167,8 @@ static int symbol_of(const struct agg *a, uint16_t id)
 static uint64_t handle(struct agg *a, unsigned ex, const struct tick *t)
 {
 	int sym = symbol_of(a, t->symbol_id);
+	if (a->candles)
+		candles_tick(a->candles->core, ex, sym, t);
 	if (t->kind == TICK_QUOTE) {
 		if (sym < 0)
 			return 0; /* not a symbol this config lists */
@@ -242,6 +253,8 @@ static void redis_turn(struct agg *a)
 	if (!a->redis)
 		return;
 	redis_pub_service(a->redis, clock_monotonic_ns());
+	if (a->candles)
+		candles_out_redis(a->candles, a->redis, clock_realtime_ns());
 	publish(a, clock_realtime_ns());
 }
 
@@ -270,6 +283,14 @@ static void report(struct agg *a, bool stopping)
 	status_set(a->status, SM_READ_LAG, lag);
 	status_set(a->status, SM_CONFLATED, a->queue.conflated);
 	status_set(a->status, SM_SPREADS_WRITTEN, a->spreads.written);
+	if (a->candles) {
+		struct candles_counters n;
+		candles_counters(a->candles->core, &n);
+		status_set(a->status, SM_CANDLES_CLOSED, a->candles->closed_sent);
+		status_set(a->status, SM_CANDLES_BACKLOG, candles_out_backlog(a->candles));
+		status_set(a->status, SM_CANDLES_DROPPED, a->candles->dropped);
+		status_set(a->status, SM_CANDLES_LATE, n.too_late);
+	}
 	report_window_memory(a);
 	enum child_state st = stopping ? CHILD_STOPPING : CHILD_RUNNING;
 	if (a->redis) {
@@ -304,7 +325,8 @@ static void finish(struct agg *a)
 	while (a->redis && clock_monotonic_ns() < deadline) {
 		struct redis_pub_counters c;
 		redis_pub_counters(a->redis, &c);
-		if (!c.up || (a->queue.count == 0 && !redis_pub_busy(a->redis)))
+		if (!c.up || (a->queue.count == 0 && !redis_pub_busy(a->redis) &&
+			       (!a->candles || candles_out_backlog(a->candles) == 0)))
 			break;
 		redis_turn(a);
 		struct timespec ms = {0, 1000000};
@@ -341,6 +363,8 @@ int aggregator_run(struct runtime *rt)
 		if (now >= next_house) {
 			next_house = now + HOUSEKEEPING_NS;
 			spread_core_expire_stale(a->core, clock_realtime_ns());
+			if (a->candles)
+				candles_sweep(a->candles->core);
 			report(a, false);
 		}
 	}

@@ -252,6 +252,21 @@ void candles_on_gap(struct candles *c, unsigned ex, int sym)
 		}
 }
 
+void candles_tick(struct candles *c, unsigned ex, int sym, const struct tick *t)
+{
+	if (tick_is_trade(t)) {
+		if (sym >= 0)
+			candles_on_trade(c, ex, (unsigned)sym, t);
+	} else if (t->kind == TICK_GAP) {
+		if (t->symbol_id == 0)
+			candles_on_gap(c, ex, -1);
+		else if (sym >= 0)
+			candles_on_gap(c, ex, sym);
+	} else if (t->ts_exchange_ns) {
+		candles_observe(c, ex, t->ts_exchange_ns);
+	}
+}
+
 void candles_sweep(struct candles *c)
 {
 	for (unsigned ex = 0; ex < c->exchanges; ex++)

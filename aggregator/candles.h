@@ -58,6 +58,9 @@ void candles_on_trade(struct candles *c, unsigned ex, unsigned sym, const struct
 void candles_observe(struct candles *c, unsigned ex, int64_t ts_exchange_ns);
 /* A gap marker: sym < 0 for every symbol of the exchange. */
 void candles_on_gap(struct candles *c, unsigned ex, int sym);
+/* Any tick of core exchange ex: sym is its core symbol, or -1 when it is
+ * none of ours (a connection-wide gap marker, or a symbol not configured). */
+void candles_tick(struct candles *c, unsigned ex, int sym, const struct tick *t);
 /* Closes every candle whose end plus grace the exchange's clock passed. */
 void candles_sweep(struct candles *c);
 

@@ -30,7 +30,7 @@
 /* Consecutive error replies to data commands that open the breaker. */
 #define ERRORS_TO_TRIP 64
 
-enum cmd_kind { CMD_AUTH = 1, CMD_SELECT, CMD_PING, CMD_PUBLISH, CMD_XADD, CMD_HSET };
+enum cmd_kind { CMD_AUTH = 1, CMD_SELECT, CMD_PING, CMD_PUBLISH, CMD_XADD, CMD_HSET, CMD_CANDLE_XADD, CMD_CANDLE_PUBLISH };
 enum pub_state { RP_DOWN, RP_CONNECTING, RP_HANDSHAKE, RP_UP };
 
 struct redis_pub {
@@ -61,7 +61,7 @@ struct redis_pub {
 
 static const char *cmd_name(unsigned kind)
 {
-	static const char *const names[] = {"", "AUTH", "SELECT", "PING", "PUBLISH", "XADD", "HSET"};
+	static const char *const names[] = {"", "AUTH", "SELECT", "PING", "PUBLISH", "XADD", "HSET", "XADD", "PUBLISH"};
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
@@ -149,10 +149,14 @@ static void on_reply(redisAsyncContext *ac, void *r, void *privdata)
 			p->c.dropped++;
 		return;
 	}
+	if (kind == CMD_CANDLE_XADD) /* answered, either way: it leaves the candle backlog */
+		p->c.candles_answered++;
 	if (reply->type == REDIS_REPLY_ERROR) {
 		p->c.errors++;
 		if (kind == CMD_PUBLISH)
 			p->c.dropped++;
+		if (kind == CMD_CANDLE_XADD)
+			p->c.candles_refused++;
 		if (kind <= CMD_PING) {
 			on_handshake_error(p, kind, reply->str);
 			return;
@@ -169,6 +173,7 @@ static void on_reply(redisAsyncContext *ac, void *r, void *privdata)
 	if (kind == CMD_PING && p->state == RP_HANDSHAKE && !p->failing) {
 		p->state = RP_UP;
 		p->c.up = true;
+		p->c.connections++;
 		p->backoff_ns = (int64_t)p->cfg.breaker_min_ms * 1000000LL;
 		p->detail[0] = '\0';
 		if (p->cfg.unix_socket[0])
@@ -400,6 +405,26 @@ bool redis_pub_busy(const struct redis_pub *p)
 	return p->ac && (p->pending > 0 || p->want_write);
 }
 
+/* XADD stream [MAXLEN ~ maxlen] * fields... (maxlen NULL: no trimming). */
+static int xadd(struct redis_pub *p, unsigned kind, const char *stream, const char *maxlen,
+		const struct redis_pub_field *fields, size_t field_count)
+{
+	int argc = 0;
+	arg(p, argc++, "XADD", 4);
+	arg(p, argc++, stream, strlen(stream));
+	if (maxlen) {
+		arg(p, argc++, "MAXLEN", 6);
+		arg(p, argc++, "~", 1);
+		arg(p, argc++, maxlen, strlen(maxlen));
+	}
+	arg(p, argc++, "*", 1);
+	for (size_t i = 0; i < field_count; i++) {
+		arg(p, argc++, fields[i].name, strlen(fields[i].name));
+		arg(p, argc++, fields[i].value, fields[i].value_len);
+	}
+	return queue(p, kind, argc);
+}
+
 int redis_pub_send(struct redis_pub *p, const char *symbol, const char *json, size_t json_len,
 		   const struct redis_pub_field *fields, size_t field_count)
 {
@@ -419,23 +444,8 @@ int redis_pub_send(struct redis_pub *p, const char *symbol, const char *json, si
 	arg(p, 0, "PUBLISH", 7);
 	arg(p, 1, channel, (size_t)clen);
 	arg(p, 2, json, json_len);
-	if ((rc = queue(p, CMD_PUBLISH, 3)) < 0)
-		return rc;
-
-	int argc = 0;
-	arg(p, argc++, "XADD", 4);
-	arg(p, argc++, "spreads", 7);
-	if (p->cfg.stream_maxlen) {
-		arg(p, argc++, "MAXLEN", 6);
-		arg(p, argc++, "~", 1);
-		arg(p, argc++, p->maxlen, strlen(p->maxlen));
-	}
-	arg(p, argc++, "*", 1);
-	for (size_t i = 0; i < field_count; i++) {
-		arg(p, argc++, fields[i].name, strlen(fields[i].name));
-		arg(p, argc++, fields[i].value, fields[i].value_len);
-	}
-	if ((rc = queue(p, CMD_XADD, argc)) < 0)
+	if ((rc = queue(p, CMD_PUBLISH, 3)) < 0 ||
+	    (rc = xadd(p, CMD_XADD, "spreads", p->cfg.stream_maxlen ? p->maxlen : NULL, fields, field_count)) < 0)
 		return rc;
 
 	arg(p, 0, "HSET", 4);
@@ -453,4 +463,25 @@ void redis_pub_counters(const struct redis_pub *p, struct redis_pub_counters *ou
 const char *redis_pub_detail(const struct redis_pub *p)
 {
 	return p->detail;
+}
+
+int redis_pub_candle_xadd(struct redis_pub *p, const char *maxlen, const struct redis_pub_field *fields,
+			  size_t field_count)
+{
+	if (!redis_pub_ready(p))
+		return p->state != RP_UP || !p->ac || p->failing ? -ENOTCONN : -ENOBUFS;
+	if (field_count > MAX_FIELDS)
+		return -E2BIG;
+	return xadd(p, CMD_CANDLE_XADD, "candles", maxlen, fields, field_count);
+}
+
+int redis_pub_candle_publish(struct redis_pub *p, const char *channel, size_t channel_len, const char *json,
+			     size_t json_len)
+{
+	if (!redis_pub_ready(p))
+		return p->state != RP_UP || !p->ac || p->failing ? -ENOTCONN : -ENOBUFS;
+	arg(p, 0, "PUBLISH", 7);
+	arg(p, 1, channel, channel_len);
+	arg(p, 2, json, json_len);
+	return queue(p, CMD_CANDLE_PUBLISH, 3);
 }

@@ -19,6 +19,9 @@ struct redis_pub_counters {
 	uint64_t dropped;   /* updates lost: sent and never acknowledged, or refused */
 	uint64_t errors;    /* error replies, failed connects, timeouts, lost connections */
 	bool up;            /* connected, authenticated and selected */
+	uint64_t connections;      /* times it came up: a change means replies of the last one are lost */
+	uint64_t candles_answered; /* candle XADDs Redis answered (in order), refused ones included */
+	uint64_t candles_refused;  /* of those, error replies */
 };
 
 /* One XADD field/value pair. */
@@ -49,6 +52,14 @@ bool redis_pub_busy(const struct redis_pub *p);
  * -ENOBUFS (not ready) / -ENOMEM. */
 int redis_pub_send(struct redis_pub *p, const char *symbol, const char *json, size_t json_len,
 		   const struct redis_pub_field *fields, size_t field_count);
+
+/* Candles (aggregator/candles_out.c): XADD candles [MAXLEN ~ maxlen] *
+ * fields..., answered in order (candles_answered); and PUBLISH channel json.
+ * Return 0 or -ENOTCONN / -ENOBUFS (not ready) / -ENOMEM. */
+int redis_pub_candle_xadd(struct redis_pub *p, const char *maxlen, const struct redis_pub_field *fields,
+			  size_t field_count);
+int redis_pub_candle_publish(struct redis_pub *p, const char *channel, size_t channel_len, const char *json,
+			     size_t json_len);
 
 void redis_pub_counters(const struct redis_pub *p, struct redis_pub_counters *out);
 /* The last problem, for the status block ("" when none). */

@@ -763,7 +763,7 @@ int config_load(struct config *c, const char *path, char *const *envp, char *err
 	check_all(ld);
 	for (size_t i = 0; i < c->exchange_count; i++)
 		c->exchanges[i].config_hash = config_slot_hash(c, CONFIG_SECT_EXCHANGE + (int)i);
-	c->aggregator.config_hash = config_slot_hash(c, CONFIG_SECT_AGGREGATOR);
+	c->aggregator.config_hash = config_slot_hash(c, CONFIG_SECT_AGGREGATOR) * 31 + config_slot_hash(c, CONFIG_SECT_CANDLES);
 	c->writer.config_hash = config_slot_hash(c, CONFIG_SECT_WRITER);
 	for (size_t i = 0; i < c->bridge_count; i++) {
 		struct config_bridge *b = &c->bridges[i];

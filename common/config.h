@@ -85,6 +85,17 @@ struct config_redis {
 	uint32_t max_pending;              /* commands in flight before updates are conflated */
 };
 
+/* Candles from trades (docs/redis.md "Candles"); part of the aggregator's
+ * config hash. */
+struct config_candles {
+	bool enabled;
+	char intervals[CONFIG_STR_MAX]; /* "1m, 5m, 15m, 1h": checked by the aggregator */
+	uint32_t grace_ms;        /* a candle closes this long after its end, in exchange time */
+	uint32_t open_publish_ms; /* PUBLISH of the open candle at most this often per candle */
+	uint32_t backlog;         /* closed candles held while Redis is away */
+	uint32_t stream_maxlen;   /* XADD candles MAXLEN ~ N */
+};
+
 struct config_aggregator {
 	uint32_t window_s;           /* rolling window, default 900 */
 	uint32_t stale_quote_ms;     /* quotes older than this take no part in spreads */
@@ -164,6 +175,7 @@ struct config {
 	struct config_restart restart;
 	struct config_redis redis;
 	struct config_aggregator aggregator;
+	struct config_candles candles;
 	struct config_writer writer;
 	struct config_gateway gateway;
 	struct config_universe universe;

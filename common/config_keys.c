@@ -18,7 +18,7 @@
 #define DUMP_SYMBOLS_PER_LINE 6 /* 6 * (23 + 2) characters fit a 198-character line */
 
 const char *const config_sect_names[] = {
-	"service", "http", "restart", "redis", "aggregator", "writer", "gateway", "universe", "exchange", "bridge",
+	"service", "http", "restart", "redis", "aggregator", "writer", "gateway", "universe", "candles", "exchange", "bridge",
 };
 
 /* Shorthands for the table: K(section, key, type), then the field in
@@ -69,6 +69,13 @@ const struct config_key config_keys[] = {
 	{ K(AGGREGATOR, "max_window_memory_mb", U32), C(aggregator.max_window_memory_mb), 1, 65536, "256" },
 	{ K(AGGREGATOR, "publish_interval_ms", U32), C(aggregator.publish_interval_ms), 0, MS_HOUR, "0" },
 	{ K(AGGREGATOR, "heartbeat_timeout_ms", U32), C(aggregator.heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
+
+	{ K(CANDLES, "enabled", BOOL), C(candles.enabled), 0, 0, "true" },
+	{ K(CANDLES, "intervals", STRING), C(candles.intervals), 0, 0, "1m" },
+	{ K(CANDLES, "grace_ms", U32), C(candles.grace_ms), 0, MS_HOUR, "2000" },
+	{ K(CANDLES, "open_publish_ms", U32), C(candles.open_publish_ms), 0, MS_HOUR, "1000" },
+	{ K(CANDLES, "backlog", U32), C(candles.backlog), 1, 10000000, "100000" },
+	{ K(CANDLES, "stream_maxlen", U32), C(candles.stream_maxlen), 0, 1000000000, "100000" },
 
 	{ K(WRITER, "enabled", BOOL), C(writer.enabled), 0, 0, "true" },
 	{ K(WRITER, "data_dir", PATH), C(writer.data_dir), 0, 0, "" },
@@ -147,7 +154,7 @@ const struct config_key config_keys[] = {
 const size_t config_key_count = sizeof(config_keys) / sizeof(config_keys[0]);
 _Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) <= CONFIG_KEYS_MAX, "raise CONFIG_KEYS_MAX");
 
-static const char *const adapters[] = { "binance", "binance-usdm", "bitget", "bybit", "coinbase", "gateio", "kraken", "okx" };
+static const char *const adapters[] = { "binance", "binance-usdm", "bitget", "bybit", "coinbase", "deribit", "gateio", "kraken", "okx" };
 
 const struct config_key *config_key_find(enum config_sect s, const char *name)
 {

@@ -1,4 +1,4 @@
-/* Fan-out: each record of the tick rings and _spreads that some client
+/* Fan-out: each record of the tick rings and _spreads (spreads, candles) that some client
  * wants is formatted once into the message log and queued, by reference,
  * for every client whose filters take it; spreads and quotes are also kept
  * as their key's newest message (what a lagging client gets). */
@@ -39,7 +39,9 @@ static bool anyone_wants(struct gw *g, enum gw_channel ch, unsigned sym, unsigne
 static void fan_out(struct gw *g, const struct gw_msg *m, unsigned buy, unsigned sell, uint32_t room)
 {
 	uint32_t key = gw_queue_key(m->channel, m->exchange, m->symbol);
-	bool conflatable = m->channel != GW_CH_TRADES;
+	/* every candle update counts (a closed one must not be replaced by
+	 * the next open one), like trades */
+	bool conflatable = m->channel != GW_CH_TRADES && m->channel != GW_CH_CANDLES;
 	if (conflatable)
 		gw_latest_put(&g->latest, key, gw_msglog_payload(&g->log, m), m->len, room);
 	for (unsigned i = 0; i < g->client_count; i++) {
@@ -54,7 +56,7 @@ static void fan_out(struct gw *g, const struct gw_msg *m, unsigned buy, unsigned
 			break;
 		case GW_PUSH_FULL:
 			gw_client_close(g, c, GW_CLOSE_SLOW,
-				     conflatable ? "slow consumer: queue full" : "slow consumer: trade queue full");
+				     conflatable ? "slow consumer: queue full" : "slow consumer: trade or candle queue full");
 			break;
 		}
 	}
@@ -78,17 +80,21 @@ static void on_tick(struct gw *g, const struct tick *t, uint64_t seq)
 			GW_TICK_MSG_MAX);
 }
 
+/* A _spreads record: a spread update, or a candle of the exchange in
+ * buy_exchange_id (filtered like a tick). */
 static void on_spread(struct gw *g, const struct spreads_record *r)
 {
-	if (r->json_len > spreads_json_room(g->spread_size) ||
-	    !anyone_wants(g, GW_CH_SPREADS, r->symbol_id, 0, r->buy_exchange_id, r->sell_exchange_id))
+	bool candle = r->kind == SPREADS_KIND_CANDLE;
+	enum gw_channel ch = candle ? GW_CH_CANDLES : GW_CH_SPREADS;
+	unsigned ex = candle ? r->buy_exchange_id : 0, buy = candle ? 0 : r->buy_exchange_id,
+		 sell = candle ? 0 : r->sell_exchange_id;
+	if (r->json_len > spreads_json_room(g->spread_size) || !anyone_wants(g, ch, r->symbol_id, ex, buy, sell))
 		return;
 	size_t max = r->json_len + GW_SPREAD_ENVELOPE;
 	char *out = gw_msglog_reserve(&g->log, max);
-	size_t len = out ? gw_format_spread(out, max, r) : 0;
+	size_t len = out ? gw_format_record(out, max, gw_channel_name(ch), r) : 0;
 	if (len)
-		fan_out(g, gw_msglog_commit(&g->log, (uint32_t)len, GW_CH_SPREADS, r->symbol_id, 0, r->ts_ns),
-			r->buy_exchange_id, r->sell_exchange_id,
+		fan_out(g, gw_msglog_commit(&g->log, (uint32_t)len, ch, r->symbol_id, ex, r->ts_ns), buy, sell,
 			(uint32_t)(spreads_json_room(g->spread_size) + GW_SPREAD_ENVELOPE));
 }
 

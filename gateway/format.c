@@ -1,4 +1,4 @@
-/* Message text: spreads wrap the aggregator's JSON untouched; ticks use the
+/* Message text: spreads and candles wrap the aggregator's JSON untouched; ticks use the
  * tick JSON fields of shm/tick_json (as busctl dump prints them). */
 #include "gateway/format.h"
 
@@ -7,13 +7,14 @@
 #include "common/jsonw.h"
 #include "shm/tick_json.h"
 
-size_t gw_format_spread(char *out, size_t cap, const struct spreads_record *r)
+size_t gw_format_record(char *out, size_t cap, const char *channel, const struct spreads_record *r)
 {
-	static const char head[] = "{\"channel\":\"spreads\",\"data\":";
-	size_t n = sizeof(head) - 1;
+	size_t c = strlen(channel), n = 12 + c + 9;
 	if (n + r->json_len + 1 > cap)
 		return 0;
-	memcpy(out, head, n);
+	memcpy(out, "{\"channel\":\"", 12);
+	memcpy(out + 12, channel, c);
+	memcpy(out + 12 + c, "\",\"data\":", 9);
 	memcpy(out + n, r->json, r->json_len);
 	n += r->json_len;
 	out[n++] = '}';

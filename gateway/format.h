@@ -13,11 +13,13 @@
 
 /* Largest tick message (names, ids, timestamps and four doubles). */
 #define GW_TICK_MSG_MAX 512
-/* A spread message: the record's JSON and the envelope. */
+/* A spread or candle message: the record's JSON and the envelope. */
 #define GW_SPREAD_ENVELOPE 32
 
-/* Returns the length written into out (at most cap), or 0 if it did not fit. */
-size_t gw_format_spread(char *out, size_t cap, const struct spreads_record *r);
+/* {"channel":<channel>,"data":<the record's JSON>} ("spreads" or
+ * "candles"). Returns the length written into out (at most cap), or 0 if
+ * it did not fit. */
+size_t gw_format_record(char *out, size_t cap, const char *channel, const struct spreads_record *r);
 /* Quotes ("quotes") and trades ("trades"); seq is the tick's bus sequence. */
 size_t gw_format_tick(char *out, size_t cap, const char *channel, const struct registry *reg, const struct tick *t,
 		      uint64_t seq);

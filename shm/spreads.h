@@ -18,6 +18,11 @@
 #define SPREADS_RING_BYTES (32u << 20)
 #define SPREADS_RING_NAME "_spreads"
 
+/* What a record holds: a spread update, or a candle update (the json of
+ * docs/redis.md "Candles"; buy_exchange_id is then the candle's exchange,
+ * sell_exchange_id 0). */
+enum spreads_kind { SPREADS_KIND_SPREAD = 0, SPREADS_KIND_CANDLE = 1 };
+
 /*
  * One record. The first 8 bytes are published last by the ring (like a
  * tick's): seq_lo, then what a reader filters on without parsing the JSON.
@@ -28,7 +33,7 @@ struct spreads_record {
 	uint8_t buy_exchange_id;  /* registry ids of the best pair; 0 when no pair is valid */
 	uint8_t sell_exchange_id;
 	uint32_t json_len;        /* bytes of json, no terminator */
-	uint32_t reserved;
+	uint32_t kind;            /* enum spreads_kind */
 	int64_t ts_ns;            /* the update's "ts_ns" */
 	char json[];              /* record_size - sizeof(struct spreads_record) bytes */
 };

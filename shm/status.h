@@ -64,6 +64,10 @@ enum status_metric {
 	SM_WINDOW_MEMORY,     /* gauge: bytes held by rolling windows */
 	SM_WINDOW_MEMORY_MAX, /* gauge: [aggregator] max_window_memory_mb in bytes */
 	SM_WINDOW_REFUSED,    /* counter: window samples refused at the memory cap */
+	SM_CANDLES_CLOSED,    /* counter: closed candles (revisions included) Redis acknowledged */
+	SM_CANDLES_BACKLOG,   /* gauge: closed candles waiting for Redis */
+	SM_CANDLES_DROPPED,   /* counter: closed candles dropped, the backlog full */
+	SM_CANDLES_LATE,      /* counter: trades too late for any candle kept */
 	/* writer */
 	SM_ROWS_WRITTEN,      /* counter: rows in finished Parquet files */
 	SM_FILES_WRITTEN,     /* counter */

@@ -21,6 +21,8 @@
  *   trades EXCHANGE SYMBOL COUNT RATE
  *       COUNT trades at RATE per second, trade ids (update_id) 1..COUNT,
  *       price 100 + id / 1000, alternating buy and sell
+ *   trade EXCHANGE SYMBOL TS_MS ID PX QTY buy|sell|unknown
+ *       one trade at exchange time TS_MS (receive time = now)
  * Prints "ok N" after each command (N = ticks published so far).
  */
 
@@ -175,6 +177,21 @@ static int cmd_trades(struct feed *f, const char *ex, const char *sym, uint64_t 
 	return 0;
 }
 
+static int cmd_trade(struct feed *f, char **argv)
+{
+	struct tick t;
+	memset(&t, 0, sizeof(t));
+	if (ids(f, argv[1], argv[2], &t) < 0)
+		return -ENOENT;
+	t.kind = strcmp(argv[7], "buy") == 0 ? TICK_TRADE_BUY : strcmp(argv[7], "sell") == 0 ? TICK_TRADE_SELL : TICK_TRADE;
+	t.ts_recv_ns = clock_realtime_ns();
+	t.ts_exchange_ns = strtoll(argv[3], NULL, 10) * 1000000LL;
+	t.update_id = strtoull(argv[4], NULL, 10);
+	t.u.trade.px = strtod(argv[5], NULL);
+	t.u.trade.qty = strtod(argv[6], NULL);
+	return publish(f, argv[1], &t);
+}
+
 static int run_line(struct feed *f, char *line)
 {
 	char *argv[8];
@@ -194,6 +211,8 @@ static int run_line(struct feed *f, char *line)
 	}
 	if (strcmp(argv[0], "trades") == 0 && argc == 5)
 		return cmd_trades(f, argv[1], argv[2], strtoull(argv[3], NULL, 10), strtod(argv[4], NULL));
+	if (strcmp(argv[0], "trade") == 0 && argc == 8)
+		return cmd_trade(f, argv);
 	if (strcmp(argv[0], "stream") == 0 && argc == 5)
 		return cmd_stream(f, argv[1], argv[2], strtod(argv[3], NULL), strtod(argv[4], NULL));
 	fprintf(stderr, "aggregator_feed: bad command: %s\n", argv[0]);

@@ -20,7 +20,8 @@ AGG_PID=
 # write_config: three exchanges quoting BTC-USDT and ETH-USDT (SOL-USDT on
 # binance only), or all quoting $SYMBOLS; Redis at $TL_REDIS_PORT; creates
 # the bus. Knobs: REDIS_PASSWORD_CONF, REDIS_DB, REDIS_SOCKET,
-# STREAM_MAXLEN, STALE_MS, MAX_PENDING, RING_CAPACITY.
+# STREAM_MAXLEN, STALE_MS, MAX_PENDING, RING_CAPACITY; EXTRA_CONF: an
+# array of more section.key=value settings.
 write_config() {
 	tl_write_config "$CONF" "$INSTANCE" "service.ring_capacity=${RING_CAPACITY:-65536}" \
 		redis.enabled=true redis.host=127.0.0.1 "redis.port=${TL_REDIS_PORT:-1}" \
@@ -31,7 +32,7 @@ write_config() {
 		writer.enabled=false \
 		"exchange.binance.symbols=${SYMBOLS:-BTC-USDT, ETH-USDT, SOL-USDT}" \
 		"exchange.okx.symbols=${SYMBOLS:-BTC-USDT, ETH-USDT}" \
-		"exchange.bybit.symbols=${SYMBOLS:-BTC-USDT, ETH-USDT}"
+		"exchange.bybit.symbols=${SYMBOLS:-BTC-USDT, ETH-USDT}" ${EXTRA_CONF[@]+"${EXTRA_CONF[@]}"}
 	tl_bus_create "$CONF"
 }
 

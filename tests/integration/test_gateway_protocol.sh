@@ -58,7 +58,7 @@ diff <(jq -S 'del(.ts_ns)' <<<"$redis_json") <(jq -S 'del(.ts_ns)' <<<"$ws_json"
 # bad requests: an error each, and the connection keeps working
 bad=('not json' '{"op":"subscribe","channels":["nope"],"id":10}' '{"op":"subscribe","id":11}'
 	'{"op":"subscribe","channels":["spreads"],"symbols":["NOPE-USDT"],"id":12}' '{"op":"fly","channels":["spreads"],"id":13}'
-	'{"op":"subscribe","channels":["candles"],"id":14}' '[1,2,3]' '{"op":"subscribe","channels":["spreads"],"extra":1,"id":15}')
+	'{"op":"subscribe","channels":["fills"],"id":14}' '[1,2,3]' '{"op":"subscribe","channels":["spreads"],"extra":1,"id":15}')
 for b in "${bad[@]}"; do send btc "$b"; done
 tl_wait_for 5 "8 error replies" lines_at_least 8 btc '.op == "error" and (.error | length) > 0'
 [ "$(lines btc '.op == "error" and .id >= 10')" = 6 ] || tl_fail "error replies without their request's id" 

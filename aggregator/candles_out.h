@@ -1,0 +1,70 @@
+/* Where candles go: every update to the _spreads ring (kind candle); the
+ * open candle to Redis by PUBLISH candle:<EXCHANGE>:<SYMBOL>, latest wins,
+ * at most every [candles] open_publish_ms; closed candles to Redis by XADD
+ * candles through a bounded backlog that holds them, in order, while Redis
+ * is away and drops (counted) only when full. */
+#ifndef SPREADBUS_AGGREGATOR_CANDLES_OUT_H
+#define SPREADBUS_AGGREGATOR_CANDLES_OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "aggregator/candles.h"
+#include "aggregator/conflate.h"
+#include "aggregator/redis_pub.h"
+#include "aggregator/spread.h"
+#include "common/log.h"
+#include "shm/registry.h"
+#include "shm/ring.h"
+#include "shm/spreads.h"
+
+/* Bound of one candle's JSON text (names are at most CONFIG_NAME_MAX). */
+#define CANDLE_JSON_MAX 1024
+#define CANDLE_FIELDS 20
+
+struct candles_pending {
+	uint16_t ex, sym, iv;
+	struct candle c;
+};
+
+struct candles_out {
+	struct candles *core;
+	const struct spread_core *names;  /* exchange and symbol names */
+	struct ring *ring;
+	struct spreads_record *rec;
+	uint16_t *symbol_id;              /* core symbol -> registry id */
+	uint8_t exchange_id[CONFIG_MAX_EXCHANGES];
+	/* closed candles: [head, sent) await their XADD's answer, [sent, tail) are unsent */
+	struct candles_pending *backlog;
+	uint64_t cap, head, sent, tail;
+	uint64_t answered_seen, connections_seen;
+	/* open candles, latest wins: one entry per slot */
+	struct conflate open_q;
+	struct candles_pending *open;     /* [slot] */
+	int64_t open_interval_ns;
+	bool to_redis;                    /* false: the ring only */
+	char maxlen[24];                  /* "" = no trimming */
+	uint64_t dropped, closed_sent, written;
+	struct log_limit lim_drop;
+	char json[CANDLE_JSON_MAX];
+	size_t json_len;
+	char key[96];                     /* exchange:symbol:interval:start_ms:revision */
+	char text[CANDLE_FIELDS][32];     /* the other fields' values (names: CONFIG_NAME_MAX) */
+	struct redis_pub_field fields[CANDLE_FIELDS];
+};
+
+/* Parses the intervals (-EINVAL, logged) and sizes everything once. */
+int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bool to_redis,
+		     const struct spread_core *names, struct ring *spreads, const struct registry *reg);
+void candles_out_free(struct candles_out *o);
+
+/* Redis's turn: count answers, resend what a lost connection took, send
+ * closed candles in order, then open ones that are due. now_ns: realtime. */
+void candles_out_redis(struct candles_out *o, struct redis_pub *redis, int64_t now_ns);
+/* Closed candles not yet answered by Redis. */
+static inline uint64_t candles_out_backlog(const struct candles_out *o)
+{
+	return o->tail - o->head;
+}
+
+#endif
