@@ -129,7 +129,7 @@ static int setup(struct agg *a)
 	status_set(a->status, SM_SPREADS_WRITTEN, 0);
 	if (a->cfg->candles.enabled &&
 	    (!(a->candles = calloc(1, sizeof(*a->candles))) ||
-	     (rc = candles_out_init(a->candles, &a->cfg->candles, a->cfg->redis.enabled, a->core, a->bus->spreads, a->bus->registry)) < 0))
+	     (rc = candles_out_init(a->candles, &a->cfg->candles, a->cfg->redis.enabled, a->core, &a->spreads)) < 0))
 		return a->candles ? rc : -ENOMEM;
 	if (a->cfg->redis.enabled && (rc = redis_pub_create(&a->redis, &a->cfg->redis)) < 0)
 		return rc;

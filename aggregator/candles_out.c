@@ -85,13 +85,13 @@ static void write_ring(struct candles_out *o, const struct candles_pending *p)
 {
 	struct spreads_record *r = o->rec;
 	r->kind = SPREADS_KIND_CANDLE;
-	r->symbol_id = o->symbol_id[p->sym];
-	r->buy_exchange_id = o->exchange_id[p->ex];
+	r->symbol_id = o->spreads->symbol_id[p->sym];
+	r->buy_exchange_id = o->spreads->exchange_id[p->ex];
 	r->sell_exchange_id = 0;
 	r->json_len = (uint32_t)o->json_len;
 	r->ts_ns = p->c.closed ? p->c.start_ns + candles_interval_ns(o->core, p->iv) : p->c.close_ts_ns;
 	memcpy(r->json, o->json, o->json_len);
-	ring_publish_records(o->ring, r, 1);
+	ring_publish_records(o->spreads->ring, r, 1);
 	o->written++;
 }
 
@@ -121,7 +121,7 @@ static void emit(void *ctx, unsigned ex, unsigned sym, unsigned iv, const struct
 }
 
 int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bool to_redis,
-		     const struct spread_core *names, struct ring *spreads, const struct registry *reg)
+		     const struct spread_core *names, const struct spreads_out *spreads)
 {
 	memset(o, 0, sizeof(*o));
 	int64_t iv[CANDLES_MAX_INTERVALS];
@@ -131,7 +131,7 @@ int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bo
 		log_err("aggregator: %s", err);
 		return -EINVAL;
 	}
-	uint32_t size = ring_record_size(spreads);
+	uint32_t size = ring_record_size(spreads->ring);
 	if (spreads_json_room(size) < CANDLE_JSON_MAX) {
 		log_err("aggregator: _spreads records of %u bytes cannot hold a candle of up to %d bytes", size,
 			CANDLE_JSON_MAX);
@@ -143,26 +143,17 @@ int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bo
 		return rc;
 	o->names = names;
 	o->to_redis = to_redis;
-	o->ring = spreads;
+	o->spreads = spreads;
 	o->cap = cfg->backlog;
 	o->open_interval_ns = (int64_t)cfg->open_publish_ms * 1000000LL;
 	if (cfg->stream_maxlen)
 		snprintf(o->maxlen, sizeof(o->maxlen), "%u", cfg->stream_maxlen);
 	o->rec = calloc(1, size);
-	o->symbol_id = calloc(syms + 1, sizeof(*o->symbol_id));
 	o->backlog = calloc(o->cap, sizeof(*o->backlog));
 	o->open = calloc(slot_count(o) + 1, sizeof(*o->open));
-	if (!o->rec || !o->symbol_id || !o->backlog || !o->open || conflate_init(&o->open_q, slot_count(o)) < 0) {
+	if (!o->rec || !o->backlog || !o->open || conflate_init(&o->open_q, slot_count(o)) < 0) {
 		candles_out_free(o);
 		return -ENOMEM;
-	}
-	for (size_t s = 0; s < syms; s++) {
-		int id = registry_symbol_id(reg, spread_core_symbol_name(names, (unsigned)s));
-		o->symbol_id[s] = id > 0 ? (uint16_t)id : 0;
-	}
-	for (size_t e = 0; e < exs && e < CONFIG_MAX_EXCHANGES; e++) {
-		int id = registry_exchange_id(reg, spread_core_exchange_name(names, (unsigned)e));
-		o->exchange_id[e] = id > 0 && id <= UINT8_MAX ? (uint8_t)id : 0;
 	}
 	log_info("aggregator: candles %s, grace %u ms, backlog %u closed candles", cfg->intervals, cfg->grace_ms,
 		 cfg->backlog);
@@ -175,7 +166,6 @@ void candles_out_free(struct candles_out *o)
 	if (o->open_q.queue)
 		conflate_free(&o->open_q);
 	free(o->rec);
-	free(o->symbol_id);
 	free(o->backlog);
 	free(o->open);
 	memset(o, 0, sizeof(*o));

@@ -13,9 +13,8 @@
 #include "aggregator/conflate.h"
 #include "aggregator/redis_pub.h"
 #include "aggregator/spread.h"
+#include "aggregator/spreads_out.h"
 #include "common/log.h"
-#include "shm/registry.h"
-#include "shm/ring.h"
 #include "shm/spreads.h"
 
 /* Bound of one candle's JSON text (names are at most CONFIG_NAME_MAX). */
@@ -30,10 +29,8 @@ struct candles_pending {
 struct candles_out {
 	struct candles *core;
 	const struct spread_core *names;  /* exchange and symbol names */
-	struct ring *ring;
+	const struct spreads_out *spreads; /* the ring and the registry ids of the core's names */
 	struct spreads_record *rec;
-	uint16_t *symbol_id;              /* core symbol -> registry id */
-	uint8_t exchange_id[CONFIG_MAX_EXCHANGES];
 	/* closed candles: [head, sent) await their XADD's answer, [sent, tail) are unsent */
 	struct candles_pending *backlog;
 	uint64_t cap, head, sent, tail;
@@ -55,7 +52,7 @@ struct candles_out {
 
 /* Parses the intervals (-EINVAL, logged) and sizes everything once. */
 int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bool to_redis,
-		     const struct spread_core *names, struct ring *spreads, const struct registry *reg);
+		     const struct spread_core *names, const struct spreads_out *spreads);
 void candles_out_free(struct candles_out *o);
 
 /* Redis's turn: count answers, resend what a lost connection took, send

@@ -24,7 +24,7 @@ static bool metric_applies(enum status_metric m, enum status_role role)
 		return role == ROLE_COLLECTOR || role == ROLE_BRIDGE;
 	if (m <= SM_READ_LAG)
 		return role == ROLE_AGGREGATOR || role == ROLE_WRITER || role == ROLE_GATEWAY || role == ROLE_BRIDGE;
-	if (m <= SM_WINDOW_REFUSED)
+	if (m <= SM_CANDLES_LATE)
 		return role == ROLE_AGGREGATOR;
 	if (m <= SM_DISK_ERRORS)
 		return role == ROLE_WRITER;
