@@ -36,6 +36,7 @@ enum control_kind {
 	CONTROL_SERVER_SHUTDOWN, /* the exchange will close this connection soon */
 	CONTROL_NOTICE,          /* informational event; detail holds it */
 	CONTROL_UNSUPPORTED,     /* a channel or event we do not use; detail names it */
+	CONTROL_REPLY,           /* the exchange asks for an answer (its app-level ping): detail is the text to send */
 };
 
 enum frame_kind { FRAME_DATA = 1, FRAME_CONTROL = 2, FRAME_REJECT = 3 };

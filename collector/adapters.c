@@ -15,6 +15,7 @@ extern const struct adapter adapter_gateio;
 extern const struct adapter adapter_kraken;
 extern const struct adapter adapter_bybit;
 extern const struct adapter adapter_coinbase;
+extern const struct adapter adapter_deribit;
 extern const struct adapter adapter_okx;
 
 static const struct adapter *const adapters[] = {
@@ -25,6 +26,7 @@ static const struct adapter *const adapters[] = {
 	&adapter_kraken,
 	&adapter_bybit,
 	&adapter_coinbase,
+	&adapter_deribit,
 	&adapter_okx,
 };
 
@@ -231,6 +233,8 @@ const char *adapter_control_kind_name(enum control_kind c)
 		return "notice";
 	case CONTROL_UNSUPPORTED:
 		return "unsupported";
+	case CONTROL_REPLY:
+		return "reply";
 	default:
 		return "none";
 	}

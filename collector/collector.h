@@ -44,6 +44,8 @@ struct session {
 	size_t sub_next;           /* next symbol (relative to the link) to subscribe */
 	int64_t next_sub_ns;
 	bool want_ping;
+	char reply[FRAME_DETAIL_MAX]; /* the answer an exchange asked for (CONTROL_REPLY), sent first */
+	size_t reply_len;
 	char *rx;                  /* reassembly of fragmented frames, max_frame_bytes */
 	size_t rx_len;
 	bool rx_in_msg, rx_oversize, rx_binary;

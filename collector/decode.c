@@ -67,7 +67,7 @@ static void decode_print(FILE *out, const char *exchange, const struct pipeline 
 		/* the text matters for errors, notices and unknown channels; a
 		 * shutdown, an ack or a pong is just what it is */
 		bool with_detail = o->control == CONTROL_ERROR || o->control == CONTROL_NOTICE ||
-				   o->control == CONTROL_UNSUPPORTED;
+				   o->control == CONTROL_UNSUPPORTED || o->control == CONTROL_REPLY;
 		print_one(out, "control", adapter_control_kind_name(o->control), with_detail ? o->detail : NULL);
 		return;
 	}

@@ -106,6 +106,7 @@ static void session_reset(struct session *s)
 	s->killing = false;
 	s->awaiting_pong = false;
 	s->want_ping = false;
+	s->reply_len = 0;
 	s->close_gap_reason = 0;
 	s->close_why[0] = '\0';
 	s->rx_len = 0;
@@ -295,6 +296,11 @@ static void handle_control(struct session *s, const struct frame_out *o)
 	case CONTROL_UNSUPPORTED:
 		log_limited(&c->lim_control, LOG_LVL_DEBUG, "%s: link %u: ignored channel %s", c->name, l->idx, o->detail);
 		break;
+	case CONTROL_REPLY: /* a newer request replaces an unsent answer */
+		s->reply_len = strlen(o->detail);
+		memcpy(s->reply, o->detail, s->reply_len);
+		lws_callback_on_writable(s->wsi);
+		break;
 	default:
 		break;
 	}
@@ -384,6 +390,14 @@ static int session_writable(struct session *s)
 	int64_t now = clock_monotonic_ns();
 	if (s->state != SESSION_OPEN || s->killing)
 		return 0;
+	if (s->reply_len > 0) {
+		memcpy(msg, s->reply, s->reply_len);
+		if (lws_write(s->wsi, (unsigned char *)msg, s->reply_len, LWS_WRITE_TEXT) < (int)s->reply_len)
+			return -1;
+		s->reply_len = 0;
+		lws_callback_on_writable(s->wsi);
+		return 0;
+	}
 	if (s->want_ping && c->adapter->ping_text) {
 		size_t n = strlen(c->adapter->ping_text);
 		memcpy(msg, c->adapter->ping_text, n);

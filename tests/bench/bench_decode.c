@@ -83,6 +83,12 @@ static int make_frame(const char *adapter, size_t i, char *out, size_t len)
 				"\"best_ask\":\"65084.%02u\",\"best_bid_quantity\":\"0.20371215\","
 				"\"best_ask_quantity\":\"0.24290402\"}]}]}",
 				(unsigned)(i / 1000000 % 60), (unsigned)(i % 1000000000), u, s, cents % 100, cents % 100);
+	if (strcmp(adapter, "deribit") == 0) /* quote.<instrument> as captured (2022) */
+		return snprintf(out, len,
+				"{\"jsonrpc\":\"2.0\",\"method\":\"subscription\",\"params\":{\"channel\":\"quote.%s-PERPETUAL\","
+				"\"data\":{\"timestamp\":%lld,\"instrument_name\":\"%s-PERPETUAL\",\"best_bid_price\":32143.%u,"
+				"\"best_bid_amount\":179960.0,\"best_ask_price\":32144.%u,\"best_ask_amount\":20.0}}}",
+				gate, NOW_MS + (long long)i, gate, cents % 10, cents % 10);
 	if (strcmp(adapter, "bybit") == 0)
 		return snprintf(out, len,
 				"{\"topic\":\"orderbook.1.%s\",\"ts\":%lld,\"type\":\"snapshot\",\"data\":{\"s\":\"%s\","
@@ -112,7 +118,7 @@ static int cmp_double(const void *a, const void *b)
 /* The canonical name of syms[i] on the adapter: USD-M lists perpetuals. */
 static void bench_symbol(const char *adapter, size_t i, char *out, size_t len)
 {
-	snprintf(out, len, "%s%s", syms[i], strcmp(adapter, "binance-usdm") == 0 ? "-PERP" : "");
+	snprintf(out, len, "%s%s", syms[i], strcmp(adapter, "binance-usdm") == 0 || strcmp(adapter, "deribit") == 0 ? "-PERP" : "");
 }
 
 static int bench(const char *adapter)
@@ -177,6 +183,7 @@ int main(void)
 	rc |= bench("bitget");
 	rc |= bench("bybit");
 	rc |= bench("coinbase");
+	rc |= bench("deribit");
 	rc |= bench("gateio");
 	rc |= bench("kraken");
 	rc |= bench("okx");

@@ -11,7 +11,7 @@ source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collect
 
 # exchange, then the canonical names the collector is configured with, for
 # the fake exchange's BTC-USDT and ETH-USDT. Bitget's books1, Kraken's and
-# Coinbase's ticker carry no update id (0 in every quote): their quotes
+# Coinbase's ticker and Deribit's quote carry no update id (0 in every quote): their quotes
 # must not repeat time and values.
 NEW_EXCHANGES=(
 	"binance-usdm BTC-USDT-PERP ETH-USDT-PERP"
@@ -19,6 +19,7 @@ NEW_EXCHANGES=(
 	"bitget BTC-USDT ETH-USDT"
 	"kraken BTC-USDT ETH-USDT"
 	"coinbase BTC-USDT ETH-USDT"
+	"deribit BTC-USDT-PERP ETH-USDT-PERP"
 )
 
 stat() { tl_fakex_stat "\"$TL_EX\".$1"; }
@@ -47,6 +48,7 @@ for spec in "${NEW_EXCHANGES[@]}"; do
 	tl_collector_start "$ex" "$syms_a, $syms_b" "exchange.$ex.no_data_timeout_ms=1000"
 	tl_wait_flowing 20 -1 "${syms[@]}"
 	tl_log "$ex: quotes and trades of ${syms[*]} in the ring"
+	[[ $ex != deribit ]] || tl_wait_for 10 "deribit: test_request answered with public/test" tl_at_least 1 stat pongs_received
 
 	conns=$(stat connections_total)
 	before=$(tl_ring_last_seq)
@@ -69,7 +71,7 @@ for spec in "${NEW_EXCHANGES[@]}"; do
 	tl_assert_eq "$ex: duplicates dropped" 3 $(($(tl_collector_metric duplicates_total) - dups0))
 
 	tl_collector_same_pid
-	if [[ $ex == bitget || $ex == kraken || $ex == coinbase ]]; then
+	if [[ $ex == bitget || $ex == kraken || $ex == coinbase || $ex == deribit ]]; then
 		check_ring_without_quote_ids
 	else
 		tl_ring_check_no_duplicates

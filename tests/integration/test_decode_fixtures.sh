@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every fixture frame of binance, binance-usdm, bitget, bybit, coinbase,
-# gateio, kraken and okx through `spreadbus-collector --decode`, checked
+# deribit, gateio, kraken and okx through `spreadbus-collector --decode`, checked
 # field by field against the raw JSON (parsed here by Python, prices by
 # float() = strtod); acks, pongs and errors must come out as control lines;
 # other channels and every other exchange's files must give control/reject
@@ -189,10 +189,68 @@ def exp_coinbase(line):
     return [("control", "unsupported: " + ch)]
 
 
+def exp_deribit(line):
+    o = json.loads(line)
+    if "error" in o:
+        return [("control", "error: " + o["error"]["message"])]
+    if "result" in o:  # subscribe lists channels; set_heartbeat's "ok" is the keepalive's answer
+        return [("control", "subscribed" if isinstance(o["result"], list) else "pong")]
+    m, p = o["method"], o.get("params", {})
+    if m == "heartbeat":
+        if p.get("type") == "test_request":
+            return [("control", "reply: " + json.dumps({"jsonrpc": "2.0", "id": 0, "method": "public/test",
+                                                         "params": {}}, separators=(",", ":")))]
+        return [("control", "unsupported: heartbeat")]
+    if m != "subscription":
+        return [("control", "notice: " + m)]
+    ch, d = p["channel"], p["data"]
+    if ch.startswith("quote."):
+        if deribit_canonical(d["instrument_name"]) is None:
+            return [("reject", "unknown_symbol")]
+        return [quote(d["instrument_name"], ms(d["timestamp"]), 0, d["best_bid_price"], d["best_bid_amount"],
+                      d["best_ask_price"], d["best_ask_amount"])]
+    if ch.startswith("trades."):  # one unnamed instrument (an option) refuses the frame
+        if any(deribit_canonical(t["instrument_name"]) is None for t in d):
+            return [("reject", "unknown_symbol")]
+        return [trade(t["instrument_name"], ms(t["timestamp"]), t["price"], t["amount"], t["direction"],
+                      int(t["trade_id"]) if t["trade_id"].isdigit() else t["trade_seq"]) for t in d]
+    return [("control", "unsupported: " + ch.split(".")[0])]
+
+
+MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+
+
+def deribit_canonical(native):
+    """BTC-PERPETUAL -> BTC-USD-PERP, ETH_USDC-PERPETUAL -> ETH-USDC-PERP,
+    BTC-5JUL24 -> BTC-USD-240705; options and anything else: None."""
+    parts = native.split("-")
+    if len(parts) != 2:
+        return None
+    base, _, quote_ccy = parts[0].partition("_")
+    pair = base + "-" + (quote_ccy or "USD")
+    if parts[1] == "PERPETUAL":
+        return pair + "-PERP"
+    try:
+        d = datetime.datetime.strptime(parts[1].title(), "%d%b%y")
+    except ValueError:
+        return None
+    return pair + "-" + d.strftime("%y%m%d")
+
+
+def deribit_native(sym):
+    base, quote_ccy, kind = sym.split("-")
+    head = base if quote_ccy == "USD" else base + "_" + quote_ccy
+    if kind == "PERP":
+        return head + "-PERPETUAL"
+    d = datetime.datetime.strptime(kind, "%y%m%d")
+    return f"{head}-{d.day}{MONTHS[d.month - 1]}{d:%y}"
+
+
 # canonical name printed -> the native name it must come from, per exchange
 NATIVE = {
     "okx": lambda g: g,
     "coinbase": lambda g: g,
+    "deribit": lambda g: deribit_native(g) if g.count("-") == 2 else None,
     "binance-usdm": lambda g: usdm_native(g) if g.count("-") == 2 else None,
     "gateio": lambda g: g.replace("-", "_"),
     "kraken": lambda g: g.replace("-", "/"),
@@ -334,6 +392,7 @@ run("gateio", sorted(glob.glob(FIX + "/gateio/*.jsonl")), exp_gateio)
 run("bitget", sorted(glob.glob(FIX + "/bitget/*.jsonl")), exp_bitget)
 run("kraken", sorted(glob.glob(FIX + "/kraken/*.jsonl")), exp_kraken)
 run("coinbase", sorted(glob.glob(FIX + "/coinbase/*.jsonl")), exp_coinbase)
+run("deribit", sorted(glob.glob(FIX + "/deribit/*.jsonl")), exp_deribit)
 book = BybitBook()
 run("bybit", sorted(glob.glob(FIX + "/bybit/*.jsonl")), lambda l: exp_bybit(l, book))
 run("okx", sorted(glob.glob(FIX + "/okx/*.jsonl")), exp_okx)
@@ -346,7 +405,7 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(every, "wb") as out:
         for path in sorted(glob.glob(FIX + "/*/*.jsonl")):
             out.write(open(path, "rb").read().rstrip(b"\n") + b"\n")
-    for exchange in ("binance", "binance-usdm", "bitget", "bybit", "coinbase", "gateio", "kraken", "okx"):
+    for exchange in ("binance", "binance-usdm", "bitget", "bybit", "coinbase", "deribit", "gateio", "kraken", "okx"):
         for g in decode(exchange, every):
             if not (set(g) in ({"control"}, {"reject"}) or g.get("kind") in ("quote", "trade")):
                 failures.append(f"{exchange} on every fixture file: odd line {g}")
