@@ -254,7 +254,7 @@ static void redis_turn(struct agg *a)
 		return;
 	redis_pub_service(a->redis, clock_monotonic_ns());
 	if (a->candles)
-		candles_out_redis(a->candles, a->redis, clock_realtime_ns());
+		candles_out_redis(a->candles, a->redis);
 	publish(a, clock_realtime_ns());
 }
 
@@ -359,6 +359,8 @@ int aggregator_run(struct runtime *rt)
 		}
 		more = drain_turn(a);
 		redis_turn(a);
+		if (a->candles)
+			candles_out_open(a->candles, a->redis, clock_realtime_ns());
 		int64_t now = clock_monotonic_ns();
 		if (now >= next_house) {
 			next_house = now + HOUSEKEEPING_NS;

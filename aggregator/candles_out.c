@@ -99,16 +99,19 @@ static void emit(void *ctx, unsigned ex, unsigned sym, unsigned iv, const struct
 {
 	struct candles_out *o = ctx;
 	struct candles_pending p = {.ex = (uint16_t)ex, .sym = (uint16_t)sym, .iv = (uint16_t)iv, .c = *c};
-	encode(o, &p);
-	write_ring(o, &p);
-	if (!o->to_redis)
-		return;
+	size_t s = slot_index(o, ex, sym, iv);
 	if (!c->closed) {
-		size_t s = slot_index(o, ex, sym, iv);
 		o->open[s] = p;
 		conflate_mark(&o->open_q, (uint32_t)s);
 		return;
 	}
+	/* an open state of this candle still queued is older than this */
+	if (o->open[s].c.start_ns == c->start_ns)
+		o->open[s].done = true;
+	encode(o, &p);
+	write_ring(o, &p);
+	if (!o->to_redis)
+		return;
 	if (o->tail - o->head == o->cap) {
 		o->dropped++;
 		log_limited(&o->lim_drop, LOG_LVL_WARNING,
@@ -171,7 +174,7 @@ void candles_out_free(struct candles_out *o)
 	memset(o, 0, sizeof(*o));
 }
 
-void candles_out_redis(struct candles_out *o, struct redis_pub *redis, int64_t now_ns)
+void candles_out_redis(struct candles_out *o, struct redis_pub *redis)
 {
 	struct redis_pub_counters c;
 	redis_pub_counters(redis, &c);
@@ -193,16 +196,22 @@ void candles_out_redis(struct candles_out *o, struct redis_pub *redis, int64_t n
 			return;
 		o->sent++;
 	}
-	while (redis_pub_ready(redis)) {
-		int s = conflate_pop(&o->open_q, now_ns, o->open_interval_ns);
-		if (s < 0)
-			break;
+}
+
+void candles_out_open(struct candles_out *o, struct redis_pub *redis, int64_t now_ns)
+{
+	int s;
+	while ((s = conflate_pop(&o->open_q, now_ns, o->open_interval_ns)) >= 0) {
 		const struct candles_pending *p = &o->open[s];
+		if (p->done)
+			continue;
+		encode(o, p);
+		write_ring(o, p);
+		if (!redis || !redis_pub_ready(redis))
+			continue; /* latest wins: the next change publishes it */
 		char channel[8 + 2 * CONFIG_NAME_MAX];
 		int n = snprintf(channel, sizeof(channel), "candle:%s:%s", spread_core_exchange_name(o->names, p->ex),
 				 spread_core_symbol_name(o->names, p->sym));
-		encode(o, p);
-		if (redis_pub_candle_publish(redis, channel, (size_t)n, o->json, o->json_len) < 0)
-			break; /* latest wins: the next change queues it again */
+		redis_pub_candle_publish(redis, channel, (size_t)n, o->json, o->json_len);
 	}
 }

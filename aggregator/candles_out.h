@@ -1,8 +1,9 @@
-/* Where candles go: every update to the _spreads ring (kind candle); the
- * open candle to Redis by PUBLISH candle:<EXCHANGE>:<SYMBOL>, latest wins,
- * at most every [candles] open_publish_ms; closed candles to Redis by XADD
- * candles through a bounded backlog that holds them, in order, while Redis
- * is away and drops (counted) only when full. */
+/* Where candles go. Closed ones (revisions too): at once to the _spreads
+ * ring (kind candle), and to Redis by XADD candles through a bounded backlog
+ * that holds them, in order, while Redis is away and drops (counted) only
+ * when full. The open one, latest wins, at most every [candles]
+ * open_publish_ms per slot: to the ring and by PUBLISH
+ * candle:<exchange>:<SYMBOL>. */
 #ifndef SPREADBUS_AGGREGATOR_CANDLES_OUT_H
 #define SPREADBUS_AGGREGATOR_CANDLES_OUT_H
 
@@ -23,6 +24,7 @@
 
 struct candles_pending {
 	uint16_t ex, sym, iv;
+	bool done; /* open state of a candle closed since: not sent */
 	struct candle c;
 };
 
@@ -35,7 +37,7 @@ struct candles_out {
 	struct candles_pending *backlog;
 	uint64_t cap, head, sent, tail;
 	uint64_t answered_seen, connections_seen;
-	/* open candles, latest wins: one entry per slot */
+	/* open candles, latest wins: one entry per slot, queued when changed */
 	struct conflate open_q;
 	struct candles_pending *open;     /* [slot] */
 	int64_t open_interval_ns;
@@ -55,9 +57,12 @@ int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bo
 		     const struct spread_core *names, const struct spreads_out *spreads);
 void candles_out_free(struct candles_out *o);
 
-/* Redis's turn: count answers, resend what a lost connection took, send
- * closed candles in order, then open ones that are due. now_ns: realtime. */
-void candles_out_redis(struct candles_out *o, struct redis_pub *redis, int64_t now_ns);
+/* Redis's turn for closed candles: count answers, resend what a lost
+ * connection took, send the rest in order. */
+void candles_out_redis(struct candles_out *o, struct redis_pub *redis);
+/* Open candles that changed and are due (now_ns: realtime): to the ring,
+ * and PUBLISH when redis is ready (NULL: no Redis). */
+void candles_out_open(struct candles_out *o, struct redis_pub *redis, int64_t now_ns);
 /* Closed candles not yet answered by Redis. */
 static inline uint64_t candles_out_backlog(const struct candles_out *o)
 {

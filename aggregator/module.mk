@@ -19,7 +19,7 @@ BENCHES += bench_aggregator_core
 bench_aggregator_core_MAIN := tests/bench/bench_aggregator_core.c
 bench_aggregator_core_DEPS := aggregator shm common
 
-BENCH_SCRIPTS += tests/bench/bench_aggregator_redis.sh
+BENCH_SCRIPTS += tests/bench/bench_aggregator_redis.sh tests/bench/bench_aggregator_candles.sh
 
 INTEGRATION_TESTS += tests/integration/test_aggregator_redis_publish.sh \
 	tests/integration/test_aggregator_redis_auth.sh tests/integration/test_aggregator_redis_stream_maxlen.sh \

@@ -21,6 +21,10 @@
  *   trades EXCHANGE SYMBOL COUNT RATE
  *       COUNT trades at RATE per second, trade ids (update_id) 1..COUNT,
  *       price 100 + id / 1000, alternating buy and sell
+ *   mixed EXCHANGE,... SYMBOL,... COUNT
+ *       COUNT ticks as fast as the rings take them, round robin over
+ *       symbols then exchanges, a quote then a trade on each visit;
+ *       exchange time from 0 (1970) in steps of 100 us per tick
  *   trade EXCHANGE SYMBOL TS_MS ID PX QTY buy|sell|unknown
  *       one trade at exchange time TS_MS (receive time = now)
  * Prints "ok N" after each command (N = ticks published so far).
@@ -117,24 +121,39 @@ static void sleep_ns(int64_t ns)
 	nanosleep(&ts, NULL);
 }
 
-/* Paced in small bursts: every ~200 us, publish what is due by then. */
-static int cmd_stream(struct feed *f, char *exs, char *syms, double rate, double seconds)
-{
-	static char *ex[CONFIG_MAX_EXCHANGES], *sym[1024];
-	static struct tick proto[CONFIG_MAX_EXCHANGES][1024];
+/* The exchanges and symbols of a stream command: their rings and a tick
+ * with the ids of each (exchange, symbol). */
+static struct {
+	char *ex[CONFIG_MAX_EXCHANGES], *sym[1024];
+	struct tick proto[CONFIG_MAX_EXCHANGES][1024];
 	struct ring *rings[CONFIG_MAX_EXCHANGES];
-	size_t nex = split(exs, ex, CONFIG_MAX_EXCHANGES), nsym = split(syms, sym, 1024);
-	if (!nex || !nsym || rate <= 0)
+	size_t nex, nsym;
+} st;
+
+static int protos(struct feed *f, char *exs, char *syms)
+{
+	st.nex = split(exs, st.ex, CONFIG_MAX_EXCHANGES);
+	st.nsym = split(syms, st.sym, 1024);
+	if (!st.nex || !st.nsym)
 		return -EINVAL;
-	for (size_t e = 0; e < nex; e++) {
-		if (!(rings[e] = ring_of(f, ex[e])))
+	for (size_t e = 0; e < st.nex; e++) {
+		if (!(st.rings[e] = ring_of(f, st.ex[e])))
 			return -ENOENT;
-		for (size_t k = 0; k < nsym; k++) {
-			memset(&proto[e][k], 0, sizeof(struct tick));
-			if (ids(f, ex[e], sym[k], &proto[e][k]) < 0)
+		for (size_t k = 0; k < st.nsym; k++) {
+			memset(&st.proto[e][k], 0, sizeof(struct tick));
+			if (ids(f, st.ex[e], st.sym[k], &st.proto[e][k]) < 0)
 				return -ENOENT;
 		}
 	}
+	return 0;
+}
+
+/* Paced in small bursts: every ~200 us, publish what is due by then. */
+static int cmd_stream(struct feed *f, char *exs, char *syms, double rate, double seconds)
+{
+	int rc = rate > 0 ? protos(f, exs, syms) : -EINVAL;
+	if (rc < 0)
+		return rc;
 	uint64_t total = (uint64_t)(rate * seconds), i = 0;
 	int64_t start = clock_monotonic_ns();
 	while (i < total) {
@@ -142,10 +161,10 @@ static int cmd_stream(struct feed *f, char *exs, char *syms, double rate, double
 		for (; i < due && i < total; i++) {
 			/* each visit of an (exchange, symbol) moves its price; prices
 			 * are whole cents, like an exchange's decimal strings */
-			size_t e = (i / nsym) % nex, k = i % nsym;
-			long mid = 10000 + (long)((i / (nex * nsym)) % 100);
-			struct tick t = proto[e][k];
-			put_quote(f, rings[e], &t, (double)(mid - 5 - (long)e) / 100.0, (double)(mid + 5 + (long)(i % 5)) / 100.0, 0);
+			size_t e = (i / st.nsym) % st.nex, k = i % st.nsym;
+			long mid = 10000 + (long)((i / (st.nex * st.nsym)) % 100);
+			struct tick t = st.proto[e][k];
+			put_quote(f, st.rings[e], &t, (double)(mid - 5 - (long)e) / 100.0, (double)(mid + 5 + (long)(i % 5)) / 100.0, 0);
 		}
 		sleep_ns(200000);
 	}
@@ -173,6 +192,35 @@ static int cmd_trades(struct feed *f, const char *ex, const char *sym, uint64_t 
 			f->published++;
 		}
 		sleep_ns(200000);
+	}
+	return 0;
+}
+
+static int cmd_mixed(struct feed *f, char *exs, char *syms, uint64_t count)
+{
+	int rc = protos(f, exs, syms);
+	if (rc < 0)
+		return rc;
+	for (uint64_t i = 0; i < count; i++) {
+		size_t visit = i / 2, e = (visit / st.nsym) % st.nex, k = visit % st.nsym;
+		long cents = 10000 + (long)((visit / (st.nex * st.nsym)) % 100);
+		struct tick t = st.proto[e][k];
+		t.ts_recv_ns = clock_realtime_ns();
+		t.ts_exchange_ns = (int64_t)i * 100000;
+		t.update_id = i + 1;
+		if (i % 2 == 0) {
+			t.kind = TICK_QUOTE;
+			t.u.quote.bid_px = (double)(cents - 5 - (long)e) / 100.0;
+			t.u.quote.ask_px = (double)(cents + 5) / 100.0;
+			t.u.quote.bid_qty = 1.5;
+			t.u.quote.ask_qty = 2.5;
+		} else {
+			t.kind = visit % 2 ? TICK_TRADE_BUY : TICK_TRADE_SELL;
+			t.u.trade.px = (double)cents / 100.0;
+			t.u.trade.qty = 0.5;
+		}
+		ring_publish(st.rings[e], &t, 1);
+		f->published++;
 	}
 	return 0;
 }
@@ -211,6 +259,8 @@ static int run_line(struct feed *f, char *line)
 	}
 	if (strcmp(argv[0], "trades") == 0 && argc == 5)
 		return cmd_trades(f, argv[1], argv[2], strtoull(argv[3], NULL, 10), strtod(argv[4], NULL));
+	if (strcmp(argv[0], "mixed") == 0 && argc == 4)
+		return cmd_mixed(f, argv[1], argv[2], strtoull(argv[3], NULL, 10));
 	if (strcmp(argv[0], "trade") == 0 && argc == 8)
 		return cmd_trade(f, argv);
 	if (strcmp(argv[0], "stream") == 0 && argc == 5)
