@@ -9,7 +9,12 @@
  * anew at every (re)subscription from its ack floor, and a delivery
  * sequence that jumps (a message lost between server and client, to be
  * redelivered later) makes it subscribe again rather than record a gap
- * that is not one. */
+ * that is not one. A jump in bus_seq is also checked against the stream
+ * itself before it becomes a gap: a consumer whose new leader (after a
+ * server's death) skipped messages its replica did not have yet was seen
+ * with nats-server 2.9; if the stream holds a message of this ring between
+ * the last one taken and this one, the importer subscribes again from
+ * there instead. */
 #include "bridge/import.h"
 
 #include <inttypes.h>
@@ -37,6 +42,8 @@
 #define IMPORT_FETCH_WAIT_MS 20
 #define IMPORT_ACK_WAIT_NS (30LL * 1000000000LL) /* unacked deliveries come again after this */
 #define IMPORT_DURABLE_MAX 64
+/* A bus_seq jump is checked against at most this many stream messages. */
+#define IMPORT_JUMP_SCAN_MAX 4096
 
 struct imp_ring {
 	char name[CONFIG_NAME_MAX];
@@ -46,6 +53,8 @@ struct imp_ring {
 	uint8_t exchange_id;        /* local registry id */
 	natsSubscription *sub;
 	uint64_t next_delivery;     /* consumer sequence expected next */
+	uint64_t last_stream_seq;   /* stream sequence of the last message taken (or below the first due) */
+	uint64_t resume_stream_seq; /* subscribe again from here; 0 = from the ack floor */
 	bool have_origin;
 	int64_t remote_created_ns;
 	uint64_t remote_next;       /* next remote bus_seq to append */
@@ -105,9 +114,39 @@ static int map_symbols(struct importer *im, const struct imp_ring *r)
 	return 0;
 }
 
-/* Appends what b holds beyond the ring's origin. Returns 0, or -1 with
- * im->err (nothing appended: the message is not acked). */
-static int append_batch(struct importer *im, struct imp_ring *r, const struct wire_batch *b)
+/* Is the bus_seq jump at stream message stream_seq a gap at the edge? 1:
+ * the stream holds no message of this ring between the last one taken and
+ * this one; 0: it does (the consumer skipped it); -1: the stream could not
+ * be asked (im->err). */
+static int jump_is_real(struct importer *im, struct imp_ring *r, uint64_t stream_seq)
+{
+	uint64_t end = stream_seq;
+	if (end - r->last_stream_seq > IMPORT_JUMP_SCAN_MAX)
+		end = r->last_stream_seq + IMPORT_JUMP_SCAN_MAX;
+	for (uint64_t seq = r->last_stream_seq + 1; seq < end; seq++) {
+		natsMsg *m = NULL;
+		jsErrCode code = 0;
+		natsStatus s = js_GetMsg(&m, im->link.js, im->link.stream, seq, NULL, &code);
+		if (s == NATS_NOT_FOUND || code == JSNoMessageFoundErr)
+			continue; /* deleted or expired */
+		if (s != NATS_OK) {
+			link_error(&im->link, "reading the stream", s, code);
+			snprintf(im->err, sizeof(im->err), "ring %s: %.160s", r->name, im->link.err);
+			return -1;
+		}
+		bool ours = strcmp(natsMsg_GetSubject(m), r->subject) == 0;
+		natsMsg_Destroy(m);
+		if (ours)
+			return 0;
+	}
+	return 1;
+}
+
+/* Appends what b (stream message stream_seq) holds beyond the ring's
+ * origin. Returns 0; 1 when the stream must be read again from the last
+ * message taken (a skipped delivery); -1 with im->err. Unless 0, nothing
+ * is appended and the message is not acked. */
+static int append_batch(struct importer *im, struct imp_ring *r, const struct wire_batch *b, uint64_t stream_seq)
 {
 	if (strcmp(b->exchange, r->name) != 0) {
 		snprintf(im->err, sizeof(im->err), "ring %s: a batch of ring '%s' on its subject", r->name, b->exchange);
@@ -134,6 +173,11 @@ static int append_batch(struct importer *im, struct imp_ring *r, const struct wi
 		t->symbol_id = im->local_id[t->symbol_id];
 	}
 	uint64_t first = b->first_seq + skip;
+	if (r->have_origin && b->ring_created_ns == r->remote_created_ns && first > r->remote_next) {
+		int real = jump_is_real(im, r, stream_seq);
+		if (real <= 0)
+			return real < 0 ? -1 : 1;
+	}
 	if (!r->have_origin || b->ring_created_ns != r->remote_created_ns)
 		append_gap(im, r, b->ring_created_ns, first, GAP_COLLECTOR_START, 0, im->out[0].ts_recv_ns);
 	else if (first > r->remote_next)
@@ -173,8 +217,9 @@ static int subscribe(struct importer *im, struct imp_ring *r)
 	so.Stream = im->link.stream;
 	so.Config.AckPolicy = js_AckExplicit;
 	so.Config.AckWait = IMPORT_ACK_WAIT_NS;
-	so.Config.DeliverPolicy = floor ? js_DeliverByStartSequence : js_DeliverAll;
-	so.Config.OptStartSeq = floor ? floor + 1 : 0;
+	uint64_t start = r->resume_stream_seq ? r->resume_stream_seq : floor + 1;
+	so.Config.DeliverPolicy = start > 1 ? js_DeliverByStartSequence : js_DeliverAll;
+	so.Config.OptStartSeq = start > 1 ? start : 0;
 	s = js_PullSubscribe(&r->sub, im->link.js, r->subject, r->durable, NULL, &so, &code);
 	if (s != NATS_OK) {
 		link_error(&im->link, "subscribing", s, code);
@@ -182,8 +227,10 @@ static int subscribe(struct importer *im, struct imp_ring *r)
 		return -1;
 	}
 	r->next_delivery = 1;
+	r->last_stream_seq = start - 1;
+	r->resume_stream_seq = 0;
 	log_info("ring %s: consuming %s as %s from stream sequence %" PRIu64 ", next remote bus_seq %" PRIu64,
-		 r->name, r->subject, r->durable, floor + 1, r->remote_next);
+		 r->name, r->subject, r->durable, start, r->remote_next);
 	return 0;
 }
 
@@ -208,22 +255,33 @@ static int take(struct importer *im, struct imp_ring *r, natsMsg *msg)
 		snprintf(im->err, sizeof(im->err), "ring %s: a message without JetStream metadata", r->name);
 		return PUMP_FAILED;
 	}
-	uint64_t delivery = meta->Sequence.Consumer;
+	uint64_t delivery = meta->Sequence.Consumer, stream_seq = meta->Sequence.Stream;
 	status_set(im->rt->status, SM_READ_LAG, meta->NumPending);
 	jsMsgMetaData_Destroy(meta);
 	if (delivery != r->next_delivery) {
-		log_warn("ring %s: delivery %" PRIu64 " where %" PRIu64 " was due: subscribing again from the ack floor",
-			 r->name, delivery, r->next_delivery);
+		log_warn("ring %s: delivery %" PRIu64 " where %" PRIu64 " was due: reading again from stream sequence %" PRIu64,
+			 r->name, delivery, r->next_delivery, r->last_stream_seq + 1);
+		r->resume_stream_seq = r->last_stream_seq + 1;
 		return PUMP_RESUBSCRIBE;
 	}
 	r->next_delivery++;
 	const unsigned char *data = (const unsigned char *)natsMsg_GetData(msg);
-	if (wire_decode(data, (size_t)natsMsg_GetDataLength(msg), &b, im->syms, why, sizeof(why)) < 0) {
+	int rc = 0;
+	if (wire_decode(data, (size_t)natsMsg_GetDataLength(msg), &b, im->syms, why, sizeof(why)) < 0)
 		/* Not ours to repair: dropped, so the next batch shows the gap. */
 		log_warn("ring %s: dropping a message that is not a batch: %s", r->name, why);
-	} else if (append_batch(im, r, &b) < 0) {
+	else
+		rc = append_batch(im, r, &b, stream_seq);
+	if (rc < 0)
 		return PUMP_FAILED;
+	if (rc > 0) {
+		log_warn("ring %s: stream message %" PRIu64 " jumps to bus_seq %" PRIu64
+			 " but the stream holds this ring's messages before it: reading again from stream sequence %" PRIu64,
+			 r->name, stream_seq, b.first_seq, r->last_stream_seq + 1);
+		r->resume_stream_seq = r->last_stream_seq + 1;
+		return PUMP_RESUBSCRIBE;
 	}
+	r->last_stream_seq = stream_seq;
 	status_add(im->rt->status, SM_MESSAGES, 1);
 	status_add(im->rt->status, SM_BYTES, (uint64_t)natsMsg_GetDataLength(msg));
 	natsMsg_Ack(msg, NULL); /* lost acks only mean a redelivery, dropped by bus_seq */

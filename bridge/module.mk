@@ -16,9 +16,9 @@ DEB_PACKAGES += libnats-dev nats-server
 # Two instances joined through a real nats-server (tests/lib/nats.sh).
 INTEGRATION_TESTS += tests/integration/test_bridge_export_import.sh tests/integration/test_bridge_faults.sh \
 	tests/integration/test_bridge_single_host_no_nats.sh tests/integration/test_bridge_lapped_gap.sh \
-	tests/integration/test_bridge_supervisor.sh
-# >= 20 SIGKILLs over 150000 ticks per ring; an 8 s outage; a three-node
-# cluster for 50 s with 20+ bridge and 3 server kills: release only.
+	tests/integration/test_bridge_supervisor.sh tests/integration/test_bridge_tls.sh
+# >= 20 SIGKILLs over 150000 ticks per ring; a 20 s outage; a three-node
+# cluster for 50 s with 20+ bridge kills; the demo: release only.
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_bridge_kill_exactly_once.sh \
 	tests/integration/test_bridge_nats_outage.sh tests/integration/test_bridge_cluster_kill.sh \
 	tests/integration/test_bridge_demo_cluster.sh

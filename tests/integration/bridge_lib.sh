@@ -106,3 +106,16 @@ exporter_degraded() { [[ $(tl_bus_field "$EDGE_CFG" bridge.out .state) == degrad
 exporter_running() { [[ $(tl_bus_field "$EDGE_CFG" bridge.out .state) == running ]]; }
 importer_running() { [[ $(tl_bus_field "$CENTRE_CFG" bridge.in .state) == running ]]; }
 centre_ring_holds() { (($(ring_head "$CENTRE_CFG" "$1") >= $2)); }
+
+# check_centre_parquet TICKS: the centre writer's Parquet (in $T/data) holds
+# bus_seq 0..TICKS of every ring once each (DuckDB): its collector_start gap
+# and the TICKS edge ticks.
+check_centre_parquet() {
+	local syms='"BTC-USDT","ETH-USDT","SOL-USDT"' r spec=
+	for r in $RINGS; do
+		spec+="${spec:+,}\"$r\":{\"ticks\":$(($1 + 1)),\"symbols\":[$syms]}"
+	done
+	printf '{"ts_base":"0","ts_step":"0","exchanges":{%s}}\n' "$spec" >"$T/spec.json"
+	(cd "$READERS" && node check.mjs seqs "$T/data" "$T/spec.json") ||
+		tl_fail "the centre's Parquet does not hold bus_seq 0..$1 once each"
+}

@@ -51,8 +51,5 @@ echo "ticks the importer dropped as already appended: $(importer_metric duplicat
 
 tl_stop writer TERM 30
 tl_assert_eq "centre writer exit status" 0 "${TL_EXIT[writer]}"
-syms='"BTC-USDT","ETH-USDT","SOL-USDT"'
-printf '{"ts_base":"0","ts_step":"0","exchanges":{"binance":{"ticks":%d,"symbols":[%s]},"okx":{"ticks":%d,"symbols":[%s]}}}\n' \
-	$((TICKS + 1)) "$syms" $((TICKS + 1)) "$syms" >"$T/spec.json"
-(cd "$READERS" && node check.mjs seqs "$T/data" "$T/spec.json") || tl_fail "the centre's Parquet does not hold bus_seq 0..$TICKS once each"
+check_centre_parquet "$TICKS"
 tl_pass "every tick once after $((exporter_kills + importer_kills)) kills"

@@ -4,9 +4,9 @@
 # (same port, same file store) the lag drains and the centre holds every
 # edge tick once.
 source "$(dirname "$0")/bridge_lib.sh"
-TICKS=${BRIDGE_OUTAGE_TICKS:-100000}
+TICKS=${BRIDGE_OUTAGE_TICKS:-150000}
 RATE=${BRIDGE_OUTAGE_RATE:-5000}
-DOWN_S=${BRIDGE_OUTAGE_S:-8}
+DOWN_S=${BRIDGE_OUTAGE_S:-20}
 tl_nats_start nats
 bridge_configs "${NATS_URL[nats]}" edge:service.ring_capacity=262144 centre:service.ring_capacity=262144 \
 	edge:bridge.out.retry_max_ms=1000 centre:bridge.in.retry_max_ms=1000
