@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aggregator/alerts.h"
 #include "aggregator/candles_out.h"
 #include "aggregator/conflate.h"
 #include "aggregator/redis_pub.h"
@@ -41,6 +42,7 @@ struct agg {
 	struct spread_json json;
 	struct spreads_out spreads;
 	struct candles_out *candles;             /* NULL when [candles] enabled = false */
+	struct alerts *alerts;                   /* NULL without an enabled [alert.NAME] */
 	int64_t interval_ns;
 	uint64_t dropped_while_down;             /* updates made while Redis was unavailable */
 	uint64_t send_failures;
@@ -53,9 +55,11 @@ struct agg {
 static void write_spreads(struct agg *a, unsigned sym)
 {
 	int rc = spread_json_encode(&a->json, a->core, sym, clock_realtime_ns());
-	if (rc == 0)
+	if (rc == 0) {
 		spreads_out_write(&a->spreads, &a->json, sym);
-	else
+		if (a->alerts)
+			alerts_on_update(a->alerts, sym, a->json.pairs, a->json.pair_count, a->json.ts_ns);
+	} else
 		log_limited(&a->lim_send, LOG_LVL_WARNING, "aggregator: update for %s not written to _spreads: %s",
 			    spread_core_symbol_name(a->core, sym), strerror(-rc));
 }
@@ -131,6 +135,8 @@ static int setup(struct agg *a)
 	    (!(a->candles = calloc(1, sizeof(*a->candles))) ||
 	     (rc = candles_out_init(a->candles, &a->cfg->candles, a->cfg->redis.enabled, a->core, &a->spreads)) < 0))
 		return a->candles ? rc : -ENOMEM;
+	if ((rc = alerts_create(&a->alerts, a->cfg, a->core, a->bus->spreads, a->bus->registry, a->cfg->redis.enabled)) < 0)
+		return rc;
 	if (a->cfg->redis.enabled && (rc = redis_pub_create(&a->redis, &a->cfg->redis)) < 0)
 		return rc;
 	a->interval_ns = (int64_t)a->cfg->aggregator.publish_interval_ms * 1000000LL;
@@ -147,6 +153,7 @@ static int setup(struct agg *a)
 static void teardown(struct agg *a)
 {
 	redis_pub_free(a->redis);
+	alerts_free(a->alerts);
 	spreads_out_free(&a->spreads);
 	if (a->candles)
 		candles_out_free(a->candles);
@@ -255,6 +262,8 @@ static void redis_turn(struct agg *a)
 	redis_pub_service(a->redis, clock_monotonic_ns());
 	if (a->candles)
 		candles_out_redis(a->candles, a->redis);
+	if (a->alerts)
+		alerts_redis(a->alerts, a->redis);
 	publish(a, clock_realtime_ns());
 }
 
@@ -291,6 +300,16 @@ static void report(struct agg *a, bool stopping)
 		status_set(a->status, SM_CANDLES_DROPPED, a->candles->dropped);
 		status_set(a->status, SM_CANDLES_LATE, n.too_late);
 	}
+	if (a->alerts) {
+		struct alerts_counters n;
+		alerts_counters(a->alerts, &n);
+		status_set(a->status, SM_ALERTS_OPENED, n.opened);
+		status_set(a->status, SM_ALERTS_CLOSED, n.closed);
+		status_set(a->status, SM_ALERTS_DROPPED, n.redis_dropped);
+		status_set(a->status, SM_WEBHOOK_SENT, n.webhook_sent);
+		status_set(a->status, SM_WEBHOOK_FAILED, n.webhook_failed);
+		status_set(a->status, SM_WEBHOOK_DROPPED, n.webhook_dropped);
+	}
 	report_window_memory(a);
 	enum child_state st = stopping ? CHILD_STOPPING : CHILD_RUNNING;
 	if (a->redis) {
@@ -326,7 +345,8 @@ static void finish(struct agg *a)
 		struct redis_pub_counters c;
 		redis_pub_counters(a->redis, &c);
 		if (!c.up || (a->queue.count == 0 && !redis_pub_busy(a->redis) &&
-			       (!a->candles || candles_out_backlog(a->candles) == 0)))
+			       (!a->candles || candles_out_backlog(a->candles) == 0) &&
+			       (!a->alerts || alerts_redis_queued(a->alerts) == 0)))
 			break;
 		redis_turn(a);
 		struct timespec ms = {0, 1000000};
@@ -358,6 +378,8 @@ int aggregator_run(struct runtime *rt)
 			ring_wait_any(a->reader, a->readers, timeout);
 		}
 		more = drain_turn(a);
+		if (a->alerts)
+			alerts_poll(a->alerts, clock_realtime_ns());
 		redis_turn(a);
 		if (a->candles)
 			candles_out_open(a->candles, a->redis, clock_realtime_ns());

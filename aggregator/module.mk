@@ -2,7 +2,7 @@
 # (spreadbus-aggregator), with its tests, test tools and benchmarks.
 LIBRARIES += aggregator
 aggregator_SRCS := $(filter-out aggregator/main.c,$(wildcard aggregator/*.c))
-aggregator_PKGS := hiredis
+aggregator_PKGS := hiredis libcurl
 
 PROGRAMS += spreadbus-aggregator
 spreadbus-aggregator_MAIN := aggregator/main.c

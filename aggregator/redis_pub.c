@@ -30,7 +30,8 @@
 /* Consecutive error replies to data commands that open the breaker. */
 #define ERRORS_TO_TRIP 64
 
-enum cmd_kind { CMD_AUTH = 1, CMD_SELECT, CMD_PING, CMD_PUBLISH, CMD_XADD, CMD_HSET, CMD_CANDLE_XADD, CMD_CANDLE_PUBLISH };
+enum cmd_kind { CMD_AUTH = 1, CMD_SELECT, CMD_PING, CMD_PUBLISH, CMD_XADD, CMD_HSET, CMD_CANDLE_XADD, CMD_CANDLE_PUBLISH,
+		CMD_ALERT_XADD, CMD_ALERT_PUBLISH };
 enum pub_state { RP_DOWN, RP_CONNECTING, RP_HANDSHAKE, RP_UP };
 
 struct redis_pub {
@@ -61,7 +62,7 @@ struct redis_pub {
 
 static const char *cmd_name(unsigned kind)
 {
-	static const char *const names[] = {"", "AUTH", "SELECT", "PING", "PUBLISH", "XADD", "HSET", "XADD", "PUBLISH"};
+	static const char *const names[] = {"", "AUTH", "SELECT", "PING", "PUBLISH", "XADD", "HSET", "XADD", "PUBLISH", "XADD", "PUBLISH"};
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
@@ -484,4 +485,20 @@ int redis_pub_candle_publish(struct redis_pub *p, const char *channel, size_t ch
 	arg(p, 1, channel, channel_len);
 	arg(p, 2, json, json_len);
 	return queue(p, CMD_CANDLE_PUBLISH, 3);
+}
+
+int redis_pub_alert(struct redis_pub *p, const char *maxlen, const struct redis_pub_field *fields,
+		    size_t field_count, const char *channel, size_t channel_len, const char *json, size_t json_len)
+{
+	if (!redis_pub_ready(p))
+		return p->state != RP_UP || !p->ac || p->failing ? -ENOTCONN : -ENOBUFS;
+	if (field_count > MAX_FIELDS)
+		return -E2BIG;
+	int rc = xadd(p, CMD_ALERT_XADD, "alerts", maxlen, fields, field_count);
+	if (rc < 0)
+		return rc;
+	arg(p, 0, "PUBLISH", 7);
+	arg(p, 1, channel, channel_len);
+	arg(p, 2, json, json_len);
+	return queue(p, CMD_ALERT_PUBLISH, 3);
 }

@@ -61,6 +61,12 @@ int redis_pub_candle_xadd(struct redis_pub *p, const char *maxlen, const struct 
 int redis_pub_candle_publish(struct redis_pub *p, const char *channel, size_t channel_len, const char *json,
 			     size_t json_len);
 
+/* An alert event (aggregator/alerts.c): XADD alerts [MAXLEN ~ maxlen] *
+ * fields...; PUBLISH channel json. Returns 0 or -ENOTCONN / -ENOBUFS (not
+ * ready) / -ENOMEM. */
+int redis_pub_alert(struct redis_pub *p, const char *maxlen, const struct redis_pub_field *fields,
+		    size_t field_count, const char *channel, size_t channel_len, const char *json, size_t json_len);
+
 void redis_pub_counters(const struct redis_pub *p, struct redis_pub_counters *out);
 /* The last problem, for the status block ("" when none). */
 const char *redis_pub_detail(const struct redis_pub *p);

@@ -200,6 +200,7 @@ int spread_json_encode(struct spread_json *j, struct spread_core *c, unsigned sy
 	if (rc < 0)
 		return rc;
 	fill_fields(j, c, sym, update, now_ns, recv_ns, exch_ns, bp);
+	j->pair_count = n;
 	j->best_buy_ex = bp ? (int)bp->buy_ex : -1;
 	j->best_sell_ex = bp ? (int)bp->sell_ex : -1;
 	j->ts_ns = now_ns;

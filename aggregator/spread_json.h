@@ -17,7 +17,7 @@ struct spread_json {
 	char *json;
 	size_t json_cap, json_len;
 	struct spread_pair_view *pairs;
-	size_t max_pairs;
+	size_t max_pairs, pair_count; /* pair_count: fresh pairs of the last encode */
 	char values[SPREAD_JSON_FIELDS][FMT_NUM_MAX]; /* XADD values that are numbers */
 	struct redis_pub_field fields[SPREAD_JSON_FIELDS];
 	size_t field_count;

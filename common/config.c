@@ -237,6 +237,11 @@ static char *bridge_name_at(struct config *c, size_t i)
 	return c->bridges[i].name;
 }
 
+static char *alert_name_at(struct config *c, size_t i)
+{
+	return c->alerts[i].name;
+}
+
 /* A section header line "[name]": returns the slot or SLOT_NONE. */
 static int open_section(struct load *ld, const char *name, int line)
 {
@@ -257,10 +262,13 @@ static int open_section(struct load *ld, const char *name, int line)
 	if (slot == SLOT_NONE && strncmp(name, "bridge.", 7) == 0)
 		return open_named_section(ld, "bridge", name + 7, line, CONFIG_SLOT_BRIDGE, &c->bridge_count,
 					  CONFIG_MAX_BRIDGES, bridge_name_at);
+	if (slot == SLOT_NONE && strncmp(name, "alert.", 6) == 0)
+		return open_named_section(ld, "alert", name + 6, line, CONFIG_SLOT_ALERT, &c->alert_count,
+					  CONFIG_MAX_ALERTS, alert_name_at);
 	if (slot == SLOT_NONE) {
 		error_at(ld, at_line(line),
 			 "unknown section [%s] (known: service, http, restart, redis, aggregator, writer, gateway, "
-			 "exchange.NAME, bridge.NAME)",
+			 "exchange.NAME, bridge.NAME, alert.NAME)",
 			 name);
 		return SLOT_NONE;
 	}
@@ -764,6 +772,8 @@ int config_load(struct config *c, const char *path, char *const *envp, char *err
 	for (size_t i = 0; i < c->exchange_count; i++)
 		c->exchanges[i].config_hash = config_slot_hash(c, CONFIG_SECT_EXCHANGE + (int)i);
 	c->aggregator.config_hash = config_slot_hash(c, CONFIG_SECT_AGGREGATOR) * 31 + config_slot_hash(c, CONFIG_SECT_CANDLES);
+	for (size_t i = 0; i < c->alert_count; i++)
+		c->aggregator.config_hash = c->aggregator.config_hash * 31 + config_slot_hash(c, CONFIG_SLOT_ALERT + (int)i);
 	c->writer.config_hash = config_slot_hash(c, CONFIG_SECT_WRITER);
 	for (size_t i = 0; i < c->bridge_count; i++) {
 		struct config_bridge *b = &c->bridges[i];

@@ -17,6 +17,7 @@
 #define CONFIG_STR_MAX 256
 #define CONFIG_MAX_BRIDGES 8
 #define CONFIG_BRIDGE_NAME_MAX 16 /* "bridge.NAME" names its child */
+#define CONFIG_MAX_ALERTS 16
 
 struct config_exchange {
 	char name[CONFIG_NAME_MAX];       /* section [exchange.<name>]; adapter name unless `adapter` is set */
@@ -94,6 +95,20 @@ struct config_candles {
 	uint32_t open_publish_ms; /* PUBLISH of the open candle at most this often per candle */
 	uint32_t backlog;         /* closed candles held while Redis is away */
 	uint32_t stream_maxlen;   /* XADD candles MAXLEN ~ N */
+};
+
+/* [alert.NAME]: one spread alert rule of the aggregator (docs/redis.md
+ * "Alerts"); part of the aggregator's config hash. */
+struct config_alert {
+	char name[CONFIG_NAME_MAX];
+	bool enabled;
+	char symbols[CONFIG_STR_MAX];     /* comma-separated canonical symbols, or "*" */
+	char exchanges[CONFIG_STR_MAX];   /* comma-separated exchange names, or "*" */
+	double min_net_bps;               /* the best qualifying pair's net spread */
+	double min_notional;              /* its executable notional, quote currency */
+	uint32_t min_duration_ms;         /* held this long before the alert opens */
+	uint32_t cooldown_ms;             /* after a close, no new alert for this long */
+	char webhook_url[CONFIG_STR_MAX]; /* http(s) URL each event is POSTed to, or empty */
 };
 
 struct config_aggregator {
@@ -183,6 +198,8 @@ struct config {
 	struct config_exchange exchanges[CONFIG_MAX_EXCHANGES];
 	size_t bridge_count;
 	struct config_bridge bridges[CONFIG_MAX_BRIDGES];
+	size_t alert_count;
+	struct config_alert alerts[CONFIG_MAX_ALERTS];
 };
 
 /*

@@ -18,7 +18,7 @@
 #define DUMP_SYMBOLS_PER_LINE 6 /* 6 * (23 + 2) characters fit a 198-character line */
 
 const char *const config_sect_names[] = {
-	"service", "http", "restart", "redis", "aggregator", "writer", "gateway", "universe", "candles", "exchange", "bridge",
+	"service", "http", "restart", "redis", "aggregator", "writer", "gateway", "universe", "candles", "exchange", "bridge", "alert",
 };
 
 /* Shorthands for the table: K(section, key, type), then the field in
@@ -28,6 +28,7 @@ const char *const config_sect_names[] = {
 #define C(f) FIELD(struct config, f)
 #define X(f) FIELD(struct config_exchange, f)
 #define B(f) FIELD(struct config_bridge, f)
+#define A(f) FIELD(struct config_alert, f)
 #define MS_HOUR 3600000
 #define MS_DAY 86400000
 
@@ -150,6 +151,15 @@ const struct config_key config_keys[] = {
 	{ K(BRIDGE, "retry_min_ms", U32), B(retry_min_ms), 1, MS_HOUR, "200" },
 	{ K(BRIDGE, "retry_max_ms", U32), B(retry_max_ms), 1, MS_HOUR, "10000" },
 	{ K(BRIDGE, "heartbeat_timeout_ms", U32), B(heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
+
+	{ K(ALERT, "enabled", BOOL), A(enabled), 0, 0, "true" },
+	{ K(ALERT, "symbols", STRING), A(symbols), 0, 0, "*" },
+	{ K(ALERT, "exchanges", STRING), A(exchanges), 0, 0, "*" },
+	{ K(ALERT, "min_net_bps", DOUBLE), A(min_net_bps), -10000, 10000, "0" },
+	{ K(ALERT, "min_notional", DOUBLE), A(min_notional), 0, 1LL << 53, "0" },
+	{ K(ALERT, "min_duration_ms", U32), A(min_duration_ms), 0, MS_HOUR, "0" },
+	{ K(ALERT, "cooldown_ms", U32), A(cooldown_ms), 0, MS_DAY, "60000" },
+	{ K(ALERT, "webhook_url", STRING), A(webhook_url), 0, 0, "" },
 };
 const size_t config_key_count = sizeof(config_keys) / sizeof(config_keys[0]);
 _Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) <= CONFIG_KEYS_MAX, "raise CONFIG_KEYS_MAX");
@@ -167,7 +177,8 @@ const struct config_key *config_key_find(enum config_sect s, const char *name)
 /* The key's field in slot. */
 static void *config_key_field(struct config *c, int slot, const struct config_key *k)
 {
-	char *base = slot >= CONFIG_SLOT_BRIDGE	    ? (char *)&c->bridges[slot - CONFIG_SLOT_BRIDGE]
+	char *base = slot >= CONFIG_SLOT_ALERT	    ? (char *)&c->alerts[slot - CONFIG_SLOT_ALERT]
+		     : slot >= CONFIG_SLOT_BRIDGE   ? (char *)&c->bridges[slot - CONFIG_SLOT_BRIDGE]
 		     : slot >= CONFIG_SECT_EXCHANGE ? (char *)&c->exchanges[slot - CONFIG_SECT_EXCHANGE]
 						    : (char *)c;
 	return base + k->off;
@@ -175,7 +186,9 @@ static void *config_key_field(struct config *c, int slot, const struct config_ke
 
 const char *config_slot_label(const struct config *c, int slot, char *buf, size_t len)
 {
-	if (slot >= CONFIG_SLOT_BRIDGE)
+	if (slot >= CONFIG_SLOT_ALERT)
+		snprintf(buf, len, "[alert.%s]", c->alerts[slot - CONFIG_SLOT_ALERT].name);
+	else if (slot >= CONFIG_SLOT_BRIDGE)
 		snprintf(buf, len, "[bridge.%s]", c->bridges[slot - CONFIG_SLOT_BRIDGE].name);
 	else if (slot >= CONFIG_SECT_EXCHANGE)
 		snprintf(buf, len, "[exchange.%s]", c->exchanges[slot - CONFIG_SECT_EXCHANGE].name);
@@ -405,6 +418,9 @@ uint64_t config_slot_hash(const struct config *c, int slot)
 	if (s == CONFIG_SECT_EXCHANGE)
 		h = hash_fnv1a64_update(h, c->exchanges[slot - CONFIG_SECT_EXCHANGE].name,
 					strlen(c->exchanges[slot - CONFIG_SECT_EXCHANGE].name) + 1);
+	else if (s == CONFIG_SECT_ALERT)
+		h = hash_fnv1a64_update(h, c->alerts[slot - CONFIG_SLOT_ALERT].name,
+					strlen(c->alerts[slot - CONFIG_SLOT_ALERT].name) + 1);
 	else if (s == CONFIG_SECT_BRIDGE)
 		h = hash_fnv1a64_update(h, c->bridges[slot - CONFIG_SLOT_BRIDGE].name,
 					strlen(c->bridges[slot - CONFIG_SLOT_BRIDGE].name) + 1);
@@ -454,5 +470,7 @@ int config_dump(const struct config *c, FILE *out)
 		dump_slot(c, slot, out);
 	for (size_t i = 0; i < c->bridge_count; i++)
 		dump_slot(c, CONFIG_SLOT_BRIDGE + (int)i, out);
+	for (size_t i = 0; i < c->alert_count; i++)
+		dump_slot(c, CONFIG_SLOT_ALERT + (int)i, out);
 	return ferror(out) ? -EIO : 0;
 }

@@ -23,10 +23,13 @@ enum config_sect {
 	CONFIG_SECT_CANDLES,
 	CONFIG_SECT_EXCHANGE,
 	CONFIG_SECT_BRIDGE,
+	CONFIG_SECT_ALERT,
 };
 /* Slots of [bridge.NAME] sections follow the exchanges' slots. */
 #define CONFIG_SLOT_BRIDGE (CONFIG_SECT_EXCHANGE + CONFIG_MAX_EXCHANGES)
-#define CONFIG_SLOTS (CONFIG_SLOT_BRIDGE + CONFIG_MAX_BRIDGES)
+/* Then those of [alert.NAME] sections. */
+#define CONFIG_SLOT_ALERT (CONFIG_SLOT_BRIDGE + CONFIG_MAX_BRIDGES)
+#define CONFIG_SLOTS (CONFIG_SLOT_ALERT + CONFIG_MAX_ALERTS)
 
 enum config_type {
 	CONFIG_T_STRING,  /* free text */
@@ -58,14 +61,15 @@ struct config_key {
 	const char *def; /* NULL: no default (adapter = the section's name; symbols are required) */
 };
 
-#define CONFIG_KEYS_MAX 112 /* room for the table, for per-key arrays */
+#define CONFIG_KEYS_MAX 128 /* room for the table, for per-key arrays */
 extern const struct config_key config_keys[];
 extern const size_t config_key_count;
 extern const char *const config_sect_names[]; /* "service", ..., "exchange" */
 
 static inline enum config_sect config_slot_sect(int slot)
 {
-	return slot >= CONFIG_SLOT_BRIDGE	? CONFIG_SECT_BRIDGE
+	return slot >= CONFIG_SLOT_ALERT	? CONFIG_SECT_ALERT
+	       : slot >= CONFIG_SLOT_BRIDGE	? CONFIG_SECT_BRIDGE
 	       : slot >= CONFIG_SECT_EXCHANGE ? CONFIG_SECT_EXCHANGE
 					      : (enum config_sect)slot;
 }

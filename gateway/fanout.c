@@ -1,4 +1,4 @@
-/* Fan-out: each record of the tick rings and _spreads (spreads, candles) that some client
+/* Fan-out: each record of the tick rings and _spreads (spreads, candles, alerts) that some client
  * wants is formatted once into the message log and queued, by reference,
  * for every client whose filters take it; spreads and quotes are also kept
  * as their key's newest message (what a lagging client gets). */
@@ -19,6 +19,8 @@ static bool client_wants(const struct gw_client *c, enum gw_channel ch, unsigned
 		return false;
 	if (ch == GW_CH_STATUS)
 		return c->subs.ch[GW_CH_STATUS].active;
+	if (ch == GW_CH_ALERTS) /* either exchange of the alert's pair */
+		return gw_subs_match(&c->subs, ch, sym, buy) || gw_subs_match(&c->subs, ch, sym, sell);
 	return ch == GW_CH_SPREADS ? gw_subs_match_spread(&c->subs, sym, buy, sell) : gw_subs_match(&c->subs, ch, sym, ex);
 }
 
@@ -41,7 +43,7 @@ static void fan_out(struct gw *g, const struct gw_msg *m, unsigned buy, unsigned
 	uint32_t key = gw_queue_key(m->channel, m->exchange, m->symbol);
 	/* every candle update counts (a closed one must not be replaced by
 	 * the next open one), like trades */
-	bool conflatable = m->channel != GW_CH_TRADES && m->channel != GW_CH_CANDLES;
+	bool conflatable = m->channel != GW_CH_TRADES && m->channel != GW_CH_CANDLES && m->channel != GW_CH_ALERTS;
 	if (conflatable)
 		gw_latest_put(&g->latest, key, gw_msglog_payload(&g->log, m), m->len, room);
 	for (unsigned i = 0; i < g->client_count; i++) {
@@ -56,7 +58,7 @@ static void fan_out(struct gw *g, const struct gw_msg *m, unsigned buy, unsigned
 			break;
 		case GW_PUSH_FULL:
 			gw_client_close(g, c, GW_CLOSE_SLOW,
-				     conflatable ? "slow consumer: queue full" : "slow consumer: trade or candle queue full");
+				     conflatable ? "slow consumer: queue full" : "slow consumer: trade, candle or alert queue full");
 			break;
 		}
 	}
@@ -80,12 +82,13 @@ static void on_tick(struct gw *g, const struct tick *t, uint64_t seq)
 			GW_TICK_MSG_MAX);
 }
 
-/* A _spreads record: a spread update, or a candle of the exchange in
- * buy_exchange_id (filtered like a tick). */
+/* A _spreads record: a spread update, an alert event (filtered by its
+ * pair, like a spread), or a candle of the exchange in buy_exchange_id
+ * (filtered like a tick). */
 static void on_spread(struct gw *g, const struct spreads_record *r)
 {
 	bool candle = r->kind == SPREADS_KIND_CANDLE;
-	enum gw_channel ch = candle ? GW_CH_CANDLES : GW_CH_SPREADS;
+	enum gw_channel ch = candle ? GW_CH_CANDLES : r->kind == SPREADS_KIND_ALERT ? GW_CH_ALERTS : GW_CH_SPREADS;
 	unsigned ex = candle ? r->buy_exchange_id : 0, buy = candle ? 0 : r->buy_exchange_id,
 		 sell = candle ? 0 : r->sell_exchange_id;
 	if (r->json_len > spreads_json_room(g->spread_size) || !anyone_wants(g, ch, r->symbol_id, ex, buy, sell))

@@ -7,7 +7,7 @@
 
 #include "collector/json_scan.h"
 
-static const char *const channel_names[GW_CHANNELS] = { "spreads", "quotes", "trades", "status", "candles" };
+static const char *const channel_names[GW_CHANNELS] = { "spreads", "quotes", "trades", "status", "candles", "alerts" };
 
 const char *gw_channel_name(enum gw_channel c)
 {
@@ -46,7 +46,7 @@ static int parse_channels(struct js *j, struct gw_request *r, char *err, size_t 
 		while (c < GW_CHANNELS && !js_span_is(&s, channel_names[c], strlen(channel_names[c])))
 			c++;
 		if (c == GW_CHANNELS) {
-			snprintf(err, err_len, "unknown channel \"%.*s\": use spreads, quotes, trades, status or candles",
+			snprintf(err, err_len, "unknown channel \"%.*s\": use spreads, quotes, trades, status, candles or alerts",
 				 plain_name(&s) ? (int)s.len : 0, s.s);
 			return -1;
 		}

@@ -12,7 +12,7 @@
 #include "shm/registry.h"
 
 /* status: each exchange's health once a second (no filters apply). */
-enum gw_channel { GW_CH_SPREADS, GW_CH_QUOTES, GW_CH_TRADES, GW_CH_STATUS, GW_CH_CANDLES, GW_CHANNELS };
+enum gw_channel { GW_CH_SPREADS, GW_CH_QUOTES, GW_CH_TRADES, GW_CH_STATUS, GW_CH_CANDLES, GW_CH_ALERTS, GW_CHANNELS };
 
 #define GW_REQ_MAX_NAMES 256 /* symbols or exchanges in one request */
 #define GW_REQ_ID_MAX 64     /* the request id, echoed in the reply */
@@ -29,7 +29,7 @@ struct gw_request {
 	char id[GW_REQ_ID_MAX + 1]; /* the id's JSON text (a string keeps its quotes); "" = none */
 };
 
-/* "spreads", "quotes", "trades", "status", "candles". */
+/* "spreads", "quotes", "trades", "status", "candles", "alerts". */
 const char *gw_channel_name(enum gw_channel c);
 
 /* Parses one text frame. Returns 0, or -1 with a message for the client in

@@ -18,10 +18,11 @@
 #define SPREADS_RING_BYTES (32u << 20)
 #define SPREADS_RING_NAME "_spreads"
 
-/* What a record holds: a spread update, or a candle update (the json of
+/* What a record holds: a spread update, a candle update (the json of
  * docs/redis.md "Candles"; buy_exchange_id is then the candle's exchange,
- * sell_exchange_id 0). */
-enum spreads_kind { SPREADS_KIND_SPREAD = 0, SPREADS_KIND_CANDLE = 1 };
+ * sell_exchange_id 0), or an alert event (docs/redis.md "Alerts"; the ids
+ * of the alert's pair). */
+enum spreads_kind { SPREADS_KIND_SPREAD = 0, SPREADS_KIND_CANDLE = 1, SPREADS_KIND_ALERT = 2 };
 
 /*
  * One record. The first 8 bytes are published last by the ring (like a

@@ -64,6 +64,12 @@ enum status_metric {
 	SM_WINDOW_MEMORY,     /* gauge: bytes held by rolling windows */
 	SM_WINDOW_MEMORY_MAX, /* gauge: [aggregator] max_window_memory_mb in bytes */
 	SM_WINDOW_REFUSED,    /* counter: window samples refused at the memory cap */
+	SM_ALERTS_OPENED,     /* counter: alert open events */
+	SM_ALERTS_CLOSED,     /* counter: alert close events */
+	SM_ALERTS_DROPPED,    /* counter: alert events the Redis queue had no room for */
+	SM_WEBHOOK_SENT,      /* counter: webhook POSTs answered 2xx */
+	SM_WEBHOOK_FAILED,    /* counter: webhook events given up after every retry */
+	SM_WEBHOOK_DROPPED,   /* counter: webhook events dropped, the queue full */
 	SM_CANDLES_CLOSED,    /* counter: closed candles (revisions included) Redis acknowledged */
 	SM_CANDLES_BACKLOG,   /* gauge: closed candles waiting for Redis */
 	SM_CANDLES_DROPPED,   /* counter: closed candles dropped, the backlog full */

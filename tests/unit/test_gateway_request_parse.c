@@ -54,6 +54,14 @@ static void candles_channel(void **state)
 	assert_string_equal(gw_channel_name(GW_CH_CANDLES), "candles");
 }
 
+static void alerts_channel(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("{\"op\":\"subscribe\",\"channels\":[\"alerts\"],\"symbols\":[\"BTC-USDT\"]}"), 0);
+	assert_int_equal(r.channels, 1u << GW_CH_ALERTS);
+	assert_string_equal(gw_channel_name(GW_CH_ALERTS), "alerts");
+}
+
 static void refused_with_reason(void **state)
 {
 	(void)state;
@@ -68,7 +76,7 @@ static void refused_with_reason(void **state)
 		{ "{\"op\":\"sub\",\"channels\":[\"spreads\"]}", "op must be subscribe or unsubscribe" },
 		{ "{\"op\":\"subscribe\",\"channels\":[]}", "channels must name at least one channel" },
 		{ "{\"op\":\"subscribe\",\"channels\":\"spreads\"}", "channels must be an array of strings" },
-		{ "{\"op\":\"subscribe\",\"channels\":[\"x\"]}", "unknown channel \"x\": use spreads, quotes, trades, status or candles" },
+		{ "{\"op\":\"subscribe\",\"channels\":[\"x\"]}", "unknown channel \"x\": use spreads, quotes, trades, status, candles or alerts" },
 		{ "{\"op\":\"subscribe\",\"channels\":[\"spreads\"],\"symbols\":[\"A B\"]}",
 		  "symbols must hold names of 1 to 23 printable characters" },
 		{ "{\"op\":\"subscribe\",\"channels\":[\"spreads\"],\"symbols\":[\"BTC\\u002dUSDT\"]}",
@@ -107,6 +115,7 @@ int main(void)
 		cmocka_unit_test(subscribe_with_filters), cmocka_unit_test(unsubscribe_all_symbols),
 		cmocka_unit_test(refused_with_reason),    cmocka_unit_test(id_kept_on_error),
 		cmocka_unit_test(names_bounded),            cmocka_unit_test(candles_channel),
+		cmocka_unit_test(alerts_channel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
