@@ -113,12 +113,20 @@ static void emit(void *ctx, unsigned ex, unsigned sym, unsigned iv, const struct
 	if (!o->to_redis)
 		return;
 	if (o->tail - o->head == o->cap) {
+		/* one line when dropping starts, one with the range when it ends */
+		if (o->dropping++ == 0) {
+			snprintf(o->drop_first, sizeof(o->drop_first), "%s", o->key);
+			log_warn("aggregator: candle backlog full ([candles] backlog = %llu, Redis away): dropping closed "
+				    "candles from %s on", (unsigned long long)o->cap, o->key);
+		}
+		snprintf(o->drop_last, sizeof(o->drop_last), "%s", o->key);
 		o->dropped++;
-		log_limited(&o->lim_drop, LOG_LVL_WARNING,
-			    "aggregator: candle backlog full ([candles] backlog = %llu): closed candle %s dropped, "
-			    "%llu dropped so far",
-			    (unsigned long long)o->cap, o->key, (unsigned long long)o->dropped);
 		return;
+	}
+	if (o->dropping) {
+		log_warn("aggregator: candle backlog has room again: %llu closed candles were dropped, from %s to %s",
+			    (unsigned long long)o->dropping, o->drop_first, o->drop_last);
+		o->dropping = 0;
 	}
 	o->backlog[o->tail++ % o->cap] = p;
 }

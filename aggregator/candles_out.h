@@ -44,7 +44,8 @@ struct candles_out {
 	bool to_redis;                    /* false: the ring only */
 	char maxlen[24];                  /* "" = no trimming */
 	uint64_t dropped, closed_sent, written;
-	struct log_limit lim_drop;
+	uint64_t dropping;                /* drops since the backlog last had room */
+	char drop_first[96], drop_last[96]; /* their keys (the range logged) */
 	char json[CANDLE_JSON_MAX];
 	size_t json_len;
 	char key[96];                     /* exchange:symbol:interval:start_ms:revision */

@@ -4,7 +4,8 @@
 # worked out here from the fed trades (out of order, on a boundary, late
 # within grace, then late after the close: a revision); the open candle's
 # PUBLISH; a Redis outage during which candles close, delivered in order
-# once Redis is back.
+# once Redis is back; a longer one that overflows the backlog: drops counted
+# and their range logged.
 source "$(dirname "$0")/aggregator_lib.sh"
 
 tl_redis_start
@@ -81,6 +82,26 @@ tl_assert_eq "order after the outage" \
 expect 0 trades=2 open=102 close=103 first_trade_id=5 last_trade_id=7
 expect 4 trades=11 open=100 high=106 low=90 close=106 first_trade_id=1 last_trade_id=11 volume=11.5
 [ "$(metric candles_dropped_total)" = 0 ] || tl_fail "candles dropped"
+
+# --- a longer outage than the backlog (100) holds: 105 1m and 21 5m candles
+# close, the first 100 wait, 26 are dropped and counted, the range logged ---
+tl_redis_stop
+tl_wait_for 5 "redis down noticed" metric_equals redis_up 0
+for m in $(seq 6 110); do
+	trade $((m * 60000 + 3000)) $((m + 7)) 100 1 buy # closes minute m - 1
+done
+tl_wait_for 5 "backlog full" metric_equals candles_backlog 100
+tl_wait_for 5 "drops counted" metric_equals candles_dropped_total 26
+grep -q "candle backlog full (\[candles\] backlog = 100, Redis away): dropping closed candles from binance:BTC-USDT:" \
+	"$AGG_LOG" || tl_fail "the first drop not logged"
+tl_redis_start
+tl_wait_for 10 "the 100 delivered" tl_at_least 100 xlen
+tl_wait_for 5 "backlog empty again" metric_equals candles_backlog 0
+[ "$(xlen)" = 100 ] || tl_fail "$(xlen) entries after the long outage, expected 100"
+[ "$(entry_field 0 key)" = "binance:BTC-USDT:1m:$(m 300000):0" ] || tl_fail "first after the long outage: $(entry_field 0 key)"
+trade $((111 * 60000 + 3000)) 118 100 1 buy
+tl_wait_for 5 "the drop range logged" grep -q "closed candles were dropped, from binance:BTC-USDT:" "$AGG_LOG"
+grep "closed candles were dropped" "$AGG_LOG" >&2
 
 stop_aggregator
 tl_pass
