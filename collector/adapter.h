@@ -55,6 +55,11 @@ struct frame_out {
 	size_t n;
 };
 
+/* Which entries of a connection's share a request names: the wanted ones
+ * (a new connection), or those a live change added or removed after a
+ * symbol generation (struct symmap_entry gen). */
+enum sub_pick { SUB_PICK_WANTED = 0, SUB_PICK_ADDED, SUB_PICK_REMOVED };
+
 /* One connection's share of the symbols: entries [first, first + count)
  * of the symbol map. */
 struct sub_request {
@@ -63,6 +68,9 @@ struct sub_request {
 	size_t count;
 	bool quotes;
 	bool trades;
+	bool unsubscribe; /* build_subscribe writes the exchange's unsubscribe (adapters with live_symbols) */
+	enum sub_pick pick;
+	uint32_t since_gen; /* SUB_PICK_ADDED, SUB_PICK_REMOVED: changes after this generation */
 	uint64_t req_id; /* increasing per message, for exchanges that echo it */
 };
 
@@ -85,14 +93,19 @@ struct adapter {
 	 * the first *consumed symbols in the path itself (Binance). */
 	int (*build_path)(const struct sub_request *req, const char *base_path, char *out, size_t out_len,
 			  size_t *consumed);
-	/* One subscribe message for symbols from req->first + start on; sets
-	 * *consumed (0 = nothing left). Returns its length or -errno. */
+	/* One subscribe message for the picked symbols from req->first + start
+	 * on; sets *consumed to the entries looked at (0 = nothing left).
+	 * Returns its length, 0 when none of them was picked, or -errno. */
 	int (*build_subscribe)(const struct sub_request *req, size_t start, char *out, size_t out_len,
 			       size_t *consumed);
 	/* A subscribe message names one channel (Gate.io, Kraken, Coinbase):
 	 * build_subscribe is called with quotes or trades alone, all symbols'
 	 * quotes first, then all symbols' trades. */
 	bool one_channel_per_subscribe;
+	/* build_subscribe honours req->unsubscribe: the collector subscribes
+	 * and unsubscribes on live connections when its symbols change;
+	 * without, a change restarts the collector (docs/universe.md). */
+	bool live_symbols;
 	/* The application keepalive text, or NULL when the exchange has none. */
 	const char *ping_text;
 
@@ -110,13 +123,15 @@ enum frame_kind adapter_frame_control(struct frame_out *out, enum control_kind c
 int adapter_plain_path(const struct sub_request *req, const char *base_path, char *out, size_t out_len,
 		       size_t *consumed);
 
-/* Subscribe-message builder shared by adapters: head, then for each symbol
- * from req->first + start on the items item() writes for each wanted
+/* Subscribe-message builder shared by adapters: head, then for each picked
+ * symbol from req->first + start on the items item() writes for each wanted
  * channel (CHANNEL_QUOTES, CHANNEL_TRADES) separated by commas, then tail;
  * stops before max_items or when out is full. */
 enum sub_channel { CHANNEL_QUOTES = 0, CHANNEL_TRADES = 1 };
 struct sbuf;
 struct symmap_entry;
+/* Whether req names e (req->pick). */
+bool adapter_sub_picks(const struct sub_request *req, const struct symmap_entry *e);
 int adapter_build_batch(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed,
 			const char *head, const char *tail, size_t max_items,
 			void (*item)(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch));

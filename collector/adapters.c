@@ -72,6 +72,18 @@ int adapter_plain_path(const struct sub_request *req, const char *base_path, cha
 	return b.overflow ? -ENAMETOOLONG : 0;
 }
 
+bool adapter_sub_picks(const struct sub_request *req, const struct symmap_entry *e)
+{
+	switch (req->pick) {
+	case SUB_PICK_ADDED:
+		return !e->removed && e->gen > req->since_gen;
+	case SUB_PICK_REMOVED:
+		return e->removed && e->gen > req->since_gen;
+	default:
+		return !e->removed;
+	}
+}
+
 int adapter_build_batch(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed,
 			const char *head, const char *tail, size_t max_items,
 			void (*item)(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch))
@@ -84,8 +96,11 @@ int adapter_build_batch(const struct sub_request *req, size_t start, char *out, 
 	sbuf_init(&b, out, out_len);
 	sbuf_put(&b, head);
 	size_t tail_len = strlen(tail);
-	for (size_t i = start; i < req->count && items + per_symbol <= max_items; i++) {
+	size_t i = start;
+	for (; i < req->count && items + per_symbol <= max_items; i++) {
 		const struct symmap_entry *e = symmap_at(req->symbols, req->first + i);
+		if (!adapter_sub_picks(req, e))
+			continue;
 		size_t mark = b.len;
 		for (int ch = CHANNEL_QUOTES; ch <= CHANNEL_TRADES; ch++) {
 			if ((ch == CHANNEL_QUOTES && !req->quotes) || (ch == CHANNEL_TRADES && !req->trades))
@@ -103,12 +118,12 @@ int adapter_build_batch(const struct sub_request *req, size_t start, char *out, 
 		}
 		taken++;
 	}
-	if (taken == 0)
-		return -ENOSPC;
+	*consumed = i - start;
+	if (taken == 0) /* nothing picked (0), or not even one symbol fits */
+		return i == req->count ? 0 : -ENOSPC;
 	sbuf_put(&b, tail);
 	if (b.overflow)
 		return -ENOSPC;
-	*consumed = taken;
 	return (int)b.len;
 }
 

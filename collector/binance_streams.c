@@ -32,10 +32,15 @@ int binance_streams_path(const struct binance_streams *bs, size_t budget, const 
 	sbuf_put(&b, base_path);
 	if (bl < 7 || strcmp(base_path + bl - 7, "/stream") != 0 || (!req->quotes && !req->trades))
 		return b.overflow ? -ENAMETOOLONG : 0;
+	bool any = false;
 	for (size_t i = 0; i < req->count; i++) {
 		const struct symmap_entry *e = symmap_at(req->symbols, req->first + i);
+		if (!adapter_sub_picks(req, e)) {
+			++*consumed;
+			continue;
+		}
 		size_t mark = b.len;
-		sbuf_put(&b, i > 0 ? "/" : "?streams=");
+		sbuf_put(&b, any ? "/" : "?streams=");
 		if (req->quotes)
 			binance_put_stream(&b, bs, e, CHANNEL_QUOTES);
 		if (req->quotes && req->trades)
@@ -46,6 +51,7 @@ int binance_streams_path(const struct binance_streams *bs, size_t budget, const 
 			sbuf_truncate(&b, mark);
 			break;
 		}
+		any = true;
 		++*consumed;
 	}
 	return 0;
@@ -60,8 +66,10 @@ int binance_streams_subscribe(const struct sub_request *req, size_t start, char 
 	sbuf_put(&t, "],\"id\":");
 	sbuf_u64(&t, req->req_id);
 	sbuf_put(&t, "}");
-	return adapter_build_batch(req, start, out, out_len, consumed, "{\"method\":\"SUBSCRIBE\",\"params\":[", tail,
-				   BINANCE_STREAMS_PER_SUBSCRIBE, item);
+	return adapter_build_batch(req, start, out, out_len, consumed,
+				   req->unsubscribe ? "{\"method\":\"UNSUBSCRIBE\",\"params\":["
+						    : "{\"method\":\"SUBSCRIBE\",\"params\":[",
+				   tail, BINANCE_STREAMS_PER_SUBSCRIBE, item);
 }
 
 int binance_result_hook(struct js *j, struct js_span *result)

@@ -42,6 +42,11 @@ struct session {
 	char path[COLLECTOR_PATH_MAX];
 	size_t path_consumed;      /* symbols subscribed through the URL */
 	size_t sub_next;           /* next symbol (relative to the link) to subscribe */
+	size_t sub_total;          /* subscribe steps of this connection, set when it opens */
+	uint32_t gen_done;         /* symbol changes up to this generation are applied here */
+	uint32_t delta_gen;        /* the generation the change under way brings it to */
+	size_t delta_next;         /* next entry (relative to the link) the change looks at */
+	bool delta_adding;         /* the change's second pass: subscribe the added (first: unsubscribe) */
 	int64_t next_sub_ns;
 	bool want_ping;
 	char reply[FRAME_DETAIL_MAX]; /* the answer an exchange asked for (CONTROL_REPLY), sent first */
@@ -67,6 +72,7 @@ struct link {
 	int64_t gap_start_ns;
 	enum conn_state shown;     /* last state written to the status block */
 	bool ever_connected;
+	bool emptied;              /* a live change removed all its symbols: closed, no reconnect */
 };
 
 struct collector {
@@ -85,6 +91,9 @@ struct collector {
 	uint64_t rng;
 	uint64_t req_id;
 	size_t link_count;
+	size_t per_conn;           /* symbols per connection at most */
+	uint32_t sym_gen;          /* live symbol changes so far */
+	bool any_removed;          /* some map entries are removed: their late ticks are dropped */
 	struct link links[COLLECTOR_MAX_LINKS];
 	struct lws_context *ctx;
 	struct runtime *rt;        /* the stop flag and parent watch */
@@ -100,6 +109,15 @@ struct collector {
  * adapter's limit). Returns the number of links, or -E2BIG if more than
  * COLLECTOR_MAX_LINKS would be needed. */
 int collector_plan_links(struct collector *c, size_t per_conn);
+
+/* A new link over map entries [first, first + count), connecting from
+ * now on (spaced by the adapter's interval). -ENOMEM, -E2BIG. */
+int collector_link_add(struct collector *c, size_t first, size_t count, int64_t now);
+/* Live changes on a link (collector/live.c): close its connections for
+ * good, open them again, or send the change on the open ones. */
+void collector_link_close(struct link *l, const char *why);
+void collector_link_reopen(struct link *l, int64_t now);
+void collector_link_resubscribe(struct link *l);
 
 /* Run the libwebsockets loop until the runtime says stop. Returns 0 or -errno if
  * the loop could not be set up. */

@@ -171,6 +171,7 @@ const struct adapter adapter_binance = {
 	.canonical_symbol = binance_canonical,
 	.build_path = binance_path,
 	.build_subscribe = binance_subscribe,
+	.live_symbols = true,
 	.ping_text = NULL,
 	.parse = binance_parse,
 };

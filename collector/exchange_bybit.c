@@ -45,7 +45,7 @@ static int bybit_subscribe(const struct sub_request *req, size_t start, char *ou
 	sbuf_init(&h, head, sizeof(head));
 	sbuf_put(&h, "{\"req_id\":\"");
 	sbuf_u64(&h, req->req_id);
-	sbuf_put(&h, "\",\"op\":\"subscribe\",\"args\":[");
+	sbuf_put(&h, req->unsubscribe ? "\",\"op\":\"unsubscribe\",\"args\":[" : "\",\"op\":\"subscribe\",\"args\":[");
 	return adapter_build_batch(req, start, out, out_len, consumed, head, "]}", BYBIT_MAX_ARGS, put_arg);
 }
 
@@ -326,6 +326,7 @@ const struct adapter adapter_bybit = {
 	.canonical_symbol = bybit_canonical,
 	.build_path = adapter_plain_path,
 	.build_subscribe = bybit_subscribe,
+	.live_symbols = true,
 	.ping_text = "{\"op\":\"ping\"}",
 	.parse = bybit_parse,
 };

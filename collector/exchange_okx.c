@@ -55,8 +55,9 @@ static void put_arg(struct sbuf *b, const struct symmap_entry *e, enum sub_chann
 
 static int okx_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed)
 {
-	return adapter_build_batch(req, start, out, out_len, consumed, "{\"op\":\"subscribe\",\"args\":[", "]}",
-				   OKX_MAX_ARGS_PER_MESSAGE, put_arg);
+	return adapter_build_batch(req, start, out, out_len, consumed,
+				   req->unsubscribe ? "{\"op\":\"unsubscribe\",\"args\":[" : "{\"op\":\"subscribe\",\"args\":[",
+				   "]}", OKX_MAX_ARGS_PER_MESSAGE, put_arg);
 }
 
 enum channel_kind { CH_NONE, CH_BBO, CH_TRADES, CH_OTHER };
@@ -267,6 +268,7 @@ const struct adapter adapter_okx = {
 	.canonical_symbol = okx_canonical,
 	.build_path = adapter_plain_path,
 	.build_subscribe = okx_subscribe,
+	.live_symbols = true,
 	.ping_text = "ping",
 	.parse = okx_parse,
 };

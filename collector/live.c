@@ -14,6 +14,7 @@
 #include "collector/backoff.h"
 #include "collector/collector.h"
 #include "collector/health.h"
+#include "collector/live_symbols.h"
 #include "common/clock.h"
 
 /* Housekeeping period: timeouts, pings, pacing, heartbeat (<= 250 ms). */
@@ -132,6 +133,14 @@ static void session_kill(struct session *s, uint32_t gap_reason, const char *why
 	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
 
+/* Subscribe steps of a link: each symbol once, or twice (quotes first,
+ * then trades) on an exchange whose subscribe message names one channel. */
+static size_t sub_steps(const struct collector *c, const struct link *l)
+{
+	bool split = c->adapter->one_channel_per_subscribe && c->cx->quotes && c->cx->trades;
+	return split ? 2 * l->count : l->count;
+}
+
 static void session_connect(struct link *l, int which, int64_t now)
 {
 	struct collector *c = l->c;
@@ -139,6 +148,12 @@ static void session_connect(struct link *l, int which, int64_t now)
 	struct sub_request req = {.symbols = &c->symbols, .first = l->first, .count = l->count,
 				  .quotes = c->cx->quotes, .trades = c->cx->trades};
 	session_reset(s);
+	/* this connection asks for the symbols wanted now; later changes come
+	 * as changes (session_writable) */
+	s->sub_total = sub_steps(c, l);
+	s->gen_done = s->delta_gen = c->sym_gen;
+	s->delta_next = 0;
+	s->delta_adding = false;
 	if (c->adapter->build_path(&req, c->base_path, s->path, sizeof(s->path), &s->path_consumed) < 0) {
 		log_err("%s: link %u: request path too long", c->name, l->idx);
 		s->path_consumed = 0;
@@ -227,12 +242,10 @@ static void session_closed(struct session *s, struct lws *wsi, const char *why)
 	}
 }
 
-/* Subscribe steps of a link: each symbol once, or twice (quotes first,
- * then trades) on an exchange whose subscribe message names one channel. */
-static size_t sub_steps(const struct collector *c, const struct link *l)
+/* Subscribe messages still to send: the first subscription, or a change. */
+static bool session_sub_work(const struct session *s)
 {
-	bool split = c->adapter->one_channel_per_subscribe && c->cx->quotes && c->cx->trades;
-	return split ? 2 * l->count : l->count;
+	return s->sub_next < s->sub_total || s->gen_done < s->link->c->sym_gen;
 }
 
 static void session_open(struct session *s)
@@ -249,7 +262,7 @@ static void session_open(struct session *s)
 		status_add(c->status, SM_RECONNECTS, 1);
 	l->ever_connected = true;
 	log_info("%s: link %u: connected (%zu symbols, %zu in the URL)", c->name, l->idx, l->count, s->path_consumed);
-	if (s->sub_next < sub_steps(c, l))
+	if (session_sub_work(s))
 		lws_callback_on_writable(s->wsi);
 }
 
@@ -337,6 +350,8 @@ static void session_frame(struct session *s, const char *buf, size_t len, bool b
 			count_reject(c, l, (enum reject_reason)p->verdict[i], buf, len);
 			continue;
 		}
+		if (c->any_removed && symmap_by_id(&c->symbols, p->ticks[i].symbol_id)->removed)
+			continue; /* sent before the exchange took our unsubscribe */
 		if (kept != i)
 			p->ticks[kept] = p->ticks[i];
 		kept++;
@@ -381,6 +396,31 @@ static void session_receive(struct session *s, struct lws *wsi, const char *in, 
 	session_frame(s, s->rx, s->rx_len, s->rx_binary);
 }
 
+/* One (un)subscribe message for req's picks from start on, paced by the
+ * adapter's interval; *consumed = entries looked at (0 = cannot build:
+ * the caller gives up on the rest). Returns -1 when the write failed. */
+static int send_sub(struct session *s, const struct sub_request *req, size_t start, char *msg, size_t *consumed)
+{
+	struct link *l = s->link;
+	struct collector *c = l->c;
+	int n = c->adapter->build_subscribe(req, start, msg, SUBSCRIBE_BUF, consumed);
+	if (n < 0 || *consumed == 0) {
+		log_err("%s: link %u: cannot build a%s message for symbol %zu: %d", c->name, l->idx,
+			req->unsubscribe ? "n unsubscribe" : " subscribe", start, n);
+		*consumed = 0;
+		return 0;
+	}
+	if (n == 0) /* none of them picked: nothing to send */
+		return 0;
+	/* log first: lws_write masks the buffer in place */
+	log_debug("%s: link %u: %ssubscribing %zu symbols: %.200s", c->name, l->idx, req->unsubscribe ? "un" : "",
+		  *consumed, msg);
+	if (lws_write(s->wsi, (unsigned char *)msg, (size_t)n, LWS_WRITE_TEXT) < n)
+		return -1;
+	s->next_sub_ns = clock_monotonic_ns() + (int64_t)c->adapter->subscribe_interval_ms * 1000000;
+	return 0;
+}
+
 static int session_writable(struct session *s)
 {
 	struct link *l = s->link;
@@ -406,32 +446,43 @@ static int session_writable(struct session *s)
 		s->want_ping = false;
 		s->awaiting_pong = true;
 		s->last_ping_ns = now;
-		if (s->sub_next < sub_steps(c, l))
+		if (session_sub_work(s))
 			lws_callback_on_writable(s->wsi);
 		return 0;
 	}
-	if (s->sub_next >= sub_steps(c, l) || now < s->next_sub_ns)
+	if (!session_sub_work(s) || now < s->next_sub_ns)
 		return 0;
-	/* a split link subscribes every symbol's quotes, then every symbol's trades */
-	bool trades_pass = s->sub_next >= l->count;
-	bool split = sub_steps(c, l) > l->count;
-	size_t start = trades_pass ? s->sub_next - l->count : s->sub_next;
 	struct sub_request req = {.symbols = &c->symbols, .first = l->first, .count = l->count,
-				  .quotes = c->cx->quotes && !trades_pass, .trades = c->cx->trades && (!split || trades_pass),
-				  .req_id = ++c->req_id};
+				  .quotes = c->cx->quotes, .trades = c->cx->trades, .req_id = ++c->req_id};
 	size_t consumed = 0;
-	int n = c->adapter->build_subscribe(&req, start, msg, SUBSCRIBE_BUF, &consumed);
-	if (n <= 0 || consumed == 0) {
-		log_err("%s: link %u: cannot build a subscribe message for symbol %zu: %d", c->name, l->idx, start, n);
-		s->sub_next = sub_steps(c, l);
-		return 0;
+	if (s->sub_next < s->sub_total) {
+		/* a split link subscribes every symbol's quotes, then every symbol's trades */
+		bool trades_pass = s->sub_next >= l->count;
+		bool split = s->sub_total > l->count;
+		req.quotes = req.quotes && !trades_pass;
+		req.trades = req.trades && (!split || trades_pass);
+		if (send_sub(s, &req, trades_pass ? s->sub_next - l->count : s->sub_next, msg, &consumed) < 0)
+			return -1;
+		s->sub_next = consumed ? s->sub_next + consumed : s->sub_total;
+	} else {
+		/* a live change: unsubscribe the removed, then subscribe the added */
+		if (s->delta_next == 0 && !s->delta_adding)
+			s->delta_gen = c->sym_gen;
+		req.unsubscribe = !s->delta_adding;
+		req.pick = s->delta_adding ? SUB_PICK_ADDED : SUB_PICK_REMOVED;
+		req.since_gen = s->gen_done;
+		if (send_sub(s, &req, s->delta_next, msg, &consumed) < 0)
+			return -1;
+		s->delta_next += consumed;
+		if (consumed == 0 || s->delta_next >= l->count) {
+			if (s->delta_adding)
+				s->gen_done = s->delta_gen;
+			s->delta_adding = !s->delta_adding;
+			s->delta_next = 0;
+		}
 	}
-	/* log first: lws_write masks the buffer in place */
-	log_debug("%s: link %u: subscribing %zu symbols: %.200s", c->name, l->idx, consumed, msg);
-	if (lws_write(s->wsi, (unsigned char *)msg, (size_t)n, LWS_WRITE_TEXT) < n)
-		return -1;
-	s->sub_next += consumed;
-	s->next_sub_ns = now + (int64_t)c->adapter->subscribe_interval_ms * 1000000;
+	if (session_sub_work(s))
+		lws_callback_on_writable(s->wsi);
 	return 0;
 }
 
@@ -520,7 +571,7 @@ static void session_tick(struct link *l, struct session *s, int64_t now)
 		session_kill(s, GAP_STALL, why);
 		return;
 	}
-	if (s->sub_next >= sub_steps(c, l) && now - data_ref > c->no_data_ns) {
+	if (s->sub_next >= s->sub_total && now - data_ref > c->no_data_ns) {
 		snprintf(why, sizeof(why), "stalled: no market data for %u ms", c->cx->no_data_timeout_ms);
 		session_kill(s, GAP_STALL, why);
 		return;
@@ -538,7 +589,7 @@ static void session_tick(struct link *l, struct session *s, int64_t now)
 			lws_callback_on_writable(s->wsi);
 		}
 	}
-	if (s->sub_next < sub_steps(c, l) && now >= s->next_sub_ns)
+	if (session_sub_work(s) && now >= s->next_sub_ns)
 		lws_callback_on_writable(s->wsi);
 	int idx = (int)(s - l->sess);
 	if (l->primary == idx && c->lifetime_ns > 0 && now - s->open_ns > c->lifetime_ns && l->successor_at_ns == 0 &&
@@ -547,6 +598,35 @@ static void session_tick(struct link *l, struct session *s, int64_t now)
 		s->close_gap_reason = GAP_RECONNECT_PLANNED;
 		l->successor_at_ns = now;
 	}
+}
+
+void collector_link_close(struct link *l, const char *why)
+{
+	l->emptied = true;
+	l->retry_at_ns = l->successor_at_ns = 0;
+	l->gap_open = false;
+	for (int i = 0; i < 2; i++) {
+		struct session *s = &l->sess[i];
+		if (s->state == SESSION_IDLE)
+			continue;
+		s->retiring = true;
+		session_kill(s, GAP_RECONNECT_PLANNED, why);
+	}
+	log_info("%s: link %u: closing: %s", l->c->name, l->idx, why);
+}
+
+void collector_link_reopen(struct link *l, int64_t now)
+{
+	l->emptied = false;
+	l->attempt = 0;
+	l->retry_at_ns = now;
+}
+
+void collector_link_resubscribe(struct link *l)
+{
+	for (int i = 0; i < 2; i++)
+		if (l->sess[i].state == SESSION_OPEN && session_sub_work(&l->sess[i]))
+			lws_callback_on_writable(l->sess[i].wsi);
 }
 
 static enum conn_state link_state(const struct link *l)
@@ -618,6 +698,8 @@ static void tick(lws_sorted_usec_list_t *sul)
 	(void)sul;
 	if (runtime_should_stop(c->rt))
 		return;
+	if (collector_symbols_change_due())
+		collector_change_symbols(c);
 	for (size_t i = 0; i < c->link_count; i++)
 		link_tick(&c->links[i], now, wall);
 	report(c, now, wall);

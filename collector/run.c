@@ -8,6 +8,7 @@
 
 #include "collector/collector.h"
 #include "collector/instruments_thread.h"
+#include "collector/live_symbols.h"
 #include "collector/run.h"
 #include "common/instrument.h"
 #include "shm/bus.h"
@@ -18,53 +19,82 @@
 /* How long an unanswered application ping may wait, at most. */
 #define PONG_TIMEOUT_MAX_NS (10 * 1000000000LL)
 
+static void link_init(struct collector *c, size_t i, size_t first, size_t count)
+{
+	struct link *l = &c->links[i];
+	memset(l, 0, sizeof(*l));
+	l->c = c;
+	l->idx = (unsigned)i;
+	l->first = first;
+	l->count = count;
+	l->shown = CONN_IDLE;
+	l->sess[0].link = l->sess[1].link = l;
+}
+
 int collector_plan_links(struct collector *c, size_t per_conn)
 {
 	size_t n = c->symbols.count;
 	if (per_conn == 0)
 		per_conn = 1;
+	c->per_conn = per_conn;
 	size_t links = n == 0 ? 0 : (n + per_conn - 1) / per_conn;
 	if (links > COLLECTOR_MAX_LINKS)
 		return -E2BIG;
 	/* even shares: the first n % links links take one more symbol */
 	size_t first = 0;
 	for (size_t i = 0; i < links; i++) {
-		struct link *l = &c->links[i];
-		memset(l, 0, sizeof(*l));
-		l->c = c;
-		l->idx = (unsigned)i;
-		l->first = first;
-		l->count = n / links + (i < n % links);
-		l->shown = CONN_IDLE;
-		l->sess[0].link = l->sess[1].link = l;
-		first += l->count;
+		link_init(c, i, first, n / links + (i < n % links));
+		first += c->links[i].count;
 	}
 	c->link_count = links;
 	return (int)links;
 }
 
+int collector_link_add(struct collector *c, size_t first, size_t count, int64_t now)
+{
+	if (c->link_count >= COLLECTOR_MAX_LINKS)
+		return -E2BIG;
+	size_t i = c->link_count;
+	link_init(c, i, first, count);
+	struct link *l = &c->links[i];
+	for (int k = 0; k < 2; k++) {
+		if (!(l->sess[k].rx = malloc(c->cx->max_frame_bytes ? c->cx->max_frame_bytes : 1))) {
+			free(l->sess[0].rx);
+			return -ENOMEM;
+		}
+	}
+	l->retry_at_ns = now;
+	c->link_count++;
+	return 0;
+}
+
 void collector_write_gap(struct collector *c, struct link *l, uint32_t reason, int64_t start_ns, int64_t end_ns)
 {
 	struct tick batch[64];
-	size_t count = l ? l->count : 1, done = 0;
-	while (done < count) {
-		size_t n = count - done < 64 ? count - done : 64;
-		for (size_t i = 0; i < n; i++) {
-			struct tick *t = &batch[i];
-			memset(t, 0, sizeof(*t));
-			t->symbol_id = l ? symmap_at(&c->symbols, l->first + done + i)->id : 0;
-			t->exchange_id = c->pipe->exchange_id;
-			t->kind = TICK_GAP;
-			t->ts_recv_ns = end_ns;
-			t->u.gap.ts_start_ns = start_ns;
-			t->u.gap.ts_end_ns = end_ns;
-			t->u.gap.reason = reason;
+	size_t count = l ? l->count : 1, n = 0, written = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct symmap_entry *e = l ? symmap_at(&c->symbols, l->first + i) : NULL;
+		if (e && e->removed) /* a live change took it away: no data expected */
+			continue;
+		struct tick *t = &batch[n++];
+		memset(t, 0, sizeof(*t));
+		t->symbol_id = e ? e->id : 0;
+		t->exchange_id = c->pipe->exchange_id;
+		t->kind = TICK_GAP;
+		t->ts_recv_ns = end_ns;
+		t->u.gap.ts_start_ns = start_ns;
+		t->u.gap.ts_end_ns = end_ns;
+		t->u.gap.reason = reason;
+		if (n == sizeof(batch) / sizeof(batch[0])) {
+			if (c->ring)
+				ring_publish(c->ring, batch, n);
+			written += n;
+			n = 0;
 		}
-		if (c->ring)
-			ring_publish(c->ring, batch, n);
-		done += n;
 	}
-	status_add(c->status, SM_GAPS, count);
+	if (n && c->ring)
+		ring_publish(c->ring, batch, n);
+	status_add(c->status, SM_GAPS, written + n);
 }
 
 static int resolve_settings(struct collector *c, char *err, size_t err_len)
@@ -102,7 +132,7 @@ int collector_main(struct runtime *rt, const char *name)
 	const struct config *cfg = rt->cfg;
 	struct bus *bus = &rt->bus;
 	struct collector *c = calloc(1, sizeof(*c));
-	char(*discovered)[INSTRUMENT_NAME_MAX] = NULL; /* [universe] mode = auto: the supervisor's choice */
+	struct wanted_symbols wanted = { 0 }; /* the section's list, or the supervisor's choice in auto mode */
 	size_t symbol_count = 0;
 	bool auto_universe = config_universe_auto(cfg);
 	int rc = 1;
@@ -133,20 +163,24 @@ int collector_main(struct runtime *rt, const char *name)
 		log_err("%s: the bus has no ring or exchange id for this exchange", name);
 		goto out_free;
 	}
-	symbol_count = c->cx->symbol_count;
-	if (auto_universe) {
-		int urc = universe_file_symbols(cfg->state_dir, name, &discovered, &symbol_count, err, sizeof(err));
-		if (urc == -ENOENT) {
-			log_info("%s: no universe decided yet: discovering only", name);
-		} else if (urc < 0) {
-			log_err("%s: %s", name, err);
-			goto out_free;
-		}
+	/* a change requested from here on is applied once the loop runs */
+	int wrc = collector_symbols_watch();
+	if (wrc < 0) {
+		log_err("%s: cannot watch for symbol changes: %s", name, strerror(-wrc));
+		goto out_free;
 	}
+	wrc = collector_wanted_symbols(cfg, c->cx, &wanted, err, sizeof(err));
+	if (wrc == -ENOENT) {
+		log_info("%s: no universe decided yet: discovering only", name);
+	} else if (wrc < 0) {
+		log_err("%s: %s", name, err);
+		goto out_free;
+	}
+	symbol_count = wanted.count;
 	if (symmap_init(&c->symbols, c->adapter, symbol_count ? symbol_count : 1, false) < 0)
 		goto out_free;
 	for (size_t i = 0; i < symbol_count; i++) {
-		const char *sym = auto_universe ? discovered[i] : c->cx->symbols[i];
+		const char *sym = wanted.names[i];
 		int id = registry_symbol_id(bus->registry, sym);
 		int arc = id > 0 ? symmap_add(&c->symbols, sym, (uint16_t)id) : -ENOENT;
 		if (arc < 0) {
@@ -197,7 +231,7 @@ out_links:
 out_symbols:
 	symmap_free(&c->symbols);
 out_free:
-	free(discovered);
+	collector_wanted_free(&wanted);
 	free(c);
 	return rc;
 }

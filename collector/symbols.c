@@ -1,5 +1,6 @@
-/* Symbol map: an open-addressing hash of native names over a fixed array
- * of entries allocated once at start, so lookups never allocate. */
+/* Symbol map: an open-addressing hash of native names over an array of
+ * entries allocated at start and grown only by a live symbol change, so
+ * lookups never allocate. */
 #include "collector/symbols.h"
 
 #include <ctype.h>
@@ -91,12 +92,19 @@ int symbol_split_sep(const char *native, size_t len, char sep, char *out, size_t
 	return replace_sep(native, len, sep, '-', out, out_len);
 }
 
-int symmap_init(struct symmap *m, const struct adapter *a, size_t cap, bool open)
+/* A hash table at most half full. */
+static size_t slots_for(size_t cap)
 {
-	memset(m, 0, sizeof(*m));
 	size_t slots = 16;
 	while (slots < cap * 2)
 		slots <<= 1;
+	return slots;
+}
+
+int symmap_init(struct symmap *m, const struct adapter *a, size_t cap, bool open)
+{
+	memset(m, 0, sizeof(*m));
+	size_t slots = slots_for(cap);
 	m->adapter = a;
 	m->open = open;
 	m->cap = cap;
@@ -151,6 +159,27 @@ static int insert(struct symmap *m, const char *native, size_t len, const char *
 	e->id = id;
 	*slot = (uint32_t)++m->count;
 	m->by_id[id] = (uint32_t)m->count;
+	return 0;
+}
+
+int symmap_reserve(struct symmap *m, size_t cap)
+{
+	if (cap <= m->cap)
+		return 0;
+	size_t slots = slots_for(cap);
+	struct symmap_entry *entries = realloc(m->entries, cap * sizeof(*entries));
+	if (!entries)
+		return -ENOMEM;
+	m->entries = entries;
+	uint32_t *table = calloc(slots, sizeof(*table));
+	if (!table)
+		return -ENOMEM;
+	free(m->slots);
+	m->slots = table;
+	m->slot_mask = slots - 1;
+	m->cap = cap;
+	for (size_t i = 0; i < m->count; i++)
+		*find_slot(m, m->entries[i].native, m->entries[i].native_len) = (uint32_t)i + 1;
 	return 0;
 }
 

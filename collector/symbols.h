@@ -24,6 +24,8 @@ struct symmap_entry {
 	uint8_t native_len;
 	char canonical[SYMBOL_CANONICAL_MAX];
 	uint16_t id;             /* bus symbol id (registry), or a local id in --decode mode */
+	bool removed;            /* no longer wanted (a live change): not subscribed, its ticks dropped */
+	uint32_t gen;            /* the collector's symbol generation that last added or removed it */
 	bool have_quote;         /* last_* below are valid */
 	uint64_t last_quote_id;  /* dedup of quotes */
 	int64_t last_quote_ts_ns;
@@ -49,6 +51,10 @@ void symmap_free(struct symmap *m);
  * adapter. -EEXIST if already present, -ENOSPC when full, -EINVAL when the
  * adapter cannot name it. */
 int symmap_add(struct symmap *m, const char *canonical, uint16_t id);
+
+/* Room for cap entries in all (a live change adds symbols): entries move,
+ * so no entry pointer may be held across the call. */
+int symmap_reserve(struct symmap *m, size_t cap);
 
 /* The entry for a native name; in an open map an unknown but well-formed
  * name is added. NULL = unknown symbol. */

@@ -184,6 +184,8 @@ struct config {
 	mode_t shm_mode;
 	char log_format[8];                /* "text" or "json" */
 	int log_level;                     /* syslog priority, e.g. 6 = info */
+	uint32_t reload_debounce_ms;       /* SIGHUP: apply once no other came for this long */
+	uint32_t reload_min_interval_ms;   /* SIGHUP: two applications at least this far apart */
 	/* [http] */
 	char http_listen[64];              /* "127.0.0.1:9280"; empty = off */
 	/* [restart] */

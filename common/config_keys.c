@@ -41,6 +41,8 @@ const struct config_key config_keys[] = {
 	{ K(SERVICE, "shm_mode", MODE), C(shm_mode), 0600, 0777, "0600" },
 	{ K(SERVICE, "log_format", FORMAT), C(log_format), 0, 0, "text" },
 	{ K(SERVICE, "log_level", LEVEL), C(log_level), 0, 0, "info" },
+	{ K(SERVICE, "reload_debounce_ms", U32), C(reload_debounce_ms), 0, 60000, "1000" },
+	{ K(SERVICE, "reload_min_interval_ms", U32), C(reload_min_interval_ms), 0, MS_HOUR, "5000" },
 
 	{ K(HTTP, "listen", LISTEN), C(http_listen), 0, 0, "127.0.0.1:9280" },
 

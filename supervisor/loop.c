@@ -35,13 +35,14 @@ void loop_on_signal(struct event_watch *w, uint32_t events)
 			log_info("got SIG%s", sigabbrev_np((int)si.ssi_signo));
 			supervisor_shutdown(s);
 			break;
-		case SIGHUP: {
-			char err[256];
-			log_info("got SIGHUP: reloading %s", s->exec.config_path);
-			if (supervisor_reload(s, err, sizeof(err)) < 0)
-				log_err("reload refused: %s", err);
+		case SIGHUP:
+			/* debounced: a burst of edits or signals is one reload */
+			s->reload_triggers++;
+			if (!s->reload_due_ns)
+				log_info("got SIGHUP: reloading %s once none came for %u ms", s->exec.config_path,
+					 s->cfg->reload_debounce_ms);
+			s->reload_due_ns = clock_monotonic_ns() + (int64_t)s->cfg->reload_debounce_ms * 1000000;
 			break;
-		}
 		default:
 			break;
 		}
@@ -49,6 +50,19 @@ void loop_on_signal(struct event_watch *w, uint32_t events)
 	/* Work that a signal made due (the readers' turn to stop, exit) happens
 	 * now rather than on the next tick. */
 	supervisor_shutdown_progress(s, clock_monotonic_ns());
+}
+
+/* A pending SIGHUP reload, once debounced and far enough from the last
+ * application; supervisor_reload runs to the end, so one is in flight. */
+static void reload_tick(struct supervisor *s, int64_t now)
+{
+	char err[256];
+	if (!s->reload_due_ns || now < s->reload_due_ns ||
+	    (s->last_reload_ns && now - s->last_reload_ns < (int64_t)s->cfg->reload_min_interval_ms * 1000000))
+		return;
+	s->reload_due_ns = 0;
+	if (supervisor_reload(s, err, sizeof(err)) < 0)
+		log_err("reload refused: %s", err);
 }
 
 void loop_on_timer(struct event_watch *w, uint32_t events)
@@ -67,6 +81,7 @@ void loop_on_timer(struct event_watch *w, uint32_t events)
 	if (s->http)
 		netserver_tick(s->http, now);
 	observe_update_rates(s, now);
+	reload_tick(s, now);
 	universe_tick(s, now);
 	notify_tick(s, now, now_real);
 }

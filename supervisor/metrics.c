@@ -219,6 +219,10 @@ static void render_supervisor_metrics(struct supervisor *s, struct strbuf *b, in
 	strbuf_printf(b, PREFIX "reloads_total %llu\n", (unsigned long long)s->reloads);
 	family(b, "reload_failures_total", "counter", "Configuration reloads refused because of errors");
 	strbuf_printf(b, PREFIX "reload_failures_total %llu\n", (unsigned long long)s->reload_failures);
+	family(b, "reload_triggers_total", "counter", "SIGHUP reload requests, applied or coalesced into one");
+	strbuf_printf(b, PREFIX "reload_triggers_total %llu\n", (unsigned long long)s->reload_triggers);
+	family(b, "symbol_changes_live_total", "counter", "Collectors told to take changed symbols without a restart");
+	strbuf_printf(b, PREFIX "symbol_changes_live_total %llu\n", (unsigned long long)s->symbol_changes);
 }
 
 /* docs/universe.md: what each collector streams and what it last reported. */

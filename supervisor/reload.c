@@ -4,6 +4,8 @@
 #include "supervisor/reload.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -133,8 +135,38 @@ static const struct wanted_child *find_wanted(const struct wanted_child *w, size
 	return NULL;
 }
 
-/* Apply the new child set; the config it points into is already installed. */
-static void reload_apply(struct supervisor *s, const struct wanted_child *want, size_t n)
+/* Whether two [exchange.NAME] sections differ at most in their symbols.
+ * Both were loaded into zeroed memory, so equal texts give equal bytes (a
+ * false "differs" only costs the restart of before). */
+static bool only_symbols_differ(const struct config_exchange *a, const struct config_exchange *b)
+{
+	const char *x = (const char *)a, *y = (const char *)b;
+	size_t list = offsetof(struct config_exchange, symbol_count);
+	size_t after = offsetof(struct config_exchange, symbols) + sizeof(a->symbols);
+	size_t hash = offsetof(struct config_exchange, config_hash), end = hash + sizeof(a->config_hash);
+	return memcmp(x, y, list) == 0 && memcmp(x + after, y + after, hash - after) == 0 &&
+	       memcmp(x + end, y + end, sizeof(*a) - end) == 0;
+}
+
+bool reload_symbols_live(struct supervisor *s, struct child *c)
+{
+	const struct status_block *b = supervisor_child_block(s, c);
+	/* the collector installs its SIGHUP handler before it reports
+	 * anything but STARTING; before that, SIGHUP would kill it */
+	if (c->role != ROLE_COLLECTOR || c->state != CHILD_RUN_RUNNING || c->pid <= 0 || !b || b->pid != c->pid ||
+	    b->state == CHILD_STARTING)
+		return false;
+	if (kill(c->pid, SIGHUP) < 0) {
+		log_warn("%s: cannot signal the symbol change: %s", c->name, strerror(errno));
+		return false;
+	}
+	s->symbol_changes++;
+	return true;
+}
+
+/* Apply the new child set; the config it points into is already installed
+ * (old: the one it replaces). */
+static void reload_apply(struct supervisor *s, const struct config *old, const struct wanted_child *want, size_t n)
 {
 	int64_t now = clock_monotonic_ns();
 	uint32_t stop_ms = s->cfg->restart.stop_timeout_ms;
@@ -155,7 +187,13 @@ static void reload_apply(struct supervisor *s, const struct wanted_child *want, 
 			}
 		} else {
 			c->heartbeat_timeout_ms = w->heartbeat_timeout_ms;
-			if (w->hash != c->config_hash) {
+			const struct config_exchange *was = w->role == ROLE_COLLECTOR ? config_exchange_find(old, c->name) : NULL;
+			const struct config_exchange *now_cx = was ? config_exchange_find(s->cfg, c->name) : NULL;
+			if (w->hash != c->config_hash && now_cx && only_symbols_differ(was, now_cx) &&
+			    reload_symbols_live(s, c)) {
+				c->config_hash = w->hash;
+				log_info("%s: symbols changed: told it to take them live", c->name);
+			} else if (w->hash != c->config_hash) {
 				c->config_hash = w->hash;
 				if (c->state != CHILD_RUN_STOPPED) {
 					log_info("%s: configuration changed, restarting it", c->name);
@@ -188,6 +226,7 @@ int supervisor_reload(struct supervisor *s, char *err, size_t err_len)
 		return -ESHUTDOWN;
 	}
 	notify_reloading();
+	s->last_reload_ns = clock_monotonic_ns();
 	int rc = 0;
 	struct bus new_bus;
 	char errs[2048] = "";
@@ -228,7 +267,7 @@ int supervisor_reload(struct supervisor *s, char *err, size_t err_len)
 
 	struct wanted_child want[SUPERVISOR_MAX_CHILDREN];
 	size_t n = wanted_children(s->cfg, want);
-	reload_apply(s, want, n);
+	reload_apply(s, cfg, want, n);
 	s->reloads++;
 	log_info("reloaded %s: %zu children configured", s->exec.config_path, n);
 out:

@@ -3,6 +3,7 @@
 #ifndef SPREADBUS_SUPERVISOR_RELOAD_H
 #define SPREADBUS_SUPERVISOR_RELOAD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/config.h"
@@ -14,5 +15,12 @@
  * state_dir; [redis] for the aggregator). Equal hashes = no restart needed.
  */
 uint64_t reload_child_hash(const struct config *cfg, enum status_role role, const char *name);
+
+struct supervisor;
+struct child;
+/* Tells a running collector to take its new symbols live (SIGHUP; see
+ * collector/live_symbols.h). False when it cannot be told yet (not
+ * running, or still starting): the caller restarts it instead. */
+bool reload_symbols_live(struct supervisor *s, struct child *c);
 
 #endif

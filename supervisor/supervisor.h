@@ -37,6 +37,10 @@ struct supervisor {
 	uint64_t jitter_state;     /* xorshift state for backoff jitter */
 	uint64_t reloads;          /* successful reloads */
 	uint64_t reload_failures;  /* refused configs */
+	uint64_t reload_triggers;  /* SIGHUPs, applied or coalesced */
+	uint64_t symbol_changes;   /* collectors told to take new symbols live */
+	int64_t reload_due_ns;     /* monotonic: a SIGHUP waits until then; 0 = none pending */
+	int64_t last_reload_ns;    /* monotonic: the last application */
 	struct universe *universe; /* supervisor/universe.h */
 
 	/* shutdown: collectors first, then the readers, then exit */

@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "shm/registry.h"
+#include "supervisor/reload.h"
 #include "supervisor/supervisor.h"
 
 /* A candidate (exchange, instrument) while selecting. */
@@ -326,6 +327,13 @@ static bool exchange_changed(const char *exchange, const struct universe_pick *a
 	}
 }
 
+/* Appends ", name" (or name first) to a list for the log. */
+static void append_name(char *list, size_t size, size_t *len, const char *name)
+{
+	if (*len < size)
+		*len += (size_t)snprintf(list + *len, size - *len, "%s%s", *len ? ", " : "", name);
+}
+
 static void decide(struct supervisor *s)
 {
 	struct universe *u = U(s);
@@ -360,23 +368,25 @@ static void decide(struct supervisor *s)
 		free(old);
 		return;
 	}
-	char restarted[256] = "";
-	size_t len = 0;
+	char restarted[256] = "", live[256] = "";
+	size_t len = 0, live_len = 0;
 	for (size_t i = 0; i < u->ex_count; i++) {
 		if (!exchange_changed(u->ex[i].name, old, old_n, picks, n))
 			continue;
 		struct child *c = supervisor_find_child(s, u->ex[i].name);
-		if (c && supervisor_child_restart(s, c, err, sizeof(err)) == 0 && len < sizeof(restarted))
-			len += (size_t)snprintf(restarted + len, sizeof(restarted) - len, "%s%s", len ? ", " : "",
-						u->ex[i].name);
+		/* a collector that can takes its share live; the others restart */
+		if (c && reload_symbols_live(s, c))
+			append_name(live, sizeof(live), &live_len, u->ex[i].name);
+		else if (c && supervisor_child_restart(s, c, err, sizeof(err)) == 0)
+			append_name(restarted, sizeof(restarted), &len, u->ex[i].name);
 	}
 	/* the aggregator sizes its spreads by the symbols at its start */
 	struct child *agg = supervisor_find_child(s, "aggregator");
-	if (len && agg && supervisor_child_restart(s, agg, err, sizeof(err)) == 0 && len < sizeof(restarted))
-		len += (size_t)snprintf(restarted + len, sizeof(restarted) - len, ", aggregator");
+	if ((len || live_len) && agg && supervisor_child_restart(s, agg, err, sizeof(err)) == 0)
+		append_name(restarted, sizeof(restarted), &len, "aggregator");
 	log_info("universe: %zu (exchange, symbol) pairs chosen in %.1f ms from %zu exchange report(s); "
-		 "restarted to take it: %s",
-		 n, u->last_compute_ms, u->ex_count, len ? restarted : "none");
+		 "taken live by: %s; restarted to take it: %s",
+		 n, u->last_compute_ms, u->ex_count, live_len ? live : "none", len ? restarted : "none");
 	free(old);
 }
 
