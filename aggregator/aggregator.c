@@ -387,8 +387,6 @@ int aggregator_run(struct runtime *rt)
 		if (now >= next_house) {
 			next_house = now + HOUSEKEEPING_NS;
 			spread_core_expire_stale(a->core, clock_realtime_ns());
-			if (a->candles)
-				candles_sweep(a->candles->core);
 			report(a, false);
 		}
 	}

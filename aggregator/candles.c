@@ -21,6 +21,7 @@ struct candles {
 	int64_t interval_ns[CANDLES_MAX_INTERVALS];
 	int64_t grace_ns;
 	int64_t *clock_ns; /* [exchange]: newest exchange time seen */
+	int64_t *due_ns;   /* [exchange]: earliest end + grace of its open candles (INT64_MAX: none) */
 	struct slot *slots; /* [(ex * symbols + sym) * intervals + iv] */
 	candles_emit_fn emit;
 	void *ctx;
@@ -88,11 +89,14 @@ int candles_create(struct candles **out, size_t exchanges, size_t symbols, const
 	c->emit = emit;
 	c->ctx = ctx;
 	c->clock_ns = calloc(exchanges ? exchanges : 1, sizeof(*c->clock_ns));
+	c->due_ns = calloc(exchanges ? exchanges : 1, sizeof(*c->due_ns));
 	c->slots = calloc(exchanges * symbols * intervals + 1, sizeof(*c->slots));
-	if (!c->clock_ns || !c->slots) {
+	if (!c->clock_ns || !c->due_ns || !c->slots) {
 		candles_free(c);
 		return -ENOMEM;
 	}
+	for (size_t e = 0; e < exchanges; e++)
+		c->due_ns[e] = INT64_MAX;
 	*out = c;
 	return 0;
 }
@@ -102,6 +106,7 @@ void candles_free(struct candles *c)
 	if (!c)
 		return;
 	free(c->clock_ns);
+	free(c->due_ns);
 	free(c->slots);
 	free(c);
 }
@@ -211,6 +216,8 @@ static void trade_into(struct candles *c, unsigned ex, unsigned sym, unsigned iv
 			s->prev = s->cur;
 		}
 		start(&s->cur, at, t, ts);
+		if (at + c->interval_ns[iv] + c->grace_ns < c->due_ns[ex])
+			c->due_ns[ex] = at + c->interval_ns[iv] + c->grace_ns;
 		add_to(c, ex, sym, iv, &s->cur, t, ts);
 	} else if (at == s->cur.start_ns) {
 		add_to(c, ex, sym, iv, &s->cur, t, ts);
@@ -227,10 +234,38 @@ static void trade_into(struct candles *c, unsigned ex, unsigned sym, unsigned iv
 	close_due(c, ex, sym, iv);
 }
 
+static int64_t open_due(const struct candles *c, const struct candle *k, unsigned iv)
+{
+	return k->trades && !k->closed ? k->start_ns + c->interval_ns[iv] + c->grace_ns : INT64_MAX;
+}
+
+/* Closes every candle of exchange ex that its clock has passed, and notes
+ * when that is next worth doing. Runs about once per interval end (all
+ * candles of an interval end together), so closing needs no timer: a
+ * candle closes at the first tick of its exchange past its end + grace,
+ * the same tick whenever the same ticks are read again. */
+static void close_exchange(struct candles *c, unsigned ex)
+{
+	int64_t next = INT64_MAX;
+	for (unsigned sym = 0; sym < c->symbols; sym++)
+		for (unsigned iv = 0; iv < c->intervals; iv++) {
+			close_due(c, ex, sym, iv);
+			const struct slot *s = slot_of(c, ex, sym, iv);
+			int64_t a = open_due(c, &s->prev, iv), b = open_due(c, &s->cur, iv);
+			if (a < next)
+				next = a;
+			if (b < next)
+				next = b;
+		}
+	c->due_ns[ex] = next;
+}
+
 void candles_observe(struct candles *c, unsigned ex, int64_t ts_exchange_ns)
 {
 	if (ts_exchange_ns > c->clock_ns[ex])
 		c->clock_ns[ex] = ts_exchange_ns;
+	if (c->clock_ns[ex] >= c->due_ns[ex])
+		close_exchange(c, ex);
 }
 
 void candles_on_trade(struct candles *c, unsigned ex, unsigned sym, const struct tick *t)
@@ -265,14 +300,6 @@ void candles_tick(struct candles *c, unsigned ex, int sym, const struct tick *t)
 	} else if (t->ts_exchange_ns) {
 		candles_observe(c, ex, t->ts_exchange_ns);
 	}
-}
-
-void candles_sweep(struct candles *c)
-{
-	for (unsigned ex = 0; ex < c->exchanges; ex++)
-		for (unsigned sym = 0; sym < c->symbols; sym++)
-			for (unsigned iv = 0; iv < c->intervals; iv++)
-				close_due(c, ex, sym, iv);
 }
 
 void candles_counters(const struct candles *c, struct candles_counters *out)

@@ -54,15 +54,14 @@ int64_t candles_interval_ns(const struct candles *c, unsigned iv);
 /* A trade of core exchange ex, core symbol sym (t->ts_exchange_ns, or the
  * receive time when the exchange sends none). */
 void candles_on_trade(struct candles *c, unsigned ex, unsigned sym, const struct tick *t);
-/* Any tick with an exchange time moves that exchange's clock forward. */
+/* Any tick with an exchange time moves that exchange's clock forward; the
+ * candles it passes (end + grace) close. */
 void candles_observe(struct candles *c, unsigned ex, int64_t ts_exchange_ns);
 /* A gap marker: sym < 0 for every symbol of the exchange. */
 void candles_on_gap(struct candles *c, unsigned ex, int sym);
 /* Any tick of core exchange ex: sym is its core symbol, or -1 when it is
  * none of ours (a connection-wide gap marker, or a symbol not configured). */
 void candles_tick(struct candles *c, unsigned ex, int sym, const struct tick *t);
-/* Closes every candle whose end plus grace the exchange's clock passed. */
-void candles_sweep(struct candles *c);
 
 void candles_counters(const struct candles *c, struct candles_counters *out);
 

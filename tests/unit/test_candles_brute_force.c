@@ -170,15 +170,12 @@ static void random_trades_match_brute_force(void **state)
 			O.clock[tr->ex] = ts;
 		O.n = i + 1;
 		candles_on_trade(c, tr->ex, tr->sym, &tr->t);
-		if (i % 97 == 0)
-			candles_sweep(c);
 	}
 	/* the clocks move far past every candle: all close */
 	for (unsigned e = 0; e < EXS; e++) {
 		O.clock[e] += 2 * 3600 * SEC;
 		candles_observe(c, e, O.clock[e]);
 	}
-	candles_sweep(c);
 	for (unsigned s = 0; s < SLOTS; s++)
 		assert_true(O.closed_start[s] == O.newest[s]);
 	struct candles_counters n;
@@ -230,10 +227,8 @@ static void gap_and_revision(void **state)
 	assert_false(l.c.closed);
 	assert_int_equal(l.c.gaps, 1);
 	candles_observe(c, 0, t0 + MIN + GRACE - 1);
-	candles_sweep(c);
 	assert_false(l.c.closed);
-	candles_observe(c, 0, t0 + MIN + GRACE);
-	candles_sweep(c);
+	candles_observe(c, 0, t0 + MIN + GRACE); /* a quote's time, say */
 	assert_true(l.c.closed);
 	assert_int_equal(l.c.revision, 0);
 	assert_int_equal(l.c.trades, 2);
