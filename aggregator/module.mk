@@ -26,4 +26,5 @@ INTEGRATION_TESTS += tests/integration/test_aggregator_redis_publish.sh \
 	tests/integration/test_aggregator_redis_outage.sh \
 	tests/integration/test_aggregator_candles.sh
 INTEGRATION_TESTS += tests/integration/test_aggregator_sigterm_drain.sh \
-	tests/integration/test_aggregator_lapped.sh tests/integration/test_aggregator_window_memory_cap.sh
+	tests/integration/test_aggregator_lapped.sh tests/integration/test_aggregator_window_memory_cap.sh \
+	tests/integration/test_aggregator_alert_webhook_slow.sh
