@@ -13,6 +13,7 @@
 
 #include "aggregator/alerts.h"
 #include "aggregator/candles_out.h"
+#include "aggregator/candles_replay.h"
 #include "aggregator/conflate.h"
 #include "aggregator/redis_pub.h"
 #include "aggregator/spread.h"
@@ -135,6 +136,16 @@ static int setup(struct agg *a)
 	    (!(a->candles = calloc(1, sizeof(*a->candles))) ||
 	     (rc = candles_out_init(a->candles, &a->cfg->candles, a->cfg->redis.enabled, a->core, &a->spreads)) < 0))
 		return a->candles ? rc : -ENOMEM;
+	for (size_t i = 0; a->candles && i < a->readers; i++) {
+		long n = candles_replay(a->candles, a->bus->rings[i], a->ring_ex[i], ring_reader_position(a->reader[i]),
+					a->sym_of_id, a->buf, BATCH);
+		if (n < 0)
+			log_warn("aggregator: candles of %s not rebuilt from its ring: %s", a->bus->ring_exchange[i],
+				 strerror((int)-n));
+		else if (n > 0)
+			log_info("aggregator: candles of %s rebuilt from %ld ticks of its ring, %llu closed candles to send",
+				 a->bus->ring_exchange[i], n, (unsigned long long)candles_out_backlog(a->candles));
+	}
 	if ((rc = alerts_create(&a->alerts, a->cfg, a->core, a->bus->spreads, a->bus->registry, a->cfg->redis.enabled)) < 0)
 		return rc;
 	if (a->cfg->redis.enabled && (rc = redis_pub_create(&a->redis, &a->cfg->redis)) < 0)

@@ -116,6 +116,11 @@ size_t candles_interval_count(const struct candles *c)
 	return c->intervals;
 }
 
+int64_t candles_grace_ns(const struct candles *c)
+{
+	return c->grace_ns;
+}
+
 int64_t candles_interval_ns(const struct candles *c, unsigned iv)
 {
 	return c->interval_ns[iv];
@@ -284,6 +289,18 @@ void candles_on_gap(struct candles *c, unsigned ex, int sym)
 			struct slot *sl = slot_of(c, ex, (unsigned)s, iv);
 			if (sl->cur.trades)
 				sl->cur.gaps++;
+		}
+}
+
+void candles_mark_partial(struct candles *c, unsigned ex, int64_t before_ns)
+{
+	for (unsigned sym = 0; sym < c->symbols; sym++)
+		for (unsigned iv = 0; iv < c->intervals; iv++) {
+			struct slot *s = slot_of(c, ex, sym, iv);
+			if (s->cur.trades && s->cur.start_ns < before_ns)
+				s->cur.gaps++;
+			if (s->prev.trades && s->prev.start_ns < before_ns)
+				s->prev.gaps++;
 		}
 }
 

@@ -49,6 +49,7 @@ int candles_create(struct candles **out, size_t exchanges, size_t symbols, const
 void candles_free(struct candles *c);
 
 size_t candles_interval_count(const struct candles *c);
+int64_t candles_grace_ns(const struct candles *c);
 int64_t candles_interval_ns(const struct candles *c, unsigned iv);
 
 /* A trade of core exchange ex, core symbol sym (t->ts_exchange_ns, or the
@@ -57,6 +58,10 @@ void candles_on_trade(struct candles *c, unsigned ex, unsigned sym, const struct
 /* Any tick with an exchange time moves that exchange's clock forward; the
  * candles it passes (end + grace) close. */
 void candles_observe(struct candles *c, unsigned ex, int64_t ts_exchange_ns);
+/* Gap mark (gaps + 1) on every candle of exchange ex kept that starts
+ * before before_ns: it may miss trades (a restart that found them no
+ * longer in the ring). */
+void candles_mark_partial(struct candles *c, unsigned ex, int64_t before_ns);
 /* A gap marker: sym < 0 for every symbol of the exchange. */
 void candles_on_gap(struct candles *c, unsigned ex, int sym);
 /* Any tick of core exchange ex: sym is its core symbol, or -1 when it is

@@ -102,14 +102,21 @@ static void emit(void *ctx, unsigned ex, unsigned sym, unsigned iv, const struct
 	size_t s = slot_index(o, ex, sym, iv);
 	if (!c->closed) {
 		o->open[s] = p;
-		conflate_mark(&o->open_q, (uint32_t)s);
+		if (!o->replaying)
+			conflate_mark(&o->open_q, (uint32_t)s);
 		return;
 	}
 	/* an open state of this candle still queued is older than this */
 	if (o->open[s].c.start_ns == c->start_ns)
 		o->open[s].done = true;
+	/* Rebuilt at start: Redis may not have it (a backlog dies with us), so it
+	 * goes again, the same key and values, unless the ring no longer held
+	 * all of its trades. The gateway's clients had it already. */
+	if (o->replaying && c->start_ns < o->complete_from[ex])
+		return;
 	encode(o, &p);
-	write_ring(o, &p);
+	if (!o->replaying)
+		write_ring(o, &p);
 	if (!o->to_redis)
 		return;
 	if (o->tail - o->head == o->cap) {

@@ -42,6 +42,8 @@ struct candles_out {
 	struct candles_pending *open;     /* [slot] */
 	int64_t open_interval_ns;
 	bool to_redis;                    /* false: the ring only */
+	bool replaying;                   /* rebuilding from the rings at start (candles_replay.c) */
+	int64_t complete_from[CONFIG_MAX_EXCHANGES]; /* while replaying: candles starting earlier may miss trades */
 	char maxlen[24];                  /* "" = no trimming */
 	uint64_t dropped, closed_sent, written;
 	uint64_t dropping;                /* drops since the backlog last had room */

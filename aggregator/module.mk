@@ -24,7 +24,7 @@ BENCH_SCRIPTS += tests/bench/bench_aggregator_redis.sh tests/bench/bench_aggrega
 INTEGRATION_TESTS += tests/integration/test_aggregator_redis_publish.sh \
 	tests/integration/test_aggregator_redis_auth.sh tests/integration/test_aggregator_redis_stream_maxlen.sh \
 	tests/integration/test_aggregator_redis_outage.sh \
-	tests/integration/test_aggregator_candles.sh
+	tests/integration/test_aggregator_candles.sh tests/integration/test_aggregator_candles_restart.sh
 INTEGRATION_TESTS += tests/integration/test_aggregator_sigterm_drain.sh \
 	tests/integration/test_aggregator_lapped.sh tests/integration/test_aggregator_window_memory_cap.sh \
 	tests/integration/test_aggregator_alert_webhook_slow.sh
