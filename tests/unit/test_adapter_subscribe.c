@@ -1,6 +1,7 @@
 /* Subscribe requests: valid JSON (checked with jsmn, independently of our
  * scanner), within each exchange's per-message limits, every stream exactly
- * once; Binance streams in the URL first; links split the symbols evenly. */
+ * once; Binance streams in the URL first; links split the symbols evenly;
+ * a live change names exactly the removed and the added symbols. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -155,6 +156,67 @@ static void test_binance_path_then_subscribe(void **state)
 	symmap_free(&m);
 }
 
+/* A live change: the removed entries are named by an unsubscribe, the
+ * added ones by a subscribe, and a new connection's requests skip the
+ * removed; an entry range with nothing picked builds nothing. */
+static void test_live_change_picks(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *adapter, *unsub, *removed_stream, *added_stream;
+	} cases[] = {
+		{"binance", "\"method\":\"UNSUBSCRIBE\"", "\"ethusdt@bookTicker\"", "\"c12usdt@trade\""},
+		{"bybit", "\"op\":\"unsubscribe\"", "\"orderbook.1.ETHUSDT\"", "\"publicTrade.C12USDT\""},
+		{"okx", "\"op\":\"unsubscribe\"", "\"instId\":\"ETH-USDT\"", "\"instId\":\"C12-USDT\""},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		const struct adapter *a = adapter_find(cases[k].adapter);
+		struct symmap m;
+		char msg[8192];
+		size_t consumed;
+		assert_true(a->live_symbols);
+		fill(&m, cases[k].adapter, NNAMES);
+		/* generation 1 removes ETH and XRP; generation 2 appends C12 */
+		symmap_at(&m, 1)->removed = symmap_at(&m, 3)->removed = true;
+		symmap_at(&m, 1)->gen = symmap_at(&m, 3)->gen = 1;
+		assert_int_equal(symmap_reserve(&m, 2048), 0);
+		assert_int_equal(symmap_add(&m, "C12-USDT", 100), 0);
+		symmap_at(&m, NNAMES)->gen = 2;
+		assert_non_null(symmap_lookup(&m, symmap_at(&m, 0)->native, symmap_at(&m, 0)->native_len));
+		struct sub_request req = {.symbols = &m, .count = NNAMES + 1, .quotes = true, .trades = true,
+					  .unsubscribe = true, .pick = SUB_PICK_REMOVED, .since_gen = 0};
+		assert_true(a->build_subscribe(&req, 0, msg, sizeof(msg), &consumed) > 0);
+		assert_non_null(strstr(msg, cases[k].unsub));
+		assert_non_null(strstr(msg, cases[k].removed_stream));
+		assert_int_equal(count_args(msg, k == 0 ? "params" : "args"), 4);
+		assert_int_equal(consumed, NNAMES + 1);
+		/* already done up to generation 1: nothing left to unsubscribe */
+		req.since_gen = 1;
+		assert_int_equal(a->build_subscribe(&req, 0, msg, sizeof(msg), &consumed), 0);
+		assert_int_equal(consumed, NNAMES + 1);
+		req = (struct sub_request){.symbols = &m, .count = NNAMES + 1, .quotes = true, .trades = true,
+					   .pick = SUB_PICK_ADDED, .since_gen = 1};
+		assert_true(a->build_subscribe(&req, 0, msg, sizeof(msg), &consumed) > 0);
+		assert_null(strstr(msg, cases[k].unsub));
+		assert_non_null(strstr(msg, cases[k].added_stream));
+		assert_int_equal(count_args(msg, k == 0 ? "params" : "args"), 2);
+		/* a new connection: every symbol but the removed ones */
+		req.pick = SUB_PICK_WANTED;
+		size_t start = 0, streams = 0;
+		while (start < NNAMES + 1) {
+			int len = a->build_subscribe(&req, start, msg, sizeof(msg), &consumed);
+			assert_true(len >= 0 && consumed > 0);
+			if (len > 0) {
+				assert_null(strstr(msg, cases[k].removed_stream));
+				streams += (size_t)count_args(msg, k == 0 ? "params" : "args");
+			}
+			start += consumed;
+		}
+		assert_int_equal(streams, 2 * (NNAMES + 1 - 2));
+		symmap_free(&m);
+	}
+}
+
 static void test_links_split_evenly(void **state)
 {
 	(void)state;
@@ -185,6 +247,7 @@ int main(void)
 		cmocka_unit_test(test_okx_args),
 		cmocka_unit_test(test_binance_path_then_subscribe),
 		cmocka_unit_test(test_links_split_evenly),
+		cmocka_unit_test(test_live_change_picks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
