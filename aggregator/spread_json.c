@@ -36,6 +36,22 @@ static double px_diff(double v, double price)
 	return nearbyint(v * scale) / scale;
 }
 
+/* The net-of-fees numbers of a pair, in the message and the stream entry
+ * alike (docs/redis.md). */
+#define NET_FIELDS 6
+static const char *const net_names[NET_FIELDS] = {"buy_fee_bps", "sell_fee_bps", "net_spread", "net_spread_bps",
+						   "qty", "notional"};
+
+static void net_values(const struct spread_pair_view *v, double out[NET_FIELDS])
+{
+	out[0] = v->buy_fee_bps;
+	out[1] = v->sell_fee_bps;
+	out[2] = px_diff(v->net_spread, v->buy->ask);
+	out[3] = bps(v->net_spread_bps);
+	out[4] = v->qty;
+	out[5] = px_diff(v->notional, v->notional);
+}
+
 static void put_window(struct jsonw *w, const struct window_stats *s, uint32_t window_s)
 {
 	jsonw_key(w, "window");
@@ -65,12 +81,10 @@ static void put_best(struct jsonw *w, const struct spread_core *c, const struct 
 	jsonw_kv_double(w, "bid_qty", v->sell->bid_qty);
 	jsonw_kv_double(w, "spread", px_diff(v->spread, v->buy->ask));
 	jsonw_kv_double(w, "spread_bps", bps(v->spread_bps));
-	jsonw_kv_double(w, "buy_fee_bps", v->buy_fee_bps);
-	jsonw_kv_double(w, "sell_fee_bps", v->sell_fee_bps);
-	jsonw_kv_double(w, "net_spread", px_diff(v->net_spread, v->buy->ask));
-	jsonw_kv_double(w, "net_spread_bps", bps(v->net_spread_bps));
-	jsonw_kv_double(w, "qty", v->qty);
-	jsonw_kv_double(w, "notional", px_diff(v->notional, v->notional));
+	double net[NET_FIELDS];
+	net_values(v, net);
+	for (int i = 0; i < NET_FIELDS; i++)
+		jsonw_kv_double(w, net_names[i], net[i]);
 	jsonw_kv_int64(w, "buy_ts_exchange_ns", v->buy->ts_exchange_ns);
 	jsonw_kv_int64(w, "buy_ts_recv_ns", v->buy->ts_recv_ns);
 	jsonw_kv_int64(w, "sell_ts_exchange_ns", v->sell->ts_exchange_ns);
@@ -135,12 +149,10 @@ static void fill_fields(struct spread_json *j, const struct spread_core *c, unsi
 	field_num(j, "bid", best->sell->bid);
 	field_num(j, "spread", px_diff(best->spread, best->buy->ask));
 	field_num(j, "spread_bps", bps(best->spread_bps));
-	field_num(j, "buy_fee_bps", best->buy_fee_bps);
-	field_num(j, "sell_fee_bps", best->sell_fee_bps);
-	field_num(j, "net_spread", px_diff(best->net_spread, best->buy->ask));
-	field_num(j, "net_spread_bps", bps(best->net_spread_bps));
-	field_num(j, "qty", best->qty);
-	field_num(j, "notional", px_diff(best->notional, best->notional));
+	double net[NET_FIELDS];
+	net_values(best, net);
+	for (int i = 0; i < NET_FIELDS; i++)
+		field_num(j, net_names[i], net[i]);
 	field_int(j, "count", (int64_t)best->stats.count);
 	double none = best->stats.count ? 0.0 : NAN; /* "null" when the window is empty */
 	field_num(j, "mean", bps(best->stats.mean + none));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A slow webhook receiver (each answer 400 ms late) blocks nothing: while it
+# A slow webhook receiver (each answer 700 ms late) blocks nothing: while it
 # works through the events, every alert event is already in Redis and the
 # aggregator keeps reading ticks and beating; in the end the receiver got
 # each event exactly once, in order, and nothing was counted failed or
@@ -9,7 +9,7 @@ command -v python3 >/dev/null || tl_skip "python3 not installed"
 
 tl_redis_start
 HOOK_PORT=$(tl_free_port)
-tl_spawn hook python3 "$AGG_SRC/tests/integration/webhook_sink.py" "$HOOK_PORT" "$T/hook.out" 0 400
+tl_spawn hook python3 "$AGG_SRC/tests/integration/webhook_sink.py" "$HOOK_PORT" "$T/hook.out" 0 700
 tl_wait_for 10 "webhook receiver listening" tl_port_in_use "$HOOK_PORT"
 EXTRA_CONF=("alert.flip.symbols=BTC-USDT" alert.flip.min_net_bps=10 alert.flip.cooldown_ms=0
 	"alert.flip.webhook_url=http://127.0.0.1:$HOOK_PORT/")
