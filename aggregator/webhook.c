@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ struct webhook {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool stop;
+	atomic_bool stop;               /* also read by the transfer callback, outside the lock */
 	size_t head, count;            /* queued slots: head .. head + count - 1 */
 	char (*body)[WEBHOOK_BODY_MAX];
 	size_t len[WEBHOOK_QUEUE];
@@ -37,6 +38,17 @@ static size_t discard(char *ptr, size_t size, size_t n, void *ud)
 	(void)ptr;
 	(void)ud;
 	return size * n;
+}
+
+/* libcurl's progress callback: a stop aborts the POST in progress, so the
+ * aggregator's exit never waits for a slow receiver's timeout. */
+static int abort_on_stop(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return atomic_load(&((struct webhook *)ud)->stop) ? 1 : 0;
 }
 
 static bool post_once(struct webhook *w, CURL *h, size_t len)
@@ -81,6 +93,9 @@ static void *run(void *arg)
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)WEBHOOK_TIMEOUT_MS);
 		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, abort_on_stop);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, w);
 	}
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
