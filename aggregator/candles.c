@@ -10,15 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NS_PER_MIN (60LL * 1000000000LL)
-
 struct slot {
 	struct candle cur, prev; /* trades == 0: none */
 };
 
 struct candles {
 	size_t exchanges, symbols, intervals;
-	int64_t interval_ns[CANDLES_MAX_INTERVALS];
+	int64_t interval_ns[CONFIG_MAX_CANDLE_INTERVALS];
 	int64_t grace_ns;
 	int64_t *clock_ns; /* [exchange]: newest exchange time seen */
 	int64_t *due_ns;   /* [exchange]: earliest end + grace of its open candles (INT64_MAX: none) */
@@ -28,55 +26,11 @@ struct candles {
 	struct candles_counters n;
 };
 
-static const struct {
-	const char *name;
-	int64_t ns;
-} allowed[] = {{"1m", NS_PER_MIN}, {"5m", 5 * NS_PER_MIN}, {"15m", 15 * NS_PER_MIN}, {"1h", 60 * NS_PER_MIN}};
-#define ALLOWED (sizeof(allowed) / sizeof(allowed[0]))
-
-int candles_parse_intervals(const char *list, int64_t out_ns[CANDLES_MAX_INTERVALS], char *err, size_t err_len)
-{
-	int n = 0;
-	const char *p = list;
-	for (;;) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (!*p)
-			break;
-		size_t len = strcspn(p, " ,");
-		size_t a = 0;
-		while (a < ALLOWED && !(strlen(allowed[a].name) == len && memcmp(allowed[a].name, p, len) == 0))
-			a++;
-		if (a == ALLOWED) {
-			snprintf(err, err_len, "[candles] intervals: '%.*s' is not one of 1m, 5m, 15m, 1h", (int)len, p);
-			return -1;
-		}
-		for (int i = 0; i < n; i++)
-			if (out_ns[i] == allowed[a].ns) {
-				snprintf(err, err_len, "[candles] intervals: %s is listed twice", allowed[a].name);
-				return -1;
-			}
-		out_ns[n++] = allowed[a].ns;
-		p += len;
-	}
-	if (n == 0)
-		snprintf(err, err_len, "[candles] intervals: no interval given");
-	return n ? n : -1;
-}
-
-const char *candles_interval_name(int64_t interval_ns)
-{
-	for (size_t a = 0; a < ALLOWED; a++)
-		if (allowed[a].ns == interval_ns)
-			return allowed[a].name;
-	return "?";
-}
-
 int candles_create(struct candles **out, size_t exchanges, size_t symbols, const int64_t *interval_ns,
 		   size_t intervals, int64_t grace_ns, candles_emit_fn emit, void *ctx)
 {
 	*out = NULL;
-	if (intervals == 0 || intervals > CANDLES_MAX_INTERVALS)
+	if (intervals == 0 || intervals > CONFIG_MAX_CANDLE_INTERVALS)
 		return -EINVAL;
 	struct candles *c = calloc(1, sizeof(*c));
 	if (!c)

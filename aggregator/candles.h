@@ -8,9 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/config.h"
 #include "shm/tick.h"
-
-#define CANDLES_MAX_INTERVALS 4 /* 1m, 5m, 15m, 1h: each at most once */
 
 struct candle {
 	int64_t start_ns;     /* interval start, exchange time */
@@ -38,12 +37,7 @@ struct candles_counters {
 
 struct candles;
 
-/* Parses "1m, 5m" into interval lengths (allowed: 1m 5m 15m 1h, each once).
- * Returns the count, or -1 with a message in err. */
-int candles_parse_intervals(const char *list, int64_t out_ns[CANDLES_MAX_INTERVALS], char *err, size_t err_len);
-/* "1m", "5m", "15m", "1h" for an allowed length. */
-const char *candles_interval_name(int64_t interval_ns);
-
+/* interval_ns: 1 to CONFIG_MAX_CANDLE_INTERVALS lengths (common/candle_interval.h). */
 int candles_create(struct candles **out, size_t exchanges, size_t symbols, const int64_t *interval_ns,
 		   size_t intervals, int64_t grace_ns, candles_emit_fn emit, void *ctx);
 void candles_free(struct candles *c);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/candle_interval.h"
 #include "common/fmt.h"
 
 enum field {
@@ -49,7 +50,7 @@ static void encode(struct candles_out *o, const struct candles_pending *p)
 	const struct candle *c = &p->c;
 	int64_t len = candles_interval_ns(o->core, p->iv);
 	const char *ex = spread_core_exchange_name(o->names, p->ex), *sym = spread_core_symbol_name(o->names, p->sym);
-	const char *ivn = candles_interval_name(len);
+	const char *ivn = candle_interval_name(len);
 	snprintf(o->key, sizeof(o->key), "%s:%s:%s:%lld:%u", ex, sym, ivn,
 		 (long long)(c->start_ns / 1000000), c->revision);
 	set_text(o, F_EXCHANGE, ex);
@@ -142,13 +143,6 @@ int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bo
 		     const struct spread_core *names, const struct spreads_out *spreads)
 {
 	memset(o, 0, sizeof(*o));
-	int64_t iv[CANDLES_MAX_INTERVALS];
-	char err[160];
-	int n = candles_parse_intervals(cfg->intervals, iv, err, sizeof(err));
-	if (n < 0) {
-		log_err("aggregator: %s", err);
-		return -EINVAL;
-	}
 	uint32_t size = ring_record_size(spreads->ring);
 	if (spreads_json_room(size) < CANDLE_JSON_MAX) {
 		log_err("aggregator: _spreads records of %u bytes cannot hold a candle of up to %d bytes", size,
@@ -156,7 +150,8 @@ int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bo
 		return -EMSGSIZE;
 	}
 	size_t exs = spread_core_exchange_count(names), syms = spread_core_symbol_count(names);
-	int rc = candles_create(&o->core, exs, syms, iv, (size_t)n, (int64_t)cfg->grace_ms * 1000000LL, emit, o);
+	int rc = candles_create(&o->core, exs, syms, cfg->interval_ns, cfg->interval_count,
+				(int64_t)cfg->grace_ms * 1000000LL, emit, o);
 	if (rc < 0)
 		return rc;
 	o->names = names;

@@ -55,7 +55,7 @@ struct candles_out {
 	struct redis_pub_field fields[CANDLE_FIELDS];
 };
 
-/* Parses the intervals (-EINVAL, logged) and sizes everything once. */
+/* Sizes everything once (the intervals as the config loader parsed them). */
 int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bool to_redis,
 		     const struct spread_core *names, const struct spreads_out *spreads);
 void candles_out_free(struct candles_out *o);

@@ -13,6 +13,7 @@
 
 #include <ini.h>
 
+#include "common/candle_interval.h"
 #include "common/config_keys.h"
 #include "common/symbol_name.h"
 
@@ -680,6 +681,11 @@ static void check_all(struct load *ld)
 	check_order(ld, CONFIG_SECT_RESTART, c->restart.hold_ms, "hold_ms", c->restart.hold_max_ms, "hold_max_ms");
 	check_order(ld, CONFIG_SECT_REDIS, c->redis.breaker_min_ms, "breaker_min_ms", c->redis.breaker_max_ms,
 		    "breaker_max_ms");
+	char why[160];
+	int n = candle_intervals_parse(c->candles.intervals, c->candles.interval_ns, why, sizeof(why));
+	if (n < 0)
+		error_at(ld, key_where(ld, CONFIG_SECT_CANDLES, "intervals"), "%s", why);
+	c->candles.interval_count = n > 0 ? (uint32_t)n : 0;
 	if (c->redis.enabled && !c->redis.unix_socket[0] && !c->redis.host[0])
 		error_at(ld, key_where(ld, CONFIG_SECT_REDIS, "host"), "[redis] host: empty, and no unix_socket either");
 

@@ -16,6 +16,7 @@
 #define CONFIG_PATH_MAX 256
 #define CONFIG_STR_MAX 256
 #define CONFIG_MAX_BRIDGES 8
+#define CONFIG_MAX_CANDLE_INTERVALS 4 /* 1m, 5m, 15m, 1h */
 #define CONFIG_BRIDGE_NAME_MAX 16 /* "bridge.NAME" names its child */
 #define CONFIG_MAX_ALERTS 16
 
@@ -90,7 +91,9 @@ struct config_redis {
  * config hash. */
 struct config_candles {
 	bool enabled;
-	char intervals[CONFIG_STR_MAX]; /* "1m, 5m, 15m, 1h": checked by the aggregator */
+	char intervals[CONFIG_STR_MAX]; /* "1m, 5m, 15m, 1h" */
+	int64_t interval_ns[CONFIG_MAX_CANDLE_INTERVALS]; /* parsed from intervals at load */
+	uint32_t interval_count;
 	uint32_t grace_ms;        /* a candle closes this long after its end, in exchange time */
 	uint32_t open_publish_ms; /* PUBLISH of the open candle at most this often per candle */
 	uint32_t backlog;         /* closed candles held while Redis is away */

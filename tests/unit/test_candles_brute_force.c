@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "aggregator/candles.h"
+#include "common/candle_interval.h"
 #include "test_common_rng.h"
 
 #define SEC 1000000000LL
@@ -245,15 +246,15 @@ static void gap_and_revision(void **state)
 static void intervals_parse(void **state)
 {
 	(void)state;
-	int64_t ns[CANDLES_MAX_INTERVALS];
+	int64_t ns[CONFIG_MAX_CANDLE_INTERVALS];
 	char err[128];
-	assert_int_equal(candles_parse_intervals("1m, 5m,15m 1h", ns, err, sizeof(err)), 4);
+	assert_int_equal(candle_intervals_parse("1m, 5m,15m 1h", ns, err, sizeof(err)), 4);
 	assert_true(ns[0] == MIN && ns[3] == 60 * MIN);
-	assert_int_equal(candles_parse_intervals("1m, 2m", ns, err, sizeof(err)), -1);
+	assert_int_equal(candle_intervals_parse("1m, 2m", ns, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "'2m'"));
-	assert_int_equal(candles_parse_intervals("5m,5m", ns, err, sizeof(err)), -1);
-	assert_int_equal(candles_parse_intervals(" ", ns, err, sizeof(err)), -1);
-	assert_string_equal(candles_interval_name(15 * MIN), "15m");
+	assert_int_equal(candle_intervals_parse("5m,5m", ns, err, sizeof(err)), -1);
+	assert_int_equal(candle_intervals_parse(" ", ns, err, sizeof(err)), -1);
+	assert_string_equal(candle_interval_name(15 * MIN), "15m");
 }
 
 int main(void)
