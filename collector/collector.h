@@ -94,6 +94,7 @@ struct collector {
 	size_t per_conn;           /* symbols per connection at most */
 	uint32_t sym_gen;          /* live symbol changes so far */
 	bool any_removed;          /* some map entries are removed: their late ticks are dropped */
+	bool restart_wanted;       /* new symbols the adapter cannot take live: exit RUNTIME_EXIT_RESTART */
 	struct link links[COLLECTOR_MAX_LINKS];
 	struct lws_context *ctx;
 	struct runtime *rt;        /* the stop flag and parent watch */

@@ -184,7 +184,8 @@ void collector_change_symbols(struct collector *c)
 	if (!c->adapter->live_symbols) {
 		log_msg(LOG_LVL_NOTICE, "%s: the %s adapter cannot change symbols live: restarting to take them", c->name,
 			c->adapter->name);
-		raise(SIGTERM);
+		c->restart_wanted = true;
+		raise(SIGTERM); /* the stop every child knows; the exit status asks for the restart */
 		return;
 	}
 	struct config *cfg = config_new();

@@ -27,8 +27,8 @@ int collector_symbols_watch(void);
 /* True once per SIGHUP received (the live loop's timer asks). */
 bool collector_symbols_change_due(void);
 /* Reads the config (or the universe) again and applies its symbols; an
- * adapter without live_symbols stops the collector instead, which the
- * supervisor starts again with them. */
+ * adapter without live_symbols stops the collector instead, with exit
+ * status RUNTIME_EXIT_RESTART: the supervisor starts it again at once. */
 void collector_change_symbols(struct collector *c);
 /* The wanted set becomes names: see the file comment. */
 int collector_apply_symbols(struct collector *c, const char *const *names, size_t n);

@@ -221,7 +221,7 @@ int collector_main(struct runtime *rt, const char *name)
 			log_warn("%s: no instrument discovery: %s", name,
 				 drc == -ENOTSUP ? "the adapter has no REST discovery yet" : strerror(-drc));
 	}
-	rc = collector_run_live(c) < 0 ? 1 : 0;
+	rc = collector_run_live(c) < 0 ? 1 : c->restart_wanted ? RUNTIME_EXIT_RESTART : 0;
 	instruments_thread_stop(&discovery);
 out_links:
 	for (size_t i = 0; i < c->link_count; i++)

@@ -48,6 +48,9 @@
 #define RUNTIME_EXIT_OK 0    /* clean stop, or --help */
 #define RUNTIME_EXIT_SETUP 1 /* config, bus or setup error */
 #define RUNTIME_EXIT_USAGE 2 /* bad command line */
+/* Start me again at once, this is no crash: a collector told of new
+ * symbols that its adapter cannot take on live connections. */
+#define RUNTIME_EXIT_RESTART 3
 
 /* Heartbeats are written at most this often (the supervisor's contract
  * wants one within 250 ms); the parent is checked at most once a second. */

@@ -14,6 +14,7 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "shm/runtime.h"
 
 /* A child that has not sent its first heartbeat yet gets this much more
  * than its heartbeat timeout: attaching to the bus and loading a config
@@ -177,6 +178,11 @@ int child_exited(struct child *c, int wstatus, const struct config_restart *rc, 
 
 	if (c->state == CHILD_RUN_STOPPING) {
 		log_info("%s: pid %d stopped: %s", c->name, (int)pid, c->last_exit);
+		return child_apply_after_exit(c, now_mono_ns);
+	}
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == RUNTIME_EXIT_RESTART) {
+		log_info("%s: pid %d asked to be started again: %s", c->name, (int)pid, c->last_exit);
+		c->after_exit = CHILD_AFTER_RESTART;
 		return child_apply_after_exit(c, now_mono_ns);
 	}
 
