@@ -106,6 +106,8 @@ struct adapter {
 	 * and unsubscribes on live connections when its symbols change;
 	 * without, a change restarts the collector (docs/universe.md). */
 	bool live_symbols;
+	/* Every frame is one gzip member in a binary frame (HTX): inflated before parse. */
+	bool gzip_frames;
 	/* The application keepalive text, or NULL when the exchange has none. */
 	const char *ping_text;
 

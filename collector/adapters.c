@@ -12,6 +12,7 @@ extern const struct adapter adapter_binance;
 extern const struct adapter adapter_binance_usdm;
 extern const struct adapter adapter_bitget;
 extern const struct adapter adapter_gateio;
+extern const struct adapter adapter_htx;
 extern const struct adapter adapter_kraken;
 extern const struct adapter adapter_bybit;
 extern const struct adapter adapter_coinbase;
@@ -23,6 +24,7 @@ static const struct adapter *const adapters[] = {
 	&adapter_binance_usdm,
 	&adapter_bitget,
 	&adapter_gateio,
+	&adapter_htx,
 	&adapter_kraken,
 	&adapter_bybit,
 	&adapter_coinbase,

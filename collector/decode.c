@@ -1,4 +1,4 @@
-/* --decode: captured frames (one per line) through the pipeline, printed
+/* --decode: captured frames (one per line; gzip members for HTX) through the pipeline, printed
  * as one JSON line per tick, control frame or reject. */
 #include <errno.h>
 #include <stdbool.h>
@@ -79,6 +79,46 @@ static void decode_print(FILE *out, const char *exchange, const struct pipeline 
 	}
 }
 
+/* A capture of an adapter whose frames are gzip members (HTX): the members
+ * back to back, one per frame (each frame's `gzip -c` appended), each
+ * through the pipeline as the binary frame it was. */
+static int decode_gzip_members(FILE *in, const char *path, const char *exchange, struct pipeline *p, FILE *out)
+{
+	static struct gunzip probe;
+	static char scratch[PIPELINE_INFLATED_MAX];
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n, used;
+	int rc = 0;
+	for (;;) {
+		if (len == cap) {
+			char *bigger = realloc(buf, cap ? cap * 2 : 65536);
+			if (!bigger) {
+				free(buf);
+				log_err("decode: %s: out of memory", path);
+				return -ENOMEM;
+			}
+			buf = bigger;
+			cap = cap ? cap * 2 : 65536;
+		}
+		size_t got = fread(buf + len, 1, cap - len, in);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	for (size_t off = 0; off < len && rc == 0; off += used) {
+		/* the member's length: inflated once here, once more in the pipeline */
+		if (gunzip_frame(&probe, buf + off, len - off, scratch, sizeof(scratch), &n, &used) < 0) {
+			log_err("decode: %s: no whole gzip member (of at most %zu bytes inflated) at byte %zu", path,
+				sizeof(scratch), off);
+			rc = -EINVAL;
+			break;
+		}
+		decode_print(out, exchange, p, pipeline_frame(p, buf + off, used, true, 0));
+	}
+	free(buf);
+	return rc;
+}
+
 static int decode_file(const char *path, const char *exchange, struct pipeline *p, FILE *out)
 {
 	FILE *in = fopen(path, "r");
@@ -89,6 +129,13 @@ static int decode_file(const char *path, const char *exchange, struct pipeline *
 	if (!in) {
 		rc = -errno;
 		log_err("decode: cannot open %s: %s", path, strerror(errno));
+		return rc;
+	}
+	if (p->adapter->gzip_frames) {
+		rc = decode_gzip_members(in, path, exchange, p, out);
+		if (rc == 0 && ferror(in))
+			rc = -EIO;
+		fclose(in);
 		return rc;
 	}
 	while ((n = getline(&line, &cap, in)) >= 0) {
@@ -122,7 +169,7 @@ int collector_decode_main(const struct config *cfg, const char *name, const char
 	}
 	if (!a) {
 		log_err("decode: no adapter for '%s' ("
-			"binance, binance-usdm, bitget, bybit, coinbase, gateio, kraken, okx)", name);
+			"binance, binance-usdm, bitget, bybit, coinbase, deribit, gateio, htx, kraken, okx)", name);
 		return 1;
 	}
 	/* without a config every well-formed symbol is accepted; ids are local */

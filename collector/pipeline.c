@@ -1,7 +1,9 @@
-/* The frame pipeline: refuse what is too big or binary, parse with the
+/* The frame pipeline: refuse what is too big or binary (gunzip it for
+ * adapters whose frames are gzip members), parse with the
  * adapter, validate each tick, drop duplicates. No allocation. */
 #include "collector/pipeline.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -57,8 +59,19 @@ enum frame_kind pipeline_frame(struct pipeline *p, const char *buf, size_t len, 
 	p->accepted = 0;
 	if (len > p->max_frame_bytes)
 		return adapter_frame_reject(out, REJECT_OVERSIZE);
-	if (binary)
+	if (binary && !p->adapter->gzip_frames)
 		return adapter_frame_reject(out, REJECT_BINARY);
+	if (binary) {
+		size_t n, used, cap = p->max_frame_bytes < sizeof(p->inflated) ? p->max_frame_bytes : sizeof(p->inflated);
+		int rc = gunzip_frame(&p->gz, buf, len, p->inflated, cap, &n, &used);
+		if (rc == -EMSGSIZE)
+			return adapter_frame_reject(out, REJECT_OVERSIZE);
+		/* not gzip, cut short, or more than one member: malformed */
+		if (rc < 0 || used != len)
+			return adapter_frame_reject(out, REJECT_JSON);
+		buf = p->inflated;
+		len = n;
+	}
 	enum frame_kind k = p->adapter->parse(p->symbols, buf, len, out);
 	if (k != FRAME_DATA)
 		return k;

@@ -1,5 +1,5 @@
-/* One frame in, normalized ticks out: size and type checks, the adapter's
- * parser, validation (prices, crossed book, clock skew) and dedup. Shared
+/* One frame in, normalized ticks out: size and type checks, gunzip for
+ * adapters whose frames are gzip members, the adapter's parser, validation (prices, crossed book, clock skew) and dedup. Shared
  * by the live loop, --decode, the fuzzers and the benchmark. */
 #ifndef SPREADBUS_COLLECTOR_PIPELINE_H
 #define SPREADBUS_COLLECTOR_PIPELINE_H
@@ -10,12 +10,15 @@
 
 #include "collector/adapter.h"
 #include "collector/dedup.h"
+#include "collector/gunzip.h"
 #include "collector/symbols.h"
 #include "shm/tick.h"
 
 /* Ticks one frame may hold (a burst of trades): 64 KB frames of ~150-byte
  * trades stay below it; more is refused as oversize. */
 #define PIPELINE_MAX_TICKS 1024
+/* A gzip frame (HTX) inflates to at most this much (and max_frame_bytes). */
+#define PIPELINE_INFLATED_MAX 65536
 
 struct pipeline {
 	const struct adapter *adapter;
@@ -27,6 +30,8 @@ struct pipeline {
 	struct frame_out out;    /* the last frame's result; out.ticks below */
 	struct tick ticks[PIPELINE_MAX_TICKS];
 	uint8_t verdict[PIPELINE_MAX_TICKS]; /* per tick: REJECT_NONE = accepted, else why not */
+	struct gunzip gz;        /* adapters with gzip_frames */
+	char inflated[PIPELINE_INFLATED_MAX];
 	size_t accepted;
 };
 

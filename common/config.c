@@ -577,7 +577,7 @@ static void check_exchange(struct load *ld, int slot)
 	if (!config_exchange_bridged(ex) && !config_adapter_known(ex->adapter))
 		error_at(ld, key_where(ld, slot, "adapter"),
 			 "[exchange.%s] adapter: unknown adapter '%s' (known: binance, binance-usdm, bitget, bybit, "
-			 "coinbase, gateio, kraken, okx)",
+			 "coinbase, deribit, gateio, htx, kraken, okx)",
 			 ex->name, ex->adapter);
 	const struct loc *set = &ld->key_loc[slot][key_index(config_key_find(CONFIG_SECT_EXCHANGE, "symbols"))];
 	bool listed = !config_universe_auto(ld->c); /* auto: discovered, a symbols list is not needed */

@@ -166,7 +166,7 @@ const struct config_key config_keys[] = {
 const size_t config_key_count = sizeof(config_keys) / sizeof(config_keys[0]);
 _Static_assert(sizeof(config_keys) / sizeof(config_keys[0]) <= CONFIG_KEYS_MAX, "raise CONFIG_KEYS_MAX");
 
-static const char *const adapters[] = { "binance", "binance-usdm", "bitget", "bybit", "coinbase", "deribit", "gateio", "kraken", "okx" };
+static const char *const adapters[] = { "binance", "binance-usdm", "bitget", "bybit", "coinbase", "deribit", "gateio", "htx", "kraken", "okx" };
 
 const struct config_key *config_key_find(enum config_sect s, const char *name)
 {

@@ -72,6 +72,7 @@ struct fx_proto {
 	void (*on_text)(struct fx_session *s, const char *msg, size_t len);
 	void (*quote)(struct fxbuf *b, const struct fx_session *s, const struct fx_quote *q);
 	void (*trade)(struct fxbuf *b, const struct fx_session *s, const struct fx_trade *t);
+	bool gzip_frames; /* every frame one gzip member in a binary frame (HTX) */
 	/* Announces an imminent disconnect; NULL if the exchange has none. */
 	void (*notice)(struct fxbuf *b, const struct fx_session *s, int64_t now_ms);
 };

@@ -14,15 +14,16 @@ static volatile sig_atomic_t stop_requested;
 
 /* the protocols added after the first three (proto_<name>.c) */
 extern const struct fx_proto fx_proto_binance_usdm, fx_proto_gateio, fx_proto_bitget, fx_proto_kraken,
-	fx_proto_coinbase, fx_proto_deribit;
+	fx_proto_coinbase, fx_proto_deribit, fx_proto_htx;
 static const struct fx_proto *const protos[] = { &fx_proto_binance, &fx_proto_bybit, &fx_proto_okx,
 						  &fx_proto_binance_usdm, &fx_proto_gateio, &fx_proto_bitget,
-						  &fx_proto_kraken, &fx_proto_coinbase, &fx_proto_deribit };
+						  &fx_proto_kraken, &fx_proto_coinbase, &fx_proto_deribit,
+						  &fx_proto_htx };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: spreadbus-fakex --exchange NAME[:PORT] [--exchange NAME[:PORT] ...] [options]\n"
-		   "  NAME: binance | bybit | okx | binance-usdm | gateio | bitget | kraken | coinbase | deribit;\n"
+		   "  NAME: binance | bybit | okx | binance-usdm | gateio | bitget | kraken | coinbase | deribit | htx;\n"
 		   "        PORT 0 (default) lets the kernel pick (see --ready-file)\n"
 		   "  --port P                   port for an --exchange given without one\n"
 		   "  --symbols LIST             BTC-USDT,ETH-USDT=3000,... (default BTC-USDT,ETH-USDT)\n"

@@ -2,7 +2,7 @@
 # collector's network tests and the end-to-end benchmark run against.
 LIBRARIES += fakex
 fakex_SRCS := $(filter-out tests/fakex/main.c tests/fakex/rest_main.c tests/fakex/test_%.c,$(wildcard tests/fakex/*.c))
-fakex_PKGS := libwebsockets
+fakex_PKGS := libwebsockets zlib
 
 TEST_TOOLS += spreadbus-fakex
 spreadbus-fakex_MAIN := tests/fakex/main.c

@@ -4,6 +4,7 @@
  * a 5 ms tick enforces the keepalive rules and paces idle connections. */
 #include "tests/fakex/fakex.h"
 #include "tests/fakex/misbehave.h"
+#include "tests/fakex/gzframe.h"
 #include "tests/fakex/wsframe.h"
 
 #include <errno.h>
@@ -100,7 +101,7 @@ void fx_session_reply(struct fx_session *s, const char *text, size_t len)
 	struct fxbuf b = fxbuf_on(s->ctl + s->ctl_len, sizeof s->ctl - s->ctl_len);
 	size_t start = wsframe_begin(&b);
 	fxbuf_putn(&b, text, len);
-	if (!wsframe_end(&b, start, WS_TEXT)) {
+	if (!(s->ex->proto->gzip_frames ? gzframe_end(&b, start) : wsframe_end(&b, start, WS_TEXT))) {
 		fprintf(stderr, "fakex: %s: reply queue full, closing\n", s->ex->proto->name);
 		fx_session_close(s, FXC_CLOSED_PROTOCOL);
 		return;
@@ -295,7 +296,8 @@ static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
 			id = format_event(s, sub, b, fault, mk, now_ms);
 		if (mk == MF_TRUNCATED && !b->overflow)
 			b->len = start + 4 + (b->len - start - 4) / 2;
-		sent = wsframe_end(b, start, fault == FXF_BINARY ? WS_BINARY : WS_TEXT);
+		sent = s->ex->proto->gzip_frames && fault != FXF_BINARY ? gzframe_end(b, start)
+								      : wsframe_end(b, start, fault == FXF_BINARY ? WS_BINARY : WS_TEXT);
 		/* did not fit: the event waits for the next batch */
 		if (!sent && mk != MF_GARBAGE)
 			sub->cursor--;
