@@ -5,7 +5,9 @@
 # gap marker, and every update the fake exchange sent for the symbols
 # that stay is in its ring; the new symbols stream within seconds (on the
 # last connection's free room and on new connections), the removed ones
-# stop. Then 20 SIGHUPs within 2 s give exactly one reload (log, metrics).
+# stop. Then 20 SIGHUPs within 2 s give exactly one reload (log, metrics),
+# which removes the last symbols of the first connection: it closes, still
+# without a gap marker.
 . "$(dirname "$0")/supervisor_lib.sh"
 source "$SV_SRC/tests/lib/fakex.sh"
 source "$SV_SRC/tests/lib/bus.sh"
@@ -90,10 +92,12 @@ for ex in "${EXCHANGES[@]}"; do
 	tl_assert_ge "$ex: connections" 2 "$conns"
 done
 
-# 20 SIGHUPs within 2 s: one reload, at least 5 s after the last one
+# 20 SIGHUPs within 2 s: one reload, at least 5 s after the last one; it
+# removes S51..S75, the last symbols of each exchange's first connection
 reloads() { http_get /metrics | awk '$1 == "spreadbus_reloads_total" { print $2 }'; }
 r0=$(reloads)
 logged0=$(grep -c "reloaded $CONF" "$LOG")
+write_conf 76 250
 for i in $(seq 20); do
 	kill -HUP "$SV_PID"
 	sleep 0.1
@@ -104,5 +108,13 @@ tl_holds 2 "no second reload" below $((r0 + 2))
 tl_assert_eq "reloads applied for 20 SIGHUPs (metrics)" $((r0 + 1)) "$(reloads)"
 tl_assert_eq "reloads applied for 20 SIGHUPs (log)" $((logged0 + 1)) "$(grep -c "reloaded $CONF" "$LOG")"
 tl_assert_ge "reload triggers counted" 21 "$(http_get /metrics | awk '$1 == "spreadbus_reload_triggers_total" { print $2 }')"
-for ex in "${EXCHANGES[@]}"; do tl_assert_eq "$ex: collector pid after the burst" "${pid[$ex]}" "$(child_pid "$ex")"; done
-tl_pass "100 added and 50 removed live on binance, bybit and okx; 20 SIGHUPs gave one reload"
+conns_of() { tl_fakex_conns | jq -s --arg e "$1" 'map(select(.exchange == $e)) | length'; }
+conns_are() { [[ $(conns_of "$1") == "$2" ]]; }
+for ex in "${EXCHANGES[@]}"; do
+	tl_wait_for 10 "$ex: the connection left without symbols closed" conns_are "$ex" 2
+	grep -q "$ex: link 0: closing: no symbols left on this connection" "$LOG" || tl_fail "$ex: no close logged"
+	tl_assert_eq "$ex: collector pid after the burst" "${pid[$ex]}" "$(child_pid "$ex")"
+	tl_assert_eq "$ex: gap markers after the close (only the collector start)" 1 \
+		"$(tl_bus_metric "$CONF" "$ex" gaps_total)"
+done
+tl_pass "100 added and 50 removed live on binance, bybit and okx; 20 SIGHUPs gave one reload, an emptied connection closed"
