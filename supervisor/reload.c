@@ -148,6 +148,15 @@ static bool only_symbols_differ(const struct config_exchange *a, const struct co
 	       memcmp(x + end, y + end, sizeof(*a) - end) == 0;
 }
 
+/* Whether a collector's inputs changed in its section's symbols alone
+ * (not in the [service] keys every child reads either). */
+static bool symbols_only_change(const struct config *old, const struct config *new, const char *name)
+{
+	const struct config_exchange *a = config_exchange_find(old, name), *b = config_exchange_find(new, name);
+	return a && b && hash_service(HASH_FNV1A64_INIT, old) == hash_service(HASH_FNV1A64_INIT, new) &&
+	       only_symbols_differ(a, b);
+}
+
 bool reload_symbols_live(struct supervisor *s, struct child *c)
 {
 	const struct status_block *b = supervisor_child_block(s, c);
@@ -187,9 +196,7 @@ static void reload_apply(struct supervisor *s, const struct config *old, const s
 			}
 		} else {
 			c->heartbeat_timeout_ms = w->heartbeat_timeout_ms;
-			const struct config_exchange *was = w->role == ROLE_COLLECTOR ? config_exchange_find(old, c->name) : NULL;
-			const struct config_exchange *now_cx = was ? config_exchange_find(s->cfg, c->name) : NULL;
-			if (w->hash != c->config_hash && now_cx && only_symbols_differ(was, now_cx) &&
+			if (w->hash != c->config_hash && w->role == ROLE_COLLECTOR && symbols_only_change(old, s->cfg, c->name) &&
 			    reload_symbols_live(s, c)) {
 				c->config_hash = w->hash;
 				log_info("%s: symbols changed: told it to take them live", c->name);
