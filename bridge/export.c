@@ -52,6 +52,8 @@ struct exp_ring {
 	uint64_t buf_first;
 	int64_t buf_since_ns; /* when its first tick was read */
 	bool flush_now;       /* the ring jumped (lapped): send the part before the jump */
+	uint64_t buf_prev;    /* the batch's prev_seq (wire.h): where reading went on from */
+	uint64_t loss_from;   /* lapped before the next batch: its first lost bus_seq; UINT64_MAX = none */
 	uint64_t committed;
 };
 
@@ -136,9 +138,14 @@ static void fill(struct exporter *x, struct exp_ring *r, int64_t now)
 	if (r->n > 0 && first != pos) {
 		ring_reader_seek(r->rd, first);
 		r->flush_now = true;
+		r->loss_from = pos;
 		return;
 	}
 	if (r->n == 0) {
+		/* The importer tells a gap at the edge from a message still on
+		 * its way by this. */
+		r->buf_prev = r->loss_from != UINT64_MAX ? r->loss_from : lost ? pos : first;
+		r->loss_from = UINT64_MAX;
 		r->buf_first = first;
 		r->buf_since_ns = now;
 		uint64_t room = (uint64_t)batch_boundary(x, first) - first;
@@ -163,8 +170,8 @@ static bool batch_ready(const struct exporter *x, const struct exp_ring *r, int6
 static int publish(struct exporter *x, int ring_idx)
 {
 	struct exp_ring *r = &x->rings[ring_idx];
-	struct wire_batch b = { .first_seq = r->buf_first, .count = r->n, .ring_created_ns = r->created_ns,
-				.ticks = r->buf };
+	struct wire_batch b = { .first_seq = r->buf_first, .prev_seq = r->buf_prev, .count = r->n,
+				.ring_created_ns = r->created_ns, .ticks = r->buf };
 	char id[EXPORT_MSG_ID_MAX];
 	natsMsg *msg = NULL;
 
@@ -253,6 +260,7 @@ static bool settle(struct exporter *x, int64_t now)
 			ring_reader_seek(x->rings[i].rd, x->rings[i].committed);
 			x->rings[i].n = 0;
 			x->rings[i].flush_now = false;
+			x->rings[i].loss_from = UINT64_MAX;
 		}
 		report_problem(x->rt, text);
 		status_add(x->rt->status, SM_RECONNECTS, 1);
@@ -318,6 +326,7 @@ static int open_rings(struct exporter *x, char *err, size_t err_len)
 			return -1;
 		}
 		r->committed = ring_reader_position(r->rd);
+		r->loss_from = UINT64_MAX;
 		x->readers[i] = r->rd;
 		x->nrings++;
 		log_info("exporting ring %s from bus_seq %" PRIu64 " to %s", r->name, r->committed, r->subject);

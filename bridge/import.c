@@ -8,13 +8,17 @@
  * gap. Deliveries must then arrive in stream order: the consumer is made
  * anew at every (re)subscription from its ack floor, and a delivery
  * sequence that jumps (a message lost between server and client, to be
- * redelivered later) makes it subscribe again rather than record a gap
- * that is not one. A jump in bus_seq is also checked against the stream
- * itself before it becomes a gap: a consumer whose new leader (after a
- * server's death) skipped messages its replica did not have yet was seen
- * with nats-server 2.9; if the stream holds a message of this ring between
- * the last one taken and this one, the importer subscribes again from
- * there instead. */
+ * redelivered later) makes it subscribe again from the message after the
+ * last one taken rather than record a gap that is not one.
+ *
+ * The stream itself may hold a ring's batches out of bus_seq order: an
+ * asynchronous publish lost on its way (a server died) is followed by
+ * later ones that arrive, and the exporter sends it again, with all that
+ * followed it, only after its ack timed out. So a batch ahead of the ring
+ * is a gap only when its exporter says so (it was lapped from prev_seq on,
+ * at or below what the ring wants) or when the stream no longer holds the
+ * messages after the last one taken (expired); any other batch ahead is
+ * acked and dropped: the exporter sends it again, in order. */
 #include "bridge/import.h"
 
 #include <inttypes.h>
@@ -42,8 +46,7 @@
 #define IMPORT_FETCH_WAIT_MS 20
 #define IMPORT_ACK_WAIT_NS (30LL * 1000000000LL) /* unacked deliveries come again after this */
 #define IMPORT_DURABLE_MAX 64
-/* A bus_seq jump is checked against at most this many stream messages. */
-#define IMPORT_JUMP_SCAN_MAX 4096
+#define IMPORT_AHEAD 1 /* append_batch: a batch ahead of the ring, sent again later */
 
 struct imp_ring {
 	char name[CONFIG_NAME_MAX];
@@ -114,39 +117,27 @@ static int map_symbols(struct importer *im, const struct imp_ring *r)
 	return 0;
 }
 
-/* Is the bus_seq jump at stream message stream_seq a gap at the edge? 1:
- * the stream holds no message of this ring between the last one taken and
- * this one; 0: it does (the consumer skipped it); -1: the stream could not
- * be asked (im->err). */
-static int jump_is_real(struct importer *im, struct imp_ring *r, uint64_t stream_seq)
+/* Did the stream drop (age, limits) messages after the last one taken?
+ * 1 yes, 0 no, -1 it could not be asked (im->err). */
+static int stream_expired_after_last(struct importer *im, struct imp_ring *r)
 {
-	uint64_t end = stream_seq;
-	if (end - r->last_stream_seq > IMPORT_JUMP_SCAN_MAX)
-		end = r->last_stream_seq + IMPORT_JUMP_SCAN_MAX;
-	for (uint64_t seq = r->last_stream_seq + 1; seq < end; seq++) {
-		natsMsg *m = NULL;
-		jsErrCode code = 0;
-		natsStatus s = js_GetMsg(&m, im->link.js, im->link.stream, seq, NULL, &code);
-		if (s == NATS_NOT_FOUND || code == JSNoMessageFoundErr)
-			continue; /* deleted or expired */
-		if (s != NATS_OK) {
-			link_error(&im->link, "reading the stream", s, code);
-			snprintf(im->err, sizeof(im->err), "ring %s: %.160s", r->name, im->link.err);
-			return -1;
-		}
-		bool ours = strcmp(natsMsg_GetSubject(m), r->subject) == 0;
-		natsMsg_Destroy(m);
-		if (ours)
-			return 0;
+	jsStreamInfo *si = NULL;
+	jsErrCode code = 0;
+	natsStatus s = js_GetStreamInfo(&si, im->link.js, im->link.stream, NULL, &code);
+	if (s != NATS_OK) {
+		link_error(&im->link, "stream info", s, code);
+		snprintf(im->err, sizeof(im->err), "ring %s: %.160s", r->name, im->link.err);
+		return -1;
 	}
-	return 1;
+	int expired = si->State.FirstSeq > r->last_stream_seq + 1;
+	jsStreamInfo_Destroy(si);
+	return expired;
 }
 
-/* Appends what b (stream message stream_seq) holds beyond the ring's
- * origin. Returns 0; 1 when the stream must be read again from the last
- * message taken (a skipped delivery); -1 with im->err. Unless 0, nothing
- * is appended and the message is not acked. */
-static int append_batch(struct importer *im, struct imp_ring *r, const struct wire_batch *b, uint64_t stream_seq)
+/* Appends what b holds beyond the ring's origin. Returns 0 (appended, or
+ * nothing new), IMPORT_AHEAD (a batch ahead of the ring that its exporter
+ * sends again: dropped), or -1 with im->err (the message is not acked). */
+static int append_batch(struct importer *im, struct imp_ring *r, const struct wire_batch *b)
 {
 	if (strcmp(b->exchange, r->name) != 0) {
 		snprintf(im->err, sizeof(im->err), "ring %s: a batch of ring '%s' on its subject", r->name, b->exchange);
@@ -173,10 +164,11 @@ static int append_batch(struct importer *im, struct imp_ring *r, const struct wi
 		t->symbol_id = im->local_id[t->symbol_id];
 	}
 	uint64_t first = b->first_seq + skip;
-	if (r->have_origin && b->ring_created_ns == r->remote_created_ns && first > r->remote_next) {
-		int real = jump_is_real(im, r, stream_seq);
-		if (real <= 0)
-			return real < 0 ? -1 : 1;
+	if (r->have_origin && b->ring_created_ns == r->remote_created_ns && first > r->remote_next &&
+	    b->prev_seq > r->remote_next) {
+		int expired = stream_expired_after_last(im, r);
+		if (expired <= 0)
+			return expired < 0 ? -1 : IMPORT_AHEAD;
 	}
 	if (!r->have_origin || b->ring_created_ns != r->remote_created_ns)
 		append_gap(im, r, b->ring_created_ns, first, GAP_COLLECTOR_START, 0, im->out[0].ts_recv_ns);
@@ -271,16 +263,11 @@ static int take(struct importer *im, struct imp_ring *r, natsMsg *msg)
 		/* Not ours to repair: dropped, so the next batch shows the gap. */
 		log_warn("ring %s: dropping a message that is not a batch: %s", r->name, why);
 	else
-		rc = append_batch(im, r, &b, stream_seq);
+		rc = append_batch(im, r, &b);
 	if (rc < 0)
 		return PUMP_FAILED;
-	if (rc > 0) {
-		log_warn("ring %s: stream message %" PRIu64 " jumps to bus_seq %" PRIu64
-			 " but the stream holds this ring's messages before it: reading again from stream sequence %" PRIu64,
-			 r->name, stream_seq, b.first_seq, r->last_stream_seq + 1);
-		r->resume_stream_seq = r->last_stream_seq + 1;
-		return PUMP_RESUBSCRIBE;
-	}
+	if (rc == IMPORT_AHEAD)
+		status_add(im->rt->status, SM_DUPLICATES, b.count);
 	r->last_stream_seq = stream_seq;
 	status_add(im->rt->status, SM_MESSAGES, 1);
 	status_add(im->rt->status, SM_BYTES, (uint64_t)natsMsg_GetDataLength(msg));

@@ -18,7 +18,7 @@ INTEGRATION_TESTS += tests/integration/test_bridge_export_import.sh tests/integr
 	tests/integration/test_bridge_single_host_no_nats.sh tests/integration/test_bridge_lapped_gap.sh \
 	tests/integration/test_bridge_supervisor.sh tests/integration/test_bridge_tls.sh
 # >= 20 SIGKILLs over 150000 ticks per ring; a 20 s outage; a three-node
-# cluster for 50 s with 20+ bridge kills; the demo: release only.
+# cluster for 50 s with 20+ bridge and 3 server kills; the demo: release only.
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_bridge_kill_exactly_once.sh \
 	tests/integration/test_bridge_nats_outage.sh tests/integration/test_bridge_cluster_kill.sh \
 	tests/integration/test_bridge_demo_cluster.sh

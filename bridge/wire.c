@@ -18,6 +18,7 @@ _Static_assert(sizeof(struct tick) == 64, "the wire carries 64-byte ticks");
 #define OFF_SYM_BYTES 20
 #define OFF_CREATED 24
 #define OFF_EXCHANGE 32
+#define OFF_PREV 56
 #define SYM_ENTRY_MAX (3 + WIRE_NAME_MAX - 1) /* u16 id, u8 length, the name without NUL */
 
 static void put16(unsigned char *p, uint16_t v)
@@ -103,6 +104,7 @@ size_t wire_encode(struct wire_encoder *enc, const struct wire_batch *b,
 	put64(out + OFF_CREATED, (uint64_t)b->ring_created_ns);
 	memset(out + OFF_EXCHANGE, 0, WIRE_NAME_MAX);
 	memcpy(out + OFF_EXCHANGE, b->exchange, strnlen(b->exchange, WIRE_NAME_MAX - 1));
+	put64(out + OFF_PREV, b->prev_seq);
 	memcpy(out + pos, b->ticks, (size_t)b->count * sizeof(struct tick));
 	return pos + (size_t)b->count * sizeof(struct tick);
 }
@@ -147,6 +149,10 @@ int wire_decode(const unsigned char *msg, size_t len, struct wire_batch *b, stru
 	}
 	syms->count = nsym;
 	b->first_seq = get64(msg + OFF_FIRST);
+	b->prev_seq = get64(msg + OFF_PREV);
+	if (b->prev_seq > b->first_seq)
+		return bad(err, err_len, "batch at bus_seq %llu follows %llu, after it", (unsigned long long)b->first_seq,
+			   (unsigned long long)b->prev_seq);
 	b->count = count;
 	b->ring_created_ns = (int64_t)get64(msg + OFF_CREATED);
 	memcpy(b->exchange, msg + OFF_EXCHANGE, WIRE_NAME_MAX);

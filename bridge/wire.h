@@ -10,14 +10,16 @@
 #include "shm/tick.h"
 
 #define WIRE_MAGIC 0x31544253u /* "SBT1" little endian */
-#define WIRE_VERSION 1
-#define WIRE_HEADER_BYTES 56
+#define WIRE_VERSION 2
+#define WIRE_HEADER_BYTES 64
 #define WIRE_NAME_MAX 24      /* exchange and symbol names, NUL included */
 #define WIRE_MAX_TICKS 16384  /* [bridge] batch_ticks at most */
 #define WIRE_MAX_SYMBOLS 8192 /* registry ids are below this */
 
 struct wire_batch {
 	uint64_t first_seq;          /* remote bus sequence of ticks[0]; the others follow */
+	uint64_t prev_seq;           /* the exporter read on from here: first_seq, or less when it was
+				      * lapped and lost [prev_seq, first_seq) */
 	uint32_t count;
 	int64_t ring_created_ns;     /* the remote ring's identity with its name */
 	char exchange[WIRE_NAME_MAX];

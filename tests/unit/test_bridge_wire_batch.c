@@ -1,7 +1,7 @@
 /* The bridge's batch message: what is encoded decodes to the same batch
- * (header, ticks byte for byte, each symbol id used listed once with its
- * name), its size is the documented layout's, and anything cut, padded or
- * forged is refused with -EBADMSG, never read past its end. */
+ * (header with prev_seq, ticks byte for byte, each symbol id used listed
+ * once with its name), its size is the documented layout's, and anything
+ * cut, padded or forged is refused with -EBADMSG, never read past its end. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -40,8 +40,8 @@ static size_t encode_sample(struct tick *t)
 	}
 	t[5].kind = TICK_GAP;
 	t[5].symbol_id = 0;
-	struct wire_batch b = { .first_seq = 4096, .count = N, .ring_created_ns = 123456789, .exchange = "okx",
-				.ticks = t };
+	struct wire_batch b = { .first_seq = 4096, .prev_seq = 4000, .count = N, .ring_created_ns = 123456789,
+				.exchange = "okx", .ticks = t };
 	assert_true(sizeof(msg) >= wire_size_max(N, N));
 	return wire_encode(&enc, &b, name_of, NULL, msg, sizeof(msg));
 }
@@ -54,10 +54,11 @@ static void test_a_batch_decodes_to_what_was_encoded(void **state)
 	char err[128];
 	size_t len = encode_sample(t);
 
-	/* header, then (2 + 1 + 8) x 2 + (2 + 1 + 0) = 25 bytes of names padded to 32, then the ticks */
-	assert_int_equal(len, 56 + 32 + N * 64);
+	/* 64-byte header, then (2 + 1 + 8) x 2 + (2 + 1 + 0) = 25 bytes of names padded to 32, then the ticks */
+	assert_int_equal(len, 64 + 32 + N * 64);
 	assert_int_equal(wire_decode(msg, len, &b, &syms, err, sizeof(err)), 0);
 	assert_int_equal(b.first_seq, 4096);
+	assert_int_equal(b.prev_seq, 4000);
 	assert_int_equal(b.count, N);
 	assert_int_equal(b.ring_created_ns, 123456789);
 	assert_string_equal(b.exchange, "okx");
@@ -114,8 +115,11 @@ static void test_cut_or_forged_messages_are_refused(void **state)
 	msg[16] = N + 1; /* count */
 	expect_refused(len, "does not fit");
 	msg[16] = N;
-	msg[56 + 2] = 200; /* first name's length past the table */
+	msg[64 + 2] = 200; /* first name's length past the table */
 	expect_refused(len, "overruns");
+	msg[64 + 2] = 8;
+	msg[56 + 2] = 1; /* prev_seq 4000 + 65536: after first_seq */
+	expect_refused(len, "follows");
 }
 
 int main(void)
