@@ -266,8 +266,14 @@ static int take(struct importer *im, struct imp_ring *r, natsMsg *msg)
 		rc = append_batch(im, r, &b);
 	if (rc < 0)
 		return PUMP_FAILED;
-	if (rc == IMPORT_AHEAD)
+	if (rc == IMPORT_AHEAD) {
+		static struct log_limit ahead_log;
+		/* Seen for long, this says the stream lost what it acknowledged. */
+		log_limited(&ahead_log, LOG_LVL_INFO,
+			    "ring %s: batch at bus_seq %" PRIu64 " dropped: waiting for %" PRIu64 ", which the exporter sends again",
+			    r->name, b.first_seq, r->remote_next);
 		status_add(im->rt->status, SM_DUPLICATES, b.count);
+	}
 	r->last_stream_seq = stream_seq;
 	status_add(im->rt->status, SM_MESSAGES, 1);
 	status_add(im->rt->status, SM_BYTES, (uint64_t)natsMsg_GetDataLength(msg));
