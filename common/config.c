@@ -780,9 +780,6 @@ int config_load(struct config *c, const char *path, char *const *envp, char *err
 	c->aggregator.config_hash = config_slot_hash(c, CONFIG_SECT_AGGREGATOR) * 31 + config_slot_hash(c, CONFIG_SECT_CANDLES);
 	for (size_t i = 0; i < c->alert_count; i++)
 		c->aggregator.config_hash = c->aggregator.config_hash * 31 + config_slot_hash(c, CONFIG_SLOT_ALERT + (int)i);
-	/* net spreads use every exchange's fee: a new fee restarts the aggregator too */
-	for (size_t i = 0; i < c->exchange_count; i++)
-		c->aggregator.config_hash = c->aggregator.config_hash * 31 + (uint64_t)(c->exchanges[i].taker_fee_bps * 1e6);
 	c->writer.config_hash = config_slot_hash(c, CONFIG_SECT_WRITER);
 	for (size_t i = 0; i < c->bridge_count; i++) {
 		struct config_bridge *b = &c->bridges[i];

@@ -4,6 +4,7 @@
 #include "supervisor/reload.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -50,6 +51,21 @@ static uint64_t hash_redis(uint64_t h, const struct config_redis *r)
 	return h;
 }
 
+/* The aggregator and the gateway map every enabled exchange at start (its
+ * spreads, its fee, the _spreads record size): a change of that set or of
+ * a fee restarts them. */
+static uint64_t hash_exchange_set(uint64_t h, const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->exchange_count; i++) {
+		const struct config_exchange *x = &cfg->exchanges[i];
+		if (!x->enabled)
+			continue;
+		h = hash_str(h, x->name);
+		h = hash_u64(h, (uint64_t)llround(x->taker_fee_bps * 1e6));
+	}
+	return h;
+}
+
 uint64_t reload_child_hash(const struct config *cfg, enum status_role role, const char *name)
 {
 	uint64_t h = hash_service(HASH_FNV1A64_INIT, cfg);
@@ -59,11 +75,11 @@ uint64_t reload_child_hash(const struct config *cfg, enum status_role role, cons
 		return hash_u64(h, ex ? ex->config_hash : 0);
 	}
 	case ROLE_AGGREGATOR:
-		return hash_redis(hash_u64(h, cfg->aggregator.config_hash), &cfg->redis);
+		return hash_redis(hash_u64(hash_exchange_set(h, cfg), cfg->aggregator.config_hash), &cfg->redis);
 	case ROLE_WRITER:
 		return hash_u64(h, cfg->writer.config_hash);
 	case ROLE_GATEWAY:
-		return hash_u64(h, cfg->gateway.config_hash);
+		return hash_u64(hash_exchange_set(h, cfg), cfg->gateway.config_hash);
 	case ROLE_BRIDGE: {
 		const struct config_bridge *b = config_bridge_find(cfg, name + strlen("bridge."));
 		return hash_u64(h, b ? b->config_hash : 0);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reload (SIGHUP and spreadctl reload): an added exchange starts one new
-# collector and touches nothing else; a changed exchange section (other
-# than its symbols) restarts only that collector; a removed one is
-# stopped; a broken config changes nothing; [redis] restarts only the
+# collector and restarts the aggregator (which maps every exchange at
+# start), nothing else; a changed exchange section (other than its symbols
+# and fee) restarts only that collector; a removed one is stopped and the
+# aggregator restarted; a broken config changes nothing; [redis] restarts only the
 # aggregator, [restart] nobody, and a change of the ring size is refused.
 . "$(dirname "$0")/supervisor_lib.sh"
 write_config
@@ -21,7 +22,8 @@ snapshot
 write_config bybit
 kill -HUP "$SV_PID"
 tl_wait_for 15 "bybit up" child_up bybit
-unchanged binance okx aggregator writer
+tl_wait_for 10 "aggregator restarted" child_replaced aggregator "${before[aggregator]}"
+unchanged binance okx writer
 [ -e /dev/shm/spreadbus."$INSTANCE".bybit ] || tl_fail "no ring for bybit"
 [ "$(status_json | jq '.children | length')" -eq 5 ] || tl_fail "want 5 children"
 
@@ -58,7 +60,8 @@ kill -HUP "$SV_PID"
 bybit_gone() { [ -z "$(status_json | jq -r '.children[] | select(.name=="bybit") | .name')" ]; }
 tl_wait_for 10 "bybit gone" bybit_gone
 kill -0 "${before[bybit]}" 2>/dev/null && tl_fail "bybit process still running"
-unchanged binance okx aggregator writer
+tl_wait_for 10 "aggregator restarted" child_replaced aggregator "${before[aggregator]}"
+unchanged binance okx writer
 # 5. [redis] feeds only the aggregator: only it restarts
 snapshot
 sed -i '/^\[redis\]/a port = 6390' "$CONF"
