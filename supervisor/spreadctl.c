@@ -31,7 +31,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: spreadctl [--config FILE | --socket PATH] [--json] COMMAND [NAME]\n"
 		   "commands: status, restart NAME, stop NAME, start NAME, reload, universe\n"
-		   "NAME is an exchange, aggregator or writer. Default config: " DEFAULT_CONFIG "\n");
+		   "NAME is a child as status lists it: an exchange, aggregator, writer, gateway\n"
+		   "or bridge.NAME. Default config: " DEFAULT_CONFIG "\n");
 }
 
 static int socket_from_config(const char *path, char *out, size_t out_len)
