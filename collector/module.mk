@@ -1,8 +1,8 @@
 # collector/: spreadbus-collector and its exchange adapters.
 LIBRARIES += collector
 collector_SRCS := $(filter-out collector/main.c,$(wildcard collector/*.c))
-collector_PKGS := libwebsockets libcurl zlib
-DEB_PACKAGES += libcurl4-openssl-dev zlib1g-dev
+collector_PKGS := libwebsockets libcurl libdeflate
+DEB_PACKAGES += libcurl4-openssl-dev libdeflate-dev
 
 PROGRAMS += spreadbus-collector
 spreadbus-collector_MAIN := collector/main.c

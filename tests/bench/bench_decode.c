@@ -8,7 +8,7 @@
 
 #include <time.h>
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "collector/pipeline.h"
 
@@ -129,24 +129,12 @@ static void bench_symbol(const char *adapter, size_t i, char *out, size_t len)
 	snprintf(out, len, "%s%s", syms[i], strcmp(adapter, "binance-usdm") == 0 || strcmp(adapter, "deribit") == 0 ? "-PERP" : "");
 }
 
-/* buf's len bytes replaced by one gzip member of them, as HTX sends;
- * returns its length, or 0 if it does not fit cap. */
-static size_t gzip_in_place(char *buf, size_t len, size_t cap)
+/* buf's len bytes replaced by one gzip member of them (level 6, zlib's
+ * default), as HTX sends; returns its length, or 0 if it does not fit. */
+static size_t gzip_in_place(struct libdeflate_compressor *c, char *buf, size_t len, size_t cap)
 {
-	unsigned char tmp[FRAME_MAX];
-	z_stream zs;
-	memset(&zs, 0, sizeof(zs));
-	if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return 0;
-	zs.next_in = (Bytef *)buf;
-	zs.avail_in = (uInt)len;
-	zs.next_out = tmp;
-	zs.avail_out = (uInt)(cap < sizeof(tmp) ? cap : sizeof(tmp));
-	int rc = deflate(&zs, Z_FINISH);
-	size_t n = (size_t)(zs.next_out - tmp);
-	deflateEnd(&zs);
-	if (rc != Z_STREAM_END)
-		return 0;
+	char tmp[FRAME_MAX];
+	size_t n = libdeflate_gzip_compress(c, buf, len, tmp, cap < sizeof(tmp) ? cap : sizeof(tmp));
 	memcpy(buf, tmp, n);
 	return n;
 }
@@ -162,7 +150,8 @@ static double bench(const char *adapter, bool plain)
 	char *frames = malloc((size_t)FRAMES * FRAME_MAX);
 	size_t *lens = malloc(FRAMES * sizeof(*lens));
 	double rates[RUNS];
-	if (!a || !p || !frames || !lens || symmap_init(&m, a, 64, false) < 0)
+	struct libdeflate_compressor *gz = a && a->gzip_frames && !plain ? libdeflate_alloc_compressor(6) : NULL;
+	if (!a || !p || !frames || !lens || (a->gzip_frames && !plain && !gz) || symmap_init(&m, a, 64, false) < 0)
 		return -1;
 	for (size_t i = 0; i < NSYMS; i++) {
 		bench_symbol(adapter, i, name, sizeof(name));
@@ -174,9 +163,11 @@ static double bench(const char *adapter, bool plain)
 		if (n <= 0 || n >= FRAME_MAX)
 			return -1;
 		lens[i] = (size_t)n;
-		if (a->gzip_frames && !plain && (lens[i] = gzip_in_place(frames + i * FRAME_MAX, lens[i], FRAME_MAX)) == 0)
+		if (a->gzip_frames && !plain && (lens[i] = gzip_in_place(gz, frames + i * FRAME_MAX, lens[i], FRAME_MAX)) == 0)
 			return -1;
 	}
+	if (gz)
+		libdeflate_free_compressor(gz);
 	pipeline_init(p, a, &m, 1, 65536, 300000LL * 1000000);
 	int64_t now_ns = NOW_MS * 1000000;
 	for (int r = 0; r < RUNS; r++) {

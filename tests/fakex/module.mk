@@ -3,6 +3,7 @@
 LIBRARIES += fakex
 fakex_SRCS := $(filter-out tests/fakex/main.c tests/fakex/rest_main.c tests/fakex/test_%.c,$(wildcard tests/fakex/*.c))
 fakex_PKGS := libwebsockets zlib
+DEB_PACKAGES += zlib1g-dev
 
 TEST_TOOLS += spreadbus-fakex
 spreadbus-fakex_MAIN := tests/fakex/main.c
