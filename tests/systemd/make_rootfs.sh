@@ -9,7 +9,7 @@ dest=${1:-$(cd "$(dirname "$0")/../.." && pwd)/build/rootfs-bookworm}
 suite=bookworm
 # systemd and dbus to boot; the libraries the installed binaries link;
 # redis-server for the aggregator; procps/curl/redis-tools for the checks.
-packages=systemd,dbus,libwebsockets17,libhiredis0.14,libinih1,libsystemd0,libzstd1,libssl3,libcurl4,libnats3.4,redis-server,redis-tools,procps,curl,jq
+packages=systemd,dbus,libwebsockets17,libhiredis0.14,libinih1,libsystemd0,libzstd1,libssl3,libcurl4,libnats3.4,libdeflate0,redis-server,redis-tools,procps,curl,jq
 stamp="$suite $packages"
 
 ready() { [ -f "$dest/.spreadbus-rootfs" ] && [ "$(cat "$dest/.spreadbus-rootfs")" = "$stamp" ]; }
