@@ -476,7 +476,9 @@ with tempfile.TemporaryDirectory() as tmp:
 with tempfile.TemporaryDirectory() as tmp:
     conf = os.path.join(tmp, "decode.conf")
     with open(conf, "w") as f:
-        f.write("[exchange.binance]\nsymbols = BTC-USDT, BNB-BTC\n")
+        # the service's directories under tmp: any user can run this
+        f.write(f"[service]\nruntime_dir = {tmp}/run\nstate_dir = {tmp}/state\n"
+                "[exchange.binance]\nsymbols = BTC-USDT, BNB-BTC\n")
     r = subprocess.run([BIN, "--exchange", "binance", "--config", conf, "--decode",
                         FIX + "/binance/combined_bookTicker.jsonl"], capture_output=True, text=True, timeout=60)
     got = [json.loads(l) for l in r.stdout.splitlines()]
