@@ -193,7 +193,7 @@ static uint64_t handle(struct agg *a, unsigned ex, const struct tick *t)
 		int n = spread_core_on_quote(a->core, (unsigned)sym, ex, t);
 		return n > 0 ? (uint64_t)n : 0;
 	}
-	if (t->kind == TICK_GAP) {
+	if (tick_is_hole(t)) {
 		/* symbol_id 0: the whole connection (every symbol of the exchange) */
 		if (t->symbol_id == 0)
 			spread_core_invalidate(a->core, ex, -1, t->ts_recv_ns);

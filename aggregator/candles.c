@@ -263,7 +263,7 @@ void candles_tick(struct candles *c, unsigned ex, int sym, const struct tick *t)
 	if (tick_is_trade(t)) {
 		if (sym >= 0)
 			candles_on_trade(c, ex, (unsigned)sym, t);
-	} else if (t->kind == TICK_GAP) {
+	} else if (tick_is_hole(t)) {
 		if (t->symbol_id == 0)
 			candles_on_gap(c, ex, -1);
 		else if (sym >= 0)

@@ -82,6 +82,7 @@ struct collector {
 	struct symmap symbols;
 	struct pipeline *pipe;
 	struct ring *ring;         /* NULL in tests that only count */
+	struct backfill *backfill; /* NULL: no REST trade history for this adapter or no REST URL */
 	struct status_block *status;
 	struct netaddr_url url;
 	char base_path[NETADDR_PATH_MAX];

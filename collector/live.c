@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collector/backfill.h"
 #include "collector/backoff.h"
 #include "collector/collector.h"
 #include "collector/health.h"
@@ -354,6 +355,8 @@ static void session_frame(struct session *s, const char *buf, size_t len, bool b
 			continue; /* sent before the exchange took our unsubscribe */
 		if (kept != i)
 			p->ticks[kept] = p->ticks[i];
+		if (c->backfill && tick_is_trade(&p->ticks[kept]))
+			backfill_observe(c->backfill, symmap_by_id(&c->symbols, p->ticks[kept].symbol_id), &p->ticks[kept]);
 		kept++;
 	}
 	if (kept && c->ring)
@@ -702,6 +705,8 @@ static void tick(lws_sorted_usec_list_t *sul)
 		collector_change_symbols(c);
 	for (size_t i = 0; i < c->link_count; i++)
 		link_tick(&c->links[i], now, wall);
+	if (c->backfill)
+		status_add(c->status, SM_TICKS_PUBLISHED, backfill_drain(c->backfill, &c->pipe->dedup, c->ring));
 	report(c, now, wall);
 	lws_sul_schedule(c->ctx, 0, &timer.sul, tick, TICK_MS * LWS_US_PER_MS);
 }

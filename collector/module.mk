@@ -24,6 +24,8 @@ INTEGRATION_TESTS += tests/integration/test_decode_fixtures.sh tests/integration
 # Instrument discovery and the universe (docs/universe.md), against spreadbus-fakex-rest.
 INTEGRATION_TESTS += $(sort $(wildcard tests/integration/test_universe_*.sh))
 BENCH_SCRIPTS += tests/bench/bench_universe.sh
+# Trade backfill from REST history (docs/backfill.md), against both fakes.
+INTEGRATION_TESTS += $(sort $(wildcard tests/integration/test_backfill_*.sh))
 
 # libFuzzer target for the REST answers discovery parses (seeds: shortened fake answers).
 FUZZERS += fuzz_instruments

@@ -85,6 +85,8 @@ enum frame_kind pipeline_frame(struct pipeline *p, const char *buf, size_t len, 
 				r = REJECT_DUPLICATE;
 		}
 		t->seq_lo = 0;
+		if (tick_is_trade(t)) /* the slot may hold an older quote's bytes there */
+			t->u.trade.flags = 0;
 		t->exchange_id = p->exchange_id;
 		t->ts_recv_ns = recv_ns;
 		p->verdict[i] = (uint8_t)r;

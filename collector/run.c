@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "collector/collector.h"
+#include "collector/backfill.h"
 #include "collector/instruments_thread.h"
 #include "collector/live_symbols.h"
 #include "collector/run.h"
@@ -221,7 +222,13 @@ int collector_main(struct runtime *rt, const char *name)
 			log_warn("%s: no instrument discovery: %s", name,
 				 drc == -ENOTSUP ? "the adapter has no REST discovery yet" : strerror(-drc));
 	}
+	if (backfill_wanted(cfg, c->cx, c->adapter->name)) {
+		int brc = backfill_start(&c->backfill, cfg, c->cx, c->adapter->name, (uint8_t)exchange_id);
+		if (brc < 0)
+			log_warn("%s: no trade backfill: %s", name, strerror(-brc));
+	}
 	rc = collector_run_live(c) < 0 ? 1 : c->restart_wanted ? RUNTIME_EXIT_RESTART : 0;
+	backfill_stop(c->backfill);
 	instruments_thread_stop(&discovery);
 out_links:
 	for (size_t i = 0; i < c->link_count; i++)

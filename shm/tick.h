@@ -21,7 +21,11 @@ enum tick_gap_reason {
 	GAP_COLLECTOR_START = 4, /* a collector (re)started: anything before is unknown */
 	GAP_READER_LAPPED = 5,   /* a reader was lapped and lost records (written by readers, not collectors) */
 	GAP_RECONNECT_PLANNED = 6, /* planned reconnect (e.g. Binance 24 h limit) */
+	GAP_BACKFILL = 7,        /* not a hole: the repair of the hole between the same times (collector/backfill.h) */
 };
+
+/* trade.flags */
+#define TICK_TRADE_BACKFILLED 1u /* fetched from REST trade history after a gap, not from the live feed */
 
 /*
  * seq_lo is the low 32 bits of the record's bus sequence number; the full
@@ -44,11 +48,13 @@ struct tick {
 		} quote;
 		struct {
 			double px, qty;
+			uint32_t flags; /* TICK_TRADE_* bits (0 for live trades: the collector pipeline clears it) */
 		} trade;
 		struct {
 			int64_t ts_start_ns; /* last data seen before the hole; 0 = unknown */
 			int64_t ts_end_ns;   /* first moment data flows again */
 			uint32_t reason;     /* enum tick_gap_reason */
+			uint32_t recovered;  /* GAP_BACKFILL: trades recovered (update_id: still missing) */
 		} gap;
 	} u;
 };
@@ -80,8 +86,23 @@ static inline const char *tick_gap_reason_name(uint32_t reason)
 	case GAP_COLLECTOR_START: return "collector_start";
 	case GAP_READER_LAPPED: return "reader_lapped";
 	case GAP_RECONNECT_PLANNED: return "reconnect_planned";
+	case GAP_BACKFILL: return "backfill";
 	}
 	return "unknown";
+}
+
+/* A gap marker that says data is missing: every TICK_GAP but a
+ * GAP_BACKFILL record, which reports a repair and invalidates nothing. */
+static inline int tick_is_hole(const struct tick *t)
+{
+	return t->kind == TICK_GAP && t->u.gap.reason != GAP_BACKFILL;
+}
+
+/* A GAP_BACKFILL record's outcome: "repaired" (nothing missing),
+ * "partly_repaired", or "not_repairable" (nothing recovered). */
+static inline const char *tick_backfill_status_name(const struct tick *t)
+{
+	return t->update_id == 0 ? "repaired" : t->u.gap.recovered ? "partly_repaired" : "not_repairable";
 }
 
 #endif

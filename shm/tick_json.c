@@ -13,10 +13,16 @@ void tick_json_fields(struct jsonw *w, const struct tick *t)
 		jsonw_kv_double(w, "qty", t->u.trade.qty);
 		jsonw_kv_string(w, "side", tick_trade_side_name(t));
 		jsonw_kv_uint64(w, "trade_id", t->update_id);
+		if (t->u.trade.flags & TICK_TRADE_BACKFILLED)
+			jsonw_kv_bool(w, "backfilled", true);
 	} else if (t->kind == TICK_GAP) {
 		jsonw_kv_int64(w, "ts_start_ns", t->u.gap.ts_start_ns);
 		jsonw_kv_int64(w, "ts_end_ns", t->u.gap.ts_end_ns);
 		jsonw_kv_string(w, "reason", tick_gap_reason_name(t->u.gap.reason));
 		jsonw_kv_uint64(w, "lost", t->update_id);
+		if (t->u.gap.reason == GAP_BACKFILL) {
+			jsonw_kv_uint64(w, "recovered", t->u.gap.recovered);
+			jsonw_kv_string(w, "status", tick_backfill_status_name(t));
+		}
 	}
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/fakex/rest_trades.h"
 #include "tests/fakex/rest_universe.h"
 
 #define MAX_EXCHANGES 3
@@ -26,8 +27,9 @@ static const char *const info_paths[MAX_EXCHANGES] = { "/api/v3/exchangeInfo", "
 static const char *const tick_paths[MAX_EXCHANGES] = { "/api/v3/ticker/24hr", "/v5/market/tickers",
 						       "/api/v5/market/tickers" };
 static const char *const required_query[MAX_EXCHANGES] = { NULL, "category=spot", "instType=SPOT" };
-/* Binance request weights of the two calls */
+/* Binance request weights of the two calls, and of historicalTrades */
 static const unsigned binance_weight[2] = { 20, 80 };
+#define BINANCE_TRADES_WEIGHT 25
 
 struct misbehave {
 	char what[16];      /* 429 418 403 500 503 slow hang truncated garbage code */
@@ -148,11 +150,10 @@ static void control(struct conn *c, const char *target, const char *query)
 }
 
 /* An API request, answered well or as the pending misbehaviour says. */
-static void api(struct conn *c, const char *target, const char *query, int which)
+static void api(struct conn *c, const char *target, const char *query, const char *body, size_t len,
+		unsigned weight)
 {
 	struct exchange *x = &exchanges[c->ex];
-	const char *body = which == 0 ? x->bodies.info : x->bodies.tickers;
-	size_t len = which == 0 ? x->bodies.info_len : x->bodies.tickers_len;
 	char extra[256] = "";
 	char full[2100];
 	snprintf(full, sizeof(full), "%s%s%s", target, query[0] ? "?" : "", query);
@@ -163,7 +164,7 @@ static void api(struct conn *c, const char *target, const char *query, int which
 			x->weight_minute = minute;
 			x->weight_used = 0;
 		}
-		x->weight_used += binance_weight[which];
+		x->weight_used += weight;
 		snprintf(extra, sizeof(extra), "X-MBX-USED-WEIGHT-1M: %u\r\n", x->weight_used);
 	}
 	if (x->mis.n == 0) {
@@ -227,6 +228,22 @@ static void handle_request(struct conn *c, char *req)
 		control(c, target, query);
 		return;
 	}
+	if (rest_trades_route(target) == c->ex) {
+		char *body;
+		size_t len;
+		int code = rest_trades_render(c->ex, query, now_ms(), &body, &len);
+		if (code == 200)
+			api(c, target, query, body, len, BINANCE_TRADES_WEIGHT);
+		else if (code > 0) {
+			log_request(c, target, code, NULL);
+			reply(c, code, NULL, body, len, len);
+		}
+		else
+			c->close_after = true;
+		if (code > 0)
+			free(body);
+		return;
+	}
 	int which = strcmp(target, info_paths[c->ex]) == 0 ? 0 : strcmp(target, tick_paths[c->ex]) == 0 ? 1 : -1;
 	if (which >= 0 && required_query[c->ex] && !strstr(query, required_query[c->ex]))
 		which = -1;
@@ -235,7 +252,9 @@ static void handle_request(struct conn *c, char *req)
 		reply(c, 404, NULL, "{\"error\":\"not found\"}", 21, 21);
 		return;
 	}
-	api(c, target, query, which);
+	struct exchange *x = &exchanges[c->ex];
+	api(c, target, query, which == 0 ? x->bodies.info : x->bodies.tickers,
+	    which == 0 ? x->bodies.info_len : x->bodies.tickers_len, binance_weight[which]);
 }
 
 static void conn_close(struct conn *c)

@@ -1,0 +1,107 @@
+/* Trade backfill (issue 13): when a symbol's trade ids jump on the live
+ * feed (a reconnect, a stall, a slow-consumer drop), the ids in between
+ * are fetched from the exchange's REST trade history in a thread of its
+ * own and handed back to the WebSocket loop, which dedups them against
+ * what the feed delivered and appends them to the ring marked
+ * TICK_TRADE_BACKFILLED, followed by a GAP_BACKFILL record saying how many
+ * were recovered and how many are still missing (docs/backfill.md).
+ *
+ * Two lock-free single-producer single-consumer queues connect the two
+ * threads, so the loop never waits on REST: holes go one way, recovered
+ * ticks the other. */
+#ifndef SPREADBUS_COLLECTOR_BACKFILL_H
+#define SPREADBUS_COLLECTOR_BACKFILL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "collector/dedup.h"
+#include "collector/rest.h"
+#include "collector/symbols.h"
+#include "common/config.h"
+#include "shm/ring.h"
+#include "shm/tick.h"
+
+#define BACKFILL_HOLES 256         /* holes waiting for the thread; more are counted as not repairable */
+#define BACKFILL_TICKS 16384       /* recovered ticks waiting for the loop */
+#define BACKFILL_MAX_HOLE 1000000  /* ids; a larger jump is a sequence reset, not a hole */
+#define BACKFILL_PAGE_MAX 1000     /* trades per page, the largest any exchange serves */
+#define BACKFILL_ATTEMPTS 4        /* REST tries per page before the rest of a hole is given up */
+#define BACKFILL_RETRY_MS 500      /* first wait after a failed page, doubled per try */
+
+/* One missing range of one symbol. */
+struct backfill_hole {
+	uint16_t symbol_id;
+	char native[SYMBOL_NATIVE_MAX];
+	uint64_t from_id, to_id;         /* inclusive */
+	int64_t ts_start_ns, ts_end_ns;  /* exchange times of the trades either side */
+};
+
+/* One trade of a page, as the exchange's history answers it. */
+struct backfill_trade {
+	uint64_t id;
+	double px, qty;
+	int64_t ts_ns;
+	uint8_t kind; /* TICK_TRADE_BUY / _SELL / TICK_TRADE */
+};
+
+/* An exchange's trade-history endpoint. A page is asked for the part of
+ * the hole still open, [lo, hi]; the answer may hold ids outside it. */
+struct backfill_api {
+	const char *adapter;
+	bool newest_first; /* pages walk down from hi (OKX) rather than up from lo (Binance) */
+	int (*page_path)(const char *native, uint64_t lo, uint64_t hi, char *out, size_t out_len);
+	/* Trades of the page into out (at most max). Returns the count, or -1
+	 * with why for an answer that is not a page. */
+	int (*parse_page)(const char *body, size_t len, struct backfill_trade *out, size_t max, char *why,
+			  size_t why_len);
+};
+
+const struct backfill_api *backfill_api_find(const char *adapter);
+
+struct backfill {
+	pthread_t thread;
+	bool running;
+	atomic_bool stop;
+	const char *exchange;
+	const struct backfill_api *api;
+	struct rest_limits limits;
+	char rest_url[CONFIG_STR_MAX];
+	uint32_t timeout_ms;
+	bool tls_verify;
+	uint8_t exchange_id;
+	/* loop thread only: per bus symbol id, the last live trade id and time */
+	uint64_t *last_id;
+	int64_t *last_ts_ns;
+	/* holes: loop -> thread */
+	struct backfill_hole holes[BACKFILL_HOLES];
+	_Atomic uint32_t holes_head, holes_tail;
+	/* recovered ticks and GAP_BACKFILL records: thread -> loop */
+	struct tick ticks[BACKFILL_TICKS];
+	_Atomic uint32_t ticks_head, ticks_tail;
+	struct backfill_trade page[BACKFILL_PAGE_MAX];
+	/* metrics */
+	atomic_uint_fast64_t backfills, recovered, missing, rest_errors, duplicates;
+};
+
+/* Whether the collector of cx backfills: its adapter has a history
+ * endpoint and it has a REST URL (as discovery: instruments_thread_wanted). */
+bool backfill_wanted(const struct config *cfg, const struct config_exchange *cx, const char *adapter);
+
+/* Allocates and starts it. 0, -ENOTSUP (no history endpoint), or -errno. */
+int backfill_start(struct backfill **out, const struct config *cfg, const struct config_exchange *cx,
+		   const char *adapter, uint8_t exchange_id);
+/* Stops the thread (a call in flight is aborted) and frees it; NULL is fine. */
+void backfill_stop(struct backfill *b);
+
+/* Loop thread, for every trade published live: a jump in the symbol's ids
+ * queues the hole. */
+void backfill_observe(struct backfill *b, const struct symmap_entry *e, const struct tick *t);
+
+/* Loop thread: publishes what the thread recovered, minus trades the feed
+ * already delivered (dedup). Returns the ticks published. */
+size_t backfill_drain(struct backfill *b, struct dedup *d, struct ring *ring);
+
+#endif

@@ -1,0 +1,99 @@
+# Shared by the test_backfill_<exchange>.sh tests (sourced): a collector
+# against spreadbus-fakex (WebSocket) and spreadbus-fakex-rest (its trade
+# history, rest_url), a hole made by closing the connections and refusing
+# new ones, then the ring checked for the hole's trade ids and the
+# GAP_BACKFILL record (docs/backfill.md).
+set -u
+source "${SPREADBUS_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/tests/lib/collector_test.sh"
+tl_need_bins spreadbus-fakex-rest
+
+# bf_start EXCHANGE: both fakes and the collector, trades flowing.
+bf_start() {
+	local ex=$1 name port count
+	tl_spawn fakex-rest "$TL_BIN/spreadbus-fakex-rest" --exchange "$ex" --instruments 20 \
+		--ready-file "$TL_TMP/rest.ready"
+	tl_wait_for 10 "the fake REST ready file" test -s "$TL_TMP/rest.ready"
+	read -r name port count <"$TL_TMP/rest.ready"
+	BF_REST=http://127.0.0.1:$port
+	tl_fakex_start --exchange "$ex" --symbols BTC-USDT,ETH-USDT --rate 200
+	tl_collector_start "$ex" "BTC-USDT, ETH-USDT" "exchange.$ex.rest_url=$BF_REST" universe.rest_timeout_ms=1000
+	tl_wait_flowing 20 -1 BTC-USDT ETH-USDT
+}
+
+# bf_rest_cmd QUERY: a misbehaviour of the fake REST, e.g. 'what=500&n=100'.
+bf_rest_cmd() { curl -fsS "$BF_REST/_fakex/misbehave?$1" >/dev/null || tl_fail "fake REST command $1 refused"; }
+
+# bf_hole MS: close every connection and refuse new ones for MS.
+bf_hole() {
+	local conns
+	conns=$(tl_fakex_stat "$TL_EX.connections_total")
+	tl_fakex_cmd "refuse $1" >/dev/null
+	tl_fakex_cmd close >/dev/null
+	tl_wait_for $(($1 / 1000 + 15)) "a new connection after the hole" \
+		tl_at_least $((conns + 1)) tl_fakex_stat "$TL_EX.connections_total"
+}
+
+# The GAP_BACKFILL records in the ring, as JSON lines.
+bf_repairs() { tl_ring_dump | jq -c 'select(.kind == "gap" and .reason == "backfill")'; }
+bf_repair_count() { bf_repairs | wc -l; }
+
+# bf_missing_report: per symbol, the trade ids between the first and last
+# the server sent that the ring lacks, and ids it holds twice.
+bf_missing_report() {
+	local sent
+	sent=$(tl_fakex_sent "$TL_EX")
+	tl_ring_dump | jq -s -c --argjson sent "$sent" '
+		(map(select(.kind == "trade")) | group_by(.symbol) | map({key: .[0].symbol, value: [.[].trade_id]})
+			| from_entries) as $t
+		| [$sent | to_entries[] | .key as $sym | .value.trades as [$n, $first, $last]
+			| (($t[$sym] // []) | map(select(. >= $first and . <= $last))) as $ids
+			| {symbol: $sym, first: $first, last: $last, missing: ($last - $first + 1 - ($ids | unique | length)),
+			   twice: (($ids | length) - ($ids | unique | length))}
+			| select(.missing != 0 or .twice != 0)]'
+}
+
+bf_complete() {
+	local report
+	report=$(bf_missing_report) || return 1
+	printf '%s\n' "$report" >"$TL_TMP/backfill-missing.log"
+	[[ $report == '[]' ]]
+}
+
+# bf_scenario EXCHANGE: a 5 s hole repaired in full; then, with the REST
+# answering 500 to everything, a hole recorded not repairable with its
+# size; live data flows throughout.
+bf_scenario() {
+	local ex=$1 before repairs repair_ms
+	bf_start "$ex"
+	before=$(tl_ring_last_seq)
+	bf_hole 5000
+	tl_wait_for 30 "a backfill record for each symbol" tl_at_least 2 bf_repair_count
+	repairs=$(bf_repairs)
+	# from the first trade after the hole (its exchange time) to the record
+	repair_ms=$(jq -s 'map(.ts_recv_ns - .ts_end_ns) | max / 1e6 | floor' <<<"$repairs")
+	tl_log "repairs: $repairs"
+	[[ $(jq -s 'map(select(.status == "repaired" and .lost == 0 and .recovered > 100)) | length' <<<"$repairs") == 2 ]] ||
+		tl_fail "both symbols' holes should be repaired (over 100 trades each, 5 s at one id per 10 ms): $repairs"
+	tl_wait_for 20 "every trade id from the first sent to the last in the ring once (backfill-missing.log)" bf_complete
+	local backfilled recovered
+	backfilled=$(tl_ring_dump | jq -s 'map(select(.kind == "trade" and .backfilled == true)) | length')
+	recovered=$(jq -s 'map(.recovered) | add' <<<"$repairs")
+	tl_assert_eq "backfilled trades in the ring = recovered in the records" "$recovered" "$backfilled"
+	tl_ring_check_no_duplicates
+	tl_log "5 s hole: $recovered trades recovered, all repaired ${repair_ms} ms after the first live trade past it"
+
+	# the REST fails: the hole is recorded with nothing recovered, its size known
+	bf_rest_cmd 'what=500&n=1000'
+	bf_hole 2000
+	tl_wait_for 30 "backfill records of the failed repair" tl_at_least 4 bf_repair_count
+	repairs=$(bf_repairs | tail -n 2)
+	[[ $(jq -s 'map(select(.status == "not_repairable" and .lost > 50 and .recovered == 0)) | length' <<<"$repairs") == 2 ]] ||
+		tl_fail "holes during a REST outage should be not_repairable with their size: $repairs"
+	grep -q "backfill GET /.*HTTP 500" "$TL_TMP/collector.log" || tl_fail "no REST error logged"
+	before=$(tl_ring_last_seq)
+	tl_wait_flowing 10 "$before" BTC-USDT ETH-USDT
+	tl_collector_same_pid
+	BF_SUMMARY="5 s hole repaired in ${repair_ms} ms ($recovered trades); REST 500s: not_repairable, $(jq -s 'map(.lost) | add' <<<"$repairs") trades known missing"
+	tl_collector_stop
+	tl_fakex_stop
+}
