@@ -137,6 +137,9 @@ bool adapter_sub_picks(const struct sub_request *req, const struct symmap_entry 
 int adapter_build_batch(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed,
 			const char *head, const char *tail, size_t max_items,
 			void (*item)(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch));
+/* item() for exchanges whose subscribe lists bare names, one channel per
+ * message (Gate.io, Kraken, Coinbase): the native name as a JSON string. */
+void adapter_put_quoted_native(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch);
 
 /* The "data" member of a frame: parsed in place when the members it
  * depends on came first (as in every capture), else its start is kept and
@@ -155,6 +158,15 @@ int adapter_deferred_data_hook(struct deferred_data *d, struct js *j, bool ready
 /* After the walk: the in-place result, or the deferred parse. */
 enum frame_kind adapter_deferred_data_finish(struct deferred_data *d, const char *frame, size_t len,
 					     data_parser parse, void *ctx, struct frame_out *out);
+
+/* The start of every JSON parser: out emptied and checked for room for a
+ * tick (REJECT_OVERSIZE), then the frame walked as one object with
+ * js_object(keys, fields, hook, ctx) and nothing after it (REJECT_JSON).
+ * False when refused: out holds the reject. */
+struct js_field;
+bool adapter_walk_frame(const char *frame, size_t len, const struct js_field *keys, size_t nkeys, void *fields,
+			int (*hook)(struct js *j, const struct js_span *key, void *ctx), void *ctx,
+			struct frame_out *out);
 
 /* A trade's aggressor from the taker side the exchange names "buy" or
  * "sell" (Gate.io, Bitget, Kraken, Coinbase's upper-case BUY/SELL too);

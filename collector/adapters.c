@@ -129,6 +129,14 @@ int adapter_build_batch(const struct sub_request *req, size_t start, char *out, 
 	return (int)b.len;
 }
 
+void adapter_put_quoted_native(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
+{
+	(void)ch;
+	sbuf_put(b, "\"");
+	sbuf_putn(b, e->native, e->native_len);
+	sbuf_put(b, "\"");
+}
+
 int adapter_deferred_data_hook(struct deferred_data *d, struct js *j, bool ready, data_parser parse, void *ctx,
 			       struct frame_out *out)
 {
@@ -152,6 +160,24 @@ enum frame_kind adapter_deferred_data_finish(struct deferred_data *d, const char
 		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
 	js_init(&j, d->start, (size_t)(frame + len - d->start));
 	return parse(&j, ctx);
+}
+
+bool adapter_walk_frame(const char *frame, size_t len, const struct js_field *keys, size_t nkeys, void *fields,
+			int (*hook)(struct js *j, const struct js_span *key, void *ctx), void *ctx,
+			struct frame_out *out)
+{
+	struct js j;
+	out->n = 0;
+	if (out->cap < 1) {
+		adapter_frame_reject(out, REJECT_OVERSIZE);
+		return false;
+	}
+	js_init(&j, frame, len);
+	if (js_object(&j, keys, nkeys, fields, hook, ctx) < 0 || !js_at_end(&j)) {
+		adapter_frame_reject(out, REJECT_JSON);
+		return false;
+	}
+	return true;
 }
 
 enum reject_reason adapter_taker_side(const struct js_span *side, struct tick *t)

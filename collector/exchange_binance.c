@@ -133,15 +133,10 @@ static enum frame_kind parse_trade(struct symmap *m, const struct bn_fields *f, 
 static enum frame_kind binance_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
 	struct bn_fields f;
-	struct js j;
 	memset(&f, 0, sizeof(f));
-	js_init(&j, frame, len);
-	out->n = 0;
-	if (out->cap < 1)
-		return adapter_frame_reject(out, REJECT_OVERSIZE);
 	struct bn_walk w = {&f, 0};
-	if (js_object(&j, bn_keys, sizeof(bn_keys) / sizeof(bn_keys[0]), &f, bn_hook, &w) < 0 || !js_at_end(&j))
-		return adapter_frame_reject(out, REJECT_JSON);
+	if (!adapter_walk_frame(frame, len, bn_keys, sizeof(bn_keys) / sizeof(bn_keys[0]), &f, bn_hook, &w, out))
+		return out->kind;
 	if (binance_answer(&f.code, &f.msg, &f.result, &f.method, out))
 		return out->kind;
 	if (f.e.s) {

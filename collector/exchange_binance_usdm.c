@@ -172,15 +172,10 @@ static enum frame_kind parse_agg_trade(struct symmap *m, const struct um_fields 
 static enum frame_kind usdm_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
 	struct um_fields f;
-	struct js j;
 	memset(&f, 0, sizeof(f));
-	js_init(&j, frame, len);
-	out->n = 0;
-	if (out->cap < 1)
-		return adapter_frame_reject(out, REJECT_OVERSIZE);
 	struct um_walk w = {&f, false};
-	if (js_object(&j, um_keys, sizeof(um_keys) / sizeof(um_keys[0]), &f, um_hook, &w) < 0 || !js_at_end(&j))
-		return adapter_frame_reject(out, REJECT_JSON);
+	if (!adapter_walk_frame(frame, len, um_keys, sizeof(um_keys) / sizeof(um_keys[0]), &f, um_hook, &w, out))
+		return out->kind;
 	if (binance_answer(&f.code, &f.msg, &f.result, &f.method, out))
 		return out->kind;
 	if (!f.e.s)

@@ -168,22 +168,14 @@ static int top_hook(struct js *j, const struct js_span *key, void *ctx)
 
 static enum frame_kind bitget_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
-	struct bg_top f;
-	struct js j;
-	out->n = 0;
-	if (out->cap < 1)
-		return adapter_frame_reject(out, REJECT_OVERSIZE);
+	struct bg_top f = {.m = m, .out = out};
 	/* keepalive: the text "pong" answers our "ping" */
 	if (len == 4 && memcmp(frame, "pong", 4) == 0)
 		return adapter_frame_control(out, CONTROL_PONG, NULL, 0);
 	if (len == 4 && memcmp(frame, "ping", 4) == 0)
 		return adapter_frame_control(out, CONTROL_NOTICE, "ping", 4);
-	memset(&f, 0, sizeof(f));
-	f.m = m;
-	f.out = out;
-	js_init(&j, frame, len);
-	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
-		return adapter_frame_reject(out, REJECT_JSON);
+	if (!adapter_walk_frame(frame, len, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f, out))
+		return out->kind;
 	if (f.event.s) {
 		if (JS_IS(&f.event, "subscribe"))
 			return adapter_frame_control(out, CONTROL_SUBSCRIBED, NULL, 0);

@@ -272,17 +272,9 @@ static int top_hook(struct js *j, const struct js_span *key, void *ctx)
 
 static enum frame_kind bybit_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
-	struct top_fields f;
-	struct js j;
-	memset(&f, 0, sizeof(f));
-	f.m = m;
-	f.out = out;
-	js_init(&j, frame, len);
-	out->n = 0;
-	if (out->cap < 1)
-		return adapter_frame_reject(out, REJECT_OVERSIZE);
-	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
-		return adapter_frame_reject(out, REJECT_JSON);
+	struct top_fields f = {.m = m, .out = out};
+	if (!adapter_walk_frame(frame, len, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f, out))
+		return out->kind;
 	if (f.op.s) {
 		/* spot/linear answer a ping with op "ping" and success; option
 		 * and spread answer with op "pong"; a bare op is a request */

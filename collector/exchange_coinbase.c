@@ -30,21 +30,13 @@ static int coinbase_canonical(const char *native, size_t len, char *out, size_t 
 	return symbol_split_sep(native, len, '-', out, out_len);
 }
 
-static void put_product(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
-{
-	(void)ch;
-	sbuf_put(b, "\"");
-	sbuf_putn(b, e->native, e->native_len);
-	sbuf_put(b, "\"");
-}
-
 /* {"type":"subscribe","product_ids":[...],"channel":"ticker"|"market_trades"} */
 static int coinbase_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len,
 			      size_t *consumed)
 {
 	return adapter_build_batch(req, start, out, out_len, consumed, "{\"type\":\"subscribe\",\"product_ids\":[",
 				   req->quotes ? "],\"channel\":\"ticker\"}" : "],\"channel\":\"market_trades\"}",
-				   COINBASE_MAX_PRODUCTS_PER_MESSAGE, put_product);
+				   COINBASE_MAX_PRODUCTS_PER_MESSAGE, adapter_put_quoted_native);
 }
 
 enum cb_channel { CB_NONE, CB_TICKER, CB_TRADES, CB_OTHER };
@@ -188,17 +180,9 @@ static int top_hook(struct js *j, const struct js_span *key, void *ctx)
 
 static enum frame_kind coinbase_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
-	struct cb_top f;
-	struct js j;
-	out->n = 0;
-	if (out->cap < 1)
-		return adapter_frame_reject(out, REJECT_OVERSIZE);
-	memset(&f, 0, sizeof(f));
-	f.m = m;
-	f.out = out;
-	js_init(&j, frame, len);
-	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
-		return adapter_frame_reject(out, REJECT_JSON);
+	struct cb_top f = {.m = m, .out = out};
+	if (!adapter_walk_frame(frame, len, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f, out))
+		return out->kind;
 	/* {"type":"error","message":...,"reason":...} and requests (captures
 	 * hold both directions); then the legacy Exchange feed's typed messages */
 	if (f.type.s && JS_IS(&f.type, "error"))

@@ -255,17 +255,9 @@ static const char test_reply[] = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"pub
 
 static enum frame_kind deribit_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
-	struct db_frame f;
-	struct js j;
-	out->n = 0;
-	if (out->cap < 1)
-		return adapter_frame_reject(out, REJECT_OVERSIZE);
-	memset(&f, 0, sizeof(f));
-	f.m = m;
-	f.out = out;
-	js_init(&j, frame, len);
-	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
-		return adapter_frame_reject(out, REJECT_JSON);
+	struct db_frame f = {.m = m, .out = out};
+	if (!adapter_walk_frame(frame, len, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f, out))
+		return out->kind;
 	/* {"error":{"code":10028,"message":"too_many_requests"}} and the like */
 	if (f.error_object)
 		return adapter_frame_control(out, CONTROL_ERROR, f.message.s, f.message.len);

@@ -28,14 +28,6 @@ static int gateio_canonical(const char *native, size_t len, char *out, size_t ou
 	return symbol_split_sep(native, len, '_', out, out_len);
 }
 
-static void put_pair(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
-{
-	(void)ch;
-	sbuf_put(b, "\"");
-	sbuf_putn(b, e->native, e->native_len);
-	sbuf_put(b, "\"");
-}
-
 /* {"time":<s>,"id":N,"channel":"spot.book_ticker","event":"subscribe","payload":[...]}:
  * "time" must be within 60 s of the server's clock. */
 static int gateio_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len,
@@ -51,7 +43,7 @@ static int gateio_subscribe(const struct sub_request *req, size_t start, char *o
 	sbuf_put(&h, req->quotes ? ",\"channel\":\"spot.book_ticker\"" : ",\"channel\":\"spot.trades\"");
 	sbuf_put(&h, ",\"event\":\"subscribe\",\"payload\":[");
 	return adapter_build_batch(req, start, out, out_len, consumed, head, "]}", GATEIO_MAX_PAIRS_PER_REQUEST,
-				   put_pair);
+				   adapter_put_quoted_native);
 }
 
 /* Keys of a frame and of its "result" (book ticker, trade or request
@@ -155,14 +147,9 @@ static enum frame_kind parse_trade(struct symmap *m, const struct gt_fields *f, 
 static enum frame_kind gateio_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
 	struct gt_fields f;
-	struct js j;
 	memset(&f, 0, sizeof(f));
-	js_init(&j, frame, len);
-	out->n = 0;
-	if (out->cap < 1)
-		return adapter_frame_reject(out, REJECT_OVERSIZE);
-	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
-		return adapter_frame_reject(out, REJECT_JSON);
+	if (!adapter_walk_frame(frame, len, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f, out))
+		return out->kind;
 	/* error codes: 1 invalid body, 2 invalid argument, 3 server error, 4 auth */
 	if (f.error_object)
 		return adapter_frame_control(out, CONTROL_ERROR, f.message.s, f.message.len);

@@ -166,17 +166,9 @@ static int top_hook(struct js *j, const struct js_span *key, void *ctx)
 
 static enum frame_kind htx_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
-	struct htx_frame f;
-	struct js j;
-	out->n = 0;
-	if (out->cap < 1)
-		return adapter_frame_reject(out, REJECT_OVERSIZE);
-	memset(&f, 0, sizeof(f));
-	f.m = m;
-	f.out = out;
-	js_init(&j, frame, len);
-	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
-		return adapter_frame_reject(out, REJECT_JSON);
+	struct htx_frame f = {.m = m, .out = out};
+	if (!adapter_walk_frame(frame, len, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f, out))
+		return out->kind;
 	/* {"ping":n} must be answered with the same n within two pings (10 s) */
 	if (f.ping.s) {
 		char pong[HTX_PONG_MAX];

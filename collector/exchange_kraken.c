@@ -29,14 +29,6 @@ static int kraken_canonical(const char *native, size_t len, char *out, size_t ou
 	return symbol_split_sep(native, len, '/', out, out_len);
 }
 
-static void put_symbol(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch)
-{
-	(void)ch;
-	sbuf_put(b, "\"");
-	sbuf_putn(b, e->native, e->native_len);
-	sbuf_put(b, "\"");
-}
-
 /* {"method":"subscribe","params":{"channel":"ticker","symbol":[...],"event_trigger":"bbo"},"req_id":N}
  * or the same for "trade" (no snapshot of past trades). */
 static int kraken_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len,
@@ -51,7 +43,7 @@ static int kraken_subscribe(const struct sub_request *req, size_t start, char *o
 	return adapter_build_batch(req, start, out, out_len, consumed,
 				   req->quotes ? "{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":["
 					       : "{\"method\":\"subscribe\",\"params\":{\"channel\":\"trade\",\"symbol\":[",
-				   tail, KRAKEN_MAX_SYMBOLS_PER_REQUEST, put_symbol);
+				   tail, KRAKEN_MAX_SYMBOLS_PER_REQUEST, adapter_put_quoted_native);
 }
 
 enum kr_channel { KR_NONE, KR_TICKER, KR_TRADE, KR_STATUS, KR_OTHER };
@@ -193,17 +185,9 @@ static enum frame_kind method_result(const struct kr_top *f, struct frame_out *o
 
 static enum frame_kind kraken_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
-	struct kr_top f;
-	struct js j;
-	out->n = 0;
-	if (out->cap < 1)
-		return adapter_frame_reject(out, REJECT_OVERSIZE);
-	memset(&f, 0, sizeof(f));
-	f.m = m;
-	f.out = out;
-	js_init(&j, frame, len);
-	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
-		return adapter_frame_reject(out, REJECT_JSON);
+	struct kr_top f = {.m = m, .out = out};
+	if (!adapter_walk_frame(frame, len, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f, out))
+		return out->kind;
 	if (f.method.s)
 		return method_result(&f, out);
 	if (!f.channel.s)

@@ -229,21 +229,13 @@ static int top_hook(struct js *j, const struct js_span *key, void *ctx)
 
 static enum frame_kind okx_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
-	struct top_fields f;
-	struct js j;
-	out->n = 0;
-	if (out->cap < 1)
-		return adapter_frame_reject(out, REJECT_OVERSIZE);
+	struct top_fields f = {.m = m, .out = out};
 	if (len == 4 && memcmp(frame, "pong", 4) == 0)
 		return adapter_frame_control(out, CONTROL_PONG, NULL, 0);
 	if (len == 4 && memcmp(frame, "ping", 4) == 0)
 		return adapter_frame_control(out, CONTROL_NOTICE, "ping", 4);
-	memset(&f, 0, sizeof(f));
-	f.m = m;
-	f.out = out;
-	js_init(&j, frame, len);
-	if (js_object(&j, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f) < 0 || !js_at_end(&j))
-		return adapter_frame_reject(out, REJECT_JSON);
+	if (!adapter_walk_frame(frame, len, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f, out))
+		return out->kind;
 	if (f.event.s)
 		return event_result(&f, out);
 	if (f.op.s) /* a request (captures hold both directions) */
