@@ -22,11 +22,12 @@ static const struct parquet_column_def trade_cols[] = {
 	{"bus_seq", PARQUET_COL_INT64},
 };
 
-enum { G_TS_START, G_TS_END, G_EXCHANGE, G_REASON, G_LOST, G_BUS_SEQ };
+enum { G_TS_START, G_TS_END, G_EXCHANGE, G_REASON, G_LOST, G_BUS_SEQ, G_RECOVERED };
 static const struct parquet_column_def gap_cols[] = {
 	{"ts_start", PARQUET_COL_TIMESTAMP_NS, .optional = 1}, {"ts_end", PARQUET_COL_TIMESTAMP_NS},
 	{"exchange", PARQUET_COL_STRING},                     {"reason", PARQUET_COL_STRING},
 	{"lost", PARQUET_COL_INT64},            {"bus_seq", PARQUET_COL_INT64},
+	{"recovered", PARQUET_COL_INT64, .optional = 1},
 };
 
 static const struct parquet_schema schemas[DATASET_COUNT] = {
@@ -106,6 +107,11 @@ int dataset_add_row(struct parquet_writer *w, enum dataset d, const struct tick 
 			return rc;
 		parquet_writer_put_i64(w, G_LOST, t->kind == TICK_GAP ? (int64_t)t->update_id : 0);
 		parquet_writer_put_i64(w, G_BUS_SEQ, (int64_t)bus_seq);
+		/* only a backfill row reports a repair (lost: what is still missing) */
+		if (t->kind == TICK_GAP && t->u.gap.reason == GAP_BACKFILL)
+			parquet_writer_put_i64(w, G_RECOVERED, t->u.gap.recovered);
+		else
+			parquet_writer_put_null(w, G_RECOVERED);
 		break;
 	}
 	return parquet_writer_end_row(w);

@@ -59,6 +59,40 @@ bf_complete() {
 	[[ $report == '[]' ]]
 }
 
+# bf_sql QUERY: rows as JSON lines, by DuckDB.
+bf_sql() { node "$TL_SRC/deploy/parquet_query.js" --json "$1" || tl_fail "DuckDB: $1"; }
+
+bf_writer_caught_up() {
+	[[ $(tl_bus_field "$TL_CONFIG" writer '"\(.state) \(.metrics.read_lag_ticks)"') == "running 0" ]]
+}
+
+# bf_parquet_check: the writer records the ring; in its Parquet files
+# (DuckDB) every trade id the server sent up to the REST outage
+# ($BF_SENT, the repaired part) is there once, and the gaps
+# dataset holds the four backfill rows with their counts.
+bf_parquet_check() {
+	local data=$TL_TMP/state/data sent=$BF_SENT rows
+	tl_spawn writer "$TL_BIN/spreadbus-writer" --config "$TL_CONFIG"
+	tl_wait_for 20 "the writer caught up with the ring" bf_writer_caught_up
+	tl_stop writer TERM 5
+	tl_assert_eq "writer exit status after SIGTERM" 0 "${TL_EXIT[writer]}"
+	rows=$(bf_sql "SELECT lost, recovered FROM read_parquet('$data/gaps/**/*.parquet') WHERE reason = 'backfill' ORDER BY bus_seq")
+	tl_log "Parquet gaps, backfill rows: $(tr '\n' ' ' <<<"$rows")"
+	[[ $(jq -s 'map(select(.lost == 0 and .recovered > 100)) | length' <<<"$rows") == 2 &&
+		$(jq -s 'map(select(.lost > 50 and .recovered == 0)) | length' <<<"$rows") == 2 ]] ||
+		tl_fail "Parquet gaps: expected 2 repaired and 2 not repairable backfill rows: $rows"
+	[[ $(bf_sql "SELECT count(*) AS n FROM read_parquet('$data/gaps/**/*.parquet') WHERE reason <> 'backfill' AND recovered IS NOT NULL") == '{"n":0}' ]] ||
+		tl_fail "Parquet gaps: recovered set on a row that is not a backfill"
+	local sym first last got
+	for sym in BTC-USDT ETH-USDT; do
+		read -r first last < <(jq -r --arg s "$sym" '.[$s].trades | "\(.[1]) \(.[2])"' <<<"$sent")
+		got=$(bf_sql "SELECT count(*) AS n, count(DISTINCT trade_id) AS d FROM read_parquet('$data/trades/**/*.parquet')
+			WHERE symbol = '$sym' AND trade_id BETWEEN $first AND $last")
+		tl_assert_eq "Parquet trades of $sym, ids $first..$last: rows and distinct ids" \
+			"{\"n\":$((last - first + 1)),\"d\":$((last - first + 1))}" "$got"
+	done
+}
+
 # bf_scenario EXCHANGE: a 5 s hole repaired in full; then, with the REST
 # answering 500 to everything, a hole recorded not repairable with its
 # size; live data flows throughout.
@@ -75,6 +109,7 @@ bf_scenario() {
 	[[ $(jq -s 'map(select(.status == "repaired" and .lost == 0 and .recovered > 100)) | length' <<<"$repairs") == 2 ]] ||
 		tl_fail "both symbols' holes should be repaired (over 100 trades each, 5 s at one id per 10 ms): $repairs"
 	tl_wait_for 20 "every trade id from the first sent to the last in the ring once (backfill-missing.log)" bf_complete
+	BF_SENT=$(tl_fakex_sent "$ex")
 	local backfilled recovered
 	backfilled=$(tl_ring_dump | jq -s 'map(select(.kind == "trade" and .backfilled == true)) | length')
 	recovered=$(jq -s 'map(.recovered) | add' <<<"$repairs")
@@ -93,6 +128,7 @@ bf_scenario() {
 	before=$(tl_ring_last_seq)
 	tl_wait_flowing 10 "$before" BTC-USDT ETH-USDT
 	tl_collector_same_pid
+	bf_parquet_check
 	BF_SUMMARY="5 s hole repaired in ${repair_ms} ms ($recovered trades); REST 500s: not_repairable, $(jq -s 'map(.lost) | add' <<<"$repairs") trades known missing"
 	tl_collector_stop
 	tl_fakex_stop

@@ -43,4 +43,4 @@ export const TIMESTAMP_COLUMNS = new Set(['ts_exchange', 'ts_recv', 'ts_start', 
 export const STRING_COLUMNS = new Set(['exchange', 'symbol', 'side', 'reason'])
 export const DATASETS = ['quotes', 'trades', 'gaps']
 // Columns that may hold NULL (every other one is REQUIRED).
-export const OPTIONAL_COLUMNS = new Set(['ts_start'])
+export const OPTIONAL_COLUMNS = new Set(['ts_start', 'recovered'])
