@@ -161,61 +161,40 @@ struct trade_fields {
 	struct js_span T, s, S, v, p, i;
 };
 
+struct trade_ctx {
+	struct symmap *m;
+	struct symmap_entry *last; /* the previous trade's symbol */
+};
+
 #define F(member, key) JS_FIELD(struct trade_fields, member, key)
 static const struct js_field trade_keys[] = {F(T, "T"), F(s, "s"), F(S, "S"), F(v, "v"), F(p, "p"), F(i, "i")};
 #undef F
 
-static enum frame_kind parse_trades(struct symmap *m, struct js *j, struct frame_out *out)
+/* One trade of the data array (adapter_parse_items: one bad trade refuses
+ * the frame, so a frame is never half published); ctx is the symbol cache. */
+static int parse_trade_item(struct js *j, void *ctx, struct tick *t, enum reject_reason *why)
 {
-	bool first;
-	int rc;
-	const struct symmap_entry *e = NULL;
-	if (js_arr_begin(j, &first) < 0)
-		return adapter_frame_reject(out, REJECT_JSON);
-	/* Check the whole frame first: one bad trade refuses the frame, so a
-	 * frame is never half published. */
-	enum reject_reason bad = REJECT_NONE;
-	while ((rc = js_arr_next(j, &first)) == 1) {
-		struct trade_fields f;
-		memset(&f, 0, sizeof(f));
-		if (js_object(j, trade_keys, sizeof(trade_keys) / sizeof(trade_keys[0]), &f, NULL, NULL) < 0)
-			return adapter_frame_reject(out, REJECT_JSON);
-		if (bad != REJECT_NONE)
-			continue;
-		if (out->n >= out->cap) {
-			bad = REJECT_OVERSIZE;
-			continue;
-		}
-		struct tick *t = &out->ticks[out->n];
-		if (!f.T.s || !f.s.s || !f.S.s || !f.v.s || !f.p.s || !f.i.s) {
-			bad = REJECT_MISSING_FIELD;
-			continue;
-		}
-		if (js_span_ms_to_ns(&f.T, &t->ts_exchange_ns) < 0 || js_span_decimal(&f.p, &t->u.trade.px) < 0 ||
-		    js_span_decimal(&f.v, &t->u.trade.qty) < 0 || f.i.len == 0 ||
-		    (!JS_IS(&f.S, "Buy") && !JS_IS(&f.S, "Sell"))) {
-			bad = REJECT_NON_NUMERIC;
-			continue;
-		}
-		if (!e || e->native_len != f.s.len || memcmp(e->native, f.s.s, f.s.len) != 0)
-			e = symmap_lookup(m, f.s.s, f.s.len);
-		if (!e) {
-			bad = REJECT_UNKNOWN_SYMBOL;
-			continue;
-		}
-		t->symbol_id = e->id;
-		t->kind = JS_IS(&f.S, "Buy") ? TICK_TRADE_BUY : TICK_TRADE_SELL;
-		t->update_id = trade_id(&f.i);
-		out->n++;
+	struct trade_ctx *c = ctx;
+	struct trade_fields f;
+	memset(&f, 0, sizeof(f));
+	if (js_object(j, trade_keys, sizeof(trade_keys) / sizeof(trade_keys[0]), &f, NULL, NULL) < 0)
+		return -1;
+	if (!t)
+		return 0;
+	if (!f.T.s || !f.s.s || !f.S.s || !f.v.s || !f.p.s || !f.i.s) {
+		*why = REJECT_MISSING_FIELD;
+		return 0;
 	}
-	if (rc < 0)
-		return adapter_frame_reject(out, REJECT_JSON);
-	if (bad != REJECT_NONE)
-		return adapter_frame_reject(out, bad);
-	if (out->n == 0)
-		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
-	out->kind = FRAME_DATA;
-	return FRAME_DATA;
+	if (js_span_ms_to_ns(&f.T, &t->ts_exchange_ns) < 0 || js_span_decimal(&f.p, &t->u.trade.px) < 0 ||
+	    js_span_decimal(&f.v, &t->u.trade.qty) < 0 || f.i.len == 0 ||
+	    (!JS_IS(&f.S, "Buy") && !JS_IS(&f.S, "Sell"))) {
+		*why = REJECT_NON_NUMERIC;
+		return 0;
+	}
+	*why = adapter_item_symbol(c->m, &f.s, &c->last, t);
+	t->kind = JS_IS(&f.S, "Buy") ? TICK_TRADE_BUY : TICK_TRADE_SELL;
+	t->update_id = trade_id(&f.i);
+	return 0;
 }
 
 static enum topic_kind classify_topic(const struct js_span *topic, struct js_span *sym)
@@ -255,7 +234,8 @@ static enum frame_kind parse_data(struct js *j, void *ctx)
 	if (classify_topic(&f->topic, &f->sym) == TOPIC_BOOK1)
 		return parse_book(f->m, j, JS_IS(&f->type, "snapshot"), &f->ts, &f->sym, f->out, &f->book_next,
 				  &f->book_target);
-	return parse_trades(f->m, j, f->out);
+	struct trade_ctx c = {f->m, NULL};
+	return adapter_parse_items(j, f->out, parse_trade_item, &c);
 }
 
 static int top_hook(struct js *j, const struct js_span *key, void *ctx)
