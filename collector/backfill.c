@@ -57,6 +57,7 @@ static void push_summary(struct backfill *b, const struct backfill_hole *h, uint
 	t.u.gap.ts_end_ns = h->ts_end_ns;
 	t.u.gap.reason = GAP_BACKFILL;
 	t.u.gap.recovered = (uint32_t)recovered;
+	atomic_fetch_add(&b->backfills, 1);
 	atomic_fetch_add(&b->recovered, recovered);
 	atomic_fetch_add(&b->missing, missing);
 	log_info("%s: backfill %s ids %llu..%llu: %s, %llu recovered, %llu missing", b->exchange, h->native,
@@ -144,7 +145,6 @@ static void *backfill_main(void *arg)
 		}
 		struct backfill_hole h = b->holes[tail % BACKFILL_HOLES];
 		atomic_store_explicit(&b->holes_tail, tail + 1, memory_order_release);
-		atomic_fetch_add(&b->backfills, 1);
 		if (!repair(b, &rc, &h))
 			break;
 	}
@@ -229,16 +229,16 @@ void backfill_observe(struct backfill *b, const struct symmap_entry *e, const st
 	atomic_store_explicit(&b->holes_head, head + 1, memory_order_release);
 }
 
-size_t backfill_drain(struct backfill *b, struct dedup *d, struct ring *ring)
+void backfill_drain(struct backfill *b, struct dedup *d, struct ring *ring, struct status_block *st)
 {
 	struct tick batch[64];
-	size_t n = 0, published = 0;
+	size_t n = 0, published = 0, dups = 0;
 	uint32_t tail = atomic_load_explicit(&b->ticks_tail, memory_order_relaxed);
 	uint32_t head = atomic_load_explicit(&b->ticks_head, memory_order_acquire);
 	for (; tail != head; tail++) {
 		const struct tick *t = &b->ticks[tail % BACKFILL_TICKS];
 		if (tick_is_trade(t) && dedup_trade_seen(d, t->symbol_id, t->update_id)) {
-			atomic_fetch_add(&b->duplicates, 1);
+			dups++;
 			continue;
 		}
 		batch[n++] = *t;
@@ -252,5 +252,10 @@ size_t backfill_drain(struct backfill *b, struct dedup *d, struct ring *ring)
 	atomic_store_explicit(&b->ticks_tail, tail, memory_order_release);
 	if (n && ring)
 		ring_publish(ring, batch, n);
-	return published + n;
+	status_add(st, SM_TICKS_PUBLISHED, published + n);
+	status_add(st, SM_DUPLICATES, dups);
+	status_set(st, SM_BACKFILLS, atomic_load(&b->backfills));
+	status_set(st, SM_BACKFILL_RECOVERED, atomic_load(&b->recovered));
+	status_set(st, SM_BACKFILL_MISSING, atomic_load(&b->missing));
+	status_set(st, SM_BACKFILL_REST_ERRORS, atomic_load(&b->rest_errors));
 }

@@ -22,6 +22,7 @@
 #include "collector/symbols.h"
 #include "common/config.h"
 #include "shm/ring.h"
+#include "shm/status.h"
 #include "shm/tick.h"
 
 #define BACKFILL_HOLES 256         /* holes waiting for the thread; more are counted as not repairable */
@@ -83,7 +84,7 @@ struct backfill {
 	_Atomic uint32_t ticks_head, ticks_tail;
 	struct backfill_trade page[BACKFILL_PAGE_MAX];
 	/* metrics */
-	atomic_uint_fast64_t backfills, recovered, missing, rest_errors, duplicates;
+	atomic_uint_fast64_t backfills, recovered, missing, rest_errors;
 };
 
 /* Whether the collector of cx backfills: its adapter has a history
@@ -101,7 +102,8 @@ void backfill_stop(struct backfill *b);
 void backfill_observe(struct backfill *b, const struct symmap_entry *e, const struct tick *t);
 
 /* Loop thread: publishes what the thread recovered, minus trades the feed
- * already delivered (dedup). Returns the ticks published. */
-size_t backfill_drain(struct backfill *b, struct dedup *d, struct ring *ring);
+ * already delivered (dedup), and counts both in the collector's status
+ * block with the thread's own counters. */
+void backfill_drain(struct backfill *b, struct dedup *d, struct ring *ring, struct status_block *st);
 
 #endif

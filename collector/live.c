@@ -706,7 +706,7 @@ static void tick(lws_sorted_usec_list_t *sul)
 	for (size_t i = 0; i < c->link_count; i++)
 		link_tick(&c->links[i], now, wall);
 	if (c->backfill)
-		status_add(c->status, SM_TICKS_PUBLISHED, backfill_drain(c->backfill, &c->pipe->dedup, c->ring));
+		backfill_drain(c->backfill, &c->pipe->dedup, c->ring, c->status);
 	report(c, now, wall);
 	lws_sul_schedule(c->ctx, 0, &timer.sul, tick, TICK_MS * LWS_US_PER_MS);
 }

@@ -71,6 +71,10 @@ static const struct status_metric_info metric_info[SM_COUNT] = {
 	[SM_GW_DROPPED_PING] = { "gateway_dropped_ping_timeout_total", SMT_COUNTER, "Clients disconnected because they did not answer a ping in time", 1 },
 	[SM_GW_BAD_REQUESTS] = { "gateway_bad_requests_total", SMT_COUNTER, "Client requests answered with an error", 1 },
 	[SM_GW_QUEUE_MAX] = { "gateway_client_queue_max_messages", SMT_GAUGE, "Messages waiting for the most lagging client", 1 },
+	[SM_BACKFILLS] = { "backfills_total", SMT_COUNTER, "Trade holes whose REST backfill finished", 1 },
+	[SM_BACKFILL_RECOVERED] = { "backfill_trades_recovered_total", SMT_COUNTER, "Trades recovered from REST trade history", 1 },
+	[SM_BACKFILL_MISSING] = { "backfill_trades_missing_total", SMT_COUNTER, "Trades of holes still missing after backfill", 1 },
+	[SM_BACKFILL_REST_ERRORS] = { "backfill_rest_errors_total", SMT_COUNTER, "Failed REST trade-history calls", 1 },
 };
 
 const struct status_metric_info *status_metric_info(enum status_metric m)

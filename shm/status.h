@@ -93,6 +93,11 @@ enum status_metric {
 	SM_GW_DROPPED_PING,   /* counter: clients disconnected for not answering pings */
 	SM_GW_BAD_REQUESTS,   /* counter: client requests answered with an error */
 	SM_GW_QUEUE_MAX,      /* gauge: messages waiting for the most lagging client */
+	/* collector: trade backfill (collector/backfill.h) */
+	SM_BACKFILLS,         /* counter: holes whose repair finished */
+	SM_BACKFILL_RECOVERED, /* counter: trades recovered from REST history */
+	SM_BACKFILL_MISSING,  /* counter: trades of holes still missing after the repair */
+	SM_BACKFILL_REST_ERRORS, /* counter: failed trade-history calls */
 	SM_COUNT
 };
 

@@ -32,6 +32,8 @@ static bool metric_applies(enum status_metric m, enum status_role role)
 		return role == ROLE_AGGREGATOR;
 	if (m <= SM_GW_QUEUE_MAX)
 		return role == ROLE_GATEWAY;
+	if (m <= SM_BACKFILL_REST_ERRORS)
+		return role == ROLE_COLLECTOR;
 	return true;
 }
 

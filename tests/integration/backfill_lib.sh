@@ -128,6 +128,11 @@ bf_scenario() {
 	before=$(tl_ring_last_seq)
 	tl_wait_flowing 10 "$before" BTC-USDT ETH-USDT
 	tl_collector_same_pid
+	tl_assert_eq "backfills_total" 4 "$(tl_collector_metric backfills_total)"
+	tl_assert_eq "backfill_trades_recovered_total" "$recovered" "$(tl_collector_metric backfill_trades_recovered_total)"
+	tl_assert_eq "backfill_trades_missing_total" "$(jq -s 'map(.lost) | add' <<<"$repairs")" \
+		"$(tl_collector_metric backfill_trades_missing_total)"
+	tl_assert_ge "backfill_rest_errors_total" 2 "$(tl_collector_metric backfill_rest_errors_total)"
 	bf_parquet_check
 	BF_SUMMARY="5 s hole repaired in ${repair_ms} ms ($recovered trades); REST 500s: not_repairable, $(jq -s 'map(.lost) | add' <<<"$repairs") trades known missing"
 	tl_collector_stop
