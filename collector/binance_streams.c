@@ -72,29 +72,66 @@ int binance_streams_subscribe(const struct sub_request *req, size_t start, char 
 				   tail, BINANCE_STREAMS_PER_SUBSCRIBE, item);
 }
 
-int binance_result_hook(struct js *j, struct js_span *result)
+#define F(member, key) JS_FIELD(struct binance_fields, member, key)
+static const struct js_field fields_keys[] = {
+	F(e, "e"), F(E, "E"), F(s, "s"), F(u, "u"), F(b, "b"), F(B, "B"), F(a, "a"), F(A, "A"), F(t, "t"),
+	F(p, "p"), F(q, "q"), F(T, "T"), F(m, "m"), F(code, "code"), F(msg, "msg"), F(method, "method"),
+};
+#undef F
+
+struct fields_walk {
+	struct binance_fields *f;
+	bool nested;
+};
+
+static int fields_hook(struct js *j, const struct js_span *key, void *ctx)
 {
+	struct fields_walk *w = ctx;
+	if (JS_IS(key, "data") && !w->nested && js_peek(j, '{')) {
+		struct fields_walk inner = {w->f, true};
+		return js_object(j, fields_keys, sizeof(fields_keys) / sizeof(fields_keys[0]), w->f, fields_hook,
+				 &inner) < 0
+			       ? -1
+			       : 1;
+	}
+	if (!JS_IS(key, "result"))
+		return 0;
 	/* null acknowledges SUBSCRIBE; a list answers LIST_SUBSCRIPTIONS */
 	if (js_peek(j, '[') || js_peek(j, '{')) {
-		result->s = "list";
-		result->len = 4;
+		w->f->result.s = "list";
+		w->f->result.len = 4;
 		return 0;
 	}
-	return js_scalar(j, result) < 0 ? -1 : 1;
+	return js_scalar(j, &w->f->result) < 0 ? -1 : 1;
 }
 
-bool binance_answer(const struct js_span *code, const struct js_span *msg, const struct js_span *result,
-		    const struct js_span *method, struct frame_out *out)
+bool binance_walk_frame(const char *frame, size_t len, struct binance_fields *f, struct frame_out *out)
 {
-	if (code->s && msg->s)
-		adapter_frame_control(out, CONTROL_ERROR, msg->s, msg->len);
-	else if (result->s && JS_IS(result, "null"))
-		adapter_frame_control(out, CONTROL_SUBSCRIBED, NULL, 0);
-	else if (result->s)
-		adapter_frame_control(out, CONTROL_NOTICE, "result", 6);
-	else if (method->s)
-		adapter_frame_control(out, CONTROL_NOTICE, method->s, method->len);
-	else
+	struct fields_walk w = {f, false};
+	memset(f, 0, sizeof(*f));
+	if (!adapter_walk_frame(frame, len, fields_keys, sizeof(fields_keys) / sizeof(fields_keys[0]), f, fields_hook,
+				&w, out))
 		return false;
-	return true;
+	if (f->code.s && f->msg.s)
+		adapter_frame_control(out, CONTROL_ERROR, f->msg.s, f->msg.len);
+	else if (f->result.s && JS_IS(&f->result, "null"))
+		adapter_frame_control(out, CONTROL_SUBSCRIBED, NULL, 0);
+	else if (f->result.s)
+		adapter_frame_control(out, CONTROL_NOTICE, "result", 6);
+	else if (f->method.s)
+		adapter_frame_control(out, CONTROL_NOTICE, f->method.s, f->method.len);
+	else
+		return true;
+	return false;
+}
+
+enum reject_reason binance_maker_side(const struct js_span *m, struct tick *t)
+{
+	if (JS_IS(m, "true"))
+		t->kind = TICK_TRADE_SELL;
+	else if (JS_IS(m, "false"))
+		t->kind = TICK_TRADE_BUY;
+	else
+		return REJECT_NON_NUMERIC;
+	return REJECT_NONE;
 }

@@ -32,14 +32,22 @@ int binance_streams_path(const struct binance_streams *bs, size_t budget, const 
 int binance_streams_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len,
 			      size_t *consumed, void (*item)(struct sbuf *b, const struct symmap_entry *e, enum sub_channel ch));
 
-/* For js_object hooks: the "result" of an answer, a list (LIST_SUBSCRIPTIONS)
- * recorded as "list". Returns 1 (consumed), 0 (let the walk skip it), -1. */
-int binance_result_hook(struct js *j, struct js_span *result);
+/* Every field a spot or USD-M frame we care about may carry; spans are
+ * empty (s == NULL) when absent. "a" is the ask price in bookTicker, the
+ * aggregate trade id in aggTrade. */
+struct binance_fields {
+	struct js_span e, E, s, u, b, B, a, A, t, p, q, T, m, code, msg, result, method;
+};
 
-/* An answer to a request, or a request itself (captures hold both
- * directions): {"code","msg"} errors, {"result":null} acks, a list result,
- * {"method":...}. Returns true with out filled, false for anything else. */
-bool binance_answer(const struct js_span *code, const struct js_span *msg, const struct js_span *result,
-		    const struct js_span *method, struct frame_out *out);
+/* The frame walked into *f, the combined-stream wrapper's "data" too.
+ * False when out is already the result: a reject (adapter_walk_frame), or
+ * an answer to a request or the request itself (captures hold both
+ * directions): {"code","msg"} errors, {"result":null} acks, a list
+ * result (LIST_SUBSCRIPTIONS), {"method":...}. */
+bool binance_walk_frame(const char *frame, size_t len, struct binance_fields *f, struct frame_out *out);
+
+/* A trade's aggressor from "m", the buyer was the maker (then the
+ * aggressor sold); REJECT_NON_NUMERIC when m is not a boolean. */
+enum reject_reason binance_maker_side(const struct js_span *m, struct tick *t);
 
 #endif

@@ -53,37 +53,7 @@ static int binance_subscribe(const struct sub_request *req, size_t start, char *
 	return binance_streams_subscribe(req, start, out, out_len, consumed, put_stream_item);
 }
 
-/* Every field any Binance frame we care about may carry; spans are empty
- * (s == NULL) when absent. The combined wrapper's "data" is walked into. */
-struct bn_fields {
-	struct js_span e, E, s, u, b, B, a, A, t, p, q, T, m, code, msg, result, method;
-};
-
-#define F(member, key) JS_FIELD(struct bn_fields, member, key)
-static const struct js_field bn_keys[] = {
-	F(e, "e"), F(E, "E"), F(s, "s"), F(u, "u"), F(b, "b"), F(B, "B"), F(a, "a"), F(A, "A"), F(t, "t"),
-	F(p, "p"), F(q, "q"), F(T, "T"), F(m, "m"), F(code, "code"), F(msg, "msg"), F(method, "method"),
-};
-#undef F
-
-struct bn_walk {
-	struct bn_fields *f;
-	int depth;
-};
-
-static int bn_hook(struct js *j, const struct js_span *key, void *ctx)
-{
-	struct bn_walk *w = ctx;
-	if (JS_IS(key, "data") && w->depth == 0 && js_peek(j, '{')) {
-		struct bn_walk inner = {w->f, 1};
-		return js_object(j, bn_keys, sizeof(bn_keys) / sizeof(bn_keys[0]), w->f, bn_hook, &inner) < 0 ? -1 : 1;
-	}
-	if (JS_IS(key, "result"))
-		return binance_result_hook(j, &w->f->result);
-	return 0;
-}
-
-static enum frame_kind parse_quote(struct symmap *m, const struct bn_fields *f, struct frame_out *out)
+static enum frame_kind parse_quote(struct symmap *m, const struct binance_fields *f, struct frame_out *out)
 {
 	struct tick *t = &out->ticks[0];
 	int64_t ts = 0;
@@ -106,7 +76,7 @@ static enum frame_kind parse_quote(struct symmap *m, const struct bn_fields *f, 
 	return FRAME_DATA;
 }
 
-static enum frame_kind parse_trade(struct symmap *m, const struct bn_fields *f, struct frame_out *out)
+static enum frame_kind parse_trade(struct symmap *m, const struct binance_fields *f, struct frame_out *out)
 {
 	struct tick *t = &out->ticks[0];
 	if (!f->s.s || !f->t.s || !f->p.s || !f->q.s || !f->T.s || !f->m.s)
@@ -114,13 +84,9 @@ static enum frame_kind parse_trade(struct symmap *m, const struct bn_fields *f, 
 	if (js_span_u64(&f->t, &t->update_id) < 0 || js_span_decimal(&f->p, &t->u.trade.px) < 0 ||
 	    js_span_decimal(&f->q, &t->u.trade.qty) < 0 || js_span_ms_to_ns(&f->T, &t->ts_exchange_ns) < 0)
 		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
-	/* m = the buyer was the maker, so the aggressor sold. */
-	if (JS_IS(&f->m, "true"))
-		t->kind = TICK_TRADE_SELL;
-	else if (JS_IS(&f->m, "false"))
-		t->kind = TICK_TRADE_BUY;
-	else
-		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
+	enum reject_reason side = binance_maker_side(&f->m, t);
+	if (side != REJECT_NONE)
+		return adapter_frame_reject(out, side);
 	const struct symmap_entry *e = symmap_lookup(m, f->s.s, f->s.len);
 	if (!e)
 		return adapter_frame_reject(out, REJECT_UNKNOWN_SYMBOL);
@@ -132,12 +98,8 @@ static enum frame_kind parse_trade(struct symmap *m, const struct bn_fields *f, 
 
 static enum frame_kind binance_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
-	struct bn_fields f;
-	memset(&f, 0, sizeof(f));
-	struct bn_walk w = {&f, 0};
-	if (!adapter_walk_frame(frame, len, bn_keys, sizeof(bn_keys) / sizeof(bn_keys[0]), &f, bn_hook, &w, out))
-		return out->kind;
-	if (binance_answer(&f.code, &f.msg, &f.result, &f.method, out))
+	struct binance_fields f;
+	if (!binance_walk_frame(frame, len, &f, out))
 		return out->kind;
 	if (f.e.s) {
 		if (JS_IS(&f.e, "trade"))

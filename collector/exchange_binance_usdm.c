@@ -107,38 +107,7 @@ static int usdm_subscribe(const struct sub_request *req, size_t start, char *out
 	return binance_streams_subscribe(req, start, out, out_len, consumed, put_stream_item);
 }
 
-/* Keys of bookTicker (u b B a A T), aggTrade (a p q T m: "a" is the
- * aggregate trade id there, the ask price in bookTicker), requests, acks
- * and errors. Spans are empty when absent. */
-struct um_fields {
-	struct js_span e, s, u, b, B, a, A, p, q, T, m, code, msg, result, method;
-};
-
-#define F(member, key) JS_FIELD(struct um_fields, member, key)
-static const struct js_field um_keys[] = {
-	F(e, "e"), F(s, "s"), F(u, "u"), F(b, "b"), F(B, "B"), F(a, "a"), F(A, "A"),
-	F(p, "p"), F(q, "q"), F(T, "T"), F(m, "m"), F(code, "code"), F(msg, "msg"), F(method, "method"),
-};
-#undef F
-
-struct um_walk {
-	struct um_fields *f;
-	bool nested;
-};
-
-static int um_hook(struct js *j, const struct js_span *key, void *ctx)
-{
-	struct um_walk *w = ctx;
-	if (JS_IS(key, "data") && !w->nested && js_peek(j, '{')) {
-		struct um_walk inner = {w->f, true};
-		return js_object(j, um_keys, sizeof(um_keys) / sizeof(um_keys[0]), w->f, um_hook, &inner) < 0 ? -1 : 1;
-	}
-	if (JS_IS(key, "result"))
-		return binance_result_hook(j, &w->f->result);
-	return 0;
-}
-
-static enum frame_kind parse_book_ticker(struct symmap *m, const struct um_fields *f, struct frame_out *out)
+static enum frame_kind parse_book_ticker(struct symmap *m, const struct binance_fields *f, struct frame_out *out)
 {
 	struct tick *t = &out->ticks[0];
 	if (!f->s.s || !f->u.s || !f->b.s || !f->B.s || !f->a.s || !f->A.s || !f->T.s)
@@ -151,7 +120,7 @@ static enum frame_kind parse_book_ticker(struct symmap *m, const struct um_field
 	return adapter_single_tick(m, &f->s, out);
 }
 
-static enum frame_kind parse_agg_trade(struct symmap *m, const struct um_fields *f, struct frame_out *out)
+static enum frame_kind parse_agg_trade(struct symmap *m, const struct binance_fields *f, struct frame_out *out)
 {
 	struct tick *t = &out->ticks[0];
 	if (!f->s.s || !f->a.s || !f->p.s || !f->q.s || !f->T.s || !f->m.s)
@@ -159,24 +128,16 @@ static enum frame_kind parse_agg_trade(struct symmap *m, const struct um_fields 
 	if (js_span_u64(&f->a, &t->update_id) < 0 || js_span_decimal(&f->p, &t->u.trade.px) < 0 ||
 	    js_span_decimal(&f->q, &t->u.trade.qty) < 0 || js_span_ms_to_ns(&f->T, &t->ts_exchange_ns) < 0)
 		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
-	/* m: the buyer was the maker, so the aggressor sold */
-	if (JS_IS(&f->m, "true"))
-		t->kind = TICK_TRADE_SELL;
-	else if (JS_IS(&f->m, "false"))
-		t->kind = TICK_TRADE_BUY;
-	else
-		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
+	enum reject_reason side = binance_maker_side(&f->m, t);
+	if (side != REJECT_NONE)
+		return adapter_frame_reject(out, side);
 	return adapter_single_tick(m, &f->s, out);
 }
 
 static enum frame_kind usdm_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
-	struct um_fields f;
-	memset(&f, 0, sizeof(f));
-	struct um_walk w = {&f, false};
-	if (!adapter_walk_frame(frame, len, um_keys, sizeof(um_keys) / sizeof(um_keys[0]), &f, um_hook, &w, out))
-		return out->kind;
-	if (binance_answer(&f.code, &f.msg, &f.result, &f.method, out))
+	struct binance_fields f;
+	if (!binance_walk_frame(frame, len, &f, out))
 		return out->kind;
 	if (!f.e.s)
 		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
