@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector/json_scan.h"
 #include "shm/tick.h"
 
 struct symmap;
@@ -144,8 +145,6 @@ void adapter_put_quoted_native(struct sbuf *b, const struct symmap_entry *e, enu
 /* The "data" member of a frame: parsed in place when the members it
  * depends on came first (as in every capture), else its start is kept and
  * it is parsed after the walk. For js_object() hooks. */
-struct js;
-struct js_span;
 struct deferred_data {
 	const char *start;
 	bool done;
@@ -163,10 +162,23 @@ enum frame_kind adapter_deferred_data_finish(struct deferred_data *d, const char
  * tick (REJECT_OVERSIZE), then the frame walked as one object with
  * js_object(keys, fields, hook, ctx) and nothing after it (REJECT_JSON).
  * False when refused: out holds the reject. */
-struct js_field;
 bool adapter_walk_frame(const char *frame, size_t len, const struct js_field *keys, size_t nkeys, void *fields,
 			int (*hook)(struct js *j, const struct js_span *key, void *ctx), void *ctx,
 			struct frame_out *out);
+
+/* The best level of an element's "asks" and "bids", each an array of
+ * [px, size, ...] levels (OKX, Bitget books1). */
+struct adapter_top_levels {
+	struct js_span ask_px, ask_sz, bid_px, bid_sz;
+	size_t asks, bids; /* levels per side */
+	bool asks_seen, bids_seen;
+};
+/* js_object() hook, ctx the struct adapter_top_levels: 1 for a side
+ * (parsed), 0 for any other key, -1 on bad JSON. */
+int adapter_top_levels_hook(struct js *j, const struct js_span *key, void *ctx);
+/* The quote's prices and sizes: REJECT_MISSING_FIELD when a side is absent
+ * or empty (a one-sided book gives no quote), REJECT_NON_NUMERIC. */
+enum reject_reason adapter_top_levels_quote(const struct adapter_top_levels *l, struct tick *t);
 
 /* A trade's aggressor from the taker side the exchange names "buy" or
  * "sell" (Gate.io, Bitget, Kraken, Coinbase's upper-case BUY/SELL too);

@@ -191,6 +191,31 @@ enum reject_reason adapter_taker_side(const struct js_span *side, struct tick *t
 	return REJECT_NONE;
 }
 
+int adapter_top_levels_hook(struct js *j, const struct js_span *key, void *ctx)
+{
+	struct adapter_top_levels *l = ctx;
+	if (JS_IS(key, "asks")) {
+		l->asks_seen = true;
+		return js_levels(j, &l->ask_px, &l->ask_sz, 1, &l->asks) < 0 ? -1 : 1;
+	}
+	if (JS_IS(key, "bids")) {
+		l->bids_seen = true;
+		return js_levels(j, &l->bid_px, &l->bid_sz, 1, &l->bids) < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+enum reject_reason adapter_top_levels_quote(const struct adapter_top_levels *l, struct tick *t)
+{
+	if (!l->asks_seen || !l->bids_seen || l->asks == 0 || l->bids == 0)
+		return REJECT_MISSING_FIELD;
+	if (js_span_decimal(&l->bid_px, &t->u.quote.bid_px) < 0 || js_span_decimal(&l->bid_sz, &t->u.quote.bid_qty) < 0 ||
+	    js_span_decimal(&l->ask_px, &t->u.quote.ask_px) < 0 || js_span_decimal(&l->ask_sz, &t->u.quote.ask_qty) < 0)
+		return REJECT_NON_NUMERIC;
+	t->kind = TICK_QUOTE;
+	return REJECT_NONE;
+}
+
 enum frame_kind adapter_single_tick(struct symmap *m, const struct js_span *native, struct frame_out *out)
 {
 	const struct symmap_entry *e = symmap_lookup(m, native->s, native->len);

@@ -69,9 +69,8 @@ static const struct js_field top_keys[] = {F(event, "event"), F(code, "code"), F
 /* One element of "data": books1 {asks, bids, checksum, ts} or a trade
  * {ts, price, size, side, tradeId}. */
 struct bg_item {
-	struct js_span ask_px, ask_sz, bid_px, bid_sz, ts, price, size, side, trade_id;
-	size_t asks, bids;
-	bool asks_seen, bids_seen;
+	struct js_span ts, price, size, side, trade_id;
+	struct adapter_top_levels levels;
 };
 
 #define F(member, key) JS_FIELD(struct bg_item, member, key)
@@ -80,32 +79,16 @@ static const struct js_field item_keys[] = {
 };
 #undef F
 
-static int item_hook(struct js *j, const struct js_span *key, void *ctx)
-{
-	struct bg_item *it = ctx;
-	if (JS_IS(key, "asks")) {
-		it->asks_seen = true;
-		return js_levels(j, &it->ask_px, &it->ask_sz, 1, &it->asks) < 0 ? -1 : 1;
-	}
-	if (JS_IS(key, "bids")) {
-		it->bids_seen = true;
-		return js_levels(j, &it->bid_px, &it->bid_sz, 1, &it->bids) < 0 ? -1 : 1;
-	}
-	return 0;
-}
-
 static enum reject_reason fill_quote(const struct bg_item *it, struct tick *t)
 {
-	if (!it->asks_seen || !it->bids_seen || !it->ts.s || it->asks == 0 || it->bids == 0)
-		return REJECT_MISSING_FIELD; /* a one-sided book gives no quote */
+	if (!it->ts.s)
+		return REJECT_MISSING_FIELD;
+	enum reject_reason r = adapter_top_levels_quote(&it->levels, t);
+	if (r != REJECT_NONE)
+		return r;
 	/* books1 carries no sequence number: dedup falls back to time and values */
 	t->update_id = 0;
-	if (js_span_ms_to_ns(&it->ts, &t->ts_exchange_ns) < 0 || js_span_decimal(&it->bid_px, &t->u.quote.bid_px) < 0 ||
-	    js_span_decimal(&it->bid_sz, &t->u.quote.bid_qty) < 0 || js_span_decimal(&it->ask_px, &t->u.quote.ask_px) < 0 ||
-	    js_span_decimal(&it->ask_sz, &t->u.quote.ask_qty) < 0)
-		return REJECT_NON_NUMERIC;
-	t->kind = TICK_QUOTE;
-	return REJECT_NONE;
+	return js_span_ms_to_ns(&it->ts, &t->ts_exchange_ns) < 0 ? REJECT_NON_NUMERIC : REJECT_NONE;
 }
 
 static enum reject_reason fill_trade(const struct bg_item *it, struct tick *t)
@@ -123,7 +106,7 @@ static int parse_item(struct js *j, void *ctx, struct tick *t, enum reject_reaso
 	const struct bg_top *top = ctx;
 	struct bg_item it;
 	memset(&it, 0, sizeof(it));
-	if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &it, item_hook, &it) < 0)
+	if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &it, adapter_top_levels_hook, &it.levels) < 0)
 		return -1;
 	if (t)
 		*why = top->kind == BG_BOOKS1 ? fill_quote(&it, t) : fill_trade(&it, t);

@@ -90,9 +90,8 @@ static int walk_arg(struct js *j, struct top_fields *f)
 }
 
 struct item_fields {
-	struct js_span ask_px, ask_sz, bid_px, bid_sz, ts, seq, inst, trade_id, px, sz, side;
-	size_t asks, bids; /* levels per side */
-	bool asks_seen, bids_seen;
+	struct js_span ts, seq, inst, trade_id, px, sz, side;
+	struct adapter_top_levels levels; /* sides are [[px, size, "0", orders], ...]: the best level kept */
 };
 
 #define F(member, key) JS_FIELD(struct item_fields, member, key)
@@ -102,33 +101,16 @@ static const struct js_field item_keys[] = {
 };
 #undef F
 
-/* Sides are [[px, size, "0", orders], ...]: only the best level is kept. */
-static int item_hook(struct js *j, const struct js_span *key, void *ctx)
-{
-	struct item_fields *f = ctx;
-	if (JS_IS(key, "asks")) {
-		f->asks_seen = true;
-		return js_levels(j, &f->ask_px, &f->ask_sz, 1, &f->asks) < 0 ? -1 : 1;
-	}
-	if (JS_IS(key, "bids")) {
-		f->bids_seen = true;
-		return js_levels(j, &f->bid_px, &f->bid_sz, 1, &f->bids) < 0 ? -1 : 1;
-	}
-	return 0;
-}
-
 static enum reject_reason fill_quote(const struct item_fields *f, struct tick *t)
 {
-	if (!f->asks_seen || !f->bids_seen || !f->ts.s)
+	if (!f->ts.s)
 		return REJECT_MISSING_FIELD;
-	if (f->asks == 0 || f->bids == 0)
-		return REJECT_MISSING_FIELD; /* one-sided book: no quote to give */
+	enum reject_reason r = adapter_top_levels_quote(&f->levels, t);
+	if (r != REJECT_NONE)
+		return r;
 	t->update_id = 0;
-	if (js_span_ms_to_ns(&f->ts, &t->ts_exchange_ns) < 0 || js_span_decimal(&f->bid_px, &t->u.quote.bid_px) < 0 ||
-	    js_span_decimal(&f->bid_sz, &t->u.quote.bid_qty) < 0 || js_span_decimal(&f->ask_px, &t->u.quote.ask_px) < 0 ||
-	    js_span_decimal(&f->ask_sz, &t->u.quote.ask_qty) < 0 || (f->seq.s && js_span_u64(&f->seq, &t->update_id) < 0))
+	if (js_span_ms_to_ns(&f->ts, &t->ts_exchange_ns) < 0 || (f->seq.s && js_span_u64(&f->seq, &t->update_id) < 0))
 		return REJECT_NON_NUMERIC;
-	t->kind = TICK_QUOTE;
 	return REJECT_NONE;
 }
 
@@ -155,7 +137,7 @@ static int parse_item(struct js *j, void *ctx, struct tick *t, enum reject_reaso
 	struct top_fields *top = ctx;
 	struct item_fields f;
 	memset(&f, 0, sizeof(f));
-	if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &f, item_hook, &f) < 0)
+	if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &f, adapter_top_levels_hook, &f.levels) < 0)
 		return -1;
 	if (!t)
 		return 0;
