@@ -1,7 +1,7 @@
 /* fakex: Binance spot market streams. Combined streams at
  * /stream?streams=a/b (wrapped in {"stream","data"}), raw at /ws, live
  * SUBSCRIBE/UNSUBSCRIBE/LIST_SUBSCRIPTIONS, serverShutdown notices. */
-#include "tests/fakex/fakex.h"
+#include "tests/fakex/binance_streams.h"
 
 #include <errno.h>
 #include <string.h>
@@ -14,58 +14,10 @@ static struct fx_req req;
 
 static const char *const suffix[] = { [FX_QUOTES] = "@bookTicker", [FX_TRADES] = "@trade" };
 
-/* "btcusdt@bookTicker" -> symbol and kind. */
-static int parse_stream(const char *name, size_t len, const struct fx_symbol **sym, enum fx_kind *kind)
-{
-	const char *at = memchr(name, '@', len);
-	if (!at)
-		return -EINVAL;
-	size_t n = (size_t)(at - name), rest = len - n;
-	*sym = fx_symbol_find(name, n, FX_NAME_LOWER);
-	for (int k = FX_QUOTES; k <= FX_TRADES; k++) {
-		if (strlen(suffix[k]) == rest && memcmp(at, suffix[k], rest) == 0) {
-			*kind = (enum fx_kind)k;
-			return *sym ? 0 : -ENOENT;
-		}
-	}
-	return -EINVAL;
-}
-
-/* Subscribes s (when not NULL) to every stream of "a/b/c" (up to '&' or
- * the end); -EINVAL if any is unknown, like Binance's HTTP 400. */
-static int open_streams(struct fx_session *s, const char *list)
-{
-	for (const char *p = list; *p && *p != '&';) {
-		size_t n = strcspn(p, "/&");
-		const struct fx_symbol *sym;
-		enum fx_kind kind;
-		if (parse_stream(p, n, &sym, &kind))
-			return -EINVAL;
-		if (s)
-			fx_session_subscribe(s, sym, kind);
-		p += n;
-		if (*p == '/')
-			p++;
-	}
-	return 0;
-}
-
 /* /ws and /ws/<stream>: raw payloads; /stream?streams=a/b: combined. */
 static int binance_open(struct fx_session *s, const char *path, const char *query)
 {
-	bool raw = strcmp(path, "/ws") == 0 || strncmp(path, "/ws/", 4) == 0;
-
-	if (!raw && strcmp(path, "/stream") != 0)
-		return -ENOENT;
-	if (s)
-		s->combined = !raw;
-	if (raw)
-		return path[3] == '/' ? open_streams(s, path + 4) : 0;
-	if (!query)
-		return 0;
-	if (strncmp(query, "streams=", 8) != 0)
-		return -EINVAL;
-	return open_streams(s, query + 8);
+	return fx_binance_open(suffix, s, path, query);
 }
 
 static void put_id(struct fxbuf *b)
@@ -144,7 +96,7 @@ static void binance_text(struct fx_session *s, const char *msg, size_t len)
 	for (unsigned i = 0; i < req.nargs; i++) {
 		const struct fx_symbol *sym;
 		enum fx_kind kind;
-		if (parse_stream(req.args[i].str, strlen(req.args[i].str), &sym, &kind)) {
+		if (fx_binance_stream(suffix, req.args[i].str, strlen(req.args[i].str), &sym, &kind)) {
 			reply_error(s, 2, "Invalid request: unknown stream");
 			return;
 		}
@@ -152,7 +104,7 @@ static void binance_text(struct fx_session *s, const char *msg, size_t len)
 	for (unsigned i = 0; i < req.nargs; i++) {
 		const struct fx_symbol *sym;
 		enum fx_kind kind;
-		parse_stream(req.args[i].str, strlen(req.args[i].str), &sym, &kind);
+		fx_binance_stream(suffix, req.args[i].str, strlen(req.args[i].str), &sym, &kind);
 		if (sub && fx_session_subscribe(s, sym, kind) == -ENOSPC) {
 			reply_error(s, 2, "Invalid request: too many streams");
 			return;
@@ -167,16 +119,6 @@ static void binance_text(struct fx_session *s, const char *msg, size_t len)
 	reply(s, &b);
 }
 
-static void open_wrapper(struct fxbuf *b, const struct fx_session *s, const struct fx_symbol *sym, enum fx_kind kind)
-{
-	if (!s->combined)
-		return;
-	fxbuf_put(b, "{\"stream\":\"");
-	fxbuf_put(b, sym->lower);
-	fxbuf_put(b, suffix[kind]);
-	fxbuf_put(b, "\",\"data\":");
-}
-
 static void close_wrapper(struct fxbuf *b, const struct fx_session *s)
 {
 	fxbuf_put(b, s->combined ? "}}" : "}");
@@ -184,7 +126,7 @@ static void close_wrapper(struct fxbuf *b, const struct fx_session *s)
 
 static void binance_quote(struct fxbuf *b, const struct fx_session *s, const struct fx_quote *q)
 {
-	open_wrapper(b, s, q->sym, FX_QUOTES);
+	fx_binance_wrap(suffix, b, s, q->sym, FX_QUOTES);
 	fxbuf_put(b, "{\"u\":");
 	fxbuf_u64(b, q->update_id);
 	fxbuf_put(b, ",\"s\":");
@@ -205,7 +147,7 @@ static void binance_quote(struct fxbuf *b, const struct fx_session *s, const str
 
 static void binance_trade(struct fxbuf *b, const struct fx_session *s, const struct fx_trade *t)
 {
-	open_wrapper(b, s, t->sym, FX_TRADES);
+	fx_binance_wrap(suffix, b, s, t->sym, FX_TRADES);
 	fxbuf_put(b, "{\"e\":\"trade\",\"E\":");
 	fxbuf_i64(b, t->ts_ms);
 	fxbuf_put(b, ",\"s\":");

@@ -3,7 +3,7 @@
  * live SUBSCRIBE/UNSUBSCRIBE, futures bookTicker (with T and E) and
  * aggTrade frames, server pings. The /public-/market routing split of
  * the real endpoint is not modelled: every path serves both streams. */
-#include "tests/fakex/fakex.h"
+#include "tests/fakex/binance_streams.h"
 
 #include <errno.h>
 #include <string.h>
@@ -14,55 +14,13 @@ static struct fx_req req;
 
 static const char *const suffix[] = { [FX_QUOTES] = "@bookTicker", [FX_TRADES] = "@aggTrade" };
 
-static int usdm_stream(const char *name, size_t len, const struct fx_symbol **sym, enum fx_kind *kind)
-{
-	const char *at = memchr(name, '@', len);
-	if (!at)
-		return -EINVAL;
-	size_t rest = len - (size_t)(at - name);
-	for (int k = FX_QUOTES; k <= FX_TRADES; k++) {
-		if (strlen(suffix[k]) == rest && memcmp(at, suffix[k], rest) == 0) {
-			*kind = (enum fx_kind)k;
-			*sym = fx_symbol_find(name, (size_t)(at - name), FX_NAME_LOWER);
-			return *sym ? 0 : -ENOENT;
-		}
-	}
-	return -EINVAL;
-}
-
-/* "a/b/c" (up to '&' or the end): every stream must be known, like the
- * real server's HTTP 400 for an unknown one. */
-static int usdm_open_streams(struct fx_session *s, const char *list)
-{
-	while (*list && *list != '&') {
-		size_t n = strcspn(list, "/&");
-		const struct fx_symbol *sym;
-		enum fx_kind kind;
-		if (usdm_stream(list, n, &sym, &kind))
-			return -EINVAL;
-		if (s)
-			fx_session_subscribe(s, sym, kind);
-		list += n + (list[n] == '/');
-	}
-	return 0;
-}
-
 static int usdm_open(struct fx_session *s, const char *path, const char *query)
 {
 	if (strncmp(path, "/public/", 8) == 0)
 		path += 7;
 	else if (strncmp(path, "/market/", 8) == 0)
 		path += 7;
-	bool raw = strcmp(path, "/ws") == 0 || strncmp(path, "/ws/", 4) == 0;
-	if (!raw && strcmp(path, "/stream") != 0)
-		return -ENOENT;
-	if (s)
-		s->combined = !raw;
-	if (raw)
-		return path[3] == '/' ? usdm_open_streams(s, path + 4) : 0;
-	if (!query)
-		return 0;
-	return strncmp(query, "streams=", 8) == 0 ? usdm_open_streams(s, query + 8) : -EINVAL;
+	return fx_binance_open(suffix, s, path, query);
 }
 
 static void usdm_reply(struct fx_session *s, const char *head, const char *msg)
@@ -98,7 +56,7 @@ static void usdm_text(struct fx_session *s, const char *msg, size_t len)
 	for (unsigned i = 0; i < req.nargs; i++) {
 		const struct fx_symbol *sym;
 		enum fx_kind kind;
-		if (usdm_stream(req.args[i].str, strlen(req.args[i].str), &sym, &kind)) {
+		if (fx_binance_stream(suffix, req.args[i].str, strlen(req.args[i].str), &sym, &kind)) {
 			usdm_reply(s, "{\"code\":2,\"msg\":", "Invalid request: unknown stream");
 			return;
 		}
@@ -112,20 +70,10 @@ static void usdm_text(struct fx_session *s, const char *msg, size_t len)
 	usdm_reply(s, "{\"result\":null", NULL);
 }
 
-static void usdm_wrap(struct fxbuf *b, const struct fx_session *s, const struct fx_symbol *sym, enum fx_kind kind)
-{
-	if (!s->combined)
-		return;
-	fxbuf_put(b, "{\"stream\":\"");
-	fxbuf_put(b, sym->lower);
-	fxbuf_put(b, suffix[kind]);
-	fxbuf_put(b, "\",\"data\":");
-}
-
 /* Key order of the live capture: e,u,s,b,B,a,A,T,E. */
 static void usdm_quote(struct fxbuf *b, const struct fx_session *s, const struct fx_quote *q)
 {
-	usdm_wrap(b, s, q->sym, FX_QUOTES);
+	fx_binance_wrap(suffix, b, s, q->sym, FX_QUOTES);
 	fxbuf_put(b, "{\"e\":\"bookTicker\",\"u\":");
 	fxbuf_u64(b, q->update_id);
 	fxbuf_put(b, ",\"s\":");
@@ -151,7 +99,7 @@ static void usdm_quote(struct fxbuf *b, const struct fx_session *s, const struct
 /* One aggregate trade per fill here: first and last trade id are equal. */
 static void usdm_trade(struct fxbuf *b, const struct fx_session *s, const struct fx_trade *t)
 {
-	usdm_wrap(b, s, t->sym, FX_TRADES);
+	fx_binance_wrap(suffix, b, s, t->sym, FX_TRADES);
 	fxbuf_put(b, "{\"e\":\"aggTrade\",\"E\":");
 	fxbuf_i64(b, t->ts_ms + 5);
 	fxbuf_put(b, ",\"a\":");
