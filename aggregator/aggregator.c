@@ -25,6 +25,9 @@
 
 #define BATCH 256
 #define BATCHES_PER_TURN 64 /* per ring, before Redis gets its turn */
+/* ... and at most this long reading: every update is encoded for _spreads,
+ * so a deep backlog must not keep Redis waiting for a whole turn. */
+#define TURN_READ_NS (2 * 1000000LL)
 #define HOUSEKEEPING_NS (100 * 1000000LL)
 #define IDLE_WAIT_MS 50     /* heartbeats stay well under 250 ms */
 #define FLUSH_ON_STOP_NS (1000 * 1000000LL)
@@ -226,15 +229,22 @@ static size_t read_batch(struct agg *a, size_t i)
 	return n;
 }
 
-/* Read every ring, at most BATCHES_PER_TURN batches each; true if a ring
- * may hold more. */
+/* Read every ring, at most BATCHES_PER_TURN batches each and about
+ * TURN_READ_NS in all (each ring gets at least one batch, so none starves);
+ * true if a ring may hold more. */
 static bool drain_turn(struct agg *a)
 {
 	bool more = false;
+	int64_t deadline = clock_monotonic_ns() + TURN_READ_NS;
 	for (size_t i = 0; i < a->readers; i++) {
 		int b = 0;
-		while (b < BATCHES_PER_TURN && read_batch(a, i) == BATCH)
+		while (b < BATCHES_PER_TURN && read_batch(a, i) == BATCH) {
 			b++;
+			if (clock_monotonic_ns() >= deadline) {
+				more = true;
+				break;
+			}
+		}
 		more |= b == BATCHES_PER_TURN;
 	}
 	return more;
