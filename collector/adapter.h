@@ -180,6 +180,11 @@ int adapter_top_levels_hook(struct js *j, const struct js_span *key, void *ctx);
  * or empty (a one-sided book gives no quote), REJECT_NON_NUMERIC. */
 enum reject_reason adapter_top_levels_quote(const struct adapter_top_levels *l, struct tick *t);
 
+/* The keepalive of exchanges that ping with the bare text "ping" (OKX,
+ * Bitget): their "pong" answers ours, a "ping" of theirs is a notice.
+ * True when frame was one of them, out filled. */
+bool adapter_text_keepalive(const char *frame, size_t len, struct frame_out *out);
+
 /* A trade's aggressor from the taker side the exchange names "buy" or
  * "sell" (Gate.io, Bitget, Kraken, Coinbase's upper-case BUY/SELL too);
  * REJECT_NON_NUMERIC for anything else. */

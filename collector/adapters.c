@@ -216,6 +216,17 @@ enum reject_reason adapter_top_levels_quote(const struct adapter_top_levels *l, 
 	return REJECT_NONE;
 }
 
+bool adapter_text_keepalive(const char *frame, size_t len, struct frame_out *out)
+{
+	if (len == 4 && memcmp(frame, "pong", 4) == 0)
+		adapter_frame_control(out, CONTROL_PONG, NULL, 0);
+	else if (len == 4 && memcmp(frame, "ping", 4) == 0)
+		adapter_frame_control(out, CONTROL_NOTICE, "ping", 4);
+	else
+		return false;
+	return true;
+}
+
 enum frame_kind adapter_single_tick(struct symmap *m, const struct js_span *native, struct frame_out *out)
 {
 	const struct symmap_entry *e = symmap_lookup(m, native->s, native->len);

@@ -152,11 +152,8 @@ static int top_hook(struct js *j, const struct js_span *key, void *ctx)
 static enum frame_kind bitget_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
 	struct bg_top f = {.m = m, .out = out};
-	/* keepalive: the text "pong" answers our "ping" */
-	if (len == 4 && memcmp(frame, "pong", 4) == 0)
-		return adapter_frame_control(out, CONTROL_PONG, NULL, 0);
-	if (len == 4 && memcmp(frame, "ping", 4) == 0)
-		return adapter_frame_control(out, CONTROL_NOTICE, "ping", 4);
+	if (adapter_text_keepalive(frame, len, out))
+		return out->kind;
 	if (!adapter_walk_frame(frame, len, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f, out))
 		return out->kind;
 	if (f.event.s) {
