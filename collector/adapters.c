@@ -162,24 +162,6 @@ enum frame_kind adapter_deferred_data_finish(struct deferred_data *d, const char
 	return parse(&j, ctx);
 }
 
-bool adapter_walk_frame(const char *frame, size_t len, const struct js_field *keys, size_t nkeys, void *fields,
-			int (*hook)(struct js *j, const struct js_span *key, void *ctx), void *ctx,
-			struct frame_out *out)
-{
-	struct js j;
-	out->n = 0;
-	if (out->cap < 1) {
-		adapter_frame_reject(out, REJECT_OVERSIZE);
-		return false;
-	}
-	js_init(&j, frame, len);
-	if (js_object(&j, keys, nkeys, fields, hook, ctx) < 0 || !js_at_end(&j)) {
-		adapter_frame_reject(out, REJECT_JSON);
-		return false;
-	}
-	return true;
-}
-
 enum reject_reason adapter_taker_side(const struct js_span *side, struct tick *t)
 {
 	if (JS_IS(side, "buy") || JS_IS(side, "BUY"))
