@@ -67,7 +67,6 @@ struct top_fields {
 	enum channel_kind kind;
 	struct symmap *m;
 	struct frame_out *out;
-	struct symmap_entry *last; /* the previous element's instrument */
 	struct deferred_data data;
 };
 
@@ -130,29 +129,59 @@ static enum reject_reason fill_trade(const struct item_fields *f, struct tick *t
 	return REJECT_NONE;
 }
 
-/* One element of the data array (adapter_parse_items: a bad element
- * refuses the whole frame, so that a frame is never half published). */
-static int parse_item(struct js *j, void *ctx, struct tick *t, enum reject_reason *why)
-{
-	struct top_fields *top = ctx;
-	struct item_fields f;
-	memset(&f, 0, sizeof(f));
-	if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &f, adapter_top_levels_hook, &f.levels) < 0)
-		return -1;
-	if (!t)
-		return 0;
-	*why = top->kind == CH_BBO ? fill_quote(&f, t) : fill_trade(&f, t);
-	if (*why != REJECT_NONE)
-		return 0;
-	const struct js_span *sym = f.inst.s ? &f.inst : &top->inst;
-	*why = sym->s ? adapter_item_symbol(top->m, sym, &top->last, t) : REJECT_MISSING_FIELD;
-	return 0;
-}
-
+/* The data array; one tick per element. A bad element refuses the whole
+ * frame so that a frame is never half published. Its own loop rather than
+ * adapter_parse_items: the call per element cost OKX 3-4 % of its decode
+ * rate (bench_decode). */
 static enum frame_kind parse_data(struct js *j, void *ctx)
 {
-	struct top_fields *top = ctx;
-	return adapter_parse_items(j, top->out, parse_item, top);
+	const struct top_fields *top = ctx;
+	struct symmap *m = top->m;
+	struct frame_out *out = top->out;
+	bool first;
+	int rc;
+	enum reject_reason bad = REJECT_NONE;
+	struct symmap_entry *e = NULL;
+	if (js_arr_begin(j, &first) < 0)
+		return adapter_frame_reject(out, REJECT_JSON);
+	while ((rc = js_arr_next(j, &first)) == 1) {
+		struct item_fields f;
+		memset(&f, 0, sizeof(f));
+		if (js_object(j, item_keys, sizeof(item_keys) / sizeof(item_keys[0]), &f, adapter_top_levels_hook,
+			      &f.levels) < 0)
+			return adapter_frame_reject(out, REJECT_JSON);
+		if (bad != REJECT_NONE)
+			continue;
+		if (out->n >= out->cap) {
+			bad = REJECT_OVERSIZE;
+			continue;
+		}
+		struct tick *t = &out->ticks[out->n];
+		bad = top->kind == CH_BBO ? fill_quote(&f, t) : fill_trade(&f, t);
+		if (bad != REJECT_NONE)
+			continue;
+		const struct js_span *sym = f.inst.s ? &f.inst : &top->inst;
+		if (!sym->s) {
+			bad = REJECT_MISSING_FIELD;
+			continue;
+		}
+		if (!e || e->native_len != sym->len || memcmp(e->native, sym->s, sym->len) != 0)
+			e = symmap_lookup(m, sym->s, sym->len);
+		if (!e) {
+			bad = REJECT_UNKNOWN_SYMBOL;
+			continue;
+		}
+		t->symbol_id = e->id;
+		out->n++;
+	}
+	if (rc < 0)
+		return adapter_frame_reject(out, REJECT_JSON);
+	if (bad != REJECT_NONE)
+		return adapter_frame_reject(out, bad);
+	if (out->n == 0)
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
+	out->kind = FRAME_DATA;
+	return FRAME_DATA;
 }
 
 static enum frame_kind event_result(const struct top_fields *f, struct frame_out *out)
