@@ -49,7 +49,7 @@ kill -CONT "${TL_PID[slow]}" "${TL_PID[lagger]}"
 tl_wait_for 10 "lagger: close reason" grep -q '^CLOSED 1008 slow consumer: trade, candle or alert queue full' "$T/lagger.log"
 last_of() { grep '"channel":"spreads"' "$T/$1.log" | grep "\"symbol\":\"$2\"" | tail -n 1 | jq -c '.data.update'; }
 for sym in BTC-USDT ETH-USDT; do
-	tl_wait_for 30 "slow: latest $sym" test "$(last_of slow $sym)" = "$(last_of fast $sym)"
+	tl_wait_for 60 "slow: latest $sym" test "$(last_of slow $sym)" = "$(last_of fast $sym)"
 done
 slow_n=$(grep -c '"channel":"spreads"' "$T/slow.log")
 ((slow_n < written)) || tl_fail "slow: $slow_n spreads of $written, nothing conflated"
