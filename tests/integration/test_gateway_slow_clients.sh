@@ -58,8 +58,8 @@ slow_n=$(grep -c '"channel":"spreads"' "$T/slow.log")
 # gets every trade in order
 client many --clients 50 --quiet --check-trades
 send many '{"op":"subscribe","channels":["trades"],"id":1}'
-tl_wait_for 10 "50 trade clients" gw_metric_at_least 52 gateway_clients
-sleep 0.5 # the last connections' subscriptions are applied (no reply is read from them)
+many_subscribed() { grep -c '^REPLY conn=[0-9]* {"op":"subscribed"' "$T/many.log" || true; }
+tl_wait_for 20 "50 trade clients subscribed" tl_at_least 50 many_subscribed
 feed trades okx BTC-USDT 10000 2000
 queues_empty() { [ "$(gw_metric gateway_client_queue_max_messages)" = 0 ]; }
 tl_wait_for 30 "every client's queue drained" queues_empty

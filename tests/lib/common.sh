@@ -25,6 +25,7 @@ declare -A TL_PID=()
 TL_CLEANUPS=()
 TL_NAME=${TL_NAME:-$(basename "${BASH_SOURCE[-1]}" .sh)}
 TL_FAILED=0
+TL_FAIL_REASON=
 
 tl_log() { printf '%s: %s\n' "$TL_NAME" "$*" >&2; }
 
@@ -67,6 +68,8 @@ tl_on_exit() {
 			echo "---- $(basename "$f") (last 40 lines)" >&2
 			tail -n 40 "$f" >&2
 		done
+		# last, so that a runner showing only the output's tail shows why
+		[[ -n $TL_FAIL_REASON ]] && tl_log "FAIL (repeated after the logs): $TL_FAIL_REASON"
 	fi
 	[[ ${TL_KEEP:-0} == 1 ]] && tl_log "kept $TL_TMP" || rm -rf "$TL_TMP"
 	exit "$rc"
@@ -74,6 +77,7 @@ tl_on_exit() {
 
 tl_fail() {
 	TL_FAILED=1
+	TL_FAIL_REASON=$*
 	tl_log "FAIL: $*"
 	exit 1
 }
