@@ -147,6 +147,7 @@ struct config_gateway {
 	uint32_t max_subscriptions_per_client;
 	uint32_t max_message_bytes;        /* largest request a client may send */
 	uint32_t queue_messages;           /* per-client send queue bound (trades past it: disconnected) */
+	uint32_t conflate_after_ms;        /* a client this far behind gets spreads and quotes conflated */
 	char token[CONFIG_STR_MAX];        /* bearer token clients must present; empty = none */
 	char allowed_origins[CONFIG_STR_MAX]; /* browsers' Origin values allowed besides the gateway's own; empty = any */
 	uint32_t heartbeat_timeout_ms;

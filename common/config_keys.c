@@ -99,6 +99,7 @@ const struct config_key config_keys[] = {
 	{ K(GATEWAY, "max_subscriptions_per_client", U32), C(gateway.max_subscriptions_per_client), 1, 100000, "256" },
 	{ K(GATEWAY, "max_message_bytes", U32), C(gateway.max_message_bytes), 256, 1048576, "16384" },
 	{ K(GATEWAY, "queue_messages", U32), C(gateway.queue_messages), 16, 1000000, "4096" },
+	{ K(GATEWAY, "conflate_after_ms", U32), C(gateway.conflate_after_ms), 1, MS_HOUR, "50" },
 	{ K(GATEWAY, "token", STRING), C(gateway.token), 0, 0, "" },
 	{ K(GATEWAY, "allowed_origins", STRING), C(gateway.allowed_origins), 0, 0, "" },
 	{ K(GATEWAY, "heartbeat_timeout_ms", U32), C(gateway.heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
