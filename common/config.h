@@ -42,6 +42,7 @@ struct config_exchange {
 	uint32_t connection_lifetime_s;   /* planned reconnect before the exchange's own limit; 0 = none */
 	uint32_t heartbeat_timeout_ms;    /* supervisor kills the collector when its heartbeat is older */
 	double taker_fee_bps;             /* fee of a taker order, bps of its notional: net spreads */
+	double max_price_jump_pct;        /* reject quotes whose mid moved more than this from the last accepted within 1 s; 0 = off */
 	char source[16];                  /* "collector", or "bridge": no collector, a [bridge.NAME] importer fills the ring */
 	uint64_t config_hash;             /* hash of every key of this section: changed => restart on reload */
 };

@@ -134,6 +134,7 @@ const struct config_key config_keys[] = {
 	{ K(EXCHANGE, "heartbeat_timeout_ms", U32), X(heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
 	{ K(EXCHANGE, "source", STRING), X(source), 0, 0, "collector" },
 	{ K(EXCHANGE, "taker_fee_bps", DOUBLE), X(taker_fee_bps), 0, 1000, "0" },
+	{ K(EXCHANGE, "max_price_jump_pct", DOUBLE), X(max_price_jump_pct), 0, 1000, "0" },
 
 	{ K(BRIDGE, "enabled", BOOL), B(enabled), 0, 0, "true" },
 	{ K(BRIDGE, "mode", STRING), B(mode), 0, 0, NULL /* required: export or import */ },
