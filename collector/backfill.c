@@ -13,8 +13,8 @@
 
 #define SYMBOL_IDS 65536
 
-extern const struct backfill_api backfill_binance, backfill_okx;
-static const struct backfill_api *const apis[] = { &backfill_binance, &backfill_okx };
+extern const struct backfill_api backfill_binance, backfill_bybit, backfill_okx;
+static const struct backfill_api *const apis[] = { &backfill_binance, &backfill_bybit, &backfill_okx };
 
 const struct backfill_api *backfill_api_find(const char *adapter)
 {
@@ -22,6 +22,18 @@ const struct backfill_api *backfill_api_find(const char *adapter)
 		if (strcmp(apis[i]->adapter, adapter) == 0)
 			return apis[i];
 	return NULL;
+}
+
+struct backfill_trade *backfill_page_trade(struct backfill_page *pg, const struct js_span *id, const struct js_span *px,
+					   const struct js_span *qty, const struct js_span *ts_ms)
+{
+	if (pg->n == pg->max)
+		return NULL;
+	struct backfill_trade *t = &pg->out[pg->n];
+	if (js_span_u64(id, &t->id) < 0 || js_span_decimal(px, &t->px) < 0 || js_span_decimal(qty, &t->qty) < 0 ||
+	    js_span_ms_to_ns(ts_ms, &t->ts_ns) < 0 || !(t->px > 0) || !(t->qty > 0))
+		return NULL;
+	return t;
 }
 
 bool backfill_wanted(const struct config *cfg, const struct config_exchange *cx, const char *adapter)
@@ -117,7 +129,9 @@ static bool repair(struct backfill *b, struct rest_client *rc, const struct back
 				return false;
 			recovered++;
 		}
-		if (seen_hi == 0) /* nothing of the hole left in the history: the rest is gone */
+		/* nothing of the hole left in the history, or no older page to ask
+		 * for: the rest is gone */
+		if (seen_hi == 0 || b->api->recent_only)
 			break;
 		if (b->api->newest_first)
 			hi = seen_lo - 1;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "collector/dedup.h"
+#include "collector/json_scan.h"
 #include "collector/rest.h"
 #include "collector/symbols.h"
 #include "common/config.h"
@@ -53,6 +54,10 @@ struct backfill_trade {
 struct backfill_api {
 	const char *adapter;
 	bool newest_first; /* pages walk down from hi (OKX) rather than up from lo (Binance) */
+	/* The endpoint serves only the newest trades, without paging (Bybit's
+	 * recent-trade): one page per hole, and the hole's ids older than its
+	 * oldest trade are known missing. */
+	bool recent_only;
 	int (*page_path)(const char *native, uint64_t lo, uint64_t hi, char *out, size_t out_len);
 	/* Trades of the page into out (at most max). Returns the count, or -1
 	 * with why for an answer that is not a page. */
@@ -61,6 +66,19 @@ struct backfill_api {
 };
 
 const struct backfill_api *backfill_api_find(const char *adapter);
+
+/* Where a page parser puts its trades. */
+struct backfill_page {
+	struct backfill_trade *out;
+	size_t max, n;
+};
+
+/* The next trade of pg filled from the exchange's id (a decimal number or
+ * numeric string), price, size and time in ms; the caller sets its kind
+ * and then counts it (pg->n++). NULL if the page is full or a field is
+ * absent, not a number, or not positive. */
+struct backfill_trade *backfill_page_trade(struct backfill_page *pg, const struct js_span *id, const struct js_span *px,
+					   const struct js_span *qty, const struct js_span *ts_ms);
 
 struct backfill {
 	pthread_t thread;

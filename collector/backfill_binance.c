@@ -31,7 +31,7 @@ static int binance_parse_page(const char *body, size_t len, struct backfill_trad
 	};
 	struct js j;
 	bool first;
-	size_t n = 0;
+	struct backfill_page pg = { out, max, 0 };
 	js_init(&j, body, len);
 	if (js_arr_begin(&j, &first) < 0) {
 		snprintf(why, why_len, "not a list of trades: %.*s", (int)(len < 120 ? len : 120), body);
@@ -42,26 +42,24 @@ static int binance_parse_page(const char *body, size_t len, struct backfill_trad
 		struct bn_trade f = { 0 };
 		if (js_object(&j, fields, sizeof(fields) / sizeof(fields[0]), &f, NULL, NULL) < 0)
 			break;
-		if (n == max) {
+		if (pg.n == max) {
 			snprintf(why, why_len, "more than %zu trades in a page", max);
 			return -1;
 		}
-		struct backfill_trade *t = &out[n];
-		if (!f.maker.s || js_span_u64(&f.id, &t->id) < 0 || js_span_decimal(&f.price, &t->px) < 0 ||
-		    js_span_decimal(&f.qty, &t->qty) < 0 || js_span_ms_to_ns(&f.time, &t->ts_ns) < 0 ||
-		    !(t->px > 0) || !(t->qty > 0)) {
-			snprintf(why, why_len, "trade %zu lacks or mangles id, price, qty, time or isBuyerMaker", n);
+		struct backfill_trade *t = backfill_page_trade(&pg, &f.id, &f.price, &f.qty, &f.time);
+		if (!t || !f.maker.s) {
+			snprintf(why, why_len, "trade %zu lacks or mangles id, price, qty, time or isBuyerMaker", pg.n);
 			return -1;
 		}
 		/* the buyer was the maker: the aggressor sold */
 		t->kind = JS_IS(&f.maker, "true") ? TICK_TRADE_SELL : TICK_TRADE_BUY;
-		n++;
+		pg.n++;
 	}
 	if (rc != 0 || !js_at_end(&j)) {
 		snprintf(why, why_len, "malformed JSON near byte %zu of %zu", (size_t)(j.p - body), len);
 		return -1;
 	}
-	return (int)n;
+	return (int)pg.n;
 }
 
 const struct backfill_api backfill_binance = {

@@ -22,11 +22,6 @@ struct okx_trade {
 	struct js_span id, px, sz, ts, side;
 };
 
-struct okx_page {
-	struct backfill_trade *out;
-	size_t max, n;
-};
-
 static int okx_trade(struct js *j, void *ctx)
 {
 	static const struct js_field fields[] = {
@@ -34,13 +29,12 @@ static int okx_trade(struct js *j, void *ctx)
 		JS_FIELD(struct okx_trade, sz, "sz"),      JS_FIELD(struct okx_trade, ts, "ts"),
 		JS_FIELD(struct okx_trade, side, "side"),
 	};
-	struct okx_page *pg = ctx;
 	struct okx_trade f = { 0 };
-	if (pg->n == pg->max || js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &f, NULL, NULL) < 0)
+	if (js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &f, NULL, NULL) < 0)
 		return -1;
-	struct backfill_trade *t = &pg->out[pg->n];
-	if (js_span_u64(&f.id, &t->id) < 0 || js_span_decimal(&f.px, &t->px) < 0 || js_span_decimal(&f.sz, &t->qty) < 0 ||
-	    js_span_ms_to_ns(&f.ts, &t->ts_ns) < 0 || !(t->px > 0) || !(t->qty > 0))
+	struct backfill_page *pg = ctx;
+	struct backfill_trade *t = backfill_page_trade(pg, &f.id, &f.px, &f.sz, &f.ts);
+	if (!t)
 		return -1;
 	/* side is the taker's */
 	t->kind = JS_IS(&f.side, "buy") ? TICK_TRADE_BUY : JS_IS(&f.side, "sell") ? TICK_TRADE_SELL : TICK_TRADE;
@@ -52,7 +46,7 @@ static int okx_parse_page(const char *body, size_t len, struct backfill_trade *o
 			  size_t why_len)
 {
 	static const char *const path[] = { "data" };
-	struct okx_page pg = { out, max, 0 };
+	struct backfill_page pg = { out, max, 0 };
 	if (instruments_walk(body, len, path, 1, "code", "0", okx_trade, &pg, why, why_len) < 0)
 		return -1;
 	return (int)pg.n;

@@ -347,7 +347,7 @@ static void serve_conn(struct conn *c, short revents)
 static int usage(void)
 {
 	fprintf(stderr, "usage: spreadbus-fakex-rest --exchange NAME[:PORT] ... [--instruments N] [--seed N] "
-			"[--pin BASE-QUOTE,...] [--ready-file F]\n");
+			"[--pin BASE-QUOTE,...] [--ready-file F] [--fakex-control PORT] [--history-depth N]\n");
 	return 2;
 }
 
@@ -356,6 +356,8 @@ int main(int argc, char **argv)
 	size_t instruments = 2000;
 	uint64_t seed = 1;
 	const char *ready = NULL, *pins = NULL;
+	int fakex_control = 0;
+	uint64_t history_depth = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(argv[i], "--exchange") == 0 && v) {
@@ -378,11 +380,16 @@ int main(int argc, char **argv)
 			ready = v;
 		} else if (strcmp(argv[i], "--pin") == 0 && v) {
 			pins = v;
+		} else if (strcmp(argv[i], "--fakex-control") == 0 && v) {
+			fakex_control = (int)strtol(v, NULL, 10);
+		} else if (strcmp(argv[i], "--history-depth") == 0 && v) {
+			history_depth = strtoull(v, NULL, 10);
 		} else {
 			return usage();
 		}
 		i++;
 	}
+	rest_trades_configure(fakex_control, history_depth);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
