@@ -1,9 +1,12 @@
 /* The aggregator loop: wait on the rings with a short timeout, read them in
  * batches, update spreads, then give Redis its non-blocking turn. Redis can
- * only ever delay this loop by one poll(2) with a zero timeout. */
+ * only ever delay this loop by one poll(2) with a zero timeout. Symbols
+ * change at run time: SIGHUP, or a tick of a symbol registered since the
+ * last look, has the config read again (see relist). */
 #include "aggregator/aggregator.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,7 +36,8 @@
 #define FLUSH_ON_STOP_NS (1000 * 1000000LL)
 
 struct agg {
-	const struct config *cfg;
+	const struct config *cfg;                /* as at start: only symbol lists change live */
+	const char *config_path;
 	struct bus *bus;
 	struct status_block *status;
 	size_t readers;
@@ -52,8 +56,22 @@ struct agg {
 	uint64_t send_failures;
 	struct log_limit lim_lost, lim_send, lim_cap;
 	uint64_t window_refusals;                /* as last reported */
+	/* Registry symbol ids up to this one were there at the last listing: a
+	 * tick of a newer id may be a symbol the config lists by now. */
+	int ids_known;
+	/* Candles and alerts keep the symbols of the start: their state is
+	 * laid out by symbol count (docs/universe.md, what is not done). */
+	size_t start_symbols;
 	struct tick buf[BATCH];
 };
+
+static volatile sig_atomic_t relist_requested;
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	relist_requested = 1;
+}
 
 /* Every update goes to _spreads as it is made, whatever Redis does. */
 static void write_spreads(struct agg *a, unsigned sym)
@@ -61,7 +79,7 @@ static void write_spreads(struct agg *a, unsigned sym)
 	int rc = spread_json_encode(&a->json, a->core, sym, clock_realtime_ns());
 	if (rc == 0) {
 		spreads_out_write(&a->spreads, &a->json, sym);
-		if (a->alerts)
+		if (a->alerts && sym < a->start_symbols)
 			alerts_on_update(a->alerts, sym, a->json.pairs, a->json.pair_count, a->json.ts_ns);
 	} else
 		log_limited(&a->lim_send, LOG_LVL_WARNING, "aggregator: update for %s not written to _spreads: %s",
@@ -109,29 +127,105 @@ static int map_rings(struct agg *a)
 		return -ENOMEM;
 	for (size_t i = 0; i <= REGISTRY_MAX_SYMBOLS; i++)
 		a->sym_of_id[i] = -1;
-	for (size_t s = 0; s < spread_core_symbol_count(a->core); s++) {
+	return 0;
+}
+
+/* Registry ids of the core's symbols from index from on; -EINVAL if one
+ * is not registered (the supervisor registers a symbol before any child
+ * hears of it). */
+static int map_symbols(struct agg *a, size_t from)
+{
+	int rc = 0;
+	for (size_t s = from; s < spread_core_symbol_count(a->core); s++) {
 		int id = registry_symbol_id(a->bus->registry, spread_core_symbol_name(a->core, (unsigned)s));
 		if (id <= 0 || id > REGISTRY_MAX_SYMBOLS) {
 			log_err("aggregator: symbol %s is not in the registry", spread_core_symbol_name(a->core, (unsigned)s));
-			return -EINVAL;
+			rc = -EINVAL;
+			continue;
 		}
 		a->sym_of_id[id] = (int32_t)s;
 	}
-	return 0;
+	return rc;
+}
+
+static void report_listing(struct agg *a, const char *why)
+{
+	const struct spread_listing *l = spread_core_listing(a->core);
+	status_set(a->status, SM_AGG_SYMBOLS, l->symbols);
+	status_set(a->status, SM_SYMBOLS_REFUSED, l->refused);
+	log_info("aggregator: %s: %zu symbols, %zu pairs; %zu listings added, %zu removed", why, l->symbols,
+		 spread_core_pair_count(a->core), l->added, l->removed);
+	if (l->refused)
+		log_warn("aggregator: %zu new (symbol, exchange) listings refused: the window memory cap "
+			 "([aggregator] max_window_memory_mb %u) has no room for their tables",
+			 l->refused, a->cfg->aggregator.max_window_memory_mb);
+}
+
+/* Symbols added at run time: what is sized by symbol count or by pairs
+ * grows with them (_spreads records are checked again for the new size). */
+static int grow_outputs(struct agg *a, size_t old_symbols)
+{
+	size_t n = spread_core_symbol_count(a->core);
+	int rc = conflate_grow(&a->queue, n);
+	if (rc == 0 && spread_core_max_pairs(a->core) > a->json.max_pairs) {
+		spread_json_free(&a->json);
+		rc = spread_json_init(&a->json, a->core);
+	}
+	if (rc == 0 && n > old_symbols) {
+		uint64_t written = a->spreads.written;
+		spreads_out_free(&a->spreads);
+		rc = spreads_out_init(&a->spreads, a->bus->spreads, a->bus->registry, a->core, &a->json);
+		a->spreads.written = written;
+	}
+	return rc;
+}
+
+/* Read the config again and take its symbols (SIGHUP from the supervisor
+ * after a reload or a new universe, or a tick of a newly registered
+ * symbol). Only the symbol lists are taken: any other change restarts the
+ * aggregator (supervisor/reload.c). Allocates: never per tick, at most once
+ * per registration of new symbols. */
+static int relist(struct agg *a, const char *why)
+{
+	char errs[2048] = "";
+	struct spread_listing l;
+	size_t before = spread_core_symbol_count(a->core);
+	/* before the config: a symbol registered meanwhile is looked at again */
+	a->ids_known = registry_symbol_count(a->bus->registry);
+	struct config *cfg = config_new();
+	int rc = cfg ? config_load(cfg, a->config_path, NULL, errs, sizeof(errs)) : -ENOMEM;
+	if (rc != 0) {
+		log_err("aggregator: %s: config not read again, symbols unchanged: %s", why, cfg ? errs : "out of memory");
+		config_free(cfg);
+		return rc > 0 ? -EINVAL : rc;
+	}
+	rc = spread_core_list(a->core, cfg, &l);
+	config_free(cfg);
+	int grown = grow_outputs(a, before);
+	int mapped = map_symbols(a, before);
+	if (rc == 0)
+		rc = grown < 0 ? grown : mapped;
+	if (rc < 0)
+		log_err("aggregator: %s: symbols not all taken: %s", why, strerror(-rc));
+	report_listing(a, why);
+	return rc;
 }
 
 static int setup(struct agg *a)
 {
 	int rc = spread_core_create(&a->core, a->cfg, on_update, a);
 	if (rc < 0) {
-		/* EINVAL: the cap cannot hold the pair table and one window */
+		/* EINVAL: the cap cannot hold one window */
 		log_err("aggregator: cannot set up spreads (window %us in %u buckets, max_window_memory_mb %u): %s",
 			a->cfg->aggregator.window_s, a->cfg->aggregator.window_buckets,
 			a->cfg->aggregator.max_window_memory_mb, strerror(-rc));
 		return rc;
 	}
+	a->start_symbols = spread_core_symbol_count(a->core);
+	a->ids_known = registry_symbol_count(a->bus->registry);
 	if ((rc = conflate_init(&a->queue, spread_core_symbol_count(a->core))) < 0 ||
-	    (rc = spread_json_init(&a->json, a->core)) < 0 || (rc = map_rings(a)) < 0 ||
+	    (rc = spread_json_init(&a->json, a->core)) < 0 ||
+	    (rc = map_rings(a)) < 0 || (rc = map_symbols(a, 0)) < 0 ||
 	    (rc = spreads_out_init(&a->spreads, a->bus->spreads, a->bus->registry, a->core, &a->json)) < 0)
 		return rc;
 	status_set(a->status, SM_SPREADS_WRITTEN, 0);
@@ -158,9 +252,9 @@ static int setup(struct agg *a)
 	spread_core_window_usage(a->core, &u);
 	status_set(a->status, SM_WINDOW_MEMORY, u.bytes_used);
 	status_set(a->status, SM_WINDOW_MEMORY_MAX, u.bytes_max);
-	log_info("aggregator: %zu rings, %zu symbols, %zu pairs, window %us in %u buckets, window memory %zu of at most %zu bytes",
-		 a->readers, spread_core_symbol_count(a->core), spread_core_pair_count(a->core),
-		 a->cfg->aggregator.window_s, a->cfg->aggregator.window_buckets, u.bytes_used, u.bytes_max);
+	log_info("aggregator: %zu rings, window %us in %u buckets, window memory %zu of at most %zu bytes",
+		 a->readers, a->cfg->aggregator.window_s, a->cfg->aggregator.window_buckets, u.bytes_used, u.bytes_max);
+	report_listing(a, "started");
 	return 0;
 }
 
@@ -188,8 +282,10 @@ static int symbol_of(const struct agg *a, uint16_t id)
 static uint64_t handle(struct agg *a, unsigned ex, const struct tick *t)
 {
 	int sym = symbol_of(a, t->symbol_id);
+	if (sym < 0 && t->symbol_id > a->ids_known && relist(a, "a tick of a newly registered symbol") == 0)
+		sym = symbol_of(a, t->symbol_id);
 	if (a->candles)
-		candles_tick(a->candles->core, ex, sym, t);
+		candles_tick(a->candles->core, ex, (size_t)sym < a->start_symbols ? sym : -1, t);
 	if (t->kind == TICK_QUOTE) {
 		if (sym < 0)
 			return 0; /* not a symbol this config lists */
@@ -263,6 +359,8 @@ static void publish(struct agg *a, int64_t now_ns)
 		int sym = conflate_pop(&a->queue, now_ns, a->interval_ns);
 		if (sym < 0)
 			break;
+		if (!spread_core_symbol_listed(a->core, (unsigned)sym))
+			continue; /* removed since it changed: not published again */
 		int rc = spread_json_encode(&a->json, a->core, (unsigned)sym, now_ns);
 		if (rc == 0)
 			rc = redis_pub_send(a->redis, spread_core_symbol_name(a->core, (unsigned)sym), a->json.json,
@@ -385,10 +483,14 @@ int aggregator_run(struct runtime *rt)
 	if (!a)
 		return -ENOMEM;
 	a->cfg = rt->cfg;
+	a->config_path = rt->config_path;
 	a->bus = &rt->bus;
 	a->status = rt->status;
 	a->readers = rt->bus.ring_count;
-	int rc = setup(a);
+	/* before the status says RUNNING: the supervisor signals only then */
+	struct sigaction sa = { .sa_handler = on_hup };
+	sigemptyset(&sa.sa_mask);
+	int rc = sigaction(SIGHUP, &sa, NULL) < 0 ? -errno : setup(a);
 	if (rc < 0)
 		goto out;
 	int64_t next_house = 0;
@@ -397,6 +499,10 @@ int aggregator_run(struct runtime *rt)
 		if (!more) {
 			int timeout = a->redis && redis_pub_busy(a->redis) ? 1 : IDLE_WAIT_MS;
 			ring_wait_any(a->reader, a->readers, timeout);
+		}
+		if (relist_requested) {
+			relist_requested = 0;
+			relist(a, "symbols changed (SIGHUP)");
 		}
 		more = drain_turn(a);
 		if (a->alerts)

@@ -30,13 +30,12 @@ static const struct {
 
 static size_t slot_count(const struct candles_out *o)
 {
-	return spread_core_exchange_count(o->names) * spread_core_symbol_count(o->names) *
-	       candles_interval_count(o->core);
+	return spread_core_exchange_count(o->names) * o->symbols * candles_interval_count(o->core);
 }
 
 static size_t slot_index(const struct candles_out *o, unsigned ex, unsigned sym, unsigned iv)
 {
-	return ((size_t)ex * spread_core_symbol_count(o->names) + sym) * candles_interval_count(o->core) + iv;
+	return ((size_t)ex * o->symbols + sym) * candles_interval_count(o->core) + iv;
 }
 
 static void set_text(struct candles_out *o, enum field f, const char *s)
@@ -155,6 +154,7 @@ int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bo
 	if (rc < 0)
 		return rc;
 	o->names = names;
+	o->symbols = syms;
 	o->to_redis = to_redis;
 	o->spreads = spreads;
 	o->cap = cfg->backlog;

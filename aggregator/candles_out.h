@@ -31,6 +31,7 @@ struct candles_pending {
 struct candles_out {
 	struct candles *core;
 	const struct spread_core *names;  /* exchange and symbol names */
+	size_t symbols;                   /* the core's symbols at init: candles keep their layout */
 	const struct spreads_out *spreads; /* the ring and the registry ids of the core's names */
 	struct spreads_record *rec;
 	/* closed candles: [head, sent) await their XADD's answer, [sent, tail) are unsent */

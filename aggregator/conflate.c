@@ -1,9 +1,10 @@
 /* The conflation queue: a ring of symbol indices plus a membership flag, so
- * marking is O(1) and memory is fixed at startup. */
+ * marking is O(1); memory changes only when symbols are added. */
 #include "aggregator/conflate.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 int conflate_init(struct conflate *q, size_t symbols)
 {
@@ -30,6 +31,25 @@ void conflate_free(struct conflate *q)
 	q->queue = NULL;
 	q->queued = NULL;
 	q->last_sent_ns = NULL;
+}
+
+int conflate_grow(struct conflate *q, size_t symbols)
+{
+	if (symbols <= q->cap)
+		return 0;
+	struct conflate n = { .conflated = q->conflated };
+	int rc = conflate_init(&n, symbols);
+	if (rc < 0)
+		return rc;
+	/* the queue is laid out again from 0, in its order */
+	for (size_t i = 0; i < q->count; i++)
+		n.queue[i] = q->queue[(q->head + i) % q->cap];
+	n.count = q->count;
+	memcpy(n.queued, q->queued, q->cap * sizeof(*q->queued));
+	memcpy(n.last_sent_ns, q->last_sent_ns, q->cap * sizeof(*q->last_sent_ns));
+	conflate_free(q);
+	*q = n;
+	return 0;
 }
 
 bool conflate_mark(struct conflate *q, uint32_t sym)

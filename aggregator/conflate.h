@@ -17,6 +17,9 @@ struct conflate {
 
 int conflate_init(struct conflate *q, size_t symbols);
 void conflate_free(struct conflate *q);
+/* Room for symbols indices (more symbols listed at run time), the queue
+ * and every symbol's state kept. Returns 0 or -ENOMEM (q unchanged). */
+int conflate_grow(struct conflate *q, size_t symbols);
 /* Queue sym; returns false (and counts a conflation) if it already was. */
 bool conflate_mark(struct conflate *q, uint32_t sym);
 /* Next symbol whose last publish is at least interval_ns before now_ns, or

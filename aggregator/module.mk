@@ -10,7 +10,7 @@ spreadbus-aggregator_DEPS := aggregator shm common
 INSTALLED_PROGRAMS += spreadbus-aggregator
 
 AGGREGATOR_UNIT_TESTS := test_window_brute_force test_window_universe_memory test_spread_brute_force \
-	test_spread_stale_and_gaps test_alert_state_machine \
+	test_spread_stale_and_gaps test_spread_live_listing test_alert_state_machine \
 	test_aggregator_conflate test_candles_brute_force
 UNIT_TESTS += $(AGGREGATOR_UNIT_TESTS)
 $(foreach t,$(AGGREGATOR_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := aggregator shm common)$(eval $(t)_LDLIBS := -lcmocka))

@@ -1,6 +1,8 @@
-/* Latest quotes, pair spreads and their windows. Everything but the
- * windows is allocated in spread_core_create; a pair's window is taken from
- * the capped window pool at its first sample (no malloc on the tick path). */
+/* Latest quotes, pair spreads and their windows. Symbols are appended as
+ * the exchanges list them (at create and at each spread_core_list), never
+ * moved or reused; their tables are charged to the capped window pool, and a
+ * pair's window is taken from it at its first sample (no malloc on the tick
+ * path). */
 #include "aggregator/spread.h"
 
 #include <errno.h>
@@ -8,14 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "common/instrument.h"
 #include "common/log.h"
 
 #define NO_SLOT 0xff
+#define NO_INDEX (-1)
 
 struct spread_symbol {
 	char name[CONFIG_NAME_MAX];
-	unsigned ex_count;                      /* exchanges listing the symbol */
+	unsigned ex_count;                      /* slots: exchanges that ever listed the symbol */
+	uint32_t listed;                        /* slots listed now */
 	uint8_t ex[CONFIG_MAX_EXCHANGES];       /* slot -> exchange index */
 	struct spread_quote quotes[CONFIG_MAX_EXCHANGES];
 	uint32_t fresh_mask;                    /* slots fresh at the last evaluation */
@@ -32,22 +37,145 @@ struct spread_core {
 	size_t ex_count;
 	char ex_names[CONFIG_MAX_EXCHANGES][CONFIG_NAME_MAX];
 	double fee_bps[CONFIG_MAX_EXCHANGES];
-	size_t sym_count;
+	size_t sym_count, sym_cap;
 	struct spread_symbol *syms;
-	uint8_t *slot;                          /* [sym * ex_count + ex] -> slot, NO_SLOT if not listed */
+	uint8_t *slot;                          /* [sym * ex_count + ex] -> slot, NO_SLOT if never listed */
+	int32_t *index;                         /* name hash -> symbol, open addressing, 2 * sym_cap entries */
+	size_t index_mask;
 	struct window_geometry geo;
-	size_t pair_count, max_pairs;
-	struct window **windows;                /* all symbols' window pointers */
-	size_t window_ptrs;
+	size_t pair_count, max_pairs;           /* of the slots listed now; max_pairs never shrinks */
+	struct spread_listing listing;          /* the last spread_core_list */
 	struct window_pool *pool;
 };
 
+static size_t name_hash(const char *name)
+{
+	return (size_t)hash_fnv1a64(name, strlen(name));
+}
+
 static int find_symbol(const struct spread_core *c, const char *name)
 {
-	for (size_t i = 0; i < c->sym_count; i++)
+	if (!c->index)
+		return -ENOENT;
+	for (size_t h = name_hash(name) & c->index_mask;; h = (h + 1) & c->index_mask) {
+		int32_t i = c->index[h];
+		if (i == NO_INDEX)
+			return -ENOENT;
 		if (strcmp(c->syms[i].name, name) == 0)
-			return (int)i;
-	return -ENOENT;
+			return i;
+	}
+}
+
+static void index_put(struct spread_core *c, size_t sym)
+{
+	size_t h = name_hash(c->syms[sym].name) & c->index_mask;
+	while (c->index[h] != NO_INDEX)
+		h = (h + 1) & c->index_mask;
+	c->index[h] = (int32_t)sym;
+}
+
+/* Room for cap symbols: the symbol array, the slot table and the index
+ * (at most half full) grow together; entries keep their place. */
+static int reserve_symbols(struct spread_core *c, size_t cap)
+{
+	if (cap <= c->sym_cap)
+		return 0;
+	size_t n = c->sym_cap ? c->sym_cap : 64;
+	while (n < cap)
+		n *= 2;
+	struct spread_symbol *syms = realloc(c->syms, n * sizeof(*syms));
+	if (!syms)
+		return -ENOMEM;
+	c->syms = syms;
+	uint8_t *slot = realloc(c->slot, n * c->ex_count + 1);
+	int32_t *index = malloc(2 * n * sizeof(*index));
+	if (!slot || !index) {
+		free(index);
+		if (slot)
+			c->slot = slot;
+		return -ENOMEM;
+	}
+	c->slot = slot;
+	memset(slot + c->sym_cap * c->ex_count, NO_SLOT, (n - c->sym_cap) * c->ex_count + 1);
+	free(c->index);
+	c->index = index;
+	c->index_mask = 2 * n - 1;
+	for (size_t h = 0; h <= c->index_mask; h++)
+		c->index[h] = NO_INDEX;
+	c->sym_cap = n;
+	for (size_t i = 0; i < c->sym_count; i++)
+		index_put(c, i);
+	return 0;
+}
+
+static size_t table_bytes(unsigned slots)
+{
+	return (size_t)slots * slots * sizeof(struct window *);
+}
+
+/* A symbol costs its entry, its slot row and its window pointers. */
+static size_t symbol_bytes(const struct spread_core *c)
+{
+	return sizeof(struct spread_symbol) + c->ex_count;
+}
+
+/* A new symbol, charged to the pool; -ENOSPC at the cap (or past
+ * SPREAD_MAX_SYMBOLS, which readers may size tables by). */
+static int add_symbol(struct spread_core *c, const char *name)
+{
+	if (c->sym_count >= SPREAD_MAX_SYMBOLS)
+		return -ENOSPC;
+	int rc = reserve_symbols(c, c->sym_count + 1);
+	if (rc < 0 || (rc = window_pool_charge(c->pool, symbol_bytes(c))) < 0)
+		return rc;
+	size_t i = c->sym_count++;
+	memset(&c->syms[i], 0, sizeof(c->syms[i]));
+	snprintf(c->syms[i].name, sizeof(c->syms[i].name), "%s", name);
+	index_put(c, i);
+	return (int)i;
+}
+
+/* Exchange ex gets a slot in symbol sym: the window table is laid out
+ * again for one more slot, [b][a] keeping its windows. */
+static int add_slot(struct spread_core *c, size_t sym, unsigned ex)
+{
+	struct spread_symbol *s = &c->syms[sym];
+	unsigned k = s->ex_count, n = k + 1;
+	int rc = window_pool_charge(c->pool, table_bytes(n) - table_bytes(k));
+	if (rc < 0)
+		return rc;
+	struct window **w = calloc((size_t)n * n, sizeof(*w));
+	if (!w) {
+		window_pool_uncharge(c->pool, table_bytes(n) - table_bytes(k));
+		return -ENOMEM;
+	}
+	for (unsigned b = 0; b < k; b++)
+		for (unsigned a = 0; a < k; a++)
+			w[b * n + a] = s->windows[b * k + a];
+	free(s->windows);
+	s->windows = w;
+	s->ex[k] = (uint8_t)ex;
+	s->ex_count = n;
+	c->slot[sym * c->ex_count + ex] = (uint8_t)k;
+	return (int)k;
+}
+
+/* Slot k is no longer listed: its quote is forgotten without an update
+ * (a removed symbol is not published again) and the windows of its pairs
+ * go back to the pool. */
+static void unlist_slot(struct spread_core *c, struct spread_symbol *s, unsigned k)
+{
+	s->listed &= ~(1u << k);
+	s->quotes[k].valid = false;
+	s->fresh_mask &= ~(1u << k);
+	for (unsigned j = 0; j < s->ex_count; j++) {
+		struct window **pair[2] = { &s->windows[k * s->ex_count + j], &s->windows[j * s->ex_count + k] };
+		for (int d = 0; d < 2; d++)
+			if (*pair[d]) {
+				window_release(c->pool, *pair[d]);
+				*pair[d] = NULL;
+			}
+	}
 }
 
 _Static_assert(INSTRUMENT_NAME_MAX == CONFIG_NAME_MAX, "universe and config symbol names differ in size");
@@ -73,75 +201,104 @@ static int universe_symbols(const struct config *cfg, char (*own[])[INSTRUMENT_N
 	return 0;
 }
 
-/* Symbols in config order of first appearance; each knows its exchanges. */
-static int index_symbols(struct spread_core *c, const struct config *cfg)
+static int exchange_index(const struct spread_core *c, const char *name)
+{
+	for (size_t e = 0; e < c->ex_count; e++)
+		if (strcmp(c->ex_names[e], name) == 0)
+			return (int)e;
+	return -ENOENT;
+}
+
+/* Listing (sym, ex) as wanted now: a new symbol or slot when needed. */
+static int want(struct spread_core *c, const char *name, unsigned ex, uint32_t **wanted, size_t *wanted_cap)
+{
+	int i = find_symbol(c, name);
+	if (i < 0 && (i = add_symbol(c, name)) < 0)
+		return i;
+	if ((size_t)i >= *wanted_cap) {
+		size_t n = c->sym_cap;
+		uint32_t *w = realloc(*wanted, n * sizeof(*w));
+		if (!w)
+			return -ENOMEM;
+		memset(w + *wanted_cap, 0, (n - *wanted_cap) * sizeof(*w));
+		*wanted = w;
+		*wanted_cap = n;
+	}
+	uint8_t k = c->slot[(size_t)i * c->ex_count + ex];
+	if (k == NO_SLOT) {
+		int rc = add_slot(c, (size_t)i, ex);
+		if (rc < 0)
+			return rc;
+		k = (uint8_t)rc;
+	}
+	(*wanted)[i] |= 1u << k;
+	return 0;
+}
+
+static void count_pairs(struct spread_core *c, struct spread_listing *out)
+{
+	c->pair_count = 0;
+	out->symbols = 0;
+	for (size_t i = 0; i < c->sym_count; i++) {
+		size_t k = (size_t)__builtin_popcount(c->syms[i].listed), pairs = k > 1 ? k * (k - 1) : 0;
+		out->symbols += k > 0;
+		c->pair_count += pairs;
+		if (pairs > c->max_pairs)
+			c->max_pairs = pairs;
+	}
+}
+
+int spread_core_list(struct spread_core *c, const struct config *cfg, struct spread_listing *out)
 {
 	char(*own[CONFIG_MAX_EXCHANGES])[INSTRUMENT_NAME_MAX] = { NULL };
-	size_t count[CONFIG_MAX_EXCHANGES], max = 0;
+	size_t count[CONFIG_MAX_EXCHANGES];
+	uint32_t *wanted = NULL;
+	size_t wanted_cap = 0;
+	memset(out, 0, sizeof(*out));
 	int rc = universe_symbols(cfg, own, count);
+	for (size_t e = 0; rc == 0 && e < cfg->exchange_count; e++) {
+		const struct config_exchange *x = &cfg->exchanges[e];
+		int ex = x->enabled ? exchange_index(c, x->name) : -ENOENT;
+		if (ex < 0)
+			continue; /* not an exchange of ours: the supervisor restarts us for that */
+		for (size_t s = 0; s < count[e]; s++) {
+			const char *name = own[e] ? own[e][s] : x->symbols[s];
+			int r = want(c, name, (unsigned)ex, &wanted, &wanted_cap);
+			if (r == -ENOSPC)
+				out->refused++;
+			else if (r < 0)
+				rc = r;
+		}
+	}
+	for (size_t i = 0; rc == 0 && i < c->sym_count; i++) {
+		struct spread_symbol *s = &c->syms[i];
+		uint32_t now = i < wanted_cap ? wanted[i] : 0;
+		out->added += (size_t)__builtin_popcount(now & ~s->listed);
+		out->removed += (size_t)__builtin_popcount(s->listed & ~now);
+		for (unsigned k = 0; k < s->ex_count; k++)
+			if ((s->listed & ~now) & (1u << k))
+				unlist_slot(c, s, k);
+		s->listed = now;
+	}
 	for (size_t e = 0; e < cfg->exchange_count; e++)
-		if (cfg->exchanges[e].enabled)
-			max += count[e];
-	c->syms = rc < 0 ? NULL : calloc(max ? max : 1, sizeof(*c->syms));
-	for (size_t e = 0; c->syms && e < cfg->exchange_count; e++) {
+		free(own[e]);
+	free(wanted);
+	count_pairs(c, out);
+	c->listing = *out;
+	return rc;
+}
+
+static int add_exchanges(struct spread_core *c, const struct config *cfg)
+{
+	for (size_t e = 0; e < cfg->exchange_count; e++) {
 		const struct config_exchange *x = &cfg->exchanges[e];
 		if (!x->enabled)
 			continue;
 		unsigned ex = (unsigned)c->ex_count++;
 		memcpy(c->ex_names[ex], x->name, CONFIG_NAME_MAX);
 		c->fee_bps[ex] = x->taker_fee_bps;
-		for (size_t s = 0; s < count[e]; s++) {
-			const char *name = own[e] ? own[e][s] : x->symbols[s];
-			int i = find_symbol(c, name);
-			if (i < 0) {
-				i = (int)c->sym_count++;
-				memcpy(c->syms[i].name, name, CONFIG_NAME_MAX);
-			}
-			struct spread_symbol *sym = &c->syms[i];
-			sym->ex[sym->ex_count++] = (uint8_t)ex;
-		}
 	}
-	for (size_t e = 0; e < cfg->exchange_count; e++)
-		free(own[e]);
-	if (!c->syms)
-		return rc < 0 ? rc : -ENOMEM;
-	c->slot = malloc(c->sym_count * c->ex_count + 1);
-	if (!c->slot)
-		return -ENOMEM;
-	memset(c->slot, NO_SLOT, c->sym_count * c->ex_count + 1);
-	for (size_t i = 0; i < c->sym_count; i++)
-		for (unsigned k = 0; k < c->syms[i].ex_count; k++)
-			c->slot[i * c->ex_count + c->syms[i].ex[k]] = (uint8_t)k;
-	return 0;
-}
-
-static int alloc_windows(struct spread_core *c, uint32_t max_window_memory_mb)
-{
-	size_t structs = 0;
-	for (size_t i = 0; i < c->sym_count; i++) {
-		size_t k = c->syms[i].ex_count;
-		if (k < 2)
-			continue;
-		structs += k * k;
-		c->pair_count += k * (k - 1);
-		if (k * (k - 1) > c->max_pairs)
-			c->max_pairs = k * (k - 1);
-	}
-	c->window_ptrs = structs;
-	c->windows = calloc(structs ? structs : 1, sizeof(*c->windows));
-	if (!c->windows)
-		return -ENOMEM;
-	struct window **w = c->windows;
-	for (size_t i = 0; i < c->sym_count; i++) {
-		struct spread_symbol *s = &c->syms[i];
-		if (s->ex_count < 2)
-			continue;
-		s->windows = w;
-		w += (size_t)s->ex_count * s->ex_count;
-	}
-	/* the pointer table counts against the cap too */
-	size_t max = (size_t)max_window_memory_mb << 20, table = structs * sizeof(*c->windows);
-	return window_pool_create(&c->pool, &c->geo, max > table ? max - table : 0);
+	return reserve_symbols(c, 1);
 }
 
 int spread_core_create(struct spread_core **out, const struct config *cfg, spread_update_fn *on_update, void *ctx)
@@ -157,10 +314,13 @@ int spread_core_create(struct spread_core **out, const struct config *cfg, sprea
 	rc = window_geometry_init(&c->geo, cfg->aggregator.window_s, cfg->aggregator.window_buckets);
 	if (rc < 0)
 		goto out;
-	rc = index_symbols(c, cfg);
+	rc = window_pool_create(&c->pool, &c->geo, (size_t)cfg->aggregator.max_window_memory_mb << 20);
 	if (rc < 0)
 		goto out;
-	rc = alloc_windows(c, cfg->aggregator.max_window_memory_mb);
+	rc = add_exchanges(c, cfg);
+	if (rc < 0)
+		goto out;
+	rc = spread_core_list(c, cfg, &c->listing);
 out:
 	if (rc < 0) {
 		spread_core_free(c);
@@ -174,8 +334,10 @@ void spread_core_free(struct spread_core *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->sym_count; i++)
+		free(c->syms[i].windows);
 	window_pool_free(c->pool);
-	free(c->windows);
+	free(c->index);
 	free(c->slot);
 	free(c->syms);
 	free(c);
@@ -190,11 +352,12 @@ int spread_core_symbol_index(const struct spread_core *c, const char *name) { re
 size_t spread_core_pair_count(const struct spread_core *c) { return c->pair_count; }
 size_t spread_core_max_pairs(const struct spread_core *c) { return c->max_pairs; }
 
+const struct spread_listing *spread_core_listing(const struct spread_core *c) { return &c->listing; }
+bool spread_core_symbol_listed(const struct spread_core *c, unsigned sym) { return c->syms[sym].listed != 0; }
+
 void spread_core_window_usage(const struct spread_core *c, struct window_pool_usage *u)
 {
 	window_pool_usage(c->pool, u);
-	u->bytes_used += c->window_ptrs * sizeof(*c->windows);
-	u->bytes_max += c->window_ptrs * sizeof(*c->windows);
 }
 
 uint32_t spread_core_window_s(const struct spread_core *c)
@@ -241,9 +404,9 @@ static void add_sample(struct spread_core *c, struct window **w, int64_t now_ns,
 int spread_core_on_quote(struct spread_core *c, unsigned sym, unsigned ex, const struct tick *t)
 {
 	uint8_t k = c->slot[(size_t)sym * c->ex_count + ex];
-	if (k == NO_SLOT)
-		return -ENOENT;
 	struct spread_symbol *s = &c->syms[sym];
+	if (k == NO_SLOT || !(s->listed & (1u << k)))
+		return -ENOENT;
 	struct spread_quote *q = &s->quotes[k];
 	bool changed = !q->valid || q->bid != t->u.quote.bid_px || q->ask != t->u.quote.ask_px;
 	q->bid = t->u.quote.bid_px;

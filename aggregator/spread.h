@@ -13,6 +13,7 @@
 #include "common/config.h"
 #include "shm/tick.h"
 
+/* Symbol indices stay below this, however many are listed at run time. */
 #define SPREAD_MAX_SYMBOLS (CONFIG_MAX_EXCHANGES * CONFIG_MAX_SYMBOLS)
 
 struct spread_quote {
@@ -43,25 +44,47 @@ typedef void spread_update_fn(void *ctx, unsigned symbol);
 
 struct spread_core;
 
-/* Pairs for every symbol listed by two or more enabled exchanges of cfg,
- * and a window pool of [aggregator] max_window_memory_mb that their windows
- * are taken from at first use. Returns 0 or -errno. */
+/* The enabled exchanges of cfg, a window pool of [aggregator]
+ * max_window_memory_mb, and the symbols cfg lists (spread_core_list).
+ * Returns 0 or -errno. */
 int spread_core_create(struct spread_core **out, const struct config *cfg, spread_update_fn *on_update,
 		       void *ctx);
 void spread_core_free(struct spread_core *c);
+
+/* What a listing changed, in (symbol, exchange) listings. */
+struct spread_listing {
+	size_t added, removed;
+	size_t refused; /* new ones the memory cap had no room for: not listed */
+	size_t symbols; /* symbols listed now on at least one exchange */
+};
+/* The symbols each exchange of the core lists in cfg (its section's list,
+ * or its share of the universe in auto mode) become the listed ones, at run
+ * time: new symbols are appended (an index never moves and is never
+ * reused), a new listing's tables are charged to the window pool (refused
+ * at its cap), and an unlisted one's quote is forgotten without an update
+ * and its windows go back to the pool. Exchanges cfg enables that the core
+ * does not have are ignored. Returns 0 or -errno (the listing as before,
+ * apart from symbols appended unlisted). Not on the tick path: it
+ * allocates. */
+int spread_core_list(struct spread_core *c, const struct config *cfg, struct spread_listing *out);
+/* The last listing's result (create's included). */
+const struct spread_listing *spread_core_listing(const struct spread_core *c);
 
 size_t spread_core_exchange_count(const struct spread_core *c);
 const char *spread_core_exchange_name(const struct spread_core *c, unsigned ex);
 /* [exchange.NAME] taker_fee_bps of exchange ex. */
 double spread_core_fee_bps(const struct spread_core *c, unsigned ex);
+/* Symbols ever listed: indices 0 to count - 1. */
 size_t spread_core_symbol_count(const struct spread_core *c);
+/* Whether any exchange lists symbol sym now. */
+bool spread_core_symbol_listed(const struct spread_core *c, unsigned sym);
 const char *spread_core_symbol_name(const struct spread_core *c, unsigned sym);
 /* Index of a canonical symbol, or -ENOENT. */
 int spread_core_symbol_index(const struct spread_core *c, const char *name);
 size_t spread_core_pair_count(const struct spread_core *c);
-/* Largest number of ordered pairs any one symbol has. */
+/* Largest number of ordered pairs any one symbol has had. */
 size_t spread_core_max_pairs(const struct spread_core *c);
-/* The window pool's use, plus the per-pair pointers (memory and cap). */
+/* The window pool's use, the symbols' tables included (memory and cap). */
 void spread_core_window_usage(const struct spread_core *c, struct window_pool_usage *u);
 uint32_t spread_core_window_s(const struct spread_core *c);
 

@@ -71,8 +71,10 @@ struct window_pool {
 	struct window_geometry geo;
 	unsigned char *base; /* reserved region of cap bytes */
 	size_t cap, used;
+	size_t charged;      /* the caller's tables, counted against cap (window_pool_charge) */
 	size_t window_bytes;
 	uint32_t free_chunk; /* chunks freed by expiry, reused first */
+	struct window *free_window; /* released windows, reused first; linked through their first bytes */
 	uint64_t windows, windows_refused, pct_refused;
 	uint32_t scratch[WINDOW_BINS]; /* a query's histogram of the whole window */
 };
@@ -152,9 +154,23 @@ void window_pool_free(struct window_pool *p)
 	free(p);
 }
 
+int window_pool_charge(struct window_pool *p, size_t bytes)
+{
+	if (p->cap - p->used - p->charged < bytes)
+		return -ENOSPC;
+	p->charged += bytes;
+	return 0;
+}
+
+void window_pool_uncharge(struct window_pool *p, size_t bytes)
+{
+	assert(bytes <= p->charged);
+	p->charged -= bytes;
+}
+
 void window_pool_usage(const struct window_pool *p, struct window_pool_usage *u)
 {
-	u->bytes_used = p->used;
+	u->bytes_used = p->used + p->charged;
 	u->bytes_max = p->cap;
 	u->windows = p->windows;
 	u->windows_refused = p->windows_refused;
@@ -164,7 +180,7 @@ void window_pool_usage(const struct window_pool *p, struct window_pool_usage *u)
 /* Bump allocation from the region; fresh pages are zero. */
 static void *pool_take(struct window_pool *p, size_t bytes)
 {
-	if (p->cap - p->used < bytes)
+	if (p->cap - p->used - p->charged < bytes)
 		return NULL;
 	void *m = p->base + p->used;
 	p->used += bytes;
@@ -173,8 +189,11 @@ static void *pool_take(struct window_pool *p, size_t bytes)
 
 struct window *window_new(struct window_pool *p)
 {
-	struct window *w = pool_take(p, p->window_bytes);
-	if (!w) {
+	struct window *w = p->free_window;
+	if (w) {
+		memcpy(&p->free_window, w, sizeof(p->free_window));
+		memset(w, 0, p->window_bytes);
+	} else if (!(w = pool_take(p, p->window_bytes))) {
 		p->windows_refused++;
 		return NULL;
 	}
@@ -194,7 +213,7 @@ static uint32_t chunk_new(struct window_pool *p)
 	}
 	/* chunks sit at CHUNK_BYTES multiples so a number finds them */
 	size_t pad = (CHUNK_BYTES - p->used % CHUNK_BYTES) % CHUNK_BYTES;
-	if (p->cap - p->used < pad + CHUNK_BYTES)
+	if (p->cap - p->used - p->charged < pad + CHUNK_BYTES)
 		return NO_CHUNK;
 	p->used += pad;
 	c = (uint32_t)(p->used / CHUNK_BYTES);
@@ -206,6 +225,18 @@ static void chunk_free(struct window_pool *p, uint32_t c)
 {
 	chunk_at(p, c)->next = p->free_chunk;
 	p->free_chunk = c;
+}
+
+void window_release(struct window_pool *p, struct window *w)
+{
+	for (uint32_t c = w->head_chunk; c != NO_CHUNK;) {
+		uint32_t next = c == w->tail_chunk ? NO_CHUNK : chunk_at(p, c)->next;
+		chunk_free(p, c);
+		c = next;
+	}
+	memcpy(w, &p->free_window, sizeof(p->free_window));
+	p->free_window = w;
+	p->windows--;
 }
 
 /* Append (bin, count) to the log as an entry of the current slice; with

@@ -54,11 +54,18 @@ int window_pool_create(struct window_pool **out, const struct window_geometry *g
 void window_pool_free(struct window_pool *p);
 /* A new empty window, or NULL when the pool is full (counted). */
 struct window *window_new(struct window_pool *p);
+/* Give w and its log back to the pool (a pair whose symbol left an
+ * exchange): the next window_new reuses it. */
+void window_release(struct window_pool *p, struct window *w);
+/* Count bytes the caller holds elsewhere (its tables of windows) against
+ * the cap: 0, or -ENOSPC when they do not fit beside what is handed out. */
+int window_pool_charge(struct window_pool *p, size_t bytes);
+void window_pool_uncharge(struct window_pool *p, size_t bytes);
 
 struct window_pool_usage {
-	size_t bytes_used;       /* handed out so far (freed log chunks are reused, not returned) */
+	size_t bytes_used;       /* handed out so far plus charged (freed chunks and windows are reused, not returned) */
 	size_t bytes_max;
-	uint64_t windows;        /* windows made */
+	uint64_t windows;        /* windows in use */
 	uint64_t windows_refused;/* window_new calls refused: pool full */
 	uint64_t pct_refused;    /* samples left out of percentiles: no room for their histogram entry */
 };

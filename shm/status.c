@@ -75,6 +75,8 @@ static const struct status_metric_info metric_info[SM_COUNT] = {
 	[SM_BACKFILL_RECOVERED] = { "backfill_trades_recovered_total", SMT_COUNTER, "Trades recovered from REST trade history", 1 },
 	[SM_BACKFILL_MISSING] = { "backfill_trades_missing_total", SMT_COUNTER, "Trades of holes still missing after backfill", 1 },
 	[SM_BACKFILL_REST_ERRORS] = { "backfill_rest_errors_total", SMT_COUNTER, "Failed REST trade-history calls", 1 },
+	[SM_AGG_SYMBOLS] = { "aggregator_symbols", SMT_GAUGE, "Symbols the aggregator computes spreads for", 1 },
+	[SM_SYMBOLS_REFUSED] = { "aggregator_symbols_refused", SMT_GAUGE, "Symbol listings refused at the window memory cap", 1 },
 };
 
 const struct status_metric_info *status_metric_info(enum status_metric m)

@@ -98,6 +98,9 @@ enum status_metric {
 	SM_BACKFILL_RECOVERED, /* counter: trades recovered from REST history */
 	SM_BACKFILL_MISSING,  /* counter: trades of holes still missing after the repair */
 	SM_BACKFILL_REST_ERRORS, /* counter: failed trade-history calls */
+	/* aggregator: symbols taken at run time (docs/universe.md) */
+	SM_AGG_SYMBOLS,       /* gauge: symbols listed on at least one exchange */
+	SM_SYMBOLS_REFUSED,   /* gauge: (symbol, exchange) listings the window memory cap had no room for */
 	SM_COUNT
 };
 

@@ -188,6 +188,8 @@ static void render_windows(struct jsonw *w, struct supervisor *s)
 		kv_metric(w, "memory_bytes", blk, SM_WINDOW_MEMORY);
 		kv_metric(w, "memory_max_bytes", blk, SM_WINDOW_MEMORY_MAX);
 		kv_metric(w, "refused_total", blk, SM_WINDOW_REFUSED);
+		kv_metric(w, "symbols", blk, SM_AGG_SYMBOLS);
+		kv_metric(w, "symbols_refused", blk, SM_SYMBOLS_REFUSED);
 	}
 	jsonw_object_end(w);
 }

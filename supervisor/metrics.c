@@ -34,6 +34,8 @@ static bool metric_applies(enum status_metric m, enum status_role role)
 		return role == ROLE_GATEWAY;
 	if (m <= SM_BACKFILL_REST_ERRORS)
 		return role == ROLE_COLLECTOR;
+	if (m <= SM_SYMBOLS_REFUSED)
+		return role == ROLE_AGGREGATOR;
 	return true;
 }
 

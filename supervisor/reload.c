@@ -53,7 +53,9 @@ static uint64_t hash_redis(uint64_t h, const struct config_redis *r)
 
 /* The aggregator and the gateway map every enabled exchange at start (its
  * spreads, its fee, the _spreads record size): a change of that set or of
- * a fee restarts them. */
+ * a fee restarts them. Symbol lists are not in it: the aggregator takes
+ * them live (symbols_hash), the gateway and the writer name symbols through
+ * the registry. */
 static uint64_t hash_exchange_set(uint64_t h, const struct config *cfg)
 {
 	for (size_t i = 0; i < cfg->exchange_count; i++) {
@@ -62,6 +64,22 @@ static uint64_t hash_exchange_set(uint64_t h, const struct config *cfg)
 			continue;
 		h = hash_str(h, x->name);
 		h = hash_u64(h, (uint64_t)llround(x->taker_fee_bps * 1e6));
+	}
+	return h;
+}
+
+/* What the aggregator lists: every enabled exchange's symbols, or the
+ * universe file in auto mode (universe.c signals it when that changes). */
+static uint64_t symbols_hash(const struct config *cfg)
+{
+	uint64_t h = hash_str(HASH_FNV1A64_INIT, cfg->universe.mode);
+	for (size_t i = 0; i < cfg->exchange_count; i++) {
+		const struct config_exchange *x = &cfg->exchanges[i];
+		if (!x->enabled)
+			continue;
+		h = hash_str(h, x->name);
+		for (size_t k = 0; k < x->symbol_count; k++)
+			h = hash_str(h, x->symbols[k]);
 	}
 	return h;
 }
@@ -176,9 +194,9 @@ static bool symbols_only_change(const struct config *old, const struct config *n
 bool reload_symbols_live(struct supervisor *s, struct child *c)
 {
 	const struct status_block *b = supervisor_child_block(s, c);
-	/* the collector installs its SIGHUP handler before it reports
-	 * anything but STARTING; before that, SIGHUP would kill it */
-	if (c->role != ROLE_COLLECTOR || c->state != CHILD_RUN_RUNNING || c->pid <= 0 || !b || b->pid != c->pid ||
+	/* the collector and the aggregator install their SIGHUP handler before
+	 * they report anything but STARTING; before that, SIGHUP would kill them */
+	if ((c->role != ROLE_COLLECTOR && c->role != ROLE_AGGREGATOR) || c->state != CHILD_RUN_RUNNING || c->pid <= 0 || !b || b->pid != c->pid ||
 	    b->state == CHILD_STARTING)
 		return false;
 	if (kill(c->pid, SIGHUP) < 0) {
@@ -212,10 +230,15 @@ static void reload_apply(struct supervisor *s, const struct config *old, const s
 			}
 		} else {
 			c->heartbeat_timeout_ms = w->heartbeat_timeout_ms;
-			if (w->hash != c->config_hash && w->role == ROLE_COLLECTOR && symbols_only_change(old, s->cfg, c->name) &&
-			    reload_symbols_live(s, c)) {
+			bool live = w->role == ROLE_COLLECTOR ? w->hash != c->config_hash && symbols_only_change(old, s->cfg, c->name)
+							      : w->role == ROLE_AGGREGATOR && w->hash == c->config_hash &&
+									symbols_hash(old) != symbols_hash(s->cfg);
+			if (live && reload_symbols_live(s, c)) {
 				c->config_hash = w->hash;
 				log_info("%s: symbols changed: told it to take them live", c->name);
+			} else if (live && w->role == ROLE_AGGREGATOR && c->state != CHILD_RUN_STOPPED) {
+				log_info("%s: symbols changed while it cannot be told: restarting it", c->name);
+				child_stop(c, CHILD_AFTER_RESTART, stop_ms, now);
 			} else if (w->hash != c->config_hash) {
 				c->config_hash = w->hash;
 				if (c->state != CHILD_RUN_STOPPED) {

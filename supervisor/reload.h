@@ -18,9 +18,10 @@ uint64_t reload_child_hash(const struct config *cfg, enum status_role role, cons
 
 struct supervisor;
 struct child;
-/* Tells a running collector to take its new symbols live (SIGHUP; see
- * collector/live_symbols.h). False when it cannot be told yet (not
- * running, or still starting): the caller restarts it instead. */
+/* Tells a running collector or aggregator to take its new symbols live
+ * (SIGHUP; see collector/live_symbols.h, aggregator/aggregator.c). False
+ * when it cannot be told yet (not running, or still starting): the caller
+ * restarts it instead. */
 bool reload_symbols_live(struct supervisor *s, struct child *c);
 
 #endif

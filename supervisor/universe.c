@@ -380,9 +380,12 @@ static void decide(struct supervisor *s)
 		else if (c && supervisor_child_restart(s, c, err, sizeof(err)) == 0)
 			append_name(restarted, sizeof(restarted), &len, u->ex[i].name);
 	}
-	/* the aggregator sizes its spreads by the symbols at its start */
+	/* the aggregator reads the universe again too (restarted only when it
+	 * cannot be told yet) */
 	struct child *agg = supervisor_find_child(s, "aggregator");
-	if ((len || live_len) && agg && supervisor_child_restart(s, agg, err, sizeof(err)) == 0)
+	if ((len || live_len) && agg && reload_symbols_live(s, agg))
+		append_name(live, sizeof(live), &live_len, "aggregator");
+	else if ((len || live_len) && agg && supervisor_child_restart(s, agg, err, sizeof(err)) == 0)
 		append_name(restarted, sizeof(restarted), &len, "aggregator");
 	log_info("universe: %zu (exchange, symbol) pairs chosen in %.1f ms from %zu exchange report(s); "
 		 "taken live by: %s; restarted to take it: %s",

@@ -100,6 +100,16 @@ static void test_exchange_section_restarts_only_that_collector(void **state)
 	expect_changed("[exchange.okx]\nsymbols = BTC-USDT", "[exchange.okx]\nsymbols = BTC-USDT, ETH-USDT", 0, 1, 0, 0);
 }
 
+/* The aggregator takes symbols live (SIGHUP), not a fee: its spreads are
+ * net of the fees it read at start. */
+static void test_fee_restarts_the_aggregator_symbols_do_not(void **state)
+{
+	(void)state;
+	expect_changed("[exchange.okx]\nsymbols = BTC-USDT", "[exchange.okx]\nsymbols = BTC-USDT\ntaker_fee_bps = 7", 0, 1, 1,
+		       0);
+	expect_changed("[exchange.binance]\nsymbols = BTC-USDT", "[exchange.binance]\nsymbols = ETH-USDT", 1, 0, 0, 0);
+}
+
 static void test_redis_restarts_only_the_aggregator(void **state)
 {
 	(void)state;
@@ -130,6 +140,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_config_same_hashes),
 		cmocka_unit_test(test_exchange_section_restarts_only_that_collector),
+		cmocka_unit_test(test_fee_restarts_the_aggregator_symbols_do_not),
 		cmocka_unit_test(test_redis_restarts_only_the_aggregator),
 		cmocka_unit_test(test_own_sections),
 		cmocka_unit_test(test_restart_section_restarts_nobody),
