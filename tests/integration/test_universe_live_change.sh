@@ -13,31 +13,18 @@ source "$SV_SRC/tests/lib/fakex.sh"
 source "$SV_SRC/tests/lib/bus.sh"
 source "$SV_SRC/tests/lib/collector.sh"
 source "$SV_SRC/tests/lib/reconnect_scenario.sh"
+source "$SV_SRC/tests/integration/live_symbols_lib.sh"
 tl_need_bins spreadbus-fakex
 EXCHANGES=(binance bybit okx)
 PER_CONN=100
-
-sym_range() { local i; for ((i = $1; i <= $2; i++)); do printf 'S%d-USDT\n' "$i"; done; }
-# A symbols value, 8 to a line (indented lines continue the list).
-sym_list() { awk '{ printf "%s%s", (NR > 1 ? (NR % 8 == 1 ? ",\n\t" : ",") : ""), $0 }'; }
+LIVE_EXCHANGE_KEYS=("max_symbols_per_conn=$PER_CONN")
 
 mapfile -t STAY < <(sym_range 51 150)
 mapfile -t GONE < <(sym_range 1 50)
 mapfile -t NEW < <(sym_range 151 250)
 
 # write_conf FIRST LAST: every exchange streams S<FIRST>..S<LAST>.
-write_conf() {
-	local ex syms
-	syms=$(sym_range "$1" "$2" | sym_list)
-	local -a kv=("service.bin_dir=$BIN" service.ring_capacity=262144 "http.listen=127.0.0.1:$HTTP_PORT"
-		writer.enabled=false gateway.enabled=false)
-	for ex in "${EXCHANGES[@]}"; do
-		kv+=("exchange.$ex.symbols=$syms" "exchange.$ex.url=ws://127.0.0.1:${TL_FAKEX_PORT[$ex]}"
-			"exchange.$ex.max_symbols_per_conn=$PER_CONN" "exchange.$ex.reconnect_min_ms=100"
-			"exchange.$ex.reconnect_max_ms=1000")
-	done
-	tl_write_config "$CONF" "$INSTANCE" "${kv[@]}"
-}
+write_conf() { live_conf "$1" "$2" writer.enabled=false gateway.enabled=false; }
 
 fx_args=()
 for ex in "${EXCHANGES[@]}"; do fx_args+=(--exchange "$ex"); done
@@ -65,20 +52,15 @@ for ex in "${EXCHANGES[@]}"; do
 done
 grep -q "symbols changed: told it to take them live" "$LOG" || tl_fail "the supervisor did not signal the change"
 
-streams_now() { [[ $(tl_fakex_stat "$1.streams") == "$2" ]]; }
-for ex in "${EXCHANGES[@]}"; do
-	tl_wait_for 20 "$ex: the server streams exactly the 200 symbols (400 streams)" streams_now "$ex" 400
-done
-declare -A settled
-for ex in "${EXCHANGES[@]}"; do settled[$ex]=$(TL_EX=$ex tl_ring_last_seq); done
+live_settle 200
 for ex in "${EXCHANGES[@]}"; do
 	TL_EX=$ex
 	# the stream goes on past the change: the ring then holds what came before it
-	tl_wait_flowing 20 "${settled[$ex]}" "${STAY[@]}" "${NEW[@]}"
+	tl_wait_flowing 20 "${SETTLED[$ex]}" "${STAY[@]}" "${NEW[@]}"
 	tl_assert_eq "$ex: collector pid" "${pid[$ex]}" "$(child_pid "$ex")"
 	tl_assert_eq "$ex: gap markers (only the collector start)" 1 "$(tl_ring_gaps)"
 	tl_assert_eq "$ex: gaps_total" 1 "$(tl_bus_metric "$CONF" "$ex" gaps_total)"
-	late=$(tl_ring_dump | jq -s -c --argjson a "${settled[$ex]}" --args \
+	late=$(tl_ring_dump | jq -s -c --argjson a "${SETTLED[$ex]}" --args \
 		'[.[] | select(.seq > $a and .symbol as $s | $ARGS.positional | index($s)) | .symbol] | unique' "${GONE[@]}")
 	tl_assert_eq "$ex: removed symbols in the ring after the change settled" '[]' "$late"
 	sent=$(tl_fakex_sent "$ex" | jq -c --args 'with_entries(select(.key as $k | $ARGS.positional | index($k)))' \

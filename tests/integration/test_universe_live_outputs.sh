@@ -12,32 +12,24 @@ source "$SV_SRC/tests/lib/fakex.sh"
 source "$SV_SRC/tests/lib/bus.sh"
 source "$SV_SRC/tests/lib/collector.sh"
 source "$SV_SRC/tests/lib/redis.sh"
+source "$SV_SRC/tests/integration/live_symbols_lib.sh"
 tl_need_bins spreadbus-fakex spreadbus-gateway spreadbus-test-wsclient
 [ -d "$SV_SRC/tests/parquet_readers/node_modules/@duckdb/node-api" ] ||
 	tl_fail "DuckDB for node is not installed: run 'make deps' (npm ci in tests/parquet_readers)"
 EXCHANGES=(binance okx)
 GW_PORT=$(tl_free_port)
 
-sym_range() { local i; for ((i = $1; i <= $2; i++)); do printf 'S%d-USDT\n' "$i"; done; }
-sym_list() { awk '{ printf "%s%s", (NR > 1 ? (NR % 8 == 1 ? ",\n\t" : ",") : ""), $0 }'; }
 mapfile -t GONE < <(sym_range 1 10)
 mapfile -t STAY < <(sym_range 11 60)
 mapfile -t NEW < <(sym_range 61 160)
 
-# write_conf FIRST LAST: both exchanges stream S<FIRST>..S<LAST>.
+# write_conf FIRST LAST: both exchanges stream S<FIRST>..S<LAST>, to Redis,
+# Parquet and the gateway.
 write_conf() {
-	local ex syms
-	syms=$(sym_range "$1" "$2" | sym_list)
-	local -a kv=("service.bin_dir=$BIN" service.ring_capacity=262144 "http.listen=127.0.0.1:$HTTP_PORT"
-		redis.enabled=true "redis.port=$TL_REDIS_PORT"
-		writer.enabled=true "writer.data_dir=$T/data" "writer.journal_dir=$T/journal"
-		gateway.enabled=true "gateway.listen=127.0.0.1:$GW_PORT" "gateway.www_dir=$SV_SRC/gateway/www"
-		aggregator.window_s=60 aggregator.window_buckets=60)
-	for ex in "${EXCHANGES[@]}"; do
-		kv+=("exchange.$ex.symbols=$syms" "exchange.$ex.url=ws://127.0.0.1:${TL_FAKEX_PORT[$ex]}"
-			"exchange.$ex.reconnect_min_ms=100" "exchange.$ex.reconnect_max_ms=1000")
-	done
-	tl_write_config "$CONF" "$INSTANCE" "${kv[@]}"
+	live_conf "$1" "$2" redis.enabled=true "redis.port=$TL_REDIS_PORT" \
+		writer.enabled=true "writer.data_dir=$T/data" "writer.journal_dir=$T/journal" \
+		gateway.enabled=true "gateway.listen=127.0.0.1:$GW_PORT" "gateway.www_dir=$SV_SRC/gateway/www" \
+		aggregator.window_s=60 aggregator.window_buckets=60
 }
 
 tl_redis_start
@@ -52,8 +44,9 @@ exec 4>"$T/ws.in"
 tl_wait_for 10 "WebSocket client connected" grep -q '^CONNECTED' "$T/ws.log"
 echo '{"op":"subscribe","channels":["spreads"],"id":1}' >&4
 
-# symbols_in FILE: the symbols spread messages in FILE were for, one a
-# line, sorted (redis-cli prints a PUBLISH's channel on a line of its own)
+# The symbols spread messages were for, one a line, sorted: PUBLISHed
+# (redis-cli prints the channel on a line of its own), sent to the
+# WebSocket client, and in spread:latest.
 redis_symbols() { grep -o '^spread:S[0-9]*-USDT$' "$T/psub.log" | cut -d: -f2 | sort -u; }
 ws_symbols() { grep '"channel":"spreads"' "$T/ws.log" | grep -o '"symbol":"S[0-9]*-USDT"' | cut -d'"' -f4 | sort -u; }
 hash_symbols() { tl_redis_cli HKEYS spread:latest | sort -u; }
@@ -93,17 +86,12 @@ http_get /health | jq -e '.windows.symbols == 150 and .windows.symbols_refused =
 
 # removed: once the collectors stopped them and the aggregator forgot them,
 # no message and no row of them any more
-streams_now() { [[ $(tl_fakex_stat "$1.streams") == "$2" ]]; }
-for ex in "${EXCHANGES[@]}"; do
-	tl_wait_for 20 "$ex: the server streams exactly the 150 symbols (300 streams)" streams_now "$ex" 300
-done
-declare -A settled
-for ex in "${EXCHANGES[@]}"; do settled[$ex]=$(TL_EX=$ex tl_ring_last_seq); done
+live_settle 150
 gone_count() { grep -cE "^spread:S([1-9]|10)-USDT\$|\"symbol\":\"S([1-9]|10)-USDT\"" "$T/psub.log" "$T/ws.log" | paste -sd' '; }
 gone_before=$(gone_count)
 tl_holds 3 "no spread message of a removed symbol" eval '[[ $(gone_count) == "$gone_before" ]]'
 for ex in "${EXCHANGES[@]}"; do
-	TL_EX=$ex tl_wait_flowing 20 "${settled[$ex]}" "${STAY[@]}" "${NEW[@]}"
+	TL_EX=$ex tl_wait_flowing 20 "${SETTLED[$ex]}" "${STAY[@]}" "${NEW[@]}"
 done
 
 # the writer drains and flushes on the way out: then every row is in a file
@@ -117,7 +105,7 @@ for ex in "${EXCHANGES[@]}"; do
 	have=$(sql "SELECT DISTINCT symbol FROM $quotes WHERE exchange = '$ex'" | jq -r .symbol | sort -u)
 	missing=$(comm -23 <(printf '%s\n' "${NEW[@]}" "${STAY[@]}" | sort -u) <(printf '%s\n' "$have") | paste -sd' ')
 	tl_assert_eq "$ex: symbols without a quote in the Parquet files" "" "$missing"
-	late=$(sql "SELECT count(*) AS n FROM $quotes WHERE exchange = '$ex' AND bus_seq > ${settled[$ex]} AND
+	late=$(sql "SELECT count(*) AS n FROM $quotes WHERE exchange = '$ex' AND bus_seq > ${SETTLED[$ex]} AND
 		symbol IN ($(printf "'%s'," "${GONE[@]}" | sed 's/,$//'))" | jq .n)
 	tl_assert_eq "$ex: Parquet rows of removed symbols after the change settled" 0 "$late"
 done
