@@ -225,7 +225,7 @@ static void render_supervisor_metrics(struct supervisor *s, struct strbuf *b, in
 	strbuf_printf(b, PREFIX "reload_failures_total %llu\n", (unsigned long long)s->reload_failures);
 	family(b, "reload_triggers_total", "counter", "SIGHUP reload requests, applied or coalesced into one");
 	strbuf_printf(b, PREFIX "reload_triggers_total %llu\n", (unsigned long long)s->reload_triggers);
-	family(b, "symbol_changes_live_total", "counter", "Collectors told to take changed symbols without a restart");
+	family(b, "symbol_changes_live_total", "counter", "Children (collectors, the aggregator) told to take changed symbols without a restart");
 	strbuf_printf(b, PREFIX "symbol_changes_live_total %llu\n", (unsigned long long)s->symbol_changes);
 }
 
