@@ -25,6 +25,9 @@ enum reject_reason {
 	REJECT_OVERSIZE,      /* frame longer than max_frame_bytes */
 	REJECT_BINARY,        /* binary frame where text is expected */
 	REJECT_DUPLICATE,     /* not a reject metric: counted as SM_DUPLICATES */
+	REJECT_OFF_TICK,      /* a price not a multiple of the instrument's tick size (collector/validate.h) */
+	REJECT_OFF_LOT,       /* a quantity not a multiple of its lot size */
+	REJECT_PRICE_JUMP,    /* a quote's mid beyond max_price_jump_pct of the last accepted one */
 	REJECT_COUNT
 };
 

@@ -275,6 +275,9 @@ const char *adapter_reject_reason_name(enum reject_reason r)
 		[REJECT_OVERSIZE] = "oversize",
 		[REJECT_BINARY] = "binary",
 		[REJECT_DUPLICATE] = "duplicate",
+		[REJECT_OFF_TICK] = "off_tick",
+		[REJECT_OFF_LOT] = "off_lot",
+		[REJECT_PRICE_JUMP] = "price_jump",
 	};
 	return (unsigned)r < REJECT_COUNT ? names[r] : "unknown";
 }

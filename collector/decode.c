@@ -1,5 +1,6 @@
 /* --decode: captured frames (one per line; gzip members for HTX) through the pipeline, printed
- * as one JSON line per tick, control frame or reject. */
+ * as one JSON line per tick, control frame or reject; with --instruments, the
+ * instruments' tick and lot sizes checked too. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -156,7 +157,26 @@ static int decode_file(const char *path, const char *exchange, struct pipeline *
 	return rc;
 }
 
-int collector_decode_main(const struct config *cfg, const char *name, const char *path)
+/* --instruments: the metadata of a report file (common/instrument.h), as
+ * the discovery thread would offer it. The jump rule stays off: a capture
+ * has no receive times. */
+static struct validate *decode_validate(const char *instruments_path)
+{
+	struct instrument_set set = { 0 };
+	struct validate *v = NULL;
+	char err[512];
+	int rc = instrument_file_read(instruments_path, &set, err, sizeof(err));
+	if (rc < 0)
+		log_err("decode: %s", err);
+	else if (!(v = validate_new(0)) || validate_offer(v, &set) < 0)
+		log_err("decode: %s: out of memory", instruments_path);
+	else
+		validate_poll(v);
+	instrument_set_free(&set);
+	return v;
+}
+
+int collector_decode_main(const struct config *cfg, const char *name, const char *path, const char *instruments_path)
 {
 	const struct config_exchange *cx = cfg ? config_exchange_find(cfg, name) : NULL;
 	const struct adapter *a = adapter_find(cx && cx->adapter[0] ? cx->adapter : name);
@@ -184,9 +204,13 @@ int collector_decode_main(const struct config *cfg, const char *name, const char
 	if (!p)
 		goto out;
 	pipeline_init(p, a, &symbols, 1, cx ? cx->max_frame_bytes : DECODE_MAX_FRAME_BYTES, 0);
+	if (instruments_path && !(p->validate = decode_validate(instruments_path)))
+		goto out;
 	rc = decode_file(path, name, p, stdout) < 0 ? 1 : 0;
 	fflush(stdout);
 out:
+	if (p)
+		validate_free(p->validate);
 	free(p);
 	symmap_free(&symbols);
 	return rc;

@@ -16,17 +16,18 @@ static int valid_name(const char *s)
 
 int main(int argc, char **argv)
 {
-	const char *exchange = NULL, *decode_path = NULL;
+	const char *exchange = NULL, *decode_path = NULL, *instruments_path = NULL;
 	const struct runtime_option options[] = {
 		{"exchange", 'e', &exchange},
 		{"decode", 'd', &decode_path},
+		{"instruments", 'i', &instruments_path},
 		{NULL, 0, NULL},
 	};
 	const struct runtime_spec spec = {
 		.program = "spreadbus-collector",
 		.process = "collector",
 		.usage = "usage: spreadbus-collector --exchange NAME --config FILE\n"
-			 "       spreadbus-collector --exchange NAME --decode FILE [--config FILE]\n",
+			 "       spreadbus-collector --exchange NAME --decode FILE [--config FILE] [--instruments FILE]\n",
 		.options = options,
 		.config_optional = true, /* --decode runs without one */
 	};
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
 	if (decode_path) {
 		/* Offline: no bus, no signals; only problems are worth a line. */
 		log_init("collector", exchange, LOG_LVL_WARNING, 0);
-		rt.exit_status = collector_decode_main(rt.cfg, exchange, decode_path);
+		rt.exit_status = collector_decode_main(rt.cfg, exchange, decode_path, instruments_path);
 		return runtime_end(&rt);
 	}
 	if (runtime_init_process(&rt, exchange) < 0 || runtime_attach(&rt, exchange) < 0)

@@ -1,6 +1,7 @@
 /* The frame pipeline: refuse what is too big or binary (gunzip it for
  * adapters whose frames are gzip members), parse with the
- * adapter, validate each tick, drop duplicates. No allocation. */
+ * adapter, validate each tick, drop duplicates, apply the instrument's
+ * rules. No allocation. */
 #include "collector/pipeline.h"
 
 #include <errno.h>
@@ -84,6 +85,8 @@ enum frame_kind pipeline_frame(struct pipeline *p, const char *buf, size_t len, 
 			if (dup)
 				r = REJECT_DUPLICATE;
 		}
+		if (r == REJECT_NONE && p->validate)
+			r = validate_tick(p->validate, p->symbols, t, recv_ns);
 		t->seq_lo = 0;
 		if (tick_is_trade(t)) /* the slot may hold an older quote's bytes there */
 			t->u.trade.flags = 0;

@@ -1,5 +1,6 @@
 /* One frame in, normalized ticks out: size and type checks, gunzip for
- * adapters whose frames are gzip members, the adapter's parser, validation (prices, crossed book, clock skew) and dedup. Shared
+ * adapters whose frames are gzip members, the adapter's parser, validation (prices, crossed book, clock skew), dedup
+ * and the instrument's rules (collector/validate.h). Shared
  * by the live loop, --decode, the fuzzers and the benchmark. */
 #ifndef SPREADBUS_COLLECTOR_PIPELINE_H
 #define SPREADBUS_COLLECTOR_PIPELINE_H
@@ -12,6 +13,7 @@
 #include "collector/dedup.h"
 #include "collector/gunzip.h"
 #include "collector/symbols.h"
+#include "collector/validate.h"
 #include "shm/tick.h"
 
 /* Ticks one frame may hold (a burst of trades): 64 KB frames of ~150-byte
@@ -27,6 +29,7 @@ struct pipeline {
 	uint32_t max_frame_bytes;
 	int64_t max_skew_ns;     /* 0 = no clock check (--decode) */
 	struct dedup dedup;
+	struct validate *validate; /* per-instrument rules, after dedup; NULL = none (set by the owner) */
 	struct frame_out out;    /* the last frame's result; out.ticks below */
 	struct tick ticks[PIPELINE_MAX_TICKS];
 	uint8_t verdict[PIPELINE_MAX_TICKS]; /* per tick: REJECT_NONE = accepted, else why not */

@@ -12,7 +12,9 @@
 int collector_main(struct runtime *rt, const char *name);
 
 /* --decode: cfg may be NULL (every symbol accepted, named by the
- * exchange's conventions). Returns the exit status. */
-int collector_decode_main(const struct config *cfg, const char *name, const char *path);
+ * exchange's conventions); instruments_path, when not NULL, an instruments
+ * report whose tick and lot sizes the ticks must keep. Returns the exit
+ * status. */
+int collector_decode_main(const struct config *cfg, const char *name, const char *path, const char *instruments_path);
 
 #endif
