@@ -22,12 +22,14 @@ static const struct {
 } fault_commands[] = {
 	{ "malformed", FXF_MALFORMED }, { "oversize", FXF_OVERSIZE },         { "binary", FXF_BINARY },
 	{ "duplicate", FXF_DUPLICATE }, { "out_of_order", FXF_OUT_OF_ORDER }, { "crossed", FXF_CROSSED },
+	{ "off_tick", FXF_OFF_TICK },   { "off_lot", FXF_OFF_LOT },           { "jump", FXF_JUMP },
 };
 
 static void put_counters(struct fxbuf *b, const uint64_t *c, unsigned connections, unsigned streams)
 {
 	uint64_t frames = c[FXC_QUOTES] + c[FXC_TRADES] + c[FXC_MALFORMED] + c[FXC_OVERSIZE] + c[FXC_BINARY] +
-			  c[FXC_DUPLICATE] + c[FXC_OUT_OF_ORDER] + c[FXC_CROSSED];
+			  c[FXC_DUPLICATE] + c[FXC_OUT_OF_ORDER] + c[FXC_CROSSED] + c[FXC_OFF_TICK] + c[FXC_OFF_LOT] +
+			  c[FXC_JUMP];
 	fxbuf_put(b, "{\"connections\":");
 	fxbuf_u64(b, connections);
 	fxbuf_put(b, ",\"streams\":");

@@ -42,6 +42,9 @@ enum fx_counter {
 	FXC_DUPLICATE,
 	FXC_OUT_OF_ORDER,
 	FXC_CROSSED,
+	FXC_OFF_TICK,
+	FXC_OFF_LOT,
+	FXC_JUMP,
 	FXC_NOTICES,
 	FXC_PINGS_SENT,
 	FXC_PONGS_RECEIVED,
@@ -59,7 +62,8 @@ extern const char *const fx_counter_names[FXC_COUNT];
 
 /* Misbehaviour budgets set by control commands, spent by whichever
  * connection sends next. */
-enum fx_fault { FXF_MALFORMED, FXF_OVERSIZE, FXF_BINARY, FXF_DUPLICATE, FXF_OUT_OF_ORDER, FXF_CROSSED, FXF_COUNT };
+enum fx_fault { FXF_MALFORMED, FXF_OVERSIZE, FXF_BINARY, FXF_DUPLICATE, FXF_OUT_OF_ORDER, FXF_CROSSED,
+	FXF_OFF_TICK, FXF_OFF_LOT, FXF_JUMP, FXF_COUNT };
 
 struct fx_session;
 

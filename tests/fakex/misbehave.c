@@ -68,3 +68,42 @@ void misbehave_taint(enum malformed_kind k, struct fx_taint *t, const struct fx_
 		*ts_ms += FUTURE_SKEW_MS;
 	}
 }
+
+enum fx_fault misbehave_take_spoiler(const struct fx_proto *p)
+{
+	if (misbehave_take(FXF_OFF_TICK))
+		return FXF_OFF_TICK;
+	/* only Binance's quote writer takes a raw size */
+	if (p == &fx_proto_binance && misbehave_take(FXF_OFF_LOT))
+		return FXF_OFF_LOT;
+	if (misbehave_take(FXF_JUMP))
+		return FXF_JUMP;
+	return FXF_COUNT;
+}
+
+/* "mantissa * 10^-decimals" as a quoted JSON decimal in out, NUL-ended. */
+static const char *quoted_decimal(char *out, size_t len, int64_t mantissa, int decimals)
+{
+	struct fxbuf b = fxbuf_on(out, len - 1);
+	fxbuf_char(&b, '"', 1);
+	fxbuf_decimal(&b, mantissa, decimals, false);
+	fxbuf_char(&b, '"', 1);
+	out[b.len] = '\0';
+	return out;
+}
+
+void misbehave_spoil_quote(enum fx_fault f, struct fx_quote *q)
+{
+	/* a tenth of a step is off every tick the fake REST lists for the
+	 * symbol (its step, a half or a quarter of it) */
+	static char px[48], qty[48];
+	if (f == FXF_OFF_TICK) {
+		q->taint.px_raw = quoted_decimal(px, sizeof(px), q->bid * 10 + 1, q->sym->px_decimals + 1);
+	} else if (f == FXF_OFF_LOT) {
+		q->taint.qty_raw = quoted_decimal(qty, sizeof(qty), q->bid_qty * 10 + 1, FX_QTY_DECIMALS + 1);
+	} else if (f == FXF_JUMP) {
+		int64_t spread = q->ask - q->bid;
+		q->bid += q->bid / 2;
+		q->ask = q->bid + spread;
+	}
+}

@@ -39,4 +39,14 @@ enum malformed_kind misbehave_next_malformed(const struct fx_proto *p, enum fx_k
 /* Applies k to a frame about to be formatted (its taint, symbol, time). */
 void misbehave_taint(enum malformed_kind k, struct fx_taint *t, const struct fx_symbol **sym, int64_t *ts_ms);
 
+/* Quotes that are well formed but break an instrument's rules (the
+ * collector's validate.h): FXF_OFF_TICK, FXF_OFF_LOT (Binance only: the
+ * others' budgets wait for a Binance quote), FXF_JUMP, spent in that order;
+ * FXF_COUNT when none is due. */
+enum fx_fault misbehave_take_spoiler(const struct fx_proto *p);
+/* Spoils q as f says: the bid a tenth of a price step above its price
+ * (still below the ask), the bid size a tenth of a quantity step above,
+ * or the whole book half as high again. Other faults: nothing. */
+void misbehave_spoil_quote(enum fx_fault f, struct fx_quote *q);
+
 #endif

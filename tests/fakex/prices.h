@@ -35,10 +35,12 @@ struct fx_market {
 	uint64_t seq;
 };
 
-/* Misbehaviour: raw JSON in place of the (bid) price, no price at all, or
- * an extra padding field of this many bytes. Zero means a good frame. */
+/* Misbehaviour: raw JSON in place of the (bid) price or of the bid size
+ * (Binance only), no price at all, or an extra padding field of this many
+ * bytes. Zero means a good frame. */
 struct fx_taint {
 	const char *px_raw;
+	const char *qty_raw;
 	bool omit_px;
 	size_t pad_bytes;
 };

@@ -136,7 +136,10 @@ static void binance_quote(struct fxbuf *b, const struct fx_session *s, const str
 		fx_put_px(b, &q->taint, q->bid, q->sym->px_decimals, BINANCE_DECIMALS, false);
 	}
 	fxbuf_put(b, ",\"B\":");
-	fx_put_qty(b, q->bid_qty, BINANCE_DECIMALS, false);
+	if (q->taint.qty_raw)
+		fxbuf_put(b, q->taint.qty_raw);
+	else
+		fx_put_qty(b, q->bid_qty, BINANCE_DECIMALS, false);
 	fxbuf_put(b, ",\"a\":");
 	fx_put_px(b, &(struct fx_taint){ 0 }, q->ask, q->sym->px_decimals, BINANCE_DECIMALS, false);
 	fxbuf_put(b, ",\"A\":");

@@ -34,6 +34,9 @@ const char *const fx_counter_names[FXC_COUNT] = {
 	"duplicate",
 	"out_of_order",
 	"crossed",
+	"off_tick",
+	"off_lot",
+	"jump",
 	"notices",
 	"pings_sent",
 	"pongs_received",
@@ -226,7 +229,7 @@ static enum fx_fault choose_fault(const struct fx_session *s, const struct fx_su
 		return FXF_OUT_OF_ORDER;
 	if (misbehave_take(FXF_CROSSED))
 		return FXF_CROSSED;
-	return FXF_COUNT;
+	return misbehave_take_spoiler(s->ex->proto);
 }
 
 /* Formats the stream's next event (spoiled as the fault says) as a frame;
@@ -247,6 +250,7 @@ static uint64_t format_event(struct fx_session *s, struct fx_sub *sub, struct fx
 			q.update_id = s->last_quote_id[sub->sym] - 1;
 		if (fault == FXF_CROSSED)
 			q.bid = q.ask + (q.ask - q.bid);
+		misbehave_spoil_quote(fault, &q);
 		s->ex->proto->quote(b, s, &q);
 		if (fault == FXF_COUNT)
 			s->last_quote_id[sub->sym] = q.update_id;
@@ -277,6 +281,7 @@ static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
 	static const enum fx_counter fault_counter[FXF_COUNT] = {
 		[FXF_MALFORMED] = FXC_MALFORMED, [FXF_OVERSIZE] = FXC_OVERSIZE,         [FXF_BINARY] = FXC_BINARY,
 		[FXF_DUPLICATE] = FXC_DUPLICATE, [FXF_OUT_OF_ORDER] = FXC_OUT_OF_ORDER, [FXF_CROSSED] = FXC_CROSSED,
+		[FXF_OFF_TICK] = FXC_OFF_TICK,   [FXF_OFF_LOT] = FXC_OFF_LOT,           [FXF_JUMP] = FXC_JUMP,
 	};
 	struct fx_sub *sub = next_sub(s);
 	enum fx_fault fault = choose_fault(s, sub);
