@@ -26,22 +26,38 @@ struct instruments_api {
 
 const struct instruments_api *instruments_api_find(const char *adapter);
 
-/* For the parsers: walk body to the array at the object keys path[0..n),
- * calling elem() with the cursor on each element. When code_key is set,
- * a top-level member of that name must equal code_ok (Bybit retCode 0, OKX
- * code "0"). Checks the whole body is JSON. Returns 0 or -1 with err. */
+/* For the parsers: walk body to the array at the object keys path[0..n)
+ * (n = 0: the body is the array), calling elem() with the cursor on each
+ * element. When code_key is set, a top-level member of that name must
+ * equal code_ok: a scalar's text (Bybit retCode 0, OKX code "0", HTX
+ * status "ok") or an array's or object's exact text (Kraken error []).
+ * Checks the whole body is JSON. Returns 0 or -1 with err. */
 int instruments_walk(const char *body, size_t len, const char *const *path, size_t n, const char *code_key,
 		     const char *code_ok, int (*elem)(struct js *j, void *ctx), void *ctx, char *err,
 		     size_t err_len);
+/* The same for answers whose list is an object keyed by instrument name
+ * (Kraken's result, Coinbase's stats): member() gets each key with the
+ * cursor on its value. */
+int instruments_walk_members(const char *body, size_t len, const char *const *path, size_t n, const char *code_key,
+			     const char *code_ok, int (*member)(struct js *j, const struct js_span *key, void *ctx),
+			     void *ctx, char *err, size_t err_len);
 
 /* A decimal span (absent = 0). Returns 0 or -1. */
 int instruments_decimal(const struct js_span *s, double *out);
-/* The names every instrument answer carries, as spans. */
+/* A step given as a count of decimals (Gate.io precision, Bitget
+ * pricePrecision, HTX tpp, Kraken lot_decimals): 2 -> 0.01 (absent = 0).
+ * Returns 0 or -1 (not a count from 0 to 18). */
+int instruments_precision(const struct js_span *s, double *out);
+/* A span over a C string literal, for names an answer does not spell out. */
+#define INSTRUMENTS_LITERAL(lit) ((struct js_span){ .s = (lit), .len = sizeof(lit) - 1, .quoted = true })
+/* The names every instrument answer carries, as spans; suffix only for
+ * derivatives (PERP, or the expiry YYMMDD), absent for spot. */
 struct instruments_names {
-	struct js_span native, status, base, quote;
+	struct js_span native, status, base, quote, suffix;
 };
-/* Copy them into in, canonical = BASE-QUOTE upper case; trading when the
- * status is trading_status. Returns 0 or -1 (absent, too long, bad name). */
+/* Copy them into in, base and quote upper case, canonical = BASE-QUOTE
+ * (BASE-QUOTE-SUFFIX for a derivative); trading when the status is
+ * trading_status. Returns 0 or -1 (absent, too long, bad name). */
 int instruments_fill(struct instrument *in, const struct instruments_names *n, const char *trading_status);
 /* How much of a body of len bytes an error message quotes (at most max):
  * bodies are not NUL-terminated. */
@@ -51,5 +67,10 @@ static inline int instruments_quote_len(size_t len, size_t max)
 }
 /* Set the volume of the instrument named native (no-op if unknown). */
 int instruments_set_volume(struct instrument_set *set, const struct js_span *native, const struct js_span *volume);
+/* The same where the answer gives the 24 h volume in the base asset and a
+ * price to turn it into the quote asset (Kraken v x vwap, Coinbase volume
+ * x last): volume = base_volume * price. */
+int instruments_set_volume_product(struct instrument_set *set, const struct js_span *native,
+				   const struct js_span *base_volume, const struct js_span *price);
 
 #endif

@@ -10,13 +10,19 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const adapters[] = { "binance", "bybit", "okx" };
+/* the first three keep their seeds' first bytes (0-2, 0x80-0x82) */
+static const char *const adapters[] = { "binance", "bybit", "okx", "binance-usdm", "gateio",
+					"bitget", "kraken", "coinbase", "deribit", "htx" };
+#define ADAPTERS (sizeof(adapters) / sizeof(adapters[0]))
+/* native names of each exchange's kind for the tickers to find */
+static const char *const known[] = { "BTCUSDT", "BTC-USDT", "BTC_USDT", "btcusdt", "XXBTZUSD", "BTC-PERPETUAL" };
+#define KNOWN (sizeof(known) / sizeof(known[0]))
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	const struct instruments_api *api = instruments_api_find(adapters[data[0] % 3]);
+	const struct instruments_api *api = instruments_api_find(adapters[(data[0] & 0x7f) % ADAPTERS]);
 	bool tickers = data[0] & 0x80;
 	/* the parsers read up to len only: a copy without a terminator shows overreads */
 	char *body = malloc(size - 1 ? size - 1 : 1);
@@ -24,12 +30,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct instrument_set set = { 0 };
 	char err[256];
 	if (tickers) {
-		/* two known instruments for the tickers to find */
-		struct instrument *a = instrument_set_add(&set), *b = instrument_set_add(&set);
-		strcpy(a->native, "BTCUSDT");
-		strcpy(b->native, "BTC-USDT");
+		/* known instruments for the tickers to find */
+		for (size_t i = 0; i < KNOWN; i++)
+			strcpy(instrument_set_add(&set)->native, known[i]);
 		instrument_set_sort_native(&set);
-		if (api->parse_tickers(body, size - 1, &set, err, sizeof(err)) == 0 && set.count != 2)
+		if (api->parse_tickers(body, size - 1, &set, err, sizeof(err)) == 0 && set.count != KNOWN)
 			abort();
 	} else if (api->parse_info(body, size - 1, &set, err, sizeof(err)) == 0) {
 		for (size_t i = 0; i < set.count; i++) {
