@@ -1,5 +1,5 @@
 /* spreadbus-fakex-rest: the fake exchanges' public REST APIs (instruments
- * and 24 h tickers of Binance spot, Bybit v5 spot, OKX v5) over HTTP/1.1
+ * and 24 h tickers of the ten exchanges in rest_universe.h) over HTTP/1.1
  * with keep-alive, from a generated universe, misbehaving on command, with
  * a request log on stdout. Usage: docs/fakex.md ("REST"). */
 #include <errno.h>
@@ -17,18 +17,11 @@
 #include "tests/fakex/rest_trades.h"
 #include "tests/fakex/rest_universe.h"
 
-#define MAX_EXCHANGES 3
+#define MAX_EXCHANGES REST_UNIVERSE_EXCHANGES
 #define MAX_CONNS 64
 #define IN_MAX 8192
 
-static const char *const ex_names[MAX_EXCHANGES] = { "binance", "bybit", "okx" };
-static const char *const info_paths[MAX_EXCHANGES] = { "/api/v3/exchangeInfo", "/v5/market/instruments-info",
-						       "/api/v5/public/instruments" };
-static const char *const tick_paths[MAX_EXCHANGES] = { "/api/v3/ticker/24hr", "/v5/market/tickers",
-						       "/api/v5/market/tickers" };
-static const char *const required_query[MAX_EXCHANGES] = { NULL, "category=spot", "instType=SPOT" };
-/* Binance request weights of the two calls, and of historicalTrades */
-static const unsigned binance_weight[2] = { 20, 80 };
+/* Binance's request weight of historicalTrades */
 #define BINANCE_TRADES_WEIGHT 25
 
 struct misbehave {
@@ -81,7 +74,7 @@ static void log_request(struct conn *c, const char *target, int status, const ch
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	printf("fakex-rest %lld.%03ld %s %d GET %s %d%s%s\n", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
-	       (ts.tv_nsec / 1000) % 1000, ex_names[c->ex], c->id, target, status, what ? " " : "", what ? what : "");
+	       (ts.tv_nsec / 1000) % 1000, rest_universe_name(c->ex), c->id, target, status, what ? " " : "", what ? what : "");
 	fflush(stdout);
 }
 
@@ -158,7 +151,7 @@ static void api(struct conn *c, const char *target, const char *query, const cha
 	char full[2100];
 	snprintf(full, sizeof(full), "%s%s%s", target, query[0] ? "?" : "", query);
 	x->requests++;
-	if (c->ex == 0) {
+	if (rest_universe_weighted(c->ex)) {
 		long minute = (long)(now_ms() / 60000);
 		if (minute != x->weight_minute) {
 			x->weight_minute = minute;
@@ -198,13 +191,9 @@ static void api(struct conn *c, const char *target, const char *query, const cha
 		reply(c, 200, extra, junk, sizeof(junk) - 1, sizeof(junk) - 1);
 	} else {
 		/* "code": HTTP 200 carrying the exchange's own error */
-		static const char *const codes[MAX_EXCHANGES] = {
-			"{\"code\":-1003,\"msg\":\"Too much request weight used.\"}",
-			"{\"retCode\":10006,\"retMsg\":\"Too many visits!\",\"result\":{},\"retExtInfo\":{},\"time\":1700000000000}",
-			"{\"code\":\"50011\",\"msg\":\"Too Many Requests\",\"data\":[]}",
-		};
+		const char *code_body = rest_universe_error_body(c->ex);
 		log_request(c, full, 200, w);
-		reply(c, 200, extra, codes[c->ex], strlen(codes[c->ex]), strlen(codes[c->ex]));
+		reply(c, 200, extra, code_body, strlen(code_body), strlen(code_body));
 	}
 }
 
@@ -244,9 +233,8 @@ static void handle_request(struct conn *c, char *req)
 			free(body);
 		return;
 	}
-	int which = strcmp(target, info_paths[c->ex]) == 0 ? 0 : strcmp(target, tick_paths[c->ex]) == 0 ? 1 : -1;
-	if (which >= 0 && required_query[c->ex] && !strstr(query, required_query[c->ex]))
-		which = -1;
+	unsigned weight = 0;
+	int which = rest_universe_route(c->ex, target, query, &weight);
 	if (which < 0) {
 		log_request(c, target, 404, NULL);
 		reply(c, 404, NULL, "{\"error\":\"not found\"}", 21, 21);
@@ -254,7 +242,7 @@ static void handle_request(struct conn *c, char *req)
 	}
 	struct exchange *x = &exchanges[c->ex];
 	api(c, target, query, which == 0 ? x->bodies.info : x->bodies.tickers,
-	    which == 0 ? x->bodies.info_len : x->bodies.tickers_len, binance_weight[which]);
+	    which == 0 ? x->bodies.info_len : x->bodies.tickers_len, weight);
 }
 
 static void conn_close(struct conn *c)
@@ -300,7 +288,7 @@ static int write_ready(const char *path)
 		return -1;
 	for (int e = 0; e < MAX_EXCHANGES; e++)
 		if (exchanges[e].on)
-			fprintf(f, "%s %d %zu\n", ex_names[e], port_of(exchanges[e].lfd), exchanges[e].bodies.count);
+			fprintf(f, "%s %d %zu\n", rest_universe_name(e), port_of(exchanges[e].lfd), exchanges[e].bodies.count);
 	return fclose(f) == 0 && rename(tmp, path) == 0 ? 0 : -1;
 }
 
@@ -363,12 +351,10 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--exchange") == 0 && v) {
 			char name[32];
 			int port = 0;
-			if (sscanf(v, "%31[a-z]:%d", name, &port) < 1)
+			if (sscanf(v, "%31[a-z-]:%d", name, &port) < 1)
 				return usage();
-			int e = 0;
-			while (e < MAX_EXCHANGES && strcmp(ex_names[e], name) != 0)
-				e++;
-			if (e == MAX_EXCHANGES)
+			int e = rest_universe_exchange(name);
+			if (e < 0)
 				return usage();
 			exchanges[e].on = true;
 			exchanges[e].port = port;
@@ -396,7 +382,7 @@ int main(int argc, char **argv)
 	for (int e = 0; e < MAX_EXCHANGES; e++) {
 		if (!exchanges[e].on)
 			continue;
-		if (rest_universe_render(ex_names[e], instruments, seed, pins, &exchanges[e].bodies) < 0 ||
+		if (rest_universe_render(rest_universe_name(e), instruments, seed, pins, &exchanges[e].bodies) < 0 ||
 		    (exchanges[e].lfd = listen_on(exchanges[e].port)) < 0)
 			return 1;
 	}
@@ -437,7 +423,7 @@ int main(int argc, char **argv)
 					close(fd);
 				} else if (fd >= 0) {
 					conns[slot] = (struct conn){ .fd = fd, .id = next_conn_id++, .ex = e };
-					printf("fakex-rest %lld.000 %s %d open\n", now_ms(), ex_names[e], conns[slot].id);
+					printf("fakex-rest %lld.000 %s %d open\n", now_ms(), rest_universe_name(e), conns[slot].id);
 					fflush(stdout);
 				}
 				continue;

@@ -94,17 +94,6 @@ static void pool_pair(uint64_t seed, size_t k, struct pair *p)
 	p->price = 0.001 * pow(10.0, (double)(h3(seed, k, 2) % 8000) / 1000.0);
 }
 
-static int exchange_index(const char *ex)
-{
-	if (strcmp(ex, "binance") == 0)
-		return 0;
-	if (strcmp(ex, "bybit") == 0)
-		return 1;
-	if (strcmp(ex, "okx") == 0)
-		return 2;
-	return -1;
-}
-
 /* Whether exchange e lists pool pair k: the first quarter everywhere, the
  * rest on about one exchange in three. */
 static bool listed(uint64_t seed, int e, size_t k, size_t n)
@@ -117,25 +106,480 @@ static void render_decimal(struct growbuf *b, double v)
 	gb_printf(b, "\"%.8f\"", v);
 }
 
+/* Deribit and HTX send numbers, not strings. */
+static void render_number(struct growbuf *b, double v)
+{
+	gb_printf(b, "%.8f", v);
+}
+
+/* One listed instrument, as every exchange's renderer sees it. */
+struct listing {
+	struct pair p;
+	char native[40];
+	char suffix[8]; /* "" for spot, PERP, or the expiry YYMMDD of a dated future */
+	bool halted;
+	double volume;  /* in the quote asset */
+	double tick, lot;
+	int tick_decimals, lot_decimals; /* the steps as counts of decimals (Gate.io, Bitget, HTX, Kraken) */
+};
+
+/* The dated futures' expiry: 2026-12-25 08:00 UTC (Deribit's and
+ * Binance's delivery hour). */
+#define DATED_SUFFIX "261225"
+#define DATED_DERIBIT "25DEC26"
+#define DATED_MS 1798185600000LL
+
+typedef void (*render_fn)(struct growbuf *b, const struct listing *l);
+
+struct fake_exchange {
+	const char *name;
+	const char *paths[2];   /* instruments, tickers */
+	const char *queries[2]; /* a parameter the request must carry, or NULL */
+	unsigned weights[2];    /* Binance request weights; 0: no weight header */
+	bool derivatives;       /* lists USDT- and USDC-margined contracts, not spot pairs */
+	const char *heads[2], *tails[2];
+	void (*name_of)(struct listing *l);
+	render_fn info, ticker;
+	const char *error_body; /* the exchange's own error in a 200 (misbehave what=code) */
+};
+
+static void name_concat(struct listing *l)
+{
+	snprintf(l->native, sizeof(l->native), "%s%s", l->p.base, l->p.quote);
+}
+
+static void name_dash(struct listing *l)
+{
+	snprintf(l->native, sizeof(l->native), "%s-%s", l->p.base, l->p.quote);
+}
+
+static void name_underscore(struct listing *l)
+{
+	snprintf(l->native, sizeof(l->native), "%s_%s", l->p.base, l->p.quote);
+}
+
+static void name_lower(struct listing *l)
+{
+	name_concat(l);
+	for (char *c = l->native; *c; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+}
+
+static void name_usdm(struct listing *l)
+{
+	snprintf(l->native, sizeof(l->native), "%s%s%s%s", l->p.base, l->p.quote, l->suffix[0] == 'P' ? "" : "_",
+		 l->suffix[0] == 'P' ? "" : l->suffix);
+}
+
+static void name_deribit(struct listing *l)
+{
+	snprintf(l->native, sizeof(l->native), "%s_%s-%s", l->p.base, l->p.quote,
+		 l->suffix[0] == 'P' ? "PERPETUAL" : DATED_DERIBIT);
+}
+
+/* Kraken's own codes for BTC and DOGE, in its REST pair names and wsname. */
+static const char *kraken_asset(const char *a)
+{
+	return strcmp(a, "BTC") == 0 ? "XBT" : strcmp(a, "DOGE") == 0 ? "XDG" : a;
+}
+
+static void name_kraken(struct listing *l)
+{
+	snprintf(l->native, sizeof(l->native), "%s%s", kraken_asset(l->p.base), kraken_asset(l->p.quote));
+}
+
+static void binance_filters(struct growbuf *b, const struct listing *l, const char *notional)
+{
+	gb_printf(b, "\"filters\":[{\"filterType\":\"PRICE_FILTER\",\"minPrice\":");
+	render_decimal(b, l->tick);
+	gb_printf(b, ",\"maxPrice\":\"1000000.00000000\",\"tickSize\":");
+	render_decimal(b, l->tick);
+	gb_printf(b, "},{\"filterType\":\"LOT_SIZE\",\"minQty\":");
+	render_decimal(b, l->lot);
+	gb_printf(b, ",\"maxQty\":\"9000000.00000000\",\"stepSize\":");
+	render_decimal(b, l->lot);
+	gb_printf(b, "},%s]", notional);
+}
+
+static void info_binance(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"symbol\":\"%s\",\"status\":\"%s\",\"baseAsset\":\"%s\",\"baseAssetPrecision\":8,"
+		     "\"quoteAsset\":\"%s\",\"quotePrecision\":8,\"orderTypes\":[\"LIMIT\",\"MARKET\"],"
+		     "\"isSpotTradingAllowed\":true,",
+		  l->native, l->halted ? "BREAK" : "TRADING", l->p.base, l->p.quote);
+	binance_filters(b, l, "{\"filterType\":\"NOTIONAL\",\"minNotional\":\"5.00000000\",\"applyMinToMarket\":true,"
+			      "\"maxNotional\":\"9000000.00000000\",\"applyMaxToMarket\":false,\"avgPriceMins\":5}");
+	gb_printf(b, ",\"permissions\":[],\"permissionSets\":[[\"SPOT\"]]}");
+}
+
+static void info_binance_usdm(struct growbuf *b, const struct listing *l)
+{
+	bool perp = l->suffix[0] == 'P';
+	gb_printf(b, "{\"symbol\":\"%s\",\"pair\":\"%s%s\",\"contractType\":\"%s\",\"deliveryDate\":%lld,"
+		     "\"onboardDate\":1569398400000,\"status\":\"%s\",\"maintMarginPercent\":\"2.5000\","
+		     "\"requiredMarginPercent\":\"5.0000\",\"baseAsset\":\"%s\",\"quoteAsset\":\"%s\",\"marginAsset\":\"%s\","
+		     "\"pricePrecision\":%d,\"quantityPrecision\":%d,\"underlyingType\":\"COIN\",",
+		  l->native, l->p.base, l->p.quote, perp ? "PERPETUAL" : "CURRENT_QUARTER",
+		  perp ? 4133404800000LL : DATED_MS, l->halted ? "SETTLING" : "TRADING", l->p.base, l->p.quote, l->p.quote,
+		  l->tick_decimals, l->lot_decimals);
+	binance_filters(b, l, "{\"filterType\":\"MIN_NOTIONAL\",\"notional\":\"5\"}");
+	gb_printf(b, ",\"orderTypes\":[\"LIMIT\",\"MARKET\"],\"timeInForce\":[\"GTC\",\"IOC\",\"FOK\",\"GTX\"]}");
+}
+
+static void ticker_binance(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"symbol\":\"%s\",\"priceChange\":\"0.00000000\",\"lastPrice\":", l->native);
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"volume\":");
+	render_decimal(b, l->volume / l->p.price);
+	gb_printf(b, ",\"quoteVolume\":");
+	render_decimal(b, l->volume);
+	gb_printf(b, ",\"openTime\":1699913600000,\"closeTime\":1700000000000,\"count\":%llu}",
+		  (unsigned long long)(l->volume / 1000) + 1);
+}
+
+static void info_bybit(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"symbol\":\"%s\",\"baseCoin\":\"%s\",\"quoteCoin\":\"%s\",\"innovation\":\"0\","
+		     "\"status\":\"%s\",\"marginTrading\":\"none\",\"lotSizeFilter\":{\"basePrecision\":",
+		  l->native, l->p.base, l->p.quote, l->halted ? "Closed" : "Trading");
+	render_decimal(b, l->lot);
+	gb_printf(b, ",\"quotePrecision\":\"0.00000001\",\"minOrderQty\":");
+	render_decimal(b, l->lot);
+	gb_printf(b, ",\"maxOrderQty\":\"9000000\",\"minOrderAmt\":\"1\",\"maxOrderAmt\":\"2000000\"},"
+		     "\"priceFilter\":{\"tickSize\":");
+	render_decimal(b, l->tick);
+	gb_printf(b, "},\"riskParameters\":{\"priceLimitRatioX\":\"0.01\",\"priceLimitRatioY\":\"0.02\"}}");
+}
+
+static void ticker_bybit(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"symbol\":\"%s\",\"bid1Price\":", l->native);
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"lastPrice\":");
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"volume24h\":");
+	render_decimal(b, l->volume / l->p.price);
+	gb_printf(b, ",\"turnover24h\":");
+	render_decimal(b, l->volume);
+	gb_printf(b, ",\"usdIndexPrice\":\"\"}");
+}
+
+static void info_okx(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"instType\":\"SPOT\",\"instId\":\"%s\",\"uly\":\"\",\"instFamily\":\"\",\"baseCcy\":\"%s\","
+		     "\"quoteCcy\":\"%s\",\"settleCcy\":\"\",\"ctVal\":\"\",\"ctMult\":\"\",\"ctValCcy\":\"\","
+		     "\"listTime\":\"1606468572000\",\"expTime\":\"\",\"lever\":\"10\",\"tickSz\":",
+		  l->native, l->p.base, l->p.quote);
+	render_decimal(b, l->tick);
+	gb_printf(b, ",\"lotSz\":");
+	render_decimal(b, l->lot);
+	gb_printf(b, ",\"minSz\":");
+	render_decimal(b, l->lot);
+	gb_printf(b, ",\"ctType\":\"\",\"alias\":\"\",\"state\":\"%s\"}", l->halted ? "suspend" : "live");
+}
+
+static void ticker_okx(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"instType\":\"SPOT\",\"instId\":\"%s\",\"last\":", l->native);
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"vol24h\":");
+	render_decimal(b, l->volume / l->p.price);
+	gb_printf(b, ",\"volCcy24h\":");
+	render_decimal(b, l->volume);
+	gb_printf(b, ",\"ts\":\"1700000000000\"}");
+}
+
+static void info_gateio(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"id\":\"%s\",\"base\":\"%s\",\"base_name\":\"%s\",\"quote\":\"%s\",\"quote_name\":\"%s\","
+		     "\"fee\":\"0.2\",\"min_base_amount\":",
+		  l->native, l->p.base, l->p.base, l->p.quote, l->p.quote);
+	render_decimal(b, l->lot);
+	gb_printf(b, ",\"min_quote_amount\":\"3\",\"max_base_amount\":null,\"max_quote_amount\":\"5000000\","
+		     "\"amount_precision\":%d,\"precision\":%d,\"trade_status\":\"%s\",\"sell_start\":1516378650,"
+		     "\"buy_start\":1516378650,\"delisting_time\":0,\"type\":\"normal\",\"st_tag\":false}",
+		  l->lot_decimals, l->tick_decimals, l->halted ? "untradable" : "tradable");
+}
+
+static void ticker_gateio(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"currency_pair\":\"%s\",\"last\":", l->native);
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"change_percentage\":\"0.5\",\"base_volume\":");
+	render_decimal(b, l->volume / l->p.price);
+	gb_printf(b, ",\"quote_volume\":");
+	render_decimal(b, l->volume);
+	gb_printf(b, ",\"etf_net_value\":\"\",\"etf_pre_net_value\":null,\"etf_pre_timestamp\":null,\"etf_leverage\":null}");
+}
+
+static void info_bitget(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"symbol\":\"%s\",\"baseCoin\":\"%s\",\"quoteCoin\":\"%s\",\"minTradeAmount\":", l->native,
+		  l->p.base, l->p.quote);
+	render_decimal(b, l->lot);
+	gb_printf(b, ",\"maxTradeAmount\":\"900000000\",\"takerFeeRate\":\"0.002\",\"makerFeeRate\":\"0.002\","
+		     "\"pricePrecision\":\"%d\",\"quantityPrecision\":\"%d\",\"quotePrecision\":\"8\",\"status\":\"%s\","
+		     "\"minTradeUSDT\":\"5\",\"buyLimitPriceRatio\":\"0.05\",\"sellLimitPriceRatio\":\"0.05\","
+		     "\"areaSymbol\":\"no\",\"orderQuantity\":\"200\",\"openTime\":\"1532454360000\",\"offTime\":\"\"}",
+		  l->tick_decimals, l->lot_decimals, l->halted ? "halt" : "online");
+}
+
+static void ticker_bitget(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"symbol\":\"%s\",\"lastPr\":", l->native);
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"quoteVolume\":");
+	render_decimal(b, l->volume);
+	gb_printf(b, ",\"baseVolume\":");
+	render_decimal(b, l->volume / l->p.price);
+	gb_printf(b, ",\"ts\":\"1700000000000\",\"change24h\":\"0.0069\"}");
+}
+
+static void info_kraken(struct growbuf *b, const struct listing *l)
+{
+	const char *base = kraken_asset(l->p.base), *quote = kraken_asset(l->p.quote);
+	gb_printf(b, "\"%s\":{\"altname\":\"%s\",\"wsname\":\"%s/%s\",\"aclass_base\":\"currency\",\"base\":\"%s\","
+		     "\"aclass_quote\":\"currency\",\"quote\":\"%s\",\"lot\":\"unit\",\"cost_decimals\":5,"
+		     "\"pair_decimals\":%d,\"lot_decimals\":%d,\"lot_multiplier\":1,\"leverage_buy\":[],\"leverage_sell\":[],"
+		     "\"fees\":[[0,0.4],[10000,0.35]],\"fees_maker\":[[0,0.25],[10000,0.2]],\"fee_volume_currency\":\"ZUSD\","
+		     "\"margin_call\":80,\"margin_stop\":40,\"ordermin\":",
+		  l->native, l->native, base, quote, base, quote, l->tick_decimals, l->lot_decimals);
+	render_decimal(b, l->lot);
+	gb_printf(b, ",\"costmin\":\"0.5\",\"tick_size\":");
+	render_decimal(b, l->tick);
+	gb_printf(b, ",\"status\":\"%s\"}", l->halted ? "cancel_only" : "online");
+}
+
+static void ticker_kraken(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "\"%s\":{\"a\":[", l->native);
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"1\",\"1.000\"],\"b\":[");
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"1\",\"1.000\"],\"c\":[");
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"0.1\"],\"v\":[");
+	render_decimal(b, l->volume / l->p.price / 2);
+	gb_printf(b, ",");
+	render_decimal(b, l->volume / l->p.price);
+	gb_printf(b, "],\"p\":[");
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",");
+	render_decimal(b, l->p.price);
+	gb_printf(b, "],\"t\":[100,200],\"l\":[");
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",");
+	render_decimal(b, l->p.price);
+	gb_printf(b, "],\"h\":[");
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",");
+	render_decimal(b, l->p.price);
+	gb_printf(b, "],\"o\":");
+	render_decimal(b, l->p.price);
+	gb_printf(b, "}");
+}
+
+static void info_coinbase(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"id\":\"%s\",\"base_currency\":\"%s\",\"quote_currency\":\"%s\",\"quote_increment\":", l->native,
+		  l->p.base, l->p.quote);
+	render_decimal(b, l->tick);
+	gb_printf(b, ",\"base_increment\":");
+	render_decimal(b, l->lot);
+	gb_printf(b, ",\"display_name\":\"%s\",\"min_market_funds\":\"1\",\"margin_enabled\":false,\"post_only\":false,"
+		     "\"limit_only\":false,\"cancel_only\":false,\"status\":\"%s\",\"status_message\":\"\","
+		     "\"auction_mode\":false,\"trading_disabled\":false,\"fx_stablecoin\":false,"
+		     "\"max_slippage_percentage\":\"0.03000000\",\"high_bid_limit_percentage\":\"\"}",
+		  l->native, l->halted ? "delisted" : "online");
+}
+
+static void ticker_coinbase(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "\"%s\":{\"stats_30day\":{\"volume\":", l->native);
+	render_decimal(b, 30 * l->volume / l->p.price);
+	gb_printf(b, "},\"stats_24hour\":{\"open\":");
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"high\":");
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"low\":");
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"volume\":");
+	render_decimal(b, l->volume / l->p.price);
+	gb_printf(b, ",\"last\":");
+	render_decimal(b, l->p.price);
+	gb_printf(b, ",\"volume_30day\":");
+	render_decimal(b, 30 * l->volume / l->p.price);
+	gb_printf(b, "}}");
+}
+
+static void info_deribit(struct growbuf *b, const struct listing *l)
+{
+	bool perp = l->suffix[0] == 'P';
+	gb_printf(b, "{\"tick_size\":");
+	render_number(b, l->tick);
+	gb_printf(b, ",\"tick_size_steps\":[],\"taker_commission\":0.0005,\"settlement_period\":\"%s\","
+		     "\"settlement_currency\":\"%s\",\"rfq\":false,\"quote_currency\":\"%s\",\"min_trade_amount\":",
+		  perp ? "perpetual" : "month", l->p.quote, l->p.quote);
+	render_number(b, l->lot);
+	gb_printf(b, ",\"max_leverage\":50,\"maker_commission\":0,\"kind\":\"future\",\"is_active\":%s,"
+		     "\"instrument_name\":\"%s\",\"future_type\":\"linear\",\"expiration_timestamp\":%lld,"
+		     "\"creation_timestamp\":1534242287000,\"counter_currency\":\"%s\",\"contract_size\":",
+		  l->halted ? "false" : "true", l->native, perp ? 32503708800000LL : DATED_MS, l->p.quote);
+	render_number(b, l->lot);
+	gb_printf(b, ",\"base_currency\":\"%s\",\"instrument_type\":\"linear\"}", l->p.base);
+}
+
+static void ticker_deribit(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"volume_usd\":");
+	render_number(b, l->volume);
+	gb_printf(b, ",\"volume_notional\":");
+	render_number(b, l->volume);
+	gb_printf(b, ",\"volume\":");
+	render_number(b, l->volume / l->p.price);
+	gb_printf(b, ",\"quote_currency\":\"%s\",\"mark_price\":", l->p.quote);
+	render_number(b, l->p.price);
+	gb_printf(b, ",\"instrument_name\":\"%s\",\"creation_timestamp\":1700000000000,\"base_currency\":\"%s\"}",
+		  l->native, l->p.base);
+}
+
+static void info_htx(struct growbuf *b, const struct listing *l)
+{
+	char base[sizeof(l->p.base)], quote[sizeof(l->p.quote)];
+	size_t i;
+	for (i = 0; l->p.base[i]; i++)
+		base[i] = (char)(l->p.base[i] >= 'A' && l->p.base[i] <= 'Z' ? l->p.base[i] - 'A' + 'a' : l->p.base[i]);
+	base[i] = '\0';
+	for (i = 0; l->p.quote[i]; i++)
+		quote[i] = (char)(l->p.quote[i] >= 'A' && l->p.quote[i] <= 'Z' ? l->p.quote[i] - 'A' + 'a' : l->p.quote[i]);
+	quote[i] = '\0';
+	gb_printf(b, "{\"tags\":\"\",\"state\":\"%s\",\"wr\":\"1.5\",\"sc\":\"%s\",\"p\":[],\"bcdn\":\"%s\",\"qcdn\":\"%s\","
+		     "\"elr\":null,\"tpp\":%d,\"tap\":%d,\"fp\":8,\"smlr\":null,\"flr\":null,\"whe\":false,\"cd\":false,"
+		     "\"te\":true,\"sp\":\"main\",\"d\":null,\"bc\":\"%s\",\"qc\":\"%s\",\"toa\":1514779200000,\"ttp\":8,"
+		     "\"w\":999400000,\"lr\":5,\"dn\":\"%s/%s\"}",
+		  l->halted ? "suspend" : "online", l->native, l->p.base, l->p.quote, l->tick_decimals, l->lot_decimals,
+		  base, quote, l->p.base, l->p.quote);
+}
+
+static void ticker_htx(struct growbuf *b, const struct listing *l)
+{
+	gb_printf(b, "{\"symbol\":\"%s\",\"open\":", l->native);
+	render_number(b, l->p.price);
+	gb_printf(b, ",\"close\":");
+	render_number(b, l->p.price);
+	gb_printf(b, ",\"amount\":");
+	render_number(b, l->volume / l->p.price);
+	gb_printf(b, ",\"vol\":");
+	render_number(b, l->volume);
+	gb_printf(b, ",\"count\":%llu,\"bid\":", (unsigned long long)(l->volume / 1000) + 1);
+	render_number(b, l->p.price);
+	gb_printf(b, ",\"bidSize\":1.5,\"ask\":");
+	render_number(b, l->p.price);
+	gb_printf(b, ",\"askSize\":2.5}");
+}
+
+#define BYBIT_TAIL "],\"nextPageCursor\":\"\"},\"retExtInfo\":{},\"time\":1700000000000}"
+#define BYBIT_HEAD "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"category\":\"spot\",\"list\":["
+#define OKX_HEAD "{\"code\":\"0\",\"msg\":\"\",\"data\":["
+#define BITGET_HEAD "{\"code\":\"00000\",\"msg\":\"success\",\"requestTime\":1700000000000,\"data\":["
+#define KRAKEN_HEAD "{\"error\":[],\"result\":{"
+#define DERIBIT_TAIL "],\"usIn\":1700000000000000,\"usOut\":1700000000000123,\"usDiff\":123,\"testnet\":false}"
+
+/* Indexes 0-2 are what spreadbus-fakex-rest's trade histories expect. */
+static const struct fake_exchange fakes[REST_UNIVERSE_EXCHANGES] = {
+	{ "binance", { "/api/v3/exchangeInfo", "/api/v3/ticker/24hr" }, { NULL, NULL }, { 20, 80 }, false,
+	  { "{\"timezone\":\"UTC\",\"serverTime\":1700000000000,\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\","
+	    "\"interval\":\"MINUTE\",\"intervalNum\":1,\"limit\":6000}],\"exchangeFilters\":[],\"symbols\":[",
+	    "[" },
+	  { "]}", "]" }, name_concat, info_binance, ticker_binance,
+	  "{\"code\":-1003,\"msg\":\"Too much request weight used.\"}" },
+	{ "bybit", { "/v5/market/instruments-info", "/v5/market/tickers" }, { "category=spot", "category=spot" }, { 0, 0 },
+	  false, { BYBIT_HEAD, BYBIT_HEAD }, { BYBIT_TAIL, BYBIT_TAIL }, name_concat, info_bybit, ticker_bybit,
+	  "{\"retCode\":10006,\"retMsg\":\"Too many visits!\",\"result\":{},\"retExtInfo\":{},\"time\":1700000000000}" },
+	{ "okx", { "/api/v5/public/instruments", "/api/v5/market/tickers" }, { "instType=SPOT", "instType=SPOT" }, { 0, 0 },
+	  false, { OKX_HEAD, OKX_HEAD }, { "]}", "]}" }, name_dash, info_okx, ticker_okx,
+	  "{\"code\":\"50011\",\"msg\":\"Too Many Requests\",\"data\":[]}" },
+	{ "binance-usdm", { "/fapi/v1/exchangeInfo", "/fapi/v1/ticker/24hr" }, { NULL, NULL }, { 1, 40 }, true,
+	  { "{\"timezone\":\"UTC\",\"serverTime\":1700000000000,\"futuresType\":\"U_MARGINED\",\"rateLimits\":"
+	    "[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\",\"intervalNum\":1,\"limit\":2400}],"
+	    "\"exchangeFilters\":[],\"assets\":[],\"symbols\":[",
+	    "[" },
+	  { "]}", "]" }, name_usdm, info_binance_usdm, ticker_binance, "{\"code\":-1003,\"msg\":\"Too many requests.\"}" },
+	{ "gateio", { "/api/v4/spot/currency_pairs", "/api/v4/spot/tickers" }, { NULL, NULL }, { 0, 0 }, false, { "[", "[" },
+	  { "]", "]" }, name_underscore, info_gateio, ticker_gateio,
+	  "{\"label\":\"TOO_MANY_REQUESTS\",\"message\":\"Request Rate limit Exceeded\"}" },
+	{ "bitget", { "/api/v2/spot/public/symbols", "/api/v2/spot/market/tickers" }, { NULL, NULL }, { 0, 0 }, false,
+	  { BITGET_HEAD, BITGET_HEAD }, { "]}", "]}" }, name_concat, info_bitget, ticker_bitget,
+	  "{\"code\":\"429\",\"msg\":\"Too Many Requests\",\"requestTime\":1700000000000,\"data\":null}" },
+	{ "kraken", { "/0/public/AssetPairs", "/0/public/Ticker" }, { NULL, NULL }, { 0, 0 }, false,
+	  { KRAKEN_HEAD, KRAKEN_HEAD }, { "}}", "}}" }, name_kraken, info_kraken, ticker_kraken,
+	  "{\"error\":[\"EGeneral:Too many requests\"]}" },
+	{ "coinbase", { "/products", "/products/stats" }, { NULL, NULL }, { 0, 0 }, false, { "[", "{" }, { "]", "}" },
+	  name_dash, info_coinbase, ticker_coinbase, "{\"message\":\"Public rate limit exceeded\"}" },
+	{ "deribit", { "/api/v2/public/get_instruments", "/api/v2/public/get_book_summary_by_currency" },
+	  { "kind=future", "kind=future" }, { 0, 0 }, true,
+	  { "{\"jsonrpc\":\"2.0\",\"result\":[", "{\"jsonrpc\":\"2.0\",\"result\":[" }, { DERIBIT_TAIL, DERIBIT_TAIL },
+	  name_deribit, info_deribit, ticker_deribit,
+	  "{\"jsonrpc\":\"2.0\",\"error\":{\"message\":\"too_many_requests\",\"code\":10028},\"testnet\":false}" },
+	{ "htx", { "/v2/settings/common/symbols", "/market/tickers" }, { NULL, NULL }, { 0, 0 }, false,
+	  { "{\"status\":\"ok\",\"data\":[", "{\"status\":\"ok\",\"ts\":1700000000000,\"data\":[" },
+	  { "],\"ts\":\"1700000000000\",\"full\":1}", "]}" }, name_lower, info_htx, ticker_htx,
+	  "{\"status\":\"error\",\"err-code\":\"api-request-limit\",\"err-msg\":\"too many requests\",\"data\":null}" },
+};
+
+int rest_universe_exchange(const char *name)
+{
+	for (int e = 0; e < REST_UNIVERSE_EXCHANGES; e++)
+		if (strcmp(fakes[e].name, name) == 0)
+			return e;
+	return -1;
+}
+
+const char *rest_universe_name(int e)
+{
+	return fakes[e].name;
+}
+
+int rest_universe_route(int e, const char *path, const char *query, unsigned *weight)
+{
+	for (int which = 0; which < 2; which++) {
+		const char *q = fakes[e].queries[which];
+		if (strcmp(path, fakes[e].paths[which]) == 0 && (!q || strstr(query, q))) {
+			*weight = fakes[e].weights[which];
+			return which;
+		}
+	}
+	return -1;
+}
+
+bool rest_universe_weighted(int e)
+{
+	return fakes[e].weights[0] != 0;
+}
+
+const char *rest_universe_error_body(int e)
+{
+	return fakes[e].error_body;
+}
+
+/* Steps as counts of decimals: about 5 significant digits of price. */
+static int decimals_of(double step)
+{
+	int d = (int)-floor(log10(step) + 1e-9);
+	return d < 0 ? 0 : d > 18 ? 18 : d;
+}
+
 int rest_universe_render(const char *exchange, size_t n, uint64_t seed, const char *pins, struct rest_bodies *out)
 {
-	int e = exchange_index(exchange);
+	int e = rest_universe_exchange(exchange);
 	struct growbuf info = { 0 }, tick = { 0 };
 	memset(out, 0, sizeof(*out));
 	if (e < 0)
 		return -EINVAL;
-	static const char *const info_head[] = {
-		"{\"timezone\":\"UTC\",\"serverTime\":1700000000000,\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\",\"intervalNum\":1,\"limit\":6000}],\"exchangeFilters\":[],\"symbols\":[",
-		"{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"category\":\"spot\",\"list\":[",
-		"{\"code\":\"0\",\"msg\":\"\",\"data\":[",
-	};
-	static const char *const info_tail[] = { "]}", "],\"nextPageCursor\":\"\"},\"retExtInfo\":{},\"time\":1700000000000}",
-						 "]}" };
-	static const char *const tick_head[] = { "[", "{\"retCode\":0,\"retMsg\":\"OK\",\"result\":{\"category\":\"spot\",\"list\":[",
-						 "{\"code\":\"0\",\"msg\":\"\",\"data\":[" };
-	static const char *const tick_tail[] = { "]", "]},\"retExtInfo\":{},\"time\":1700000000000}", "]}" };
-	gb_printf(&info, "%s", info_head[e]);
-	gb_printf(&tick, "%s", tick_head[e]);
+	const struct fake_exchange *x = &fakes[e];
+	gb_printf(&info, "%s", x->heads[0]);
+	gb_printf(&tick, "%s", x->heads[1]);
 	size_t count = 0, ticks = 0;
 	size_t npin = 0;
 	struct pair pinned[REST_UNIVERSE_MAX_PINS];
@@ -148,119 +592,60 @@ int rest_universe_render(const char *exchange, size_t n, uint64_t seed, const ch
 		s += len + (s[len] == ',');
 	}
 	for (size_t slot = 0; count < n && slot < npin + 8 * n; slot++) {
-		struct pair p;
+		struct listing l;
 		uint64_t h;
-		bool halted;
-		double volume;
+		memset(&l, 0, sizeof(l));
 		if (slot < npin) {
 			/* pinned: on every exchange, trading, above any generated volume */
-			p = pinned[slot];
-			p.price = 100;
+			l.p = pinned[slot];
+			l.p.price = 100;
 			h = h3(seed, 1000000 + slot, 20 + (uint64_t)e);
-			halted = false;
-			volume = REST_UNIVERSE_PINNED_VOLUME * (1 + 0.1 * e);
+			l.volume = REST_UNIVERSE_PINNED_VOLUME * (1 + 0.1 * e);
 		} else {
 			size_t k = slot - npin;
 			if (!listed(seed, e, k, n))
 				continue;
-			pool_pair(seed, k, &p);
+			pool_pair(seed, k, &l.p);
 			bool is_pinned = false;
 			for (size_t i = 0; i < npin; i++)
-				is_pinned |= strcmp(p.base, pinned[i].base) == 0 && strcmp(p.quote, pinned[i].quote) == 0;
+				is_pinned |= strcmp(l.p.base, pinned[i].base) == 0 && strcmp(l.p.quote, pinned[i].quote) == 0;
 			if (is_pinned)
 				continue;
 			h = h3(seed, k, 20 + (uint64_t)e);
-			halted = h % 50 == 7;
+			l.halted = h % 50 == 7;
 			/* each exchange trades a pair within a factor of about 3 of the pool's volume */
-			volume = p.volume * exp(((double)((h >> 16) % 2000) - 1000.0) / 1000.0 * 1.1);
+			l.volume = l.p.volume * exp(((double)((h >> 16) % 2000) - 1000.0) / 1000.0 * 1.1);
+			/* one contract in 7 is the dated one (the same on both
+			 * derivatives exchanges, so that they overlap) */
+			if (x->derivatives && h3(seed, k, 3) % 7 == 5)
+				snprintf(l.suffix, sizeof(l.suffix), "%s", DATED_SUFFIX);
 		}
+		/* derivatives: USDT- and USDC-margined contracts only */
+		if (x->derivatives && strcmp(l.p.quote, "USDT") != 0 && strcmp(l.p.quote, "USDC") != 0)
+			continue;
+		if (x->derivatives && !l.suffix[0])
+			snprintf(l.suffix, sizeof(l.suffix), "PERP");
 		/* ticks of about 5 significant digits; one in 20 odd (2.5 or 5 units) */
-		double tick_size = pow(10.0, floor(log10(p.price)) - 4);
+		l.tick = pow(10.0, floor(log10(l.p.price)) - 4);
+		l.tick_decimals = decimals_of(l.tick);
 		if (h % 20 == 3)
-			tick_size *= (h >> 8) % 2 ? 2.5 : 5;
-		double lot = p.price > 100 ? 0.00001 : p.price > 1 ? 0.01 : 1;
-		char native[32];
-		if (e == 2)
-			snprintf(native, sizeof(native), "%s-%s", p.base, p.quote);
-		else
-			snprintf(native, sizeof(native), "%s%s", p.base, p.quote);
+			l.tick *= (h >> 8) % 2 ? 2.5 : 5;
+		l.lot = l.p.price > 100 ? 0.00001 : l.p.price > 1 ? 0.01 : 1;
+		l.lot_decimals = decimals_of(l.lot);
+		x->name_of(&l);
 		if (count)
 			gb_printf(&info, ",");
-		if (e == 0) {
-			gb_printf(&info, "{\"symbol\":\"%s\",\"status\":\"%s\",\"baseAsset\":\"%s\",\"baseAssetPrecision\":8,"
-					 "\"quoteAsset\":\"%s\",\"quotePrecision\":8,\"orderTypes\":[\"LIMIT\",\"MARKET\"],"
-					 "\"isSpotTradingAllowed\":true,\"filters\":[{\"filterType\":\"PRICE_FILTER\",\"minPrice\":",
-				  native, halted ? "BREAK" : "TRADING", p.base, p.quote);
-			render_decimal(&info, tick_size);
-			gb_printf(&info, ",\"maxPrice\":\"1000000.00000000\",\"tickSize\":");
-			render_decimal(&info, tick_size);
-			gb_printf(&info, "},{\"filterType\":\"LOT_SIZE\",\"minQty\":");
-			render_decimal(&info, lot);
-			gb_printf(&info, ",\"maxQty\":\"9000000.00000000\",\"stepSize\":");
-			render_decimal(&info, lot);
-			gb_printf(&info, "},{\"filterType\":\"NOTIONAL\",\"minNotional\":\"5.00000000\",\"applyMinToMarket\":true,"
-					 "\"maxNotional\":\"9000000.00000000\",\"applyMaxToMarket\":false,\"avgPriceMins\":5}],"
-					 "\"permissions\":[],\"permissionSets\":[[\"SPOT\"]]}");
-		} else if (e == 1) {
-			gb_printf(&info, "{\"symbol\":\"%s\",\"baseCoin\":\"%s\",\"quoteCoin\":\"%s\",\"innovation\":\"0\","
-					 "\"status\":\"%s\",\"marginTrading\":\"none\",\"lotSizeFilter\":{\"basePrecision\":",
-				  native, p.base, p.quote, halted ? "Closed" : "Trading");
-			render_decimal(&info, lot);
-			gb_printf(&info, ",\"quotePrecision\":\"0.00000001\",\"minOrderQty\":");
-			render_decimal(&info, lot);
-			gb_printf(&info, ",\"maxOrderQty\":\"9000000\",\"minOrderAmt\":\"1\",\"maxOrderAmt\":\"2000000\"},"
-					 "\"priceFilter\":{\"tickSize\":");
-			render_decimal(&info, tick_size);
-			gb_printf(&info, "},\"riskParameters\":{\"priceLimitRatioX\":\"0.01\",\"priceLimitRatioY\":\"0.02\"}}");
-		} else {
-			gb_printf(&info, "{\"instType\":\"SPOT\",\"instId\":\"%s\",\"uly\":\"\",\"instFamily\":\"\",\"baseCcy\":\"%s\","
-					 "\"quoteCcy\":\"%s\",\"settleCcy\":\"\",\"ctVal\":\"\",\"ctMult\":\"\",\"ctValCcy\":\"\","
-					 "\"listTime\":\"1606468572000\",\"expTime\":\"\",\"lever\":\"10\",\"tickSz\":",
-				  native, p.base, p.quote);
-			render_decimal(&info, tick_size);
-			gb_printf(&info, ",\"lotSz\":");
-			render_decimal(&info, lot);
-			gb_printf(&info, ",\"minSz\":");
-			render_decimal(&info, lot);
-			gb_printf(&info, ",\"ctType\":\"\",\"alias\":\"\",\"state\":\"%s\"}", halted ? "suspend" : "live");
-		}
+		x->info(&info, &l);
 		count++;
 		/* one listed pair in 100 has no ticker (just listed) */
 		if (h % 100 == 42 && slot >= npin)
 			continue;
 		if (ticks++)
 			gb_printf(&tick, ",");
-		if (e == 0) {
-			gb_printf(&tick, "{\"symbol\":\"%s\",\"priceChange\":\"0.00000000\",\"lastPrice\":", native);
-			render_decimal(&tick, p.price);
-			gb_printf(&tick, ",\"volume\":");
-			render_decimal(&tick, volume / p.price);
-			gb_printf(&tick, ",\"quoteVolume\":");
-			render_decimal(&tick, volume);
-			gb_printf(&tick, ",\"openTime\":1699913600000,\"closeTime\":1700000000000,\"count\":%llu}",
-				  (unsigned long long)(volume / 1000) + 1);
-		} else if (e == 1) {
-			gb_printf(&tick, "{\"symbol\":\"%s\",\"bid1Price\":", native);
-			render_decimal(&tick, p.price);
-			gb_printf(&tick, ",\"lastPrice\":");
-			render_decimal(&tick, p.price);
-			gb_printf(&tick, ",\"volume24h\":");
-			render_decimal(&tick, volume / p.price);
-			gb_printf(&tick, ",\"turnover24h\":");
-			render_decimal(&tick, volume);
-			gb_printf(&tick, ",\"usdIndexPrice\":\"\"}");
-		} else {
-			gb_printf(&tick, "{\"instType\":\"SPOT\",\"instId\":\"%s\",\"last\":", native);
-			render_decimal(&tick, p.price);
-			gb_printf(&tick, ",\"vol24h\":");
-			render_decimal(&tick, volume / p.price);
-			gb_printf(&tick, ",\"volCcy24h\":");
-			render_decimal(&tick, volume);
-			gb_printf(&tick, ",\"ts\":\"1700000000000\"}");
-		}
+		x->ticker(&tick, &l);
 	}
-	gb_printf(&info, "%s", info_tail[e]);
-	gb_printf(&tick, "%s", tick_tail[e]);
+	gb_printf(&info, "%s", x->tails[0]);
+	gb_printf(&tick, "%s", x->tails[1]);
 	if (info.failed || tick.failed) {
 		free(info.p);
 		free(tick.p);

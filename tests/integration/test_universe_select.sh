@@ -11,39 +11,6 @@ source "$(dirname "$0")/universe_lib.sh"
 start_rest 300
 save_answers "$T/answers"
 
-decided() { http_get /universe | jq -e '.source == "discovered" and .computations >= 1' >/dev/null 2>&1; }
-
-# check NAME RULES_JSON CONFIG_KEYS...: run the service with those keys,
-# compare its universe with the oracle's.
-check() {
-	local name=$1 rules=$2
-	shift 2
-	rm -f "$T/state/universe.tsv" "$T"/run/instruments.*.tsv
-	write_universe_config universe.mode=auto "$@"
-	sv_start
-	tl_wait_for 30 "$name: a universe decided" decided
-	http_get /universe | jq -S '.exchanges | map_values([.symbols[].symbol] | sort)' >"$T/$name.got"
-	python3 "$ORACLE" select "$T/answers" "$rules" | jq -S . >"$T/$name.want"
-	diff -u "$T/$name.want" "$T/$name.got" >"$T/$name.diff" || {
-		head -20 "$T/$name.diff" >&2
-		tl_fail "$name: /universe differs from the oracle"
-	}
-	# every symbol says why: its exchanges and volumes, or include
-	http_get /universe | jq -e --argjson min "$(jq .min_exchanges <<<"$rules")" '[.exchanges[].symbols[] |
-		(.reason == "include") or ((.reason | test("^on [0-9]+ exchanges")) and
-		((.reason | capture("^on (?<n>[0-9]+)").n | tonumber) >= $min))] | all' >/dev/null ||
-		tl_fail "$name: a symbol without a valid reason"
-	# spreadctl universe shows the same lines
-	ctl universe | awk 'NR > 2 {print $1, $2}' | sort >"$T/$name.ctl"
-	jq -r 'to_entries[] | .key as $e | .value[] | "\($e) \(.)"' "$T/$name.got" | sort | diff - "$T/$name.ctl" ||
-		tl_fail "$name: spreadctl universe differs from /universe"
-	local n
-	n=$(jq '[.[] | length] | add' "$T/$name.got")
-	tl_assert_eq "$name: persisted lines" "$n" "$(grep -vc '^#' "$T/state/universe.tsv")"
-	tl_log "$name: $(jq -c 'map_values(length)' "$T/$name.got") as the oracle says"
-	sv_stop TERM
-}
-
 base='"exchanges":["binance","bybit","okx"],"quote_assets":["USDT","USDC"],"max_symbols":1024'
 check min_exchanges_2 "{$base,\"min_exchanges\":2,\"min_quote_volume_24h\":10000000}" \
 	universe.min_exchanges=2 universe.min_quote_volume_24h=10000000

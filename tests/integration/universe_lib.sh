@@ -11,12 +11,32 @@ ORACLE=$UV_SRC/tests/integration/universe_oracle.py
 REST_LOG=$T/fakex-rest.log
 declare -A REST_PORT=()
 declare -A WS_URL=() # per exchange; default: a port where nothing listens
+# The exchanges a test runs; UV_ALL_EXCHANGES: every one the fake serves.
+UV_EXCHANGES=(binance bybit okx)
+UV_ALL_EXCHANGES=(binance bybit okx binance-usdm gateio bitget kraken coinbase deribit htx)
+# Each exchange's instruments and tickers requests (as its collector sends them).
+declare -A UV_INFO=(
+	[binance]=/api/v3/exchangeInfo [bybit]='/v5/market/instruments-info?category=spot'
+	[okx]='/api/v5/public/instruments?instType=SPOT' [binance-usdm]=/fapi/v1/exchangeInfo
+	[gateio]=/api/v4/spot/currency_pairs [bitget]=/api/v2/spot/public/symbols [kraken]=/0/public/AssetPairs
+	[coinbase]=/products [deribit]='/api/v2/public/get_instruments?currency=any&kind=future'
+	[htx]=/v2/settings/common/symbols
+)
+declare -A UV_TICKERS=(
+	[binance]=/api/v3/ticker/24hr [bybit]='/v5/market/tickers?category=spot'
+	[okx]='/api/v5/market/tickers?instType=SPOT' [binance-usdm]=/fapi/v1/ticker/24hr
+	[gateio]=/api/v4/spot/tickers [bitget]=/api/v2/spot/market/tickers [kraken]=/0/public/Ticker
+	[coinbase]=/products/stats [deribit]='/api/v2/public/get_book_summary_by_currency?currency=any&kind=future'
+	[htx]=/market/tickers
+)
 
-# start_rest [INSTRUMENTS]: the three fake REST APIs; REST_PORT[ex] set.
+# start_rest [INSTRUMENTS]: the fake REST APIs of UV_EXCHANGES; REST_PORT[ex] set.
 start_rest() {
 	local ex port count
+	local -a args=()
+	for ex in "${UV_EXCHANGES[@]}"; do args+=(--exchange "$ex"); done
 	rm -f "$T/rest.ready"
-	tl_spawn fakex-rest "$BIN/spreadbus-fakex-rest" --exchange binance --exchange bybit --exchange okx \
+	tl_spawn fakex-rest "$BIN/spreadbus-fakex-rest" "${args[@]}" \
 		--instruments "${1:-300}" --seed "${REST_SEED:-7}" --ready-file "$T/rest.ready"
 	tl_wait_for 10 "the fake REST ready file" test -s "$T/rest.ready"
 	while read -r ex port count; do REST_PORT[$ex]=$port; done <"$T/rest.ready"
@@ -32,18 +52,18 @@ rest_cmd() {
 
 # save_answers DIR: the fake's answers as the oracle reads them.
 save_answers() {
+	local ex
 	mkdir -p "$1"
-	curl -fsS "$(rest_url binance)/api/v3/exchangeInfo" -o "$1/binance.info.json"
-	curl -fsS "$(rest_url binance)/api/v3/ticker/24hr" -o "$1/binance.tickers.json"
-	curl -fsS "$(rest_url bybit)/v5/market/instruments-info?category=spot" -o "$1/bybit.info.json"
-	curl -fsS "$(rest_url bybit)/v5/market/tickers?category=spot" -o "$1/bybit.tickers.json"
-	curl -fsS "$(rest_url okx)/api/v5/public/instruments?instType=SPOT" -o "$1/okx.info.json"
-	curl -fsS "$(rest_url okx)/api/v5/market/tickers?instType=SPOT" -o "$1/okx.tickers.json"
+	for ex in "${UV_EXCHANGES[@]}"; do
+		curl -fsS "$(rest_url "$ex")${UV_INFO[$ex]}" -o "$1/$ex.info.json"
+		curl -fsS "$(rest_url "$ex")${UV_TICKERS[$ex]}" -o "$1/$ex.tickers.json"
+	done
 }
 
-# write_universe_config KEY=VALUE...: binance, bybit and okx collectors
-# whose WebSockets point nowhere and whose REST is the fake; extra keys
-# (universe.mode=auto, ...) as arguments.
+# write_universe_config KEY=VALUE...: collectors of UV_EXCHANGES whose
+# WebSockets point nowhere and whose REST is the fake (list mode symbols:
+# BTC-USDT and ETH-USDT, their perpetuals on derivatives exchanges); extra
+# keys (universe.mode=auto, ...) as arguments.
 write_universe_config() {
 	local ex
 	local -a kv=(
@@ -51,8 +71,12 @@ write_universe_config() {
 		restart.backoff_initial_ms=50 restart.backoff_max_ms=200 writer.enabled=false
 		universe.refresh_s=1 universe.rest_timeout_ms=1000
 	)
-	for ex in binance bybit okx; do
-		kv+=("exchange.$ex.symbols=BTC-USDT, ETH-USDT" "exchange.$ex.url=${WS_URL[$ex]:-ws://127.0.0.1:1}"
+	for ex in "${UV_EXCHANGES[@]}"; do
+		case $ex in
+		binance-usdm | deribit) kv+=("exchange.$ex.symbols=BTC-USDT-PERP, ETH-USDT-PERP") ;;
+		*) kv+=("exchange.$ex.symbols=BTC-USDT, ETH-USDT") ;;
+		esac
+		kv+=("exchange.$ex.url=${WS_URL[$ex]:-ws://127.0.0.1:1}"
 			"exchange.$ex.rest_url=${REST_URL_OVERRIDE:-$(rest_url $ex)}")
 	done
 	tl_write_config "$CONF" "$INSTANCE" "${kv[@]}" "$@"
@@ -63,4 +87,39 @@ instruments_file() { echo "$T/run/instruments.$1.tsv"; }
 # rest_requests EXCHANGE PATH_PREFIX: the log lines of API requests.
 rest_requests() {
 	grep -E "^fakex-rest [0-9.]+ $1 [0-9]+ GET $2" "$REST_LOG" || true
+}
+
+decided() { http_get /universe | jq -e '.source == "discovered" and .computations >= 1' >/dev/null 2>&1; }
+
+# check NAME RULES_JSON CONFIG_KEYS...: run the service in auto mode with
+# those keys; its universe at /universe, from `spreadctl universe` and in
+# the persisted file must equal the oracle's from the saved answers, each
+# symbol with a valid reason.
+check() {
+	local name=$1 rules=$2
+	shift 2
+	rm -f "$T/state/universe.tsv" "$T"/run/instruments.*.tsv
+	write_universe_config universe.mode=auto "$@"
+	sv_start
+	tl_wait_for 30 "$name: a universe decided" decided
+	http_get /universe | jq -S '.exchanges | map_values([.symbols[].symbol] | sort)' >"$T/$name.got"
+	python3 "$ORACLE" select "$T/answers" "$rules" | jq -S . >"$T/$name.want"
+	diff -u "$T/$name.want" "$T/$name.got" >"$T/$name.diff" || {
+		head -20 "$T/$name.diff" >&2
+		tl_fail "$name: /universe differs from the oracle"
+	}
+	# every symbol says why: its exchanges and volumes, or include
+	http_get /universe | jq -e --argjson min "$(jq .min_exchanges <<<"$rules")" '[.exchanges[].symbols[] |
+		(.reason == "include") or ((.reason | test("^on [0-9]+ exchanges")) and
+		((.reason | capture("^on (?<n>[0-9]+)").n | tonumber) >= $min))] | all' >/dev/null ||
+		tl_fail "$name: a symbol without a valid reason"
+	# spreadctl universe shows the same lines
+	ctl universe | awk 'NR > 2 {print $1, $2}' | sort >"$T/$name.ctl"
+	jq -r 'to_entries[] | .key as $e | .value[] | "\($e) \(.)"' "$T/$name.got" | sort | diff - "$T/$name.ctl" ||
+		tl_fail "$name: spreadctl universe differs from /universe"
+	local n
+	n=$(jq '[.[] | length] | add' "$T/$name.got")
+	tl_assert_eq "$name: persisted lines" "$n" "$(grep -vc '^#' "$T/state/universe.tsv")"
+	tl_log "$name: $(jq -c 'map_values(length)' "$T/$name.got") as the oracle says"
+	sv_stop TERM
 }
