@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/fakex/prices.h"
+
 struct growbuf {
 	char *p;
 	size_t len, cap;
@@ -563,11 +565,14 @@ const char *rest_universe_error_body(int e)
 	return fakes[e].error_body;
 }
 
-/* Steps as counts of decimals: about 5 significant digits of price. */
-static int decimals_of(double step)
+/* The decimals of the fake WebSocket's prices for the pair (about six
+ * significant digits): its tick size, as a count of decimals. */
+static int ws_price_decimals(const struct pair *p)
 {
-	int d = (int)-floor(log10(step) + 1e-9);
-	return d < 0 ? 0 : d > 18 ? 18 : d;
+	char spec[FX_SYMBOL_MAX + 8];
+	struct fx_symbol s;
+	snprintf(spec, sizeof(spec), "%s-%s", p->base, p->quote);
+	return prices_symbol_init(&s, spec, 0) == 0 ? s.px_decimals : 2;
 }
 
 int rest_universe_render(const char *exchange, size_t n, uint64_t seed, const char *pins, struct rest_bodies *out)
@@ -625,13 +630,16 @@ int rest_universe_render(const char *exchange, size_t n, uint64_t seed, const ch
 			continue;
 		if (x->derivatives && !l.suffix[0])
 			snprintf(l.suffix, sizeof(l.suffix), "PERP");
-		/* ticks of about 5 significant digits; one in 20 odd (2.5 or 5 units) */
-		l.tick = pow(10.0, floor(log10(l.p.price)) - 4);
-		l.tick_decimals = decimals_of(l.tick);
-		if (h % 20 == 3)
-			l.tick *= (h >> 8) % 2 ? 2.5 : 5;
-		l.lot = l.p.price > 100 ? 0.00001 : l.p.price > 1 ? 0.01 : 1;
-		l.lot_decimals = decimals_of(l.lot);
+		/* the steps the fake's WebSocket quotes the pair on
+		 * (prices.h), so that its prices and sizes keep the tick and
+		 * lot sizes listed here, as a real exchange's do; one tick in
+		 * 20 odd: a half or a quarter of the step (5 or 2.5 units) */
+		l.tick_decimals = ws_price_decimals(&l.p);
+		l.tick = pow(10.0, -l.tick_decimals);
+		if (h % 20 == 3 && l.tick_decimals <= 6)
+			l.tick /= (h >> 8) % 2 ? 4 : 2;
+		l.lot_decimals = FX_QTY_DECIMALS;
+		l.lot = pow(10.0, -l.lot_decimals);
 		x->name_of(&l);
 		if (count)
 			gb_printf(&info, ",");
