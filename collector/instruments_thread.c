@@ -79,6 +79,8 @@ static void *instruments_main(void *arg)
 				 t->exchange, set.count, t->rest_url, (long long)((clock_monotonic_ns() - started) / 1000000),
 				 rc.connections, t->refresh_s);
 			next = clock_monotonic_ns() + (int64_t)t->refresh_s * 1000000000LL;
+			if (t->validate && validate_offer(t->validate, &set) < 0)
+				log_err("%s: instruments: out of memory: the tick and lot sizes stay as they were", t->exchange);
 		} else {
 			atomic_fetch_add(&t->fetches_failed, 1);
 			uint32_t delay = backoff_delay_ms(INSTRUMENTS_RETRY_MIN_MS, INSTRUMENTS_RETRY_MAX_MS, attempt++, &rng);
@@ -99,9 +101,10 @@ static void *instruments_main(void *arg)
 }
 
 int instruments_thread_start(struct instruments_thread *t, const struct config *cfg,
-			     const struct config_exchange *cx, const char *adapter)
+			     const struct config_exchange *cx, const char *adapter, struct validate *validate)
 {
 	memset(t, 0, sizeof(*t));
+	t->validate = validate;
 	t->api = instruments_api_find(adapter);
 	if (!t->api)
 		return -ENOTSUP;

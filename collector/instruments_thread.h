@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "collector/instruments.h"
+#include "collector/validate.h"
 #include "common/config.h"
 
 /* First retry after a failed fetch, and the cap of the doubling. */
@@ -28,6 +29,7 @@ struct instruments_thread {
 	char path[CONFIG_PATH_MAX + 64];
 	uint32_t timeout_ms, refresh_s;
 	bool tls_verify;
+	struct validate *validate; /* offered every good fetch; NULL = none */
 	atomic_uint_fast64_t fetches_ok, fetches_failed;
 };
 
@@ -35,10 +37,11 @@ struct instruments_thread {
  * rest_url in its section. */
 bool instruments_thread_wanted(const struct config *cfg, const struct config_exchange *cx);
 
-/* Start the thread. Returns 0, or -ENOTSUP when the adapter has no
- * discovery API, or -errno. */
+/* Start the thread; each good fetch is also offered to validate (if not
+ * NULL), which must outlive the thread. Returns 0, or -ENOTSUP when the
+ * adapter has no discovery API, or -errno. */
 int instruments_thread_start(struct instruments_thread *t, const struct config *cfg,
-			     const struct config_exchange *cx, const char *adapter);
+			     const struct config_exchange *cx, const char *adapter, struct validate *validate);
 /* Stop it (a call in flight is aborted within a second) and join it. */
 void instruments_thread_stop(struct instruments_thread *t);
 

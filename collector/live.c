@@ -68,6 +68,12 @@ static enum status_metric reject_metric(enum reject_reason r)
 		return SM_REJECT_OVERSIZE;
 	case REJECT_BINARY:
 		return SM_REJECT_BINARY;
+	case REJECT_OFF_TICK:
+		return SM_REJECT_TICK_SIZE;
+	case REJECT_OFF_LOT:
+		return SM_REJECT_LOT_SIZE;
+	case REJECT_PRICE_JUMP:
+		return SM_REJECT_PRICE_JUMP;
 	default:
 		return SM_DUPLICATES;
 	}
@@ -707,6 +713,8 @@ static void tick(lws_sorted_usec_list_t *sul)
 		link_tick(&c->links[i], now, wall);
 	if (c->backfill)
 		backfill_drain(c->backfill, &c->pipe->dedup, c->ring, c->status);
+	if (validate_poll(c->pipe->validate))
+		log_info("%s: the tick and lot sizes of %zu instruments in force", c->name, c->pipe->validate->current->count);
 	report(c, now, wall);
 	lws_sul_schedule(c->ctx, 0, &timer.sul, tick, TICK_MS * LWS_US_PER_MS);
 }

@@ -203,6 +203,8 @@ int collector_main(struct runtime *rt, const char *name)
 		goto out_symbols;
 	pipeline_init(c->pipe, c->adapter, &c->symbols, (uint8_t)exchange_id, c->cx->max_frame_bytes,
 		      (int64_t)c->cx->max_clock_skew_ms * 1000000);
+	if (!(c->pipe->validate = validate_new(c->cx->max_price_jump_pct)))
+		goto out_links;
 	for (size_t i = 0; i < c->link_count; i++)
 		for (int k = 0; k < 2; k++)
 			if (!(c->links[i].sess[k].rx = malloc(c->cx->max_frame_bytes ? c->cx->max_frame_bytes : 1)))
@@ -217,7 +219,7 @@ int collector_main(struct runtime *rt, const char *name)
 		 c->link_count, c->url.tls ? "wss" : "ws", c->url.host, c->url.port, c->base_path);
 	struct instruments_thread discovery = { 0 };
 	if (instruments_thread_wanted(cfg, c->cx)) {
-		int drc = instruments_thread_start(&discovery, cfg, c->cx, c->adapter->name);
+		int drc = instruments_thread_start(&discovery, cfg, c->cx, c->adapter->name, c->pipe->validate);
 		if (drc < 0)
 			log_warn("%s: no instrument discovery: %s", name,
 				 drc == -ENOTSUP ? "the adapter has no REST discovery yet" : strerror(-drc));
@@ -234,6 +236,7 @@ out_links:
 	for (size_t i = 0; i < c->link_count; i++)
 		for (int k = 0; k < 2; k++)
 			free(c->links[i].sess[k].rx);
+	validate_free(c->pipe->validate);
 	free(c->pipe);
 out_symbols:
 	symmap_free(&c->symbols);

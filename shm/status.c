@@ -77,6 +77,9 @@ static const struct status_metric_info metric_info[SM_COUNT] = {
 	[SM_BACKFILL_REST_ERRORS] = { "backfill_rest_errors_total", SMT_COUNTER, "Failed REST trade-history calls", 1 },
 	[SM_AGG_SYMBOLS] = { "aggregator_symbols", SMT_GAUGE, "Symbols the aggregator computes spreads for", 1 },
 	[SM_SYMBOLS_REFUSED] = { "aggregator_symbols_refused", SMT_GAUGE, "Symbol listings refused at the window memory cap", 1 },
+	[SM_REJECT_TICK_SIZE] = { "rejects_tick_size_total", SMT_COUNTER, "Ticks rejected for a price that is not a multiple of the instrument's tick size", 1 },
+	[SM_REJECT_LOT_SIZE] = { "rejects_lot_size_total", SMT_COUNTER, "Ticks rejected for a quantity that is not a multiple of the instrument's lot size", 1 },
+	[SM_REJECT_PRICE_JUMP] = { "rejects_price_jump_total", SMT_COUNTER, "Quotes rejected for a mid further than max_price_jump_pct from the last accepted one within a second", 1 },
 };
 
 const struct status_metric_info *status_metric_info(enum status_metric m)

@@ -101,6 +101,10 @@ enum status_metric {
 	/* aggregator: symbols taken at run time (docs/universe.md) */
 	SM_AGG_SYMBOLS,       /* gauge: symbols listed on at least one exchange */
 	SM_SYMBOLS_REFUSED,   /* gauge: (symbol, exchange) listings the window memory cap had no room for */
+	/* collector: per-instrument rules (collector/validate.h) */
+	SM_REJECT_TICK_SIZE,  /* counter: a price off the instrument's tick size */
+	SM_REJECT_LOT_SIZE,   /* counter: a quantity off its lot size */
+	SM_REJECT_PRICE_JUMP, /* counter: a quote's mid beyond max_price_jump_pct of the last accepted one */
 	SM_COUNT
 };
 

@@ -36,6 +36,8 @@ static bool metric_applies(enum status_metric m, enum status_role role)
 		return role == ROLE_COLLECTOR;
 	if (m <= SM_SYMBOLS_REFUSED)
 		return role == ROLE_AGGREGATOR;
+	if (m <= SM_REJECT_PRICE_JUMP)
+		return role == ROLE_COLLECTOR;
 	return true;
 }
 
