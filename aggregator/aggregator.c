@@ -169,7 +169,7 @@ static int grow_outputs(struct agg *a, size_t old_symbols)
 	int rc = conflate_grow(&a->queue, n);
 	if (rc == 0 && spread_core_max_pairs(a->core) > a->json.max_pairs) {
 		spread_json_free(&a->json);
-		rc = spread_json_init(&a->json, a->core);
+		rc = spread_json_init(&a->json, a->core, a->cfg->aggregator.publish_interval_ms);
 	}
 	if (rc == 0 && n > old_symbols) {
 		uint64_t written = a->spreads.written;
@@ -224,7 +224,7 @@ static int setup(struct agg *a)
 	a->start_symbols = spread_core_symbol_count(a->core);
 	a->ids_known = registry_symbol_count(a->bus->registry);
 	if ((rc = conflate_init(&a->queue, spread_core_symbol_count(a->core))) < 0 ||
-	    (rc = spread_json_init(&a->json, a->core)) < 0 ||
+	    (rc = spread_json_init(&a->json, a->core, a->cfg->aggregator.publish_interval_ms)) < 0 ||
 	    (rc = map_rings(a)) < 0 || (rc = map_symbols(a, 0)) < 0 ||
 	    (rc = spreads_out_init(&a->spreads, a->bus->spreads, a->bus->registry, a->core, &a->json)) < 0)
 		return rc;
@@ -361,10 +361,7 @@ static void publish(struct agg *a, int64_t now_ns)
 			break;
 		if (!spread_core_symbol_listed(a->core, (unsigned)sym))
 			continue; /* removed since it changed: not published again */
-		int rc = spread_json_encode(&a->json, a->core, (unsigned)sym, now_ns);
-		if (rc == 0)
-			rc = redis_pub_send(a->redis, spread_core_symbol_name(a->core, (unsigned)sym), a->json.json,
-					    a->json.json_len, a->json.fields, a->json.field_count);
+		int rc = spread_json_publish(&a->json, a->core, a->redis, (unsigned)sym, now_ns);
 		if (rc < 0) {
 			a->send_failures++;
 			log_limited(&a->lim_send, LOG_LVL_WARNING, "aggregator: update for %s not sent: %s",

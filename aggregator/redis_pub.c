@@ -31,7 +31,7 @@
 #define ERRORS_TO_TRIP 64
 
 enum cmd_kind { CMD_AUTH = 1, CMD_SELECT, CMD_PING, CMD_PUBLISH, CMD_XADD, CMD_HSET, CMD_CANDLE_XADD, CMD_CANDLE_PUBLISH,
-		CMD_ALERT_XADD, CMD_ALERT_PUBLISH };
+		CMD_ALERT_XADD, CMD_ALERT_PUBLISH, CMD_HSET_PAIRS };
 enum pub_state { RP_DOWN, RP_CONNECTING, RP_HANDSHAKE, RP_UP };
 
 struct redis_pub {
@@ -62,7 +62,7 @@ struct redis_pub {
 
 static const char *cmd_name(unsigned kind)
 {
-	static const char *const names[] = {"", "AUTH", "SELECT", "PING", "PUBLISH", "XADD", "HSET", "XADD", "PUBLISH", "XADD", "PUBLISH"};
+	static const char *const names[] = {"", "AUTH", "SELECT", "PING", "PUBLISH", "XADD", "HSET", "XADD", "PUBLISH", "XADD", "PUBLISH", "HSET"};
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
@@ -454,6 +454,17 @@ int redis_pub_send(struct redis_pub *p, const char *symbol, const char *json, si
 	arg(p, 2, symbol, slen);
 	arg(p, 3, json, json_len);
 	return queue(p, CMD_HSET, 4);
+}
+
+int redis_pub_pairs(struct redis_pub *p, const char *symbol, const char *json, size_t json_len)
+{
+	if (p->state != RP_UP || !p->ac || p->failing)
+		return -ENOTCONN;
+	arg(p, 0, "HSET", 4);
+	arg(p, 1, "spread:pairs", 12);
+	arg(p, 2, symbol, strlen(symbol));
+	arg(p, 3, json, json_len);
+	return queue(p, CMD_HSET_PAIRS, 4);
 }
 
 void redis_pub_counters(const struct redis_pub *p, struct redis_pub_counters *out)

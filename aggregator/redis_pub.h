@@ -11,8 +11,9 @@
 #include "common/config.h"
 
 #define REDIS_PUB_DETAIL_MAX 120
-/* Commands one spread update costs: PUBLISH, XADD, HSET. */
-#define REDIS_PUB_COMMANDS_PER_UPDATE 3
+/* Commands one spread update costs at most: PUBLISH, XADD, HSET
+ * spread:latest, and HSET spread:pairs when its matrix is due. */
+#define REDIS_PUB_COMMANDS_PER_UPDATE 4
 
 struct redis_pub_counters {
 	uint64_t published; /* updates whose PUBLISH Redis acknowledged */
@@ -52,6 +53,10 @@ bool redis_pub_busy(const struct redis_pub *p);
  * -ENOBUFS (not ready) / -ENOMEM. */
 int redis_pub_send(struct redis_pub *p, const char *symbol, const char *json, size_t json_len,
 		   const struct redis_pub_field *fields, size_t field_count);
+
+/* A symbol's pair matrix: HSET spread:pairs <symbol> json (right after its
+ * update's redis_pub_send). Returns 0 or -ENOTCONN / -ENOMEM. */
+int redis_pub_pairs(struct redis_pub *p, const char *symbol, const char *json, size_t json_len);
 
 /* Candles (aggregator/candles_out.c): XADD candles [MAXLEN ~ maxlen] *
  * fields..., answered in order (candles_answered); and PUBLISH channel json.

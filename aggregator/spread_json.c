@@ -1,26 +1,19 @@
-/* Encodes a symbol's spread update: the best pair in full with its window
- * statistics, every fresh pair in short, and the XADD fields. Bounded
- * writes into buffers sized at startup. */
+/* Encodes a symbol's spread update once, into the message kept for Redis
+ * and _spreads, whose text also gives the XADD values; and, at most every
+ * publish_interval_ms, the symbol's pair matrix. Bounded writes into
+ * buffers sized at startup. */
 #include "aggregator/spread_json.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/fmt.h"
 #include "common/jsonw.h"
-#include "shm/spreads.h"
-
-/* Upper bounds used to size the buffer (shared with the _spreads ring's
- * record size): the fixed part with the best pair and its window, and one
- * short pair entry. */
-#define JSON_FIXED_MAX SPREADS_JSON_FIXED_MAX
-#define JSON_PAIR_MAX SPREADS_JSON_PAIR_MAX
 
 /* Derived numbers are rounded before printing: basis points and window
- * statistics to 1e-6 bps, a price difference to 10 significant digits of
- * the price it is taken from (a notional to 10 of its own) (what is left below that is binary rounding
+ * statistics to 1e-6 bps (what is left below that is binary rounding
  * noise: 65116.4 - 65114.3 = 2.0999999999985). Short numbers also stay on
  * fmt_double's fast path (full-precision doubles take printf/strtod). */
 static double bps(double v)
@@ -28,72 +21,113 @@ static double bps(double v)
 	return nearbyint(v * 1e6) / 1e6;
 }
 
-static double px_diff(double v, double price)
+/* A window statistic: null when the window is empty (jsonw writes NaN as
+ * null). */
+static double stat(const struct window_stats *s, double v)
 {
-	if (!(price > 0))
-		return v;
-	double scale = pow(10.0, 9.0 - floor(log10(price)));
-	return nearbyint(v * scale) / scale;
+	return s->count ? bps(v) : NAN;
 }
 
-/* The net-of-fees numbers of a pair, in the message and the stream entry
- * alike (docs/redis.md). */
-#define NET_FIELDS 6
-static const char *const net_names[NET_FIELDS] = {"buy_fee_bps", "sell_fee_bps", "net_spread", "net_spread_bps",
-						   "qty", "notional"};
+/* The update message's leaf fields in the order it writes them: the XADD
+ * field names (the window's without their prefix). */
+static const char *const field_names[SPREAD_JSON_FIELDS] = {
+	"schema", "symbol", "update", "ts_recv_ns", "pairs", "buy", "sell", "ask", "bid",
+	"qty", "spread_bps", "net_spread_bps", "count", "min", "max", "mean", "p50", "p95"};
 
-static void net_values(const struct spread_pair_view *v, double out[NET_FIELDS])
+/* Each value written through these is one XADD field: its span in the
+ * text (without a string's quotes) is kept with the message. */
+struct msg_writer {
+	struct jsonw w;
+	struct spread_msg *m;
+};
+
+static void put_key(struct msg_writer *mw, const char *key)
 {
-	out[0] = v->buy_fee_bps;
-	out[1] = v->sell_fee_bps;
-	out[2] = px_diff(v->net_spread, v->buy->ask);
-	out[3] = bps(v->net_spread_bps);
-	out[4] = v->qty;
-	out[5] = px_diff(v->notional, v->notional);
+	assert(mw->m->field_count < SPREAD_JSON_FIELDS && strcmp(key, field_names[mw->m->field_count]) == 0);
+	jsonw_key(&mw->w, key);
 }
 
-static void put_window(struct jsonw *w, const struct window_stats *s, uint32_t window_s)
+static void keep_span(struct msg_writer *mw, size_t start, int quotes)
 {
-	jsonw_key(w, "window");
-	jsonw_object_begin(w);
-	jsonw_kv_uint64(w, "s", window_s);
-	jsonw_kv_uint64(w, "count", s->count);
-	/* NaN is written as null: an empty window has no statistics */
-	double none = s->count ? 0.0 : NAN;
-	jsonw_kv_double(w, "min", bps(s->min + none));
-	jsonw_kv_double(w, "max", bps(s->max + none));
-	jsonw_kv_double(w, "mean", bps(s->mean + none));
-	jsonw_kv_double(w, "std", bps(s->std + none));
-	jsonw_kv_double(w, "last", bps(s->last + none));
-	jsonw_kv_double(w, "p50", bps(s->p50 + none));
-	jsonw_kv_double(w, "p95", bps(s->p95 + none));
-	jsonw_kv_uint64(w, "pct_count", s->pct_count);
-	jsonw_object_end(w);
+	struct spread_msg *m = mw->m;
+	m->value[m->field_count].off = (uint16_t)(start + quotes);
+	m->value[m->field_count].len = (uint16_t)(mw->w.len - start - 2 * quotes);
+	m->field_count++;
 }
 
-static void put_best(struct jsonw *w, const struct spread_core *c, const struct spread_pair_view *v, uint32_t window_s)
+static void put_str(struct msg_writer *mw, const char *key, const char *v)
 {
-	jsonw_kv_string(w, "buy", spread_core_exchange_name(c, v->buy_ex));
-	jsonw_kv_string(w, "sell", spread_core_exchange_name(c, v->sell_ex));
-	jsonw_kv_double(w, "ask", v->buy->ask);
-	jsonw_kv_double(w, "ask_qty", v->buy->ask_qty);
-	jsonw_kv_double(w, "bid", v->sell->bid);
-	jsonw_kv_double(w, "bid_qty", v->sell->bid_qty);
-	jsonw_kv_double(w, "spread", px_diff(v->spread, v->buy->ask));
-	jsonw_kv_double(w, "spread_bps", bps(v->spread_bps));
-	double net[NET_FIELDS];
-	net_values(v, net);
-	for (int i = 0; i < NET_FIELDS; i++)
-		jsonw_kv_double(w, net_names[i], net[i]);
-	jsonw_kv_int64(w, "buy_ts_exchange_ns", v->buy->ts_exchange_ns);
-	jsonw_kv_int64(w, "buy_ts_recv_ns", v->buy->ts_recv_ns);
-	jsonw_kv_int64(w, "sell_ts_exchange_ns", v->sell->ts_exchange_ns);
-	jsonw_kv_int64(w, "sell_ts_recv_ns", v->sell->ts_recv_ns);
-	put_window(w, &v->stats, window_s);
+	put_key(mw, key);
+	size_t start = mw->w.len;
+	jsonw_string(&mw->w, v);
+	keep_span(mw, start, 1);
 }
 
-/* A pair in short: what a bot needs to rank and size the other
- * opportunities; the best pair carries the full detail. */
+static void put_u64(struct msg_writer *mw, const char *key, uint64_t v)
+{
+	put_key(mw, key);
+	size_t start = mw->w.len;
+	jsonw_uint64(&mw->w, v);
+	keep_span(mw, start, 0);
+}
+
+static void put_i64(struct msg_writer *mw, const char *key, int64_t v)
+{
+	put_key(mw, key);
+	size_t start = mw->w.len;
+	jsonw_int64(&mw->w, v);
+	keep_span(mw, start, 0);
+}
+
+static void put_num(struct msg_writer *mw, const char *key, double v)
+{
+	put_key(mw, key);
+	size_t start = mw->w.len;
+	jsonw_double(&mw->w, v);
+	keep_span(mw, start, 0);
+}
+
+int spread_json_format(struct spread_msg *m, const struct spread_json_update *u)
+{
+	struct msg_writer mw = { .m = m };
+	m->field_count = 0;
+	jsonw_init(&mw.w, m->json, sizeof(m->json));
+	jsonw_object_begin(&mw.w);
+	put_u64(&mw, "schema", SPREAD_JSON_SCHEMA);
+	put_str(&mw, "symbol", u->symbol);
+	put_u64(&mw, "update", u->update);
+	put_i64(&mw, "ts_recv_ns", u->ts_recv_ns);
+	put_u64(&mw, "pairs", u->pair_count);
+	const struct spread_pair_view *b = u->best;
+	if (b) {
+		put_str(&mw, "buy", u->buy);
+		put_str(&mw, "sell", u->sell);
+		put_num(&mw, "ask", b->buy->ask);
+		put_num(&mw, "bid", b->sell->bid);
+		put_num(&mw, "qty", b->qty);
+		put_num(&mw, "spread_bps", bps(b->spread_bps));
+		put_num(&mw, "net_spread_bps", bps(b->net_spread_bps));
+		const struct window_stats *s = &b->stats;
+		jsonw_key(&mw.w, "window");
+		jsonw_object_begin(&mw.w);
+		put_u64(&mw, "count", s->count);
+		put_num(&mw, "min", stat(s, s->min));
+		put_num(&mw, "max", stat(s, s->max));
+		put_num(&mw, "mean", stat(s, s->mean));
+		put_num(&mw, "p50", stat(s, s->p50));
+		put_num(&mw, "p95", stat(s, s->p95));
+		jsonw_object_end(&mw.w);
+	}
+	jsonw_object_end(&mw.w);
+	size_t len;
+	int rc = jsonw_finish(&mw.w, &len);
+	m->len = rc == 0 ? (uint16_t)len : 0;
+	m->update = rc == 0 ? u->update : 0;
+	return rc;
+}
+
+/* One entry of the matrix: what a bot needs to rank and size every
+ * opportunity of the symbol. */
 static void put_pair(struct jsonw *w, const struct spread_core *c, const struct spread_pair_view *v)
 {
 	jsonw_object_begin(w);
@@ -101,74 +135,56 @@ static void put_pair(struct jsonw *w, const struct spread_core *c, const struct 
 	jsonw_kv_string(w, "sell", spread_core_exchange_name(c, v->sell_ex));
 	jsonw_kv_double(w, "ask", v->buy->ask);
 	jsonw_kv_double(w, "bid", v->sell->bid);
+	jsonw_kv_double(w, "qty", v->qty);
 	jsonw_kv_double(w, "spread_bps", bps(v->spread_bps));
 	jsonw_kv_double(w, "net_spread_bps", bps(v->net_spread_bps));
-	double none = v->stats.count ? 0.0 : NAN;
-	jsonw_kv_double(w, "p50", bps(v->stats.p50 + none));
-	jsonw_kv_double(w, "p95", bps(v->stats.p95 + none));
+	jsonw_kv_uint64(w, "count", v->stats.count);
+	jsonw_kv_double(w, "p50", stat(&v->stats, v->stats.p50));
+	jsonw_kv_double(w, "p95", stat(&v->stats, v->stats.p95));
 	jsonw_object_end(w);
 }
 
-static void field(struct spread_json *j, const char *name, const char *value, size_t len)
+int spread_json_format_pairs(char *buf, size_t cap, size_t *len, const struct spread_core *c, unsigned sym,
+			     int64_t now_ns, const struct spread_pair_view *pairs, size_t n)
 {
-	struct redis_pub_field *f = &j->fields[j->field_count++];
-	f->name = name;
-	f->value = value;
-	f->value_len = len;
+	struct jsonw w;
+	jsonw_init(&w, buf, cap);
+	jsonw_object_begin(&w);
+	jsonw_kv_uint64(&w, "schema", SPREAD_JSON_SCHEMA);
+	jsonw_kv_string(&w, "symbol", spread_core_symbol_name(c, sym));
+	jsonw_kv_int64(&w, "ts_ns", now_ns);
+	jsonw_kv_uint64(&w, "window_s", spread_core_window_s(c));
+	jsonw_key(&w, "fees_bps");
+	jsonw_object_begin(&w);
+	for (unsigned e = 0; e < spread_core_exchange_count(c); e++)
+		jsonw_kv_double(&w, spread_core_exchange_name(c, e), spread_core_fee_bps(c, e));
+	jsonw_object_end(&w);
+	jsonw_key(&w, "pairs");
+	jsonw_array_begin(&w);
+	for (size_t i = 0; i < n; i++)
+		put_pair(&w, c, &pairs[i]);
+	jsonw_array_end(&w);
+	jsonw_object_end(&w);
+	return jsonw_finish(&w, len);
 }
 
-static void field_num(struct spread_json *j, const char *name, double v)
-{
-	char *dst = j->values[j->field_count];
-	field(j, name, dst, fmt_double(dst, sizeof(j->values[0]), v));
-}
-
-static void field_int(struct spread_json *j, const char *name, int64_t v)
-{
-	char *dst = j->values[j->field_count];
-	field(j, name, dst, fmt_i64(dst, sizeof(j->values[0]), v));
-}
-
-static void fill_fields(struct spread_json *j, const struct spread_core *c, unsigned sym, uint64_t update, int64_t now_ns,
-			int64_t recv_ns, int64_t exch_ns, const struct spread_pair_view *best)
-{
-	j->field_count = 0;
-	const char *name = spread_core_symbol_name(c, sym);
-	field(j, "symbol", name, strlen(name));
-	field_int(j, "update", (int64_t)update);
-	field_int(j, "ts_ns", now_ns);
-	field_int(j, "ts_recv_ns", recv_ns);
-	field_int(j, "ts_exchange_ns", exch_ns);
-	field(j, "valid", best ? "1" : "0", 1);
-	if (!best)
-		return;
-	const char *buy = spread_core_exchange_name(c, best->buy_ex), *sell = spread_core_exchange_name(c, best->sell_ex);
-	field(j, "buy", buy, strlen(buy));
-	field(j, "sell", sell, strlen(sell));
-	field_num(j, "ask", best->buy->ask);
-	field_num(j, "bid", best->sell->bid);
-	field_num(j, "spread", px_diff(best->spread, best->buy->ask));
-	field_num(j, "spread_bps", bps(best->spread_bps));
-	double net[NET_FIELDS];
-	net_values(best, net);
-	for (int i = 0; i < NET_FIELDS; i++)
-		field_num(j, net_names[i], net[i]);
-	field_int(j, "count", (int64_t)best->stats.count);
-	double none = best->stats.count ? 0.0 : NAN; /* "null" when the window is empty */
-	field_num(j, "mean", bps(best->stats.mean + none));
-	field_num(j, "std", bps(best->stats.std + none));
-	field_num(j, "p50", bps(best->stats.p50 + none));
-	field_num(j, "p95", bps(best->stats.p95 + none));
-}
-
-int spread_json_init(struct spread_json *j, const struct spread_core *c)
+int spread_json_init(struct spread_json *j, const struct spread_core *c, uint32_t pairs_interval_ms)
 {
 	memset(j, 0, sizeof(*j));
-	j->max_pairs = spread_core_max_pairs(c);
-	j->json_cap = JSON_FIXED_MAX + j->max_pairs * JSON_PAIR_MAX;
-	j->json = malloc(j->json_cap);
-	j->pairs = calloc(j->max_pairs ? j->max_pairs : 1, sizeof(*j->pairs));
-	if (!j->json || !j->pairs) {
+	j->pairs_interval_ns = (int64_t)pairs_interval_ms * 1000000LL;
+	/* every ordered pair of the exchanges: symbols listed at run time
+	 * cannot have more */
+	j->max_pairs = spreads_max_pairs(spread_core_exchange_count(c));
+	j->pairs_cap = SPREADS_PAIRS_FIXED_MAX + j->max_pairs * SPREADS_PAIRS_ENTRY_MAX;
+	j->pairs_json = malloc(j->pairs_cap);
+	j->pairs = calloc(j->max_pairs, sizeof(*j->pairs));
+	/* For every symbol the core can ever list (symbols are listed at run
+	 * time): calloc maps these untouched, a symbol's memory is touched at
+	 * its first update. */
+	j->msgs = calloc(SPREAD_MAX_SYMBOLS, sizeof(*j->msgs));
+	j->next_ring_pairs_ns = calloc(SPREAD_MAX_SYMBOLS, sizeof(*j->next_ring_pairs_ns));
+	j->next_redis_pairs_ns = calloc(SPREAD_MAX_SYMBOLS, sizeof(*j->next_redis_pairs_ns));
+	if (!j->pairs_json || !j->pairs || !j->msgs || !j->next_ring_pairs_ns || !j->next_redis_pairs_ns) {
 		spread_json_free(j);
 		return -ENOMEM;
 	}
@@ -177,44 +193,74 @@ int spread_json_init(struct spread_json *j, const struct spread_core *c)
 
 void spread_json_free(struct spread_json *j)
 {
-	free(j->json);
+	free(j->msgs);
+	free(j->next_ring_pairs_ns);
+	free(j->next_redis_pairs_ns);
+	free(j->pairs_json);
 	free(j->pairs);
-	j->json = NULL;
-	j->pairs = NULL;
+	memset(j, 0, sizeof(*j));
+}
+
+/* Is sym's matrix due on a destination whose next time is *next (0 before
+ * the first)? */
+static bool pairs_due(const struct spread_json *j, int64_t *next, int64_t now_ns)
+{
+	if (*next && now_ns < *next)
+		return false;
+	*next = now_ns + j->pairs_interval_ns;
+	return true;
 }
 
 int spread_json_encode(struct spread_json *j, struct spread_core *c, unsigned sym, int64_t now_ns)
 {
+	assert(sym < SPREAD_MAX_SYMBOLS);
 	size_t n = spread_core_pairs(c, sym, now_ns, j->pairs, j->max_pairs);
 	int best = spread_core_best(j->pairs, n);
 	const struct spread_pair_view *bp = best >= 0 ? &j->pairs[best] : NULL;
 	int64_t recv_ns, exch_ns;
 	spread_core_trigger(c, sym, &recv_ns, &exch_ns);
-	uint64_t update = spread_core_updates(c, sym);
-	struct jsonw w;
-	jsonw_init(&w, j->json, j->json_cap);
-	jsonw_object_begin(&w);
-	jsonw_kv_string(&w, "symbol", spread_core_symbol_name(c, sym));
-	jsonw_kv_uint64(&w, "update", update);
-	jsonw_kv_int64(&w, "ts_ns", now_ns);
-	jsonw_kv_int64(&w, "ts_recv_ns", recv_ns);
-	jsonw_kv_int64(&w, "ts_exchange_ns", exch_ns);
-	jsonw_kv_bool(&w, "valid", bp != NULL);
-	if (bp)
-		put_best(&w, c, bp, spread_core_window_s(c));
-	jsonw_key(&w, "pairs");
-	jsonw_array_begin(&w);
-	for (size_t i = 0; i < n; i++)
-		put_pair(&w, c, &j->pairs[i]);
-	jsonw_array_end(&w);
-	jsonw_object_end(&w);
-	int rc = jsonw_finish(&w, &j->json_len);
+	struct spread_json_update u = {
+		.symbol = spread_core_symbol_name(c, sym),
+		.update = spread_core_updates(c, sym),
+		.ts_recv_ns = recv_ns,
+		.pair_count = n,
+		.best = bp,
+		.buy = bp ? spread_core_exchange_name(c, bp->buy_ex) : NULL,
+		.sell = bp ? spread_core_exchange_name(c, bp->sell_ex) : NULL,
+	};
+	struct spread_msg *m = &j->msgs[sym];
+	int rc = spread_json_format(m, &u);
 	if (rc < 0)
 		return rc;
-	fill_fields(j, c, sym, update, now_ns, recv_ns, exch_ns, bp);
+	j->msg = m;
 	j->pair_count = n;
 	j->best_buy_ex = bp ? (int)bp->buy_ex : -1;
 	j->best_sell_ex = bp ? (int)bp->sell_ex : -1;
 	j->ts_ns = now_ns;
-	return 0;
+	j->pairs_len = 0;
+	if (pairs_due(j, &j->next_ring_pairs_ns[sym], now_ns))
+		rc = spread_json_format_pairs(j->pairs_json, j->pairs_cap, &j->pairs_len, c, sym, now_ns, j->pairs, n);
+	return rc;
+}
+
+int spread_json_publish(struct spread_json *j, struct spread_core *c, struct redis_pub *redis, unsigned sym,
+			int64_t now_ns)
+{
+	if (sym >= SPREAD_MAX_SYMBOLS || !j->msgs[sym].update)
+		return -ENOENT;
+	const struct spread_msg *m = &j->msgs[sym];
+	for (size_t i = 0; i < m->field_count; i++)
+		j->fields[i] = (struct redis_pub_field){ field_names[i], m->json + m->value[i].off, m->value[i].len };
+	const char *symbol = spread_core_symbol_name(c, sym);
+	int rc = redis_pub_send(redis, symbol, m->json, m->len, j->fields, m->field_count);
+	if (rc < 0 || !pairs_due(j, &j->next_redis_pairs_ns[sym], now_ns))
+		return rc;
+	/* the matrix as of now: formatted here for Redis, at most every
+	 * publish_interval_ms (the update's own message is not formatted again) */
+	size_t n = spread_core_pairs(c, sym, now_ns, j->pairs, j->max_pairs), len;
+	rc = spread_json_format_pairs(j->pairs_json, j->pairs_cap, &len, c, sym, now_ns, j->pairs, n);
+	if (rc == 0)
+		rc = redis_pub_pairs(redis, symbol, j->pairs_json, len);
+	j->pairs_len = 0; /* the buffer is not the last encode's matrix any more */
+	return rc;
 }

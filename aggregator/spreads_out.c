@@ -1,5 +1,5 @@
-/* Writes spread updates to _spreads: the JSON text spread_json encoded for
- * Redis, behind the ids a reader filters on. */
+/* Writes spread updates and pair matrices to _spreads: the JSON text
+ * spread_json encoded for Redis, behind the ids a reader filters on. */
 #include "aggregator/spreads_out.h"
 
 #include <errno.h>
@@ -13,9 +13,10 @@ int spreads_out_init(struct spreads_out *o, struct ring *ring, const struct regi
 {
 	memset(o, 0, sizeof(*o));
 	uint32_t size = ring_record_size(ring);
-	if (spreads_json_room(size) < json->json_cap) {
-		log_err("aggregator: _spreads records of %u bytes cannot hold an update of up to %zu bytes", size,
-			json->json_cap);
+	size_t need = json->pairs_cap > SPREADS_UPDATE_JSON_MAX ? json->pairs_cap : SPREADS_UPDATE_JSON_MAX;
+	if (spreads_json_room(size) < need) {
+		log_err("aggregator: _spreads records of %u bytes cannot hold an update or matrix of up to %zu bytes",
+			size, need);
 		return -EMSGSIZE;
 	}
 	o->ring = ring;
@@ -44,15 +45,24 @@ void spreads_out_free(struct spreads_out *o)
 	o->symbol_id = NULL;
 }
 
-void spreads_out_write(struct spreads_out *o, const struct spread_json *json, unsigned sym)
+static void write_record(struct spreads_out *o, const struct spread_json *json, unsigned sym, enum spreads_kind kind,
+			 const char *text, size_t len)
 {
 	struct spreads_record *r = o->rec;
 	r->symbol_id = o->symbol_id[sym];
 	r->buy_exchange_id = json->best_buy_ex >= 0 ? o->exchange_id[json->best_buy_ex] : 0;
 	r->sell_exchange_id = json->best_sell_ex >= 0 ? o->exchange_id[json->best_sell_ex] : 0;
-	r->json_len = (uint32_t)json->json_len;
+	r->json_len = (uint32_t)len;
+	r->kind = kind;
 	r->ts_ns = json->ts_ns;
-	memcpy(r->json, json->json, json->json_len);
+	memcpy(r->json, text, len);
 	ring_publish_records(o->ring, r, 1);
+}
+
+void spreads_out_write(struct spreads_out *o, const struct spread_json *json, unsigned sym)
+{
+	write_record(o, json, sym, SPREADS_KIND_SPREAD, json->msg->json, json->msg->len);
 	o->written++;
+	if (json->pairs_len)
+		write_record(o, json, sym, SPREADS_KIND_PAIRS, json->pairs_json, json->pairs_len);
 }

@@ -1,5 +1,6 @@
 /* The aggregator's side of the _spreads ring: every spread update, as the
- * JSON object Redis gets, in one fixed record (shm/spreads.h). */
+ * JSON object Redis gets, and each matrix spread_json made, in one fixed
+ * record each (shm/spreads.h). */
 #ifndef SPREADBUS_AGGREGATOR_SPREADS_OUT_H
 #define SPREADBUS_AGGREGATOR_SPREADS_OUT_H
 
@@ -19,13 +20,14 @@ struct spreads_out {
 	uint64_t written;
 };
 
-/* Checks that a record holds the largest update json can encode (else
- * -EMSGSIZE, logged) and maps the core's names to registry ids. */
+/* Checks that a record holds the largest update and matrix json can
+ * encode (else -EMSGSIZE, logged) and maps the core's names to registry ids. */
 int spreads_out_init(struct spreads_out *o, struct ring *ring, const struct registry *reg,
 		     const struct spread_core *c, const struct spread_json *json);
 void spreads_out_free(struct spreads_out *o);
 
-/* Appends the update json just encoded for core symbol sym. Never blocks. */
+/* Appends the update json just encoded for core symbol sym, and its matrix
+ * when the encode made one. Never blocks. */
 void spreads_out_write(struct spreads_out *o, const struct spread_json *json, unsigned sym);
 
 #endif

@@ -1,4 +1,4 @@
-/* The subscribe/unsubscribe request parser: every field bounded and
+/* The subscribe/unsubscribe/pairs request parser: every field bounded and
  * checked, anything unexpected refused with a reason for the client. */
 #include "gateway/request.h"
 
@@ -7,7 +7,8 @@
 
 #include "collector/json_scan.h"
 
-static const char *const channel_names[GW_CHANNELS] = { "spreads", "quotes", "trades", "status", "candles", "alerts" };
+static const char *const channel_names[GW_CHANNELS] = { "spreads", "quotes", "trades", "status",
+							 "candles", "alerts",  "pairs" };
 
 const char *gw_channel_name(enum gw_channel c)
 {
@@ -46,7 +47,7 @@ static int parse_channels(struct js *j, struct gw_request *r, char *err, size_t 
 		while (c < GW_CHANNELS && !js_span_is(&s, channel_names[c], strlen(channel_names[c])))
 			c++;
 		if (c == GW_CHANNELS) {
-			snprintf(err, err_len, "unknown channel \"%.*s\": use spreads, quotes, trades, status, candles or alerts",
+			snprintf(err, err_len, "unknown channel \"%.*s\": use spreads, quotes, trades, status, candles, alerts or pairs",
 				 plain_name(&s) ? (int)s.len : 0, s.s);
 			return -1;
 		}
@@ -143,7 +144,7 @@ static int parse(const char *text, size_t len, struct gw_request *r, char *err, 
 {
 	struct js j;
 	struct js_span key, op = { 0 };
-	bool first, have_op = false, have_channels = false;
+	bool first, have_op = false, have_channels = false, have_symbol = false;
 	int rc;
 
 	memset(r, 0, offsetof(struct gw_request, symbols));
@@ -165,6 +166,16 @@ static int parse(const char *text, size_t len, struct gw_request *r, char *err, 
 			if (parse_names(&j, "symbols", r->symbols, &r->symbol_count, err, err_len) < 0)
 				return -1;
 			r->symbols_given = true;
+		} else if (JS_IS(&key, "symbol")) {
+			struct js_span s;
+			if (js_string(&j, &s) < 0 || !plain_name(&s)) {
+				snprintf(err, err_len, "symbol must be a name of 1 to %d printable characters",
+					 REGISTRY_NAME_MAX - 1);
+				return -1;
+			}
+			memcpy(r->symbols[0], s.s, s.len);
+			r->symbols[0][s.len] = '\0';
+			have_symbol = true;
 		} else if (JS_IS(&key, "exchanges")) {
 			r->exchange_count = 0;
 			if (parse_names(&j, "exchanges", r->exchanges, &r->exchange_count, err, err_len) < 0)
@@ -182,13 +193,27 @@ static int parse(const char *text, size_t len, struct gw_request *r, char *err, 
 		return fail(err, err_len, "not valid JSON");
 	if (!have_op)
 		return fail(err, err_len, "op is missing");
+	if (JS_IS(&op, "pairs")) {
+		/* one symbol's matrix: the pairs channel of that symbol */
+		if (!have_symbol || have_channels || r->symbols_given || r->exchanges_given)
+			return fail(err, err_len, "pairs takes one symbol and no channels, symbols or exchanges");
+		r->op = GW_OP_SUBSCRIBE;
+		r->channels = 1u << GW_CH_PAIRS;
+		r->symbols_given = true;
+		r->symbol_count = 1;
+		return 0;
+	}
+	if (have_symbol)
+		return fail(err, err_len, "symbol is for op pairs: use symbols");
 	if (JS_IS(&op, "subscribe"))
 		r->op = GW_OP_SUBSCRIBE;
 	else if (JS_IS(&op, "unsubscribe"))
 		r->op = GW_OP_UNSUBSCRIBE;
 	else
-		return fail(err, err_len, "op must be subscribe or unsubscribe");
+		return fail(err, err_len, "op must be subscribe, unsubscribe or pairs");
 	if (!have_channels)
 		return fail(err, err_len, "channels is missing");
+	if ((r->channels & (1u << GW_CH_PAIRS)) && r->exchanges_given)
+		return fail(err, err_len, "exchanges do not apply to pairs");
 	return 0;
 }

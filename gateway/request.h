@@ -1,6 +1,7 @@
 /* Client requests of the gateway's WebSocket protocol (docs/gateway.md):
  * {"op":"subscribe"|"unsubscribe","channels":[...],"symbols":[...],
- *  "exchanges":[...],"id":...}, parsed from untrusted text without
+ *  "exchanges":[...],"id":...}; {"op":"pairs","symbol":...,"id":...} is
+ *  a subscribe to the pairs channel of one symbol. Parsed from untrusted text without
  * allocating. */
 #ifndef SPREADBUS_GATEWAY_REQUEST_H
 #define SPREADBUS_GATEWAY_REQUEST_H
@@ -11,8 +12,11 @@
 
 #include "shm/registry.h"
 
-/* status: each exchange's health once a second (no filters apply). */
-enum gw_channel { GW_CH_SPREADS, GW_CH_QUOTES, GW_CH_TRADES, GW_CH_STATUS, GW_CH_CANDLES, GW_CH_ALERTS, GW_CHANNELS };
+/* status: each exchange's health once a second (no filters apply); pairs:
+ * a symbol's pair matrix, at once on subscribing and then as the
+ * aggregator writes it (symbols filter it, exchanges do not apply). */
+enum gw_channel { GW_CH_SPREADS, GW_CH_QUOTES, GW_CH_TRADES, GW_CH_STATUS, GW_CH_CANDLES, GW_CH_ALERTS, GW_CH_PAIRS,
+		  GW_CHANNELS };
 
 #define GW_REQ_MAX_NAMES 256 /* symbols or exchanges in one request */
 #define GW_REQ_ID_MAX 64     /* the request id, echoed in the reply */
@@ -29,7 +33,7 @@ struct gw_request {
 	char id[GW_REQ_ID_MAX + 1]; /* the id's JSON text (a string keeps its quotes); "" = none */
 };
 
-/* "spreads", "quotes", "trades", "status", "candles", "alerts". */
+/* "spreads", "quotes", "trades", "status", "candles", "alerts", "pairs". */
 const char *gw_channel_name(enum gw_channel c);
 
 /* Parses one text frame. Returns 0, or -1 with a message for the client in

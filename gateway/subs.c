@@ -109,6 +109,8 @@ int gw_subs_apply(struct gw_subs *s, const struct gw_request *r, const struct re
 		return -1;
 	}
 	memcpy(s->ch, next, sizeof(next));
+	if (r->op == GW_OP_SUBSCRIBE && (r->channels & (1u << GW_CH_PAIRS)))
+		s->pairs_snapshot = true;
 	return 0;
 }
 

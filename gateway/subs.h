@@ -20,6 +20,7 @@ struct gw_filter {
 
 struct gw_subs {
 	struct gw_filter ch[GW_CHANNELS];
+	bool pairs_snapshot; /* a subscribe named pairs: fanout.c sends the latest matrices */
 };
 
 /* Subscriptions counted against max_subscriptions_per_client: one per

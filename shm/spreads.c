@@ -3,7 +3,8 @@
 
 uint32_t spreads_record_size(size_t max_pairs)
 {
-	size_t need = sizeof(struct spreads_record) + SPREADS_JSON_FIXED_MAX + max_pairs * SPREADS_JSON_PAIR_MAX;
+	size_t matrix = SPREADS_PAIRS_FIXED_MAX + max_pairs * SPREADS_PAIRS_ENTRY_MAX;
+	size_t need = sizeof(struct spreads_record) + (matrix > SPREADS_UPDATE_JSON_MAX ? matrix : SPREADS_UPDATE_JSON_MAX);
 	uint32_t size = 64;
 	while (size < need)
 		size *= 2;

@@ -1,16 +1,20 @@
 /* The derived ring _spreads: every spread update the aggregator computes, as
- * the JSON object Redis gets, in fixed records sized from the config. */
+ * the JSON object Redis gets, and each symbol's pair matrix, in fixed
+ * records sized from the config. */
 #ifndef SPREADBUS_SHM_SPREADS_H
 #define SPREADBUS_SHM_SPREADS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Bounds of one update's JSON text (aggregator/spread_json.c writes within
- * them): the fixed part with the best pair and its window, and one short
- * entry per other ordered exchange pair. */
-#define SPREADS_JSON_FIXED_MAX 1400
-#define SPREADS_JSON_PAIR_MAX 300
+/* Bounds of the JSON texts aggregator/spread_json.c writes, for names of
+ * REGISTRY_NAME_MAX - 1 characters and every number at its longest
+ * (tests/unit/test_spread_json_schema.c checks them): an update message
+ * (the best pair and its window), and a pair matrix (a fixed part with
+ * every exchange's fee, and one entry per ordered exchange pair). */
+#define SPREADS_UPDATE_JSON_MAX 576
+#define SPREADS_PAIRS_FIXED_MAX 1024
+#define SPREADS_PAIRS_ENTRY_MAX 336
 
 /* The ring holds about this many bytes of records (at least 1024 records):
  * with 3 exchanges, 8192 records of 4 KiB, 1.6 s of slack for a reader
@@ -20,9 +24,10 @@
 
 /* What a record holds: a spread update, a candle update (the json of
  * docs/redis.md "Candles"; buy_exchange_id is then the candle's exchange,
- * sell_exchange_id 0), or an alert event (docs/redis.md "Alerts"; the ids
- * of the alert's pair). */
-enum spreads_kind { SPREADS_KIND_SPREAD = 0, SPREADS_KIND_CANDLE = 1, SPREADS_KIND_ALERT = 2 };
+ * sell_exchange_id 0), an alert event (docs/redis.md "Alerts"; the ids
+ * of the alert's pair), or a symbol's pair matrix (HSET spread:pairs; the
+ * ids of its best pair). */
+enum spreads_kind { SPREADS_KIND_SPREAD = 0, SPREADS_KIND_CANDLE = 1, SPREADS_KIND_ALERT = 2, SPREADS_KIND_PAIRS = 3 };
 
 /*
  * One record. The first 8 bytes are published last by the ring (like a
@@ -46,8 +51,8 @@ static inline size_t spreads_max_pairs(size_t exchanges)
 	return exchanges > 1 ? exchanges * (exchanges - 1) : 1;
 }
 
-/* Record size for updates with at most max_pairs pairs: the header and the
- * JSON bound, rounded up to a power of two (>= 64). */
+/* Record size for symbols with at most max_pairs pairs: the header and the
+ * larger JSON bound (update or matrix), rounded up to a power of two. */
 uint32_t spreads_record_size(size_t max_pairs);
 
 /* Records in the ring for that record size: a power of two >= 1024. */

@@ -58,12 +58,16 @@ function connect() {
 
 // ---- spreads ----
 
+// schema 2 (README section 4): the best pair's fields are there while the
+// symbol has a fresh pair
+const hasPair = (d) => d.pairs > 0;
+
 function onSpread(d) {
   const prev = state.spreads.get(d.symbol);
   state.spreads.set(d.symbol, { data: d, prev: prev ? prev.data : null, updates: (prev ? prev.updates : 0) + 1 });
-  if (d.valid) {
+  if (hasPair(d)) {
     const h = state.history.get(d.symbol) || [];
-    h.push([d.ts_ns / 1e6, d.spread_bps]);
+    h.push([d.ts_recv_ns / 1e6, d.spread_bps]);
     const cutoff = Date.now() - HISTORY_MS;
     while (h.length && h[0][0] < cutoff) h.shift();
     state.history.set(d.symbol, h);
@@ -94,7 +98,7 @@ function cell(tr, i, text, cls, changed) {
 
 function renderTable() {
   const rows = [...state.spreads.values()].sort((a, b) => {
-    const x = a.data.valid ? a.data.spread_bps : -Infinity, y = b.data.valid ? b.data.spread_bps : -Infinity;
+    const x = hasPair(a.data) ? a.data.spread_bps : -Infinity, y = hasPair(b.data) ? b.data.spread_bps : -Infinity;
     return y - x;
   });
   const tbody = document.querySelector('#spreads tbody');
@@ -110,12 +114,12 @@ function renderTable() {
     if (tbody.children[idx] !== tr) tbody.insertBefore(tr, tbody.children[idx] || null);
     tr.classList.toggle('selected', d.symbol === state.selected);
     const w = d.window || {};
-    const bps = d.valid ? d.spread_bps : null;
+    const bps = hasPair(d) ? d.spread_bps : null;
     cell(tr, 0, d.symbol);
-    cell(tr, 1, d.valid ? d.buy : '–');
-    cell(tr, 2, d.valid ? fmtPrice(d.ask) : '–', 'num', true);
-    cell(tr, 3, d.valid ? d.sell : '–');
-    cell(tr, 4, d.valid ? fmtPrice(d.bid) : '–', 'num', true);
+    cell(tr, 1, hasPair(d) ? d.buy : '–');
+    cell(tr, 2, hasPair(d) ? fmtPrice(d.ask) : '–', 'num', true);
+    cell(tr, 3, hasPair(d) ? d.sell : '–');
+    cell(tr, 4, hasPair(d) ? fmtPrice(d.bid) : '–', 'num', true);
     cell(tr, 5, fmtNum(bps, 2), 'num spread ' + (bps > 0 ? 'pos' : bps < 0 ? 'neg' : ''), true);
     cell(tr, 6, fmtNum(w.mean, 2), 'num');
     cell(tr, 7, fmtNum(w.p50, 2), 'num');

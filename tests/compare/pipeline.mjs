@@ -59,22 +59,22 @@ function onTrade(d) {
   stats.trades++
 }
 
-// Every ordered pair of fresh exchanges: buy on A's ask, sell on B's bid.
-function message(symbol, entry, now) {
+// Every ordered pair of fresh exchanges: buy on A's ask, sell on B's bid;
+// the message carries the best pair and the pair count (schema 2, README
+// section 4; no window kept here).
+function message(symbol, entry) {
   const fresh = [...entry.quotes].filter(([, q]) => entry.recv - q.recv <= STALE_NS)
-  const pairs = []
+  let best = null, count = 0
   for (const [a, qa] of fresh) {
     for (const [b, qb] of fresh) {
       if (a === b) continue
-      const spread = qb.bid - qa.ask
-      pairs.push({ buy: a, sell: b, spread, spread_bps: (spread / qa.ask) * 10000 })
+      count++
+      const spreadBps = ((qb.bid - qa.ask) / qa.ask) * 10000
+      if (!best || spreadBps > best.spread_bps) best = { buy: a, sell: b, ask: qa.ask, bid: qb.bid, spread_bps: spreadBps }
     }
   }
-  pairs.sort((x, y) => y.spread_bps - x.spread_bps)
-  const best = pairs[0]
-  return `{"symbol":"${symbol}","update":${entry.update},"ts_ns":${now},"ts_recv_ns":${entry.recv},"valid":${pairs.length > 0}` +
-    (best ? `,"buy":"${best.buy}","sell":"${best.sell}","spread":${best.spread},"spread_bps":${best.spread_bps}` : '') +
-    `,"pairs":${JSON.stringify(pairs)}}`
+  return `{"schema":2,"symbol":"${symbol}","update":${entry.update},"ts_recv_ns":${entry.recv},"pairs":${count}` +
+    (best ? `,"buy":"${best.buy}","sell":"${best.sell}","ask":${best.ask},"bid":${best.bid},"spread_bps":${best.spread_bps}` : '') + '}'
 }
 
 // Sent at once when nothing is in flight; otherwise newer updates wait
@@ -88,11 +88,10 @@ function scheduleFlush() {
 function flush() {
   const p = redis.pipeline()
   let n = 0
-  const now = nowNs()
   for (const [symbol, entry] of book) {
     if (!entry.dirty) continue
     entry.dirty = false
-    const msg = message(symbol, entry, now)
+    const msg = message(symbol, entry)
     p.publish(`spread:${symbol}`, msg)
     p.xadd('spreads', 'MAXLEN', '~', '10000', '*', 'symbol', symbol, 'msg', msg)
     p.hset('spread:latest', symbol, msg)

@@ -12,7 +12,7 @@ tl_wait_for 5 "redis up" metric_equals redis_up 1
 
 feed quote binance ETH-USDT 10 10.1
 feed quote okx ETH-USDT 10.2 10.3
-latest_valid() { tl_redis_cli hget spread:latest "$1" | jq -e ".valid == $2" >/dev/null; }
+latest_valid() { tl_redis_cli hget spread:latest "$1" | jq -e "(.pairs > 0) == $2" >/dev/null; }
 tl_wait_for 5 "ETH spread" latest_valid ETH-USDT true
 
 kill -STOP "$AGG_PID"

@@ -2,8 +2,9 @@
 # The gateway's protocol with real processes (aggregator, gateway, scripted
 # feeder, WebSocket clients): subscribe with channel, symbol and exchange
 # filters, replies, unsubscribe, bad requests answered with an error on a
-# connection that survives, and spread messages whose data is the JSON
-# object Redis got for the same update.
+# connection that survives, spread messages whose data is the JSON object
+# Redis got for the same update, and the pairs op: a symbol's latest pair
+# matrix at once, the one Redis holds in spread:pairs.
 source "$(dirname "$0")/gateway_lib.sh"
 source "$GW_SRC/tests/lib/redis.sh"
 
@@ -78,7 +79,27 @@ tl_wait_for 5 "all: still gets trades" lines_at_least 5 all '.channel == "trades
 tl_wait_for 5 "btc: the new spread" lines_at_least 1 btc '.channel == "spreads" and .data.ask == 100.6'
 [ "$(lines all '.channel == "spreads" or .channel == "quotes"')" = "$before" ] || tl_fail "all: messages after unsubscribe"
 
-[ "$(gw_metric gateway_clients)" = 3 ] || tl_fail "gateway_clients $(gw_metric gateway_clients)"
+# pairs: a client asking for a symbol's matrix gets the latest at once (no
+# new update needed), equal to Redis's spread:pairs, and later ones
+client pairs
+reply=$(request pairs '{"op":"pairs","symbol":"BTC-USDT","id":40}')
+jq -e '.op == "subscribed" and .channels == ["pairs"] and .symbols == 1 and .id == 40' <<<"$reply" >/dev/null ||
+	tl_fail "pairs reply: $reply"
+tl_wait_for 5 "pairs: the BTC matrix" lines_at_least 1 pairs '.channel == "pairs"'
+ws_pairs=$(grep '"channel":"pairs"' "$T/pairs.log" | head -n 1 | jq -c .data)
+jq -e '.schema == 2 and .symbol == "BTC-USDT" and (.pairs | length) == 2 and (.pairs | map(.buy) | sort) == ["binance","okx"]' \
+	<<<"$ws_pairs" >/dev/null || tl_fail "pairs: $ws_pairs"
+# the same pairs (each destination's matrix is made at its own time: ts_ns)
+redis_pairs() { [ "$(tl_redis_cli hget spread:pairs BTC-USDT | jq -c 'del(.ts_ns)')" = "$(jq -c 'del(.ts_ns)' <<<"$ws_pairs")" ]; }
+tl_wait_for 5 "the gateway's matrix is Redis's" redis_pairs
+[ "$(lines pairs '.channel != "pairs" and .channel != null')" = 0 ] || tl_fail "pairs got another channel"
+feed quote okx BTC-USDT 101.2 101.6
+tl_wait_for 5 "pairs: a newer matrix" lines_at_least 1 pairs '.channel == "pairs" and (.data.pairs[] | select(.sell == "okx") | .bid) == 101.2'
+reply=$(request pairs '{"op":"subscribe","channels":["pairs"],"exchanges":["okx"],"id":41}')
+jq -e '.op == "error" and (.error | test("exchanges do not apply to pairs"))' <<<"$reply" >/dev/null ||
+	tl_fail "pairs with exchanges: $reply"
+
+[ "$(gw_metric gateway_clients)" = 4 ] || tl_fail "gateway_clients $(gw_metric gateway_clients)"
 tl_wait_for 5 "messages counted" gw_metric_at_least 10 gateway_messages_sent_total
 tl_stop gateway TERM
 tl_assert_eq "gateway exit status" 0 "${TL_EXIT[gateway]}"

@@ -62,6 +62,23 @@ static void alerts_channel(void **state)
 	assert_string_equal(gw_channel_name(GW_CH_ALERTS), "alerts");
 }
 
+/* {"op":"pairs","symbol":...}: a subscribe to one symbol's pair matrix */
+static void pairs_op(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("{\"op\":\"pairs\",\"symbol\":\"BTC-USDT\",\"id\":\"p\"}"), 0);
+	assert_int_equal(r.op, GW_OP_SUBSCRIBE);
+	assert_int_equal(r.channels, 1u << GW_CH_PAIRS);
+	assert_true(r.symbols_given);
+	assert_int_equal(r.symbol_count, 1);
+	assert_string_equal(r.symbols[0], "BTC-USDT");
+	assert_false(r.exchanges_given);
+	assert_string_equal(r.id, "\"p\"");
+	assert_string_equal(gw_channel_name(GW_CH_PAIRS), "pairs");
+	assert_int_equal(parse("{\"op\":\"subscribe\",\"channels\":[\"pairs\"],\"symbols\":[\"ETH-USDT\"]}"), 0);
+	assert_int_equal(r.channels, 1u << GW_CH_PAIRS);
+}
+
 static void refused_with_reason(void **state)
 {
 	(void)state;
@@ -73,10 +90,18 @@ static void refused_with_reason(void **state)
 		{ "{\"op\":\"subscribe\",\"channels\":[\"spreads\"]} x", "not valid JSON" },
 		{ "{\"channels\":[\"spreads\"]}", "op is missing" },
 		{ "{\"op\":\"subscribe\"}", "channels is missing" },
-		{ "{\"op\":\"sub\",\"channels\":[\"spreads\"]}", "op must be subscribe or unsubscribe" },
+		{ "{\"op\":\"sub\",\"channels\":[\"spreads\"]}", "op must be subscribe, unsubscribe or pairs" },
+		{ "{\"op\":\"pairs\"}", "pairs takes one symbol and no channels, symbols or exchanges" },
+		{ "{\"op\":\"pairs\",\"symbol\":\"BTC-USDT\",\"channels\":[\"pairs\"]}",
+		  "pairs takes one symbol and no channels, symbols or exchanges" },
+		{ "{\"op\":\"pairs\",\"symbol\":\"A B\"}", "symbol must be a name of 1 to 23 printable characters" },
+		{ "{\"op\":\"subscribe\",\"channels\":[\"spreads\"],\"symbol\":\"BTC-USDT\"}",
+		  "symbol is for op pairs: use symbols" },
+		{ "{\"op\":\"subscribe\",\"channels\":[\"pairs\"],\"exchanges\":[\"okx\"]}",
+		  "exchanges do not apply to pairs" },
 		{ "{\"op\":\"subscribe\",\"channels\":[]}", "channels must name at least one channel" },
 		{ "{\"op\":\"subscribe\",\"channels\":\"spreads\"}", "channels must be an array of strings" },
-		{ "{\"op\":\"subscribe\",\"channels\":[\"x\"]}", "unknown channel \"x\": use spreads, quotes, trades, status, candles or alerts" },
+		{ "{\"op\":\"subscribe\",\"channels\":[\"x\"]}", "unknown channel \"x\": use spreads, quotes, trades, status, candles, alerts or pairs" },
 		{ "{\"op\":\"subscribe\",\"channels\":[\"spreads\"],\"symbols\":[\"A B\"]}",
 		  "symbols must hold names of 1 to 23 printable characters" },
 		{ "{\"op\":\"subscribe\",\"channels\":[\"spreads\"],\"symbols\":[\"BTC\\u002dUSDT\"]}",
@@ -113,6 +138,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(subscribe_with_filters), cmocka_unit_test(unsubscribe_all_symbols),
+		cmocka_unit_test(pairs_op),
 		cmocka_unit_test(refused_with_reason),    cmocka_unit_test(id_kept_on_error),
 		cmocka_unit_test(names_bounded),            cmocka_unit_test(candles_channel),
 		cmocka_unit_test(alerts_channel),

@@ -130,7 +130,8 @@ static void test_spreads_record_size_from_exchanges(void **state)
 	(void)state;
 	assert_int_equal(spreads_max_pairs(3), 6);
 	assert_int_equal(spreads_record_size(spreads_max_pairs(3)), 4096);
-	assert_true(spreads_json_room(4096) >= SPREADS_JSON_FIXED_MAX + 6 * SPREADS_JSON_PAIR_MAX);
+	assert_true(spreads_json_room(4096) >= SPREADS_PAIRS_FIXED_MAX + 6 * SPREADS_PAIRS_ENTRY_MAX);
+	assert_true(spreads_json_room(spreads_record_size(spreads_max_pairs(1))) >= SPREADS_UPDATE_JSON_MAX);
 	assert_int_equal(spreads_record_size(spreads_max_pairs(6)), 16384);
 	assert_int_equal(spreads_ring_capacity(4096), 8192);
 	assert_int_equal(spreads_ring_capacity(RING_RECORD_MAX), 1024);
