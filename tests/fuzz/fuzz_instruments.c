@@ -15,7 +15,8 @@ static const char *const adapters[] = { "binance", "bybit", "okx", "binance-usdm
 					"bitget", "kraken", "coinbase", "deribit", "htx" };
 #define ADAPTERS (sizeof(adapters) / sizeof(adapters[0]))
 /* native names of each exchange's kind for the tickers to find */
-static const char *const known[] = { "BTCUSDT", "BTC-USDT", "BTC_USDT", "btcusdt", "XXBTZUSD", "BTC-PERPETUAL" };
+static const char *const known[] = { "BTCUSDT", "BTC-USDT", "BTC_USDT", "btcusdt", "XXBTZUSD", "XBTUSDT",
+				     "BTC-PERPETUAL", "BTC_USDT-PERPETUAL" };
 #define KNOWN (sizeof(known) / sizeof(known[0]))
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
