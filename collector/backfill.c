@@ -36,6 +36,23 @@ struct backfill_trade *backfill_page_trade(struct backfill_page *pg, const struc
 	return t;
 }
 
+int backfill_page_item(struct js *j, void *ctx)
+{
+	struct backfill_page *pg = ctx;
+	const struct backfill_format *fmt = pg->format;
+	struct backfill_spans f = { 0 };
+	if (js_object(j, fmt->fields, fmt->nfields, &f, NULL, NULL) < 0)
+		return -1;
+	struct backfill_trade *t = backfill_page_trade(pg, &f.id, &f.px, &f.qty, &f.ts_ms);
+	if (!t)
+		return -1;
+	t->kind = js_span_is(&f.side, fmt->buy, strlen(fmt->buy))     ? TICK_TRADE_BUY
+		  : js_span_is(&f.side, fmt->sell, strlen(fmt->sell)) ? TICK_TRADE_SELL
+								       : TICK_TRADE;
+	pg->n++;
+	return 0;
+}
+
 bool backfill_wanted(const struct config *cfg, const struct config_exchange *cx, const char *adapter)
 {
 	return backfill_api_find(adapter) && instruments_api_find(adapter) && instruments_thread_wanted(cfg, cx);

@@ -67,10 +67,22 @@ struct backfill_api {
 
 const struct backfill_api *backfill_api_find(const char *adapter);
 
+/* How a history names a trade object's fields (a js_field table over
+ * struct backfill_spans) and the words of its taker side. */
+struct backfill_spans {
+	struct js_span id, px, qty, ts_ms, side;
+};
+struct backfill_format {
+	const struct js_field *fields;
+	size_t nfields;
+	const char *buy, *sell;
+};
+
 /* Where a page parser puts its trades. */
 struct backfill_page {
 	struct backfill_trade *out;
 	size_t max, n;
+	const struct backfill_format *format; /* for backfill_page_item */
 };
 
 /* The next trade of pg filled from the exchange's id (a decimal number or
@@ -79,6 +91,11 @@ struct backfill_page {
  * absent, not a number, or not positive. */
 struct backfill_trade *backfill_page_trade(struct backfill_page *pg, const struct js_span *id, const struct js_span *px,
 					   const struct js_span *qty, const struct js_span *ts_ms);
+
+/* An element walker (instruments_walk) for a data array of trade objects
+ * named as ((struct backfill_page *)ctx)->format says: one trade, counted;
+ * a side that is neither word is TICK_TRADE. 0 or -1. */
+int backfill_page_item(struct js *j, void *ctx);
 
 struct backfill {
 	pthread_t thread;

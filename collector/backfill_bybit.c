@@ -19,39 +19,24 @@ static int bybit_page_path(const char *native, uint64_t lo, uint64_t hi, char *o
 			BYBIT_RECENT_SPOT_MAX);
 }
 
-struct bybit_trade {
-	struct js_span id, price, size, time, side;
-};
-
 /* execId is a decimal string on spot (2280000001739247417 in the
  * fixtures): its number is the trade id, as the live adapter takes it
- * (collector/exchange_bybit.c), so the two meet in the dedup. */
-static int bybit_trade(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct bybit_trade, id, "execId"), JS_FIELD(struct bybit_trade, price, "price"),
-		JS_FIELD(struct bybit_trade, size, "size"), JS_FIELD(struct bybit_trade, time, "time"),
-		JS_FIELD(struct bybit_trade, side, "side"),
-	};
-	struct bybit_trade f = { 0 };
-	if (js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &f, NULL, NULL) < 0)
-		return -1;
-	struct backfill_page *pg = ctx;
-	struct backfill_trade *t = backfill_page_trade(pg, &f.id, &f.price, &f.size, &f.time);
-	if (!t || !(JS_IS(&f.side, "Buy") || JS_IS(&f.side, "Sell")))
-		return -1;
-	/* side is the taker's */
-	t->kind = JS_IS(&f.side, "Buy") ? TICK_TRADE_BUY : TICK_TRADE_SELL;
-	pg->n++;
-	return 0;
-}
+ * (collector/exchange_bybit.c), so the two meet in the dedup. side is the
+ * taker's. */
+static const struct js_field bybit_fields[] = {
+	JS_FIELD(struct backfill_spans, id, "execId"), JS_FIELD(struct backfill_spans, px, "price"),
+	JS_FIELD(struct backfill_spans, qty, "size"),  JS_FIELD(struct backfill_spans, ts_ms, "time"),
+	JS_FIELD(struct backfill_spans, side, "side"),
+};
+static const struct backfill_format bybit_format = { bybit_fields, sizeof(bybit_fields) / sizeof(bybit_fields[0]),
+						     "Buy", "Sell" };
 
 static int bybit_parse_page(const char *body, size_t len, struct backfill_trade *out, size_t max, char *why,
 			    size_t why_len)
 {
 	static const char *const path[] = { "result", "list" };
-	struct backfill_page pg = { out, max, 0 };
-	if (instruments_walk(body, len, path, 2, "retCode", "0", bybit_trade, &pg, why, why_len) < 0)
+	struct backfill_page pg = { out, max, 0, &bybit_format };
+	if (instruments_walk(body, len, path, 2, "retCode", "0", backfill_page_item, &pg, why, why_len) < 0)
 		return -1;
 	return (int)pg.n;
 }
