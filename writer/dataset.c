@@ -22,12 +22,12 @@ static const struct parquet_column_def trade_cols[] = {
 	{"bus_seq", PARQUET_COL_INT64},
 };
 
-enum { G_TS_START, G_TS_END, G_EXCHANGE, G_REASON, G_LOST, G_BUS_SEQ, G_RECOVERED };
+enum { G_TS_START, G_TS_END, G_EXCHANGE, G_REASON, G_LOST, G_BUS_SEQ, G_RECOVERED, G_SYMBOL };
 static const struct parquet_column_def gap_cols[] = {
 	{"ts_start", PARQUET_COL_TIMESTAMP_NS, .optional = 1}, {"ts_end", PARQUET_COL_TIMESTAMP_NS},
 	{"exchange", PARQUET_COL_STRING},                     {"reason", PARQUET_COL_STRING},
 	{"lost", PARQUET_COL_INT64},            {"bus_seq", PARQUET_COL_INT64},
-	{"recovered", PARQUET_COL_INT64, .optional = 1},
+	{"recovered", PARQUET_COL_INT64, .optional = 1}, {"symbol", PARQUET_COL_STRING, .optional = 1},
 };
 
 static const struct parquet_schema schemas[DATASET_COUNT] = {
@@ -112,6 +112,12 @@ int dataset_add_row(struct parquet_writer *w, enum dataset d, const struct tick 
 			parquet_writer_put_i64(w, G_RECOVERED, t->u.gap.recovered);
 		else
 			parquet_writer_put_null(w, G_RECOVERED);
+		/* symbol id 0: a gap of a whole connection (a collector's
+		 * start) or of the writer's own reading, not of one symbol */
+		if (t->symbol_id == 0)
+			parquet_writer_put_null(w, G_SYMBOL);
+		else if ((rc = put_str(w, G_SYMBOL, symbol)) < 0)
+			return rc;
 		break;
 	}
 	return parquet_writer_end_row(w);

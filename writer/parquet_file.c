@@ -116,7 +116,7 @@ int parquet_writer_new(struct parquet_writer **out, const struct parquet_schema 
 		struct column *col = &w->cols[c];
 		col->kind = schema->columns[c].kind;
 		if (schema->columns[c].optional) {
-			if (col->kind != PARQUET_COL_INT64 && col->kind != PARQUET_COL_TIMESTAMP_NS) {
+			if (col->kind == PARQUET_COL_DOUBLE) {
 				parquet_writer_free(w);
 				return -EINVAL;
 			}
@@ -210,13 +210,16 @@ void parquet_writer_put_null(struct parquet_writer *w, size_t col)
 	struct column *c = &w->cols[col];
 	assert(c->defined);
 	c->defined[w->rows_in_group] = 0;
-	c->i64[w->rows_in_group] = 0;
+	if (c->kind == PARQUET_COL_STRING)
+		c->idx[w->rows_in_group] = 0;
+	else
+		c->i64[w->rows_in_group] = 0;
 }
 
 /* An optional column's page starts with its definition levels (0 NULL,
  * 1 value), length-prefixed RLE/bit-packed at bit width 1; only the
- * defined values follow, so they are moved to the front. Returns how
- * many values are defined. */
+ * defined values (or dictionary indices) follow, so they are moved to the
+ * front. Returns how many values are defined. */
 static uint32_t put_definition_levels(struct bytebuf *body, struct column *col, uint32_t n)
 {
 	size_t len_at = body->len;
@@ -227,9 +230,15 @@ static uint32_t put_definition_levels(struct bytebuf *body, struct column *col, 
 		memcpy(body->data + len_at, &len, sizeof(len)); /* little-endian host (checked above) */
 	}
 	uint32_t kept = 0;
-	for (uint32_t i = 0; i < n; i++)
-		if (col->defined[i])
-			col->i64[kept++] = col->i64[i];
+	for (uint32_t i = 0; i < n; i++) {
+		if (!col->defined[i])
+			continue;
+		if (col->kind == PARQUET_COL_STRING)
+			col->idx[kept] = col->idx[i];
+		else
+			col->i64[kept] = col->i64[i];
+		kept++;
+	}
 	return kept;
 }
 
@@ -244,6 +253,8 @@ int parquet_writer_put_string(struct parquet_writer *w, size_t col, const char *
 	if (idx < 0)
 		return (int)idx;
 	w->cols[col].idx[w->rows_in_group] = (uint32_t)idx;
+	if (w->cols[col].defined)
+		w->cols[col].defined[w->rows_in_group] = 1;
 	return 0;
 }
 
@@ -325,9 +336,11 @@ static int write_column_chunk(struct parquet_writer *w, struct column *col, stru
 		if (rc < 0)
 			return rc;
 		bytebuf_reset(&w->body);
+		uint32_t values = col->defined ? put_definition_levels(&w->body, col, n) : n;
+		m->stats.null_count = n - values;
 		unsigned width = parquet_rle_bit_width(col->dict.count ? col->dict.count - 1 : 0);
 		bytebuf_put_u8(&w->body, (uint8_t)width);
-		parquet_rle_encode(&w->body, col->idx, n, width);
+		parquet_rle_encode(&w->body, col->idx, values, width);
 		break;
 	}
 	if (w->body.failed)

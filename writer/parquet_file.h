@@ -17,7 +17,7 @@ enum parquet_col_kind {
 struct parquet_column_def {
 	const char *name;
 	enum parquet_col_kind kind;
-	int optional; /* INT64 and TIMESTAMP_NS only: a row may hold NULL */
+	int optional; /* INT64, TIMESTAMP_NS and STRING: a row may hold NULL */
 };
 
 struct parquet_schema {

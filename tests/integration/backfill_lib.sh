@@ -111,18 +111,27 @@ bf_check_holes() {
 # records with their counts, and every trade id the ring held up to the
 # first hole's check (BF_HOLES) is there once.
 bf_parquet_check() {
-	local data=$TL_TMP/state/data rows want
+	local data=$TL_TMP/state/data rows want upto
 	tl_spawn writer "$TL_BIN/spreadbus-writer" --config "$TL_CONFIG"
 	tl_wait_for 20 "the writer caught up with the ring" bf_writer_caught_up
 	tl_stop writer TERM 5
 	tl_assert_eq "writer exit status after SIGTERM" 0 "${TL_EXIT[writer]}"
-	rows=$(bf_sql "SELECT lost, recovered FROM read_parquet('$data/gaps/**/*.parquet') WHERE reason = 'backfill' ORDER BY bus_seq" | jq -s -c .)
-	want=$(bf_repairs | jq -s -c 'sort_by(.seq) | map({lost, recovered})')
+	rows=$(bf_sql "SELECT symbol, lost, recovered FROM read_parquet('$data/gaps/**/*.parquet') WHERE reason = 'backfill' ORDER BY bus_seq" | jq -s -c .)
+	want=$(bf_repairs | jq -s -c 'sort_by(.seq) | map({symbol, lost, recovered})')
 	tl_log "Parquet gaps, backfill rows: $rows"
-	tl_assert_eq "Parquet gaps: the backfill rows (lost, recovered) are the ring's records" "$want" "$rows"
+	tl_assert_eq "Parquet gaps: the backfill rows (symbol, lost, recovered) are the ring's records" "$want" "$rows"
+	# every gap row names the symbol the ring's record has (busctl: "" for
+	# none), NULL for a whole connection's (the collector's start)
+	rows=$(bf_sql "SELECT bus_seq, reason, coalesce(symbol, '') AS symbol, symbol IS NULL AS none FROM read_parquet('$data/gaps/**/*.parquet') ORDER BY bus_seq" | jq -s -c .)
+	upto=$(bf_sql "SELECT max(bus_seq) AS m FROM read_parquet('$data/quotes/**/*.parquet')" | jq .m)
+	want=$(tl_ring_dump | jq -s -c --argjson upto "$upto" 'map(select(.kind == "gap" and .seq <= $upto)) | sort_by(.seq)
+		| map({bus_seq: .seq, reason, symbol, none: (.symbol == "")})')
+	tl_assert_eq "Parquet gaps: every row's symbol is the ring record's" "$want" "$rows"
+	jq -e 'any(.[]; .reason == "collector_start" and .none) and all(.[]; (.reason == "collector_start") == .none)' <<<"$rows" >/dev/null ||
+		tl_fail "Parquet gaps: the collector_start row should have a NULL symbol and every per-symbol gap one: $rows"
 	[[ $(bf_sql "SELECT count(*) AS n FROM read_parquet('$data/gaps/**/*.parquet') WHERE reason <> 'backfill' AND recovered IS NOT NULL") == '{"n":0}' ]] ||
 		tl_fail "Parquet gaps: recovered set on a row that is not a backfill"
-	local sym first upto held got
+	local sym first held got
 	for sym in BTC-USDT ETH-USDT; do
 		read -r first upto held < <(jq -r --arg s "$sym" '.[] | select(.symbol == $s) | "\(.first) \(.upto) \(.held)"' <<<"$BF_HOLES")
 		got=$(bf_sql "SELECT count(*) AS n, count(DISTINCT trade_id) AS d FROM read_parquet('$data/trades/**/*.parquet')

@@ -23,6 +23,9 @@ void writer_feed_tick(struct tick *t, uint64_t seq, int64_t ts_base_ns, int64_t 
 		/* a collector's first start has no data before it: start unknown */
 		t->u.gap.ts_start_ns = t->u.gap.reason == GAP_COLLECTOR_START ? 0 : t->ts_recv_ns - 1000000;
 		t->u.gap.ts_end_ns = t->ts_recv_ns;
+		/* and it is the whole connection's: no symbol */
+		if (t->u.gap.reason != GAP_COLLECTOR_START)
+			t->symbol_id = symbol_ids[seq % symbol_count];
 		return;
 	}
 	t->symbol_id = symbol_ids[seq % symbol_count];

@@ -143,7 +143,7 @@ async function checkHyparquet() {
         if (TIMESTAMP_COLUMNS.has(el.name) && !(el.logical_type?.type === 'TIMESTAMP' && el.logical_type.isAdjustedToUTC === true && el.logical_type.unit === 'NANOS'))
           fail(`hyparquet ${file} ${el.name}: logical type ${JSON.stringify(el.logical_type)}`)
         if (STRING_COLUMNS.has(el.name) && (el.logical_type?.type !== 'STRING' || el.converted_type !== 'UTF8')) fail(`hyparquet ${file} ${el.name}: not STRING/UTF8`)
-        const repetition = OPTIONAL_COLUMNS.has(el.name) ? 'OPTIONAL' : 'REQUIRED'
+        const repetition = OPTIONAL_COLUMNS.has(`${dataset}.${el.name}`) ? 'OPTIONAL' : 'REQUIRED'
         if (el.repetition_type !== repetition) fail(`hyparquet ${file} ${el.name}: ${el.repetition_type}, expected ${repetition}`)
       }
       let rows

@@ -10,11 +10,15 @@ export function expectedRow(exchange, symbols, seq, tsBase, tsStep) {
   const tsExchange = tsRecv - 250000n - (s % 1000n)
   if (n % 97 === 0) {
     const reason = GAP_REASONS[Math.floor(n / 97) % 5]
-    // a collector_start gap has no known start: NULL
-    const tsStart = reason === 'collector_start' ? null : tsRecv - 1000000n
+    // a collector_start gap has no known start and no symbol (it is the
+    // whole connection's): NULL
+    const whole = reason === 'collector_start'
     return {
       dataset: 'gaps',
-      row: { ts_start: tsStart, ts_end: tsRecv, exchange, reason, lost: s % 5n, bus_seq: s },
+      row: {
+        ts_start: whole ? null : tsRecv - 1000000n, ts_end: tsRecv, exchange, reason, lost: s % 5n, bus_seq: s,
+        symbol: whole ? null : symbols[n % symbols.length],
+      },
     }
   }
   const symbol = symbols[n % symbols.length]
@@ -42,5 +46,5 @@ export function expectedRow(exchange, symbols, seq, tsBase, tsStep) {
 export const TIMESTAMP_COLUMNS = new Set(['ts_exchange', 'ts_recv', 'ts_start', 'ts_end'])
 export const STRING_COLUMNS = new Set(['exchange', 'symbol', 'side', 'reason'])
 export const DATASETS = ['quotes', 'trades', 'gaps']
-// Columns that may hold NULL (every other one is REQUIRED).
-export const OPTIONAL_COLUMNS = new Set(['ts_start', 'recovered'])
+// Columns that may hold NULL, as dataset.column (every other one is REQUIRED).
+export const OPTIONAL_COLUMNS = new Set(['gaps.ts_start', 'gaps.recovered', 'gaps.symbol'])
