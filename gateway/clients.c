@@ -1,15 +1,21 @@
 /* One client of the gateway: its requests and their replies, its queue
  * written out while the socket takes it, its pings, and its closing with a
  * reason. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "common/clock.h"
 #include "common/jsonw.h"
 #include "gateway/gw.h"
 
 #define WRITES_PER_TURN 256 /* messages per writeable callback */
+/* The kernel's send buffer per client. Left to autotuning it grows to
+ * megabytes, seconds of spread updates for a client that reads slowly,
+ * which conflation can no longer replace by newer ones. */
+#define CLIENT_SNDBUF (64 * 1024)
 
 /* Asked every time, not remembered: lws may spend a request on flushing
  * what it kept of a partial write, and a remembered one would then never
@@ -52,6 +58,9 @@ int gw_client_open(struct gw *g, struct lws *wsi, struct gw_client **slot)
 		log_err("gateway: out of memory for a client");
 		return -1;
 	}
+	int sndbuf = CLIENT_SNDBUF;
+	if (setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)) < 0)
+		log_limited(&g->lim_bad, LOG_LVL_WARNING, "gateway: SO_SNDBUF: %s", strerror(errno));
 	c->wsi = wsi;
 	c->index = g->client_count;
 	c->last_rx_ns = c->last_ping_ns = clock_monotonic_ns();

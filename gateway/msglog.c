@@ -4,6 +4,8 @@
  * reference slot was not reused. */
 #include "gateway/msglog.h"
 
+#include "common/clock.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +68,7 @@ const struct gw_msg *gw_msglog_commit(struct gw_msglog *l, uint32_t len, enum gw
 	m->symbol = (uint16_t)symbol;
 	m->exchange = (uint8_t)exchange;
 	m->src_ns = src_ns;
+	m->made_ns = clock_monotonic_ns();
 	l->arena_head = at + len;
 	return m;
 }

@@ -18,6 +18,7 @@ struct gw_msg {
 	uint8_t exchange;  /* registry id (0 for spreads) */
 	uint16_t symbol;   /* registry id */
 	int64_t src_ns;    /* receive time of what the message reports (latency) */
+	int64_t made_ns;   /* monotonic time it was made (how far behind a client is) */
 };
 
 struct gw_msglog {

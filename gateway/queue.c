@@ -99,9 +99,9 @@ static enum gw_push conflate(struct gw_queue *q, uint64_t seq, uint32_t key)
 	return GW_PUSH_QUEUED;
 }
 
-enum gw_push gw_queue_push(struct gw_queue *q, uint64_t seq, uint32_t key, bool conflatable)
+enum gw_push gw_queue_push(struct gw_queue *q, uint64_t seq, uint32_t key, bool conflatable, bool lagging)
 {
-	if (!q->conflating || !conflatable) {
+	if (!conflatable || (!q->conflating && !lagging)) {
 		if (q->len < q->bound) {
 			uint32_t at = (q->head + q->len++) % q->bound;
 			q->seqs[at] = seq;
@@ -119,15 +119,39 @@ enum gw_push gw_queue_defer(struct gw_queue *q, uint64_t seq, uint32_t key)
 	return key == NO_KEY ? GW_PUSH_FULL : conflate(q, seq, key);
 }
 
+bool gw_queue_oldest(const struct gw_queue *q, uint64_t *seq)
+{
+	if (!q->len)
+		return false;
+	*seq = q->seqs[q->head];
+	return true;
+}
+
+/* A queued spread or quote whose key waits in the conflation map was
+ * replaced by a newer one: the key's entry takes its sequence if later. */
+static bool superseded(struct gw_queue *q, uint32_t key, uint64_t seq)
+{
+	if (key == NO_KEY || !q->map_count)
+		return false;
+	struct gw_queue_slot *e = &q->map[slot_of(q, key)];
+	if (e->key != key)
+		return false;
+	if (seq > e->seq)
+		e->seq = seq;
+	return true;
+}
+
 bool gw_queue_pop(struct gw_queue *q, struct gw_pop *out)
 {
-	if (q->len) {
+	while (q->len) {
 		out->seq = q->seqs[q->head];
 		out->key = q->keys[q->head];
 		out->conflated = false;
 		q->head = (q->head + 1) % q->bound;
 		q->len--;
-		return true;
+		if (!superseded(q, out->key, out->seq))
+			return true;
+		q->conflated++;
 	}
 	if (q->map_count) {
 		uint32_t key = q->order[q->order_head];

@@ -1,7 +1,10 @@
-/* One client's bounded send queue of message sequences. Within the bound
- * every message is queued in order. Past it, spreads and quotes are
- * conflated (the latest per key replaces the one waiting) and anything
- * else makes the push fail: the caller disconnects the client. */
+/* One client's bounded send queue of message sequences. A client that
+ * keeps up gets every message in order. One that lags (its oldest waiting
+ * message is older than the caller's limit, or the queue reached its
+ * bound) has its spreads and quotes conflated: the latest per key replaces
+ * the one waiting, and the older ones still queued are skipped. Past the
+ * bound anything else makes the push fail: the caller disconnects the
+ * client. */
 #ifndef SPREADBUS_GATEWAY_QUEUE_H
 #define SPREADBUS_GATEWAY_QUEUE_H
 
@@ -39,8 +42,12 @@ enum gw_push { GW_PUSH_QUEUED, GW_PUSH_CONFLATED, GW_PUSH_FULL };
 int gw_queue_init(struct gw_queue *q, uint32_t bound);
 void gw_queue_free(struct gw_queue *q);
 
-/* conflatable: spreads and quotes; key: gw_queue_key(). */
-enum gw_push gw_queue_push(struct gw_queue *q, uint64_t seq, uint32_t key, bool conflatable);
+/* conflatable: spreads and quotes; key: gw_queue_key(); lagging: the
+ * client is too far behind to be sent every update (conflation starts). */
+enum gw_push gw_queue_push(struct gw_queue *q, uint64_t seq, uint32_t key, bool conflatable, bool lagging);
+/* The oldest sequence waiting in order, false if none (its age tells the
+ * caller whether the client lags). */
+bool gw_queue_oldest(const struct gw_queue *q, uint64_t *seq);
 #define GW_QUEUE_NO_KEY UINT32_MAX
 
 struct gw_pop {
@@ -49,7 +56,8 @@ struct gw_pop {
 	bool conflated; /* from the conflated keys: send the key's newest message */
 };
 
-/* The next message to send, false when empty: the FIFO first, then the
+/* The next message to send, false when empty: the FIFO first (without
+ * the spreads and quotes a conflated newer one replaced), then the
  * conflated keys in the order they first waited. */
 bool gw_queue_pop(struct gw_queue *q, struct gw_pop *out);
 /* The message of a popped FIFO entry of key is gone (the caller's log

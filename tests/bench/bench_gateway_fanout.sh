@@ -38,8 +38,8 @@ run() {
 	open_now() { for f in "$T/$name"/*.log; do grep '^STATS' "$f" | tail -n 1; done |
 		sed 's/.* open=\([0-9]*\) .*/\1/' | awk '{n += $1} END {print n + 0}'; }
 	tl_wait_for 60 "$CLIENTS clients connected" tl_at_least $((CLIENTS / PROCS * PROCS)) open_now
-	tl_wait_for 10 "$CLIENTS clients subscribed" gw_metric_at_least $((CLIENTS / PROCS * PROCS)) gateway_clients
-	sleep 1 # the subscriptions of the last connections are applied
+	replies() { cat "$T/$name"/*.log | grep -c '^REPLY conn=[0-9]* {"op":"subscribed"' || true; }
+	tl_wait_for 30 "$CLIENTS clients subscribed" tl_at_least $((CLIENTS / PROCS * PROCS)) replies
 	local gw=${TL_PID[gateway]} t0 c0 m0 t1 c1 m1 hz skip
 	hz=$(getconf CLK_TCK)
 	echo "stream binance,okx,bybit $syms $RATE $SECONDS_RUN" >&3

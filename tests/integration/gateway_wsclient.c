@@ -9,9 +9,9 @@
  * that its trades' trade_id run 1, 2, 3, ... without a gap, and prints
  * "TRADES conn=I count=N out_of_order=M" for each at exit. With --quiet,
  * the replies to requests ({"op":...}) are still printed, as
- * "REPLY conn=I <json>". Output is flushed every 10 ms and at events, not
- * per message: a write per message made this client, on a loaded machine,
- * the slow consumer the gateway cut off. */
+ * "REPLY conn=I <json>". Output is flushed once per turn of the event
+ * loop, not per message: a write per message made this client, on a
+ * loaded machine, the slow consumer the gateway cut off. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -47,7 +47,7 @@ static char stdin_buf[MAX_LINE];
 static size_t stdin_len;
 static int stdin_eof;
 static volatile sig_atomic_t stop;
-static lws_sorted_usec_list_t sul_stdin, sul_stats, sul_flush;
+static lws_sorted_usec_list_t sul_stdin, sul_stats;
 static unsigned long long messages;
 static double lat_us[LAT_SAMPLES];
 static size_t lat_n;
@@ -183,12 +183,6 @@ static void on_message(struct conn *c, const char *msg, size_t len)
 	}
 }
 
-static void flush_output(lws_sorted_usec_list_t *sul)
-{
-	(void)sul;
-	fflush(stdout);
-	lws_sul_schedule(ctx, 0, &sul_flush, flush_output, 10000);
-}
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
@@ -315,11 +309,10 @@ int main(int argc, char **argv)
 		connect_one(&conns[i]);
 	}
 	lws_sul_schedule(ctx, 0, &sul_stdin, read_stdin, 1000);
-	lws_sul_schedule(ctx, 0, &sul_flush, flush_output, 10000);
 	if (stats)
 		lws_sul_schedule(ctx, 0, &sul_stats, print_stats, 1000000);
 	while (!stop && lws_service(ctx, 0) >= 0)
-		;
+		fflush(stdout); /* once per turn of the loop: a read's messages, not each */
 	lws_context_destroy(ctx);
 	for (int i = 0; check_trades && i < nconns; i++)
 		printf("TRADES conn=%d count=%llu out_of_order=%llu\n", i, conns[i].trades, conns[i].out_of_order);
