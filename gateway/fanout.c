@@ -1,4 +1,4 @@
-/* Fan-out: each record of the tick rings and _spreads (spreads, candles, alerts) that some client
+/* Fan-out: each record of the tick rings and _spreads (spreads, candles, alerts, pair matrices) that some client
  * wants is formatted once into the message log and queued, by reference,
  * for every client whose filters take it; spreads and quotes are also kept
  * as their key's newest message (what a lagging client gets). */
@@ -19,7 +19,7 @@ static bool client_wants(const struct gw_client *c, enum gw_channel ch, unsigned
 		return false;
 	if (ch == GW_CH_STATUS)
 		return c->subs.ch[GW_CH_STATUS].active;
-	if (ch == GW_CH_ALERTS) /* either exchange of the alert's pair */
+	if (ch == GW_CH_ALERTS || ch == GW_CH_PAIRS) /* either exchange of the alert's pair (pairs: all) */
 		return gw_subs_match(&c->subs, ch, sym, buy) || gw_subs_match(&c->subs, ch, sym, sell);
 	return ch == GW_CH_SPREADS ? gw_subs_match_spread(&c->subs, sym, buy, sell) : gw_subs_match(&c->subs, ch, sym, ex);
 }
@@ -101,17 +101,50 @@ static void on_tick(struct gw *g, const struct tick *t, uint64_t seq)
 static void on_spread(struct gw *g, const struct spreads_record *r)
 {
 	bool candle = r->kind == SPREADS_KIND_CANDLE;
-	enum gw_channel ch = candle ? GW_CH_CANDLES : r->kind == SPREADS_KIND_ALERT ? GW_CH_ALERTS : GW_CH_SPREADS;
+	enum gw_channel ch = candle ? GW_CH_CANDLES
+			   : r->kind == SPREADS_KIND_ALERT ? GW_CH_ALERTS
+			   : r->kind == SPREADS_KIND_PAIRS ? GW_CH_PAIRS : GW_CH_SPREADS;
 	unsigned ex = candle ? r->buy_exchange_id : 0, buy = candle ? 0 : r->buy_exchange_id,
 		 sell = candle ? 0 : r->sell_exchange_id;
-	if (r->json_len > spreads_json_room(g->spread_size) || !anyone_wants(g, ch, r->symbol_id, ex, buy, sell))
+	bool wanted = anyone_wants(g, ch, r->symbol_id, ex, buy, sell);
+	if (r->json_len > spreads_json_room(g->spread_size) || (!wanted && ch != GW_CH_PAIRS))
 		return;
 	size_t max = r->json_len + GW_SPREAD_ENVELOPE;
+	uint32_t room = (uint32_t)(spreads_json_room(g->spread_size) + GW_SPREAD_ENVELOPE);
 	char *out = gw_msglog_reserve(&g->log, max);
 	size_t len = out ? gw_format_record(out, max, gw_channel_name(ch), r) : 0;
-	if (len)
-		fan_out(g, gw_msglog_commit(&g->log, (uint32_t)len, ch, r->symbol_id, ex, r->ts_ns), buy, sell,
-			(uint32_t)(spreads_json_room(g->spread_size) + GW_SPREAD_ENVELOPE));
+	if (!len)
+		return;
+	if (!wanted) /* a matrix nobody wants now is kept for a later pairs request */
+		gw_latest_put(&g->latest, gw_queue_key(ch, 0, r->symbol_id), out, (uint32_t)len, room);
+	else
+		fan_out(g, gw_msglog_commit(&g->log, (uint32_t)len, ch, r->symbol_id, ex, r->ts_ns), buy, sell, room);
+}
+
+/* A client that subscribed to pairs gets each of its symbols' latest matrix
+ * at once: queued again as a new message (the symbol's other subscribers
+ * get it again too; it is the same matrix). */
+static void pairs_snapshots(struct gw *g)
+{
+	uint32_t room = (uint32_t)(spreads_json_room(g->spread_size) + GW_SPREAD_ENVELOPE);
+	for (unsigned i = 0; g->subscribers[GW_CH_PAIRS] && i < g->client_count; i++) {
+		struct gw_client *c = g->clients[i];
+		if (!c->subs.pairs_snapshot)
+			continue;
+		c->subs.pairs_snapshot = false;
+		size_t symbols = registry_symbol_count(g->rt->bus.registry);
+		for (unsigned sym = 1; sym <= symbols && !c->closing; sym++) {
+			uint32_t len;
+			const char *text = gw_latest_get(&g->latest, gw_queue_key(GW_CH_PAIRS, 0, sym), &len);
+			if (!text || !gw_subs_match(&c->subs, GW_CH_PAIRS, sym, 0))
+				continue;
+			char *out = gw_msglog_reserve(&g->log, len);
+			if (!out)
+				break;
+			memmove(out, text, len);
+			fan_out(g, gw_msglog_commit(&g->log, len, GW_CH_PAIRS, sym, 0, clock_realtime_ns()), 0, 0, room);
+		}
+	}
 }
 
 static void count_read(struct gw *g, const char *ring, size_t n, uint64_t lost)
@@ -128,6 +161,7 @@ static void count_read(struct gw *g, const char *ring, size_t n, uint64_t lost)
 size_t gw_fanout_drain(struct gw *g)
 {
 	size_t total = 0;
+	pairs_snapshots(g);
 	for (size_t i = 0; i < g->readers; i++) {
 		for (int b = 0; b < BATCHES_PER_POLL; b++) {
 			uint64_t first = 0, lost = 0;
