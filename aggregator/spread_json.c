@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,93 +35,94 @@ static const char *const field_names[SPREAD_JSON_FIELDS] = {
 	"schema", "symbol", "update", "ts_recv_ns", "pairs", "buy", "sell", "ask", "bid",
 	"qty", "spread_bps", "net_spread_bps", "count", "min", "max", "mean", "p50", "p95"};
 
-/* Each value written through these is one XADD field: its span in the
- * text (without a string's quotes) is kept with the message. */
+/* Each field opened with field() is one XADD field: the span of its value
+ * in the text (without a string's quotes) is kept with the message when
+ * the next field opens or field_close() is called. */
 struct msg_writer {
 	struct jsonw w;
 	struct spread_msg *m;
+	size_t start; /* where the open field's value starts */
+	bool open;
 };
 
-static void put_key(struct msg_writer *mw, const char *key)
+static void field_close(struct msg_writer *mw)
 {
-	assert(mw->m->field_count < SPREAD_JSON_FIELDS && strcmp(key, field_names[mw->m->field_count]) == 0);
-	jsonw_key(&mw->w, key);
-}
-
-static void keep_span(struct msg_writer *mw, size_t start, int quotes)
-{
+	if (!mw->open)
+		return;
+	mw->open = false;
 	struct spread_msg *m = mw->m;
-	m->value[m->field_count].off = (uint16_t)(start + quotes);
-	m->value[m->field_count].len = (uint16_t)(mw->w.len - start - 2 * quotes);
+	size_t len = mw->w.len - mw->start;
+	size_t quotes = len >= 2 && mw->w.buf[mw->start] == '"';
+	m->value[m->field_count].off = (uint16_t)(mw->start + quotes);
+	m->value[m->field_count].len = (uint16_t)(len - 2 * quotes);
 	m->field_count++;
 }
 
-static void put_str(struct msg_writer *mw, const char *key, const char *v)
+static void field(struct msg_writer *mw, const char *key)
 {
-	put_key(mw, key);
-	size_t start = mw->w.len;
-	jsonw_string(&mw->w, v);
-	keep_span(mw, start, 1);
-}
-
-static void put_u64(struct msg_writer *mw, const char *key, uint64_t v)
-{
-	put_key(mw, key);
-	size_t start = mw->w.len;
-	jsonw_uint64(&mw->w, v);
-	keep_span(mw, start, 0);
-}
-
-static void put_i64(struct msg_writer *mw, const char *key, int64_t v)
-{
-	put_key(mw, key);
-	size_t start = mw->w.len;
-	jsonw_int64(&mw->w, v);
-	keep_span(mw, start, 0);
-}
-
-static void put_num(struct msg_writer *mw, const char *key, double v)
-{
-	put_key(mw, key);
-	size_t start = mw->w.len;
-	jsonw_double(&mw->w, v);
-	keep_span(mw, start, 0);
+	field_close(mw);
+	assert(mw->m->field_count < SPREAD_JSON_FIELDS && strcmp(key, field_names[mw->m->field_count]) == 0);
+	jsonw_key(&mw->w, key);
+	mw->start = mw->w.len;
+	mw->open = true;
 }
 
 int spread_json_format(struct spread_msg *m, const struct spread_json_update *u)
 {
 	struct msg_writer mw = { .m = m };
+	struct jsonw *w = &mw.w;
 	m->field_count = 0;
-	jsonw_init(&mw.w, m->json, sizeof(m->json));
-	jsonw_object_begin(&mw.w);
-	put_u64(&mw, "schema", SPREAD_JSON_SCHEMA);
-	put_str(&mw, "symbol", u->symbol);
-	put_u64(&mw, "update", u->update);
-	put_i64(&mw, "ts_recv_ns", u->ts_recv_ns);
-	put_u64(&mw, "pairs", u->pair_count);
+	jsonw_init(w, m->json, sizeof(m->json));
+	jsonw_object_begin(w);
+	field(&mw, "schema");
+	jsonw_uint64(w, SPREAD_JSON_SCHEMA);
+	field(&mw, "symbol");
+	jsonw_string(w, u->symbol);
+	field(&mw, "update");
+	jsonw_uint64(w, u->update);
+	field(&mw, "ts_recv_ns");
+	jsonw_int64(w, u->ts_recv_ns);
+	field(&mw, "pairs");
+	jsonw_uint64(w, u->pair_count);
 	const struct spread_pair_view *b = u->best;
 	if (b) {
-		put_str(&mw, "buy", u->buy);
-		put_str(&mw, "sell", u->sell);
-		put_num(&mw, "ask", b->buy->ask);
-		put_num(&mw, "bid", b->sell->bid);
-		put_num(&mw, "qty", b->qty);
-		put_num(&mw, "spread_bps", bps(b->spread_bps));
-		put_num(&mw, "net_spread_bps", bps(b->net_spread_bps));
+		field(&mw, "buy");
+		jsonw_string(w, u->buy);
+		field(&mw, "sell");
+		jsonw_string(w, u->sell);
+		field(&mw, "ask");
+		jsonw_double(w, b->buy->ask);
+		field(&mw, "bid");
+		jsonw_double(w, b->sell->bid);
+		field(&mw, "qty");
+		jsonw_double(w, b->qty);
+		field(&mw, "spread_bps");
+		jsonw_double(w, bps(b->spread_bps));
+		field(&mw, "net_spread_bps");
+		jsonw_double(w, bps(b->net_spread_bps));
+		field_close(&mw);
 		const struct window_stats *s = &b->stats;
-		jsonw_key(&mw.w, "window");
-		jsonw_object_begin(&mw.w);
-		put_u64(&mw, "count", s->count);
-		put_num(&mw, "min", stat(s, s->min));
-		put_num(&mw, "max", stat(s, s->max));
-		put_num(&mw, "mean", stat(s, s->mean));
-		put_num(&mw, "p50", stat(s, s->p50));
-		put_num(&mw, "p95", stat(s, s->p95));
-		jsonw_object_end(&mw.w);
+		jsonw_key(w, "window");
+		jsonw_object_begin(w);
+		field(&mw, "count");
+		jsonw_uint64(w, s->count);
+		field(&mw, "min");
+		jsonw_double(w, stat(s, s->min));
+		field(&mw, "max");
+		jsonw_double(w, stat(s, s->max));
+		field(&mw, "mean");
+		jsonw_double(w, stat(s, s->mean));
+		field(&mw, "p50");
+		jsonw_double(w, stat(s, s->p50));
+		field(&mw, "p95");
+		jsonw_double(w, stat(s, s->p95));
+		field_close(&mw);
+		jsonw_object_end(w);
 	}
-	jsonw_object_end(&mw.w);
+	field_close(&mw);
+	jsonw_object_end(w);
 	size_t len;
-	int rc = jsonw_finish(&mw.w, &len);
+	int rc = jsonw_finish(w, &len);
 	m->len = rc == 0 ? (uint16_t)len : 0;
 	m->update = rc == 0 ? u->update : 0;
 	return rc;

@@ -4,7 +4,10 @@
 # commands (PUBLISH, XADD, HSET with the aggregator's own payload and fields),
 # same run; also against PUBLISH alone. BENCH tick_to_subscriber_*: from a tick entering
 # a ring to a PSUBSCRIBE client receiving the spread, at 10k and 100k ticks/s.
-# 3 exchanges, real processes throughout.
+# BENCH redis_bytes_per_update: what Redis reads per spread update (every
+# command of it, the matrix's HSET spread:pairs included), over the
+# throughput run; spread_message_bytes and spread_pairs_bytes: one update's
+# message and one matrix. 3 exchanges, real processes throughout.
 SRC=${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 source "$SRC/tests/integration/aggregator_lib.sh"
 
@@ -43,17 +46,23 @@ tl_wait_for 10 "feeder idle" tl_at_least 2 feeder_acks
 # The aggregator's publish rate with the input well above what Redis takes
 # (conflation keeps one update per symbol waiting).
 echo "stream binance,okx,bybit $all_syms 150000 5" >&3
+redis_input_bytes() { tl_redis_cli info stats | tr -d '\r' | awk -F: '$1 == "total_net_input_bytes" { print $2 }'; }
 sleep 1.5
 p0=$(metric redis_published_total)
+b0=$(redis_input_bytes)
 t0=$(date +%s%N)
 sleep 2.5
 p1=$(metric redis_published_total)
+b1=$(redis_input_bytes)
 t1=$(date +%s%N)
+bytes_per_update=$(awk -v b="$((b1 - b0))" -v p="$((p1 - p0))" 'BEGIN { printf "%.0f", b / p }')
 agg_rate=$(awk -v p="$((p1 - p0))" -v ns="$((t1 - t0))" 'BEGIN { printf "%.0f", p / (ns / 1e9) }')
 tl_wait_for 10 "feeder idle" tl_at_least 3 feeder_acks
 payload=$(tl_redis_cli hget spread:latest S001-USDT)
 size=${#payload}
 [ "$size" -gt 100 ] || tl_fail "no payload in spread:latest"
+# the matrix (absent before schema 2: 0)
+pairs_size=$(tl_redis_cli hget spread:pairs S001-USDT | tr -d '\n' | wc -c)
 
 # redis-benchmark's rate for one command, -P 16, default 50 clients
 rb() {
@@ -80,6 +89,9 @@ echo "BENCH redis_aggregator_updates_per_s $agg_rate updates/s"
 echo "BENCH redis_benchmark_mix_per_s $mix_rate updates/s"
 echo "BENCH redis_benchmark_publish_per_s $pub_rate requests/s"
 echo "BENCH redis_payload_bytes $size bytes"
+echo "BENCH spread_message_bytes $size bytes"
+echo "BENCH spread_pairs_bytes $pairs_size bytes"
+echo "BENCH redis_bytes_per_update $bytes_per_update bytes"
 echo "BENCH tick_to_subscriber_p50_us $p50_10k us"
 echo "BENCH tick_to_subscriber_p99_us $p99_10k us"
 echo "BENCH tick_to_subscriber_p50_us_at_10k $p50_10k us"
