@@ -161,16 +161,12 @@ static void report_listing(struct agg *a, const char *why)
 			 l->refused, a->cfg->aggregator.max_window_memory_mb);
 }
 
-/* Symbols added at run time: what is sized by symbol count or by pairs
- * grows with them (_spreads records are checked again for the new size). */
+/* Symbols added at run time: what is sized by symbol count grows with
+ * them (spread_json is sized for any symbol and pair the core may list). */
 static int grow_outputs(struct agg *a, size_t old_symbols)
 {
 	size_t n = spread_core_symbol_count(a->core);
 	int rc = conflate_grow(&a->queue, n);
-	if (rc == 0 && spread_core_max_pairs(a->core) > a->json.max_pairs) {
-		spread_json_free(&a->json);
-		rc = spread_json_init(&a->json, a->core, a->cfg->aggregator.publish_interval_ms);
-	}
 	if (rc == 0 && n > old_symbols) {
 		uint64_t written = a->spreads.written;
 		spreads_out_free(&a->spreads);

@@ -27,4 +27,4 @@ INTEGRATION_TESTS += tests/integration/test_aggregator_redis_publish.sh \
 	tests/integration/test_aggregator_candles.sh tests/integration/test_aggregator_candles_restart.sh
 INTEGRATION_TESTS += tests/integration/test_aggregator_sigterm_drain.sh \
 	tests/integration/test_aggregator_lapped.sh tests/integration/test_aggregator_window_memory_cap.sh \
-	tests/integration/test_aggregator_alert_webhook_slow.sh
+	tests/integration/test_aggregator_alert_webhook_slow.sh tests/integration/test_aggregator_live_symbols.sh

@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aggregator/wanted.h"
 #include "common/hash.h"
-#include "common/instrument.h"
-#include "common/log.h"
 
 #define NO_SLOT 0xff
 #define NO_INDEX (-1)
@@ -119,34 +118,33 @@ static size_t symbol_bytes(const struct spread_core *c)
 	return sizeof(struct spread_symbol) + c->ex_count;
 }
 
-/* A new symbol, charged to the pool; -ENOSPC at the cap (or past
- * SPREAD_MAX_SYMBOLS, which readers may size tables by). */
-static int add_symbol(struct spread_core *c, const char *name)
+static void count_pairs(struct spread_core *c, struct spread_listing *out)
 {
-	if (c->sym_count >= SPREAD_MAX_SYMBOLS)
-		return -ENOSPC;
-	int rc = reserve_symbols(c, c->sym_count + 1);
-	if (rc < 0 || (rc = window_pool_charge(c->pool, symbol_bytes(c))) < 0)
-		return rc;
-	size_t i = c->sym_count++;
-	memset(&c->syms[i], 0, sizeof(c->syms[i]));
-	snprintf(c->syms[i].name, sizeof(c->syms[i].name), "%s", name);
-	index_put(c, i);
-	return (int)i;
+	c->pair_count = 0;
+	out->symbols = 0;
+	for (size_t i = 0; i < c->sym_count; i++) {
+		size_t k = (size_t)__builtin_popcount(c->syms[i].listed), pairs = k > 1 ? k * (k - 1) : 0;
+		out->symbols += k > 0;
+		c->pair_count += pairs;
+		if (pairs > c->max_pairs)
+			c->max_pairs = pairs;
+	}
 }
 
-/* Exchange ex gets a slot in symbol sym: the window table is laid out
- * again for one more slot, [b][a] keeping its windows. */
-static int add_slot(struct spread_core *c, size_t sym, unsigned ex)
+/* Slots in symbol sym for the exchanges of add (none has one yet), charged
+ * at once with extra bytes: the windows table is laid out again for them,
+ * [b][a] keeping its windows. -ENOSPC at the cap, and nothing changed. */
+static int add_slots(struct spread_core *c, size_t sym, uint32_t add, size_t extra)
 {
 	struct spread_symbol *s = &c->syms[sym];
-	unsigned k = s->ex_count, n = k + 1;
-	int rc = window_pool_charge(c->pool, table_bytes(n) - table_bytes(k));
+	unsigned k = s->ex_count, n = k + (unsigned)__builtin_popcount(add);
+	size_t bytes = table_bytes(n) - table_bytes(k) + extra;
+	int rc = window_pool_charge(c->pool, bytes);
 	if (rc < 0)
 		return rc;
 	struct window **w = calloc((size_t)n * n, sizeof(*w));
 	if (!w) {
-		window_pool_uncharge(c->pool, table_bytes(n) - table_bytes(k));
+		window_pool_uncharge(c->pool, bytes);
 		return -ENOMEM;
 	}
 	for (unsigned b = 0; b < k; b++)
@@ -154,10 +152,32 @@ static int add_slot(struct spread_core *c, size_t sym, unsigned ex)
 			w[b * n + a] = s->windows[b * k + a];
 	free(s->windows);
 	s->windows = w;
-	s->ex[k] = (uint8_t)ex;
-	s->ex_count = n;
-	c->slot[sym * c->ex_count + ex] = (uint8_t)k;
-	return (int)k;
+	for (unsigned e = 0; e < c->ex_count; e++)
+		if (add & (1u << e)) {
+			s->ex[s->ex_count] = (uint8_t)e;
+			c->slot[sym * c->ex_count + e] = (uint8_t)s->ex_count++;
+		}
+	return 0;
+}
+
+/* A new symbol listed by the exchanges of ex_mask: its entry and tables
+ * charged at once, -ENOSPC at the cap (or past SPREAD_MAX_SYMBOLS, which
+ * readers may size tables by). Returns its index. */
+static int add_symbol(struct spread_core *c, const char *name, uint32_t ex_mask)
+{
+	if (c->sym_count >= SPREAD_MAX_SYMBOLS)
+		return -ENOSPC;
+	int rc = reserve_symbols(c, c->sym_count + 1);
+	if (rc < 0)
+		return rc;
+	size_t i = c->sym_count;
+	memset(&c->syms[i], 0, sizeof(c->syms[i]));
+	memcpy(c->syms[i].name, name, CONFIG_NAME_MAX);
+	if ((rc = add_slots(c, i, ex_mask, symbol_bytes(c))) < 0)
+		return rc;
+	c->sym_count++;
+	index_put(c, i);
+	return (int)i;
 }
 
 /* Slot k is no longer listed: its quote is forgotten without an update
@@ -178,111 +198,77 @@ static void unlist_slot(struct spread_core *c, struct spread_symbol *s, unsigned
 	}
 }
 
-_Static_assert(INSTRUMENT_NAME_MAX == CONFIG_NAME_MAX, "universe and config symbol names differ in size");
-
-/* [universe] mode = auto: each exchange's share of the universe the
- * supervisor persisted (none decided yet: none) instead of its list. */
-static int universe_symbols(const struct config *cfg, char (*own[])[INSTRUMENT_NAME_MAX], size_t *count)
+/* The symbol's slots for the exchanges of ex_mask that have one. */
+static uint32_t slots_of(const struct spread_core *c, size_t sym, uint32_t ex_mask)
 {
-	char err[512];
-	for (size_t e = 0; e < cfg->exchange_count; e++) {
-		own[e] = NULL;
-		count[e] = cfg->exchanges[e].symbol_count;
-		if (!config_universe_auto(cfg))
-			continue;
-		int rc = universe_file_symbols(cfg->state_dir, cfg->exchanges[e].name, &own[e], &count[e], err, sizeof(err));
-		if (rc == -ENOENT) {
-			count[e] = 0;
-		} else if (rc < 0) {
-			log_err("aggregator: %s", err);
+	uint32_t slots = 0;
+	for (unsigned e = 0; e < c->ex_count; e++) {
+		uint8_t k = c->slot[sym * c->ex_count + e];
+		if ((ex_mask & (1u << e)) && k != NO_SLOT)
+			slots |= 1u << k;
+	}
+	return slots;
+}
+
+/* The exchanges symbol s has a slot for. */
+static uint32_t exchanges_of(const struct spread_symbol *s)
+{
+	uint32_t m = 0;
+	for (unsigned k = 0; k < s->ex_count; k++)
+		m |= 1u << s->ex[k];
+	return m;
+}
+
+/* Symbol and slots for every wanted listing that has none yet, each
+ * symbol's charged at once: the cap refuses a new symbol whole rather than
+ * leave it on one exchange without pairs. idx[i]: wanted i's symbol, or
+ * negative. */
+static int add_wanted(struct spread_core *c, const struct wanted *w, int32_t *idx, struct spread_listing *out)
+{
+	for (size_t i = 0; i < w->count; i++) {
+		const struct wanted_symbol *ws = &w->syms[i];
+		int sym = find_symbol(c, ws->name), rc = 0;
+		uint32_t missing = sym < 0 ? ws->ex_mask : ws->ex_mask & ~exchanges_of(&c->syms[sym]);
+		if (sym < 0)
+			rc = sym = add_symbol(c, ws->name, ws->ex_mask);
+		else if (missing)
+			rc = add_slots(c, (size_t)sym, missing, 0);
+		if (rc == -ENOSPC)
+			out->refused += (size_t)__builtin_popcount(missing);
+		else if (rc < 0)
 			return rc;
-		}
+		idx[i] = sym;
 	}
 	return 0;
-}
-
-static int exchange_index(const struct spread_core *c, const char *name)
-{
-	for (size_t e = 0; e < c->ex_count; e++)
-		if (strcmp(c->ex_names[e], name) == 0)
-			return (int)e;
-	return -ENOENT;
-}
-
-/* Listing (sym, ex) as wanted now: a new symbol or slot when needed. */
-static int want(struct spread_core *c, const char *name, unsigned ex, uint32_t **wanted, size_t *wanted_cap)
-{
-	int i = find_symbol(c, name);
-	if (i < 0 && (i = add_symbol(c, name)) < 0)
-		return i;
-	if ((size_t)i >= *wanted_cap) {
-		size_t n = c->sym_cap;
-		uint32_t *w = realloc(*wanted, n * sizeof(*w));
-		if (!w)
-			return -ENOMEM;
-		memset(w + *wanted_cap, 0, (n - *wanted_cap) * sizeof(*w));
-		*wanted = w;
-		*wanted_cap = n;
-	}
-	uint8_t k = c->slot[(size_t)i * c->ex_count + ex];
-	if (k == NO_SLOT) {
-		int rc = add_slot(c, (size_t)i, ex);
-		if (rc < 0)
-			return rc;
-		k = (uint8_t)rc;
-	}
-	(*wanted)[i] |= 1u << k;
-	return 0;
-}
-
-static void count_pairs(struct spread_core *c, struct spread_listing *out)
-{
-	c->pair_count = 0;
-	out->symbols = 0;
-	for (size_t i = 0; i < c->sym_count; i++) {
-		size_t k = (size_t)__builtin_popcount(c->syms[i].listed), pairs = k > 1 ? k * (k - 1) : 0;
-		out->symbols += k > 0;
-		c->pair_count += pairs;
-		if (pairs > c->max_pairs)
-			c->max_pairs = pairs;
-	}
 }
 
 int spread_core_list(struct spread_core *c, const struct config *cfg, struct spread_listing *out)
 {
-	char(*own[CONFIG_MAX_EXCHANGES])[INSTRUMENT_NAME_MAX] = { NULL };
-	size_t count[CONFIG_MAX_EXCHANGES];
-	uint32_t *wanted = NULL;
-	size_t wanted_cap = 0;
+	struct wanted w;
 	memset(out, 0, sizeof(*out));
-	int rc = universe_symbols(cfg, own, count);
-	for (size_t e = 0; rc == 0 && e < cfg->exchange_count; e++) {
-		const struct config_exchange *x = &cfg->exchanges[e];
-		int ex = x->enabled ? exchange_index(c, x->name) : -ENOENT;
-		if (ex < 0)
-			continue; /* not an exchange of ours: the supervisor restarts us for that */
-		for (size_t s = 0; s < count[e]; s++) {
-			const char *name = own[e] ? own[e][s] : x->symbols[s];
-			int r = want(c, name, (unsigned)ex, &wanted, &wanted_cap);
-			if (r == -ENOSPC)
-				out->refused++;
-			else if (r < 0)
-				rc = r;
-		}
-	}
+	int rc = wanted_read(&w, cfg, c->ex_names, c->ex_count);
+	if (rc < 0)
+		return rc;
+	int32_t *idx = malloc((w.count ? w.count : 1) * sizeof(*idx));
+	uint32_t *now = NULL;
+	rc = idx ? add_wanted(c, &w, idx, out) : -ENOMEM;
+	if (rc == 0 && !(now = calloc(c->sym_count + 1, sizeof(*now))))
+		rc = -ENOMEM;
+	for (size_t i = 0; rc == 0 && i < w.count; i++)
+		if (idx[i] >= 0)
+			now[idx[i]] = slots_of(c, (size_t)idx[i], w.syms[i].ex_mask);
 	for (size_t i = 0; rc == 0 && i < c->sym_count; i++) {
 		struct spread_symbol *s = &c->syms[i];
-		uint32_t now = i < wanted_cap ? wanted[i] : 0;
-		out->added += (size_t)__builtin_popcount(now & ~s->listed);
-		out->removed += (size_t)__builtin_popcount(s->listed & ~now);
+		out->added += (size_t)__builtin_popcount(now[i] & ~s->listed);
+		out->removed += (size_t)__builtin_popcount(s->listed & ~now[i]);
 		for (unsigned k = 0; k < s->ex_count; k++)
-			if ((s->listed & ~now) & (1u << k))
+			if ((s->listed & ~now[i]) & (1u << k))
 				unlist_slot(c, s, k);
-		s->listed = now;
+		s->listed = now[i];
 	}
-	for (size_t e = 0; e < cfg->exchange_count; e++)
-		free(own[e]);
-	free(wanted);
+	free(now);
+	free(idx);
+	wanted_free(&w);
 	count_pairs(c, out);
 	c->listing = *out;
 	return rc;

@@ -195,6 +195,7 @@ static void cap_refuses_what_it_cannot_hold(void **state)
 	assert_true(l.refused > 0);
 	assert_true(l.added > 0);
 	assert_int_equal(l.added + l.refused, 2 * (CONFIG_MAX_SYMBOLS - 1));
+	assert_int_equal(l.symbols, 1 + l.added / 2); /* refused whole: none listed on one exchange alone */
 	struct window_pool_usage u;
 	spread_core_window_usage(c, &u);
 	assert_true(u.bytes_used <= u.bytes_max);
