@@ -202,32 +202,6 @@ static void apply_defaults(struct load *ld, int slot)
 /* "[exchange.NAME]" or "[bridge.NAME]" (kind is "exchange" or "bridge"): the
  * next of max slots from first, whose name field is name_at(i); returns the
  * slot or SLOT_NONE. */
-static int open_named_section(struct load *ld, const char *kind, const char *sub, int line, int first,
-			      size_t *count, size_t max, char *(*name_at)(struct config *, size_t))
-{
-	if (!config_name_valid(sub)) {
-		error_at(ld, at_line(line), "[%s.%s]: %s name must be 1 to 23 characters of a-z, 0-9 and '-'", kind,
-			 sub, kind);
-		return SLOT_NONE;
-	}
-	for (size_t i = 0; i < *count; i++) {
-		if (strcmp(name_at(ld->c, i), sub) == 0) {
-			error_at(ld, at_line(line), "duplicate section [%s.%s] (first at line %d)", kind, sub,
-				 ld->sect_line[first + (int)i]);
-			return SLOT_NONE;
-		}
-	}
-	if (*count >= max) {
-		error_at(ld, at_line(line), "[%s.%s]: more than %zu %s sections", kind, sub, max, kind);
-		return SLOT_NONE;
-	}
-	int slot = first + (int)*count;
-	memcpy(name_at(ld->c, (*count)++), sub, strlen(sub) + 1);
-	apply_defaults(ld, slot);
-	ld->sect_line[slot] = line;
-	return slot;
-}
-
 static char *exchange_name_at(struct config *c, size_t i)
 {
 	return c->exchanges[i].name;
@@ -243,6 +217,64 @@ static char *alert_name_at(struct config *c, size_t i)
 	return c->alerts[i].name;
 }
 
+static size_t *exchange_count(struct config *c)
+{
+	return &c->exchange_count;
+}
+
+static size_t *bridge_count(struct config *c)
+{
+	return &c->bridge_count;
+}
+
+static size_t *alert_count(struct config *c)
+{
+	return &c->alert_count;
+}
+
+/* The sections with a name: [KIND.NAME] in the file, and
+ * SPREADBUS_<ENV_PREFIX><NAME>_<KEY> in the environment. */
+struct named_kind {
+	const char *kind, *env_prefix;
+	int first_slot;
+	size_t max;
+	size_t *(*count)(struct config *c);
+	char *(*name_at)(struct config *c, size_t i);
+};
+
+static const struct named_kind named_kinds[] = {
+	{ "exchange", "EXCHANGE_", CONFIG_SECT_EXCHANGE, CONFIG_MAX_EXCHANGES, exchange_count, exchange_name_at },
+	{ "bridge", "BRIDGE_", CONFIG_SLOT_BRIDGE, CONFIG_MAX_BRIDGES, bridge_count, bridge_name_at },
+	{ "alert", "ALERT_", CONFIG_SLOT_ALERT, CONFIG_MAX_ALERTS, alert_count, alert_name_at },
+};
+#define NAMED_KINDS (sizeof(named_kinds) / sizeof(named_kinds[0]))
+
+static int open_named_section(struct load *ld, const struct named_kind *nk, const char *sub, int line)
+{
+	size_t *count = nk->count(ld->c);
+	if (!config_name_valid(sub)) {
+		error_at(ld, at_line(line), "[%s.%s]: %s name must be 1 to 23 characters of a-z, 0-9 and '-'", nk->kind,
+			 sub, nk->kind);
+		return SLOT_NONE;
+	}
+	for (size_t i = 0; i < *count; i++) {
+		if (strcmp(nk->name_at(ld->c, i), sub) == 0) {
+			error_at(ld, at_line(line), "duplicate section [%s.%s] (first at line %d)", nk->kind, sub,
+				 ld->sect_line[nk->first_slot + (int)i]);
+			return SLOT_NONE;
+		}
+	}
+	if (*count >= nk->max) {
+		error_at(ld, at_line(line), "[%s.%s]: more than %zu %s sections", nk->kind, sub, nk->max, nk->kind);
+		return SLOT_NONE;
+	}
+	int slot = nk->first_slot + (int)*count;
+	memcpy(nk->name_at(ld->c, (*count)++), sub, strlen(sub) + 1);
+	apply_defaults(ld, slot);
+	ld->sect_line[slot] = line;
+	return slot;
+}
+
 /* A section header line "[name]": returns the slot or SLOT_NONE. */
 static int open_section(struct load *ld, const char *name, int line)
 {
@@ -251,21 +283,19 @@ static int open_section(struct load *ld, const char *name, int line)
 	for (int s = 0; s < CONFIG_SECT_EXCHANGE; s++)
 		if (strcmp(name, config_sect_names[s]) == 0)
 			slot = s;
-	if (slot == SLOT_NONE && strncmp(name, "exchange.", 9) == 0) {
-		slot = open_named_section(ld, "exchange", name + 9, line, CONFIG_SECT_EXCHANGE, &c->exchange_count,
-					  CONFIG_MAX_EXCHANGES, exchange_name_at);
-		if (slot != SLOT_NONE) {
+	for (size_t t = 0; slot == SLOT_NONE && t < NAMED_KINDS; t++) {
+		const struct named_kind *nk = &named_kinds[t];
+		size_t n = strlen(nk->kind);
+		if (strncmp(name, nk->kind, n) != 0 || name[n] != '.')
+			continue;
+		slot = open_named_section(ld, nk, name + n + 1, line);
+		if (slot != SLOT_NONE && nk->first_slot == CONFIG_SECT_EXCHANGE) {
+			/* an exchange's adapter is its name unless the section says otherwise */
 			struct config_exchange *ex = &c->exchanges[slot - CONFIG_SECT_EXCHANGE];
 			memcpy(ex->adapter, ex->name, sizeof(ex->adapter));
 		}
 		return slot;
 	}
-	if (slot == SLOT_NONE && strncmp(name, "bridge.", 7) == 0)
-		return open_named_section(ld, "bridge", name + 7, line, CONFIG_SLOT_BRIDGE, &c->bridge_count,
-					  CONFIG_MAX_BRIDGES, bridge_name_at);
-	if (slot == SLOT_NONE && strncmp(name, "alert.", 6) == 0)
-		return open_named_section(ld, "alert", name + 6, line, CONFIG_SLOT_ALERT, &c->alert_count,
-					  CONFIG_MAX_ALERTS, alert_name_at);
 	if (slot == SLOT_NONE) {
 		error_at(ld, at_line(line),
 			 "unknown section [%s] (known: service, http, restart, redis, aggregator, writer, gateway, "
@@ -454,24 +484,29 @@ static void apply_env_var(struct load *ld, const char *var)
 			best = n + 1;
 		}
 	}
-	if (strncmp(rest, "EXCHANGE_", 9) == 0) {
-		/* The longest exchange name that matches wins ("a" vs "a-b"). */
-		for (size_t i = 0; i < ld->c->exchange_count; i++) {
+	for (size_t t = 0; t < NAMED_KINDS; t++) {
+		const struct named_kind *nk = &named_kinds[t];
+		size_t plen = strlen(nk->env_prefix);
+		if (strncmp(rest, nk->env_prefix, plen) != 0)
+			continue;
+		/* The longest section name that matches wins ("a" vs "a-b"). */
+		for (size_t i = 0; i < *nk->count(ld->c); i++) {
 			char up[CONFIG_NAME_MAX + 16];
-			env_upper(up, sizeof(up), ld->c->exchanges[i].name);
+			env_upper(up, sizeof(up), nk->name_at(ld->c, i));
 			size_t n = strlen(up);
-			if (strncmp(rest + 9, up, n) == 0 && rest[9 + n] == '_' && 9 + n + 1 > best) {
-				slot = CONFIG_SECT_EXCHANGE + (int)i;
-				best = 9 + n + 1;
+			if (strncmp(rest + plen, up, n) == 0 && rest[plen + n] == '_' && plen + n + 1 > best) {
+				slot = nk->first_slot + (int)i;
+				best = plen + n + 1;
 			}
 		}
-		if (slot < CONFIG_SECT_EXCHANGE) {
+		if (slot < nk->first_slot) {
 			error_at(ld, (struct loc){ .env = var },
-				 "no [exchange.NAME] section in %s matches this variable: overrides only change "
-				 "exchanges defined in the file",
-				 ld->path);
+				 "no [%s.NAME] section in %s matches this variable: overrides only change "
+				 "%s sections defined in the file",
+				 nk->kind, ld->path, nk->kind);
 			return;
 		}
+		break;
 	}
 	if (slot == SLOT_NONE)
 		return;

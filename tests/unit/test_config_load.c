@@ -271,6 +271,34 @@ static void test_environment_overrides(void **state)
 	config_free(c);
 }
 
+/* [bridge.NAME] and [alert.NAME] take overrides like [exchange.NAME]: a
+ * bridge's token or an alert's threshold set from the environment, and a
+ * variable naming a section the file lacks is an error. */
+static void test_named_section_overrides(void **state)
+{
+	(void)state;
+	static const char text[] = "[exchange.binance]\nsymbols = BTC-USDT\n"
+				   "[bridge.out]\nmode = export\n"
+				   "[bridge.out-b]\nmode = export\n"
+				   "[alert.wide]\nmin_net_bps = 5\n";
+	const char *env[] = { "SPREADBUS_BRIDGE_OUT_TOKEN=from-env", "SPREADBUS_BRIDGE_OUT_B_REPLICAS=3",
+			      "SPREADBUS_ALERT_WIDE_MIN_NET_BPS=12.5", NULL };
+	struct config *c = load_ok(text, env);
+	const struct config_bridge *out = config_bridge_find(c, "out"), *out_b = config_bridge_find(c, "out-b");
+	assert_string_equal(out->token, "from-env");
+	assert_int_equal(out->replicas, 1);
+	assert_int_equal(out_b->replicas, 3); /* the longer name wins */
+	assert_true(c->alerts[0].min_net_bps == 12.5);
+	config_free(c);
+
+	const char *unknown[] = { "SPREADBUS_ALERT_NARROW_MIN_NET_BPS=1", NULL };
+	c = config_new();
+	assert_int_not_equal(load(c, text, unknown), 0);
+	assert_non_null(strstr(errbuf, "SPREADBUS_ALERT_NARROW_MIN_NET_BPS"));
+	assert_non_null(strstr(errbuf, "no [alert.NAME] section"));
+	config_free(c);
+}
+
 static void test_file_forms(void **state)
 {
 	(void)state;
@@ -464,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_key_set),
 		cmocka_unit_test(test_environment_overrides),
+		cmocka_unit_test(test_named_section_overrides),
 		cmocka_unit_test(test_file_forms),
 		cmocka_unit_test(test_symbol_limit),
 		cmocka_unit_test(test_hashes_follow_their_section),
