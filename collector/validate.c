@@ -18,11 +18,14 @@ static const double pow10_exact[VALIDATE_MAX_SCALE + 1] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 };
 
-/* x's nearest integer, when x is one within the allowance; else -1. */
+/* x's nearest integer (0 <= x < WHOLE_MAX), when x is one within the
+ * allowance; else -1. x + 0.5 is exact there (x's unit in the last place
+ * is at most 1/8) and the conversion truncates: one instruction where
+ * nearbyint() is a library call (about 20 against 25-30 ns per quote). */
 static int64_t whole(double x)
 {
-	double n = nearbyint(x);
-	return fabs(x - n) <= x * ALLOWANCE ? (int64_t)n : -1;
+	int64_t n = (int64_t)(x + 0.5);
+	return fabs(x - (double)n) <= x * ALLOWANCE ? n : -1;
 }
 
 int validate_step_from_size(double size, struct validate_step *s)
@@ -53,7 +56,8 @@ bool validate_on_step(double v, const struct validate_step *s)
 	if (!(x < WHOLE_MAX))
 		return true;
 	int64_t n = whole(x);
-	return n > 0 && n % s->units == 0;
+	/* units 1 (a power of ten, most sizes) needs no division */
+	return n > 0 && (s->units == 1 || n % s->units == 0);
 }
 
 struct validate *validate_new(double max_price_jump_pct)
