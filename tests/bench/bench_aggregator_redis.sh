@@ -19,6 +19,8 @@ syms=$(cut -d, -f1-50 <<<"$all_syms")
 # the config wants long symbol lists on indented continuation lines
 conf_syms=$(tr ',' '\n' <<<"$all_syms" | paste -sd',,,,,,,,,\n' | sed 's/,/, /g; 2,$s/^/  /; $!s/$/,/')
 tl_redis_start
+# PUBLISH_INTERVAL_MS: [aggregator] publish_interval_ms (default 0)
+EXTRA_CONF=("aggregator.publish_interval_ms=${PUBLISH_INTERVAL_MS:-0}")
 SYMBOLS=$conf_syms RING_CAPACITY=1048576 MAX_PENDING=${MAX_PENDING:-10000} write_config
 start_feeder
 start_aggregator
