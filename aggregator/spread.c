@@ -112,12 +112,14 @@ static size_t table_bytes(unsigned slots)
 	return (size_t)slots * slots * sizeof(struct window *);
 }
 
-/* A symbol costs its entry, its slot row and its window pointers. */
+/* A symbol's entry and its slot row; its window pointers are charged as
+ * its slots are added (add_slots). */
 static size_t symbol_bytes(const struct spread_core *c)
 {
 	return sizeof(struct spread_symbol) + c->ex_count;
 }
 
+/* Pairs and symbols of what is listed now. */
 static void count_pairs(struct spread_core *c, struct spread_listing *out)
 {
 	c->pair_count = 0;
