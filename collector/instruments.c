@@ -3,6 +3,7 @@
 #include "collector/instruments.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -225,4 +226,93 @@ int instruments_set_volume_product(struct instrument_set *set, const struct js_s
 		return -1;
 	in->quote_volume_24h = volume * px;
 	return 0;
+}
+
+struct flat_spans {
+	struct instruments_names n;
+	struct js_span disabled, tick, lot, min_qty, min_notional;
+};
+
+struct flat_walk {
+	const struct instruments_flat *f;
+	struct instrument_set *set;
+	struct js_field fields[9];
+	size_t nfields;
+};
+
+static void flat_field(struct flat_walk *w, const char *key, size_t offset)
+{
+	if (key)
+		w->fields[w->nfields++] = (struct js_field){ key, strlen(key), offset };
+}
+
+static int flat_step(const struct instruments_flat *f, const struct js_span *s, double *out)
+{
+	return f->steps_in_decimals ? instruments_precision(s, out) : instruments_decimal(s, out);
+}
+
+static int flat_elem(struct js *j, void *ctx)
+{
+	struct flat_walk *w = ctx;
+	const struct instruments_flat *f = w->f;
+	struct flat_spans s = { 0 };
+	struct instrument *in = instrument_set_add(w->set);
+	if (!in || js_object(j, w->fields, w->nfields, &s, NULL, NULL) < 0)
+		return -1;
+	/* an instrument listed with trading switched off (Coinbase trading_disabled) */
+	if (JS_IS(&s.disabled, "true"))
+		s.n.status = INSTRUMENTS_LITERAL("disabled");
+	if (instruments_fill(in, &s.n, f->trading_status) < 0 || flat_step(f, &s.tick, &in->tick_size) < 0 ||
+	    flat_step(f, &s.lot, &in->lot_size) < 0 || instruments_decimal(&s.min_qty, &in->min_qty) < 0 ||
+	    instruments_decimal(&s.min_notional, &in->min_notional) < 0)
+		return -1;
+	return 0;
+}
+
+int instruments_parse_flat(const char *body, size_t len, const struct instruments_list *list,
+			   const struct instruments_flat *f, struct instrument_set *set, char *err, size_t err_len)
+{
+	struct flat_walk w = { .f = f, .set = set };
+	flat_field(&w, f->native, offsetof(struct flat_spans, n.native));
+	flat_field(&w, f->status, offsetof(struct flat_spans, n.status));
+	flat_field(&w, f->base, offsetof(struct flat_spans, n.base));
+	flat_field(&w, f->quote, offsetof(struct flat_spans, n.quote));
+	flat_field(&w, f->disabled, offsetof(struct flat_spans, disabled));
+	flat_field(&w, f->tick, offsetof(struct flat_spans, tick));
+	flat_field(&w, f->lot, offsetof(struct flat_spans, lot));
+	flat_field(&w, f->min_qty, offsetof(struct flat_spans, min_qty));
+	flat_field(&w, f->min_notional, offsetof(struct flat_spans, min_notional));
+	return instruments_walk(body, len, list->path, list->n, list->code_key, list->code_ok, flat_elem, &w, err,
+				err_len);
+}
+
+struct volume_walk {
+	struct instrument_set *set;
+	struct js_field fields[2];
+};
+
+struct volume_spans {
+	struct js_span native, volume;
+};
+
+static int volume_elem(struct js *j, void *ctx)
+{
+	struct volume_walk *w = ctx;
+	struct volume_spans t = { 0 };
+	if (js_object(j, w->fields, 2, &t, NULL, NULL) < 0)
+		return -1;
+	return instruments_set_volume(w->set, &t.native, &t.volume);
+}
+
+int instruments_parse_volumes(const char *body, size_t len, const struct instruments_list *list,
+			      const char *native_key, const char *volume_key, struct instrument_set *set, char *err,
+			      size_t err_len)
+{
+	struct volume_walk w = {
+		.set = set,
+		.fields = { { native_key, strlen(native_key), offsetof(struct volume_spans, native) },
+			    { volume_key, strlen(volume_key), offsetof(struct volume_spans, volume) } },
+	};
+	return instruments_walk(body, len, list->path, list->n, list->code_key, list->code_ok, volume_elem, &w, err,
+				err_len);
 }

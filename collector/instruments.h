@@ -65,6 +65,33 @@ static inline int instruments_quote_len(size_t len, size_t max)
 {
 	return (int)(len < max ? len : max);
 }
+/* Where an answer keeps its list: the object keys path[0..n) (n = 0: the
+ * body is the list) and a top-level code member to check (as in
+ * instruments_walk; code_key NULL: none). */
+struct instruments_list {
+	const char *const *path;
+	size_t n;
+	const char *code_key, *code_ok;
+};
+/* Instruments that are flat objects, one key per field (OKX, Gate.io,
+ * Bitget, HTX, Coinbase): the keys, NULL where the answer has no such field
+ * (it stays 0). */
+struct instruments_flat {
+	const char *native, *status, *base, *quote;
+	const char *trading_status; /* the status value that means trading */
+	const char *disabled;       /* a key whose true means not trading whatever the status */
+	const char *tick, *lot, *min_qty, *min_notional;
+	bool steps_in_decimals;     /* tick and lot are counts of decimals (instruments_precision) */
+};
+/* Fill set from an answer of flat instruments; 0 or -1 with err. */
+int instruments_parse_flat(const char *body, size_t len, const struct instruments_list *list,
+			   const struct instruments_flat *f, struct instrument_set *set, char *err, size_t err_len);
+/* Set the volumes of set from an answer of flat tickers whose native_key
+ * names the instrument and volume_key its 24 h quote volume; 0 or -1. */
+int instruments_parse_volumes(const char *body, size_t len, const struct instruments_list *list,
+			      const char *native_key, const char *volume_key, struct instrument_set *set, char *err,
+			      size_t err_len);
+
 /* Set the volume of the instrument named native (no-op if unknown). */
 int instruments_set_volume(struct instrument_set *set, const struct js_span *native, const struct js_span *volume);
 /* The same where the answer gives the 24 h volume in the base asset and a

@@ -102,26 +102,11 @@ static int bn_usdm_parse_info(const char *body, size_t len, struct instrument_se
 	return instruments_walk(body, len, bn_path, 1, NULL, NULL, bn_usdm_symbol, set, err, err_len);
 }
 
-struct bn_ticker {
-	struct js_span symbol, quote_volume;
-};
-
-static int bn_ticker(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct bn_ticker, symbol, "symbol"),
-		JS_FIELD(struct bn_ticker, quote_volume, "quoteVolume"),
-	};
-	struct bn_ticker t = { 0 };
-	if (js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &t, NULL, NULL) < 0)
-		return -1;
-	return instruments_set_volume(ctx, &t.symbol, &t.quote_volume);
-}
-
 /* The answer is a bare array (no envelope to walk to). */
 static int bn_parse_tickers(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, NULL, 0, NULL, NULL, bn_ticker, set, err, err_len);
+	static const struct instruments_list list = { NULL, 0, NULL, NULL };
+	return instruments_parse_volumes(body, len, &list, "symbol", "quoteVolume", set, err, err_len);
 }
 
 const struct instruments_api instruments_binance = {

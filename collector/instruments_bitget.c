@@ -4,62 +4,24 @@
  * coin), both in the {"code":"00000","data":[...]} envelope. */
 #include "collector/instruments.h"
 
-struct bg_symbol {
-	struct instruments_names n;
-	struct js_span price_precision, quantity_precision, min_amount, min_usdt;
-};
-
-static int bg_symbol(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct bg_symbol, n.native, "symbol"),
-		JS_FIELD(struct bg_symbol, n.status, "status"),
-		JS_FIELD(struct bg_symbol, n.base, "baseCoin"),
-		JS_FIELD(struct bg_symbol, n.quote, "quoteCoin"),
-		JS_FIELD(struct bg_symbol, price_precision, "pricePrecision"),
-		JS_FIELD(struct bg_symbol, quantity_precision, "quantityPrecision"),
-		JS_FIELD(struct bg_symbol, min_amount, "minTradeAmount"),
-		JS_FIELD(struct bg_symbol, min_usdt, "minTradeUSDT"),
-	};
-	struct bg_symbol s = { 0 };
-	struct instrument *in = instrument_set_add(ctx);
-	if (!in || js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &s, NULL, NULL) < 0)
-		return -1;
-	/* online; gray (not yet open), halt and offline are not trading.
-	 * minTradeUSDT is the minimum order value, in USDT whatever the quote. */
-	if (instruments_fill(in, &s.n, "online") < 0 || instruments_precision(&s.price_precision, &in->tick_size) < 0 ||
-	    instruments_precision(&s.quantity_precision, &in->lot_size) < 0 ||
-	    instruments_decimal(&s.min_amount, &in->min_qty) < 0 || instruments_decimal(&s.min_usdt, &in->min_notional) < 0)
-		return -1;
-	return 0;
-}
-
 static const char *const bg_path[] = { "data" };
+static const struct instruments_list bg_list = { bg_path, 1, "code", "00000" };
 
 static int bg_parse_info(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, bg_path, 1, "code", "00000", bg_symbol, set, err, err_len);
-}
-
-struct bg_ticker {
-	struct js_span symbol, quote_volume;
-};
-
-static int bg_ticker(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct bg_ticker, symbol, "symbol"),
-		JS_FIELD(struct bg_ticker, quote_volume, "quoteVolume"),
+	/* online; gray (not yet open), halt and offline are not trading.
+	 * minTradeUSDT is the minimum order value, in USDT whatever the quote. */
+	static const struct instruments_flat f = {
+		.native = "symbol", .status = "status", .base = "baseCoin", .quote = "quoteCoin",
+		.trading_status = "online", .tick = "pricePrecision", .lot = "quantityPrecision",
+		.min_qty = "minTradeAmount", .min_notional = "minTradeUSDT", .steps_in_decimals = true,
 	};
-	struct bg_ticker t = { 0 };
-	if (js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &t, NULL, NULL) < 0)
-		return -1;
-	return instruments_set_volume(ctx, &t.symbol, &t.quote_volume);
+	return instruments_parse_flat(body, len, &bg_list, &f, set, err, err_len);
 }
 
 static int bg_parse_tickers(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, bg_path, 1, "code", "00000", bg_ticker, set, err, err_len);
+	return instruments_parse_volumes(body, len, &bg_list, "symbol", "quoteVolume", set, err, err_len);
 }
 
 const struct instruments_api instruments_bitget = {

@@ -51,31 +51,17 @@ static int bb_symbol(struct js *j, void *ctx)
 }
 
 static const char *const bb_path[] = { "result", "list" };
+static const struct instruments_list bb_list = { bb_path, 2, "retCode", "0" };
 
 static int bb_parse_info(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, bb_path, 2, "retCode", "0", bb_symbol, set, err, err_len);
-}
-
-struct bb_ticker {
-	struct js_span symbol, turnover;
-};
-
-static int bb_ticker(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct bb_ticker, symbol, "symbol"),
-		JS_FIELD(struct bb_ticker, turnover, "turnover24h"),
-	};
-	struct bb_ticker t = { 0 };
-	if (js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &t, NULL, NULL) < 0)
-		return -1;
-	return instruments_set_volume(ctx, &t.symbol, &t.turnover);
+	return instruments_walk(body, len, bb_list.path, bb_list.n, bb_list.code_key, bb_list.code_ok, bb_symbol, set, err,
+				err_len);
 }
 
 static int bb_parse_tickers(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, bb_path, 2, "retCode", "0", bb_ticker, set, err, err_len);
+	return instruments_parse_volumes(body, len, &bb_list, "symbol", "turnover24h", set, err, err_len);
 }
 
 const struct instruments_api instruments_bybit = {

@@ -5,41 +5,17 @@
  * 24 h volume is in the base currency: times the last price. */
 #include "collector/instruments.h"
 
-struct cb_product {
-	struct instruments_names n;
-	struct js_span quote_increment, base_increment, min_funds, disabled;
-};
-
-static int cb_product(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct cb_product, n.native, "id"),
-		JS_FIELD(struct cb_product, n.status, "status"),
-		JS_FIELD(struct cb_product, n.base, "base_currency"),
-		JS_FIELD(struct cb_product, n.quote, "quote_currency"),
-		JS_FIELD(struct cb_product, quote_increment, "quote_increment"),
-		JS_FIELD(struct cb_product, base_increment, "base_increment"),
-		JS_FIELD(struct cb_product, min_funds, "min_market_funds"),
-		JS_FIELD(struct cb_product, disabled, "trading_disabled"),
-	};
-	struct cb_product p = { 0 };
-	struct instrument *in = instrument_set_add(ctx);
-	if (!in || js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &p, NULL, NULL) < 0)
-		return -1;
-	/* an online product can still have trading switched off */
-	if (JS_IS(&p.disabled, "true"))
-		p.n.status = INSTRUMENTS_LITERAL("disabled");
-	/* online; offline, internal and delisted are not trading */
-	if (instruments_fill(in, &p.n, "online") < 0 || instruments_decimal(&p.quote_increment, &in->tick_size) < 0 ||
-	    instruments_decimal(&p.base_increment, &in->lot_size) < 0 ||
-	    instruments_decimal(&p.min_funds, &in->min_notional) < 0)
-		return -1;
-	return 0;
-}
-
 static int cb_parse_info(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, NULL, 0, NULL, NULL, cb_product, set, err, err_len);
+	/* online; offline, internal and delisted are not trading, nor is an
+	 * online product with trading_disabled */
+	static const struct instruments_list list = { NULL, 0, NULL, NULL };
+	static const struct instruments_flat f = {
+		.native = "id", .status = "status", .base = "base_currency", .quote = "quote_currency",
+		.trading_status = "online", .disabled = "trading_disabled", .tick = "quote_increment",
+		.lot = "base_increment", .min_notional = "min_market_funds",
+	};
+	return instruments_parse_flat(body, len, &list, &f, set, err, err_len);
 }
 
 struct cb_stats {

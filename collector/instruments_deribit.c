@@ -70,28 +70,11 @@ static int db_parse_info(const char *body, size_t len, struct instrument_set *se
 	return instruments_walk(body, len, db_path, 1, NULL, NULL, db_instrument, set, err, err_len);
 }
 
-struct db_summary {
-	struct js_span name, notional, usd;
-};
-
-static int db_summary(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct db_summary, name, "instrument_name"),
-		JS_FIELD(struct db_summary, notional, "volume_notional"),
-		JS_FIELD(struct db_summary, usd, "volume_usd"),
-	};
-	struct db_summary s = { 0 };
-	if (js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &s, NULL, NULL) < 0)
-		return -1;
-	/* volume_notional is in the quote currency; answers without it give
-	 * volume_usd, the same for USD-quoted (inverse) contracts */
-	return instruments_set_volume(ctx, &s.name, s.notional.s ? &s.notional : &s.usd);
-}
-
+/* volume_notional: the 24 h volume in the quote currency (futures) */
 static int db_parse_tickers(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, db_path, 1, NULL, NULL, db_summary, set, err, err_len);
+	static const struct instruments_list list = { db_path, 1, NULL, NULL };
+	return instruments_parse_volumes(body, len, &list, "instrument_name", "volume_notional", set, err, err_len);
 }
 
 const struct instruments_api instruments_deribit = {

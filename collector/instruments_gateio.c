@@ -4,59 +4,22 @@
  * currency). */
 #include "collector/instruments.h"
 
-struct gt_pair {
-	struct instruments_names n;
-	struct js_span precision, amount_precision, min_base, min_quote;
-};
-
-static int gt_pair(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct gt_pair, n.native, "id"),
-		JS_FIELD(struct gt_pair, n.status, "trade_status"),
-		JS_FIELD(struct gt_pair, n.base, "base"),
-		JS_FIELD(struct gt_pair, n.quote, "quote"),
-		JS_FIELD(struct gt_pair, precision, "precision"),
-		JS_FIELD(struct gt_pair, amount_precision, "amount_precision"),
-		JS_FIELD(struct gt_pair, min_base, "min_base_amount"),
-		JS_FIELD(struct gt_pair, min_quote, "min_quote_amount"),
-	};
-	struct gt_pair p = { 0 };
-	struct instrument *in = instrument_set_add(ctx);
-	if (!in || js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &p, NULL, NULL) < 0)
-		return -1;
-	/* tradable; untradable, buyable and sellable are not both ways */
-	if (instruments_fill(in, &p.n, "tradable") < 0 || instruments_precision(&p.precision, &in->tick_size) < 0 ||
-	    instruments_precision(&p.amount_precision, &in->lot_size) < 0 ||
-	    instruments_decimal(&p.min_base, &in->min_qty) < 0 || instruments_decimal(&p.min_quote, &in->min_notional) < 0)
-		return -1;
-	return 0;
-}
+static const struct instruments_list gt_list = { NULL, 0, NULL, NULL };
 
 static int gt_parse_info(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, NULL, 0, NULL, NULL, gt_pair, set, err, err_len);
-}
-
-struct gt_ticker {
-	struct js_span pair, quote_volume;
-};
-
-static int gt_ticker(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct gt_ticker, pair, "currency_pair"),
-		JS_FIELD(struct gt_ticker, quote_volume, "quote_volume"),
+	/* tradable; untradable, buyable and sellable are not both ways */
+	static const struct instruments_flat f = {
+		.native = "id", .status = "trade_status", .base = "base", .quote = "quote", .trading_status = "tradable",
+		.tick = "precision", .lot = "amount_precision", .min_qty = "min_base_amount",
+		.min_notional = "min_quote_amount", .steps_in_decimals = true,
 	};
-	struct gt_ticker t = { 0 };
-	if (js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &t, NULL, NULL) < 0)
-		return -1;
-	return instruments_set_volume(ctx, &t.pair, &t.quote_volume);
+	return instruments_parse_flat(body, len, &gt_list, &f, set, err, err_len);
 }
 
 static int gt_parse_tickers(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, NULL, 0, NULL, NULL, gt_ticker, set, err, err_len);
+	return instruments_parse_volumes(body, len, &gt_list, "currency_pair", "quote_volume", set, err, err_len);
 }
 
 const struct instruments_api instruments_gateio = {

@@ -5,55 +5,22 @@
  * minimum order quantity or value: those stay 0. */
 #include "collector/instruments.h"
 
-struct htx_symbol {
-	struct instruments_names n;
-	struct js_span tpp, tap;
-};
-
-static int htx_symbol(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct htx_symbol, n.native, "sc"), JS_FIELD(struct htx_symbol, n.status, "state"),
-		JS_FIELD(struct htx_symbol, n.base, "bc"),   JS_FIELD(struct htx_symbol, n.quote, "qc"),
-		JS_FIELD(struct htx_symbol, tpp, "tpp"),     JS_FIELD(struct htx_symbol, tap, "tap"),
-	};
-	struct htx_symbol s = { 0 };
-	struct instrument *in = instrument_set_add(ctx);
-	if (!in || js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &s, NULL, NULL) < 0)
-		return -1;
-	/* online; offline, pre-online and suspend are not trading */
-	if (instruments_fill(in, &s.n, "online") < 0 || instruments_precision(&s.tpp, &in->tick_size) < 0 ||
-	    instruments_precision(&s.tap, &in->lot_size) < 0)
-		return -1;
-	return 0;
-}
-
 static const char *const htx_path[] = { "data" };
+static const struct instruments_list htx_list = { htx_path, 1, "status", "ok" };
 
 static int htx_parse_info(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, htx_path, 1, "status", "ok", htx_symbol, set, err, err_len);
-}
-
-struct htx_ticker {
-	struct js_span symbol, vol;
-};
-
-static int htx_ticker(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct htx_ticker, symbol, "symbol"),
-		JS_FIELD(struct htx_ticker, vol, "vol"),
+	/* online; offline, pre-online and suspend are not trading */
+	static const struct instruments_flat f = {
+		.native = "sc", .status = "state", .base = "bc", .quote = "qc", .trading_status = "online",
+		.tick = "tpp", .lot = "tap", .steps_in_decimals = true,
 	};
-	struct htx_ticker t = { 0 };
-	if (js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &t, NULL, NULL) < 0)
-		return -1;
-	return instruments_set_volume(ctx, &t.symbol, &t.vol);
+	return instruments_parse_flat(body, len, &htx_list, &f, set, err, err_len);
 }
 
 static int htx_parse_tickers(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, htx_path, 1, "status", "ok", htx_ticker, set, err, err_len);
+	return instruments_parse_volumes(body, len, &htx_list, "symbol", "vol", set, err, err_len);
 }
 
 const struct instruments_api instruments_htx = {

@@ -1,61 +1,24 @@
 /* OKX v5 spot discovery: GET /api/v5/public/instruments?instType=SPOT and
  * GET /api/v5/market/tickers?instType=SPOT (volCcy24h: the 24 h volume in
  * the quote currency for spot). */
-#include <string.h>
-
 #include "collector/instruments.h"
 
-struct okx_symbol {
-	struct instruments_names n;
-	struct js_span tick, lot, min_size;
-};
-
-static int okx_symbol(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct okx_symbol, n.native, "instId"), JS_FIELD(struct okx_symbol, n.status, "state"),
-		JS_FIELD(struct okx_symbol, n.base, "baseCcy"),   JS_FIELD(struct okx_symbol, n.quote, "quoteCcy"),
-		JS_FIELD(struct okx_symbol, tick, "tickSz"),    JS_FIELD(struct okx_symbol, lot, "lotSz"),
-		JS_FIELD(struct okx_symbol, min_size, "minSz"),
-	};
-	struct instrument_set *set = ctx;
-	struct okx_symbol s = { 0 };
-	struct instrument *in = instrument_set_add(set);
-	if (!in || js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &s, NULL, NULL) < 0)
-		return -1;
-	/* live; suspend, preopen and test are not trading */
-	if (instruments_fill(in, &s.n, "live") < 0 || instruments_decimal(&s.tick, &in->tick_size) < 0 ||
-	    instruments_decimal(&s.lot, &in->lot_size) < 0 || instruments_decimal(&s.min_size, &in->min_qty) < 0)
-		return -1;
-	return 0;
-}
-
 static const char *const okx_path[] = { "data" };
+static const struct instruments_list okx_list = { okx_path, 1, "code", "0" };
 
 static int okx_parse_info(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, okx_path, 1, "code", "0", okx_symbol, set, err, err_len);
-}
-
-struct okx_ticker {
-	struct js_span inst_id, vol_ccy;
-};
-
-static int okx_ticker(struct js *j, void *ctx)
-{
-	static const struct js_field fields[] = {
-		JS_FIELD(struct okx_ticker, inst_id, "instId"),
-		JS_FIELD(struct okx_ticker, vol_ccy, "volCcy24h"),
+	/* live; suspend, preopen and test are not trading */
+	static const struct instruments_flat f = {
+		.native = "instId", .status = "state", .base = "baseCcy", .quote = "quoteCcy", .trading_status = "live",
+		.tick = "tickSz", .lot = "lotSz", .min_qty = "minSz",
 	};
-	struct okx_ticker t = { 0 };
-	if (js_object(j, fields, sizeof(fields) / sizeof(fields[0]), &t, NULL, NULL) < 0)
-		return -1;
-	return instruments_set_volume(ctx, &t.inst_id, &t.vol_ccy);
+	return instruments_parse_flat(body, len, &okx_list, &f, set, err, err_len);
 }
 
 static int okx_parse_tickers(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len)
 {
-	return instruments_walk(body, len, okx_path, 1, "code", "0", okx_ticker, set, err, err_len);
+	return instruments_parse_volumes(body, len, &okx_list, "instId", "volCcy24h", set, err, err_len);
 }
 
 const struct instruments_api instruments_okx = {

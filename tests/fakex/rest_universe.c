@@ -103,16 +103,9 @@ static bool listed(uint64_t seed, int e, size_t k, size_t n)
 	return k < n / 4 || h3(seed, k, 10 + (uint64_t)e) % 3 == 0;
 }
 
-static void render_decimal(struct growbuf *b, double v)
-{
-	gb_printf(b, "\"%.8f\"", v);
-}
-
-/* Deribit and HTX send numbers, not strings. */
-static void render_number(struct growbuf *b, double v)
-{
-	gb_printf(b, "%.8f", v);
-}
+/* Decimals as the exchanges write them: strings, or numbers (Deribit, HTX). */
+#define DEC "\"%.8f\""
+#define NUM "%.8f"
 
 /* One listed instrument, as every exchange's renderer sees it. */
 struct listing {
@@ -160,11 +153,17 @@ static void name_underscore(struct listing *l)
 	snprintf(l->native, sizeof(l->native), "%s_%s", l->p.base, l->p.quote);
 }
 
+static void lower(char *out, const char *in)
+{
+	while ((*out++ = (char)(*in >= 'A' && *in <= 'Z' ? *in - 'A' + 'a' : *in)))
+		in++;
+}
+
 static void name_lower(struct listing *l)
 {
-	name_concat(l);
-	for (char *c = l->native; *c; c++)
-		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+	char upper[sizeof(l->native)];
+	snprintf(upper, sizeof(upper), "%s%s", l->p.base, l->p.quote);
+	lower(l->native, upper);
 }
 
 static void name_usdm(struct listing *l)
@@ -192,15 +191,10 @@ static void name_kraken(struct listing *l)
 
 static void binance_filters(struct growbuf *b, const struct listing *l, const char *notional)
 {
-	gb_printf(b, "\"filters\":[{\"filterType\":\"PRICE_FILTER\",\"minPrice\":");
-	render_decimal(b, l->tick);
-	gb_printf(b, ",\"maxPrice\":\"1000000.00000000\",\"tickSize\":");
-	render_decimal(b, l->tick);
-	gb_printf(b, "},{\"filterType\":\"LOT_SIZE\",\"minQty\":");
-	render_decimal(b, l->lot);
-	gb_printf(b, ",\"maxQty\":\"9000000.00000000\",\"stepSize\":");
-	render_decimal(b, l->lot);
-	gb_printf(b, "},%s]", notional);
+	gb_printf(b, "\"filters\":[{\"filterType\":\"PRICE_FILTER\",\"minPrice\":" DEC ",\"maxPrice\":\"1000000.00000000\","
+		     "\"tickSize\":" DEC "},{\"filterType\":\"LOT_SIZE\",\"minQty\":" DEC ",\"maxQty\":\"9000000.00000000\","
+		     "\"stepSize\":" DEC "},%s]",
+		  l->tick, l->tick, l->lot, l->lot, notional);
 }
 
 static void info_binance(struct growbuf *b, const struct listing *l)
@@ -230,112 +224,79 @@ static void info_binance_usdm(struct growbuf *b, const struct listing *l)
 
 static void ticker_binance(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "{\"symbol\":\"%s\",\"priceChange\":\"0.00000000\",\"lastPrice\":", l->native);
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"volume\":");
-	render_decimal(b, l->volume / l->p.price);
-	gb_printf(b, ",\"quoteVolume\":");
-	render_decimal(b, l->volume);
-	gb_printf(b, ",\"openTime\":1699913600000,\"closeTime\":1700000000000,\"count\":%llu}",
-		  (unsigned long long)(l->volume / 1000) + 1);
+	gb_printf(b, "{\"symbol\":\"%s\",\"priceChange\":\"0.00000000\",\"lastPrice\":" DEC ",\"volume\":" DEC
+		     ",\"quoteVolume\":" DEC ",\"openTime\":1699913600000,\"closeTime\":1700000000000,\"count\":%llu}",
+		  l->native, l->p.price, l->volume / l->p.price, l->volume, (unsigned long long)(l->volume / 1000) + 1);
 }
 
 static void info_bybit(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "{\"symbol\":\"%s\",\"baseCoin\":\"%s\",\"quoteCoin\":\"%s\",\"innovation\":\"0\","
-		     "\"status\":\"%s\",\"marginTrading\":\"none\",\"lotSizeFilter\":{\"basePrecision\":",
-		  l->native, l->p.base, l->p.quote, l->halted ? "Closed" : "Trading");
-	render_decimal(b, l->lot);
-	gb_printf(b, ",\"quotePrecision\":\"0.00000001\",\"minOrderQty\":");
-	render_decimal(b, l->lot);
-	gb_printf(b, ",\"maxOrderQty\":\"9000000\",\"minOrderAmt\":\"1\",\"maxOrderAmt\":\"2000000\"},"
-		     "\"priceFilter\":{\"tickSize\":");
-	render_decimal(b, l->tick);
-	gb_printf(b, "},\"riskParameters\":{\"priceLimitRatioX\":\"0.01\",\"priceLimitRatioY\":\"0.02\"}}");
+	gb_printf(b, "{\"symbol\":\"%s\",\"baseCoin\":\"%s\",\"quoteCoin\":\"%s\",\"innovation\":\"0\",\"status\":\"%s\","
+		     "\"marginTrading\":\"none\",\"lotSizeFilter\":{\"basePrecision\":" DEC ",\"quotePrecision\":\"0.00000001\","
+		     "\"minOrderQty\":" DEC ",\"maxOrderQty\":\"9000000\",\"minOrderAmt\":\"1\",\"maxOrderAmt\":\"2000000\"},"
+		     "\"priceFilter\":{\"tickSize\":" DEC "},\"riskParameters\":{\"priceLimitRatioX\":\"0.01\","
+		     "\"priceLimitRatioY\":\"0.02\"}}",
+		  l->native, l->p.base, l->p.quote, l->halted ? "Closed" : "Trading", l->lot, l->lot, l->tick);
 }
 
 static void ticker_bybit(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "{\"symbol\":\"%s\",\"bid1Price\":", l->native);
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"lastPrice\":");
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"volume24h\":");
-	render_decimal(b, l->volume / l->p.price);
-	gb_printf(b, ",\"turnover24h\":");
-	render_decimal(b, l->volume);
-	gb_printf(b, ",\"usdIndexPrice\":\"\"}");
+	gb_printf(b, "{\"symbol\":\"%s\",\"bid1Price\":" DEC ",\"lastPrice\":" DEC ",\"volume24h\":" DEC
+		     ",\"turnover24h\":" DEC ",\"usdIndexPrice\":\"\"}",
+		  l->native, l->p.price, l->p.price, l->volume / l->p.price, l->volume);
 }
 
 static void info_okx(struct growbuf *b, const struct listing *l)
 {
 	gb_printf(b, "{\"instType\":\"SPOT\",\"instId\":\"%s\",\"uly\":\"\",\"instFamily\":\"\",\"baseCcy\":\"%s\","
 		     "\"quoteCcy\":\"%s\",\"settleCcy\":\"\",\"ctVal\":\"\",\"ctMult\":\"\",\"ctValCcy\":\"\","
-		     "\"listTime\":\"1606468572000\",\"expTime\":\"\",\"lever\":\"10\",\"tickSz\":",
-		  l->native, l->p.base, l->p.quote);
-	render_decimal(b, l->tick);
-	gb_printf(b, ",\"lotSz\":");
-	render_decimal(b, l->lot);
-	gb_printf(b, ",\"minSz\":");
-	render_decimal(b, l->lot);
-	gb_printf(b, ",\"ctType\":\"\",\"alias\":\"\",\"state\":\"%s\"}", l->halted ? "suspend" : "live");
+		     "\"listTime\":\"1606468572000\",\"expTime\":\"\",\"lever\":\"10\",\"tickSz\":" DEC ",\"lotSz\":" DEC
+		     ",\"minSz\":" DEC ",\"ctType\":\"\",\"alias\":\"\",\"state\":\"%s\"}",
+		  l->native, l->p.base, l->p.quote, l->tick, l->lot, l->lot, l->halted ? "suspend" : "live");
 }
 
 static void ticker_okx(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "{\"instType\":\"SPOT\",\"instId\":\"%s\",\"last\":", l->native);
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"vol24h\":");
-	render_decimal(b, l->volume / l->p.price);
-	gb_printf(b, ",\"volCcy24h\":");
-	render_decimal(b, l->volume);
-	gb_printf(b, ",\"ts\":\"1700000000000\"}");
+	gb_printf(b, "{\"instType\":\"SPOT\",\"instId\":\"%s\",\"last\":" DEC ",\"vol24h\":" DEC ",\"volCcy24h\":" DEC
+		     ",\"ts\":\"1700000000000\"}",
+		  l->native, l->p.price, l->volume / l->p.price, l->volume);
 }
 
 static void info_gateio(struct growbuf *b, const struct listing *l)
 {
 	gb_printf(b, "{\"id\":\"%s\",\"base\":\"%s\",\"base_name\":\"%s\",\"quote\":\"%s\",\"quote_name\":\"%s\","
-		     "\"fee\":\"0.2\",\"min_base_amount\":",
-		  l->native, l->p.base, l->p.base, l->p.quote, l->p.quote);
-	render_decimal(b, l->lot);
-	gb_printf(b, ",\"min_quote_amount\":\"3\",\"max_base_amount\":null,\"max_quote_amount\":\"5000000\","
-		     "\"amount_precision\":%d,\"precision\":%d,\"trade_status\":\"%s\",\"sell_start\":1516378650,"
-		     "\"buy_start\":1516378650,\"delisting_time\":0,\"type\":\"normal\",\"st_tag\":false}",
-		  l->lot_decimals, l->tick_decimals, l->halted ? "untradable" : "tradable");
+		     "\"fee\":\"0.2\",\"min_base_amount\":" DEC ",\"min_quote_amount\":\"3\",\"max_base_amount\":null,"
+		     "\"max_quote_amount\":\"5000000\",\"amount_precision\":%d,\"precision\":%d,\"trade_status\":\"%s\","
+		     "\"sell_start\":1516378650,\"buy_start\":1516378650,\"delisting_time\":0,\"type\":\"normal\","
+		     "\"st_tag\":false}",
+		  l->native, l->p.base, l->p.base, l->p.quote, l->p.quote, l->lot, l->lot_decimals, l->tick_decimals,
+		  l->halted ? "untradable" : "tradable");
 }
 
 static void ticker_gateio(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "{\"currency_pair\":\"%s\",\"last\":", l->native);
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"change_percentage\":\"0.5\",\"base_volume\":");
-	render_decimal(b, l->volume / l->p.price);
-	gb_printf(b, ",\"quote_volume\":");
-	render_decimal(b, l->volume);
-	gb_printf(b, ",\"etf_net_value\":\"\",\"etf_pre_net_value\":null,\"etf_pre_timestamp\":null,\"etf_leverage\":null}");
+	gb_printf(b, "{\"currency_pair\":\"%s\",\"last\":" DEC ",\"change_percentage\":\"0.5\",\"base_volume\":" DEC
+		     ",\"quote_volume\":" DEC ",\"etf_net_value\":\"\",\"etf_pre_net_value\":null,"
+		     "\"etf_pre_timestamp\":null,\"etf_leverage\":null}",
+		  l->native, l->p.price, l->volume / l->p.price, l->volume);
 }
 
 static void info_bitget(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "{\"symbol\":\"%s\",\"baseCoin\":\"%s\",\"quoteCoin\":\"%s\",\"minTradeAmount\":", l->native,
-		  l->p.base, l->p.quote);
-	render_decimal(b, l->lot);
-	gb_printf(b, ",\"maxTradeAmount\":\"900000000\",\"takerFeeRate\":\"0.002\",\"makerFeeRate\":\"0.002\","
+	gb_printf(b, "{\"symbol\":\"%s\",\"baseCoin\":\"%s\",\"quoteCoin\":\"%s\",\"minTradeAmount\":" DEC
+		     ",\"maxTradeAmount\":\"900000000\",\"takerFeeRate\":\"0.002\",\"makerFeeRate\":\"0.002\","
 		     "\"pricePrecision\":\"%d\",\"quantityPrecision\":\"%d\",\"quotePrecision\":\"8\",\"status\":\"%s\","
 		     "\"minTradeUSDT\":\"5\",\"buyLimitPriceRatio\":\"0.05\",\"sellLimitPriceRatio\":\"0.05\","
 		     "\"areaSymbol\":\"no\",\"orderQuantity\":\"200\",\"openTime\":\"1532454360000\",\"offTime\":\"\"}",
-		  l->tick_decimals, l->lot_decimals, l->halted ? "halt" : "online");
+		  l->native, l->p.base, l->p.quote, l->lot, l->tick_decimals, l->lot_decimals,
+		  l->halted ? "halt" : "online");
 }
 
 static void ticker_bitget(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "{\"symbol\":\"%s\",\"lastPr\":", l->native);
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"quoteVolume\":");
-	render_decimal(b, l->volume);
-	gb_printf(b, ",\"baseVolume\":");
-	render_decimal(b, l->volume / l->p.price);
-	gb_printf(b, ",\"ts\":\"1700000000000\",\"change24h\":\"0.0069\"}");
+	gb_printf(b, "{\"symbol\":\"%s\",\"lastPr\":" DEC ",\"quoteVolume\":" DEC ",\"baseVolume\":" DEC
+		     ",\"ts\":\"1700000000000\",\"change24h\":\"0.0069\"}",
+		  l->native, l->p.price, l->volume, l->volume / l->p.price);
 }
 
 static void info_kraken(struct growbuf *b, const struct listing *l)
@@ -345,117 +306,66 @@ static void info_kraken(struct growbuf *b, const struct listing *l)
 		     "\"aclass_quote\":\"currency\",\"quote\":\"%s\",\"lot\":\"unit\",\"cost_decimals\":5,"
 		     "\"pair_decimals\":%d,\"lot_decimals\":%d,\"lot_multiplier\":1,\"leverage_buy\":[],\"leverage_sell\":[],"
 		     "\"fees\":[[0,0.4],[10000,0.35]],\"fees_maker\":[[0,0.25],[10000,0.2]],\"fee_volume_currency\":\"ZUSD\","
-		     "\"margin_call\":80,\"margin_stop\":40,\"ordermin\":",
-		  l->native, l->native, base, quote, base, quote, l->tick_decimals, l->lot_decimals);
-	render_decimal(b, l->lot);
-	gb_printf(b, ",\"costmin\":\"0.5\",\"tick_size\":");
-	render_decimal(b, l->tick);
-	gb_printf(b, ",\"status\":\"%s\"}", l->halted ? "cancel_only" : "online");
+		     "\"margin_call\":80,\"margin_stop\":40,\"ordermin\":" DEC ",\"costmin\":\"0.5\",\"tick_size\":" DEC
+		     ",\"status\":\"%s\"}",
+		  l->native, l->native, base, quote, base, quote, l->tick_decimals, l->lot_decimals, l->lot, l->tick,
+		  l->halted ? "cancel_only" : "online");
 }
 
+/* v and p: [today, last 24 hours]; a, b, c, l, h: price first */
 static void ticker_kraken(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "\"%s\":{\"a\":[", l->native);
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"1\",\"1.000\"],\"b\":[");
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"1\",\"1.000\"],\"c\":[");
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"0.1\"],\"v\":[");
-	render_decimal(b, l->volume / l->p.price / 2);
-	gb_printf(b, ",");
-	render_decimal(b, l->volume / l->p.price);
-	gb_printf(b, "],\"p\":[");
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",");
-	render_decimal(b, l->p.price);
-	gb_printf(b, "],\"t\":[100,200],\"l\":[");
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",");
-	render_decimal(b, l->p.price);
-	gb_printf(b, "],\"h\":[");
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",");
-	render_decimal(b, l->p.price);
-	gb_printf(b, "],\"o\":");
-	render_decimal(b, l->p.price);
-	gb_printf(b, "}");
+	double px = l->p.price, base_volume = l->volume / px;
+	gb_printf(b, "\"%s\":{\"a\":[" DEC ",\"1\",\"1.000\"],\"b\":[" DEC ",\"1\",\"1.000\"],\"c\":[" DEC ",\"0.1\"],"
+		     "\"v\":[" DEC "," DEC "],\"p\":[" DEC "," DEC "],\"t\":[100,200],\"l\":[" DEC "," DEC "],\"h\":[" DEC
+		     "," DEC "],\"o\":" DEC "}",
+		  l->native, px, px, px, base_volume / 2, base_volume, px, px, px, px, px, px, px);
 }
 
 static void info_coinbase(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "{\"id\":\"%s\",\"base_currency\":\"%s\",\"quote_currency\":\"%s\",\"quote_increment\":", l->native,
-		  l->p.base, l->p.quote);
-	render_decimal(b, l->tick);
-	gb_printf(b, ",\"base_increment\":");
-	render_decimal(b, l->lot);
-	gb_printf(b, ",\"display_name\":\"%s\",\"min_market_funds\":\"1\",\"margin_enabled\":false,\"post_only\":false,"
-		     "\"limit_only\":false,\"cancel_only\":false,\"status\":\"%s\",\"status_message\":\"\","
+	gb_printf(b, "{\"id\":\"%s\",\"base_currency\":\"%s\",\"quote_currency\":\"%s\",\"quote_increment\":" DEC
+		     ",\"base_increment\":" DEC ",\"display_name\":\"%s\",\"min_market_funds\":\"1\",\"margin_enabled\":false,"
+		     "\"post_only\":false,\"limit_only\":false,\"cancel_only\":false,\"status\":\"%s\",\"status_message\":\"\","
 		     "\"auction_mode\":false,\"trading_disabled\":false,\"fx_stablecoin\":false,"
 		     "\"max_slippage_percentage\":\"0.03000000\",\"high_bid_limit_percentage\":\"\"}",
-		  l->native, l->halted ? "delisted" : "online");
+		  l->native, l->p.base, l->p.quote, l->tick, l->lot, l->native, l->halted ? "delisted" : "online");
 }
 
 static void ticker_coinbase(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "\"%s\":{\"stats_30day\":{\"volume\":", l->native);
-	render_decimal(b, 30 * l->volume / l->p.price);
-	gb_printf(b, "},\"stats_24hour\":{\"open\":");
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"high\":");
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"low\":");
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"volume\":");
-	render_decimal(b, l->volume / l->p.price);
-	gb_printf(b, ",\"last\":");
-	render_decimal(b, l->p.price);
-	gb_printf(b, ",\"volume_30day\":");
-	render_decimal(b, 30 * l->volume / l->p.price);
-	gb_printf(b, "}}");
+	double px = l->p.price, base_volume = l->volume / px;
+	gb_printf(b, "\"%s\":{\"stats_30day\":{\"volume\":" DEC "},\"stats_24hour\":{\"open\":" DEC ",\"high\":" DEC
+		     ",\"low\":" DEC ",\"volume\":" DEC ",\"last\":" DEC ",\"volume_30day\":" DEC "}}",
+		  l->native, 30 * base_volume, px, px, px, base_volume, px, 30 * base_volume);
 }
 
 static void info_deribit(struct growbuf *b, const struct listing *l)
 {
 	bool perp = l->suffix[0] == 'P';
-	gb_printf(b, "{\"tick_size\":");
-	render_number(b, l->tick);
-	gb_printf(b, ",\"tick_size_steps\":[],\"taker_commission\":0.0005,\"settlement_period\":\"%s\","
-		     "\"settlement_currency\":\"%s\",\"rfq\":false,\"quote_currency\":\"%s\",\"min_trade_amount\":",
-		  perp ? "perpetual" : "month", l->p.quote, l->p.quote);
-	render_number(b, l->lot);
-	gb_printf(b, ",\"max_leverage\":50,\"maker_commission\":0,\"kind\":\"future\",\"is_active\":%s,"
+	gb_printf(b, "{\"tick_size\":" NUM ",\"tick_size_steps\":[],\"taker_commission\":0.0005,\"settlement_period\":\"%s\","
+		     "\"settlement_currency\":\"%s\",\"rfq\":false,\"quote_currency\":\"%s\",\"min_trade_amount\":" NUM
+		     ",\"max_leverage\":50,\"maker_commission\":0,\"kind\":\"future\",\"is_active\":%s,"
 		     "\"instrument_name\":\"%s\",\"future_type\":\"linear\",\"expiration_timestamp\":%lld,"
-		     "\"creation_timestamp\":1534242287000,\"counter_currency\":\"%s\",\"contract_size\":",
-		  l->halted ? "false" : "true", l->native, perp ? 32503708800000LL : DATED_MS, l->p.quote);
-	render_number(b, l->lot);
-	gb_printf(b, ",\"base_currency\":\"%s\",\"instrument_type\":\"linear\"}", l->p.base);
+		     "\"creation_timestamp\":1534242287000,\"counter_currency\":\"%s\",\"contract_size\":" NUM
+		     ",\"base_currency\":\"%s\",\"instrument_type\":\"linear\"}",
+		  l->tick, perp ? "perpetual" : "month", l->p.quote, l->p.quote, l->lot, l->halted ? "false" : "true",
+		  l->native, perp ? 32503708800000LL : DATED_MS, l->p.quote, l->lot, l->p.base);
 }
 
 static void ticker_deribit(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "{\"volume_usd\":");
-	render_number(b, l->volume);
-	gb_printf(b, ",\"volume_notional\":");
-	render_number(b, l->volume);
-	gb_printf(b, ",\"volume\":");
-	render_number(b, l->volume / l->p.price);
-	gb_printf(b, ",\"quote_currency\":\"%s\",\"mark_price\":", l->p.quote);
-	render_number(b, l->p.price);
-	gb_printf(b, ",\"instrument_name\":\"%s\",\"creation_timestamp\":1700000000000,\"base_currency\":\"%s\"}",
-		  l->native, l->p.base);
+	gb_printf(b, "{\"volume_usd\":" NUM ",\"volume_notional\":" NUM ",\"volume\":" NUM ",\"quote_currency\":\"%s\","
+		     "\"mark_price\":" NUM ",\"instrument_name\":\"%s\",\"creation_timestamp\":1700000000000,"
+		     "\"base_currency\":\"%s\"}",
+		  l->volume, l->volume, l->volume / l->p.price, l->p.quote, l->p.price, l->native, l->p.base);
 }
 
 static void info_htx(struct growbuf *b, const struct listing *l)
 {
 	char base[sizeof(l->p.base)], quote[sizeof(l->p.quote)];
-	size_t i;
-	for (i = 0; l->p.base[i]; i++)
-		base[i] = (char)(l->p.base[i] >= 'A' && l->p.base[i] <= 'Z' ? l->p.base[i] - 'A' + 'a' : l->p.base[i]);
-	base[i] = '\0';
-	for (i = 0; l->p.quote[i]; i++)
-		quote[i] = (char)(l->p.quote[i] >= 'A' && l->p.quote[i] <= 'Z' ? l->p.quote[i] - 'A' + 'a' : l->p.quote[i]);
-	quote[i] = '\0';
+	lower(base, l->p.base);
+	lower(quote, l->p.quote);
 	gb_printf(b, "{\"tags\":\"\",\"state\":\"%s\",\"wr\":\"1.5\",\"sc\":\"%s\",\"p\":[],\"bcdn\":\"%s\",\"qcdn\":\"%s\","
 		     "\"elr\":null,\"tpp\":%d,\"tap\":%d,\"fp\":8,\"smlr\":null,\"flr\":null,\"whe\":false,\"cd\":false,"
 		     "\"te\":true,\"sp\":\"main\",\"d\":null,\"bc\":\"%s\",\"qc\":\"%s\",\"toa\":1514779200000,\"ttp\":8,"
@@ -466,19 +376,10 @@ static void info_htx(struct growbuf *b, const struct listing *l)
 
 static void ticker_htx(struct growbuf *b, const struct listing *l)
 {
-	gb_printf(b, "{\"symbol\":\"%s\",\"open\":", l->native);
-	render_number(b, l->p.price);
-	gb_printf(b, ",\"close\":");
-	render_number(b, l->p.price);
-	gb_printf(b, ",\"amount\":");
-	render_number(b, l->volume / l->p.price);
-	gb_printf(b, ",\"vol\":");
-	render_number(b, l->volume);
-	gb_printf(b, ",\"count\":%llu,\"bid\":", (unsigned long long)(l->volume / 1000) + 1);
-	render_number(b, l->p.price);
-	gb_printf(b, ",\"bidSize\":1.5,\"ask\":");
-	render_number(b, l->p.price);
-	gb_printf(b, ",\"askSize\":2.5}");
+	gb_printf(b, "{\"symbol\":\"%s\",\"open\":" NUM ",\"close\":" NUM ",\"amount\":" NUM ",\"vol\":" NUM
+		     ",\"count\":%llu,\"bid\":" NUM ",\"bidSize\":1.5,\"ask\":" NUM ",\"askSize\":2.5}",
+		  l->native, l->p.price, l->p.price, l->volume / l->p.price, l->volume,
+		  (unsigned long long)(l->volume / 1000) + 1, l->p.price, l->p.price);
 }
 
 #define BYBIT_TAIL "],\"nextPageCursor\":\"\"},\"retExtInfo\":{},\"time\":1700000000000}"

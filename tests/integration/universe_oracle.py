@@ -108,7 +108,7 @@ def load(d, ex):
                                             min_notional=0.0, volume=0.0)
         for t in tick["result"]:
             if t["instrument_name"] in out:
-                out[t["instrument_name"]]["volume"] = float(t.get("volume_notional", t["volume_usd"]))
+                out[t["instrument_name"]]["volume"] = float(t["volume_notional"])
     elif ex == "htx":
         assert info["status"] == "ok"
         for s in info["data"]:

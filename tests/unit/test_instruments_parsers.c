@@ -234,7 +234,7 @@ static void test_deribit(void **state)
 		"\"price_change\":-1.2,\"open_interest\":1112396080,\"mid_price\":65983.25,\"mark_price\":65983.49,\"low\":65101.5,\"last\":65983.5,"
 		"\"instrument_name\":\"BTC-PERPETUAL\",\"high\":67201,\"funding_8h\":0.00001,\"estimated_delivery_price\":65990.11,\"current_funding\":0,"
 		"\"creation_timestamp\":1700000000000,\"bid_price\":65983,\"base_currency\":\"BTC\",\"ask_price\":65983.5},"
-		"{\"volume_usd\":5000.5,\"volume\":2,\"instrument_name\":\"ETH_USDC-27JUN25\",\"base_currency\":\"ETH\",\"quote_currency\":\"USDC\"}],"
+		"{\"volume_usd\":5000.5,\"volume_notional\":5000.5,\"volume\":2,\"instrument_name\":\"ETH_USDC-27JUN25\",\"base_currency\":\"ETH\",\"quote_currency\":\"USDC\"}],"
 		"\"usIn\":1,\"usOut\":2,\"usDiff\":1,\"testnet\":false}";
 	static const struct want want[] = {
 		{ "BTC-PERPETUAL", "BTC-USD-PERP", "BTC", "USD", "active", true, 0.5, 10, 10, 0, 1150236070.0 },
