@@ -1,7 +1,7 @@
 /* spreadbus-fakex-rest: the fake exchanges' public REST APIs (instruments
  * and 24 h tickers of the ten exchanges in rest_universe.h) over HTTP/1.1
  * with keep-alive, from a generated universe, misbehaving on command, with
- * a request log on stdout. Usage: docs/fakex.md ("REST"). */
+ * a request log on stdout. Usage: docs/universe.md ("The fake REST exchanges"). */
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
