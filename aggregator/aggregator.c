@@ -62,6 +62,13 @@ struct agg {
 	/* Candles and alerts keep the symbols of the start: their state is
 	 * laid out by symbol count (docs/universe.md, what is not done). */
 	size_t start_symbols;
+	/* ring_to_redis_seconds: one histogram per core exchange (NULL: no
+	 * slot), and per symbol the exchange of the tick its trigger time
+	 * (spread_core_trigger) came from; cur_* is the tick being handled. */
+	struct histogram *lat_to_redis[CONFIG_MAX_EXCHANGES];
+	uint8_t trigger_ex[SPREAD_MAX_SYMBOLS];
+	const struct tick *cur_tick;
+	unsigned cur_ex;
 	struct tick buf[BATCH];
 };
 
@@ -89,6 +96,10 @@ static void write_spreads(struct agg *a, unsigned sym)
 static void on_update(void *ctx, unsigned sym)
 {
 	struct agg *a = ctx;
+	int64_t recv_ns, exchange_ns;
+	spread_core_trigger(a->core, sym, &recv_ns, &exchange_ns);
+	if (a->cur_tick && recv_ns == a->cur_tick->ts_recv_ns)
+		a->trigger_ex[sym] = (uint8_t)a->cur_ex;
 	write_spreads(a, sym);
 	if (!a->redis)
 		return;
@@ -243,6 +254,9 @@ static int setup(struct agg *a)
 		return rc;
 	if (a->cfg->redis.enabled && (rc = redis_pub_create(&a->redis, &a->cfg->redis)) < 0)
 		return rc;
+	for (size_t e = 0; a->redis && e < spread_core_exchange_count(a->core); e++)
+		a->lat_to_redis[e] = status_histogram_claim(a->status, SH_RING_TO_REDIS,
+							     spread_core_exchange_name(a->core, (unsigned)e));
 	a->interval_ns = (int64_t)a->cfg->aggregator.publish_interval_ms * 1000000LL;
 	struct window_pool_usage u;
 	spread_core_window_usage(a->core, &u);
@@ -285,7 +299,10 @@ static uint64_t handle(struct agg *a, unsigned ex, const struct tick *t)
 	if (t->kind == TICK_QUOTE) {
 		if (sym < 0)
 			return 0; /* not a symbol this config lists */
+		a->cur_tick = t;
+		a->cur_ex = ex;
 		int n = spread_core_on_quote(a->core, (unsigned)sym, ex, t);
+		a->cur_tick = NULL;
 		return n > 0 ? (uint64_t)n : 0;
 	}
 	if (tick_is_hole(t)) {
@@ -358,7 +375,11 @@ static void publish(struct agg *a, int64_t now_ns)
 		if (!spread_core_symbol_listed(a->core, (unsigned)sym))
 			continue; /* removed since it changed: not published again */
 		int rc = spread_json_publish(&a->json, a->core, a->redis, (unsigned)sym, now_ns);
-		if (rc < 0) {
+		if (rc == 0) {
+			int64_t recv_ns, exchange_ns;
+			spread_core_trigger(a->core, (unsigned)sym, &recv_ns, &exchange_ns);
+			histogram_observe(a->lat_to_redis[a->trigger_ex[sym]], now_ns - recv_ns, 1);
+		} else {
 			a->send_failures++;
 			log_limited(&a->lim_send, LOG_LVL_WARNING, "aggregator: update for %s not sent: %s",
 				    spread_core_symbol_name(a->core, (unsigned)sym), strerror(-rc));
@@ -480,8 +501,10 @@ int aggregator_run(struct runtime *rt)
 	a->bus = &rt->bus;
 	a->status = rt->status;
 	a->readers = rt->bus.ring_count;
-	/* before the status says RUNNING: the supervisor signals only then */
-	struct sigaction sa = { .sa_handler = on_hup };
+	/* before the status says RUNNING: the supervisor signals only then;
+	 * SA_RESTART, since the flag is looked at within IDLE_WAIT_MS anyway
+	 * and no thread (webhooks, Redis) need see EINTR for it */
+	struct sigaction sa = { .sa_handler = on_hup, .sa_flags = SA_RESTART };
 	sigemptyset(&sa.sa_mask);
 	int rc = sigaction(SIGHUP, &sa, NULL) < 0 ? -errno : setup(a);
 	if (rc < 0)

@@ -84,6 +84,7 @@ struct collector {
 	struct ring *ring;         /* NULL in tests that only count */
 	struct backfill *backfill; /* NULL: no REST trade history for this adapter or no REST URL */
 	struct status_block *status;
+	struct histogram *lat_exchange_to_receive, *lat_receive_to_ring; /* in the status block; NULL: no slot */
 	struct netaddr_url url;
 	char base_path[NETADDR_PATH_MAX];
 	int64_t started_ns;        /* wall clock */

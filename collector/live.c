@@ -34,6 +34,17 @@ static struct {
 
 static void session_closed(struct session *s, struct lws *wsi, const char *why);
 
+/* A connection that failed before it opened: libwebsockets says why only
+ * in words ("HS: ..." for the WebSocket upgrade, SSL/cert for TLS). */
+static enum conn_error connect_error_reason(const char *why)
+{
+	static const char *const tls_words[] = {"HS:", "SSL", "ssl", "tls", "TLS", "cert"};
+	for (size_t i = 0; i < sizeof(tls_words) / sizeof(tls_words[0]); i++)
+		if (strstr(why, tls_words[i]))
+			return CONN_ERR_TLS;
+	return CONN_ERR_CONNECT;
+}
+
 static const char *gap_reason_name(uint32_t r)
 {
 	switch (r) {
@@ -223,6 +234,10 @@ static void session_closed(struct session *s, struct lws *wsi, const char *why)
 	uint32_t gap_reason = s->close_gap_reason ? s->close_gap_reason : GAP_DISCONNECT;
 	char reason[STATUS_DETAIL_MAX];
 	snprintf(reason, sizeof(reason), "%s", s->close_why[0] ? s->close_why : why);
+	/* our own kills were counted where they were decided (session_tick) */
+	bool unasked = !s->killing && !retiring && !runtime_should_stop(c->rt);
+	if (unasked)
+		status_conn_error(c->status, s->state == SESSION_OPEN ? CONN_ERR_CLOSED_BY_PEER : connect_error_reason(why));
 	session_reset(s);
 	if (runtime_should_stop(c->rt))
 		return;
@@ -303,6 +318,7 @@ static void handle_control(struct session *s, const struct frame_out *o)
 	case CONTROL_ERROR:
 		log_limited(&c->lim_control, LOG_LVL_WARNING, "%s: link %u: exchange error: %s", c->name, l->idx, o->detail);
 		set_detail(c, "link %u: exchange error: %.80s", l->idx, o->detail);
+		status_conn_error(c->status, CONN_ERR_SUBSCRIBE_REJECTED);
 		break;
 	case CONTROL_SERVER_SHUTDOWN:
 		log_msg(LOG_LVL_NOTICE, "%s: link %u: exchange announced a disconnect; opening a successor", c->name, l->idx);
@@ -363,9 +379,15 @@ static void session_frame(struct session *s, const char *buf, size_t len, bool b
 			p->ticks[kept] = p->ticks[i];
 		if (c->backfill && tick_is_trade(&p->ticks[kept]))
 			backfill_observe(c->backfill, symmap_by_id(&c->symbols, p->ticks[kept].symbol_id), &p->ticks[kept]);
+		if (p->ticks[kept].ts_exchange_ns) /* Binance spot's bookTicker carries no time */
+			histogram_observe(c->lat_exchange_to_receive, wall - p->ticks[kept].ts_exchange_ns, 1);
 		kept++;
 	}
-	if (kept && c->ring)
+	if (!kept)
+		return;
+	/* one clock read per frame: its ticks share the append's time */
+	histogram_observe(c->lat_receive_to_ring, clock_realtime_ns() - wall, kept);
+	if (c->ring)
 		ring_publish(c->ring, p->ticks, kept);
 	status_add(c->status, SM_TICKS_PUBLISHED, kept);
 }
@@ -569,6 +591,7 @@ static void session_tick(struct link *l, struct session *s, int64_t now)
 	if (s->killing)
 		return;
 	if (s->state == SESSION_CONNECTING && now - s->connect_ns > c->connect_timeout_ns) {
+		status_conn_error(c->status, CONN_ERR_CONNECT);
 		session_kill(s, GAP_DISCONNECT, "connect timeout");
 		return;
 	}
@@ -577,15 +600,18 @@ static void session_tick(struct link *l, struct session *s, int64_t now)
 	int64_t data_ref = s->last_data_ns > s->open_ns ? s->last_data_ns : s->open_ns;
 	if (now - s->last_frame_ns > c->dead_peer_ns && !session_heard_within(s, c->dead_peer_ns, now)) {
 		snprintf(why, sizeof(why), "dead peer: no frame for %u ms", c->cx->dead_peer_timeout_ms);
+		status_conn_error(c->status, CONN_ERR_DEAD_PEER);
 		session_kill(s, GAP_STALL, why);
 		return;
 	}
 	if (s->sub_next >= s->sub_total && now - data_ref > c->no_data_ns) {
 		snprintf(why, sizeof(why), "stalled: no market data for %u ms", c->cx->no_data_timeout_ms);
+		status_conn_error(c->status, CONN_ERR_STALLED);
 		session_kill(s, GAP_STALL, why);
 		return;
 	}
 	if (s->awaiting_pong && now - s->last_ping_ns > c->pong_timeout_ns) {
+		status_conn_error(c->status, CONN_ERR_DEAD_PEER);
 		session_kill(s, GAP_STALL, "no answer to our ping");
 		return;
 	}

@@ -212,6 +212,8 @@ int collector_main(struct runtime *rt, const char *name)
 	c->started_ns = c->status->started_ns;
 	c->rng = (uint64_t)c->started_ns ^ ((uint64_t)getpid() << 32);
 	c->status->conn_count = (uint32_t)c->link_count;
+	c->lat_exchange_to_receive = status_histogram_claim(c->status, SH_EXCHANGE_TO_RECEIVE, name);
+	c->lat_receive_to_ring = status_histogram_claim(c->status, SH_RECEIVE_TO_RING, name);
 	ring_producer_open(c->ring);
 	/* Whatever happened before this start is unknown: say so in the ring. */
 	collector_write_gap(c, NULL, GAP_COLLECTOR_START, 0, c->started_ns);

@@ -125,6 +125,37 @@ const char *status_conn_state_name(uint32_t state)
 	return "unknown";
 }
 
+const char *status_conn_error_name(enum conn_error e)
+{
+	switch (e) {
+	case CONN_ERR_CONNECT: return "connect";
+	case CONN_ERR_TLS: return "tls_handshake";
+	case CONN_ERR_CLOSED_BY_PEER: return "closed_by_peer";
+	case CONN_ERR_DEAD_PEER: return "dead_peer";
+	case CONN_ERR_STALLED: return "stalled";
+	case CONN_ERR_SUBSCRIBE_REJECTED: return "subscribe_rejected";
+	case CONN_ERR_COUNT: break;
+	}
+	return "unknown";
+}
+
+static const struct status_hist_info hist_info[SH_KIND_COUNT] = {
+	[SH_EXCHANGE_TO_RECEIVE] = { "exchange_to_receive_seconds",
+				     "Time from a tick's exchange timestamp to its receipt (ticks that carry one)" },
+	[SH_RECEIVE_TO_RING] = { "receive_to_ring_seconds",
+				 "Time from a tick's receipt to its append to the exchange's ring" },
+	[SH_RING_TO_REDIS] = { "ring_to_redis_seconds",
+			       "Time from the receipt of the tick that changed a spread (its ts_recv_ns in the ring) "
+			       "to the spread update sent to Redis, by the tick's exchange" },
+};
+
+const struct status_hist_info *status_hist_info(enum status_hist_kind k)
+{
+	if (k <= SH_NONE || k >= SH_KIND_COUNT)
+		return NULL;
+	return &hist_info[k];
+}
+
 static size_t status_segment_size(void)
 {
 	return 64 + STATUS_MAX_CHILDREN * STATUS_BLOCK_STRIDE;
@@ -292,4 +323,57 @@ void status_set_detail(struct status_block *b, const char *text)
 	 * and new text, never undefined behaviour; the NUL is always there. */
 	for (i = 0; i < STATUS_DETAIL_MAX; i++)
 		__atomic_store_n(&b->detail[i], i < len ? text[i] : '\0', __ATOMIC_RELAXED);
+}
+
+void status_conn_error(struct status_block *b, enum conn_error e)
+{
+	if ((unsigned)e < CONN_ERR_COUNT)
+		__atomic_fetch_add(&b->conn_errors[e], 1, __ATOMIC_RELAXED);
+}
+
+uint64_t status_conn_errors(const struct status_block *b, enum conn_error e)
+{
+	if ((unsigned)e >= CONN_ERR_COUNT)
+		return 0;
+	return __atomic_load_n(&b->conn_errors[e], __ATOMIC_RELAXED);
+}
+
+struct histogram *status_histogram_claim(struct status_block *b, enum status_hist_kind kind, const char *exchange)
+{
+	struct status_histogram *free_slot = NULL;
+
+	if (!status_hist_info(kind) || !exchange || strlen(exchange) >= STATUS_NAME_MAX)
+		return NULL;
+	for (unsigned i = 0; i < STATUS_MAX_HISTOGRAMS; i++) {
+		struct status_histogram *x = &b->hists[i];
+		uint32_t k = __atomic_load_n(&x->kind, __ATOMIC_ACQUIRE);
+		if (k == (uint32_t)kind && strncmp(x->exchange, exchange, STATUS_NAME_MAX) == 0)
+			return &x->h;
+		if (k == SH_NONE && !free_slot)
+			free_slot = x;
+	}
+	if (!free_slot)
+		return NULL;
+	/* Only the child claims its slots; the kind is stored last so that a
+	 * reader never sees a slot without its exchange. */
+	memset(&free_slot->h, 0, sizeof(free_slot->h));
+	memset(free_slot->exchange, 0, sizeof(free_slot->exchange));
+	memcpy(free_slot->exchange, exchange, strlen(exchange));
+	__atomic_store_n(&free_slot->kind, (uint32_t)kind, __ATOMIC_RELEASE);
+	return &free_slot->h;
+}
+
+enum status_hist_kind status_histogram_at(const struct status_block *b, unsigned i, const char **exchange,
+					  const struct histogram **h)
+{
+	uint32_t k;
+
+	if (i >= STATUS_MAX_HISTOGRAMS)
+		return SH_NONE;
+	k = __atomic_load_n(&b->hists[i].kind, __ATOMIC_ACQUIRE);
+	if (!status_hist_info((enum status_hist_kind)k))
+		return SH_NONE;
+	*exchange = b->hists[i].exchange;
+	*h = &b->hists[i].h;
+	return (enum status_hist_kind)k;
 }

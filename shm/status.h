@@ -8,12 +8,17 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "shm/histogram.h"
+
 #define STATUS_MAGIC 0x5441545342445053ULL /* "SPDBSTAT" */
-#define STATUS_LAYOUT_VERSION 2
+#define STATUS_LAYOUT_VERSION 3
 #define STATUS_MAX_CHILDREN 64
 #define STATUS_NAME_MAX 32
 #define STATUS_MAX_CONNS 16
 #define STATUS_DETAIL_MAX 120
+/* Latency histograms per block: a collector uses two, the aggregator one
+ * per exchange (at most CONFIG_MAX_EXCHANGES, 16). */
+#define STATUS_MAX_HISTOGRAMS 16
 
 enum status_role { ROLE_COLLECTOR = 1, ROLE_AGGREGATOR = 2, ROLE_WRITER = 3, ROLE_GATEWAY = 4, ROLE_BRIDGE = 5 };
 
@@ -26,6 +31,26 @@ enum child_state {
 };
 
 enum conn_state { CONN_IDLE = 0, CONN_CONNECTING = 1, CONN_SUBSCRIBING = 2, CONN_STREAMING = 3, CONN_BACKOFF = 4 };
+
+/* Why a collector's connection failed or was given up (connection_errors_total). */
+enum conn_error {
+	CONN_ERR_CONNECT,            /* refused, unreachable, DNS, or no answer within the connect timeout */
+	CONN_ERR_TLS,                /* TLS or WebSocket handshake failed */
+	CONN_ERR_CLOSED_BY_PEER,     /* an open connection closed by the exchange or the network */
+	CONN_ERR_DEAD_PEER,          /* no frame within dead_peer_timeout_ms, or no pong in time */
+	CONN_ERR_STALLED,            /* frames but no market data within no_data_timeout_ms */
+	CONN_ERR_SUBSCRIBE_REJECTED, /* the exchange answered a request with an error */
+	CONN_ERR_COUNT
+};
+
+/* What a status block histogram measures (its Prometheus family). */
+enum status_hist_kind {
+	SH_NONE = 0,               /* free slot */
+	SH_EXCHANGE_TO_RECEIVE,    /* collector: tick ts_exchange_ns to ts_recv_ns */
+	SH_RECEIVE_TO_RING,        /* collector: ts_recv_ns to the append to the ring */
+	SH_RING_TO_REDIS,          /* aggregator: ts_recv_ns of the tick that changed a spread to its update sent to Redis */
+	SH_KIND_COUNT
+};
 
 /*
  * Counters and gauges. One enum for every role (a role leaves the others at
@@ -124,11 +149,28 @@ const struct status_metric_info *status_metric_info(enum status_metric m);
 const char *status_role_name(uint32_t role);
 const char *status_child_state_name(uint32_t state);
 const char *status_conn_state_name(uint32_t state);
+/* "connect", "tls", "closed_by_peer", ...: the reason label. */
+const char *status_conn_error_name(enum conn_error e);
+
+struct status_hist_info {
+	const char *name; /* Prometheus family without the spreadbus_ prefix */
+	const char *help;
+};
+/* NULL for SH_NONE or a value outside the enum. */
+const struct status_hist_info *status_hist_info(enum status_hist_kind k);
 
 struct status_conn {
 	uint8_t state;          /* enum conn_state */
 	uint8_t pad[7];
 	int64_t since_ns;       /* when it entered that state */
+};
+
+/* One latency histogram of a block, labelled by the exchange it is about. */
+struct status_histogram {
+	uint32_t kind;          /* enum status_hist_kind, stored last (release) when claimed */
+	uint32_t pad;
+	char exchange[STATUS_NAME_MAX];
+	struct histogram h;
 };
 
 /* One child's block. Written only by the child (except name/role/slot
@@ -144,6 +186,8 @@ struct status_block {
 	uint64_t metrics[SM_COUNT];
 	struct status_conn conns[STATUS_MAX_CONNS];
 	char detail[STATUS_DETAIL_MAX]; /* last notable problem, for people */
+	uint64_t conn_errors[CONN_ERR_COUNT]; /* collector: by enum conn_error */
+	struct status_histogram hists[STATUS_MAX_HISTOGRAMS];
 };
 
 struct status_table; /* process-local handle over the segment */
@@ -169,5 +213,15 @@ void status_set(struct status_block *b, enum status_metric m, uint64_t v);
 uint64_t status_get(const struct status_block *b, enum status_metric m);
 void status_set_conn(struct status_block *b, unsigned idx, enum conn_state s, int64_t now_ns);
 void status_set_detail(struct status_block *b, const char *text);
+void status_conn_error(struct status_block *b, enum conn_error e);
+uint64_t status_conn_errors(const struct status_block *b, enum conn_error e);
+/* Child, at start (not on the tick path): the block's histogram of kind
+ * for exchange, the one a previous run of the child used if there is one
+ * (it counts on, like the counters). NULL if all STATUS_MAX_HISTOGRAMS
+ * slots are taken or the name is too long. */
+struct histogram *status_histogram_claim(struct status_block *b, enum status_hist_kind kind, const char *exchange);
+/* Reader: slot i's kind (SH_NONE when free), its exchange and histogram. */
+enum status_hist_kind status_histogram_at(const struct status_block *b, unsigned i, const char **exchange,
+					  const struct histogram **h);
 
 #endif

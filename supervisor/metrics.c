@@ -1,6 +1,7 @@
 /* Prometheus rendering: one HELP/TYPE pair per family, then one sample per
- * child (label exchange= for collectors, child= for the readers). Units
- * are the base units: seconds, bytes. */
+ * child (label exchange= for collectors, child= for the readers), and the
+ * latency histograms of the status blocks. Units are the base units:
+ * seconds, bytes. */
 #include "supervisor/metrics.h"
 
 #include <stdio.h>
@@ -76,6 +77,79 @@ static void render_status_metrics(struct supervisor *s, struct strbuf *b)
 			else
 				strbuf_printf(b, " %.9f\n", (double)v * info->scale);
 		}
+	}
+}
+
+void metrics_histogram(struct strbuf *b, const char *name, const char *labels, const struct histogram *h)
+{
+	struct histogram_snapshot snap;
+	histogram_read(h, &snap);
+	for (unsigned i = 0; i < HISTOGRAM_BUCKETS; i++) {
+		strbuf_printf(b, PREFIX "%s_bucket{%s,le=\"", name, labels);
+		if (i < HISTOGRAM_BOUNDS)
+			strbuf_printf(b, "%g\"} %llu\n", (double)histogram_bound_ns(i) / 1e9,
+				      (unsigned long long)snap.cumulative[i]);
+		else
+			strbuf_printf(b, "+Inf\"} %llu\n", (unsigned long long)snap.cumulative[i]);
+	}
+	strbuf_printf(b, PREFIX "%s_sum{%s} %.9f\n", name, labels, (double)snap.sum_ns / 1e9);
+	strbuf_printf(b, PREFIX "%s_count{%s} %llu\n", name, labels, (unsigned long long)snap.count);
+}
+
+/* Every child's histograms of each kind, one family per kind, labelled by
+ * the exchange each is about. */
+static void render_histograms(struct supervisor *s, struct strbuf *b)
+{
+	for (int k = SH_NONE + 1; k < SH_KIND_COUNT; k++) {
+		const struct status_hist_info *info = status_hist_info((enum status_hist_kind)k);
+		bool any = false;
+		for (size_t i = 0; i < s->child_count; i++) {
+			const struct status_block *blk = supervisor_child_block(s, &s->children[i]);
+			for (unsigned j = 0; blk && j < STATUS_MAX_HISTOGRAMS; j++) {
+				const char *exchange;
+				const struct histogram *h;
+				if (status_histogram_at(blk, j, &exchange, &h) != (enum status_hist_kind)k)
+					continue;
+				if (!any)
+					family(b, info->name, "histogram", info->help);
+				any = true;
+				char labels[STATUS_NAME_MAX + 16];
+				snprintf(labels, sizeof(labels), "exchange=\"%.*s\"", STATUS_NAME_MAX - 1, exchange);
+				metrics_histogram(b, info->name, labels, h);
+			}
+		}
+	}
+}
+
+/* Collectors' connections: open ones per exchange (the status block's
+ * per-link states) and failures per exchange and reason. */
+static void render_connection_metrics(struct supervisor *s, struct strbuf *b)
+{
+	family(b, "exchange_connections_active", "gauge",
+	       "Connections to the exchange that are open (subscribing or streaming)");
+	for (size_t i = 0; i < s->child_count; i++) {
+		const struct child *c = &s->children[i];
+		const struct status_block *blk = supervisor_child_block(s, c);
+		if (!blk || c->role != ROLE_COLLECTOR)
+			continue;
+		uint32_t n = __atomic_load_n(&blk->conn_count, __ATOMIC_ACQUIRE), open = 0;
+		for (uint32_t k = 0; k < n && k < STATUS_MAX_CONNS; k++) {
+			uint8_t st = __atomic_load_n(&blk->conns[k].state, __ATOMIC_ACQUIRE);
+			open += st == CONN_SUBSCRIBING || st == CONN_STREAMING;
+		}
+		strbuf_printf(b, PREFIX "exchange_connections_active{exchange=\"%s\"} %u\n", c->name, open);
+	}
+	family(b, "connection_errors_total", "counter",
+	       "Connections to the exchange that failed or were given up, by reason");
+	for (size_t i = 0; i < s->child_count; i++) {
+		const struct child *c = &s->children[i];
+		const struct status_block *blk = supervisor_child_block(s, c);
+		if (!blk || c->role != ROLE_COLLECTOR)
+			continue;
+		for (int e = 0; e < CONN_ERR_COUNT; e++)
+			strbuf_printf(b, PREFIX "connection_errors_total{exchange=\"%s\",reason=\"%s\"} %llu\n", c->name,
+				      status_conn_error_name((enum conn_error)e),
+				      (unsigned long long)status_conn_errors(blk, (enum conn_error)e));
 	}
 }
 
@@ -265,6 +339,8 @@ void metrics_render(struct supervisor *s, struct strbuf *b)
 	render_universe_metrics(s, b, now_real);
 	if (s->bus_open) {
 		render_status_metrics(s, b);
+		render_connection_metrics(s, b);
+		render_histograms(s, b);
 		render_ring_metrics(s, b);
 	}
 }

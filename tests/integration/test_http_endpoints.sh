@@ -51,6 +51,16 @@ grep -q '^spreadbus_child_up{child="writer"} 1$' "$T/metrics.txt" || tl_fail "ch
 grep -q '^spreadbus_child_restarts_total{exchange="okx"} 0$' "$T/metrics.txt" || tl_fail "restarts okx"
 grep -q '^spreadbus_uptime_seconds ' "$T/metrics.txt" || tl_fail "uptime"
 [ "$(grep -c '^# TYPE spreadbus_child_up gauge$' "$T/metrics.txt")" -eq 1 ] || tl_fail "TYPE once per family"
+# nothing listens: no connection is open, the failed connects are counted,
+# and the collectors' latency histograms are there, empty
+grep -q '^spreadbus_exchange_connections_active{exchange="binance"} 0$' "$T/metrics.txt" || tl_fail "active connections"
+grep -q '^spreadbus_receive_to_ring_seconds_bucket{exchange="okx",le="+Inf"} 0$' "$T/metrics.txt" ||
+	tl_fail "receive_to_ring_seconds histogram of okx"
+grep -q '^# TYPE spreadbus_exchange_to_receive_seconds histogram$' "$T/metrics.txt" || tl_fail "exchange_to_receive TYPE"
+connects_counted() {
+	http_get /metrics | grep -qE '^spreadbus_connection_errors_total\{exchange="okx",reason="connect"\} [1-9]'
+}
+tl_wait_for 10 "failed connects counted" connects_counted
 # memory: the private part is above 0 and below the resident memory (which
 # counts the mapped rings), for every child and the supervisor
 sample() { sed -n "s/^spreadbus_$1 //p" "$T/metrics.txt"; }
