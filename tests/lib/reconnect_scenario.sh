@@ -188,6 +188,8 @@ tl_dead_peer_scenario() {
 		tl_wait_for 10 "protocol pings answered" tl_at_least 2 tl_fakex_stat binance.pongs_received
 	fi
 	tl_timeout_step "silence 60000" "dead peer: no frame for 3000 ms" "stalled" 3000
+	tl_assert_ge "connection errors for a dead peer" 1 \
+		"$(tl_bus_field "$TL_CONFIG" "$TL_EX" '.connection_errors.dead_peer')"
 	tl_collector_stop
 
 	tl_collector_start "$ex" "BTC-USDT, ETH-USDT" "${timeouts[@]}" "exchange.$ex.ping_interval_ms=1000"
@@ -197,6 +199,7 @@ tl_dead_peer_scenario() {
 	[[ $ex == binance ]] && control=binance.pings_sent
 	controls=$(tl_fakex_stat "$control")
 	tl_timeout_step "quiet 60000" "stalled: no market data for 6000 ms" "dead peer" 6000
+	tl_assert_ge "connection errors for a stall" 1 "$(tl_bus_field "$TL_CONFIG" "$TL_EX" '.connection_errors.stalled')"
 	tl_assert_ge "control frames sent during the quiet feed" $((controls + 3)) "$(tl_fakex_stat "$control")"
 	tl_collector_same_pid
 }

@@ -73,6 +73,11 @@ static int print_block(const struct status_block *b)
 	for (m = 0; m < SM_COUNT; m++)
 		jsonw_kv_uint64(&w, status_metric_info((enum status_metric)m)->name, status_get(b, (enum status_metric)m));
 	jsonw_object_end(&w);
+	jsonw_key(&w, "connection_errors");
+	jsonw_object_begin(&w);
+	for (m = 0; m < CONN_ERR_COUNT; m++)
+		jsonw_kv_uint64(&w, status_conn_error_name((enum conn_error)m), status_conn_errors(b, (enum conn_error)m));
+	jsonw_object_end(&w);
 	jsonw_object_end(&w);
 	return emit(&w);
 }
