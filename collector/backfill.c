@@ -36,21 +36,40 @@ struct backfill_trade *backfill_page_trade(struct backfill_page *pg, const struc
 	return t;
 }
 
-int backfill_page_item(struct js *j, void *ctx)
+/* A page walked as its format says: each element one trade. */
+struct format_walk {
+	struct backfill_page pg;
+	const struct backfill_format *format;
+};
+
+static int format_item(struct js *j, void *ctx)
 {
-	struct backfill_page *pg = ctx;
-	const struct backfill_format *fmt = pg->format;
+	struct format_walk *w = ctx;
+	const struct backfill_format *fmt = w->format;
 	struct backfill_spans f = { 0 };
 	if (js_object(j, fmt->fields, fmt->nfields, &f, NULL, NULL) < 0)
 		return -1;
-	struct backfill_trade *t = backfill_page_trade(pg, &f.id, &f.px, &f.qty, &f.ts_ms);
+	struct backfill_trade *t = backfill_page_trade(&w->pg, &f.id, &f.px, &f.qty, &f.ts_ms);
 	if (!t)
 		return -1;
 	t->kind = js_span_is(&f.side, fmt->buy, strlen(fmt->buy))     ? TICK_TRADE_BUY
 		  : js_span_is(&f.side, fmt->sell, strlen(fmt->sell)) ? TICK_TRADE_SELL
 								       : TICK_TRADE;
-	pg->n++;
+	w->pg.n++;
 	return 0;
+}
+
+static int parse_page(const struct backfill_api *api, const char *body, size_t len, struct backfill_trade *out,
+		      size_t max, char *why, size_t why_len)
+{
+	const struct backfill_format *fmt = api->format;
+	if (!fmt)
+		return api->parse_page(body, len, out, max, why, why_len);
+	struct format_walk w = { { out, max, 0 }, fmt };
+	if (instruments_walk(body, len, fmt->path, fmt->path_len, fmt->code_key, fmt->code_ok, format_item, &w, why,
+			     why_len) < 0)
+		return -1;
+	return (int)w.pg.n;
 }
 
 bool backfill_wanted(const struct config *cfg, const struct config_exchange *cx, const char *adapter)
@@ -109,7 +128,7 @@ static bool repair(struct backfill *b, struct rest_client *rc, const struct back
 			return false;
 		int n = -1;
 		if (r == REST_OK)
-			n = b->api->parse_page(resp.body, resp.len, b->page, BACKFILL_PAGE_MAX, why, sizeof(why));
+			n = parse_page(b->api, resp.body, resp.len, b->page, BACKFILL_PAGE_MAX, why, sizeof(why));
 		if (n < 0) {
 			atomic_fetch_add(&b->rest_errors, 1);
 			log_err("%s: backfill GET %s: %s", b->exchange, path,

@@ -49,6 +49,22 @@ struct backfill_trade {
 	uint8_t kind; /* TICK_TRADE_BUY / _SELL / TICK_TRADE */
 };
 
+/* A history that answers with an array of trade objects (OKX, Bybit):
+ * where the array is (a path of keys from the top object, and the status
+ * member that must hold code_ok), how the fields are named (a js_field
+ * table over struct backfill_spans) and the words of the taker side. */
+struct backfill_spans {
+	struct js_span id, px, qty, ts_ms, side;
+};
+struct backfill_format {
+	const char *const *path;
+	size_t path_len;
+	const char *code_key, *code_ok;
+	const struct js_field *fields;
+	size_t nfields;
+	const char *buy, *sell; /* any other side is TICK_TRADE */
+};
+
 /* An exchange's trade-history endpoint. A page is asked for the part of
  * the hole still open, [lo, hi]; the answer may hold ids outside it. */
 struct backfill_api {
@@ -59,30 +75,20 @@ struct backfill_api {
 	 * oldest trade are known missing. */
 	bool recent_only;
 	int (*page_path)(const char *native, uint64_t lo, uint64_t hi, char *out, size_t out_len);
-	/* Trades of the page into out (at most max). Returns the count, or -1
+	/* How a page is read: by format when set, else by parse_page, which
+	 * puts the trades into out (at most max) and returns the count, or -1
 	 * with why for an answer that is not a page. */
+	const struct backfill_format *format;
 	int (*parse_page)(const char *body, size_t len, struct backfill_trade *out, size_t max, char *why,
 			  size_t why_len);
 };
 
 const struct backfill_api *backfill_api_find(const char *adapter);
 
-/* How a history names a trade object's fields (a js_field table over
- * struct backfill_spans) and the words of its taker side. */
-struct backfill_spans {
-	struct js_span id, px, qty, ts_ms, side;
-};
-struct backfill_format {
-	const struct js_field *fields;
-	size_t nfields;
-	const char *buy, *sell;
-};
-
 /* Where a page parser puts its trades. */
 struct backfill_page {
 	struct backfill_trade *out;
 	size_t max, n;
-	const struct backfill_format *format; /* for backfill_page_item */
 };
 
 /* The next trade of pg filled from the exchange's id (a decimal number or
@@ -91,11 +97,6 @@ struct backfill_page {
  * absent, not a number, or not positive. */
 struct backfill_trade *backfill_page_trade(struct backfill_page *pg, const struct js_span *id, const struct js_span *px,
 					   const struct js_span *qty, const struct js_span *ts_ms);
-
-/* An element walker (instruments_walk) for a data array of trade objects
- * named as ((struct backfill_page *)ctx)->format says: one trade, counted;
- * a side that is neither word is TICK_TRADE. 0 or -1. */
-int backfill_page_item(struct js *j, void *ctx);
 
 struct backfill {
 	pthread_t thread;

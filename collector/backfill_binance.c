@@ -31,7 +31,7 @@ static int binance_parse_page(const char *body, size_t len, struct backfill_trad
 	};
 	struct js j;
 	bool first;
-	struct backfill_page pg = { out, max, 0, NULL };
+	struct backfill_page pg = { out, max, 0 };
 	js_init(&j, body, len);
 	if (js_arr_begin(&j, &first) < 0) {
 		snprintf(why, why_len, "not a list of trades: %.*s", (int)(len < 120 ? len : 120), body);

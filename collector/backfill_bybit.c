@@ -2,10 +2,8 @@
  * &symbol=&limit=60, the newest trades only (spot serves at most 60), no
  * paging: a hole is repaired only as far as they reach back. */
 #include <stdio.h>
-#include <string.h>
 
 #include "collector/backfill.h"
-#include "collector/instruments.h"
 #include "collector/json_scan.h"
 
 /* Bybit documents limit as [1, 60] for spot ([1, 1000] elsewhere). */
@@ -23,28 +21,21 @@ static int bybit_page_path(const char *native, uint64_t lo, uint64_t hi, char *o
  * fixtures): its number is the trade id, as the live adapter takes it
  * (collector/exchange_bybit.c), so the two meet in the dedup. side is the
  * taker's. */
+static const char *const bybit_path[] = { "result", "list" };
 static const struct js_field bybit_fields[] = {
 	JS_FIELD(struct backfill_spans, id, "execId"), JS_FIELD(struct backfill_spans, px, "price"),
 	JS_FIELD(struct backfill_spans, qty, "size"),  JS_FIELD(struct backfill_spans, ts_ms, "time"),
 	JS_FIELD(struct backfill_spans, side, "side"),
 };
-static const struct backfill_format bybit_format = { bybit_fields, sizeof(bybit_fields) / sizeof(bybit_fields[0]),
-						     "Buy", "Sell" };
-
-static int bybit_parse_page(const char *body, size_t len, struct backfill_trade *out, size_t max, char *why,
-			    size_t why_len)
-{
-	static const char *const path[] = { "result", "list" };
-	struct backfill_page pg = { out, max, 0, &bybit_format };
-	if (instruments_walk(body, len, path, 2, "retCode", "0", backfill_page_item, &pg, why, why_len) < 0)
-		return -1;
-	return (int)pg.n;
-}
+static const struct backfill_format bybit_format = {
+	.path = bybit_path, .path_len = 2, .code_key = "retCode", .code_ok = "0",
+	.fields = bybit_fields, .nfields = sizeof(bybit_fields) / sizeof(bybit_fields[0]), .buy = "Buy", .sell = "Sell",
+};
 
 const struct backfill_api backfill_bybit = {
 	.adapter = "bybit",
 	.newest_first = true,
 	.recent_only = true,
 	.page_path = bybit_page_path,
-	.parse_page = bybit_parse_page,
+	.format = &bybit_format,
 };

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "collector/backfill.h"
-#include "collector/instruments.h"
 #include "collector/json_scan.h"
 
 #define OKX_HISTORY_PAGE 100
@@ -19,27 +18,20 @@ static int okx_page_path(const char *native, uint64_t lo, uint64_t hi, char *out
 }
 
 /* side is the taker's */
+static const char *const okx_path[] = { "data" };
 static const struct js_field okx_fields[] = {
 	JS_FIELD(struct backfill_spans, id, "tradeId"), JS_FIELD(struct backfill_spans, px, "px"),
 	JS_FIELD(struct backfill_spans, qty, "sz"),     JS_FIELD(struct backfill_spans, ts_ms, "ts"),
 	JS_FIELD(struct backfill_spans, side, "side"),
 };
-static const struct backfill_format okx_format = { okx_fields, sizeof(okx_fields) / sizeof(okx_fields[0]), "buy",
-						   "sell" };
-
-static int okx_parse_page(const char *body, size_t len, struct backfill_trade *out, size_t max, char *why,
-			  size_t why_len)
-{
-	static const char *const path[] = { "data" };
-	struct backfill_page pg = { out, max, 0, &okx_format };
-	if (instruments_walk(body, len, path, 1, "code", "0", backfill_page_item, &pg, why, why_len) < 0)
-		return -1;
-	return (int)pg.n;
-}
+static const struct backfill_format okx_format = {
+	.path = okx_path, .path_len = 1, .code_key = "code", .code_ok = "0",
+	.fields = okx_fields, .nfields = sizeof(okx_fields) / sizeof(okx_fields[0]), .buy = "buy", .sell = "sell",
+};
 
 const struct backfill_api backfill_okx = {
 	.adapter = "okx",
 	.newest_first = true,
 	.page_path = okx_page_path,
-	.parse_page = okx_parse_page,
+	.format = &okx_format,
 };
