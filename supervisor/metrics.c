@@ -121,6 +121,11 @@ static void render_histograms(struct supervisor *s, struct strbuf *b)
 	}
 }
 
+static const struct status_block *collector_block(struct supervisor *s, const struct child *c)
+{
+	return c->role == ROLE_COLLECTOR ? supervisor_child_block(s, c) : NULL;
+}
+
 /* Collectors' connections: open ones per exchange (the status block's
  * per-link states) and failures per exchange and reason. */
 static void render_connection_metrics(struct supervisor *s, struct strbuf *b)
@@ -129,8 +134,8 @@ static void render_connection_metrics(struct supervisor *s, struct strbuf *b)
 	       "Connections to the exchange that are open (subscribing or streaming)");
 	for (size_t i = 0; i < s->child_count; i++) {
 		const struct child *c = &s->children[i];
-		const struct status_block *blk = supervisor_child_block(s, c);
-		if (!blk || c->role != ROLE_COLLECTOR)
+		const struct status_block *blk = collector_block(s, c);
+		if (!blk)
 			continue;
 		uint32_t n = __atomic_load_n(&blk->conn_count, __ATOMIC_ACQUIRE), open = 0;
 		for (uint32_t k = 0; k < n && k < STATUS_MAX_CONNS; k++) {
@@ -143,10 +148,8 @@ static void render_connection_metrics(struct supervisor *s, struct strbuf *b)
 	       "Connections to the exchange that failed or were given up, by reason");
 	for (size_t i = 0; i < s->child_count; i++) {
 		const struct child *c = &s->children[i];
-		const struct status_block *blk = supervisor_child_block(s, c);
-		if (!blk || c->role != ROLE_COLLECTOR)
-			continue;
-		for (int e = 0; e < CONN_ERR_COUNT; e++)
+		const struct status_block *blk = collector_block(s, c);
+		for (int e = 0; blk && e < CONN_ERR_COUNT; e++)
 			strbuf_printf(b, PREFIX "connection_errors_total{exchange=\"%s\",reason=\"%s\"} %llu\n", c->name,
 				      status_conn_error_name((enum conn_error)e),
 				      (unsigned long long)status_conn_errors(blk, (enum conn_error)e));
