@@ -59,8 +59,8 @@ struct agg {
 	/* Registry symbol ids up to this one were there at the last listing: a
 	 * tick of a newer id may be a symbol the config lists by now. */
 	int ids_known;
-	/* Candles and alerts keep the symbols of the start: their state is
-	 * laid out by symbol count (docs/universe.md, what is not done). */
+	/* Alerts keep the symbols of the start: their state is laid out by
+	 * symbol count (docs/universe.md, what is not done). */
 	size_t start_symbols;
 	/* ring_to_redis_seconds: one histogram per core exchange (NULL: no
 	 * slot), and per symbol the exchange of the tick its trigger time
@@ -178,6 +178,8 @@ static int grow_outputs(struct agg *a, size_t old_symbols)
 {
 	size_t n = spread_core_symbol_count(a->core);
 	int rc = conflate_grow(&a->queue, n);
+	if (rc == 0 && a->candles)
+		rc = candles_out_grow(a->candles, n);
 	if (rc == 0 && n > old_symbols) {
 		uint64_t written = a->spreads.written;
 		spreads_out_free(&a->spreads);
@@ -295,7 +297,7 @@ static uint64_t handle(struct agg *a, unsigned ex, const struct tick *t)
 	if (sym < 0 && t->symbol_id > a->ids_known && relist(a, "a tick of a newly registered symbol") == 0)
 		sym = symbol_of(a, t->symbol_id);
 	if (a->candles)
-		candles_tick(a->candles->core, ex, (size_t)sym < a->start_symbols ? sym : -1, t);
+		candles_tick(a->candles->core, ex, (size_t)sym < a->candles->symbols ? sym : -1, t);
 	if (t->kind == TICK_QUOTE) {
 		if (sym < 0)
 			return 0; /* not a symbol this config lists */

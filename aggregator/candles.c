@@ -20,7 +20,7 @@ struct candles {
 	int64_t grace_ns;
 	int64_t *clock_ns; /* [exchange]: newest exchange time seen */
 	int64_t *due_ns;   /* [exchange]: earliest end + grace of its open candles (INT64_MAX: none) */
-	struct slot *slots; /* [(ex * symbols + sym) * intervals + iv] */
+	struct slot *slots; /* [(sym * exchanges + ex) * intervals + iv]: symbols added at run time append */
 	candles_emit_fn emit;
 	void *ctx;
 	struct candles_counters n;
@@ -65,6 +65,20 @@ void candles_free(struct candles *c)
 	free(c);
 }
 
+int candles_grow(struct candles *c, size_t symbols)
+{
+	if (symbols <= c->symbols)
+		return 0;
+	size_t per_symbol = c->exchanges * c->intervals;
+	struct slot *s = realloc(c->slots, (symbols * per_symbol + 1) * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memset(s + c->symbols * per_symbol, 0, ((symbols - c->symbols) * per_symbol + 1) * sizeof(*s));
+	c->slots = s;
+	c->symbols = symbols;
+	return 0;
+}
+
 size_t candles_interval_count(const struct candles *c)
 {
 	return c->intervals;
@@ -82,7 +96,7 @@ int64_t candles_interval_ns(const struct candles *c, unsigned iv)
 
 static struct slot *slot_of(struct candles *c, unsigned ex, unsigned sym, unsigned iv)
 {
-	return &c->slots[((size_t)ex * c->symbols + sym) * c->intervals + iv];
+	return &c->slots[((size_t)sym * c->exchanges + ex) * c->intervals + iv];
 }
 
 static void start(struct candle *k, int64_t start_ns, const struct tick *t, int64_t ts)

@@ -41,6 +41,9 @@ struct candles;
 int candles_create(struct candles **out, size_t exchanges, size_t symbols, const int64_t *interval_ns,
 		   size_t intervals, int64_t grace_ns, candles_emit_fn emit, void *ctx);
 void candles_free(struct candles *c);
+/* Room for symbols symbols (more listed at run time), every slot kept.
+ * Returns 0 or -ENOMEM (c unchanged). Allocates: not on the tick path. */
+int candles_grow(struct candles *c, size_t symbols);
 
 size_t candles_interval_count(const struct candles *c);
 int64_t candles_grace_ns(const struct candles *c);

@@ -35,7 +35,7 @@ static size_t slot_count(const struct candles_out *o)
 
 static size_t slot_index(const struct candles_out *o, unsigned ex, unsigned sym, unsigned iv)
 {
-	return ((size_t)ex * o->symbols + sym) * candles_interval_count(o->core) + iv;
+	return ((size_t)sym * spread_core_exchange_count(o->names) + ex) * candles_interval_count(o->core) + iv;
 }
 
 static void set_text(struct candles_out *o, enum field f, const char *s)
@@ -171,6 +171,23 @@ int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bo
 	log_info("aggregator: candles %s, grace %u ms, backlog %u closed candles", cfg->intervals, cfg->grace_ms,
 		 cfg->backlog);
 	return 0;
+}
+
+int candles_out_grow(struct candles_out *o, size_t symbols)
+{
+	if (symbols <= o->symbols)
+		return 0;
+	size_t per_symbol = spread_core_exchange_count(o->names) * candles_interval_count(o->core);
+	size_t before = o->symbols * per_symbol, after = symbols * per_symbol;
+	struct candles_pending *open = realloc(o->open, (after + 1) * sizeof(*open));
+	if (!open)
+		return -ENOMEM;
+	o->open = open;
+	memset(open + before, 0, (after + 1 - before) * sizeof(*open));
+	int rc = candles_grow(o->core, symbols);
+	if (rc == 0 && (rc = conflate_grow(&o->open_q, after)) == 0)
+		o->symbols = symbols;
+	return rc;
 }
 
 void candles_out_free(struct candles_out *o)

@@ -31,7 +31,7 @@ struct candles_pending {
 struct candles_out {
 	struct candles *core;
 	const struct spread_core *names;  /* exchange and symbol names */
-	size_t symbols;                   /* the core's symbols at init: candles keep their layout */
+	size_t symbols;                   /* core symbols with slots (candles_out_grow) */
 	const struct spreads_out *spreads; /* the ring and the registry ids of the core's names */
 	struct spreads_record *rec;
 	/* closed candles: [head, sent) await their XADD's answer, [sent, tail) are unsent */
@@ -60,6 +60,10 @@ struct candles_out {
 int candles_out_init(struct candles_out *o, const struct config_candles *cfg, bool to_redis,
 		     const struct spread_core *names, const struct spreads_out *spreads);
 void candles_out_free(struct candles_out *o);
+/* Slots for symbols core symbols (listed at run time), every candle kept;
+ * slots are symbol-major, so the new ones are appended. Returns 0 or
+ * -ENOMEM. */
+int candles_out_grow(struct candles_out *o, size_t symbols);
 
 /* Redis's turn for closed candles: count answers, resend what a lost
  * connection took, send the rest in order. */

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # The aggregator takes symbols at run time, same pid: a symbol registered
-# after its start (the config lists it by then) gets spreads at its first
-# ticks, before any signal; a symbol removed by SIGHUP gets no spread
-# message any more, even for ticks still arriving; past the window memory
-# cap new symbols are refused, counted and logged, and the rest go on.
+# after its start (the config lists it by then) gets spreads and candles at
+# its first ticks, before any signal; a symbol removed by SIGHUP gets no
+# spread message any more, even for ticks still arriving; past the window
+# memory cap new symbols are refused, counted and logged, and the rest go
+# on.
 source "$(dirname "$0")/aggregator_lib.sh"
 source "$AGG_SRC/tests/integration/live_symbols_lib.sh"
 
 # the cap is read at start only: 1 MB, which holds about 900 symbols' tables
-EXTRA_CONF=(aggregator.max_window_memory_mb=1)
+EXTRA_CONF=(aggregator.max_window_memory_mb=1 candles.enabled=true candles.open_publish_ms=0)
 STALE_MS=600000 # no quote goes stale during the test: every update is one the test makes
 tl_redis_start
 SYMBOLS="BTC-USDT" write_config
 start_feeder
 start_aggregator
+tl_spawn sub "$BIN/aggregator_sub" --port "$TL_REDIS_PORT" --pattern 'candle:*' --timeout-ms 60000 --count 1000000
+tl_wait_for 5 "subscriber ready" grep -q READY "$T/sub.log"
 latest() { tl_redis_cli HGET spread:latest "$1"; }
 has_latest() { [ -n "$(latest "$1")" ]; }
 feed quote binance BTC-USDT 100.0 100.5
@@ -32,6 +35,8 @@ grep -q "aggregator: a tick of a newly registered symbol: 2 symbols" "$AGG_LOG" 
 tl_assert_eq "aggregator pid" "$AGG_PID" "$(field .pid)"
 tl_assert_eq "symbols listed" 2 "$(metric aggregator_symbols)"
 latest ETH-USDT | jq -e '.symbol == "ETH-USDT"' >/dev/null || tl_fail "ETH-USDT spread: $(latest ETH-USDT)"
+feed trade okx ETH-USDT "$(($(date +%s) * 1000))" 1 10.4 2 buy
+tl_wait_for 5 "ETH-USDT's open candle published" grep -q '^candle:okx:ETH-USDT .*"trades":1' "$T/sub.log"
 
 # BTC-USDT removed by SIGHUP: its late ticks make no message
 SYMBOLS="ETH-USDT" write_config
