@@ -1,5 +1,5 @@
 /* Fixed-bucket latency histograms for the status blocks: a binary search
- * over 22 bounds and two relaxed atomic adds per observation. */
+ * over 22 bounds and two relaxed stores per observation. */
 #include "shm/histogram.h"
 
 #include <stddef.h>
@@ -38,10 +38,13 @@ void histogram_observe(struct histogram *h, int64_t ns, uint64_t n)
 		return;
 	if (ns < 0)
 		ns = 0;
-	/* Two independent adds: a scrape between them sees a sum a moment
-	 * ahead of the buckets, which Prometheus' rate() does not mind. */
-	__atomic_fetch_add(&h->sum_ns, (uint64_t)ns * n, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&h->bucket[histogram_bucket(ns)], n, __ATOMIC_RELAXED);
+	/* One writer per histogram (its child's loop thread): a relaxed load
+	 * and store, without the locked add a shared counter needs, keep each
+	 * word whole for the supervisor. A scrape between the two may see the
+	 * sum a moment ahead of the buckets, which rate() does not mind. */
+	uint64_t *bucket = &h->bucket[histogram_bucket(ns)];
+	__atomic_store_n(&h->sum_ns, __atomic_load_n(&h->sum_ns, __ATOMIC_RELAXED) + (uint64_t)ns * n, __ATOMIC_RELAXED);
+	__atomic_store_n(bucket, __atomic_load_n(bucket, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
 }
 
 void histogram_read(const struct histogram *h, struct histogram_snapshot *out)

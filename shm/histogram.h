@@ -1,6 +1,7 @@
 /* Latency histograms that live in shared memory (status blocks): fixed
- * 1-2-5 buckets from 1 us to 10 s, recorded with relaxed atomic adds, no
- * allocation and no syscall; read by the supervisor for /metrics. */
+ * 1-2-5 buckets from 1 us to 10 s, recorded by one writer with relaxed
+ * atomic stores, no allocation and no syscall; read by the supervisor for
+ * /metrics. */
 #ifndef SPREADBUS_SHM_HISTOGRAM_H
 #define SPREADBUS_SHM_HISTOGRAM_H
 
@@ -24,7 +25,8 @@ int64_t histogram_bound_ns(unsigned i);
  * more than 10 s. */
 unsigned histogram_bucket(int64_t ns);
 /* n observations of ns each (a frame's ticks share a receive-to-ring
- * time). h may be NULL (no slot): nothing is recorded. */
+ * time). One thread writes a histogram; any process may read it. h may be
+ * NULL (no slot): nothing is recorded. */
 void histogram_observe(struct histogram *h, int64_t ns, uint64_t n);
 
 /* A reader's copy in Prometheus' form: cumulative buckets, the last being
