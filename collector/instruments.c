@@ -103,7 +103,10 @@ static int walk_body(const char *body, size_t len, struct walk *w, char *err, si
 	js_init(&j, body, len);
 	/* n = 0: the body itself is the list (no envelope, so no code either) */
 	int rc = w->n ? js_object(&j, NULL, 0, NULL, walk_hook, w) : walk_list(&j, w);
-	if (rc < 0 || !js_at_end(&j)) {
+	bool code_bad = w->code_key && (!w->code_seen || !js_span_is(&w->code, w->code_ok, strlen(w->code_ok)));
+	/* an error answer's list is often null ({"code":"429",...,"data":null}):
+	 * its code says more than the walk that stopped there */
+	if ((rc < 0 || !js_at_end(&j)) && !(code_bad && w->code_seen)) {
 		if (w->failed_at)
 			snprintf(err, err_len, "element %zu of '%s' is malformed", w->failed_at - 1, list);
 		else
@@ -111,7 +114,7 @@ static int walk_body(const char *body, size_t len, struct walk *w, char *err, si
 				 instruments_quote_len(len, 40), body);
 		return -1;
 	}
-	if (w->code_key && (!w->code_seen || !js_span_is(&w->code, w->code_ok, strlen(w->code_ok)))) {
+	if (code_bad) {
 		snprintf(err, err_len, "%s is %.*s, not %s: %.*s", w->code_key, w->code_seen ? (int)w->code.len : 6,
 			 w->code_seen ? w->code.s : "absent", w->code_ok, instruments_quote_len(len, 120), body);
 		return -1;

@@ -5,7 +5,9 @@
 # an independent python parse of the same answers (universe_oracle.py)
 # reads them, and the universe chosen for min_exchanges 2 and 3 equals the
 # oracle's, spot pairs across the eight spot exchanges and perpetuals and
-# dated futures across binance-usdm and deribit.
+# dated futures across binance-usdm and deribit. Each added exchange's own
+# error answer (fake misbehaviour "code") is refused with a clear log line,
+# the last good list stays, and the next refresh succeeds.
 TL_NAME=test_universe_all_exchanges
 source "$(dirname "$0")/universe_lib.sh"
 
@@ -33,4 +35,20 @@ check min_exchanges_3 "{$base,\"min_exchanges\":3,\"min_quote_volume_24h\":10000
 	universe.min_exchanges=3 universe.min_quote_volume_24h=10000000
 tl_assert_eq "perpetuals on three exchanges (only two list them)" 0 \
 	"$(jq '[.["binance-usdm"], .deribit] | add | length' "$T/min_exchanges_3.got")"
-tl_pass "ten exchanges' instruments as the oracle reads them; min_exchanges 2 and 3 as the oracle computes"
+
+# the exchanges' own error answers, in list mode (discovery runs for rest_url)
+fetched() { grep -c "$1: instruments: 300 from" "$LOG" || true; }
+refused() { grep -c "$1: instruments: server_error: GET .*: unusable answer" "$LOG" || true; }
+write_universe_config
+sv_start
+for ex in binance-usdm gateio bitget kraken coinbase deribit htx; do
+	tl_wait_for 20 "$ex: a first fetch" tl_at_least 1 fetched "$ex"
+	rest_cmd "$ex" 'what=code&n=1'
+	tl_wait_for 20 "$ex: its error answer refused" tl_at_least 1 refused "$ex"
+	tl_assert_eq "$ex: the last good list stays" 300 "$(grep -vc '^#' "$(instruments_file "$ex")")"
+	ok=$(fetched "$ex")
+	tl_wait_for 20 "$ex: fetched again after the error" tl_at_least $((ok + 1)) fetched "$ex"
+	tl_log "$ex: $(grep -m1 -o "$ex: instruments: server_error: .*unusable answer[^;]*" "$LOG" | cut -c1-160)"
+done
+sv_stop TERM
+tl_pass "ten exchanges' instruments as the oracle reads them; min_exchanges 2 and 3 as the oracle computes; each added exchange's error answer refused, the last list kept"

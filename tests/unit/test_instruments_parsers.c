@@ -70,8 +70,9 @@ static void check(const char *adapter, const char *info, const char *tickers, co
 	instrument_set_free(&set);
 }
 
-/* An answer the parser must refuse, with a reason. */
-static void refused(const char *adapter, bool tickers, const char *body)
+/* An answer the parser must refuse, with a reason that says why (NULL:
+ * any reason). */
+static void refused(const char *adapter, bool tickers, const char *body, const char *why)
 {
 	const struct instruments_api *api = instruments_api_find(adapter);
 	struct instrument_set set = { 0 };
@@ -83,6 +84,8 @@ static void refused(const char *adapter, bool tickers, const char *body)
 	if (rc == 0)
 		fail_msg("%s %s accepted: %s", adapter, tickers ? "tickers" : "info", body);
 	assert_true(err[0] != '\0');
+	if (why && !strstr(err, why))
+		fail_msg("%s: '%s' does not say '%s'", adapter, err, why);
 	instrument_set_free(&set);
 }
 
@@ -117,8 +120,8 @@ static void test_binance_usdm(void **state)
 		{ "BTCUSDT_250627", "BTC-USDT-250627", "BTC", "USDT", "PENDING_TRADING", false, 0.1, 0.001, 0.001, 100, 0 },
 	};
 	check("binance-usdm", info, tickers, want, 2);
-	refused("binance-usdm", false, "{\"code\":-1003,\"msg\":\"Too much request weight used; current limit is 2400 request weight per 1 MINUTE.\"}");
-	refused("binance-usdm", true, "{\"code\":-1003,\"msg\":\"Too many requests.\"}");
+	refused("binance-usdm", false, "{\"code\":-1003,\"msg\":\"Too much request weight used; current limit is 2400 request weight per 1 MINUTE.\"}", NULL);
+	refused("binance-usdm", true, "{\"code\":-1003,\"msg\":\"Too many requests.\"}", NULL);
 }
 
 static void test_gateio(void **state)
@@ -140,8 +143,8 @@ static void test_gateio(void **state)
 		{ "LUNA_USDT", "LUNA-USDT", "LUNA", "USDT", "untradable", false, 0.0001, 0.01, 0.01, 3, 0 },
 	};
 	check("gateio", info, tickers, want, 2);
-	refused("gateio", false, "{\"label\":\"TOO_MANY_REQUESTS\",\"message\":\"Request Rate limit Exceeded\"}");
-	refused("gateio", true, "{\"label\":\"SERVER_ERROR\",\"message\":\"Internal server error\"}");
+	refused("gateio", false, "{\"label\":\"TOO_MANY_REQUESTS\",\"message\":\"Request Rate limit Exceeded\"}", NULL);
+	refused("gateio", true, "{\"label\":\"SERVER_ERROR\",\"message\":\"Internal server error\"}", NULL);
 }
 
 static void test_bitget(void **state)
@@ -163,8 +166,9 @@ static void test_bitget(void **state)
 		{ "NEWUSDC", "NEW-USDC", "NEW", "USDC", "gray", false, 0.00001, 1, 1, 1, 0 },
 	};
 	check("bitget", info, tickers, want, 2);
-	refused("bitget", false, "{\"code\":\"429\",\"msg\":\"Too Many Requests\",\"requestTime\":1695808949356,\"data\":null}");
-	refused("bitget", true, "{\"code\":\"40034\",\"msg\":\"Parameter does not exist\",\"requestTime\":1695808949356,\"data\":[]}");
+	refused("bitget", false, "{\"code\":\"429\",\"msg\":\"Too Many Requests\",\"requestTime\":1695808949356,\"data\":null}",
+		"code is 429, not 00000");
+	refused("bitget", true, "{\"code\":\"40034\",\"msg\":\"Parameter does not exist\",\"requestTime\":1695808949356,\"data\":[]}", NULL);
 }
 
 static void test_kraken(void **state)
@@ -188,8 +192,8 @@ static void test_kraken(void **state)
 		{ "XDGUSDT", "DOGE-USDT", "DOGE", "USDT", "cancel_only", false, 0.0000001, 1e-8, 50, 0.5, 0 },
 	};
 	check("kraken", info, tickers, want, 2);
-	refused("kraken", false, "{\"error\":[\"EGeneral:Too many requests\"]}");
-	refused("kraken", true, "{\"error\":[\"EService:Unavailable\"],\"result\":{}}");
+	refused("kraken", false, "{\"error\":[\"EGeneral:Too many requests\"]}", "EGeneral:Too many requests");
+	refused("kraken", true, "{\"error\":[\"EService:Unavailable\"],\"result\":{}}", NULL);
 }
 
 static void test_coinbase(void **state)
@@ -212,8 +216,8 @@ static void test_coinbase(void **state)
 		{ "ETH-USDT", "ETH-USDT", "ETH", "USDT", "disabled", false, 0.01, 0.00000001, 0, 1, 0 },
 	};
 	check("coinbase", info, tickers, want, 2);
-	refused("coinbase", false, "{\"message\":\"Public rate limit exceeded\"}");
-	refused("coinbase", true, "[]");
+	refused("coinbase", false, "{\"message\":\"Public rate limit exceeded\"}", NULL);
+	refused("coinbase", true, "[]", NULL);
 }
 
 static void test_deribit(void **state)
@@ -241,8 +245,8 @@ static void test_deribit(void **state)
 		{ "ETH_USDC-27JUN25", "ETH-USDC-250627", "ETH", "USDC", "inactive", false, 0.05, 0.01, 0.01, 0, 5000.5 },
 	};
 	check("deribit", info, tickers, want, 2);
-	refused("deribit", false, "{\"jsonrpc\":\"2.0\",\"error\":{\"message\":\"Invalid params\",\"data\":{\"reason\":\"wrong format\",\"param\":\"currency\"},\"code\":-32602},\"testnet\":false}");
-	refused("deribit", true, "{\"jsonrpc\":\"2.0\",\"error\":{\"message\":\"too_many_requests\",\"code\":10028},\"testnet\":false}");
+	refused("deribit", false, "{\"jsonrpc\":\"2.0\",\"error\":{\"message\":\"Invalid params\",\"data\":{\"reason\":\"wrong format\",\"param\":\"currency\"},\"code\":-32602},\"testnet\":false}", NULL);
+	refused("deribit", true, "{\"jsonrpc\":\"2.0\",\"error\":{\"message\":\"too_many_requests\",\"code\":10028},\"testnet\":false}", NULL);
 }
 
 static void test_htx(void **state)
@@ -262,8 +266,9 @@ static void test_htx(void **state)
 		{ "oldeth", "OLD-ETH", "OLD", "ETH", "offline", false, 1e-8, 0.01, 0, 0, 0 },
 	};
 	check("htx", info, tickers, want, 2);
-	refused("htx", false, "{\"status\":\"error\",\"err-code\":\"invalid-parameter\",\"err-msg\":\"invalid symbol\",\"data\":null}");
-	refused("htx", true, "{\"status\":\"error\",\"err-code\":\"api-request-limit\",\"err-msg\":\"too many requests\"}");
+	refused("htx", false, "{\"status\":\"error\",\"err-code\":\"invalid-parameter\",\"err-msg\":\"invalid symbol\",\"data\":null}",
+		"status is error, not ok");
+	refused("htx", true, "{\"status\":\"error\",\"err-code\":\"api-request-limit\",\"err-msg\":\"too many requests\"}", NULL);
 }
 
 int main(void)
