@@ -59,9 +59,6 @@ struct agg {
 	/* Registry symbol ids up to this one were there at the last listing: a
 	 * tick of a newer id may be a symbol the config lists by now. */
 	int ids_known;
-	/* Alerts keep the symbols of the start: their state is laid out by
-	 * symbol count (docs/universe.md, what is not done). */
-	size_t start_symbols;
 	/* ring_to_redis_seconds: one histogram per core exchange (NULL: no
 	 * slot), and per symbol the exchange of the tick its trigger time
 	 * (spread_core_trigger) came from; cur_* is the tick being handled. */
@@ -86,7 +83,7 @@ static void write_spreads(struct agg *a, unsigned sym)
 	int rc = spread_json_encode(&a->json, a->core, sym, clock_realtime_ns());
 	if (rc == 0) {
 		spreads_out_write(&a->spreads, &a->json, sym);
-		if (a->alerts && sym < a->start_symbols)
+		if (a->alerts)
 			alerts_on_update(a->alerts, sym, a->json.pairs, a->json.pair_count, a->json.ts_ns);
 	} else
 		log_limited(&a->lim_send, LOG_LVL_WARNING, "aggregator: update for %s not written to _spreads: %s",
@@ -180,6 +177,8 @@ static int grow_outputs(struct agg *a, size_t old_symbols)
 	int rc = conflate_grow(&a->queue, n);
 	if (rc == 0 && a->candles)
 		rc = candles_out_grow(a->candles, n);
+	if (rc == 0)
+		rc = alerts_grow(a->alerts, n);
 	if (rc == 0 && n > old_symbols) {
 		uint64_t written = a->spreads.written;
 		spreads_out_free(&a->spreads);
@@ -230,7 +229,6 @@ static int setup(struct agg *a)
 			a->cfg->aggregator.max_window_memory_mb, strerror(-rc));
 		return rc;
 	}
-	a->start_symbols = spread_core_symbol_count(a->core);
 	a->ids_known = registry_symbol_count(a->bus->registry);
 	if ((rc = conflate_init(&a->queue, spread_core_symbol_count(a->core))) < 0 ||
 	    (rc = spread_json_init(&a->json, a->core, a->cfg->aggregator.publish_interval_ms)) < 0 ||

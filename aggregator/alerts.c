@@ -25,6 +25,7 @@ struct rule {
 	char name[CONFIG_NAME_MAX];
 	struct alert_rule r;
 	uint8_t *applies;       /* [sym] */
+	bool all_symbols;       /* symbols = "*": symbols added at run time too */
 	struct webhook *hook;   /* NULL without webhook_url */
 };
 
@@ -37,10 +38,11 @@ struct alerts {
 	const struct spread_core *core;
 	size_t rule_count, sym_count;
 	struct rule rules[CONFIG_MAX_ALERTS];
-	struct alert_state *state;  /* [rule * sym_count + sym] */
+	struct alert_state *state;  /* [sym * rule_count + rule]: symbols added at run time append */
 	bool any_duration;          /* some rule holds before opening: poll */
 	int64_t next_poll_ns;
 	struct ring *ring;
+	const struct registry *reg;
 	struct spreads_record *rec;
 	uint16_t *symbol_id;
 	uint8_t exchange_id[CONFIG_MAX_EXCHANGES];
@@ -128,6 +130,7 @@ static int add_rule(struct alerts *a, const struct config_alert *ca)
 		return -ENOMEM;
 	struct resolve x = {a, r};
 	int rc = each_name(ca->symbols, add_symbol, &x);
+	r->all_symbols = rc == 1;
 	if (rc == 1)
 		memset(r->applies, 1, a->sym_count);
 	if (rc >= 0 && (rc = each_name(ca->exchanges, add_exchange, &x)) == 1)
@@ -139,6 +142,15 @@ static int add_rule(struct alerts *a, const struct config_alert *ca)
 	return rc < 0 ? rc : 0;
 }
 
+/* Registry ids of the core's symbols from index from on. */
+static void map_symbols(struct alerts *a, size_t from)
+{
+	for (size_t s = from; s < a->sym_count; s++) {
+		int id = registry_symbol_id(a->reg, spread_core_symbol_name(a->core, (unsigned)s));
+		a->symbol_id[s] = id > 0 ? (uint16_t)id : 0;
+	}
+}
+
 static int map_ids(struct alerts *a, const struct registry *reg)
 {
 	if (!(a->rec = calloc(1, ring_record_size(a->ring))) ||
@@ -148,10 +160,7 @@ static int map_ids(struct alerts *a, const struct registry *reg)
 		log_err("aggregator: _spreads records cannot hold an alert of up to %d bytes", ALERT_JSON_MAX);
 		return -EMSGSIZE;
 	}
-	for (size_t s = 0; s < a->sym_count; s++) {
-		int id = registry_symbol_id(reg, spread_core_symbol_name(a->core, (unsigned)s));
-		a->symbol_id[s] = id > 0 ? (uint16_t)id : 0;
-	}
+	map_symbols(a, 0);
 	for (unsigned e = 0; e < spread_core_exchange_count(a->core) && e < CONFIG_MAX_EXCHANGES; e++) {
 		int id = registry_exchange_id(reg, spread_core_exchange_name(a->core, e));
 		a->exchange_id[e] = id > 0 && id <= UINT8_MAX ? (uint8_t)id : 0;
@@ -174,6 +183,7 @@ int alerts_create(struct alerts **out, const struct config *cfg, const struct sp
 	a->core = core;
 	a->sym_count = spread_core_symbol_count(core);
 	a->ring = spreads;
+	a->reg = reg;
 	a->to_redis = to_redis;
 	snprintf(a->maxlen, sizeof(a->maxlen), "%u", cfg->redis.stream_maxlen);
 	int rc = -ENOMEM;
@@ -191,6 +201,34 @@ out:
 	else
 		*out = a;
 	return rc;
+}
+
+int alerts_grow(struct alerts *a, size_t symbols)
+{
+	if (!a || symbols <= a->sym_count)
+		return 0;
+	struct alert_state *st = realloc(a->state, (symbols * a->rule_count + 1) * sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	a->state = st;
+	memset(st + a->sym_count * a->rule_count, 0, ((symbols - a->sym_count) * a->rule_count + 1) * sizeof(*st));
+	uint16_t *ids = realloc(a->symbol_id, (symbols + 1) * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	a->symbol_id = ids;
+	for (size_t i = 0; i < a->rule_count; i++) {
+		struct rule *r = &a->rules[i];
+		uint8_t *applies = realloc(r->applies, symbols + 1);
+		if (!applies)
+			return -ENOMEM;
+		/* a rule naming its symbols named them at start: none of these */
+		memset(applies + a->sym_count, r->all_symbols, symbols + 1 - a->sym_count);
+		r->applies = applies;
+	}
+	size_t from = a->sym_count;
+	a->sym_count = symbols;
+	map_symbols(a, from);
+	return 0;
 }
 
 void alerts_free(struct alerts *a)
@@ -298,6 +336,8 @@ static void emit(struct alerts *a, unsigned rule, unsigned sym, const struct ale
 
 void alerts_on_update(struct alerts *a, unsigned sym, const struct spread_pair_view *pairs, size_t n, int64_t now_ns)
 {
+	if (sym >= a->sym_count)
+		return; /* listed while alerts_grow had no memory */
 	for (unsigned i = 0; i < a->rule_count; i++) {
 		struct rule *r = &a->rules[i];
 		if (!r->applies[sym])
@@ -308,7 +348,7 @@ void alerts_on_update(struct alerts *a, unsigned sym, const struct spread_pair_v
 			q = (struct alert_pair){pairs[best].buy_ex, pairs[best].sell_ex, pairs[best].net_spread_bps,
 						pairs[best].notional};
 		struct alert_event ev;
-		if (alert_step(&a->state[i * a->sym_count + sym], &r->r, now_ns, best >= 0 ? &q : NULL, &ev))
+		if (alert_step(&a->state[sym * a->rule_count + i], &r->r, now_ns, best >= 0 ? &q : NULL, &ev))
 			emit(a, i, sym, &ev);
 	}
 }
@@ -320,7 +360,7 @@ void alerts_poll(struct alerts *a, int64_t now_ns)
 	a->next_poll_ns = now_ns + POLL_EVERY_NS;
 	for (unsigned i = 0; i < a->rule_count; i++) {
 		for (unsigned s = 0; s < a->sym_count; s++) {
-			struct alert_state *st = &a->state[i * a->sym_count + s];
+			struct alert_state *st = &a->state[s * a->rule_count + i];
 			struct alert_event ev;
 			if (st->phase == ALERT_HOLDING && alert_due(st, &a->rules[i].r, now_ns, &ev))
 				emit(a, i, s, &ev);

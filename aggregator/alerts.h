@@ -27,6 +27,10 @@ struct alerts;
 int alerts_create(struct alerts **out, const struct config *cfg, const struct spread_core *core,
 		  struct ring *spreads, const struct registry *reg, bool to_redis);
 void alerts_free(struct alerts *a);
+/* Room for symbols core symbols (listed at run time): rules whose symbols
+ * are "*" apply to the new ones, every state kept. 0 or -ENOMEM (the
+ * symbols not taken yet). Allocates: not on the tick path. */
+int alerts_grow(struct alerts *a, size_t symbols);
 
 /* After a spread update of sym with these fresh pairs, at now_ns (realtime). */
 void alerts_on_update(struct alerts *a, unsigned sym, const struct spread_pair_view *pairs, size_t n, int64_t now_ns);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The aggregator takes symbols at run time, same pid: a symbol registered
-# after its start (the config lists it by then) gets spreads and candles at
-# its first ticks, before any signal; a symbol removed by SIGHUP gets no
+# after its start (the config lists it by then) gets spreads, candles and
+# alerts at its first ticks, before any signal; a symbol removed by SIGHUP gets no
 # spread message any more, even for ticks still arriving; past the window
 # memory cap new symbols are refused, counted and logged, and the rest go
 # on.
@@ -9,14 +9,17 @@ source "$(dirname "$0")/aggregator_lib.sh"
 source "$AGG_SRC/tests/integration/live_symbols_lib.sh"
 
 # the cap is read at start only: 1 MB, which holds about 900 symbols' tables
-EXTRA_CONF=(aggregator.max_window_memory_mb=1 candles.enabled=true candles.open_publish_ms=0)
+EXTRA_CONF=(aggregator.max_window_memory_mb=1 candles.enabled=true candles.open_publish_ms=0
+	alert.wide.min_net_bps=10)
 STALE_MS=600000 # no quote goes stale during the test: every update is one the test makes
 tl_redis_start
 SYMBOLS="BTC-USDT" write_config
 start_feeder
 start_aggregator
-tl_spawn sub "$BIN/aggregator_sub" --port "$TL_REDIS_PORT" --pattern 'candle:*' --timeout-ms 60000 --count 1000000
-tl_wait_for 5 "subscriber ready" grep -q READY "$T/sub.log"
+for what in candle alert; do
+	tl_spawn "$what" "$BIN/aggregator_sub" --port "$TL_REDIS_PORT" --pattern "$what:*" --timeout-ms 60000 --count 1000000
+	tl_wait_for 5 "$what subscriber ready" grep -q READY "$T/$what.log"
+done
 latest() { tl_redis_cli HGET spread:latest "$1"; }
 has_latest() { [ -n "$(latest "$1")" ]; }
 feed quote binance BTC-USDT 100.0 100.5
@@ -36,7 +39,10 @@ tl_assert_eq "aggregator pid" "$AGG_PID" "$(field .pid)"
 tl_assert_eq "symbols listed" 2 "$(metric aggregator_symbols)"
 latest ETH-USDT | jq -e '.symbol == "ETH-USDT"' >/dev/null || tl_fail "ETH-USDT spread: $(latest ETH-USDT)"
 feed trade okx ETH-USDT "$(($(date +%s) * 1000))" 1 10.4 2 buy
-tl_wait_for 5 "ETH-USDT's open candle published" grep -q '^candle:okx:ETH-USDT .*"trades":1' "$T/sub.log"
+tl_wait_for 5 "ETH-USDT's open candle published" grep -q '^candle:okx:ETH-USDT .*"trades":1' "$T/candle.log"
+# buy on binance at 10.5, sell on okx at 11.0: about 470 bps, over the rule's 10
+feed quote okx ETH-USDT 11.0 11.1
+tl_wait_for 5 "ETH-USDT's alert opened" grep -q '^alert:ETH-USDT .*"event":"open"' "$T/alert.log"
 
 # BTC-USDT removed by SIGHUP: its late ticks make no message
 SYMBOLS="ETH-USDT" write_config
@@ -44,15 +50,15 @@ kill -HUP "$AGG_PID"
 tl_wait_for 5 "the listing after SIGHUP" grep -q "aggregator: symbols changed (SIGHUP): 1 symbols" "$AGG_LOG"
 btc_before=$(latest BTC-USDT)
 read_before=$(metric ticks_read_total)
-# one update each for BTC-USDT and ETH-USDT so far (counted in the status
-# block every 100 ms)
-tl_wait_for 5 "the two updates counted" metric_equals spreads_ring_written_total 2
+# one update for BTC-USDT and two for ETH-USDT so far (counted in the
+# status block every 100 ms)
+tl_wait_for 5 "the three updates counted" metric_equals spreads_ring_written_total 3
 feed quote binance BTC-USDT 101.0 101.5
 feed quote okx BTC-USDT 101.2 101.6
 feed quote okx ETH-USDT 10.3 10.7
 tl_wait_for 5 "the three ticks read" metric_equals ticks_read_total $((read_before + 3))
-tl_wait_for 5 "ETH-USDT's update" metric_equals spreads_ring_written_total 3
-tl_holds 0.5 "no update for BTC-USDT's ticks" metric_equals spreads_ring_written_total 3
+tl_wait_for 5 "ETH-USDT's update" metric_equals spreads_ring_written_total 4
+tl_holds 0.5 "no update for BTC-USDT's ticks" metric_equals spreads_ring_written_total 4
 tl_assert_eq "BTC-USDT's last spread after its removal" "$btc_before" "$(latest BTC-USDT)"
 tl_assert_eq "aggregator pid after SIGHUP" "$AGG_PID" "$(field .pid)"
 
