@@ -27,6 +27,7 @@
 struct misbehave {
 	char what[16];      /* 429 418 403 500 503 slow hang truncated garbage code */
 	unsigned n;         /* next n API requests */
+	unsigned after;     /* ... once this many more have been answered well */
 	unsigned retry_after_s;
 	unsigned delay_ms;
 };
@@ -135,6 +136,7 @@ static void control(struct conn *c, const char *target, const char *query)
 		memset(&x->mis, 0, sizeof(x->mis));
 		snprintf(x->mis.what, sizeof(x->mis.what), "%.*s", (int)n, w + 5);
 		x->mis.n = query_uint(query, "n", 1);
+		x->mis.after = query_uint(query, "after", 0);
 		x->mis.retry_after_s = query_uint(query, "retry_after", 0);
 		x->mis.delay_ms = query_uint(query, "delay_ms", 3000);
 	}
@@ -160,7 +162,9 @@ static void api(struct conn *c, const char *target, const char *query, const cha
 		x->weight_used += weight;
 		snprintf(extra, sizeof(extra), "X-MBX-USED-WEIGHT-1M: %u\r\n", x->weight_used);
 	}
-	if (x->mis.n == 0) {
+	if (x->mis.n == 0 || x->mis.after) {
+		if (x->mis.after)
+			x->mis.after--;
 		log_request(c, full, 200, NULL);
 		reply(c, 200, extra, body, len, len);
 		return;

@@ -69,7 +69,9 @@ bf_writer_caught_up() {
 	[[ $(tl_bus_field "$TL_CONFIG" writer '"\(.state) \(.metrics.read_lag_ticks)"') == "running 0" ]]
 }
 
-# bf_check_holes STATUS: each symbol has one backfill record, with STATUS,
+# bf_check_holes "STATUS ...": each symbol has one backfill record, their
+# statuses are the STATUS list (in any order, one per symbol; a single
+# STATUS is every symbol's), and each
 # whose recovered + lost is the hole the server's sent log shows (an oracle
 # independent of the collector: the ids a stream skipped while nobody
 # listened); the ring holds exactly the recovered trades marked
@@ -78,6 +80,7 @@ bf_writer_caught_up() {
 # flight are not yet lacking). Sets BF_HOLES (the report).
 bf_check_holes() {
 	local want=$1 sent report
+	[[ $want == *" "* ]] || want="$want $want"
 	sent=$(tl_fakex_sent "$TL_EX")
 	report=$(tl_ring_dump | jq -s -c --argjson sent "$sent" '
 		. as $ring
@@ -99,10 +102,11 @@ bf_check_holes() {
 				  else ($bf == [range($holes[0][1] - ($bf | length); $holes[0][1])]
 					or $bf == [range($holes[0][0] + 1; $holes[0][0] + 1 + ($bf | length))]) end)}]')
 	tl_log "holes: $report"
-	jq -e --arg want "$want" 'length == 2 and all(.[]; .records == 1 and .status == $want and .live_holes == 1
+	jq -e --arg want "$want" 'length == 2 and (map(.status) | sort) == ($want | split(" ") | sort)
+		and all(.[]; .records == 1 and .live_holes == 1
 		and .recovered + .lost == .hole and .backfilled == .recovered and .ring_lacks == .lost
 		and .twice == 0 and .edge)' <<<"$report" >/dev/null ||
-		tl_fail "each symbol's hole should be $want with recovered + lost = the hole the server skipped, recovered = the backfilled trades at the hole's edge, lost = the ids the ring lacks: $report"
+		tl_fail "the symbols' holes should be ($want) with recovered + lost = the hole the server skipped, recovered = the backfilled trades at the hole's edge, lost = the ids the ring lacks: $report"
 	BF_HOLES=$report
 }
 
@@ -141,21 +145,24 @@ bf_parquet_check() {
 	done
 }
 
-# bf_scenario EXCHANGE STATUS [fakex-rest options...]: a 5 s hole, each
-# symbol's ending as STATUS with exact counts (bf_check_holes); then, with
+# bf_scenario EXCHANGE "STATUS ..." [fakex-rest options...]: a 5 s hole
+# (with $BF_MISBEHAVE, if set, sent to the fake REST just before), the
+# symbols' holes ending as the STATUS list says with exact counts
+# (bf_check_holes); then, with
 # the REST answering 500 to everything, a hole recorded not repairable
 # with its size; live data flows throughout; the Parquet files agree.
 bf_scenario() {
 	local ex=$1 want=$2 before repairs repair_ms
 	shift 2
 	bf_start "$ex" "$@"
+	[[ -z ${BF_MISBEHAVE:-} ]] || bf_rest_cmd "$BF_MISBEHAVE"
 	bf_hole 5000
 	tl_wait_for 30 "a backfill record for each symbol" tl_at_least 2 bf_repair_count
 	repairs=$(bf_repairs)
 	# from the first trade after the hole (its exchange time) to the record
 	repair_ms=$(jq -s 'map(.ts_recv_ns - .ts_end_ns) | max / 1e6 | floor' <<<"$repairs")
 	tl_log "repairs: $repairs"
-	if [[ $want == repaired ]]; then
+	if [[ $want =~ ^(repaired ?)+$ ]]; then
 		tl_wait_for 20 "every trade id from the first sent to the last in the ring once (backfill-missing.log)" bf_complete
 	fi
 	bf_check_holes "$want"
