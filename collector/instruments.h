@@ -16,11 +16,13 @@ struct instruments_api {
 	const char *default_rest_url; /* the public REST API, scheme://host */
 	struct rest_limits limits;
 	const char *info_path;        /* instruments: path and query */
-	const char *tickers_path;     /* 24 h tickers of every instrument */
+	/* 24 h tickers of every instrument: one call each, NULL-terminated
+	 * (Deribit's book summaries come per currency) */
+	const char *const *tickers_paths;
 	/* Fill set from an instruments answer; 0 or -1 with err set. */
 	int (*parse_info)(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len);
 	/* Set quote_volume_24h of the instruments in set (sorted by native
-	 * name) from a tickers answer; 0 or -1 with err set. */
+	 * name) from one tickers answer; 0 or -1 with err set. */
 	int (*parse_tickers)(const char *body, size_t len, struct instrument_set *set, char *err, size_t err_len);
 };
 

@@ -118,7 +118,7 @@ const struct instruments_api instruments_binance = {
 	.limits = { .min_interval_ms = 0, .weight_header = "X-MBX-USED-WEIGHT-1M", .weight_limit = 6000,
 		    .ban_status = 418, .ban_wait_ms = 120000, .limited_wait_ms = 60000 },
 	.info_path = "/api/v3/exchangeInfo",
-	.tickers_path = "/api/v3/ticker/24hr",
+	.tickers_paths = (const char *const[]){ "/api/v3/ticker/24hr", NULL },
 	.parse_info = bn_parse_info,
 	.parse_tickers = bn_parse_tickers,
 };
@@ -132,7 +132,7 @@ const struct instruments_api instruments_binance_usdm = {
 	.limits = { .min_interval_ms = 0, .weight_header = "X-MBX-USED-WEIGHT-1M", .weight_limit = 2400,
 		    .ban_status = 418, .ban_wait_ms = 120000, .limited_wait_ms = 60000 },
 	.info_path = "/fapi/v1/exchangeInfo",
-	.tickers_path = "/fapi/v1/ticker/24hr",
+	.tickers_paths = (const char *const[]){ "/fapi/v1/ticker/24hr", NULL },
 	.parse_info = bn_usdm_parse_info,
 	.parse_tickers = bn_parse_tickers,
 };

@@ -30,7 +30,7 @@ const struct instruments_api instruments_bitget = {
 	/* both endpoints: 20 requests per second per IP; past it 429 (code 429) */
 	.limits = { .min_interval_ms = 50, .limited_wait_ms = 1000 },
 	.info_path = "/api/v2/spot/public/symbols",
-	.tickers_path = "/api/v2/spot/market/tickers",
+	.tickers_paths = (const char *const[]){ "/api/v2/spot/market/tickers", NULL },
 	.parse_info = bg_parse_info,
 	.parse_tickers = bg_parse_tickers,
 };

@@ -71,7 +71,7 @@ const struct instruments_api instruments_bybit = {
 	 * frequent" and lifts the ban after 10 minutes. */
 	.limits = { .min_interval_ms = 10, .ban_status = 403, .ban_wait_ms = 600000, .limited_wait_ms = 5000 },
 	.info_path = "/v5/market/instruments-info?category=spot",
-	.tickers_path = "/v5/market/tickers?category=spot",
+	.tickers_paths = (const char *const[]){ "/v5/market/tickers?category=spot", NULL },
 	.parse_info = bb_parse_info,
 	.parse_tickers = bb_parse_tickers,
 };

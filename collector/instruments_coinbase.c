@@ -53,7 +53,7 @@ const struct instruments_api instruments_coinbase = {
 	 * past it 429 */
 	.limits = { .min_interval_ms = 100, .limited_wait_ms = 1000 },
 	.info_path = "/products",
-	.tickers_path = "/products/stats",
+	.tickers_paths = (const char *const[]){ "/products/stats", NULL },
 	.parse_info = cb_parse_info,
 	.parse_tickers = cb_parse_tickers,
 };

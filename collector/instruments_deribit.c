@@ -1,5 +1,5 @@
-/* Deribit discovery: GET /api/v2/public/get_instruments and
- * /api/v2/public/get_book_summary_by_currency, both for currency=any and
+/* Deribit discovery: GET /api/v2/public/get_instruments for currency=any
+ * and /api/v2/public/get_book_summary_by_currency per currency, both for
  * kind=future (perpetuals and dated futures; options are not streamed),
  * JSON-RPC answers {"jsonrpc":"2.0","result":[...]}. Named as the adapter
  * names them: BTC-PERPETUAL is BTC-USD-PERP, ETH_USDC-PERPETUAL
@@ -85,7 +85,13 @@ const struct instruments_api instruments_deribit = {
 	 * too_many_requests, with HTTP 429 */
 	.limits = { .min_interval_ms = 50, .limited_wait_ms = 1000 },
 	.info_path = "/api/v2/public/get_instruments?currency=any&kind=future",
-	.tickers_path = "/api/v2/public/get_book_summary_by_currency?currency=any&kind=future",
+	/* one call per currency the documentation names (currency=any is
+	 * documented for get_instruments only): BTC and ETH hold the inverse
+	 * contracts, USDC and USDT the linear ones */
+	.tickers_paths = (const char *const[]){ "/api/v2/public/get_book_summary_by_currency?currency=BTC&kind=future",
+						"/api/v2/public/get_book_summary_by_currency?currency=ETH&kind=future",
+						"/api/v2/public/get_book_summary_by_currency?currency=USDC&kind=future",
+						"/api/v2/public/get_book_summary_by_currency?currency=USDT&kind=future", NULL },
 	.parse_info = db_parse_info,
 	.parse_tickers = db_parse_tickers,
 };

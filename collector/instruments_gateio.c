@@ -29,7 +29,7 @@ const struct instruments_api instruments_gateio = {
 	 * past it 429 TOO_MANY_REQUESTS until the 10 s window turns */
 	.limits = { .min_interval_ms = 50, .limited_wait_ms = 10000 },
 	.info_path = "/api/v4/spot/currency_pairs",
-	.tickers_path = "/api/v4/spot/tickers",
+	.tickers_paths = (const char *const[]){ "/api/v4/spot/tickers", NULL },
 	.parse_info = gt_parse_info,
 	.parse_tickers = gt_parse_tickers,
 };

@@ -30,7 +30,7 @@ const struct instruments_api instruments_htx = {
 	 * endpoint; past it 429 */
 	.limits = { .min_interval_ms = 100, .limited_wait_ms = 1000 },
 	.info_path = "/v2/settings/common/symbols",
-	.tickers_path = "/market/tickers",
+	.tickers_paths = (const char *const[]){ "/market/tickers", NULL },
 	.parse_info = htx_parse_info,
 	.parse_tickers = htx_parse_tickers,
 };

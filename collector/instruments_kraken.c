@@ -110,7 +110,7 @@ const struct instruments_api instruments_kraken = {
 	 * answer: the backoff waits) or 429 */
 	.limits = { .min_interval_ms = 1000, .limited_wait_ms = 5000 },
 	.info_path = "/0/public/AssetPairs",
-	.tickers_path = "/0/public/Ticker",
+	.tickers_paths = (const char *const[]){ "/0/public/Ticker", NULL },
 	.parse_info = kr_parse_info,
 	.parse_tickers = kr_parse_tickers,
 };

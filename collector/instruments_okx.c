@@ -27,7 +27,7 @@ const struct instruments_api instruments_okx = {
 	/* both endpoints: 20 requests per 2 s per IP; past it 429 (code 50011) */
 	.limits = { .min_interval_ms = 100, .limited_wait_ms = 2000 },
 	.info_path = "/api/v5/public/instruments?instType=SPOT",
-	.tickers_path = "/api/v5/market/tickers?instType=SPOT",
+	.tickers_paths = (const char *const[]){ "/api/v5/market/tickers?instType=SPOT", NULL },
 	.parse_info = okx_parse_info,
 	.parse_tickers = okx_parse_tickers,
 };

@@ -43,12 +43,14 @@ enum rest_result instruments_fetch(struct rest_client *rc, const struct instrume
 		return REST_SERVER_ERROR;
 	}
 	instrument_set_sort_native(set);
-	r = fetch_one(rc, api->tickers_path, &resp, wait_ms, err, err_len);
-	if (r != REST_OK)
-		return r;
-	if (api->parse_tickers(resp.body, resp.len, set, why, sizeof(why)) < 0) {
-		snprintf(err, err_len, "GET %s: unusable answer (%zu bytes): %s", api->tickers_path, resp.len, why);
-		return REST_SERVER_ERROR;
+	for (const char *const *path = api->tickers_paths; *path; path++) {
+		r = fetch_one(rc, *path, &resp, wait_ms, err, err_len);
+		if (r != REST_OK)
+			return r;
+		if (api->parse_tickers(resp.body, resp.len, set, why, sizeof(why)) < 0) {
+			snprintf(err, err_len, "GET %s: unusable answer (%zu bytes): %s", *path, resp.len, why);
+			return REST_SERVER_ERROR;
+		}
 	}
 	return REST_OK;
 }

@@ -5,7 +5,8 @@
 # an independent python parse of the same answers (universe_oracle.py)
 # reads them, and the universe chosen for min_exchanges 2 and 3 equals the
 # oracle's, spot pairs across the eight spot exchanges and perpetuals and
-# dated futures across binance-usdm and deribit. Each added exchange's own
+# dated futures across binance-usdm and deribit (whose book summaries are
+# asked per currency). Each added exchange's own
 # error answer (fake misbehaviour "code") is refused with a clear log line,
 # the last good list stays, and the next refresh succeeds.
 TL_NAME=test_universe_all_exchanges
@@ -24,6 +25,11 @@ for ex in "${UV_EXCHANGES[@]}"; do
 	tl_assert_eq "$ex: instruments listed" 300 "$(grep -vc '^#' "$(instruments_file "$ex")")"
 	python3 "$ORACLE" report "$T/answers" "$ex" "$(instruments_file "$ex")" ||
 		tl_fail "$ex: reported metadata differs from the oracle"
+done
+# Deribit's book summaries come one call per currency
+for c in BTC ETH USDC USDT; do
+	[[ -n $(rest_requests deribit "/api/v2/public/get_book_summary_by_currency\\?currency=$c&kind=future") ]] ||
+		tl_fail "deribit: no book summary asked for currency $c"
 done
 # not vacuous: every exchange has symbols, derivatives among them
 for ex in "${UV_EXCHANGES[@]}"; do
