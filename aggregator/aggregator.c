@@ -59,6 +59,7 @@ struct agg {
 	/* Registry symbol ids up to this one were there at the last listing: a
 	 * tick of a newer id may be a symbol the config lists by now. */
 	int ids_known;
+	size_t out_symbols;                      /* core symbols every output has room for */
 	/* ring_to_redis_seconds: one histogram per core exchange (NULL: no
 	 * slot), and per symbol the exchange of the tick its trigger time
 	 * (spread_core_trigger) came from; cur_* is the tick being handled. */
@@ -93,6 +94,8 @@ static void write_spreads(struct agg *a, unsigned sym)
 static void on_update(void *ctx, unsigned sym)
 {
 	struct agg *a = ctx;
+	if (sym >= a->out_symbols)
+		return; /* listed while the outputs had no memory for it (logged) */
 	int64_t recv_ns, exchange_ns;
 	spread_core_trigger(a->core, sym, &recv_ns, &exchange_ns);
 	if (a->cur_tick && recv_ns == a->cur_tick->ts_recv_ns)
@@ -170,8 +173,9 @@ static void report_listing(struct agg *a, const char *why)
 }
 
 /* Symbols added at run time: what is sized by symbol count grows with
- * them (spread_json is sized for any symbol and pair the core may list). */
-static int grow_outputs(struct agg *a, size_t old_symbols)
+ * them (spread_json is sized for any symbol and pair the core may list);
+ * until all of it did, their updates go nowhere. */
+static int grow_outputs(struct agg *a)
 {
 	size_t n = spread_core_symbol_count(a->core);
 	int rc = conflate_grow(&a->queue, n);
@@ -179,12 +183,16 @@ static int grow_outputs(struct agg *a, size_t old_symbols)
 		rc = candles_out_grow(a->candles, n);
 	if (rc == 0)
 		rc = alerts_grow(a->alerts, n);
-	if (rc == 0 && n > old_symbols) {
-		uint64_t written = a->spreads.written;
+	struct spreads_out next;
+	if (rc == 0 && n > a->out_symbols &&
+	    (rc = spreads_out_init(&next, a->bus->spreads, a->bus->registry, a->core, &a->json)) == 0) {
+		/* in place: the candles hold its address */
+		next.written = a->spreads.written;
 		spreads_out_free(&a->spreads);
-		rc = spreads_out_init(&a->spreads, a->bus->spreads, a->bus->registry, a->core, &a->json);
-		a->spreads.written = written;
+		a->spreads = next;
 	}
+	if (rc == 0)
+		a->out_symbols = n;
 	return rc;
 }
 
@@ -209,7 +217,7 @@ static int relist(struct agg *a, const char *why)
 	}
 	rc = spread_core_list(a->core, cfg, &l);
 	config_free(cfg);
-	int grown = grow_outputs(a, before);
+	int grown = grow_outputs(a);
 	int mapped = map_symbols(a, before);
 	if (rc == 0)
 		rc = grown < 0 ? grown : mapped;
@@ -230,6 +238,7 @@ static int setup(struct agg *a)
 		return rc;
 	}
 	a->ids_known = registry_symbol_count(a->bus->registry);
+	a->out_symbols = spread_core_symbol_count(a->core);
 	if ((rc = conflate_init(&a->queue, spread_core_symbol_count(a->core))) < 0 ||
 	    (rc = spread_json_init(&a->json, a->core, a->cfg->aggregator.publish_interval_ms)) < 0 ||
 	    (rc = map_rings(a)) < 0 || (rc = map_symbols(a, 0)) < 0 ||
