@@ -98,7 +98,9 @@ for rate in $RATES; do
 		"$(c supervisor 3) / $(c collectors 3) / $(c aggregator 3) / $(c writer 3) | $(cut -d' ' -f1 /proc/loadavg) | $held |" | tee -a "$OUT" >&2
 	echo "BENCH system_collected_at_$rate $collected ticks/s"
 	echo "BENCH system_recorded_at_$rate $recorded ticks/s"
+	echo "BENCH system_latency_p50_us_at_$rate $p50 us"
 	echo "BENCH system_latency_p99_us_at_$rate $p99 us"
+	echo "BENCH system_latency_p999_us_at_$rate $p999 us"
 	# load off until the readers caught up, so each step starts level
 	cs_fx_all "rate 1"
 	tl_wait_for 120 "writer caught up after $rate/s" bash -c \

@@ -5,6 +5,7 @@
 
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_chaos_short.sh
 NPM_DIRS += tests/compare
+BENCH_SCRIPTS += tests/bench/bench_cpu_wss.sh
 
 # HOLD_S=60 for the long hold; RATES="..." for other steps; PERF=1 profiles.
 bench-system: test-tools

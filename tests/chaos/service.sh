@@ -22,7 +22,8 @@
 #   cs_check_no_leaks              no process of the instance, no segment left
 #
 # Knobs: CS_N (8 exchanges), CS_SYMBOLS, CS_RING (ring_capacity), CS_ADAPTERS
-# (a word list, "binance bybit okx": the adapters in turn).
+# (a word list, "binance bybit okx": the adapters in turn), CS_FX_ARGS (more
+# fakex options, e.g. --tls-cert/--tls-key, with CS_SCHEME=wss).
 
 CS_SRC=${SPREADBUS_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 for cs_lib in common config fakex redis bus; do
@@ -37,6 +38,8 @@ CS_N=${CS_N:-8}
 CS_SYMBOLS=${CS_SYMBOLS:-BTC-USDT,ETH-USDT}
 CS_RING=${CS_RING:-1048576}
 CS_ADAPTERS=(${CS_ADAPTERS:-binance bybit okx})
+CS_SCHEME=${CS_SCHEME:-ws}
+[[ -v CS_FX_ARGS ]] || CS_FX_ARGS=()
 CS_CONF=$TL_TMP/spreadbus.ini
 CS_INSTANCE=$(tl_instance chaos)
 CS_HTTP_PORT=
@@ -51,7 +54,7 @@ cs_start_fakexes() {
 	local rate=$1 ex adapter
 	for ex in $(cs_exchanges); do
 		adapter=$(cs_adapter "$ex")
-		tl_fakex_start --exchange "$adapter" --symbols "$CS_SYMBOLS" --rate "$rate" --seed "${ex#b}"
+		tl_fakex_start --exchange "$adapter" --symbols "$CS_SYMBOLS" --rate "$rate" --seed "${ex#b}" "${CS_FX_ARGS[@]}"
 		CS_FX_PORT[$ex]=${TL_FAKEX_PORT[$adapter]}
 		CS_FX_CTL[$ex]=$TL_FAKEX_CONTROL
 		TL_PID[fx_$ex]=${TL_PID[fakex]}
@@ -88,7 +91,7 @@ cs_write_config() {
 	for ex in $(cs_exchanges); do
 		ex_keys+=("exchange.$ex.adapter=$(cs_adapter "$ex")"
 			"exchange.$ex.symbols=${CS_SYMBOLS//,/, }"
-			"exchange.$ex.url=ws://127.0.0.1:${CS_FX_PORT[$ex]}"
+			"exchange.$ex.url=$CS_SCHEME://127.0.0.1:${CS_FX_PORT[$ex]}"
 			"exchange.$ex.reconnect_min_ms=100"
 			"exchange.$ex.reconnect_max_ms=1000")
 	done
