@@ -10,6 +10,7 @@
 #include "collector/instruments_thread.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "shm/trade_id.h"
 
 #define SYMBOL_IDS 65536
 
@@ -30,7 +31,10 @@ struct backfill_trade *backfill_page_trade(struct backfill_page *pg, const struc
 	if (pg->n == pg->max)
 		return NULL;
 	struct backfill_trade *t = &pg->out[pg->n];
-	if (js_span_u64(id, &t->id) < 0 || js_span_decimal(px, &t->px) < 0 || js_span_decimal(qty, &t->qty) < 0 ||
+	struct trade_id exact;
+	/* the live feed's parse, so that a page's trade dedups against it */
+	if (trade_id_parse(id->s, id->len, &exact) < 0 || !trade_id_u64(&exact, &t->id) ||
+	    js_span_decimal(px, &t->px) < 0 || js_span_decimal(qty, &t->qty) < 0 ||
 	    js_span_ms_to_ns(ts_ms, &t->ts_ns) < 0 || !(t->px > 0) || !(t->qty > 0))
 		return NULL;
 	return t;
@@ -157,7 +161,7 @@ static bool repair(struct backfill *b, struct rest_client *rc, const struct back
 			t.kind = bt->kind;
 			t.ts_exchange_ns = bt->ts_ns;
 			t.ts_recv_ns = clock_realtime_ns();
-			t.update_id = bt->id;
+			trade_id_set_u64(&t, bt->id);
 			t.u.trade.px = bt->px;
 			t.u.trade.qty = bt->qty;
 			t.u.trade.flags = TICK_TRADE_BACKFILLED;
@@ -256,24 +260,28 @@ void backfill_observe(struct backfill *b, const struct symmap_entry *e, const st
 {
 	uint64_t last = b->last_id[t->symbol_id];
 	int64_t last_ts = b->last_ts_ns[t->symbol_id];
-	if (t->update_id <= last)
+	struct trade_id id = trade_id_of_tick(t);
+	uint64_t n;
+	if (!trade_id_u64(&id, &n))
+		return; /* a UUID, a prefixed or a 128-bit id: no sequence to find holes in */
+	if (n <= last)
 		return; /* older than the newest seen: out of order or a replay */
-	b->last_id[t->symbol_id] = t->update_id;
+	b->last_id[t->symbol_id] = n;
 	b->last_ts_ns[t->symbol_id] = t->ts_exchange_ns;
-	if (last == 0 || t->update_id == last + 1 || t->update_id - last > BACKFILL_MAX_HOLE)
+	if (last == 0 || n == last + 1 || n - last > BACKFILL_MAX_HOLE)
 		return;
 	uint32_t head = atomic_load_explicit(&b->holes_head, memory_order_relaxed);
 	if (head - atomic_load_explicit(&b->holes_tail, memory_order_acquire) >= BACKFILL_HOLES) {
-		atomic_fetch_add(&b->missing, t->update_id - last - 1);
+		atomic_fetch_add(&b->missing, n - last - 1);
 		log_err("%s: backfill queue full: %s ids %llu..%llu not repaired", b->exchange, e->native,
-			(unsigned long long)last + 1, (unsigned long long)t->update_id - 1);
+			(unsigned long long)last + 1, (unsigned long long)n - 1);
 		return;
 	}
 	struct backfill_hole *h = &b->holes[head % BACKFILL_HOLES];
 	h->symbol_id = t->symbol_id;
 	snprintf(h->native, sizeof(h->native), "%.*s", (int)e->native_len, e->native);
 	h->from_id = last + 1;
-	h->to_id = t->update_id - 1;
+	h->to_id = n - 1;
 	h->ts_start_ns = last_ts;
 	h->ts_end_ns = t->ts_exchange_ns;
 	atomic_store_explicit(&b->holes_head, head + 1, memory_order_release);
@@ -287,7 +295,7 @@ void backfill_drain(struct backfill *b, struct dedup *d, struct ring *ring, stru
 	uint32_t head = atomic_load_explicit(&b->ticks_head, memory_order_acquire);
 	for (; tail != head; tail++) {
 		const struct tick *t = &b->ticks[tail % BACKFILL_TICKS];
-		if (tick_is_trade(t) && dedup_trade_seen(d, t->symbol_id, t->update_id)) {
+		if (tick_is_trade(t) && dedup_trade_seen(d, t)) {
 			dups++;
 			continue;
 		}

@@ -33,10 +33,11 @@ bool dedup_quote_seen(struct symmap_entry *e, const struct tick *t)
 	return false;
 }
 
-static uint32_t bucket_of(uint16_t symbol_id, uint64_t trade_id)
+static uint32_t bucket_of(uint16_t symbol_id, const struct trade_id *id)
 {
-	/* splitmix64 finaliser: consecutive ids spread over all buckets */
-	uint64_t x = trade_id ^ ((uint64_t)symbol_id << 48);
+	/* splitmix64 finaliser: consecutive ids spread over all buckets (the
+	 * form and zeros are left out: ids differing only there are rare) */
+	uint64_t x = id->lo ^ id->hi ^ ((uint64_t)symbol_id << 48);
 	x ^= x >> 30;
 	x *= 0xbf58476d1ce4e5b9ULL;
 	x ^= x >> 27;
@@ -45,12 +46,14 @@ static uint32_t bucket_of(uint16_t symbol_id, uint64_t trade_id)
 	return (uint32_t)(x & (DEDUP_BUCKETS - 1));
 }
 
-bool dedup_trade_seen(struct dedup *d, uint16_t symbol_id, uint64_t trade_id)
+bool dedup_trade_seen(struct dedup *d, const struct tick *t)
 {
-	uint32_t b = bucket_of(symbol_id, trade_id);
+	struct trade_id trade_id = trade_id_of_tick(t);
+	uint16_t symbol_id = t->symbol_id;
+	uint32_t b = bucket_of(symbol_id, &trade_id);
 	struct dedup_slot *row = d->slots[b];
 	for (int w = 0; w < DEDUP_WAYS; w++)
-		if (row[w].used && row[w].trade_id == trade_id && row[w].symbol_id == symbol_id)
+		if (row[w].used && row[w].symbol_id == symbol_id && trade_id_equal(&row[w].trade_id, &trade_id))
 			return true;
 	struct dedup_slot *s = &row[d->next_way[b]];
 	d->next_way[b] = (uint8_t)((d->next_way[b] + 1) % DEDUP_WAYS);

@@ -1,5 +1,5 @@
 /* Duplicate detection: per symbol the last quote update id, and a small
- * fixed set-associative cache of recent (symbol, trade id) pairs. */
+ * fixed set-associative cache of recent (symbol, exact trade id) pairs. */
 #ifndef SPREADBUS_COLLECTOR_DEDUP_H
 #define SPREADBUS_COLLECTOR_DEDUP_H
 
@@ -8,6 +8,7 @@
 
 #include "collector/symbols.h"
 #include "shm/tick.h"
+#include "shm/trade_id.h"
 
 /* 2048 buckets x 4 ways = the last ~8000 trades are remembered: far more
  * than a resubscribe or a redundant connection can replay. */
@@ -19,7 +20,7 @@
 #define DEDUP_RESET_DISTANCE (1ULL << 20)
 
 struct dedup_slot {
-	uint64_t trade_id;
+	struct trade_id trade_id; /* the whole id: two UUIDs never match on half of it */
 	uint16_t symbol_id;
 	bool used;
 };
@@ -36,7 +37,8 @@ void dedup_init(struct dedup *d);
  * Otherwise records it and returns false. */
 bool dedup_quote_seen(struct symmap_entry *e, const struct tick *t);
 
-/* True if (symbol, trade id) was seen recently; otherwise remembers it. */
-bool dedup_trade_seen(struct dedup *d, uint16_t symbol_id, uint64_t trade_id);
+/* True if the trade tick's (symbol, trade id) was seen recently; otherwise
+ * remembers it. */
+bool dedup_trade_seen(struct dedup *d, const struct tick *t);
 
 #endif

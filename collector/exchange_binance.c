@@ -7,6 +7,7 @@
 #include "collector/json_scan.h"
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
+#include "shm/trade_id.h"
 
 /* 300 connection attempts per 5 minutes per IP: bursts of links are fine,
  * a flapping server is not hammered faster than 5/s. */
@@ -81,7 +82,7 @@ static enum frame_kind parse_trade(struct symmap *m, const struct binance_fields
 	struct tick *t = &out->ticks[0];
 	if (!f->s.s || !f->t.s || !f->p.s || !f->q.s || !f->T.s || !f->m.s)
 		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
-	if (js_span_u64(&f->t, &t->update_id) < 0 || js_span_decimal(&f->p, &t->u.trade.px) < 0 ||
+	if (trade_id_set(t, f->t.s, f->t.len) < 0 || js_span_decimal(&f->p, &t->u.trade.px) < 0 ||
 	    js_span_decimal(&f->q, &t->u.trade.qty) < 0 || js_span_ms_to_ns(&f->T, &t->ts_exchange_ns) < 0)
 		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
 	enum reject_reason side = binance_maker_side(&f->m, t);

@@ -10,6 +10,7 @@
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
 #include "common/log.h"
+#include "shm/trade_id.h"
 
 /* Futures document no per-IP connection rate; Binance's spot rule (300
  * attempts per 5 minutes) is kept: at most one attempt per 200 ms. */
@@ -125,7 +126,7 @@ static enum frame_kind parse_agg_trade(struct symmap *m, const struct binance_fi
 	struct tick *t = &out->ticks[0];
 	if (!f->s.s || !f->a.s || !f->p.s || !f->q.s || !f->T.s || !f->m.s)
 		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
-	if (js_span_u64(&f->a, &t->update_id) < 0 || js_span_decimal(&f->p, &t->u.trade.px) < 0 ||
+	if (trade_id_set(t, f->a.s, f->a.len) < 0 || js_span_decimal(&f->p, &t->u.trade.px) < 0 ||
 	    js_span_decimal(&f->q, &t->u.trade.qty) < 0 || js_span_ms_to_ns(&f->T, &t->ts_exchange_ns) < 0)
 		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
 	enum reject_reason side = binance_maker_side(&f->m, t);

@@ -7,6 +7,7 @@
 #include "collector/json_scan.h"
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
+#include "shm/trade_id.h"
 
 /* 300 connection requests per IP per 5 minutes: one a second. */
 #define BITGET_CONNECT_INTERVAL_MS 1000
@@ -95,7 +96,7 @@ static enum reject_reason fill_trade(const struct bg_item *it, struct tick *t)
 {
 	if (!it->ts.s || !it->price.s || !it->size.s || !it->side.s || !it->trade_id.s)
 		return REJECT_MISSING_FIELD;
-	if (js_span_ms_to_ns(&it->ts, &t->ts_exchange_ns) < 0 || js_span_u64(&it->trade_id, &t->update_id) < 0 ||
+	if (js_span_ms_to_ns(&it->ts, &t->ts_exchange_ns) < 0 || trade_id_set(t, it->trade_id.s, it->trade_id.len) < 0 ||
 	    js_span_decimal(&it->price, &t->u.trade.px) < 0 || js_span_decimal(&it->size, &t->u.trade.qty) < 0)
 		return REJECT_NON_NUMERIC;
 	return adapter_taker_side(&it->side, t);

@@ -7,7 +7,7 @@
 #include "collector/json_scan.h"
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
-#include "common/hash.h"
+#include "shm/trade_id.h"
 
 /* 500 connections per 5 minutes per IP. */
 #define BYBIT_CONNECT_INTERVAL_MS 200
@@ -146,17 +146,6 @@ static enum frame_kind parse_book(struct symmap *m, struct js *j, bool snapshot,
 	return FRAME_DATA;
 }
 
-/* Trade ids are decimal strings on spot and UUID strings on derivatives;
- * a decimal id is kept as its number, anything else as FNV-1a 64 of the
- * string. */
-static uint64_t trade_id(const struct js_span *s)
-{
-	uint64_t v;
-	if (js_span_u64(s, &v) == 0)
-		return v;
-	return hash_fnv1a64(s->s, s->len);
-}
-
 struct trade_fields {
 	struct js_span T, s, S, v, p, i;
 };
@@ -186,14 +175,13 @@ static int parse_trade_item(struct js *j, void *ctx, struct tick *t, enum reject
 		return 0;
 	}
 	if (js_span_ms_to_ns(&f.T, &t->ts_exchange_ns) < 0 || js_span_decimal(&f.p, &t->u.trade.px) < 0 ||
-	    js_span_decimal(&f.v, &t->u.trade.qty) < 0 || f.i.len == 0 ||
+	    js_span_decimal(&f.v, &t->u.trade.qty) < 0 || trade_id_set(t, f.i.s, f.i.len) < 0 ||
 	    (!JS_IS(&f.S, "Buy") && !JS_IS(&f.S, "Sell"))) {
 		*why = REJECT_NON_NUMERIC;
 		return 0;
 	}
 	*why = adapter_item_symbol(c->m, &f.s, &c->last, t);
 	t->kind = JS_IS(&f.S, "Buy") ? TICK_TRADE_BUY : TICK_TRADE_SELL;
-	t->update_id = trade_id(&f.i);
 	return 0;
 }
 

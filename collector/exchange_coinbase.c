@@ -8,6 +8,7 @@
 #include "collector/rfc3339.h"
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
+#include "shm/trade_id.h"
 
 /* Market-data connections: 8 requests per second per IP (bursts of 20):
  * attempts and subscribe messages 150 ms apart. */
@@ -93,7 +94,7 @@ static enum reject_reason fill_trade(const struct cb_item *it, struct tick *t)
 	if (!it->trade_id.s || !it->price.s || !it->size.s || !it->time.s || !it->side.s)
 		return REJECT_MISSING_FIELD;
 	if (rfc3339_to_ns(it->time.s, it->time.len, &t->ts_exchange_ns) < 0 ||
-	    js_span_u64(&it->trade_id, &t->update_id) < 0 || js_span_decimal(&it->price, &t->u.trade.px) < 0 ||
+	    trade_id_set(t, it->trade_id.s, it->trade_id.len) < 0 || js_span_decimal(&it->price, &t->u.trade.px) < 0 ||
 	    js_span_decimal(&it->size, &t->u.trade.qty) < 0 || adapter_taker_side(&it->side, t) != REJECT_NONE)
 		return REJECT_NON_NUMERIC;
 	/* public market trades carry the maker's side: the aggressor is the other */

@@ -10,6 +10,7 @@
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
 #include "common/symbol_name.h"
+#include "shm/trade_id.h"
 
 /* Public (unauthenticated) limits are per IP: 32 connections at most,
  * subscribe calls ~3 per second sustained (3000 credits each, 30000 max):
@@ -200,8 +201,8 @@ static int parse_trade_item(struct js *j, void *ctx, struct tick *t, enum reject
 		return 0;
 	}
 	/* trade_id is decimal text on BTC instruments but "ETH-123" style on
-	 * others: then trade_seq, the instrument's own trade counter */
-	if (js_span_u64(&it.trade_id, &t->update_id) < 0 && js_span_u64(&it.trade_seq, &t->update_id) < 0)
+	 * others: both kept as sent (shm/trade_id.h's prefixed form) */
+	if (trade_id_set(t, it.trade_id.s, it.trade_id.len) < 0)
 		*why = REJECT_NON_NUMERIC;
 	else if (js_span_ms_to_ns(&it.timestamp, &t->ts_exchange_ns) < 0 || js_span_decimal(&it.price, &t->u.trade.px) < 0 ||
 		 js_span_decimal(&it.amount, &t->u.trade.qty) < 0)

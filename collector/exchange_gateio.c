@@ -8,6 +8,7 @@
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
 #include "common/clock.h"
+#include "shm/trade_id.h"
 
 /* Gate documents no connection or message limits (gateio/gatews#25: none
  * for subscriptions or messages, at most 100 connections per host
@@ -136,7 +137,7 @@ static enum frame_kind parse_trade(struct symmap *m, const struct gt_fields *f, 
 		else
 			t->ts_exchange_ns = sec_as_ms_ns * 1000;
 	}
-	if (rc < 0 || js_span_u64(&f->id, &t->update_id) < 0 || js_span_decimal(&f->price, &t->u.trade.px) < 0 ||
+	if (rc < 0 || trade_id_set(t, f->id.s, f->id.len) < 0 || js_span_decimal(&f->price, &t->u.trade.px) < 0 ||
 	    js_span_decimal(&f->amount, &t->u.trade.qty) < 0)
 		return adapter_frame_reject(out, REJECT_NON_NUMERIC);
 	if (adapter_taker_side(&f->side, t) != REJECT_NONE)

@@ -8,6 +8,7 @@
 #include "collector/json_scan.h"
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
+#include "shm/trade_id.h"
 
 /* HTX documents no per-connection topic or message limit for market data
  * that we found: links are kept small and requests spaced (our choice). */
@@ -110,7 +111,7 @@ static int parse_trade_item(struct js *j, void *ctx, struct tick *t, enum reject
 		return 0;
 	if (!it.trade_id.s || !it.ts.s || !it.amount.s || !it.price.s || !it.direction.s)
 		*why = REJECT_MISSING_FIELD;
-	else if (js_span_u64(&it.trade_id, &t->update_id) < 0 || js_span_ms_to_ns(&it.ts, &t->ts_exchange_ns) < 0 ||
+	else if (trade_id_set(t, it.trade_id.s, it.trade_id.len) < 0 || js_span_ms_to_ns(&it.ts, &t->ts_exchange_ns) < 0 ||
 		 js_span_decimal(&it.price, &t->u.trade.px) < 0 || js_span_decimal(&it.amount, &t->u.trade.qty) < 0)
 		*why = REJECT_NON_NUMERIC;
 	else

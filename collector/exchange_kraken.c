@@ -8,6 +8,7 @@
 #include "collector/rfc3339.h"
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
+#include "shm/trade_id.h"
 
 /* Kraken's v2 pages give no connection or subscription limits for public
  * data: links of 100 symbols, attempts 500 ms apart, requests 100 ms apart. */
@@ -96,7 +97,7 @@ static enum reject_reason fill_trade(const struct kr_item *it, struct tick *t)
 	if (!it->price.s || !it->qty.s || !it->side.s || !it->trade_id.s || !it->timestamp.s)
 		return REJECT_MISSING_FIELD;
 	if (rfc3339_to_ns(it->timestamp.s, it->timestamp.len, &t->ts_exchange_ns) < 0 ||
-	    js_span_u64(&it->trade_id, &t->update_id) < 0 || js_span_decimal(&it->price, &t->u.trade.px) < 0 ||
+	    trade_id_set(t, it->trade_id.s, it->trade_id.len) < 0 || js_span_decimal(&it->price, &t->u.trade.px) < 0 ||
 	    js_span_decimal(&it->qty, &t->u.trade.qty) < 0)
 		return REJECT_NON_NUMERIC;
 	return adapter_taker_side(&it->side, t);

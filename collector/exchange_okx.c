@@ -8,6 +8,7 @@
 #include "collector/json_scan.h"
 #include "collector/sbuf.h"
 #include "collector/symbols.h"
+#include "shm/trade_id.h"
 
 /* 3 connection requests per second per IP. */
 #define OKX_CONNECT_INTERVAL_MS 400
@@ -117,7 +118,7 @@ static enum reject_reason fill_trade(const struct item_fields *f, struct tick *t
 {
 	if (!f->ts.s || !f->trade_id.s || !f->px.s || !f->sz.s || !f->side.s)
 		return REJECT_MISSING_FIELD;
-	if (js_span_ms_to_ns(&f->ts, &t->ts_exchange_ns) < 0 || js_span_u64(&f->trade_id, &t->update_id) < 0 ||
+	if (js_span_ms_to_ns(&f->ts, &t->ts_exchange_ns) < 0 || trade_id_set(t, f->trade_id.s, f->trade_id.len) < 0 ||
 	    js_span_decimal(&f->px, &t->u.trade.px) < 0 || js_span_decimal(&f->sz, &t->u.trade.qty) < 0)
 		return REJECT_NON_NUMERIC;
 	if (JS_IS(&f->side, "buy"))

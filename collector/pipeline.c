@@ -81,7 +81,7 @@ enum frame_kind pipeline_frame(struct pipeline *p, const char *buf, size_t len, 
 		enum reject_reason r = tick_validate(t, recv_ns, p->max_skew_ns);
 		if (r == REJECT_NONE) {
 			bool dup = t->kind == TICK_QUOTE ? dedup_quote_seen(symmap_by_id(p->symbols, t->symbol_id), t)
-							 : dedup_trade_seen(&p->dedup, t->symbol_id, t->update_id);
+							 : dedup_trade_seen(&p->dedup, t);
 			if (dup)
 				r = REJECT_DUPLICATE;
 		}

@@ -28,3 +28,9 @@ test_runtime_start_and_stop_MAIN := tests/unit/test_runtime_start_and_stop.c
 test_runtime_start_and_stop_DEPS := shm common
 test_runtime_start_and_stop_LDLIBS := -lcmocka
 INTEGRATION_TESTS += tests/integration/test_runtime_collector_stop_states.sh
+
+# Trade ids kept as the exchange's text (its oracle: the fixtures' own ids).
+UNIT_TESTS += test_trade_id_exact_text
+test_trade_id_exact_text_MAIN := tests/unit/test_trade_id_exact_text.c
+test_trade_id_exact_text_DEPS := shm
+test_trade_id_exact_text_LDLIBS := -lcmocka

@@ -41,14 +41,19 @@ struct tick {
 	uint8_t kind;           /* enum tick_kind */
 	int64_t ts_exchange_ns; /* exchange event time, ns since epoch UTC; 0 if the exchange sends none */
 	int64_t ts_recv_ns;     /* local receive time, ns since epoch UTC */
-	uint64_t update_id;     /* quote: exchange update id; trade: trade id; gap: records known lost (0 = unknown) */
+	uint64_t update_id;     /* quote: exchange update id; trade: trade id's low 64 bits; gap: records known lost (0 = unknown) */
 	union {
 		struct {
 			double bid_px, bid_qty, ask_px, ask_qty;
 		} quote;
+		/* The trade id is update_id (low 64 bits) and id_hi, in the
+		 * form id_form (shm/trade_id.h: only that file reads them) */
 		struct {
 			double px, qty;
 			uint32_t flags; /* TICK_TRADE_* bits (0 for live trades: the collector pipeline clears it) */
+			uint8_t id_form;  /* enum trade_id_form; 0 (decimal) in ticks older than it */
+			uint8_t id_zeros; /* leading zeros of the id's digits */
+			uint64_t id_hi;   /* high 64 bits of the id */
 		} trade;
 		struct {
 			int64_t ts_start_ns; /* last data seen before the hole; 0 = unknown */

@@ -1,5 +1,7 @@
 #include "shm/tick_json.h"
 
+#include "shm/trade_id.h"
+
 void tick_json_fields(struct jsonw *w, const struct tick *t)
 {
 	if (t->kind == TICK_QUOTE) {
@@ -12,7 +14,11 @@ void tick_json_fields(struct jsonw *w, const struct tick *t)
 		jsonw_kv_double(w, "px", t->u.trade.px);
 		jsonw_kv_double(w, "qty", t->u.trade.qty);
 		jsonw_kv_string(w, "side", tick_trade_side_name(t));
-		jsonw_kv_uint64(w, "trade_id", t->update_id);
+		/* a string: the exchange's own text ("007", a UUID, "ETH-1", a
+		 * 128-bit number), which no JSON number reader keeps exactly */
+		char id[TRADE_ID_TEXT_MAX + 1];
+		trade_id_tick_text(t, id);
+		jsonw_kv_string(w, "trade_id", id);
 		if (t->u.trade.flags & TICK_TRADE_BACKFILLED)
 			jsonw_kv_bool(w, "backfilled", true);
 	} else if (t->kind == TICK_GAP) {

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "shm/trade_id.h"
+
 enum { Q_TS_EXCHANGE, Q_TS_RECV, Q_EXCHANGE, Q_SYMBOL, Q_BID_PX, Q_BID_QTY, Q_ASK_PX, Q_ASK_QTY, Q_UPDATE_ID, Q_BUS_SEQ };
 static const struct parquet_column_def quote_cols[] = {
 	{"ts_exchange", PARQUET_COL_TIMESTAMP_NS}, {"ts_recv", PARQUET_COL_TIMESTAMP_NS},
@@ -13,13 +15,13 @@ static const struct parquet_column_def quote_cols[] = {
 	{"update_id", PARQUET_COL_INT64},          {"bus_seq", PARQUET_COL_INT64},
 };
 
-enum { T_TS_EXCHANGE, T_TS_RECV, T_EXCHANGE, T_SYMBOL, T_PX, T_QTY, T_SIDE, T_TRADE_ID, T_BUS_SEQ };
+enum { T_TS_EXCHANGE, T_TS_RECV, T_EXCHANGE, T_SYMBOL, T_PX, T_QTY, T_SIDE, T_TRADE_ID, T_BUS_SEQ, T_TRADE_ID_TEXT };
 static const struct parquet_column_def trade_cols[] = {
 	{"ts_exchange", PARQUET_COL_TIMESTAMP_NS}, {"ts_recv", PARQUET_COL_TIMESTAMP_NS},
 	{"exchange", PARQUET_COL_STRING},          {"symbol", PARQUET_COL_STRING},
 	{"px", PARQUET_COL_DOUBLE},                {"qty", PARQUET_COL_DOUBLE},
-	{"side", PARQUET_COL_STRING},              {"trade_id", PARQUET_COL_INT64},
-	{"bus_seq", PARQUET_COL_INT64},
+	{"side", PARQUET_COL_STRING},              {"trade_id", PARQUET_COL_INT64, .optional = 1},
+	{"bus_seq", PARQUET_COL_INT64},            {"trade_id_text", PARQUET_COL_STRING},
 };
 
 enum { G_TS_START, G_TS_END, G_EXCHANGE, G_REASON, G_LOST, G_BUS_SEQ, G_RECOVERED, G_SYMBOL };
@@ -62,6 +64,21 @@ static int put_str(struct parquet_writer *w, size_t col, const char *s)
 	return parquet_writer_put_string(w, col, s, strlen(s));
 }
 
+/* trade_id_text is the exchange's own text; trade_id its number where the
+ * text is a plain decimal that INT64 holds, NULL otherwise (docs/parquet.md) */
+static int put_trade_id(struct parquet_writer *w, const struct tick *t)
+{
+	struct trade_id id = trade_id_of_tick(t);
+	char text[TRADE_ID_TEXT_MAX + 1];
+	uint64_t v;
+	size_t len = trade_id_format(&id, text);
+	if (trade_id_u64(&id, &v) && v <= INT64_MAX)
+		parquet_writer_put_i64(w, T_TRADE_ID, (int64_t)v);
+	else
+		parquet_writer_put_null(w, T_TRADE_ID);
+	return parquet_writer_put_string(w, T_TRADE_ID_TEXT, text, len);
+}
+
 int dataset_add_row(struct parquet_writer *w, enum dataset d, const struct tick *t, uint64_t bus_seq,
 		    const char *exchange, const char *symbol)
 {
@@ -87,8 +104,9 @@ int dataset_add_row(struct parquet_writer *w, enum dataset d, const struct tick 
 			return rc;
 		parquet_writer_put_double(w, T_PX, t->u.trade.px);
 		parquet_writer_put_double(w, T_QTY, t->u.trade.qty);
-		parquet_writer_put_i64(w, T_TRADE_ID, (int64_t)t->update_id);
 		parquet_writer_put_i64(w, T_BUS_SEQ, (int64_t)bus_seq);
+		if ((rc = put_trade_id(w, t)) < 0)
+			return rc;
 		break;
 	case DATASET_GAPS:
 	default:

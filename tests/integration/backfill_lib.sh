@@ -46,7 +46,7 @@ bf_missing_report() {
 	local sent
 	sent=$(tl_fakex_sent "$TL_EX")
 	tl_ring_dump | jq -s -c --argjson sent "$sent" '
-		(map(select(.kind == "trade")) | group_by(.symbol) | map({key: .[0].symbol, value: [.[].trade_id]})
+		(map(select(.kind == "trade")) | group_by(.symbol) | map({key: .[0].symbol, value: [.[].trade_id | tonumber]})
 			| from_entries) as $t
 		| [$sent | to_entries[] | .key as $sym | .value.trades as [$n, $first, $last]
 			| (($t[$sym] // []) | map(select(. >= $first and . <= $last))) as $ids
@@ -83,7 +83,7 @@ bf_check_holes() {
 	[[ $want == *" "* ]] || want="$want $want"
 	sent=$(tl_fakex_sent "$TL_EX")
 	report=$(tl_ring_dump | jq -s -c --argjson sent "$sent" '
-		. as $ring
+		map(if .kind == "trade" then .trade_id |= tonumber else . end) as $ring
 		| [$sent | to_entries[] | .key as $sym | .value.trades as [$n, $first, $last]
 			| ($ring | map(select(.symbol == $sym))) as $mine
 			| ($mine | map(select(.kind == "gap" and .reason == "backfill"))) as $recs

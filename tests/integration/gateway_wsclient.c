@@ -153,13 +153,15 @@ static void connect_one(struct conn *c)
 	}
 }
 
-/* trade_id must follow the previous one of this connection */
+/* trade_id (a JSON string: the exchange's text, here the feed's decimal
+ * numbers) must follow the previous one of this connection */
 static void check_trade(struct conn *c, const char *msg, size_t len)
 {
+	static const char key[] = "\"trade_id\":\"";
 	if (!memmem(msg, len, "\"channel\":\"trades\"", 18))
 		return;
-	const char *k = memmem(msg, len, "\"trade_id\":", 11);
-	unsigned long long id = k ? strtoull(k + 11, NULL, 10) : 0;
+	const char *k = memmem(msg, len, key, sizeof(key) - 1);
+	unsigned long long id = k ? strtoull(k + sizeof(key) - 1, NULL, 10) : 0;
 	if (id != c->last_trade_id + 1)
 		c->out_of_order++;
 	c->last_trade_id = id;

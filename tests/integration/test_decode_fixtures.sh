@@ -25,13 +25,6 @@ def decode(exchange, path):
     return [json.loads(l) for l in r.stdout.splitlines()]
 
 
-def fnv1a64(s):
-    h = 0xcbf29ce484222325
-    for b in s.encode():
-        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return h
-
-
 def ms(v):
     return int(v) * 1000000
 
@@ -42,8 +35,11 @@ def quote(sym, ts, uid, bp, bq, ap, aq):
 
 
 def trade(sym, ts, px, qty, side, tid):
+    """tid as the exchange sent it: a string's text, a JSON integer's digits
+    (json.loads keeps integers exact); the decoder prints it as a string."""
+    assert isinstance(tid, (str, int)) and not isinstance(tid, bool), tid
     return {"kind": "trade", "symbol": sym, "ts_exchange_ns": ts, "px": float(px), "qty": float(qty),
-            "side": side, "trade_id": tid}
+            "side": side, "trade_id": tid if isinstance(tid, str) else str(tid)}
 
 
 def concat(sym):  # canonical BASE-QUOTE back to the concatenated native name
@@ -129,7 +125,7 @@ def exp_bitget(line):
             (ap, aq), (bp, bq) = d["asks"][0][:2], d["bids"][0][:2]
             out.append(quote(arg["instId"], ms(d["ts"]), 0, bp, bq, ap, aq))
         elif arg["channel"] == "trade":  # side is the taker's
-            out.append(trade(arg["instId"], ms(d["ts"]), d["price"], d["size"], d["side"], int(d["tradeId"])))
+            out.append(trade(arg["instId"], ms(d["ts"]), d["price"], d["size"], d["side"], d["tradeId"]))
         else:
             return [("control", "unsupported: " + arg["channel"])]
     return out
@@ -185,7 +181,7 @@ def exp_coinbase(line):
     if ch == "market_trades":  # side is the maker's: the aggressor is the other one
         for ev in o["events"]:
             out += [trade(t["product_id"], rfc3339_ns(t["time"]), t["price"], t["size"],
-                          "sell" if t["side"] == "BUY" else "buy", int(t["trade_id"])) for t in ev["trades"]]
+                          "sell" if t["side"] == "BUY" else "buy", t["trade_id"]) for t in ev["trades"]]
         return out
     return [("control", "unsupported: " + ch)]
 
@@ -214,7 +210,7 @@ def exp_deribit(line):
         if any(deribit_canonical(t["instrument_name"]) is None for t in d):
             return [("reject", "unknown_symbol")]
         return [trade(t["instrument_name"], ms(t["timestamp"]), t["price"], t["amount"], t["direction"],
-                      int(t["trade_id"]) if t["trade_id"].isdigit() else t["trade_seq"]) for t in d]
+                      t["trade_id"]) for t in d]
     return [("control", "unsupported: " + ch.split(".")[0])]
 
 
@@ -364,8 +360,7 @@ def exp_bybit(line, book):
     if topic.startswith("publicTrade."):
         out = []
         for t in o["data"]:
-            tid = int(t["i"]) if t["i"].isdigit() else fnv1a64(t["i"])
-            out.append(trade(t["s"], ms(t["T"]), t["p"], t["v"], t["S"].lower(), tid))
+            out.append(trade(t["s"], ms(t["T"]), t["p"], t["v"], t["S"].lower(), t["i"]))
         return out
     return [("control", "unsupported: " + topic.split(".")[0])]
 
@@ -398,7 +393,7 @@ def exp_okx(line):
             out.append(quote(inst, ms(d["ts"]), int(d.get("seqId", 0)), b[0], b[1], a[0], a[1]))
         return out
     if ch == "trades":
-        return [trade(d["instId"], ms(d["ts"]), d["px"], d["sz"], d["side"], int(d["tradeId"])) for d in o["data"]]
+        return [trade(d["instId"], ms(d["ts"]), d["px"], d["sz"], d["side"], d["tradeId"]) for d in o["data"]]
     return [("control", "unsupported: " + ch)]
 
 

@@ -39,7 +39,7 @@ tl_assert_ge "longest client queue while one lags" 1024 "$(gw_metric gateway_cli
 # the fast client: every trade, in order, none missing
 trades_seen() { grep -c '"channel":"trades"' "$T/fast.log" || true; }
 tl_wait_for 30 "fast: all $TRADES trades" tl_at_least $TRADES trades_seen
-grep '"channel":"trades"' "$T/fast.log" | grep -o '"trade_id":[0-9]*' | cut -d: -f2 >"$T/ids.txt"
+grep '"channel":"trades"' "$T/fast.log" | grep -o '"trade_id":"[0-9]*"' | cut -d'"' -f4 >"$T/ids.txt"
 seq 1 $TRADES | cmp -s - "$T/ids.txt" || tl_fail "fast: trades missing or out of order (first difference: $(seq 1 $TRADES | cmp - "$T/ids.txt"))"
 # ... and every spread update the aggregator wrote during the stream
 spreads_seen() { grep -c '"channel":"spreads"' "$T/fast.log" || true; }

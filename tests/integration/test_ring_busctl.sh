@@ -75,7 +75,7 @@ for t in kinds["quote"]:
     assert t["update_id"] == t["seq"] and t["bid_px"] < t["ask_px"] and "bid_qty" in t and "ask_qty" in t
 sides = set()
 for t in kinds["trade"]:
-    assert t["trade_id"] == t["seq"] and t["px"] > 0 and "qty" in t
+    assert t["trade_id"] == str(t["seq"]) and t["px"] > 0 and "qty" in t
     sides.add(t["side"])
 assert sides == {"buy", "sell", "unknown"}, sides
 for t in kinds["gap"]:

@@ -93,7 +93,7 @@ tl_ring_sent_report() {
 	tl_ring_dump | jq -s -c --argjson sent "$1" '
 		(map(select(.kind == "quote")) | group_by(.symbol) | map({key: .[0].symbol, value: [.[].update_id]})
 			| from_entries) as $q
-		| (map(select(.kind == "trade")) | group_by(.symbol) | map({key: .[0].symbol, value: [.[].trade_id]})
+		| (map(select(.kind == "trade")) | group_by(.symbol) | map({key: .[0].symbol, value: [.[].trade_id | tonumber]})
 			| from_entries) as $t
 		| [$sent | to_entries[] | .key as $sym | .value | to_entries[] | .key as $kind | .value as [$n, $first, $last]
 			| ((if $kind == "quotes" then $q else $t end)[$sym] // [])

@@ -28,7 +28,7 @@ export function expectedRow(exchange, symbols, seq, tsBase, tsStep) {
       row: {
         ts_exchange: tsExchange, ts_recv: tsRecv, exchange, symbol,
         px: 100 + (n % 4096) / 64, qty: ((n % 1000) + 1) / 8,
-        side: SIDES[Math.floor(n / 3) % 3], trade_id: s * 7n + 1n, bus_seq: s,
+        side: SIDES[Math.floor(n / 3) % 3], trade_id: s * 7n + 1n, bus_seq: s, trade_id_text: String(s * 7n + 1n),
       },
     }
   }
@@ -44,7 +44,7 @@ export function expectedRow(exchange, symbols, seq, tsBase, tsStep) {
 }
 
 export const TIMESTAMP_COLUMNS = new Set(['ts_exchange', 'ts_recv', 'ts_start', 'ts_end'])
-export const STRING_COLUMNS = new Set(['exchange', 'symbol', 'side', 'reason'])
+export const STRING_COLUMNS = new Set(['exchange', 'symbol', 'side', 'reason', 'trade_id_text'])
 export const DATASETS = ['quotes', 'trades', 'gaps']
 // Columns that may hold NULL, as dataset.column (every other one is REQUIRED).
-export const OPTIONAL_COLUMNS = new Set(['gaps.ts_start', 'gaps.recovered', 'gaps.symbol'])
+export const OPTIONAL_COLUMNS = new Set(['gaps.ts_start', 'gaps.recovered', 'gaps.symbol', 'trades.trade_id'])

@@ -59,24 +59,68 @@ static void test_quote_without_ids(void **state)
 	assert_false(dedup_quote_seen(&e, &t));
 }
 
+/* dedup_trade_seen for a trade of symbol sym whose id is the text id */
+static bool seen_text(struct dedup *d, uint16_t sym, const char *id)
+{
+	struct tick t;
+	memset(&t, 0, sizeof(t));
+	t.kind = TICK_TRADE_BUY;
+	t.symbol_id = sym;
+	assert_int_equal(trade_id_set(&t, id, strlen(id)), 0);
+	return dedup_trade_seen(d, &t);
+}
+
+static bool seen(struct dedup *d, uint16_t sym, uint64_t id)
+{
+	struct tick t;
+	memset(&t, 0, sizeof(t));
+	t.kind = TICK_TRADE_BUY;
+	t.symbol_id = sym;
+	trade_id_set_u64(&t, id);
+	return dedup_trade_seen(d, &t);
+}
+
 static void test_trade_cache(void **state)
 {
 	(void)state;
 	struct dedup *d = malloc(sizeof(*d));
 	assert_non_null(d);
 	dedup_init(d);
-	assert_false(dedup_trade_seen(d, 1, 42));
-	assert_true(dedup_trade_seen(d, 1, 42));
-	assert_false(dedup_trade_seen(d, 2, 42)); /* another symbol */
+	assert_false(seen(d, 1, 42));
+	assert_true(seen(d, 1, 42));
+	assert_false(seen(d, 2, 42)); /* another symbol */
 	for (uint64_t id = 1000; id < 1000 + 1000; id++)
-		assert_false(dedup_trade_seen(d, 1, id));
+		assert_false(seen(d, 1, id));
 	/* the last thousand are all remembered */
 	for (uint64_t id = 1000; id < 1000 + 1000; id++)
-		assert_true(dedup_trade_seen(d, 1, id));
+		assert_true(seen(d, 1, id));
 	/* far more than the cache holds: the oldest are forgotten, not kept forever */
 	for (uint64_t id = 100000; id < 100000 + 10 * DEDUP_BUCKETS * DEDUP_WAYS; id++)
-		dedup_trade_seen(d, 1, id);
-	assert_false(dedup_trade_seen(d, 1, 1000));
+		seen(d, 1, id);
+	assert_false(seen(d, 1, 1000));
+	free(d);
+}
+
+/* The whole id is compared: ids equal in their low 64 bits, or in value
+ * but not in text, are different trades. */
+static void test_trade_cache_exact_ids(void **state)
+{
+	(void)state;
+	struct dedup *d = malloc(sizeof(*d));
+	assert_non_null(d);
+	dedup_init(d);
+	assert_false(seen_text(d, 1, "031145f9-efdc-5dc3-a03d-5f01f40c6222"));
+	assert_false(seen_text(d, 1, "131145f9-efdc-5dc3-a03d-5f01f40c6222")); /* high half differs */
+	assert_false(seen_text(d, 1, "031145F9-EFDC-5DC3-A03D-5F01F40C6222")); /* not the same text */
+	assert_true(seen_text(d, 1, "031145f9-efdc-5dc3-a03d-5f01f40c6222"));
+	assert_false(seen_text(d, 1, "18446744073709551616")); /* 2^64: low half 0 */
+	assert_false(seen_text(d, 1, "0"));
+	assert_true(seen_text(d, 1, "18446744073709551616"));
+	assert_false(seen_text(d, 1, "7"));
+	assert_false(seen_text(d, 1, "007"));
+	assert_false(seen_text(d, 1, "ETH-7"));
+	assert_true(seen_text(d, 1, "007"));
+	assert_true(seen_text(d, 1, "ETH-7"));
 	free(d);
 }
 
@@ -89,7 +133,7 @@ static void test_pipeline_drops_replayed_frames(void **state)
 	assert_int_equal(symmap_init(&m, adapter_find("bybit"), 8, false), 0);
 	assert_int_equal(symmap_add(&m, "ETH-USDT", 3), 0);
 	pipeline_init(p, adapter_find("bybit"), &m, 1, 65536, 0);
-	/* a resubscribe replays the same trades (UUID ids hashed with FNV-1a) */
+	/* a resubscribe replays the same trades (UUID ids, compared whole) */
 	const char *frame = "{\"topic\":\"publicTrade.ETHUSDT\",\"type\":\"snapshot\",\"ts\":1786310820511,\"data\":["
 			    "{\"T\":1786310820510,\"s\":\"ETHUSDT\",\"S\":\"Buy\",\"v\":\"0.02\",\"p\":\"1922.52\",\"i\":\"a519448f-56e5-58e6-90a1-004086e0e530\"},"
 			    "{\"T\":1786310820510,\"s\":\"ETHUSDT\",\"S\":\"Buy\",\"v\":\"0.01\",\"p\":\"1922.54\",\"i\":\"031145f9-efdc-5dc3-a03d-5f01f40c6222\"}]}";
@@ -111,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_quote_update_ids),
 		cmocka_unit_test(test_quote_without_ids),
 		cmocka_unit_test(test_trade_cache),
+		cmocka_unit_test(test_trade_cache_exact_ids),
 		cmocka_unit_test(test_pipeline_drops_replayed_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
