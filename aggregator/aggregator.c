@@ -349,14 +349,18 @@ static size_t read_batch(struct agg *a, size_t i)
 
 /* Read every ring, at most BATCHES_PER_TURN batches each and about
  * TURN_READ_NS in all (each ring gets at least one batch, so none starves);
- * true if a ring may hold more. */
-static bool drain_turn(struct agg *a)
+ * true if a ring may hold more. Adds the ticks read to *got. */
+static bool drain_turn(struct agg *a, size_t *got)
 {
 	bool more = false;
 	int64_t deadline = clock_monotonic_ns() + TURN_READ_NS;
 	for (size_t i = 0; i < a->readers; i++) {
 		int b = 0;
-		while (b < BATCHES_PER_TURN && read_batch(a, i) == BATCH) {
+		while (b < BATCHES_PER_TURN) {
+			size_t n = read_batch(a, i);
+			*got += n;
+			if (n < BATCH)
+				break;
 			b++;
 			if (clock_monotonic_ns() >= deadline) {
 				more = true;
@@ -520,16 +524,21 @@ int aggregator_run(struct runtime *rt)
 		goto out;
 	int64_t next_house = 0;
 	bool more = false;
+	/* ticks read since the last wait: a wait that follows a busy stretch
+	 * may batch (ring_wait_batch), bounded by max_batch_delay_us */
+	size_t got = 0;
+	struct ring_batch_wait bw = { .batch_ns = (int64_t)a->cfg->aggregator.max_batch_delay_us * 1000 };
 	while (!runtime_should_stop(rt)) {
 		if (!more) {
 			int timeout = a->redis && redis_pub_busy(a->redis) ? 1 : IDLE_WAIT_MS;
-			ring_wait_any(a->reader, a->readers, timeout);
+			ring_wait_batch(&bw, a->reader, a->readers, timeout, got);
+			got = 0;
 		}
 		if (relist_requested) {
 			relist_requested = 0;
 			relist(a, "symbols changed (SIGHUP)");
 		}
-		more = drain_turn(a);
+		more = drain_turn(a, &got);
 		if (a->alerts)
 			alerts_poll(a->alerts, clock_realtime_ns());
 		redis_turn(a);

@@ -746,6 +746,29 @@ int ring_wait_any(struct ring_reader *const *readers, size_t n, int timeout_ms)
 	return rc;
 }
 
+int ring_wait_batch(struct ring_batch_wait *bw, struct ring_reader *const *readers, size_t n, int timeout_ms,
+		    size_t got)
+{
+	int64_t now = monotonic_ns();
+	int rc = 1;
+
+	bw->timed = got > 0 && bw->batch_ns > 0 && (bw->timed || bw->gap_ns < bw->batch_ns);
+	if (bw->timed) {
+		int64_t left = bw->woke_ns + bw->batch_ns - now;
+		if (left > 0) {
+			struct timespec ts = { left / NS_PER_S, left % NS_PER_S };
+			if (nanosleep(&ts, NULL) < 0)
+				rc = -EINTR;
+		}
+	} else {
+		rc = ring_wait_any(readers, n, timeout_ms);
+	}
+	now = monotonic_ns();
+	bw->gap_ns = now - bw->woke_ns;
+	bw->woke_ns = now;
+	return rc;
+}
+
 size_t ring_readers_info(const struct ring *ring, struct ring_reader_info *out, size_t max)
 {
 	size_t n = 0;

@@ -139,6 +139,28 @@ struct ring *ring_reader_ring(const struct ring_reader *r);
  * the producer nothing while nobody sleeps. */
 int ring_wait_any(struct ring_reader *const *readers, size_t n, int timeout_ms);
 
+/*
+ * Waiting in batches. A reader woken on the futex again and again within
+ * batch_ns (ticks arriving one by one) would cost a wake-up call to the
+ * producer and a context switch to itself per record. Instead, while its
+ * wake-ups keep finding records that close together, it sleeps out the rest
+ * of batch_ns from its last wake-up unannounced: the producers make no
+ * wake-up call, it wakes at most once per batch_ns and takes what came
+ * meanwhile as one batch. A wake-up that finds nothing puts it back on the
+ * futex. So batch_ns bounds what batching adds to a record's latency, and a
+ * reader fed in bursts further apart than batch_ns waits as before.
+ */
+struct ring_batch_wait {
+	int64_t batch_ns; /* 0: always ring_wait_any */
+	int64_t woke_ns;  /* CLOCK_MONOTONIC of the last wake-up */
+	int64_t gap_ns;   /* between the last two wake-ups */
+	int timed;        /* the last sleep was a timed one */
+};
+/* got: records the caller read since its last call. Returns as
+ * ring_wait_any does (a timed sleep returns 1). */
+int ring_wait_batch(struct ring_batch_wait *bw, struct ring_reader *const *readers, size_t n, int timeout_ms,
+		    size_t got);
+
 /* Snapshot of every used reader slot; returns how many were written. */
 size_t ring_readers_info(const struct ring *ring, struct ring_reader_info *out, size_t max);
 /* The smallest committed cursor of any used reader slot (head if there is

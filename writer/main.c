@@ -10,6 +10,9 @@
 #include "writer/stream.h"
 
 #define WAIT_MS 50
+/* While ticks keep coming, wake at most every 10 ms: a Parquet row can
+ * wait that long, and the collectors then make no wake-up call for us. */
+#define BATCH_DELAY_NS (10 * 1000000LL)
 #define DRAIN_BUDGET_NS 1200000000LL /* leaves time to publish the files within ~2 s */
 
 static struct runtime rt;
@@ -48,11 +51,14 @@ static int fatal_journal_error(int rc)
 static int run(struct stream **streams, size_t n)
 {
 	struct status_block *status = rt.status;
+	struct ring_batch_wait bw = { .batch_ns = BATCH_DELAY_NS };
+	size_t since_wait = 0;
 	while (!runtime_should_stop(&rt)) {
 		runtime_heartbeat(&rt);
 		size_t got = 0;
 		for (size_t i = 0; i < n; i++)
 			got += stream_poll(streams[i]);
+		since_wait += got;
 		int64_t now = clock_monotonic_ns();
 		for (size_t i = 0; i < n; i++) {
 			int rc = stream_service(streams[i], now);
@@ -68,7 +74,8 @@ static int run(struct stream **streams, size_t n)
 			if (stream_healthy(streams[i]))
 				readers[nr++] = stream_reader(streams[i]);
 		if (nr > 0) {
-			ring_wait_any(readers, nr, WAIT_MS);
+			ring_wait_batch(&bw, readers, nr, WAIT_MS, since_wait);
+			since_wait = 0;
 		} else {
 			struct timespec ts = {0, WAIT_MS * 1000000L};
 			nanosleep(&ts, NULL);
