@@ -161,7 +161,7 @@ num() { local v; v=$(field "$1" "$2"); [[ $v =~ ^-?[0-9][0-9.e+-]*$ ]] && echo "
 show_spreads() {
 	local sym json n=0
 	while IFS= read -r sym && IFS= read -r json; do
-		[ "$(field valid "$json")" = true ] || continue
+		[ "$(field pairs "$json")" -gt 0 ] 2>/dev/null || continue # pairs 0: no spread right now
 		[ $n -eq 0 ] && say "$(date +%T)  best pairs (bps = basis points of the buy price):"
 		n=$((n + 1))
 		say "$(printf '  %-10s buy %-8s %-12s sell %-8s %-12s spread %9.3f bps  (mean %8.3f)' "$sym" \

@@ -148,7 +148,7 @@ show() {
 	say "$(date +%T)  centre spreads from edge ticks (exporter lag ${lag:-?} ticks):"
 	redis-cli -s "$dir/redis.sock" --raw HGETALL spread:latest 2>/dev/null | paste - - | sort |
 		while IFS=$'\t' read -r sym json; do
-			jq -r --arg s "$sym" 'select(.valid) |
+			jq -r --arg s "$sym" 'select(.pairs > 0) |
 				"  \($s)  buy \(.buy) \(.ask)  sell \(.sell) \(.bid)  spread \(.spread_bps) bps"' <<<"$json" 2>/dev/null
 		done
 }
