@@ -1,5 +1,9 @@
 /* ring_wait_any: returns at once when data is there, is woken by a publish
- * from another process on any of its rings, times out, and reports EINTR. */
+ * from another process on any of its rings, times out, and reports EINTR.
+ * ring_wait_batch: waits like it until wake-ups come closer than batch_ns;
+ * then, while they find records, sleeps out batch_ns from the last wake-up
+ * (a publish does not cut that short: no sleep was announced to the
+ * producer); a wake-up that found nothing puts it back on the futex. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -273,6 +277,86 @@ static void test_fallback_without_futex_waitv(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+#define BATCH_MS 300
+
+/* Records waiting for reader r (then takes them). */
+static uint64_t take(struct ring_reader *r, struct ring *ring)
+{
+	uint64_t n = ring_head(ring) - ring_reader_position(r);
+
+	ring_reader_seek(r, ring_head(ring));
+	return n;
+}
+
+static void test_batch_sleeps_out_batch_ns_while_busy(void **state)
+{
+	struct ring_batch_wait bw = { .batch_ns = BATCH_MS * 1000000LL };
+	struct ring_reader *r;
+	struct tick t;
+	int64_t start, took;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(ring_reader_open(&r, rings[0], "a"), 0);
+	/* nothing read yet: a plain wait, which times out */
+	assert_int_equal(ring_wait_batch(&bw, &r, 1, 20, 0), 0);
+	/* two wake-ups in quick succession that find records (the second
+	 * already sleeps out batch_ns) */
+	ring_publish(rings[0], &t, 1);
+	assert_int_equal(ring_wait_batch(&bw, &r, 1, 5000, 0), 1);
+	assert_int_equal(take(r, rings[0]), 1);
+	ring_publish(rings[0], &t, 1);
+	assert_int_equal(ring_wait_batch(&bw, &r, 1, 5000, 1), 1);
+	assert_int_equal(take(r, rings[0]), 1);
+	/* batching: a tick published now does not end the sleep */
+	start = now_ms();
+	ring_publish(rings[0], &t, 1);
+	assert_int_equal(ring_wait_batch(&bw, &r, 1, 5000, 1), 1);
+	took = now_ms() - start;
+	assert_true(took >= BATCH_MS - 20);
+	assert_true(took < BATCH_MS + 2000);
+	assert_int_equal(take(r, rings[0]), 1);
+	/* that batch found a record: still batching */
+	assert_int_equal(ring_wait_batch(&bw, &r, 1, 5000, 1), 1);
+	assert_int_equal(take(r, rings[0]), 0);
+	/* found nothing: back on the futex, woken by another process's
+	 * publish long before the timeout */
+	pid = publish_later(0);
+	start = now_ms();
+	assert_int_equal(ring_wait_batch(&bw, &r, 1, 20000, 0), 1);
+	assert_true(now_ms() - start < 10000);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(take(r, rings[0]), 1);
+	ring_reader_close(r);
+}
+
+static void test_batch_zero_is_ring_wait_any(void **state)
+{
+	struct ring_batch_wait bw = { .batch_ns = 0 };
+	struct ring_reader *r;
+	struct tick t;
+	int64_t start;
+	int i;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(ring_reader_open(&r, rings[0], "a"), 0);
+	for (i = 0; i < 2; i++) {
+		ring_publish(rings[0], &t, 1);
+		start = now_ms();
+		assert_int_equal(ring_wait_batch(&bw, &r, 1, 5000, 1), 1);
+		assert_true(now_ms() - start < 1000);
+		assert_int_equal(take(r, rings[0]), 1);
+	}
+	start = now_ms();
+	assert_int_equal(ring_wait_batch(&bw, &r, 1, 50, 1), 0);
+	assert_true(now_ms() - start >= 49);
+	ring_reader_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +366,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_signal_interrupts_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_killed_asleep_gives_its_count_back_on_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fallback_without_futex_waitv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_sleeps_out_batch_ns_while_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_zero_is_ring_wait_any, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
