@@ -26,7 +26,8 @@ INTEGRATION_TESTS += tests/integration/test_writer_readback.sh \
 	tests/integration/test_writer_sigterm_drain.sh \
 	tests/integration/test_writer_ring_recreated.sh \
 	tests/integration/test_writer_republish_idempotent.sh \
-	tests/integration/test_writer_killed_at_start.sh
+	tests/integration/test_writer_killed_at_start.sh \
+	tests/integration/test_writer_trade_id_text.sh
 # 2.1 million ticks and >= 20 SIGKILLs: too slow under ASan.
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_writer_crash_kill9.sh
 

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "shm/bus.h"
+#include "shm/trade_id.h"
 
 /*
  * Commands, one per line ('#' starts a comment):
@@ -26,7 +27,8 @@
  *       symbols then exchanges, a quote then a trade on each visit;
  *       exchange time from 0 (1970) in steps of 100 us per tick
  *   trade EXCHANGE SYMBOL TS_MS ID PX QTY buy|sell|unknown
- *       one trade at exchange time TS_MS (receive time = now)
+ *       one trade at exchange time TS_MS (receive time = now); ID is the
+ *       exchange's text (a decimal, a UUID, PREFIX-digits: shm/trade_id.h)
  * Prints "ok N" after each command (N = ticks published so far).
  */
 
@@ -234,7 +236,8 @@ static int cmd_trade(struct feed *f, char **argv)
 	t.kind = strcmp(argv[7], "buy") == 0 ? TICK_TRADE_BUY : strcmp(argv[7], "sell") == 0 ? TICK_TRADE_SELL : TICK_TRADE;
 	t.ts_recv_ns = clock_realtime_ns();
 	t.ts_exchange_ns = strtoll(argv[3], NULL, 10) * 1000000LL;
-	t.update_id = strtoull(argv[4], NULL, 10);
+	if (trade_id_set(&t, argv[4], strlen(argv[4])) < 0)
+		return -EINVAL;
 	t.u.trade.px = strtod(argv[5], NULL);
 	t.u.trade.qty = strtod(argv[6], NULL);
 	return publish(f, argv[1], &t);
