@@ -165,6 +165,7 @@ const struct adapter adapter_binance_usdm = {
 	.canonical_symbol = usdm_canonical,
 	.build_path = usdm_path,
 	.build_subscribe = usdm_subscribe,
+	.live_symbols = true,
 	.ping_text = NULL,
 	.parse = usdm_parse,
 };

@@ -43,8 +43,9 @@ static void put_arg(struct sbuf *b, const struct symmap_entry *e, enum sub_chann
 
 static int bitget_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed)
 {
-	return adapter_build_batch(req, start, out, out_len, consumed, "{\"op\":\"subscribe\",\"args\":[", "]}",
-				   BITGET_MAX_ARGS, put_arg);
+	return adapter_build_batch(req, start, out, out_len, consumed,
+				   req->unsubscribe ? "{\"op\":\"unsubscribe\",\"args\":[" : "{\"op\":\"subscribe\",\"args\":[",
+				   "]}", BITGET_MAX_ARGS, put_arg);
 }
 
 enum bg_channel { BG_NONE, BG_BOOKS1, BG_TRADE, BG_OTHER };
@@ -191,6 +192,7 @@ const struct adapter adapter_bitget = {
 	.build_path = adapter_plain_path,
 	.build_subscribe = bitget_subscribe,
 	.one_channel_per_subscribe = false,
+	.live_symbols = true,
 	.ping_text = "ping",
 	.parse = bitget_parse,
 };

@@ -31,11 +31,13 @@ static int coinbase_canonical(const char *native, size_t len, char *out, size_t 
 	return symbol_split_sep(native, len, '-', out, out_len);
 }
 
-/* {"type":"subscribe","product_ids":[...],"channel":"ticker"|"market_trades"} */
+/* {"type":"subscribe"|"unsubscribe","product_ids":[...],"channel":"ticker"|"market_trades"} */
 static int coinbase_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len,
 			      size_t *consumed)
 {
-	return adapter_build_batch(req, start, out, out_len, consumed, "{\"type\":\"subscribe\",\"product_ids\":[",
+	return adapter_build_batch(req, start, out, out_len, consumed,
+				   req->unsubscribe ? "{\"type\":\"unsubscribe\",\"product_ids\":["
+						    : "{\"type\":\"subscribe\",\"product_ids\":[",
 				   req->quotes ? "],\"channel\":\"ticker\"}" : "],\"channel\":\"market_trades\"}",
 				   COINBASE_MAX_PRODUCTS_PER_MESSAGE, adapter_put_quoted_native);
 }
@@ -219,6 +221,7 @@ const struct adapter adapter_coinbase = {
 	.build_path = adapter_plain_path,
 	.build_subscribe = coinbase_subscribe,
 	.one_channel_per_subscribe = true,
+	.live_symbols = true,
 	.ping_text = "{\"type\":\"subscribe\",\"channel\":\"heartbeats\"}",
 	.parse = coinbase_parse,
 };

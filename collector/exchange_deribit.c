@@ -117,7 +117,8 @@ static void put_channel(struct sbuf *b, const struct symmap_entry *e, enum sub_c
 	sbuf_put(b, ch == CHANNEL_QUOTES ? "\"" : ".100ms\"");
 }
 
-/* {"jsonrpc":"2.0","id":N,"method":"public/subscribe","params":{"channels":[...]}} */
+/* {"jsonrpc":"2.0","id":N,"method":"public/subscribe","params":{"channels":[...]}}, or
+ * public/unsubscribe with the same params */
 static int deribit_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len,
 			     size_t *consumed)
 {
@@ -126,7 +127,8 @@ static int deribit_subscribe(const struct sub_request *req, size_t start, char *
 	sbuf_init(&h, head, sizeof(head));
 	sbuf_put(&h, "{\"jsonrpc\":\"2.0\",\"id\":");
 	sbuf_u64(&h, req->req_id);
-	sbuf_put(&h, ",\"method\":\"public/subscribe\",\"params\":{\"channels\":[");
+	sbuf_put(&h, req->unsubscribe ? ",\"method\":\"public/unsubscribe\",\"params\":{\"channels\":["
+				      : ",\"method\":\"public/subscribe\",\"params\":{\"channels\":[");
 	return adapter_build_batch(req, start, out, out_len, consumed, head, "]}}", DERIBIT_CHANNELS_PER_MESSAGE,
 				   put_channel);
 }
@@ -302,6 +304,7 @@ const struct adapter adapter_deribit = {
 	.build_path = adapter_plain_path,
 	.build_subscribe = deribit_subscribe,
 	.one_channel_per_subscribe = false,
+	.live_symbols = true,
 	.ping_text = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"public/set_heartbeat\",\"params\":{\"interval\":30}}",
 	.parse = deribit_parse,
 };

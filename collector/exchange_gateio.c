@@ -29,8 +29,8 @@ static int gateio_canonical(const char *native, size_t len, char *out, size_t ou
 	return symbol_split_sep(native, len, '_', out, out_len);
 }
 
-/* {"time":<s>,"id":N,"channel":"spot.book_ticker","event":"subscribe","payload":[...]}:
- * "time" must be within 60 s of the server's clock. */
+/* {"time":<s>,"id":N,"channel":"spot.book_ticker","event":"subscribe","payload":[...]}
+ * ("unsubscribe" the same way): "time" must be within 60 s of the server's clock. */
 static int gateio_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len,
 			    size_t *consumed)
 {
@@ -42,7 +42,7 @@ static int gateio_subscribe(const struct sub_request *req, size_t start, char *o
 	sbuf_put(&h, ",\"id\":");
 	sbuf_u64(&h, req->req_id);
 	sbuf_put(&h, req->quotes ? ",\"channel\":\"spot.book_ticker\"" : ",\"channel\":\"spot.trades\"");
-	sbuf_put(&h, ",\"event\":\"subscribe\",\"payload\":[");
+	sbuf_put(&h, req->unsubscribe ? ",\"event\":\"unsubscribe\",\"payload\":[" : ",\"event\":\"subscribe\",\"payload\":[");
 	return adapter_build_batch(req, start, out, out_len, consumed, head, "]}", GATEIO_MAX_PAIRS_PER_REQUEST,
 				   adapter_put_quoted_native);
 }
@@ -194,6 +194,7 @@ const struct adapter adapter_gateio = {
 	.build_path = adapter_plain_path,
 	.build_subscribe = gateio_subscribe,
 	.one_channel_per_subscribe = true,
+	.live_symbols = true,
 	.ping_text = NULL,
 	.parse = gateio_parse,
 };

@@ -34,7 +34,7 @@ static void put_topic(struct sbuf *b, const struct symmap_entry *e, enum sub_cha
 	sbuf_put(b, ch == CHANNEL_QUOTES ? ".bbo\"" : ".trade.detail\"");
 }
 
-/* {"sub":"market.btcusdt.bbo","id":"N"}: one topic per message */
+/* {"sub":"market.btcusdt.bbo","id":"N"} ({"unsub":...} to stop): one topic per message */
 static int htx_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len, size_t *consumed)
 {
 	char tail[40];
@@ -43,7 +43,8 @@ static int htx_subscribe(const struct sub_request *req, size_t start, char *out,
 	sbuf_put(&t, ",\"id\":\"");
 	sbuf_u64(&t, req->req_id);
 	sbuf_put(&t, "\"}");
-	return adapter_build_batch(req, start, out, out_len, consumed, "{\"sub\":", tail, 1, put_topic);
+	return adapter_build_batch(req, start, out, out_len, consumed, req->unsubscribe ? "{\"unsub\":" : "{\"sub\":",
+				   tail, 1, put_topic);
 }
 
 struct htx_frame {
@@ -217,6 +218,7 @@ const struct adapter adapter_htx = {
 	.build_path = adapter_plain_path,
 	.build_subscribe = htx_subscribe,
 	.one_channel_per_subscribe = true,
+	.live_symbols = true,
 	.gzip_frames = true,
 	.ping_text = NULL,
 	.parse = htx_parse,

@@ -31,20 +31,26 @@ static int kraken_canonical(const char *native, size_t len, char *out, size_t ou
 }
 
 /* {"method":"subscribe","params":{"channel":"ticker","symbol":[...],"event_trigger":"bbo"},"req_id":N}
- * or the same for "trade" (no snapshot of past trades). */
+ * or the same for "trade" (no snapshot of past trades); "unsubscribe" takes
+ * the same params but snapshot, which only a subscribe has. */
 static int kraken_subscribe(const struct sub_request *req, size_t start, char *out, size_t out_len,
 			    size_t *consumed)
 {
-	char tail[96];
-	struct sbuf t;
+	char head[96], tail[96];
+	struct sbuf h, t;
+	sbuf_init(&h, head, sizeof(head));
+	sbuf_put(&h, req->unsubscribe ? "{\"method\":\"unsubscribe\"" : "{\"method\":\"subscribe\"");
+	sbuf_put(&h, req->quotes ? ",\"params\":{\"channel\":\"ticker\",\"symbol\":["
+				 : ",\"params\":{\"channel\":\"trade\",\"symbol\":[");
 	sbuf_init(&t, tail, sizeof(tail));
-	sbuf_put(&t, req->quotes ? "],\"event_trigger\":\"bbo\"},\"req_id\":" : "],\"snapshot\":false},\"req_id\":");
+	sbuf_put(&t, req->quotes ? "],\"event_trigger\":\"bbo\"}"
+		     : req->unsubscribe ? "]}"
+					 : "],\"snapshot\":false}");
+	sbuf_put(&t, ",\"req_id\":");
 	sbuf_u64(&t, req->req_id);
 	sbuf_put(&t, "}");
-	return adapter_build_batch(req, start, out, out_len, consumed,
-				   req->quotes ? "{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":["
-					       : "{\"method\":\"subscribe\",\"params\":{\"channel\":\"trade\",\"symbol\":[",
-				   tail, KRAKEN_MAX_SYMBOLS_PER_REQUEST, adapter_put_quoted_native);
+	return adapter_build_batch(req, start, out, out_len, consumed, head, tail, KRAKEN_MAX_SYMBOLS_PER_REQUEST,
+				   adapter_put_quoted_native);
 }
 
 enum kr_channel { KR_NONE, KR_TICKER, KR_TRADE, KR_STATUS, KR_OTHER };
@@ -215,6 +221,7 @@ const struct adapter adapter_kraken = {
 	.build_path = adapter_plain_path,
 	.build_subscribe = kraken_subscribe,
 	.one_channel_per_subscribe = true,
+	.live_symbols = true,
 	.ping_text = "{\"method\":\"ping\"}",
 	.parse = kraken_parse,
 };

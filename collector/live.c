@@ -159,6 +159,20 @@ static size_t sub_steps(const struct collector *c, const struct link *l)
 	return split ? 2 * l->count : l->count;
 }
 
+/* Step `step` of `steps` (sub_steps) of a link: req's count and channels
+ * for its pass (a split link: every symbol's quotes, then every symbol's
+ * trades); returns the entry the step starts at. */
+static size_t sub_pass(const struct collector *c, struct sub_request *req, size_t step, size_t steps)
+{
+	bool split = c->adapter->one_channel_per_subscribe && c->cx->quotes && c->cx->trades;
+	size_t count = split ? steps / 2 : steps;
+	bool trades_pass = split && step >= count;
+	req->count = count;
+	req->quotes = c->cx->quotes && !trades_pass;
+	req->trades = c->cx->trades && (!split || trades_pass);
+	return trades_pass ? step - count : step;
+}
+
 static void session_connect(struct link *l, int which, int64_t now)
 {
 	struct collector *c = l->c;
@@ -288,16 +302,23 @@ static void session_open(struct session *s)
 		lws_callback_on_writable(s->wsi);
 }
 
-/* The first market data on s: the link streams; a planned successor
- * replaces the old connection now, so there is no hole. */
+/* The first market data on s: the link streams. */
 static void session_first_data(struct session *s)
+{
+	s->streaming = true;
+	s->link->attempt = 0;
+	link_write_gap_if_open(s->link);
+}
+
+/* Market data on a planned successor that has sent every subscribe
+ * message: it replaces the old connection now, so there is no hole. (At
+ * its first data, exchanges that take one channel per message would lose
+ * what the old connection carried for the channels still to subscribe.) */
+static void session_take_over(struct session *s)
 {
 	struct link *l = s->link;
 	int idx = (int)(s - l->sess);
-	s->streaming = true;
-	l->attempt = 0;
-	link_write_gap_if_open(l);
-	if (l->primary != idx) {
+	if (l->primary != idx && s->sub_next >= s->sub_total) {
 		struct session *old = &l->sess[l->primary];
 		if (old->state != SESSION_IDLE) {
 			old->retiring = true;
@@ -367,6 +388,7 @@ static void session_frame(struct session *s, const char *buf, size_t len, bool b
 	status_set(c->status, SM_LAST_MESSAGE_NS, (uint64_t)wall);
 	if (!s->streaming)
 		session_first_data(s);
+	session_take_over(s);
 	size_t kept = 0;
 	for (size_t i = 0; i < p->out.n; i++) {
 		if (p->verdict[i] != REJECT_NONE) {
@@ -483,29 +505,29 @@ static int session_writable(struct session *s)
 	}
 	if (!session_sub_work(s) || now < s->next_sub_ns)
 		return 0;
-	struct sub_request req = {.symbols = &c->symbols, .first = l->first, .count = l->count,
-				  .quotes = c->cx->quotes, .trades = c->cx->trades, .req_id = ++c->req_id};
+	struct sub_request req = {.symbols = &c->symbols, .first = l->first, .quotes = c->cx->quotes,
+				  .trades = c->cx->trades, .req_id = ++c->req_id};
 	size_t consumed = 0;
 	if (s->sub_next < s->sub_total) {
-		/* a split link subscribes every symbol's quotes, then every symbol's trades */
-		bool trades_pass = s->sub_next >= l->count;
-		bool split = s->sub_total > l->count;
-		req.quotes = req.quotes && !trades_pass;
-		req.trades = req.trades && (!split || trades_pass);
-		if (send_sub(s, &req, trades_pass ? s->sub_next - l->count : s->sub_next, msg, &consumed) < 0)
+		/* the symbols the link had when this connection opened; those
+		 * added since come as a change */
+		size_t start = sub_pass(c, &req, s->sub_next, s->sub_total);
+		if (send_sub(s, &req, start, msg, &consumed) < 0)
 			return -1;
 		s->sub_next = consumed ? s->sub_next + consumed : s->sub_total;
 	} else {
 		/* a live change: unsubscribe the removed, then subscribe the added */
+		size_t steps = sub_steps(c, l);
 		if (s->delta_next == 0 && !s->delta_adding)
 			s->delta_gen = c->sym_gen;
+		size_t start = sub_pass(c, &req, s->delta_next, steps);
 		req.unsubscribe = !s->delta_adding;
 		req.pick = s->delta_adding ? SUB_PICK_ADDED : SUB_PICK_REMOVED;
 		req.since_gen = s->gen_done;
-		if (send_sub(s, &req, s->delta_next, msg, &consumed) < 0)
+		if (send_sub(s, &req, start, msg, &consumed) < 0)
 			return -1;
 		s->delta_next += consumed;
-		if (consumed == 0 || s->delta_next >= l->count) {
+		if (consumed == 0 || s->delta_next >= steps) {
 			if (s->delta_adding)
 				s->gen_done = s->delta_gen;
 			s->delta_adding = !s->delta_adding;

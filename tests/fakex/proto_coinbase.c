@@ -84,10 +84,6 @@ static void coinbase_text(struct fx_session *s, const char *msg, size_t len)
 			return;
 		}
 	}
-	put_head(&b, "subscriptions", fx_wall_ms());
-	fxbuf_put(&b, "{\"subscriptions\":{");
-	fx_put_quoted(&b, ch);
-	fxbuf_put(&b, ":[");
 	for (int i = 0; i < n; i++) {
 		const struct fx_symbol *sym = fx_symbol_find(products[i], strlen(products[i]), FX_NAME_CANON);
 		if (!sub)
@@ -96,9 +92,21 @@ static void coinbase_text(struct fx_session *s, const char *msg, size_t len)
 			reply_error(s, "too many subscriptions", "");
 			return;
 		}
-		if (i)
+	}
+	/* like Coinbase, the answer to a subscribe or an unsubscribe lists
+	 * what the connection has on the channel now */
+	put_head(&b, "subscriptions", fx_wall_ms());
+	fxbuf_put(&b, "{\"subscriptions\":{");
+	fx_put_quoted(&b, ch);
+	fxbuf_put(&b, ":[");
+	bool first = true;
+	for (unsigned i = 0; i < s->nsubs; i++) {
+		if (s->subs[i].kind != kind)
+			continue;
+		if (!first)
 			fxbuf_char(&b, ',', 1);
-		fx_put_quoted(&b, sym->canon);
+		fx_put_quoted(&b, fx.symbols[s->subs[i].sym].canon);
+		first = false;
 	}
 	fxbuf_put(&b, "]}}]}");
 	fx_session_reply(s, b.p, b.len);
