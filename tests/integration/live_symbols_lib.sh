@@ -3,6 +3,16 @@
 # perpetual exchanges), a config whose exchanges stream a range of them
 # from the fake exchange, and the change scenario each exchange passes.
 
+# LIVE_CHANGE_TEST=1 when sourced: a test of live_change_scenario, which
+# needs the fake exchange and the ring and collector helpers too.
+if [[ ${LIVE_CHANGE_TEST:-} ]]; then
+	source "$SV_SRC/tests/lib/fakex.sh"
+	source "$SV_SRC/tests/lib/bus.sh"
+	source "$SV_SRC/tests/lib/collector.sh"
+	source "$SV_SRC/tests/lib/reconnect_scenario.sh"
+	tl_need_bins spreadbus-fakex
+fi
+
 # Perpetual-only exchanges name the fake's S<i>-USDT S<i>-USDT-PERP.
 declare -A LIVE_SUFFIX=([binance-usdm]=-PERP [deribit]=-PERP)
 # Exchanges whose quotes carry no update id (0 in every quote): only
@@ -69,9 +79,9 @@ live_ring_complete() {
 	fi
 }
 
-# live_change_scenario: a live symbol change on a running service (list
-# mode: the symbols lists edited, then SIGHUP): every exchange of
-# EXCHANGES gets 100 symbols added and 50 removed out of 150. Each keeps
+# live_change_scenario EXCHANGE...: a live symbol change on a running
+# service (list mode: the symbols lists edited, then SIGHUP): every
+# exchange given (EXCHANGES) gets 100 symbols added and 50 removed out of 150. Each keeps
 # its pid, writes no gap marker, and every update the fake exchange sent
 # for the symbols that stay is in its ring; the new symbols stream within
 # seconds (on the last connection's free room and on new connections),
@@ -79,6 +89,7 @@ live_ring_complete() {
 # reload (log, metrics), which removes the last symbols of the first
 # connection: it closes, still without a gap marker.
 live_change_scenario() {
+	EXCHANGES=("$@")
 	local ex per_conn=100 fx_args=() t0 late sent conns r0 logged0 i
 	LIVE_EXCHANGE_KEYS=("max_symbols_per_conn=$per_conn")
 	for ex in "${EXCHANGES[@]}"; do fx_args+=(--exchange "$ex"); done

@@ -1,14 +1,6 @@
 #!/usr/bin/env bash
-# A live symbol change on kraken (the scenario in live_symbols_lib.sh): 100
-# symbols added and 50 removed out of 150 by its subscribe and unsubscribe
-# messages, same pid, no gap marker, no update lost for the symbols that
-# stay; then 20 SIGHUPs give one reload that empties and closes a connection.
+# live_change_scenario (live_symbols_lib.sh) on kraken: 100 symbols added and
+# 50 removed live by its subscribe and unsubscribe messages, no update lost.
 . "$(dirname "$0")/supervisor_lib.sh"
-source "$SV_SRC/tests/lib/fakex.sh"
-source "$SV_SRC/tests/lib/bus.sh"
-source "$SV_SRC/tests/lib/collector.sh"
-source "$SV_SRC/tests/lib/reconnect_scenario.sh"
-source "$SV_SRC/tests/integration/live_symbols_lib.sh"
-tl_need_bins spreadbus-fakex
-EXCHANGES=(kraken)
-live_change_scenario
+LIVE_CHANGE_TEST=1 source "$SV_SRC/tests/integration/live_symbols_lib.sh"
+live_change_scenario kraken
