@@ -19,6 +19,9 @@
 
 #define COLLECTOR_MAX_LINKS STATUS_MAX_CONNS
 #define COLLECTOR_PATH_MAX 2048
+/* A replaced connection stays open this long after its successor took
+ * over: what was in flight on it still arrives (dedup drops the overlap). */
+#define COLLECTOR_RETIRE_DRAIN_MS 1000
 
 struct lws;
 struct lws_context;
@@ -34,6 +37,7 @@ struct session {
 	enum session_state state;
 	bool streaming;            /* market data received on this connection */
 	bool retiring;             /* closed by us after its successor took over */
+	int64_t retire_at_ns;      /* monotonic: when a retiring connection closes */
 	bool killing;              /* we asked libwebsockets to close it */
 	bool awaiting_pong;        /* our keepalive is unanswered */
 	uint32_t close_gap_reason; /* enum tick_gap_reason if we close it */

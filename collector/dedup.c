@@ -9,27 +9,51 @@ void dedup_init(struct dedup *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* Time and values of a quote without an update id (FNV-1a over their bits). */
+static uint64_t quote_fingerprint(const struct tick *t)
+{
+	uint64_t v[5];
+	v[0] = (uint64_t)t->ts_exchange_ns;
+	memcpy(&v[1], &t->u.quote.bid_px, sizeof(double));
+	memcpy(&v[2], &t->u.quote.bid_qty, sizeof(double));
+	memcpy(&v[3], &t->u.quote.ask_px, sizeof(double));
+	memcpy(&v[4], &t->u.quote.ask_qty, sizeof(double));
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < sizeof(v); i++) {
+		h ^= ((const unsigned char *)v)[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* Without an update id: one of the last quotes again (same time and
+ * values) is what a second connection carries, interleaved with the first
+ * while a planned successor overlaps it. An older quote with other values
+ * is not a repeat: it is kept. */
+static bool quote_without_id_seen(struct symmap_entry *e, const struct tick *t)
+{
+	uint64_t fp = quote_fingerprint(t);
+	for (int i = 0; e->have_quote && i < SYMMAP_RECENT_QUOTES; i++)
+		if (e->recent_quotes[i] == fp)
+			return true;
+	e->recent_quotes[e->recent_next] = fp;
+	e->recent_next = (uint8_t)((e->recent_next + 1) % SYMMAP_RECENT_QUOTES);
+	return false;
+}
+
 bool dedup_quote_seen(struct symmap_entry *e, const struct tick *t)
 {
-	if (e->have_quote) {
-		if (t->update_id != 0 || e->last_quote_id != 0) {
-			if (t->update_id == e->last_quote_id)
-				return true;
-			if (t->update_id < e->last_quote_id && e->last_quote_id - t->update_id < DEDUP_RESET_DISTANCE)
-				return true;
-		} else if (t->ts_exchange_ns == e->last_quote_ts_ns && t->u.quote.bid_px == e->last_quote[0] &&
-			   t->u.quote.bid_qty == e->last_quote[1] && t->u.quote.ask_px == e->last_quote[2] &&
-			   t->u.quote.ask_qty == e->last_quote[3]) {
+	if (t->update_id == 0 && (!e->have_quote || e->last_quote_id == 0)) {
+		if (quote_without_id_seen(e, t))
 			return true;
-		}
+	} else if (e->have_quote) {
+		if (t->update_id == e->last_quote_id)
+			return true;
+		if (t->update_id < e->last_quote_id && e->last_quote_id - t->update_id < DEDUP_RESET_DISTANCE)
+			return true;
 	}
 	e->have_quote = true;
 	e->last_quote_id = t->update_id;
-	e->last_quote_ts_ns = t->ts_exchange_ns;
-	e->last_quote[0] = t->u.quote.bid_px;
-	e->last_quote[1] = t->u.quote.bid_qty;
-	e->last_quote[2] = t->u.quote.ask_px;
-	e->last_quote[3] = t->u.quote.ask_qty;
 	return false;
 }
 

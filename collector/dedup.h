@@ -33,7 +33,8 @@ struct dedup {
 void dedup_init(struct dedup *d);
 
 /* True if this quote repeats or precedes the last one of its symbol (same
- * or older update id; with no update id, the same time and values).
+ * or older update id; with no update id, the time and values of one of
+ * the last few quotes).
  * Otherwise records it and returns false. */
 bool dedup_quote_seen(struct symmap_entry *e, const struct tick *t);
 

@@ -122,6 +122,7 @@ static void session_reset(struct session *s)
 	s->state = SESSION_IDLE;
 	s->streaming = false;
 	s->retiring = false;
+	s->retire_at_ns = 0;
 	s->killing = false;
 	s->awaiting_pong = false;
 	s->want_ping = false;
@@ -311,22 +312,24 @@ static void session_first_data(struct session *s)
 }
 
 /* Market data on a planned successor that has sent every subscribe
- * message: it replaces the old connection now, so there is no hole. (At
- * its first data, exchanges that take one channel per message would lose
- * what the old connection carried for the channels still to subscribe.) */
+ * message: it replaces the old connection, which closes after
+ * COLLECTOR_RETIRE_DRAIN_MS (session_tick), so there is no hole. (At its
+ * first data, exchanges that take one channel per message would lose what
+ * the old connection carried for the channels still to subscribe.) */
 static void session_take_over(struct session *s)
 {
 	struct link *l = s->link;
 	int idx = (int)(s - l->sess);
-	if (l->primary != idx && s->sub_next >= s->sub_total) {
+	if (l->primary != idx && !s->retiring && s->sub_next >= s->sub_total) {
 		struct session *old = &l->sess[l->primary];
 		if (old->state != SESSION_IDLE) {
 			old->retiring = true;
-			session_kill(old, GAP_RECONNECT_PLANNED, "replaced by its successor");
+			old->retire_at_ns = clock_monotonic_ns() + (int64_t)COLLECTOR_RETIRE_DRAIN_MS * 1000000;
 		}
 		l->primary = idx;
 		l->successor_at_ns = 0;
-		log_info("%s: link %u: successor connection streams, old one closed", l->c->name, l->idx);
+		log_info("%s: link %u: successor connection streams, old one closes in %d ms", l->c->name, l->idx,
+			 COLLECTOR_RETIRE_DRAIN_MS);
 	}
 }
 
@@ -619,6 +622,12 @@ static void session_tick(struct link *l, struct session *s, int64_t now)
 	}
 	if (s->state != SESSION_OPEN)
 		return;
+	if (s->retiring) {
+		/* on its way out: no timeouts, pings or successor of its own */
+		if (now >= s->retire_at_ns)
+			session_kill(s, GAP_RECONNECT_PLANNED, "replaced by its successor");
+		return;
+	}
 	int64_t data_ref = s->last_data_ns > s->open_ns ? s->last_data_ns : s->open_ns;
 	if (now - s->last_frame_ns > c->dead_peer_ns && !session_heard_within(s, c->dead_peer_ns, now)) {
 		snprintf(why, sizeof(why), "dead peer: no frame for %u ms", c->cx->dead_peer_timeout_ms);

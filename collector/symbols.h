@@ -19,6 +19,8 @@ struct l1_book {
 	bool has_bid, has_ask;
 };
 
+#define SYMMAP_RECENT_QUOTES 8
+
 struct symmap_entry {
 	char native[SYMBOL_NATIVE_MAX];
 	uint8_t native_len;
@@ -28,8 +30,10 @@ struct symmap_entry {
 	uint32_t gen;            /* the collector's symbol generation that last added or removed it */
 	bool have_quote;         /* last_* below are valid */
 	uint64_t last_quote_id;  /* dedup of quotes */
-	int64_t last_quote_ts_ns;
-	double last_quote[4];    /* bid_px, bid_qty, ask_px, ask_qty: dedup when there is no update id */
+	/* with no update id: fingerprints of the last quotes' time and values
+	 * (two overlapping connections interleave the same quotes) */
+	uint64_t recent_quotes[SYMMAP_RECENT_QUOTES];
+	uint8_t recent_next;
 	struct l1_book book;
 };
 

@@ -77,6 +77,10 @@ struct fx_proto {
 	void (*quote)(struct fxbuf *b, const struct fx_session *s, const struct fx_quote *q);
 	void (*trade)(struct fxbuf *b, const struct fx_session *s, const struct fx_trade *t);
 	bool gzip_frames; /* every frame one gzip member in a binary frame (HTX) */
+	/* An application-level ping the client must answer (HTX {"ping":n},
+	 * Deribit's test_request), queued every --binance-ping-ms; the answer
+	 * counts as the client's keepalive. NULL if the exchange has none. */
+	void (*app_ping)(struct fx_session *s);
 	/* Announces an imminent disconnect; NULL if the exchange has none. */
 	void (*notice)(struct fxbuf *b, const struct fx_session *s, int64_t now_ms);
 };

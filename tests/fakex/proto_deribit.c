@@ -5,7 +5,9 @@
  * which the collector repeats as its keepalive, counts as the client's
  * ping (--bybit-ping-timeout-ms drops a client that stops). Its answer
  * and every subscribe answer are followed by a heartbeat test_request the
- * client must answer with public/test (counted as a pong received). */
+ * client must answer with public/test (counted as a pong received, and as
+ * its keepalive); test_requests also come every --binance-ping-ms, as
+ * the server's heartbeats at the interval set_heartbeat asked for. */
 #include "tests/fakex/fakex.h"
 
 #include <errno.h>
@@ -104,6 +106,7 @@ static void deribit_text(struct fx_session *s, const char *msg, size_t len)
 		return;
 	}
 	if (strcmp(method, "public/test") == 0) {
+		s->last_client_ping_ns = fx_now_ns();
 		s->ex->counters[FXC_PONGS_RECEIVED]++;
 		reply_result(s, id, "{\"version\":\"1.2.26\"}");
 		return;
@@ -216,5 +219,6 @@ const struct fx_proto fx_proto_deribit = {
 	.on_text = deribit_text,
 	.quote = deribit_quote,
 	.trade = deribit_trade,
+	.app_ping = send_test_request,
 	.notice = NULL,
 };

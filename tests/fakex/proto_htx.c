@@ -3,7 +3,7 @@
  * "id":...} answered with "subbed" and then a {"ping":<ms>}; a client's
  * {"pong":n} counts as its keepalive (--bybit-ping-timeout-ms drops a
  * client that stops) and as a pong received. HTX's periodic server pings
- * (every 5 s) are not modelled beyond the one after each answer. */
+ * (every 5 s) come every --binance-ping-ms (app_ping). */
 #include "tests/fakex/fakex.h"
 
 #include <errno.h>
@@ -165,5 +165,6 @@ const struct fx_proto fx_proto_htx = {
 	.quote = htx_quote,
 	.trade = htx_trade,
 	.gzip_frames = true,
+	.app_ping = send_ping,
 	.notice = NULL,
 };

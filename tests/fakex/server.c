@@ -447,6 +447,12 @@ static void check_session(struct fx_session *s, int64_t now)
 	case FX_KA_CLIENT_PING:
 		if (now - s->last_client_ping_ns > fx.opt.bybit_ping_timeout_ms * ms)
 			fx_session_close(s, FXC_CLOSED_KEEPALIVE);
+		if (s->ex->proto->app_ping && !stalled(now) &&
+		    now - (s->ping_sent_ns ? s->ping_sent_ns : s->opened_ns) >= fx.opt.binance_ping_ms * ms) {
+			s->ex->proto->app_ping(s);
+			s->ping_sent_ns = now;
+			lws_callback_on_writable(s->wsi);
+		}
 		break;
 	case FX_KA_IDLE_CLOSE:
 		if ((!s->nsubs && now - s->opened_ns > idle_limit) || now - s->last_push_ns > idle_limit)

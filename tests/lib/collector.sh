@@ -14,6 +14,9 @@
 #                                 trade in the ring after AFTER_SEQ
 #   tl_ring_check_no_duplicates   quotes: update_id strictly increasing per
 #                                 symbol; trades: no trade_id twice per symbol
+#   tl_ring_check_no_repeats      the same for exchanges whose quotes carry no
+#                                 id (tl_quotes_without_ids): no quote twice
+#                                 with the same time and values
 #   tl_ring_gaps [AFTER_SEQ]      number of gap markers (after AFTER_SEQ)
 #   tl_ring_sent_report SENT      JSON array of the streams whose ids the
 #                                 ring does not all hold, where SENT is
@@ -83,6 +86,35 @@ tl_ring_check_no_duplicates() {
 		| {quotes_not_increasing: $q, repeated_trades: $t}')
 	[[ $report == '{"quotes_not_increasing":[],"repeated_trades":[]}' ]] ||
 		tl_fail "duplicate or backwards ticks in the ring: $report"
+}
+
+# The fake exchange's BTC-USDT is BTC-USDT-PERP at the perpetuals-only
+# exchanges: tl_perp_suffix EXCHANGE prints what to append.
+tl_perp_suffix() { [[ $1 != binance-usdm && $1 != deribit ]] || printf '%s' -PERP; }
+
+# Exchanges whose server sends protocol pings (--binance-ping-ms).
+tl_server_pings() { [[ $1 == binance || $1 == binance-usdm || $1 == gateio ]]; }
+
+# "A, B, C" for a config's symbols list.
+tl_symbols_list() { local IFS=,; sed 's/,/, /g' <<<"$*"; }
+
+# Bitget's books1, Kraken's and Coinbase's ticker and Deribit's quote carry
+# no update id (0 in every quote): dedup falls back to time and values.
+tl_quotes_without_ids() { [[ $1 == bitget || $1 == kraken || $1 == coinbase || $1 == deribit ]]; }
+
+tl_ring_check_no_repeats() {
+	tl_quotes_without_ids "$TL_EX" || {
+		tl_ring_check_no_duplicates
+		return
+	}
+	local report
+	report=$(tl_ring_dump | jq -s -c '
+		(map(select(.kind == "quote")) | group_by(.symbol) | map(map([.ts_exchange_ns, .bid_px, .bid_qty,
+			.ask_px, .ask_qty]) | length - (unique | length)) | add // 0) as $q
+		| (map(select(.kind == "trade")) | group_by(.symbol) | map([.[].trade_id] | length - (unique | length))
+			| add // 0) as $t
+		| {repeated_quotes: $q, repeated_trades: $t}')
+	[[ $report == '{"repeated_quotes":0,"repeated_trades":0}' ]] || tl_fail "$TL_EX: repeated ticks in the ring: $report"
 }
 
 # For each stream fakex sent [count, first id, last id]: ids grow by one

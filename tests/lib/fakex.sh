@@ -56,7 +56,10 @@ tl_fakex_conns() { tl_fakex_cmd conns | jq -c '.[]'; }
 tl_fakex_sent() { tl_fakex_cmd "sent $1"; }
 
 tl_fakex_stat() {
-	tl_fakex_cmd stats | jq -r ".$1" || tl_fail "fakex stats has no .$1"
+	local path=$1
+	# an exchange name with a dash (binance-usdm.quotes) is quoted for jq
+	[[ ${path%%.*} != *-* || $path == \"* ]] || path="\"${path%%.*}\".${path#*.}"
+	tl_fakex_cmd stats | jq -r ".$path" || tl_fail "fakex stats has no .$path"
 }
 
 # SIGTERM to the server; fails the test unless it exits 0 (which under

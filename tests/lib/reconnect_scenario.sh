@@ -86,24 +86,29 @@ tl_ring_complete() {
 	[[ $report == '[]' ]]
 }
 
+# Exchanges that announce a disconnect (Binance serverShutdown, OKX notice
+# 64008); the others just close.
+tl_has_shutdown_notice() { [[ $1 == binance || $1 == okx ]]; }
+
 # tl_planned_reconnect_scenario EXCHANGE
 #
 # Planned replacements lose nothing: with connection_lifetime_s = 2 the
-# collector replaces its connection twice, then (Binance, OKX) the server
-# announces a shutdown (serverShutdown, notice 64008) with 20 s of grace,
-# so the collector, not the server, must close the old connection. Each
+# collector replaces its connection twice, then (Binance, OKX:
+# tl_has_shutdown_notice) the server announces a shutdown (serverShutdown,
+# notice 64008) with 20 s of grace, so the collector, not the server, must close the old connection. Each
 # old connection closes only after its successor opened (the server's event
 # log), the ring holds no gap marker but the one of the collector's start,
 # and every update and trade id the server sent is in the ring.
 tl_planned_reconnect_scenario() {
-	local ex=$1 sent report notified
-	TL_SYMS=(BTC-USDT ETH-USDT SOL-USDT)
+	local ex=$1 sent report notified perp
+	perp=$(tl_perp_suffix "$ex")
+	TL_SYMS=(BTC-USDT$perp ETH-USDT$perp SOL-USDT$perp)
 	tl_fakex_start --exchange "$ex" --symbols BTC-USDT,ETH-USDT,SOL-USDT --rate 200 --shutdown-grace-ms 20000
-	tl_collector_start "$ex" "BTC-USDT, ETH-USDT, SOL-USDT" "exchange.$ex.connection_lifetime_s=2"
+	tl_collector_start "$ex" "$(tl_symbols_list "${TL_SYMS[@]}")" "exchange.$ex.connection_lifetime_s=2"
 	tl_wait_flowing 20 -1 "${TL_SYMS[@]}"
 	tl_wait_for 30 "two replacements at the end of the connection lifetime" \
 		tl_at_least 2 tl_fakex_closed_by_client
-	if [[ $ex != bybit ]]; then
+	if tl_has_shutdown_notice "$ex"; then
 		tl_fakex_cmd shutdown_notice >/dev/null
 		tl_wait_for 10 "the shutdown notice sent" tl_at_least 1 tl_fakex_stat "$ex.notices"
 		# every connection open then got it (two while a replacement overlaps)
@@ -120,12 +125,14 @@ tl_planned_reconnect_scenario() {
 	[[ -z $report ]] || tl_fail "a connection was not replaced successor first: $report"
 	# every id sent so far must reach the ring; the live connection goes on
 	# past them, so waiting covers frames still in flight
-	sent=$(tl_fakex_sent "$ex")
+	sent=$(tl_fakex_sent "$ex" | jq -c --arg p "$perp" 'with_entries(.key += $p)')
+	# quotes without ids can only be counted, not matched: their trades are
+	! tl_quotes_without_ids "$ex" || sent=$(jq -c 'map_values({trades})' <<<"$sent")
 	tl_wait_for 20 "every id the server sent in the ring (missing: ring-missing-ids.log)" \
 		tl_ring_complete "$sent"
 	tl_assert_eq "gap markers in the ring (only the collector start)" 1 "$(tl_ring_gaps)"
 	tl_assert_eq "gap markers counted by the collector" 1 "$(tl_collector_metric gaps_total)"
-	tl_ring_check_no_duplicates
+	tl_ring_check_no_repeats
 	tl_collector_same_pid
 	tl_log "$(tl_fakex_closed_by_client) planned replacements; $(tl_collector_metric duplicates_total) duplicates dropped;" \
 		"$(jq -c 'to_entries | map({(.key): .value.quotes[0]}) | add' <<<"$sent") quotes sent, all in the ring"
@@ -173,30 +180,33 @@ tl_timeout_step() {
 # no ping, and it reads nothing, so not even libwebsockets answers a
 # protocol ping. The collector must give up after 3 s for a dead peer.
 # Then a second collector with the same timeouts and control frames every
-# second (Binance: the server's protocol pings; Bybit, OKX: our pings and
-# their pongs) sees only the market data stop: the frames keep the dead
+# second (Binance, Binance USD-M, Gate.io: the server's protocol pings;
+# the others: our pings and their answers) sees only the market data stop: the frames keep the dead
 # peer timer fed, so after 6 s it reconnects for a stall. (The margins are
 # wide: a late pong on a loaded machine must not change the reason.)
 tl_dead_peer_scenario() {
-	local ex=$1
+	local ex=$1 perp
 	local -a timeouts=("exchange.$ex.dead_peer_timeout_ms=3000" "exchange.$ex.no_data_timeout_ms=6000")
-	TL_SYMS=(BTC-USDT ETH-USDT)
+	perp=$(tl_perp_suffix "$ex")
+	TL_SYMS=(BTC-USDT$perp ETH-USDT$perp)
 	tl_fakex_start --exchange "$ex" --symbols BTC-USDT,ETH-USDT --rate 100 --binance-ping-ms 1000
-	tl_collector_start "$ex" "BTC-USDT, ETH-USDT" "${timeouts[@]}"
+	tl_collector_start "$ex" "$(tl_symbols_list "${TL_SYMS[@]}")" "${timeouts[@]}"
 	tl_wait_flowing 20 -1 "${TL_SYMS[@]}"
-	if [[ $ex == binance ]]; then
-		tl_wait_for 10 "protocol pings answered" tl_at_least 2 tl_fakex_stat binance.pongs_received
+	if tl_server_pings "$ex"; then
+		tl_wait_for 10 "protocol pings answered" tl_at_least 2 tl_fakex_stat "$ex.pongs_received"
 	fi
 	tl_timeout_step "silence 60000" "dead peer: no frame for 3000 ms" "stalled" 3000
 	tl_assert_ge "connection errors for a dead peer" 1 \
 		"$(tl_bus_field "$TL_CONFIG" "$TL_EX" '.connection_errors.dead_peer')"
 	tl_collector_stop
 
-	tl_collector_start "$ex" "BTC-USDT, ETH-USDT" "${timeouts[@]}" "exchange.$ex.ping_interval_ms=1000"
+	tl_collector_start "$ex" "$(tl_symbols_list "${TL_SYMS[@]}")" "${timeouts[@]}" "exchange.$ex.ping_interval_ms=1000"
 	tl_wait_flowing 20 -1 "${TL_SYMS[@]}"
-	# the control frames the collector received while the data was quiet
-	local control=$ex.pongs_sent controls
-	[[ $ex == binance ]] && control=binance.pings_sent
+	# the control frames the collector received while the data was quiet:
+	# the server's pings, its answers to ours (Coinbase answers the
+	# heartbeats subscribe with a subscriptions message)
+	local control="\"$ex\" | .pings_sent + .pongs_sent" controls
+	[[ $ex == coinbase ]] && control=coinbase.pings_received
 	controls=$(tl_fakex_stat "$control")
 	tl_timeout_step "quiet 60000" "stalled: no market data for 6000 ms" "dead peer" 6000
 	tl_assert_ge "connection errors for a stall" 1 "$(tl_bus_field "$TL_CONFIG" "$TL_EX" '.connection_errors.stalled')"

@@ -57,6 +57,12 @@ static void test_quote_without_ids(void **state)
 	assert_false(dedup_quote_seen(&e, &t)); /* same time, new values */
 	t = quote(0, 2000, 6);
 	assert_false(dedup_quote_seen(&e, &t));
+	t = quote(0, 2000, 7);
+	assert_false(dedup_quote_seen(&e, &t));
+	t = quote(0, 2000, 6); /* two connections interleave the same quotes */
+	assert_true(dedup_quote_seen(&e, &t));
+	t = quote(0, 1500, 8); /* older but new values: kept */
+	assert_false(dedup_quote_seen(&e, &t));
 }
 
 /* dedup_trade_seen for a trade of symbol sym whose id is the text id */
