@@ -105,7 +105,7 @@ static void start(struct candle *k, int64_t start_ns, const struct tick *t, int6
 	k->start_ns = start_ns;
 	k->open = k->high = k->low = k->close = t->u.trade.px;
 	k->open_ts_ns = k->close_ts_ns = ts;
-	k->first_id = k->last_id = t->update_id;
+	k->first_id = k->last_id = trade_id_of_tick(t);
 }
 
 /* Open and close are the trades first and last by (exchange time, trade
@@ -114,15 +114,16 @@ static void add(struct candle *k, const struct tick *t, int64_t ts)
 {
 	double px = t->u.trade.px, qty = t->u.trade.qty;
 	if (k->trades) {
-		if (ts < k->open_ts_ns || (ts == k->open_ts_ns && t->update_id < k->first_id)) {
+		struct trade_id id = trade_id_of_tick(t);
+		if (ts < k->open_ts_ns || (ts == k->open_ts_ns && trade_id_cmp(&id, &k->first_id) < 0)) {
 			k->open = px;
 			k->open_ts_ns = ts;
-			k->first_id = t->update_id;
+			k->first_id = id;
 		}
-		if (ts > k->close_ts_ns || (ts == k->close_ts_ns && t->update_id > k->last_id)) {
+		if (ts > k->close_ts_ns || (ts == k->close_ts_ns && trade_id_cmp(&id, &k->last_id) > 0)) {
 			k->close = px;
 			k->close_ts_ns = ts;
-			k->last_id = t->update_id;
+			k->last_id = id;
 		}
 		if (px > k->high)
 			k->high = px;

@@ -10,6 +10,7 @@
 
 #include "common/config.h"
 #include "shm/tick.h"
+#include "shm/trade_id.h"
 
 struct candle {
 	int64_t start_ns;     /* interval start, exchange time */
@@ -19,7 +20,7 @@ struct candle {
 	double buy_volume;    /* base quantity of trades whose aggressor bought */
 	int64_t open_ts_ns, close_ts_ns; /* exchange times of the open and close trades */
 	uint64_t trades;
-	uint64_t first_id, last_id; /* trade ids of the open and close trades */
+	struct trade_id first_id, last_id; /* exact trade ids of the open and close trades */
 	uint32_t gaps;        /* gap markers read while the candle was open */
 	uint32_t revision;    /* 0 at the first close, +1 per re-emission */
 	bool closed;

@@ -25,7 +25,7 @@ static const struct {
 	{"key", true}, {"exchange", true}, {"symbol", true}, {"interval", true}, {"start_ms", false},
 	{"end_ms", false}, {"open", false}, {"high", false}, {"low", false}, {"close", false},
 	{"volume", false}, {"quote_volume", false}, {"buy_volume", false}, {"vwap", false}, {"trades", false},
-	{"first_trade_id", false}, {"last_trade_id", false}, {"gaps", false}, {"revision", false}, {"closed", false},
+	{"first_trade_id", true}, {"last_trade_id", true}, {"gaps", false}, {"revision", false}, {"closed", false},
 };
 
 static size_t slot_count(const struct candles_out *o)
@@ -62,8 +62,8 @@ static void encode(struct candles_out *o, const struct candles_pending *p)
 	for (int i = 0; i < 8; i++)
 		fmt_double(o->text[F_OPEN + i], 32, d[i]);
 	fmt_u64(o->text[F_TRADES], 32, c->trades);
-	fmt_u64(o->text[F_FIRST_ID], 32, c->first_id);
-	fmt_u64(o->text[F_LAST_ID], 32, c->last_id);
+	trade_id_format(&c->first_id, o->text[F_FIRST_ID]); /* the exchange's text */
+	trade_id_format(&c->last_id, o->text[F_LAST_ID]);
 	fmt_u64(o->text[F_GAPS], 32, c->gaps);
 	fmt_u64(o->text[F_REVISION], 32, c->revision);
 	set_text(o, F_CLOSED, c->closed ? "true" : "false");

@@ -52,7 +52,7 @@ struct candles_out {
 	char json[CANDLE_JSON_MAX];
 	size_t json_len;
 	char key[96];                     /* exchange:symbol:interval:start_ms:revision */
-	char text[CANDLE_FIELDS][32];     /* the other fields' values (names: CONFIG_NAME_MAX) */
+	char text[CANDLE_FIELDS][TRADE_ID_TEXT_MAX + 1]; /* the other fields' values (names: CONFIG_NAME_MAX) */
 	struct redis_pub_field fields[CANDLE_FIELDS];
 };
 

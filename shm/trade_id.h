@@ -58,6 +58,21 @@ static inline bool trade_id_equal(const struct trade_id *a, const struct trade_i
 	return a->lo == b->lo && a->hi == b->hi && a->form == b->form && a->zeros == b->zeros;
 }
 
+/* An order on ids: by form, then value (numeric for decimals and for the
+ * digits of one prefix, hex order for UUIDs), then leading zeros. Only
+ * ids of one symbol of one exchange are compared (candles' open and close
+ * among trades of the same time), which share a form. */
+static inline int trade_id_cmp(const struct trade_id *a, const struct trade_id *b)
+{
+	if (a->form != b->form)
+		return a->form < b->form ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return a->zeros < b->zeros ? -1 : a->zeros > b->zeros;
+}
+
 /* True, with *v, if the id is a plain decimal (no leading zero) below 2^64:
  * the only ids on which sequence arithmetic (backfill holes) means anything. */
 static inline bool trade_id_u64(const struct trade_id *id, uint64_t *v)

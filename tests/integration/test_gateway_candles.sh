@@ -41,6 +41,6 @@ tl_wait_for 5 "all: the closed ETH-USDT candle" lines_at_least 1 all "$closed"' 
 seq=$(grep '^{' "$T/okxbtc.log" | jq -r 'select(.channel == "candles") | "\(.data.start_ms):\(.data.trades):\(.data.closed)"' | tr '\n' ' ')
 [[ $seq =~ ^($T0:1:false\ )?$T0:2:false\ $T0:2:true\ $((T0 + 60000)):1:false\ $ ]] ||
 	tl_fail "okxbtc candle updates out of order: $seq"
-[ "$(lines okxbtc "$closed"' and .data.key == "okx:BTC-USDT:1m:'$T0':0" and .data.open == 100 and .data.high == 101.5 and .data.low == 100 and .data.close == 101.5 and .data.volume == 3 and .data.quote_volume == 303 and .data.buy_volume == 1 and .data.vwap == 101 and .data.first_trade_id == 1 and .data.last_trade_id == 2 and .data.end_ms == '$((T0 + 60000)))" = 1 ] ||
+[ "$(lines okxbtc "$closed"' and .data.key == "okx:BTC-USDT:1m:'$T0':0" and .data.open == 100 and .data.high == 101.5 and .data.low == 100 and .data.close == 101.5 and .data.volume == 3 and .data.quote_volume == 303 and .data.buy_volume == 1 and .data.vwap == 101 and .data.first_trade_id == "1" and .data.last_trade_id == "2" and .data.end_ms == '$((T0 + 60000)))" = 1 ] ||
 	tl_fail "closed candle not as the trades make it: $(grep closed.:true "$T/okxbtc.log")"
 tl_pass
