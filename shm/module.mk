@@ -34,3 +34,8 @@ UNIT_TESTS += test_trade_id_exact_text
 test_trade_id_exact_text_MAIN := tests/unit/test_trade_id_exact_text.c
 test_trade_id_exact_text_DEPS := shm
 test_trade_id_exact_text_LDLIBS := -lcmocka
+
+# libFuzzer target for the trade id parser (seeds in tests/fuzz/corpus/fuzz_trade_id/).
+FUZZERS += fuzz_trade_id
+fuzz_trade_id_MAIN := tests/fuzz/fuzz_trade_id.c
+fuzz_trade_id_DEPS := shm
