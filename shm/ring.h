@@ -12,7 +12,9 @@
 #include "shm/tick.h"
 
 #define RING_MAGIC 0x474e495242445053ULL /* "SPDBRING" little endian */
-#define RING_LAYOUT_VERSION 1
+/* 2: a trade tick's id fills what was padding (shm/trade_id.h), which a
+ * version 1 collector may have left holding a quote's bytes */
+#define RING_LAYOUT_VERSION 2
 #define RING_MAX_READERS 8
 #define RING_READER_NAME_MAX 24
 /* Largest record of a derived ring (tick rings: sizeof(struct tick)). */
