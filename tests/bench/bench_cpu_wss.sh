@@ -8,8 +8,9 @@
 # --latency). Then the Node.js pipeline of tests/compare over wss:// on the
 # same fakex processes at the same offered load, with its own Redis CPU.
 # RUNS (3) alternate service and Node.js; every BENCH line is the median.
-# Knobs: RATE, HOLD_S (20), WARM_S (3), RUNS. Per-run lines in
-# $SPREADBUS_BUILD/bench-cpu-wss.txt.
+# Knobs: RATE, HOLD_S (20), WARM_S (3), RUNS, CONFIG (more section.key=value
+# words for the service's config, e.g. aggregator.max_batch_delay_us=0).
+# Per-run lines in $SPREADBUS_BUILD/bench-cpu-wss.txt.
 set -u
 export CS_N=2 CS_ADAPTERS=binance CS_SCHEME=wss
 export CS_SYMBOLS=${CS_SYMBOLS:-BTC-USDT,ETH-USDT,SOL-USDT,XRP-USDT,ADA-USDT,DOGE-USDT,LTC-USDT,DOT-USDT,LINK-USDT,AVAX-USDT}
@@ -75,7 +76,7 @@ measure() {
 }
 
 run_service() {
-	cs_write_config "writer.enabled=true" "exchange.b1.tls_verify=false" "exchange.b2.tls_verify=false"
+	cs_write_config "writer.enabled=true" "exchange.b1.tls_verify=false" "exchange.b2.tls_verify=false" ${CONFIG:-}
 	cs_supervisor_start
 	tl_wait_for 10 "2 connections to spreadbus" tl_at_least "$CS_N" connections
 	tl_wait_for 10 "writer running" tl_at_least 1 cs_health .writer.journal_bytes
