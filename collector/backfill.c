@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/backfill_resume.h"
 #include "collector/instruments.h"
 #include "collector/instruments_thread.h"
 #include "common/clock.h"
@@ -123,6 +124,12 @@ static bool repair(struct backfill *b, struct rest_client *rc, const struct back
 {
 	uint64_t lo = h->from_id, hi = h->to_id, recovered = 0;
 	unsigned failures = 0;
+	/* only a hole across a restart is this large (a live jump this large
+	 * is a sequence reset): recorded, not fetched */
+	if (hi - lo + 1 >= BACKFILL_MAX_HOLE) {
+		push_summary(b, h, 0);
+		return true;
+	}
 	while (lo <= hi) {
 		char path[512], why[256];
 		struct rest_response resp;
@@ -191,6 +198,7 @@ static void *backfill_main(void *arg)
 		return NULL;
 	}
 	while (!atomic_load(&b->stop)) {
+		backfill_resume_write(b);
 		uint32_t tail = atomic_load_explicit(&b->holes_tail, memory_order_relaxed);
 		if (tail == atomic_load_explicit(&b->holes_head, memory_order_acquire)) {
 			/* idle: holes are rare, 20 ms of latency is nothing next to a REST call */
@@ -229,10 +237,13 @@ int backfill_start(struct backfill **out, const struct config *cfg, const struct
 	snprintf(b->rest_url, sizeof(b->rest_url), "%s", cx->rest_url[0] ? cx->rest_url : rest->default_rest_url);
 	b->timeout_ms = cfg->universe.rest_timeout_ms;
 	b->tls_verify = cx->tls_verify;
-	int rc = rest_global_init();
+	int rc = backfill_resume_init(b, cfg->state_dir);
+	if (rc == 0)
+		rc = rest_global_init();
 	if (rc == 0)
 		rc = -pthread_create(&b->thread, NULL, backfill_main, b);
 	if (rc < 0) {
+		backfill_resume_free(b);
 		free(b->last_ts_ns);
 		free(b->last_id);
 		free(b);
@@ -249,6 +260,8 @@ void backfill_stop(struct backfill *b)
 		return;
 	atomic_store(&b->stop, true);
 	pthread_join(b->thread, NULL);
+	backfill_resume_save(b);
+	backfill_resume_free(b);
 	free(b->last_ts_ns);
 	free(b->last_id);
 	free(b);
@@ -258,6 +271,7 @@ void backfill_stop(struct backfill *b)
 
 void backfill_observe(struct backfill *b, const struct symmap_entry *e, const struct tick *t)
 {
+	bool resumed = backfill_resume_first_trade(b, t);
 	uint64_t last = b->last_id[t->symbol_id];
 	int64_t last_ts = b->last_ts_ns[t->symbol_id];
 	struct trade_id id = trade_id_of_tick(t);
@@ -268,7 +282,7 @@ void backfill_observe(struct backfill *b, const struct symmap_entry *e, const st
 		return; /* older than the newest seen: out of order or a replay */
 	b->last_id[t->symbol_id] = n;
 	b->last_ts_ns[t->symbol_id] = t->ts_exchange_ns;
-	if (last == 0 || n == last + 1 || n - last > BACKFILL_MAX_HOLE)
+	if (last == 0 || n == last + 1 || (n - last > BACKFILL_MAX_HOLE && !resumed))
 		return;
 	uint32_t head = atomic_load_explicit(&b->holes_head, memory_order_relaxed);
 	if (head - atomic_load_explicit(&b->holes_tail, memory_order_acquire) >= BACKFILL_HOLES) {
@@ -316,4 +330,5 @@ void backfill_drain(struct backfill *b, struct dedup *d, struct ring *ring, stru
 	status_set(st, SM_BACKFILL_RECOVERED, atomic_load(&b->recovered));
 	status_set(st, SM_BACKFILL_MISSING, atomic_load(&b->missing));
 	status_set(st, SM_BACKFILL_REST_ERRORS, atomic_load(&b->rest_errors));
+	backfill_resume_snapshot(b, clock_monotonic_ns());
 }

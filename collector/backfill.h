@@ -112,6 +112,7 @@ struct backfill {
 	/* loop thread only: per bus symbol id, the last live trade id and time */
 	uint64_t *last_id;
 	int64_t *last_ts_ns;
+	struct backfill_resume *resume; /* the last ids kept across a restart (collector/backfill_resume.h) */
 	/* holes: loop -> thread */
 	struct backfill_hole holes[BACKFILL_HOLES];
 	_Atomic uint32_t holes_head, holes_tail;
@@ -127,10 +128,13 @@ struct backfill {
  * endpoint and it has a REST URL (as discovery: instruments_thread_wanted). */
 bool backfill_wanted(const struct config *cfg, const struct config_exchange *cx, const char *adapter);
 
-/* Allocates and starts it. 0, -ENOTSUP (no history endpoint), or -errno. */
+/* Allocates and starts it. 0, -ENOTSUP (no history endpoint), or -errno.
+ * Before the loop's first trade, backfill_resume_load() gives it the last
+ * ids from before the start. */
 int backfill_start(struct backfill **out, const struct config *cfg, const struct config_exchange *cx,
 		   const char *adapter, uint8_t exchange_id);
-/* Stops the thread (a call in flight is aborted) and frees it; NULL is fine. */
+/* Stops the thread (a call in flight is aborted), writes the last ids of
+ * the symbols for the next start and frees it; NULL is fine. */
 void backfill_stop(struct backfill *b);
 
 /* Loop thread, for every trade published live: a jump in the symbol's ids

@@ -8,6 +8,7 @@
 
 #include "collector/collector.h"
 #include "collector/backfill.h"
+#include "collector/backfill_resume.h"
 #include "collector/instruments_thread.h"
 #include "collector/live_symbols.h"
 #include "collector/run.h"
@@ -230,6 +231,8 @@ int collector_main(struct runtime *rt, const char *name)
 		int brc = backfill_start(&c->backfill, cfg, c->cx, c->adapter->name, (uint8_t)exchange_id);
 		if (brc < 0)
 			log_warn("%s: no trade backfill: %s", name, strerror(-brc));
+		else
+			backfill_resume_load(c->backfill, &c->symbols, c->ring);
 	}
 	rc = collector_run_live(c) < 0 ? 1 : c->restart_wanted ? RUNTIME_EXIT_RESTART : 0;
 	backfill_stop(c->backfill);

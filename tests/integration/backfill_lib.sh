@@ -7,10 +7,11 @@ set -u
 source "${SPREADBUS_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/tests/lib/collector_test.sh"
 tl_need_bins spreadbus-fakex-rest
 
-# bf_start EXCHANGE [fakex-rest options...]: both fakes and the collector,
-# trades flowing. The REST fake asks the WebSocket fake for a stream's
-# newest id where it needs it (Bybit, --history-depth).
-bf_start() {
+# bf_fakes_start EXCHANGE [fakex-rest options...]: both fakes, BTC-USDT and
+# ETH-USDT trading; BF_REST is the REST fake's URL. The REST fake asks the
+# WebSocket fake for a stream's newest id where it needs it (Bybit,
+# --history-depth).
+bf_fakes_start() {
 	local ex=$1 name port count
 	shift
 	tl_fakex_start --exchange "$ex" --symbols BTC-USDT,ETH-USDT --rate 200
@@ -19,6 +20,14 @@ bf_start() {
 	tl_wait_for 10 "the fake REST ready file" test -s "$TL_TMP/rest.ready"
 	read -r name port count <"$TL_TMP/rest.ready"
 	BF_REST=http://127.0.0.1:$port
+}
+
+# bf_start EXCHANGE [fakex-rest options...]: both fakes and the collector,
+# trades flowing.
+bf_start() {
+	local ex=$1
+	shift
+	bf_fakes_start "$ex" "$@"
 	tl_collector_start "$ex" "BTC-USDT, ETH-USDT" "exchange.$ex.rest_url=$BF_REST" universe.rest_timeout_ms=1000
 	tl_wait_flowing 20 -1 BTC-USDT ETH-USDT
 }
