@@ -57,6 +57,11 @@ struct frame_out {
 	struct tick *ticks;
 	size_t cap;
 	size_t n;
+	/* The message's number on its connection, where every message has one
+	 * (Coinbase sequence_num): the live loop writes a gap marker when one
+	 * is skipped. Only valid with has_conn_seq. */
+	uint64_t conn_seq;
+	bool has_conn_seq;
 };
 
 /* Which entries of a connection's share a request names: the wanted ones

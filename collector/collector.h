@@ -38,6 +38,8 @@ struct session {
 	bool streaming;            /* market data received on this connection */
 	bool retiring;             /* closed by us after its successor took over */
 	int64_t retire_at_ns;      /* monotonic: when a retiring connection closes */
+	bool seq_known;            /* next_seq is set (adapters that number messages) */
+	uint64_t next_seq;         /* the message number expected next on this connection */
 	bool killing;              /* we asked libwebsockets to close it */
 	bool awaiting_pong;        /* our keepalive is unanswered */
 	uint32_t close_gap_reason; /* enum tick_gap_reason if we close it */

@@ -45,7 +45,7 @@ static int coinbase_subscribe(const struct sub_request *req, size_t start, char 
 enum cb_channel { CB_NONE, CB_TICKER, CB_TRADES, CB_OTHER };
 
 struct cb_top {
-	struct js_span channel, timestamp, type, message, reason;
+	struct js_span channel, timestamp, type, message, reason, sequence_num;
 	enum cb_channel kind;
 	int64_t ts_ns; /* the envelope's time: the ticker's exchange time */
 	struct symmap *m;
@@ -58,6 +58,7 @@ struct cb_top {
 #define F(member, key) JS_FIELD(struct cb_top, member, key)
 static const struct js_field top_keys[] = {
 	F(channel, "channel"), F(timestamp, "timestamp"), F(type, "type"), F(message, "message"), F(reason, "reason"),
+	F(sequence_num, "sequence_num"),
 };
 #undef F
 
@@ -181,10 +182,20 @@ static int top_hook(struct js *j, const struct js_span *key, void *ctx)
 					  parse_events, f, f->out);
 }
 
+/* sequence_num numbers every message of the connection (data, heartbeats,
+ * subscriptions): the live loop checks that none is skipped. */
+static void take_sequence(const struct cb_top *f, struct frame_out *out)
+{
+	out->has_conn_seq = f->sequence_num.s && js_span_u64(&f->sequence_num, &out->conn_seq) == 0;
+}
+
 static enum frame_kind coinbase_parse(struct symmap *m, const char *frame, size_t len, struct frame_out *out)
 {
 	struct cb_top f = {.m = m, .out = out};
-	if (!adapter_walk_frame(frame, len, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f, out))
+	bool walked = adapter_walk_frame(frame, len, top_keys, sizeof(top_keys) / sizeof(top_keys[0]), &f, top_hook, &f,
+					 out);
+	take_sequence(&f, out);
+	if (!walked)
 		return out->kind;
 	/* {"type":"error","message":...,"reason":...} and requests (captures
 	 * hold both directions); then the legacy Exchange feed's typed messages */

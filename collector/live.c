@@ -123,6 +123,7 @@ static void session_reset(struct session *s)
 	s->streaming = false;
 	s->retiring = false;
 	s->retire_at_ns = 0;
+	s->seq_known = false;
 	s->killing = false;
 	s->awaiting_pong = false;
 	s->want_ping = false;
@@ -333,6 +334,25 @@ static void session_take_over(struct session *s)
 	}
 }
 
+/* A message number skipped on the connection (Coinbase sequence_num):
+ * what that message carried is lost, and a gap marker says so. A repeat
+ * (an older number) changes nothing. */
+static void session_check_seq(struct session *s, uint64_t seq, int64_t wall)
+{
+	struct link *l = s->link;
+	struct collector *c = l->c;
+	if (s->seq_known && seq > s->next_seq) {
+		log_limited(&c->lim_conn, LOG_LVL_WARNING, "%s: link %u: message number %llu, expected %llu: %llu lost",
+			    c->name, l->idx, (unsigned long long)seq, (unsigned long long)s->next_seq,
+			    (unsigned long long)(seq - s->next_seq));
+		collector_write_gap(c, l, GAP_SEQUENCE, l->last_data_wall_ns, wall);
+	}
+	if (!s->seq_known || seq >= s->next_seq) {
+		s->next_seq = seq + 1;
+		s->seq_known = true;
+	}
+}
+
 static void handle_control(struct session *s, const struct frame_out *o)
 {
 	struct link *l = s->link;
@@ -378,6 +398,8 @@ static void session_frame(struct session *s, const char *buf, size_t len, bool b
 	status_add(c->status, SM_BYTES, len);
 	c->window_frames++;
 	enum frame_kind k = pipeline_frame(p, buf, len, binary, wall);
+	if (p->out.has_conn_seq)
+		session_check_seq(s, p->out.conn_seq, wall);
 	if (k == FRAME_REJECT) {
 		count_reject(c, l, p->out.reject, buf, len);
 		return;

@@ -57,6 +57,7 @@ enum frame_kind pipeline_frame(struct pipeline *p, const char *buf, size_t len, 
 	out->control = CONTROL_NONE;
 	out->reject = REJECT_NONE;
 	out->detail[0] = '\0';
+	out->has_conn_seq = false;
 	p->accepted = 0;
 	if (len > p->max_frame_bytes)
 		return adapter_frame_reject(out, REJECT_OVERSIZE);

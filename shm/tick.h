@@ -22,6 +22,7 @@ enum tick_gap_reason {
 	GAP_READER_LAPPED = 5,   /* a reader was lapped and lost records (written by readers, not collectors) */
 	GAP_RECONNECT_PLANNED = 6, /* planned reconnect (e.g. Binance 24 h limit) */
 	GAP_BACKFILL = 7,        /* not a hole: the repair of the hole between the same times (collector/backfill.h) */
+	GAP_SEQUENCE = 8,        /* the connection skipped a message number (Coinbase sequence_num) */
 };
 
 /* trade.flags */
@@ -92,6 +93,7 @@ static inline const char *tick_gap_reason_name(uint32_t reason)
 	case GAP_READER_LAPPED: return "reader_lapped";
 	case GAP_RECONNECT_PLANNED: return "reconnect_planned";
 	case GAP_BACKFILL: return "backfill";
+	case GAP_SEQUENCE: return "sequence";
 	}
 	return "unknown";
 }

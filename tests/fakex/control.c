@@ -23,6 +23,7 @@ static const struct {
 	{ "malformed", FXF_MALFORMED }, { "oversize", FXF_OVERSIZE },         { "binary", FXF_BINARY },
 	{ "duplicate", FXF_DUPLICATE }, { "out_of_order", FXF_OUT_OF_ORDER }, { "crossed", FXF_CROSSED },
 	{ "off_tick", FXF_OFF_TICK },   { "off_lot", FXF_OFF_LOT },           { "jump", FXF_JUMP },
+	{ "seq_skip", FXF_SEQ_SKIP },
 };
 
 static void put_counters(struct fxbuf *b, const uint64_t *c, unsigned connections, unsigned streams)

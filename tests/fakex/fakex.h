@@ -56,6 +56,7 @@ enum fx_counter {
 	FXC_CLOSED_RATE_LIMIT,
 	FXC_CLOSED_PROTOCOL,
 	FXC_BYTES_SENT,
+	FXC_SEQ_SKIPPED,
 	FXC_COUNT
 };
 extern const char *const fx_counter_names[FXC_COUNT];
@@ -63,7 +64,7 @@ extern const char *const fx_counter_names[FXC_COUNT];
 /* Misbehaviour budgets set by control commands, spent by whichever
  * connection sends next. */
 enum fx_fault { FXF_MALFORMED, FXF_OVERSIZE, FXF_BINARY, FXF_DUPLICATE, FXF_OUT_OF_ORDER, FXF_CROSSED,
-	FXF_OFF_TICK, FXF_OFF_LOT, FXF_JUMP, FXF_COUNT };
+	FXF_OFF_TICK, FXF_OFF_LOT, FXF_JUMP, FXF_SEQ_SKIP, FXF_COUNT };
 
 struct fx_session;
 
@@ -77,6 +78,9 @@ struct fx_proto {
 	void (*quote)(struct fxbuf *b, const struct fx_session *s, const struct fx_quote *q);
 	void (*trade)(struct fxbuf *b, const struct fx_session *s, const struct fx_trade *t);
 	bool gzip_frames; /* every frame one gzip member in a binary frame (HTX) */
+	/* every message carries its number on the connection (Coinbase
+	 * sequence_num: fx_session msgs_numbered); "seq_skip" skips one */
+	bool numbers_messages;
 	/* An application-level ping the client must answer (HTX {"ping":n},
 	 * Deribit's test_request), queued every --binance-ping-ms; the answer
 	 * counts as the client's keepalive. NULL if the exchange has none. */
@@ -148,6 +152,7 @@ struct fx_session {
 	bool want_ping, ping_outstanding, notice_pending, silenced;
 	char ping_payload[24];
 	size_t ping_payload_len;
+	uint64_t msgs_numbered; /* numbers_messages: the next message's number (data: server.c, replies: the proto) */
 	int close_why; /* an FXC_CLOSED_* counter, or 0 */
 	bool close_counted;
 	size_t ctl_len, last_len, rx_len;

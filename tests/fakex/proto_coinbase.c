@@ -15,7 +15,6 @@
 static const char *const channel[] = { [FX_QUOTES] = "ticker", [FX_TRADES] = "market_trades" };
 
 static char products[FX_REQPATH_MAX_ITEMS][FX_REQPATH_ITEM];
-static uint64_t sequence_num; /* per message, as on a connection (one counter here) */
 
 static int coinbase_open(struct fx_session *s, const char *path, const char *query)
 {
@@ -24,15 +23,17 @@ static int coinbase_open(struct fx_session *s, const char *path, const char *que
 	return strcmp(path, "/") == 0 || path[0] == '\0' ? 0 : -ENOENT;
 }
 
-/* {"channel":<ch>,"client_id":"","timestamp":<t>,"sequence_num":N,"events":[ */
-static void put_head(struct fxbuf *b, const char *ch, int64_t ms)
+/* {"channel":<ch>,"client_id":"","timestamp":<t>,"sequence_num":N,"events":[
+ * N numbers every message of the connection (server.c counts data
+ * frames, coinbase_text its replies). */
+static void put_head(struct fxbuf *b, const struct fx_session *s, const char *ch, int64_t ms)
 {
 	fxbuf_put(b, "{\"channel\":");
 	fx_put_quoted(b, ch);
 	fxbuf_put(b, ",\"client_id\":\"\",\"timestamp\":");
 	fx_put_rfc3339(b, ms, 9);
 	fxbuf_put(b, ",\"sequence_num\":");
-	fxbuf_u64(b, sequence_num++);
+	fxbuf_u64(b, s->msgs_numbered);
 	fxbuf_put(b, ",\"events\":[");
 }
 
@@ -66,7 +67,8 @@ static void coinbase_text(struct fx_session *s, const char *msg, size_t len)
 	if (strcmp(ch, "heartbeats") == 0) {
 		s->last_client_ping_ns = fx_now_ns();
 		s->ex->counters[FXC_PINGS_RECEIVED]++;
-		put_head(&b, "subscriptions", fx_wall_ms());
+		put_head(&b, s, "subscriptions", fx_wall_ms());
+		s->msgs_numbered++;
 		fxbuf_put(&b, "{\"subscriptions\":{\"heartbeats\":[\"heartbeats\"]}}]}");
 		fx_session_reply(s, b.p, b.len);
 		return;
@@ -95,7 +97,8 @@ static void coinbase_text(struct fx_session *s, const char *msg, size_t len)
 	}
 	/* like Coinbase, the answer to a subscribe or an unsubscribe lists
 	 * what the connection has on the channel now */
-	put_head(&b, "subscriptions", fx_wall_ms());
+	put_head(&b, s, "subscriptions", fx_wall_ms());
+	s->msgs_numbered++;
 	fxbuf_put(&b, "{\"subscriptions\":{");
 	fx_put_quoted(&b, ch);
 	fxbuf_put(&b, ":[");
@@ -114,8 +117,7 @@ static void coinbase_text(struct fx_session *s, const char *msg, size_t len)
 
 static void coinbase_quote(struct fxbuf *b, const struct fx_session *s, const struct fx_quote *q)
 {
-	(void)s;
-	put_head(b, channel[FX_QUOTES], q->ts_ms);
+	put_head(b, s, channel[FX_QUOTES], q->ts_ms);
 	fxbuf_put(b, "{\"type\":\"update\",\"tickers\":[{\"type\":\"ticker\",\"product_id\":");
 	fx_put_quoted(b, q->sym->canon);
 	fxbuf_put(b, ",\"price\":");
@@ -136,8 +138,7 @@ static void coinbase_quote(struct fxbuf *b, const struct fx_session *s, const st
 
 static void coinbase_trade(struct fxbuf *b, const struct fx_session *s, const struct fx_trade *t)
 {
-	(void)s;
-	put_head(b, channel[FX_TRADES], t->ts_ms + 1);
+	put_head(b, s, channel[FX_TRADES], t->ts_ms + 1);
 	fxbuf_put(b, "{\"type\":\"update\",\"trades\":[{\"product_id\":");
 	fx_put_quoted(b, t->sym->canon);
 	fxbuf_put(b, ",\"trade_id\":\"");
@@ -164,5 +165,6 @@ const struct fx_proto fx_proto_coinbase = {
 	.on_text = coinbase_text,
 	.quote = coinbase_quote,
 	.trade = coinbase_trade,
+	.numbers_messages = true,
 	.notice = NULL,
 };

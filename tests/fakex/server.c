@@ -48,6 +48,7 @@ const char *const fx_counter_names[FXC_COUNT] = {
 	"closed_rate_limit",
 	"closed_protocol",
 	"bytes_sent",
+	"seq_skipped",
 };
 
 static uint8_t batch[LWS_PRE + BATCH_BYTES];
@@ -282,23 +283,28 @@ static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
 		[FXF_MALFORMED] = FXC_MALFORMED, [FXF_OVERSIZE] = FXC_OVERSIZE,         [FXF_BINARY] = FXC_BINARY,
 		[FXF_DUPLICATE] = FXC_DUPLICATE, [FXF_OUT_OF_ORDER] = FXC_OUT_OF_ORDER, [FXF_CROSSED] = FXC_CROSSED,
 		[FXF_OFF_TICK] = FXC_OFF_TICK,   [FXF_OFF_LOT] = FXC_OFF_LOT,           [FXF_JUMP] = FXC_JUMP,
+		[FXF_SEQ_SKIP] = FXC_SEQ_SKIPPED,
 	};
 	struct fx_sub *sub = next_sub(s);
 	enum fx_fault fault = choose_fault(s, sub);
 	enum malformed_kind mk = fault == FXF_MALFORMED ? misbehave_next_malformed(s->ex->proto, sub->kind) : MF_NONE;
 	size_t start = b->len;
 	uint64_t id = 0;
-	bool sent;
+	bool sent, skip = false;
 
 	if (fault == FXF_DUPLICATE) {
 		fxbuf_putn(b, (const char *)s->last_frame, s->last_len);
 		sent = !b->overflow;
 	} else {
 		start = wsframe_begin(b);
-		if (mk == MF_GARBAGE)
+		if (mk == MF_GARBAGE) {
 			fxbuf_put(b, MISBEHAVE_GARBAGE);
-		else
+		} else {
+			/* a number skipped: as if a message had been lost */
+			skip = s->ex->proto->numbers_messages && misbehave_take(FXF_SEQ_SKIP);
+			s->msgs_numbered += skip;
 			id = format_event(s, sub, b, fault, mk, now_ms);
+		}
 		if (mk == MF_TRUNCATED && !b->overflow)
 			b->len = start + 4 + (b->len - start - 4) / 2;
 		sent = s->ex->proto->gzip_frames && fault != FXF_BINARY ? gzframe_end(b, start)
@@ -312,8 +318,16 @@ static void append_data(struct fx_session *s, struct fxbuf *b, int64_t now_ms)
 		b->overflow = false;
 		if (fault != FXF_COUNT)
 			misbehave_give_back(fault);
+		if (skip) {
+			s->msgs_numbered--;
+			misbehave_give_back(FXF_SEQ_SKIP);
+		}
 		return;
 	}
+	if (fault != FXF_DUPLICATE && mk != MF_GARBAGE)
+		s->msgs_numbered++;
+	if (skip)
+		count(s, FXC_SEQ_SKIPPED);
 	if (fault != FXF_COUNT) {
 		count(s, fault_counter[fault]);
 		return;
