@@ -447,6 +447,37 @@ book = BybitBook()
 run("bybit", sorted(glob.glob(FIX + "/bybit/*.jsonl")), lambda l: exp_bybit(l, book))
 run("okx", sorted(glob.glob(FIX + "/okx/*.jsonl")), exp_okx)
 
+# Trade ids no fixture holds, in fixture frames with only the id replaced:
+# kept exactly (Deribit's PREFIX-digits, upper-case UUIDs, 128-bit and
+# zero-led decimals), or the frame refused as non_numeric where no form
+# keeps the text (never a hash).
+with tempfile.TemporaryDirectory() as tmp:
+    def derived(name, src, old, ids):
+        """src's first line once per id, old replaced by it (a frame's other
+        trades get fresh decimal ids: they would be duplicates)"""
+        line = open(src, encoding="utf-8").readline().rstrip("\n")
+        assert old in line, (src, old)
+        path = os.path.join(tmp, name)
+        with open(path, "w") as f:
+            for n, i in enumerate(ids):
+                f.write(line.replace(old, i).replace('"137487242"', '"%d"' % (900 + n)) + "\n")
+        return path
+    kept = ["ETH-137487241", "USDC-007", "A9188A0A-82BC-50DE-BE60-03EEDBE3CDD7",
+            "340282366920938463463374607431768211455", "18446744073709551616", "0000123"]
+    refused = ["a9188a0a-82BC-50de-be60-03eedbe3cdd7", "340282366920938463463374607431768211456",
+               "ETH-", "ABCDEFGHI-1", "1.5", ""]
+    run("deribit", [derived("deribit_ids.jsonl", FIX + "/deribit/trades.jsonl", '"137487241"',
+                            ['"%s"' % i for i in kept])], exp_deribit)
+    book = BybitBook()
+    run("bybit", [derived("bybit_ids.jsonl", FIX + "/bybit/publicTrade.jsonl", '"a9188a0a-82bc-50de-be60-03eedbe3cdd7"',
+                          ['"%s"' % i for i in kept])], lambda l: exp_bybit(l, book))
+    for exchange, src, old in (("bybit", "/bybit/publicTrade.jsonl", '"a9188a0a-82bc-50de-be60-03eedbe3cdd7"'),
+                               ("deribit", "/deribit/trades.jsonl", '"137487241"')):
+        got = decode(exchange, derived(exchange + "_bad.jsonl", FIX + src, old, ['"%s"' % i for i in refused]))
+        if got != [{"reject": "non_numeric"}] * len(refused):
+            failures.append(f"{exchange}: ids of no form {refused}: {got}")
+        checked["reject"] += len(got)
+
 # Every adapter over every fixture file of every exchange, all in one input
 # (one process per adapter): a clear line per frame or tick, exit 0, never
 # a crash.
