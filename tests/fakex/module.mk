@@ -41,5 +41,6 @@ INTEGRATION_TESTS += tests/integration/test_collector_keepalive_binance.sh \
 # the same scenarios for the seven newer adapters, several at a time (each
 # over 10 s)
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_collector_planned_reconnect_new_exchanges.sh \
-	tests/integration/test_collector_dead_peer_timeout_new_exchanges.sh
+	tests/integration/test_collector_dead_peer_timeout_new_exchanges.sh \
+	tests/integration/test_collector_writer_exactly_once.sh
 BENCH_SCRIPTS += tests/bench/bench_collector_e2e.sh

@@ -117,6 +117,16 @@ tl_ring_check_no_repeats() {
 	[[ $report == '{"repeated_quotes":0,"repeated_trades":0}' ]] || tl_fail "$TL_EX: repeated ticks in the ring: $report"
 }
 
+# tl_fakex_sent_checkable EXCHANGE: tl_fakex_sent under the names the
+# ring has (tl_perp_suffix), without the quotes that carry no id (they can
+# be counted, not matched; their trades can).
+tl_fakex_sent_checkable() {
+	local sent
+	sent=$(tl_fakex_sent "$1" | jq -c --arg p "$(tl_perp_suffix "$1")" 'with_entries(.key += $p)') || return 1
+	! tl_quotes_without_ids "$1" || sent=$(jq -c 'map_values({trades})' <<<"$sent")
+	printf '%s\n' "$sent"
+}
+
 # For each stream fakex sent [count, first id, last id]: ids grow by one
 # per event, so the server sent without a hole when count == last-first+1,
 # and the ring is complete when it holds that many distinct ids in range.
