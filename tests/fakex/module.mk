@@ -37,10 +37,12 @@ INTEGRATION_TESTS += tests/integration/test_collector_keepalive_binance.sh \
 	tests/integration/test_collector_links_binance.sh \
 	tests/integration/test_collector_links_bybit.sh \
 	tests/integration/test_collector_links_okx.sh \
-	tests/integration/test_collector_sequence_coinbase.sh
+	tests/integration/test_collector_sequence_coinbase.sh \
+	tests/integration/test_collector_keepalive_dropped_new_exchanges.sh
 # the same scenarios for the seven newer adapters, several at a time (each
 # over 10 s)
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_collector_planned_reconnect_new_exchanges.sh \
 	tests/integration/test_collector_dead_peer_timeout_new_exchanges.sh \
-	tests/integration/test_collector_writer_exactly_once.sh
+	tests/integration/test_collector_writer_exactly_once.sh \
+	tests/integration/test_collector_keepalive_new_exchanges.sh
 BENCH_SCRIPTS += tests/bench/bench_collector_e2e.sh

@@ -5,7 +5,7 @@
 #   set -u
 #   source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
-for tl_lib in common config fakex bus collector tls reconnect_scenario hostile_scenario links_scenario each_exchange; do
+for tl_lib in common config fakex bus collector tls reconnect_scenario hostile_scenario links_scenario keepalive_scenario each_exchange; do
 	source "$(dirname "${BASH_SOURCE[0]}")/$tl_lib.sh"
 done
 unset tl_lib

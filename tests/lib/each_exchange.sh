@@ -38,14 +38,16 @@ tl_each_new_exchange() {
 	done
 	((${#failed[@]} == 0)) || tl_fail "failed for: ${failed[*]}"
 	((skipped < ${#TL_NEW_EXCHANGES[@]})) || tl_skip "$(tail -n 1 "$TL_TMP/$ex.log")"
-	tl_pass "${#TL_NEW_EXCHANGES[@]} exchanges"
+	tl_pass "$((${#TL_NEW_EXCHANGES[@]} - skipped)) exchanges passed, $skipped skipped"
 	exit 0
 }
 
-# Records one finished run (in tl_each_new_exchange's locals).
+# Records one finished run (in tl_each_new_exchange's locals) and repeats
+# what it logged.
 tl_each_reaped() {
+	grep -a "^$TL_NAME $1: \|^SKIP" "$TL_TMP/$1.log" >&2
 	case $2 in
-	0) tl_log "$1: $(grep -m 1 'PASS' "$TL_TMP/$1.log")" ;;
+	0) ;;
 	77) skipped=$((skipped + 1)) ;;
 	*) failed+=("$1") ;;
 	esac
