@@ -90,7 +90,7 @@ live_ring_complete() {
 # connection: it closes, still without a gap marker.
 live_change_scenario() {
 	EXCHANGES=("$@")
-	local ex per_conn=100 fx_args=() t0 late sent conns r0 logged0 i
+	local ex per_conn=100 fx_args=() t0 late sent conns r0 logged0 i triggers0 triggers
 	LIVE_EXCHANGE_KEYS=("max_symbols_per_conn=$per_conn")
 	for ex in "${EXCHANGES[@]}"; do fx_args+=(--exchange "$ex"); done
 	tl_fakex_start "${fx_args[@]}" --symbols "$(sym_range 1 250 | paste -sd,)" --rate 300 --trade-every 2
@@ -145,6 +145,7 @@ live_change_scenario() {
 	# 20 SIGHUPs within 2 s: one reload, at least 5 s after the last one; it
 	# removes S51..S75, the last symbols of each exchange's first connection
 	r0=$(live_reloads)
+	triggers0=$(live_triggers)
 	logged0=$(grep -c "reloaded $CONF" "$LOG")
 	live_conf 76 250 writer.enabled=false gateway.enabled=false
 	for i in $(seq 20); do
@@ -155,8 +156,11 @@ live_change_scenario() {
 	tl_holds 2 "no second reload" live_reloads_below $((r0 + 2))
 	tl_assert_eq "reloads applied for 20 SIGHUPs (metrics)" $((r0 + 1)) "$(live_reloads)"
 	tl_assert_eq "reloads applied for 20 SIGHUPs (log)" $((logged0 + 1)) "$(grep -c "reloaded $CONF" "$LOG")"
-	tl_assert_ge "reload triggers counted" 21 \
-		"$(http_get /metrics | awk '$1 == "spreadbus_reload_triggers_total" { print $2 }')"
+	# a SIGHUP that arrives while one is still pending merges with it (a
+	# loaded host may take 100 ms to read one): most, not all, are counted
+	triggers=$(($(live_triggers) - triggers0))
+	tl_log "reload triggers counted for 20 SIGHUPs: $triggers"
+	tl_assert_ge "reload triggers counted for 20 SIGHUPs" 15 "$triggers"
 	for ex in "${EXCHANGES[@]}"; do
 		tl_wait_for 10 "$ex: the connection left without symbols closed" live_conns_are "$ex" 2
 		grep -q "$ex: link 0: closing: no symbols left on this connection" "$LOG" || tl_fail "$ex: no close logged"
@@ -167,6 +171,7 @@ live_change_scenario() {
 	tl_pass "100 added and 50 removed live on ${EXCHANGES[*]}; 20 SIGHUPs gave one reload, an emptied connection closed"
 }
 live_reloads() { http_get /metrics | awk '$1 == "spreadbus_reloads_total" { print $2 }'; }
+live_triggers() { http_get /metrics | awk '$1 == "spreadbus_reload_triggers_total" { print $2 }'; }
 live_reloads_below() { (($(live_reloads) < $1)); }
 live_conns_of() { tl_fakex_conns | jq -s --arg e "$1" 'map(select(.exchange == $e)) | length'; }
 live_conns_are() { [[ $(live_conns_of "$1") == "$2" ]]; }
