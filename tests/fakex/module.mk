@@ -44,5 +44,6 @@ INTEGRATION_TESTS += tests/integration/test_collector_keepalive_binance.sh \
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_collector_planned_reconnect_new_exchanges.sh \
 	tests/integration/test_collector_dead_peer_timeout_new_exchanges.sh \
 	tests/integration/test_collector_writer_exactly_once.sh \
-	tests/integration/test_collector_keepalive_new_exchanges.sh
+	tests/integration/test_collector_keepalive_new_exchanges.sh \
+	tests/integration/test_collector_links_new_exchanges.sh
 BENCH_SCRIPTS += tests/bench/bench_collector_e2e.sh

@@ -14,19 +14,21 @@
 # At the end the server's event log shows that the collector kept to the
 # exchange's documented limits (tl_links_<exchange>_limits).
 
-# N symbols, 8 to a config line (lines continue a symbols list when indented).
+# N symbols, 8 to a config line (lines continue a symbols list when
+# indented), each with SUFFIX (tl_perp_suffix) if given.
 tl_links_symbols() {
-	local n=$1 i out=
+	local n=$1 suffix=${2:-} i out=
 	for ((i = 1; i <= n; i++)); do
-		out+="L$i-USDT"
+		out+="L$i-USDT$suffix"
 		((i < n)) && out+=","
 		((i < n && i % 8 == 0)) && out+=$'\n\t'
 	done
 	printf '%s' "$out"
 }
 
-# Prints the symbols of every open connection as lines "ID SYM SYM ...".
-tl_links_conns() { tl_fakex_conns | jq -r '"\(.id) \(.symbols | join(" "))"'; }
+# Prints the symbols of every open connection as lines "ID SYM SYM ...",
+# named as in the ring (tl_perp_suffix of TL_EX).
+tl_links_conns() { tl_fakex_conns | jq -r --arg p "$(tl_perp_suffix "$TL_EX")" '"\(.id) \(.symbols | map(. + $p) | join(" "))"'; }
 
 # For tl_wait_for: one gap marker for each symbol in $@, after seq $1.
 tl_links_gaps_for() {
@@ -99,14 +101,63 @@ tl_links_okx_limits() {
 	tl_links_within "bytes of args on one connection" "$(jq .most_bytes <<<"$report")" 65536
 }
 
+# tl_links_most WHAT WINDOW_MS LIMIT [ip] < event lines: the most events of
+# one connection (ip: of all) in any WINDOW_MS, within LIMIT. (Input by
+# redirection, not a pipe: it fails the test in this shell.)
+tl_links_most() {
+	local worst
+	worst=$(if [[ ${4:-} == ip ]]; then awk '{ $4 = "ip"; print }'; else cat; fi | tl_links_max_in_window "$2")
+	tl_log "$TL_EX: most $1 in $2 ms: $worst (limit $3)"
+	tl_links_within "$1 in $2 ms" "${worst%% *}" "$3"
+}
+
+# The newer adapters' documented limits (docs/collector.md, per exchange).
+tl_links_attempts() { tl_fakex_events | awk '$5 == "open" || $5 == "refused"'; }
+tl_links_recv() { tl_fakex_events | awk '$5 == "recv"'; }
+# Binance USD-M: 10 incoming messages per second per connection; 300
+# connection attempts per 5 minutes (the spot rule).
+tl_links_binance-usdm_limits() {
+	tl_links_most "incoming messages on one connection" 1000 10 < <(tl_links_recv)
+	tl_links_most "connection attempts" 300000 300 ip < <(tl_links_attempts)
+}
+# Gate.io: at most 100 connections per host.
+tl_links_gateio_limits() { tl_links_most "connections" 300000 100 ip < <(tl_links_attempts); }
+# Bitget: 10 messages per second per connection; 240 subscription requests
+# per hour per connection; 300 connection requests per 5 minutes.
+tl_links_bitget_limits() {
+	tl_links_most "incoming messages on one connection" 1000 10 < <(tl_links_recv)
+	tl_links_most "subscription requests on one connection" 3600000 240 < <(tl_links_recv | awk '/"subscribe"/')
+	tl_links_most "connection requests" 300000 300 ip < <(tl_links_attempts)
+}
+# Kraken: nothing documented for public data; our pacing: attempts 500 ms
+# apart.
+tl_links_kraken_limits() { tl_links_most "connection attempts" 1000 2 ip < <(tl_links_attempts); }
+# Coinbase: 8 requests per second per IP, bursts of 20 (connections and
+# subscribe messages): a bucket of 20 refilled at 8 per second never runs
+# dry.
+tl_links_coinbase_limits() {
+	local low
+	low=$(tl_fakex_events | awk '$5 == "open" || $5 == "refused" || ($5 == "recv" && /"subscribe"/) {
+			t = $2 / 1000; if (n++) { b += (t - last) * 8; if (b > 20) b = 20 } else b = 20
+			last = t; b--; if (b < low || n == 1) low = b }
+		END { printf "%.2f\n", n ? low : 20 }')
+	tl_log "coinbase: lowest level of the 20-request bucket refilled at 8/s: $low"
+	awk -v l="$low" 'BEGIN { exit !(l >= 0) }' || tl_fail "coinbase: requests beyond 8/s with bursts of 20 (bucket at $low)"
+}
+# Deribit: 32 connections per IP.
+tl_links_deribit_limits() { tl_links_most "connections" 300000 32 ip < <(tl_links_attempts); }
+# HTX: nothing documented for market data; our pacing: attempts 200 ms apart.
+tl_links_htx_limits() { tl_links_most "connection attempts" 1000 5 ip < <(tl_links_attempts); }
+
 tl_links_scenario() {
 	local ex=$1 nsyms=$2 per_conn=$3
 	shift 3
 	local -a syms conns_ids
-	local line id victim victim_syms=() other_syms=() before gaps in_hole conns
-	mapfile -t syms < <(tl_links_symbols "$nsyms" | tr -d '\n\t' | tr ',' '\n')
-	tl_fakex_start --exchange "$ex" --symbols "$(IFS=,; echo "${syms[*]}")" --rate 500
-	tl_collector_start "$ex" "$(tl_links_symbols "$nsyms")" "exchange.$ex.max_symbols_per_conn=$per_conn" "$@"
+	local line id victim victim_syms=() other_syms=() before gaps in_hole conns perp
+	perp=$(tl_perp_suffix "$ex")
+	mapfile -t syms < <(tl_links_symbols "$nsyms" "$perp" | tr -d '\n\t' | tr ',' '\n')
+	tl_fakex_start --exchange "$ex" --symbols "$(tl_links_symbols "$nsyms" | tr -d '\n\t')" --rate 500
+	tl_collector_start "$ex" "$(tl_links_symbols "$nsyms" "$perp")" "exchange.$ex.max_symbols_per_conn=$per_conn" "$@"
 	tl_wait_for 30 "every symbol streaming" tl_ring_flowing -1 "${syms[@]}"
 	conns=$(tl_links_conns | wc -l)
 	tl_assert_ge "connections the exchange needed" 3 "$conns"
