@@ -15,7 +15,10 @@ static bool is_digit(char c)
  * leading zeros counted apart, so "007" is zeros=2, value 7. */
 static int parse_digits(const char *s, size_t len, unsigned bits, u128 *value, uint8_t *zeros)
 {
-	u128 max = bits == 128 ? ~(u128)0 : (u128)UINT64_MAX, v = 0;
+	/* constants, so that the overflow check costs no 128-bit division */
+	const u128 max_div10 = bits == 128 ? ~(u128)0 / 10 : (u128)UINT64_MAX / 10;
+	const unsigned max_last = bits == 128 ? (unsigned)(~(u128)0 % 10) : (unsigned)(UINT64_MAX % 10);
+	u128 v = 0;
 	size_t z = 0;
 	if (len == 0)
 		return -1;
@@ -23,7 +26,7 @@ static int parse_digits(const char *s, size_t len, unsigned bits, u128 *value, u
 		z++;
 	for (size_t i = z; i < len; i++) {
 		unsigned d = (unsigned)(s[i] - '0');
-		if (!is_digit(s[i]) || v > (max - d) / 10)
+		if (!is_digit(s[i]) || v > max_div10 || (v == max_div10 && d > max_last))
 			return -1;
 		v = v * 10 + d;
 	}
@@ -118,12 +121,22 @@ int trade_id_parse(const char *s, size_t len, struct trade_id *id)
  * returns the length. */
 static size_t format_digits(char *out, size_t room, uint8_t zeros, u128 v)
 {
+	const uint64_t p19 = 10000000000000000000ULL;
 	char rev[40];
 	size_t n = 0, len = 0;
+	/* 128-bit divisions only to split off 19 digits at a time (at most
+	 * twice); the digits themselves come from 64-bit ones */
+	while (v >> 64) {
+		uint64_t part = (uint64_t)(v % p19);
+		v /= p19;
+		for (int i = 0; i < 19; i++, part /= 10)
+			rev[n++] = (char)('0' + part % 10);
+	}
+	uint64_t low = (uint64_t)v;
 	do {
-		rev[n++] = (char)('0' + (unsigned)(v % 10));
-		v /= 10;
-	} while (v);
+		rev[n++] = (char)('0' + low % 10);
+		low /= 10;
+	} while (low);
 	if (zeros > room - n)
 		zeros = (uint8_t)(room - n);
 	memset(out, '0', zeros);
