@@ -12,7 +12,7 @@ source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collect
 # exchange, then the canonical names the collector is configured with, for
 # the fake exchange's BTC-USDT and ETH-USDT. Bitget's books1, Kraken's and
 # Coinbase's ticker and Deribit's quote carry no update id (0 in every quote): their quotes
-# must not repeat time and values.
+# must not repeat time and values (tl_ring_check_no_repeats).
 NEW_EXCHANGES=(
 	"binance-usdm BTC-USDT-PERP ETH-USDT-PERP"
 	"gateio BTC-USDT ETH-USDT"
@@ -27,18 +27,6 @@ stat() { tl_fakex_stat "\"$TL_EX\".$1"; }
 
 counted() { # true once the collector counted $1 more rejects and $2 more duplicates
 	(($(tl_collector_rejects) - rejects0 >= $1 && $(tl_collector_metric duplicates_total) - dups0 >= $2))
-}
-
-# no trade id twice, no quote twice with the same time and values
-check_ring_without_quote_ids() {
-	local report
-	report=$(tl_ring_dump | jq -s -c '
-		(map(select(.kind == "quote")) | group_by(.symbol) | map(map([.ts_exchange_ns, .bid_px, .bid_qty,
-			.ask_px, .ask_qty]) | length - (unique | length)) | add // 0) as $q
-		| (map(select(.kind == "trade")) | group_by(.symbol) | map([.[].trade_id] | length - (unique | length))
-			| add // 0) as $t
-		| {repeated_quotes: $q, repeated_trades: $t}')
-	[[ $report == '{"repeated_quotes":0,"repeated_trades":0}' ]] || tl_fail "$TL_EX: repeated ticks in the ring: $report"
 }
 
 summary=()
@@ -73,11 +61,7 @@ for spec in "${NEW_EXCHANGES[@]}"; do
 	tl_assert_eq "$ex: duplicates dropped" 3 $(($(tl_collector_metric duplicates_total) - dups0))
 
 	tl_collector_same_pid
-	if [[ $ex == bitget || $ex == kraken || $ex == coinbase || $ex == deribit ]]; then
-		check_ring_without_quote_ids
-	else
-		tl_ring_check_no_duplicates
-	fi
+	tl_ring_check_no_repeats
 	summary+=("$ex $(tl_collector_metric ticks_published_total) ticks")
 	tl_collector_stop
 	tl_fakex_stop
