@@ -137,8 +137,9 @@ live_change_scenario() {
 		tl_wait_for 20 "$ex: every update sent for the symbols that stay in the ring" live_ring_complete "$ex" "$sent"
 		[[ $LIVE_QUOTES_WITHOUT_IDS == *" $ex "* ]] || tl_ring_check_no_duplicates
 		conns=$(tl_fakex_conns | jq -s --arg e "$ex" 'map(select(.exchange == $e)) | length')
-		tl_log "$ex: $conns connections for 200 symbols at $per_conn per connection;" \
-			"$(jq '[.[].quotes[0]] | add' <<<"$sent") quotes of the staying symbols sent, all in the ring"
+		tl_log "$ex: $conns connections for 200 symbols at $per_conn per connection; of the staying symbols" \
+			"$(jq '[.[].trades[0]] | add' <<<"$sent") trades and $(jq '[.[].quotes[0]] | add' <<<"$sent") quotes" \
+			"sent, $([[ $LIVE_QUOTES_WITHOUT_IDS == *" $ex "* ]] && echo "the trades" || echo "all") found in the ring by id"
 		tl_assert_ge "$ex: connections" 2 "$conns"
 	done
 
