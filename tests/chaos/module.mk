@@ -4,6 +4,8 @@
 .PHONY: bench-system test-chaos
 
 INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_chaos_short.sh
+# Candles of the whole service under faults against DuckDB over the Parquet trades (docs/redis.md).
+INTEGRATION_TESTS_RELEASE_ONLY += tests/integration/test_candles_demo_scale.sh
 NPM_DIRS += tests/compare
 BENCH_SCRIPTS += tests/bench/bench_cpu_wss.sh
 
