@@ -13,16 +13,11 @@ if [[ ${LIVE_CHANGE_TEST:-} ]]; then
 	tl_need_bins spreadbus-fakex
 fi
 
-# Perpetual-only exchanges name the fake's S<i>-USDT S<i>-USDT-PERP.
-declare -A LIVE_SUFFIX=([binance-usdm]=-PERP [deribit]=-PERP)
-# Exchanges whose quotes carry no update id (0 in every quote): only
-# their trades can be matched against the fake exchange's sent log.
-LIVE_QUOTES_WITHOUT_IDS=" bitget kraken coinbase deribit "
-
 # sym_range FIRST LAST [SUFFIX]: S<FIRST>-USDT<SUFFIX> to S<LAST>-USDT<SUFFIX>, one a line.
 sym_range() { local i; for ((i = $1; i <= $2; i++)); do printf 'S%d-USDT%s\n' "$i" "${3:-}"; done; }
-# ex_range EXCHANGE FIRST LAST: sym_range as EXCHANGE names them.
-ex_range() { sym_range "$2" "$3" "${LIVE_SUFFIX[$1]:-}"; }
+# ex_range EXCHANGE FIRST LAST: sym_range as EXCHANGE names them
+# (tl_perp_suffix, tests/lib/collector.sh).
+ex_range() { sym_range "$2" "$3" "$(tl_perp_suffix "$1")"; }
 # sym_list: the symbols on stdin as one symbols value, 8 to a line
 # (indented lines continue the list).
 sym_list() { awk '{ printf "%s%s", (NR > 1 ? (NR % 8 == 1 ? ",\n\t" : ",") : ""), $0 }'; }
@@ -60,23 +55,12 @@ live_settle() {
 }
 
 # live_sent EXCHANGE SYMBOL...: what the fake exchange sent for SYMBOL...
-# (its S<i>-USDT names), keyed by the exchange's names.
+# (the exchange's names) that the ring can be matched against by id
+# (tl_fakex_sent_checkable: the trades only where quotes carry no id).
 live_sent() {
 	local ex=$1
 	shift
-	tl_fakex_sent "$ex" | jq -c --arg sfx "${LIVE_SUFFIX[$ex]:-}" --args \
-		'with_entries(select(.key as $k | $ARGS.positional | index($k)) | .key += $sfx)' "$@"
-}
-
-# live_ring_complete EXCHANGE SENT: every update SENT lists is in the
-# ring by its id; quotes without ids can only be seen streaming
-# (tl_ring_flowing), so only their trades are checked by id.
-live_ring_complete() {
-	if [[ $LIVE_QUOTES_WITHOUT_IDS == *" $1 "* ]]; then
-		tl_ring_complete "$(jq -c 'map_values({trades})' <<<"$2")"
-	else
-		tl_ring_complete "$2"
-	fi
+	tl_fakex_sent_checkable "$ex" | jq -c --args 'with_entries(select(.key as $k | $ARGS.positional | index($k)))' "$@"
 }
 
 # live_change_scenario EXCHANGE...: a live symbol change on a running
@@ -132,14 +116,14 @@ live_change_scenario() {
 		late=$(tl_ring_dump | jq -s -c --argjson a "${SETTLED[$ex]}" --args \
 			'[.[] | select(.seq > $a and .symbol as $s | $ARGS.positional | index($s)) | .symbol] | unique' "${gone[@]}")
 		tl_assert_eq "$ex: removed symbols in the ring after the change settled" '[]' "$late"
-		sent=$(live_sent "$ex" $(sym_range 51 150))
+		sent=$(live_sent "$ex" "${stay[@]}")
 		tl_assert_eq "$ex: streams the server sent for the symbols that stay" 100 "$(jq length <<<"$sent")"
-		tl_wait_for 20 "$ex: every update sent for the symbols that stay in the ring" live_ring_complete "$ex" "$sent"
-		[[ $LIVE_QUOTES_WITHOUT_IDS == *" $ex "* ]] || tl_ring_check_no_duplicates
+		tl_wait_for 20 "$ex: every update sent for the symbols that stay in the ring" tl_ring_complete "$sent"
+		tl_ring_check_no_repeats
 		conns=$(tl_fakex_conns | jq -s --arg e "$ex" 'map(select(.exchange == $e)) | length')
 		tl_log "$ex: $conns connections for 200 symbols at $per_conn per connection; of the staying symbols" \
-			"$(jq '[.[].trades[0]] | add' <<<"$sent") trades and $(jq '[.[].quotes[0]] | add' <<<"$sent") quotes" \
-			"sent, $([[ $LIVE_QUOTES_WITHOUT_IDS == *" $ex "* ]] && echo "the trades" || echo "all") found in the ring by id"
+			"$(jq '[.[].trades[0]] | add' <<<"$sent") trades and $(jq '[.[].quotes[0] // 0] | add' <<<"$sent")" \
+			"quotes with ids sent, all in the ring"
 		tl_assert_ge "$ex: connections" 2 "$conns"
 	done
 
