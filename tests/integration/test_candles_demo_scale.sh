@@ -3,7 +3,8 @@
 # service (supervisor, Binance, Bybit and OKX collectors against one
 # spreadbus-fakex each, aggregator with a private redis-server, writer)
 # trading the demo's five symbols at its rate (deploy/demo.sh) for two
-# minute boundaries, with a collector SIGKILLed, Redis killed while the
+# minute boundaries, with a collector SIGKILLed (its restart's holes
+# repaired from the fake REST history), Redis killed while the
 # first minute's candles close (they wait in the backlog), the aggregator
 # SIGKILLed with that backlog in memory, Redis back, and the aggregator
 # SIGKILLed again while the next minute is open. Then the closed 1m candles on Redis (XRANGE candles, the newest
@@ -23,8 +24,19 @@ command -v redis-server >/dev/null || tl_skip "redis-server not installed"
 SERIES=$((CS_N * 5)) # (exchange, symbol) pairs: one 1m candle each per minute
 
 cs_start_fakexes 100
+# each exchange's REST API too, as in the demo: its trade history repairs
+# the hole of the collector's kill (docs/backfill.md)
+rest_keys=()
+for ex in $(cs_exchanges); do
+	tl_spawn "rest-$ex" "$TL_BIN/spreadbus-fakex-rest" --exchange "$(cs_adapter "$ex")" --instruments 20 \
+		--pin "$CS_SYMBOLS" --fakex-control "${CS_FX_CTL[$ex]}" --ready-file "$TL_TMP/rest-$ex.ready"
+	tl_wait_for 10 "the fake REST of $ex" test -s "$TL_TMP/rest-$ex.ready"
+	read -r _ port _ <"$TL_TMP/rest-$ex.ready"
+	rest_keys+=("exchange.$ex.rest_url=http://127.0.0.1:$port")
+done
 cs_redis_start
-cs_write_config candles.intervals=1m candles.grace_ms=2000 candles.stream_maxlen=0
+cs_write_config candles.intervals=1m candles.grace_ms=2000 candles.stream_maxlen=0 universe.rest_timeout_ms=1000 \
+	"${rest_keys[@]}"
 cs_supervisor_start
 
 child_pid() { cs_health ".children[] | select(.name == \"$1\") | .pid"; }
@@ -45,6 +57,10 @@ past_ms() { (($(now_ms) >= $1)); }
 
 tl_wait_for 30 "ticks flowing on every exchange" cs_health_ok
 kill_child b1
+b1_repairs() { "$TL_BIN/spreadbus-busctl" --config "$CS_CONF" dump b1 | jq -c 'select(.kind == "gap" and .reason == "backfill")'; }
+tl_wait_for 30 "the restart's holes of b1 (binance) repaired" eval '[[ $(b1_repairs | jq -s "map(select(.status == \"repaired\")) | length") == 5 ]]'
+backfilled=$(b1_repairs | jq -s 'map(.recovered) | add')
+((backfilled > 0)) || tl_fail "no trade recovered across the collector's restart: $(b1_repairs)"
 
 # Redis away while the first minute's six candles close (clock past the
 # boundary + grace): they wait in the backlog; the aggregator is killed
@@ -118,4 +134,4 @@ report=$(jq -n -c --slurpfile r "$TL_TMP/redis_candles.json" --slurpfile d "$TL_
 tl_log "candles: $report"
 jq -e '.missing_on_redis == [] and .not_in_parquet == [] and .differ == [] and .compared >= 2 * $SERIES' --argjson SERIES "$SERIES" <<<"$report" >/dev/null ||
 	tl_fail "the closed candles on Redis should equal DuckDB's over the Parquet trades (redis_candles.json, duckdb_candles.json): $report"
-tl_pass "$(jq -r '"\(.compared) closed 1m candles (\(.trades) trades, \(.revisions) revised) equal to DuckDB'"'"'s"' <<<"$report")"
+tl_pass "$(jq -r --arg bf "$backfilled" '"\(.compared) closed 1m candles (\(.trades) trades, \($bf) of them backfilled after the collector kill, \(.revisions) revised) equal to DuckDB'"'"'s"' <<<"$report")"
