@@ -240,7 +240,7 @@ static int setup(struct agg *a)
 	a->ids_known = registry_symbol_count(a->bus->registry);
 	a->out_symbols = spread_core_symbol_count(a->core);
 	if ((rc = conflate_init(&a->queue, spread_core_symbol_count(a->core))) < 0 ||
-	    (rc = spread_json_init(&a->json, a->core, a->cfg->aggregator.publish_interval_ms)) < 0 ||
+	    (rc = spread_json_init(&a->json, a->core, a->cfg->aggregator.pairs_interval_ms)) < 0 ||
 	    (rc = map_rings(a)) < 0 || (rc = map_symbols(a, 0)) < 0 ||
 	    (rc = spreads_out_init(&a->spreads, a->bus->spreads, a->bus->registry, a->core, &a->json)) < 0)
 		return rc;
@@ -401,6 +401,24 @@ static void publish(struct agg *a, int64_t now_ns)
 	redis_pub_flush(a->redis);
 }
 
+/* The matrices updates held back by pairs_interval_ms go out once their
+ * time has come, to _spreads and Redis, as of now. */
+static void flush_held_matrices(struct agg *a)
+{
+	int64_t now = clock_realtime_ns();
+	for (unsigned sym = 0; sym < a->out_symbols; sym++) {
+		if (!a->json.held[sym] || !spread_core_symbol_listed(a->core, sym))
+			continue;
+		unsigned due = spread_json_held_due(&a->json, a->core, sym, now);
+		if (due & SPREAD_JSON_HELD_RING)
+			spreads_out_write_pairs(&a->spreads, &a->json, sym);
+		if ((due & SPREAD_JSON_HELD_REDIS) && a->redis &&
+		    redis_pub_pairs(a->redis, spread_core_symbol_name(a->core, sym), a->json.pairs_json,
+				    a->json.pairs_len) < 0)
+			a->send_failures++;
+	}
+}
+
 static void redis_turn(struct agg *a)
 {
 	if (!a->redis)
@@ -548,6 +566,7 @@ int aggregator_run(struct runtime *rt)
 		if (now >= next_house) {
 			next_house = now + HOUSEKEEPING_NS;
 			spread_core_expire_stale(a->core, clock_realtime_ns());
+			flush_held_matrices(a);
 			report(a, false);
 		}
 	}

@@ -468,7 +468,15 @@ static void net_of_fees(struct spread_pair_view *v, double buy_fee_bps, double s
 	v->notional = v->qty * v->buy->ask;
 }
 
-size_t spread_core_pairs(struct spread_core *c, unsigned sym, int64_t now_ns, struct spread_pair_view *out, size_t max)
+void spread_core_pair_stats(struct spread_core *c, struct spread_pair_view *v, int64_t now_ns)
+{
+	if (v->window)
+		window_query(c->pool, v->window, now_ns, &v->stats);
+	else
+		memset(&v->stats, 0, sizeof(v->stats));
+}
+
+size_t spread_core_pairs_now(struct spread_core *c, unsigned sym, struct spread_pair_view *out, size_t max)
 {
 	struct spread_symbol *s = &c->syms[sym];
 	uint32_t mask = pair_mask(s->fresh_mask);
@@ -487,13 +495,18 @@ size_t spread_core_pairs(struct spread_core *c, unsigned sym, int64_t now_ns, st
 			v->spread = v->sell->bid - v->buy->ask;
 			v->spread_bps = v->spread / v->buy->ask * 1e4;
 			net_of_fees(v, c->fee_bps[v->buy_ex], c->fee_bps[v->sell_ex]);
-			struct window *w = s->windows[b * s->ex_count + a];
-			if (w)
-				window_query(c->pool, w, now_ns, &v->stats);
-			else
-				memset(&v->stats, 0, sizeof(v->stats));
+			v->window = s->windows[b * s->ex_count + a];
+			memset(&v->stats, 0, sizeof(v->stats));
 		}
 	}
+	return n;
+}
+
+size_t spread_core_pairs(struct spread_core *c, unsigned sym, int64_t now_ns, struct spread_pair_view *out, size_t max)
+{
+	size_t n = spread_core_pairs_now(c, sym, out, max);
+	for (size_t i = 0; i < n; i++)
+		spread_core_pair_stats(c, &out[i], now_ns);
 	return n;
 }
 

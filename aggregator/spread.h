@@ -36,6 +36,7 @@ struct spread_pair_view {
 	double qty;            /* executable now: min(buy.ask_qty, sell.bid_qty) */
 	double notional;       /* qty * buy.ask, quote currency */
 	struct window_stats stats; /* of the gross spread_bps */
+	struct window *window;     /* the pair's window, NULL if it has none */
 };
 
 /* Called once for every spread update: a symbol whose fresh pairs or their
@@ -103,6 +104,11 @@ void spread_core_expire_stale(struct spread_core *c, int64_t now_ns);
  * now_ns; returns how many were written (at most max). */
 size_t spread_core_pairs(struct spread_core *c, unsigned sym, int64_t now_ns, struct spread_pair_view *out,
 			 size_t max);
+/* The same without window statistics (stats zero): what choosing the best
+ * pair needs, without a window query per pair. */
+size_t spread_core_pairs_now(struct spread_core *c, unsigned sym, struct spread_pair_view *out, size_t max);
+/* One pair's window statistics as of now_ns, into v->stats. */
+void spread_core_pair_stats(struct spread_core *c, struct spread_pair_view *v, int64_t now_ns);
 /* Index in a pairs array of the best pair (highest net_spread_bps, the
  * first of equals), -1 if none. */
 int spread_core_best(const struct spread_pair_view *pairs, size_t n);

@@ -186,7 +186,8 @@ int spread_json_init(struct spread_json *j, const struct spread_core *c, uint32_
 	j->msgs = calloc(SPREAD_MAX_SYMBOLS, sizeof(*j->msgs));
 	j->next_ring_pairs_ns = calloc(SPREAD_MAX_SYMBOLS, sizeof(*j->next_ring_pairs_ns));
 	j->next_redis_pairs_ns = calloc(SPREAD_MAX_SYMBOLS, sizeof(*j->next_redis_pairs_ns));
-	if (!j->pairs_json || !j->pairs || !j->msgs || !j->next_ring_pairs_ns || !j->next_redis_pairs_ns) {
+	j->held = calloc(SPREAD_MAX_SYMBOLS, sizeof(*j->held));
+	if (!j->pairs_json || !j->pairs || !j->msgs || !j->next_ring_pairs_ns || !j->next_redis_pairs_ns || !j->held) {
 		spread_json_free(j);
 		return -ENOMEM;
 	}
@@ -198,6 +199,7 @@ void spread_json_free(struct spread_json *j)
 	free(j->msgs);
 	free(j->next_ring_pairs_ns);
 	free(j->next_redis_pairs_ns);
+	free(j->held);
 	free(j->pairs_json);
 	free(j->pairs);
 	memset(j, 0, sizeof(*j));
@@ -213,12 +215,23 @@ static bool pairs_due(const struct spread_json *j, int64_t *next, int64_t now_ns
 	return true;
 }
 
+/* The matrix of sym as of now (every pair with its window, into j->pairs:
+ * *n of them) into pairs_json. */
+static int encode_pairs(struct spread_json *j, struct spread_core *c, unsigned sym, int64_t now_ns, size_t *n)
+{
+	*n = spread_core_pairs(c, sym, now_ns, j->pairs, j->max_pairs);
+	return spread_json_format_pairs(j->pairs_json, j->pairs_cap, &j->pairs_len, c, sym, now_ns, j->pairs, *n);
+}
+
 int spread_json_encode(struct spread_json *j, struct spread_core *c, unsigned sym, int64_t now_ns)
 {
 	assert(sym < SPREAD_MAX_SYMBOLS);
-	size_t n = spread_core_pairs(c, sym, now_ns, j->pairs, j->max_pairs);
+	/* the best pair from prices alone: only its window is queried */
+	size_t n = spread_core_pairs_now(c, sym, j->pairs, j->max_pairs);
 	int best = spread_core_best(j->pairs, n);
-	const struct spread_pair_view *bp = best >= 0 ? &j->pairs[best] : NULL;
+	struct spread_pair_view *bp = best >= 0 ? &j->pairs[best] : NULL;
+	if (bp)
+		spread_core_pair_stats(c, bp, now_ns);
 	int64_t recv_ns, exch_ns;
 	spread_core_trigger(c, sym, &recv_ns, &exch_ns);
 	struct spread_json_update u = {
@@ -240,8 +253,12 @@ int spread_json_encode(struct spread_json *j, struct spread_core *c, unsigned sy
 	j->best_sell_ex = bp ? (int)bp->sell_ex : -1;
 	j->ts_ns = now_ns;
 	j->pairs_len = 0;
-	if (pairs_due(j, &j->next_ring_pairs_ns[sym], now_ns))
-		rc = spread_json_format_pairs(j->pairs_json, j->pairs_cap, &j->pairs_len, c, sym, now_ns, j->pairs, n);
+	if (pairs_due(j, &j->next_ring_pairs_ns[sym], now_ns)) {
+		j->held[sym] &= (uint8_t)~SPREAD_JSON_HELD_RING;
+		rc = encode_pairs(j, c, sym, now_ns, &n);
+	} else {
+		j->held[sym] |= SPREAD_JSON_HELD_RING;
+	}
 	return rc;
 }
 
@@ -255,14 +272,40 @@ int spread_json_publish(struct spread_json *j, struct spread_core *c, struct red
 		j->fields[i] = (struct redis_pub_field){ field_names[i], m->json + m->value[i].off, m->value[i].len };
 	const char *symbol = spread_core_symbol_name(c, sym);
 	int rc = redis_pub_send(redis, symbol, m->json, m->len, j->fields, m->field_count);
-	if (rc < 0 || !pairs_due(j, &j->next_redis_pairs_ns[sym], now_ns))
+	if (rc < 0)
 		return rc;
+	if (!pairs_due(j, &j->next_redis_pairs_ns[sym], now_ns)) {
+		j->held[sym] |= SPREAD_JSON_HELD_REDIS;
+		return 0;
+	}
 	/* the matrix as of now: formatted here for Redis, at most every
-	 * publish_interval_ms (the update's own message is not formatted again) */
-	size_t n = spread_core_pairs(c, sym, now_ns, j->pairs, j->max_pairs), len;
-	rc = spread_json_format_pairs(j->pairs_json, j->pairs_cap, &len, c, sym, now_ns, j->pairs, n);
+	 * pairs_interval_ms (the update's own message is not formatted again) */
+	j->held[sym] &= (uint8_t)~SPREAD_JSON_HELD_REDIS;
+	size_t n;
+	rc = encode_pairs(j, c, sym, now_ns, &n);
 	if (rc == 0)
-		rc = redis_pub_pairs(redis, symbol, j->pairs_json, len);
+		rc = redis_pub_pairs(redis, symbol, j->pairs_json, j->pairs_len);
 	j->pairs_len = 0; /* the buffer is not the last encode's matrix any more */
 	return rc;
+}
+
+unsigned spread_json_held_due(struct spread_json *j, struct spread_core *c, unsigned sym, int64_t now_ns)
+{
+	unsigned due = 0;
+	if ((j->held[sym] & SPREAD_JSON_HELD_RING) && pairs_due(j, &j->next_ring_pairs_ns[sym], now_ns))
+		due |= SPREAD_JSON_HELD_RING;
+	if ((j->held[sym] & SPREAD_JSON_HELD_REDIS) && pairs_due(j, &j->next_redis_pairs_ns[sym], now_ns))
+		due |= SPREAD_JSON_HELD_REDIS;
+	j->held[sym] &= (uint8_t)~due;
+	j->pairs_len = 0;
+	if (!due)
+		return 0;
+	size_t n;
+	if (encode_pairs(j, c, sym, now_ns, &n) < 0)
+		return 0;
+	int best = spread_core_best(j->pairs, n);
+	j->best_buy_ex = best >= 0 ? (int)j->pairs[best].buy_ex : -1;
+	j->best_sell_ex = best >= 0 ? (int)j->pairs[best].sell_ex : -1;
+	j->ts_ns = now_ns;
+	return due;
 }

@@ -41,7 +41,8 @@ struct spread_json {
 	struct spread_msg *msgs;
 	int64_t *next_ring_pairs_ns;   /* matrix due on _spreads */
 	int64_t *next_redis_pairs_ns;  /* matrix due for HSET spread:pairs */
-	int64_t pairs_interval_ns;     /* [aggregator] publish_interval_ms */
+	int64_t pairs_interval_ns;     /* [aggregator] pairs_interval_ms */
+	uint8_t *held;                 /* SPREAD_JSON_HELD_* of a matrix held back by the interval */
 	struct spread_pair_view *pairs;
 	size_t max_pairs, pair_count;  /* pair_count: fresh pairs of the last encode */
 	const struct spread_msg *msg;  /* the message of the last encode */
@@ -51,6 +52,10 @@ struct spread_json {
 	size_t pairs_cap, pairs_len;   /* pairs_len 0: no matrix this time */
 	struct redis_pub_field fields[SPREAD_JSON_FIELDS];
 };
+
+/* A symbol's matrix held back by pairs_interval_ms, on _spreads and for Redis. */
+#define SPREAD_JSON_HELD_RING 1u
+#define SPREAD_JSON_HELD_REDIS 2u
 
 /* Sized for the core's exchanges and any symbol it may list; the matrix of
  * a symbol is made at most every pairs_interval_ms (0: with every update). */
@@ -67,6 +72,13 @@ int spread_json_encode(struct spread_json *j, struct spread_core *c, unsigned sy
  * (no message yet) or redis_pub_send's error. */
 int spread_json_publish(struct spread_json *j, struct spread_core *c, struct redis_pub *redis, unsigned sym,
 			int64_t now_ns);
+
+/* A matrix an update left held back (the interval had not passed) whose
+ * time has come: its matrix as of now into pairs_json (the best pair's
+ * exchanges and ts_ns set as by an encode), and which destinations
+ * (SPREAD_JSON_HELD_*) are to get it; 0 when none is due. Without this a
+ * symbol that went quiet would keep a matrix older than its last update. */
+unsigned spread_json_held_due(struct spread_json *j, struct spread_core *c, unsigned sym, int64_t now_ns);
 
 /* The update message of u into m (value spans included). Returns 0 or
  * -ENOSPC. Exposed for the schema tests. */

@@ -59,10 +59,15 @@ static void write_record(struct spreads_out *o, const struct spread_json *json, 
 	ring_publish_records(o->ring, r, 1);
 }
 
+void spreads_out_write_pairs(struct spreads_out *o, const struct spread_json *json, unsigned sym)
+{
+	write_record(o, json, sym, SPREADS_KIND_PAIRS, json->pairs_json, json->pairs_len);
+}
+
 void spreads_out_write(struct spreads_out *o, const struct spread_json *json, unsigned sym)
 {
 	write_record(o, json, sym, SPREADS_KIND_SPREAD, json->msg->json, json->msg->len);
 	o->written++;
 	if (json->pairs_len)
-		write_record(o, json, sym, SPREADS_KIND_PAIRS, json->pairs_json, json->pairs_len);
+		spreads_out_write_pairs(o, json, sym);
 }

@@ -29,5 +29,7 @@ void spreads_out_free(struct spreads_out *o);
 /* Appends the update json just encoded for core symbol sym, and its matrix
  * when the encode made one. Never blocks. */
 void spreads_out_write(struct spreads_out *o, const struct spread_json *json, unsigned sym);
+/* Appends the matrix in json->pairs_json alone (one held back, now due). */
+void spreads_out_write_pairs(struct spreads_out *o, const struct spread_json *json, unsigned sym);
 
 #endif

@@ -121,6 +121,7 @@ struct config_aggregator {
 	uint32_t window_buckets;     /* time buckets per window (a window's memory grows with it) */
 	uint32_t max_window_memory_mb; /* cap on all windows together */
 	uint32_t publish_interval_ms;/* per-symbol conflation interval; 0 = publish every update */
+	uint32_t pairs_interval_ms;  /* least time between two pair matrices of a symbol; 0 = with every update */
 	uint32_t max_batch_delay_us; /* most that waiting for a batch may add to an update's latency; 0 = none */
 	uint32_t heartbeat_timeout_ms;
 	uint64_t config_hash;

@@ -71,6 +71,7 @@ const struct config_key config_keys[] = {
 	{ K(AGGREGATOR, "window_buckets", U32), C(aggregator.window_buckets), 1, 86400, "60" },
 	{ K(AGGREGATOR, "max_window_memory_mb", U32), C(aggregator.max_window_memory_mb), 1, 65536, "256" },
 	{ K(AGGREGATOR, "publish_interval_ms", U32), C(aggregator.publish_interval_ms), 0, MS_HOUR, "0" },
+	{ K(AGGREGATOR, "pairs_interval_ms", U32), C(aggregator.pairs_interval_ms), 0, MS_HOUR, "1000" },
 	{ K(AGGREGATOR, "max_batch_delay_us", U32), C(aggregator.max_batch_delay_us), 0, 1000000, "200" },
 	{ K(AGGREGATOR, "heartbeat_timeout_ms", U32), C(aggregator.heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
 
