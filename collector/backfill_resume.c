@@ -110,16 +110,17 @@ static size_t load_file(struct backfill *b, const struct symmap *m)
 		return 0;
 	}
 	char line[LINE_MAX_BYTES];
-	size_t lines = 0, used = 0;
-	while (fgets(line, sizeof(line), f) && lines < BACKFILL_RESUME_SYMBOLS) {
+	size_t lineno = 0, entries = 0, used = 0;
+	while (fgets(line, sizeof(line), f) && entries < BACKFILL_RESUME_SYMBOLS) {
+		lineno++;
 		if (line[0] == '#')
 			continue;
-		lines++;
+		entries++;
 		char *symbol;
 		uint64_t id;
 		int64_t ts_ns;
 		if (parse_line(line, &symbol, &id, &ts_ns) < 0) {
-			log_warn("%s: backfill: %s line %zu is malformed, ignored", b->exchange, b->resume->path, lines);
+			log_warn("%s: backfill: %s line %zu is malformed, ignored", b->exchange, b->resume->path, lineno);
 			continue;
 		}
 		const struct symmap_entry *e = by_canonical(m, symbol);

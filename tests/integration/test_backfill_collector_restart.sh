@@ -9,7 +9,8 @@
 # exactly its ids marked backfilled, the GAP_BACKFILL record's counts and
 # times exact, and the same trades and records in Parquet (DuckDB). Then,
 # with the rings gone (supervisor stopped, busctl unlink), the ids written
-# to <state_dir> at the clean stop alone make the next start's hole.
+# to <state_dir> at the clean stop alone make the next start's holes (one
+# of them moved back beyond BACKFILL_MAX_HOLE: recorded, not fetched).
 source "$(dirname "$0")/backfill_lib.sh"
 tl_need_bins spreadbus spreadbus-aggregator spreadbus-writer
 
@@ -67,7 +68,7 @@ restart_report() {
 			| [range(1; $live | length) | select($live[.].trade_id - $live[. - 1].trade_id > 1)
 				| [$live[. - 1], $live[.]]] as $holes
 			| ($mine | map(select(.kind == "gap" and .reason == "backfill"))) as $recs
-			| {symbol: $sym, holes: ($holes | map([.[0].trade_id, .[1].trade_id])),
+			| {symbol: $sym, first_live: $live[0].trade_id, holes: ($holes | map([.[0].trade_id, .[1].trade_id])),
 			   edge_ts: ($holes | map([.[0].ts_exchange_ns, .[1].ts_exchange_ns])),
 			   backfilled: ($tr | map(select(.backfilled == true)) | map(.trade_id) | sort),
 			   records: ($recs | map({status, recovered, lost, ts: [.ts_start_ns, .ts_end_ns]})),
@@ -117,23 +118,37 @@ done
 
 # The clean stop wrote each symbol's newest trade (the writer drained the
 # ring: Parquet's newest); with the rings gone that file alone makes the
-# next start's hole: from it to the first live trade, repaired.
+# next start's hole: BTC-USDT's from it to the first live trade, repaired.
+# ETH-USDT's id is moved back by more than BACKFILL_MAX_HOLE (1000000): its
+# hole is recorded not_repairable with its size, nothing fetched. A
+# malformed line and a symbol not collected are skipped.
 file_ids=$(grep -v '^#' "$STATE_FILE" | jq -R -s -c -S 'split("\n") | map(select(length > 0) | split("\t") | {key: .[0], value: (.[1] | tonumber)}) | from_entries')
 newest=$(bf_sql "SELECT symbol, max(trade_id) AS id FROM read_parquet('$data/trades/**/*.parquet') GROUP BY symbol ORDER BY symbol" |
 	jq -s -c -S 'map({key: .symbol, value: .id}) | from_entries')
 tl_assert_eq "the ids written at the clean stop are the newest trades recorded" "$newest" "$file_ids"
 "$TL_BIN/spreadbus-busctl" --config "$TL_CONFIG" unlink >>"$TL_TMP/busctl.log" 2>&1 || tl_fail "busctl unlink failed"
+eth_id=$(($(jq '."ETH-USDT"' <<<"$file_ids") - 1000001))
+awk -v id="$eth_id" 'BEGIN { OFS = "\t" } $1 == "ETH-USDT" { $2 = id } { print }' "$STATE_FILE" >"$STATE_FILE.new"
+printf 'no tabs here\nSOL-USDT\t5\t5\n' >>"$STATE_FILE.new"
+mv "$STATE_FILE.new" "$STATE_FILE"
 write_config false
 sv_start
 tl_wait_for 30 "a backfill record for each symbol after the start without rings" tl_at_least 2 bf_repair_count
 report=$(restart_report)
 tl_log "after the start without rings: $report"
-jq -e --argjson ids "$file_ids" 'length == 2 and all(.[]; (.records | length) == 1
+jq -e --argjson ids "$file_ids" '.[] | select(.symbol == "BTC-USDT") | (.records | length) == 1
 	and (.backfilled | length) == .records[0].recovered and .records[0].status == "repaired"
-	and .backfilled[0] == $ids[.symbol] + 1
-	and (.backfilled | . == [range(.[0]; .[0] + length)]))' <<<"$report" >/dev/null ||
-	tl_fail "after a start with only the file, each hole should start one past the file's id and be repaired: $report"
+	and .backfilled == [range($ids[.symbol] + 1; .first_live)]' <<<"$report" >/dev/null ||
+	tl_fail "after a start with only the file, BTC-USDT's hole should be from one past the file's id to the first live trade, repaired: $report"
+jq -e --argjson from "$eth_id" '.[] | select(.symbol == "ETH-USDT") | .backfilled == []
+	and .records == [{status: "not_repairable", recovered: 0, lost: (.first_live - $from - 1), ts: .records[0].ts}]' \
+	<<<"$report" >/dev/null ||
+	tl_fail "ETH-USDT's hole of more than BACKFILL_MAX_HOLE ids should be recorded not_repairable with its size: $report"
+grep -q "binance: backfill: .*backfill.binance.tsv line 4 is malformed, ignored" "$TL_TMP/supervisor.log" ||
+	tl_fail "the malformed line was not logged"
+grep -q "the last trade of 2 symbols known from before the start (2 from" "$TL_TMP/supervisor.log" ||
+	tl_fail "the collector should have taken the two collected symbols from the file"
 tl_ring_check_no_duplicates
 tl_stop supervisor TERM 10
 tl_assert_eq "spreadbus exit status after SIGTERM" 0 "${TL_EXIT[supervisor]}"
-tl_pass "SIGKILL: $recovered trades recovered across the restart, exact; start without rings: the file's ids"
+tl_pass "SIGKILL: $recovered trades recovered across the restart, exact; start without rings: the file's ids, a hole too large recorded"
