@@ -13,6 +13,7 @@
 
 #include <ini.h>
 
+#include "common/basis_pairs.h"
 #include "common/candle_interval.h"
 #include "common/config_keys.h"
 #include "common/symbol_name.h"
@@ -721,6 +722,10 @@ static void check_all(struct load *ld)
 	if (n < 0)
 		error_at(ld, key_where(ld, CONFIG_SECT_CANDLES, "intervals"), "%s", why);
 	c->candles.interval_count = n > 0 ? (uint32_t)n : 0;
+	n = basis_pairs_parse(c->aggregator.basis, c->aggregator.basis_pairs, why, sizeof(why));
+	if (n < 0)
+		error_at(ld, key_where(ld, CONFIG_SECT_AGGREGATOR, "basis"), "[aggregator] basis: %s", why);
+	c->aggregator.basis_count = n > 0 ? (uint32_t)n : 0;
 	if (c->redis.enabled && !c->redis.unix_socket[0] && !c->redis.host[0])
 		error_at(ld, key_where(ld, CONFIG_SECT_REDIS, "host"), "[redis] host: empty, and no unix_socket either");
 

@@ -115,6 +115,14 @@ struct config_alert {
 	char webhook_url[CONFIG_STR_MAX]; /* http(s) URL each event is POSTed to, or empty */
 };
 
+#define CONFIG_MAX_BASIS 16
+
+/* [aggregator] basis: one spot-versus-derivative spread, named SPOT/PERP. */
+struct config_basis {
+	char spot[CONFIG_NAME_MAX], perp[CONFIG_NAME_MAX];
+	char name[CONFIG_NAME_MAX]; /* "SPOT/PERP", a symbol of its own */
+};
+
 struct config_aggregator {
 	uint32_t window_s;           /* rolling window, default 900 */
 	uint32_t stale_quote_ms;     /* quotes older than this take no part in spreads */
@@ -124,6 +132,9 @@ struct config_aggregator {
 	uint32_t pairs_interval_ms;  /* least time between two pair matrices of a symbol; 0 = with every update */
 	uint32_t max_batch_delay_us; /* most that waiting for a batch may add to an update's latency; 0 = none */
 	uint32_t heartbeat_timeout_ms;
+	char basis[CONFIG_STR_MAX];  /* "BTC-USDT/BTC-USDT-PERP, ..." */
+	struct config_basis basis_pairs[CONFIG_MAX_BASIS]; /* parsed from basis at load */
+	uint32_t basis_count;
 	uint64_t config_hash;
 };
 

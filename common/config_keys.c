@@ -74,6 +74,7 @@ const struct config_key config_keys[] = {
 	{ K(AGGREGATOR, "pairs_interval_ms", U32), C(aggregator.pairs_interval_ms), 0, MS_HOUR, "1000" },
 	{ K(AGGREGATOR, "max_batch_delay_us", U32), C(aggregator.max_batch_delay_us), 0, 1000000, "200" },
 	{ K(AGGREGATOR, "heartbeat_timeout_ms", U32), C(aggregator.heartbeat_timeout_ms), 100, MS_HOUR, "5000" },
+	{ K(AGGREGATOR, "basis", STRING), C(aggregator.basis), 0, 0, "" },
 
 	{ K(CANDLES, "enabled", BOOL), C(candles.enabled), 0, 0, "true" },
 	{ K(CANDLES, "intervals", STRING), C(candles.intervals), 0, 0, "1m" },

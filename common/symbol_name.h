@@ -52,4 +52,26 @@ static inline bool symbol_name_valid(const char *s, size_t n)
 	return true;
 }
 
+/* A basis spread ([aggregator] basis): SPOT/DERIVATIVE, a spot pair and a
+ * perpetual or future, e.g. BTC-USDT/BTC-USDT-PERP. The aggregator names
+ * its spread so, in the registry and on Redis like any symbol; no exchange
+ * lists it. */
+static inline size_t symbol_name_dashes(const char *s, size_t n)
+{
+	size_t d = 0;
+	for (size_t i = 0; i < n; i++)
+		d += s[i] == '-';
+	return d;
+}
+
+static inline bool symbol_basis_name_valid(const char *s, size_t n)
+{
+	const char *slash = n <= SYMBOL_NAME_MAX_LEN ? memchr(s, '/', n) : NULL;
+	if (!slash)
+		return false;
+	size_t sn = (size_t)(slash - s), dn = n - sn - 1;
+	return symbol_name_valid(s, sn) && symbol_name_dashes(s, sn) == 1 && symbol_name_valid(slash + 1, dn) &&
+	       symbol_name_dashes(slash + 1, dn) == 2;
+}
+
 #endif
