@@ -29,7 +29,8 @@ write_config() {
 }
 INSTANCE=$(tl_instance bfrestart)
 write_config true
-tl_cleanup rm -f "/dev/shm/spreadbus.$INSTANCE."*
+remove_segments() { rm -f /dev/shm/spreadbus."$INSTANCE".*; }
+tl_cleanup remove_segments
 sv_start() {
 	tl_spawn supervisor "$TL_BIN/spreadbus" --config "$TL_CONFIG"
 	tl_wait_flowing 30 "${1:--1}" BTC-USDT ETH-USDT
