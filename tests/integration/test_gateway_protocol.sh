@@ -89,8 +89,11 @@ tl_wait_for 5 "pairs: the BTC matrix" lines_at_least 1 pairs '.channel == "pairs
 ws_pairs=$(grep '"channel":"pairs"' "$T/pairs.log" | head -n 1 | jq -c .data)
 jq -e '.schema == 2 and .symbol == "BTC-USDT" and (.pairs | length) == 2 and (.pairs | map(.buy) | sort) == ["binance","okx"]' \
 	<<<"$ws_pairs" >/dev/null || tl_fail "pairs: $ws_pairs"
-# the same pairs (each destination's matrix is made at its own time: ts_ns)
-redis_pairs() { [ "$(tl_redis_cli hget spread:pairs BTC-USDT | jq -c 'del(.ts_ns)')" = "$(jq -c 'del(.ts_ns)' <<<"$ws_pairs")" ]; }
+# the same pairs once both have the newest matrix (each destination's is
+# made at its own time, ts_ns, and one held back by pairs_interval_ms goes
+# out later)
+ws_latest_pairs() { grep '"channel":"pairs"' "$T/pairs.log" | tail -n 1 | jq -c '.data | del(.ts_ns)'; }
+redis_pairs() { [ "$(tl_redis_cli hget spread:pairs BTC-USDT | jq -c 'del(.ts_ns)')" = "$(ws_latest_pairs)" ]; }
 tl_wait_for 5 "the gateway's matrix is Redis's" redis_pairs
 [ "$(lines pairs '.channel != "pairs" and .channel != null')" = 0 ] || tl_fail "pairs got another channel"
 feed quote okx BTC-USDT 101.2 101.6
