@@ -11,7 +11,8 @@ INSTALLED_PROGRAMS += spreadbus-aggregator
 
 AGGREGATOR_UNIT_TESTS := test_window_brute_force test_window_universe_memory test_spread_brute_force \
 	test_spread_stale_and_gaps test_spread_live_listing test_alert_state_machine \
-	test_aggregator_conflate test_candles_brute_force test_candles_grow test_spread_json_schema
+	test_aggregator_conflate test_candles_brute_force test_candles_grow test_spread_json_schema \
+	test_spread_basis
 UNIT_TESTS += $(AGGREGATOR_UNIT_TESTS)
 $(foreach t,$(AGGREGATOR_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := aggregator shm common)$(eval $(t)_LDLIBS := -lcmocka))
 
@@ -27,4 +28,5 @@ INTEGRATION_TESTS += tests/integration/test_aggregator_redis_publish.sh \
 	tests/integration/test_aggregator_candles.sh tests/integration/test_aggregator_candles_restart.sh
 INTEGRATION_TESTS += tests/integration/test_aggregator_sigterm_drain.sh \
 	tests/integration/test_aggregator_lapped.sh tests/integration/test_aggregator_window_memory_cap.sh \
-	tests/integration/test_aggregator_alert_webhook_slow.sh tests/integration/test_aggregator_live_symbols.sh
+	tests/integration/test_aggregator_alert_webhook_slow.sh tests/integration/test_aggregator_live_symbols.sh \
+	tests/integration/test_aggregator_basis.sh

@@ -26,6 +26,12 @@ struct spread_symbol {
 	int64_t trigger_recv_ns, trigger_exchange_ns;
 	uint64_t updates;
 	struct window **windows;                /* ex_count * ex_count, [buy slot][sell slot]; NULL until used */
+	/* An [aggregator] basis: its slots are its spot symbol's exchanges and
+	 * its derivative's (perp: the latter's slots, an exchange may have one
+	 * of each), paired only spot against derivative; fed by its legs'
+	 * ticks, never listed by an exchange itself (no slot table row). */
+	bool basis;
+	uint32_t perp;
 };
 
 struct spread_core {
@@ -40,6 +46,9 @@ struct spread_core {
 	struct spread_symbol *syms;
 	uint8_t *slot;                          /* [sym * ex_count + ex] -> slot, NO_SLOT if never listed */
 	int32_t *index;                         /* name hash -> symbol, open addressing, 2 * sym_cap entries */
+	int32_t *leg_of;                        /* symbol -> basis symbol << 1 | 1 if the derivative leg, or NO_INDEX */
+	size_t basis_count;
+	struct config_basis basis[CONFIG_MAX_BASIS];
 	size_t index_mask;
 	struct window_geometry geo;
 	size_t pair_count, max_pairs;           /* of the slots listed now; max_pairs never shrinks */
@@ -87,14 +96,18 @@ static int reserve_symbols(struct spread_core *c, size_t cap)
 		return -ENOMEM;
 	c->syms = syms;
 	uint8_t *slot = realloc(c->slot, n * c->ex_count + 1);
+	if (slot)
+		c->slot = slot;
+	int32_t *leg_of = slot ? realloc(c->leg_of, n * sizeof(*leg_of)) : NULL;
+	if (leg_of)
+		c->leg_of = leg_of;
 	int32_t *index = malloc(2 * n * sizeof(*index));
-	if (!slot || !index) {
+	if (!slot || !leg_of || !index) {
 		free(index);
-		if (slot)
-			c->slot = slot;
 		return -ENOMEM;
 	}
-	c->slot = slot;
+	for (size_t i = c->sym_cap; i < n; i++)
+		leg_of[i] = NO_INDEX;
 	memset(slot + c->sym_cap * c->ex_count, NO_SLOT, (n - c->sym_cap) * c->ex_count + 1);
 	free(c->index);
 	c->index = index;
@@ -116,7 +129,16 @@ static size_t table_bytes(unsigned slots)
  * its slots are added (add_slots). */
 static size_t symbol_bytes(const struct spread_core *c)
 {
-	return sizeof(struct spread_symbol) + c->ex_count;
+	return sizeof(struct spread_symbol) + c->ex_count + sizeof(*c->leg_of);
+}
+
+/* The slots slot k of s pairs with: any other, or in a basis those of the
+ * other leg. */
+static uint32_t partners(const struct spread_symbol *s, unsigned k)
+{
+	if (!s->basis)
+		return ~(1u << k);
+	return (s->perp >> k) & 1 ? ~s->perp : s->perp;
 }
 
 /* Pairs and symbols of what is listed now. */
@@ -125,7 +147,11 @@ static void count_pairs(struct spread_core *c, struct spread_listing *out)
 	c->pair_count = 0;
 	out->symbols = 0;
 	for (size_t i = 0; i < c->sym_count; i++) {
-		size_t k = (size_t)__builtin_popcount(c->syms[i].listed), pairs = k > 1 ? k * (k - 1) : 0;
+		const struct spread_symbol *s = &c->syms[i];
+		size_t k = (size_t)__builtin_popcount(s->listed), pairs = k > 1 ? k * (k - 1) : 0;
+		if (s->basis)
+			pairs = 2 * (size_t)__builtin_popcount(s->listed & s->perp) *
+				(size_t)__builtin_popcount(s->listed & ~s->perp);
 		out->symbols += k > 0;
 		c->pair_count += pairs;
 		if (pairs > c->max_pairs)
@@ -135,16 +161,20 @@ static void count_pairs(struct spread_core *c, struct spread_listing *out)
 
 /* Slots in symbol sym for the exchanges of add (none has one yet), charged
  * at once with extra bytes: the windows table is laid out again for them,
- * [b][a] keeping its windows. -ENOSPC at the cap, and nothing changed. */
-static int add_slots(struct spread_core *c, size_t sym, uint32_t add, size_t extra)
+ * [b][a] keeping its windows. leg: -1 for an exchange's own listing (in
+ * the slot table), else the basis leg (1: derivative). -ENOSPC at the cap,
+ * and nothing changed. */
+static int add_slots(struct spread_core *c, size_t sym, uint32_t add, size_t extra, int leg)
 {
 	struct spread_symbol *s = &c->syms[sym];
 	unsigned k = s->ex_count, n = k + (unsigned)__builtin_popcount(add);
+	if (n > CONFIG_MAX_EXCHANGES)
+		return -ENOSPC; /* a basis whose legs have more exchanges than a symbol may */
 	size_t bytes = table_bytes(n) - table_bytes(k) + extra;
 	int rc = window_pool_charge(c->pool, bytes);
 	if (rc < 0)
 		return rc;
-	struct window **w = calloc((size_t)n * n, sizeof(*w));
+	struct window **w = calloc(n ? (size_t)n * n : 1, sizeof(*w));
 	if (!w) {
 		window_pool_uncharge(c->pool, bytes);
 		return -ENOMEM;
@@ -156,8 +186,11 @@ static int add_slots(struct spread_core *c, size_t sym, uint32_t add, size_t ext
 	s->windows = w;
 	for (unsigned e = 0; e < c->ex_count; e++)
 		if (add & (1u << e)) {
-			s->ex[s->ex_count] = (uint8_t)e;
-			c->slot[sym * c->ex_count + e] = (uint8_t)s->ex_count++;
+			if (leg < 0)
+				c->slot[sym * c->ex_count + e] = (uint8_t)s->ex_count;
+			else if (leg)
+				s->perp |= 1u << s->ex_count;
+			s->ex[s->ex_count++] = (uint8_t)e;
 		}
 	return 0;
 }
@@ -175,7 +208,7 @@ static int add_symbol(struct spread_core *c, const char *name, uint32_t ex_mask)
 	size_t i = c->sym_count;
 	memset(&c->syms[i], 0, sizeof(c->syms[i]));
 	memcpy(c->syms[i].name, name, CONFIG_NAME_MAX);
-	if ((rc = add_slots(c, i, ex_mask, symbol_bytes(c))) < 0)
+	if ((rc = add_slots(c, i, ex_mask, symbol_bytes(c), -1)) < 0)
 		return rc;
 	c->sym_count++;
 	index_put(c, i);
@@ -234,12 +267,77 @@ static int add_wanted(struct spread_core *c, const struct wanted *w, int32_t *id
 		if (sym < 0)
 			rc = sym = add_symbol(c, ws->name, ws->ex_mask);
 		else if (missing)
-			rc = add_slots(c, (size_t)sym, missing, 0);
+			rc = add_slots(c, (size_t)sym, missing, 0, -1);
 		if (rc == -ENOSPC)
 			out->refused += (size_t)__builtin_popcount(missing);
 		else if (rc < 0)
 			return rc;
 		idx[i] = sym;
+	}
+	return 0;
+}
+
+/* The exchanges listing symbol sym now (none if it does not exist). */
+static uint32_t listed_exchanges(const struct spread_core *c, int sym)
+{
+	uint32_t m = 0;
+	for (unsigned k = 0; sym >= 0 && k < c->syms[sym].ex_count; k++)
+		if (c->syms[sym].listed & (1u << k))
+			m |= 1u << c->syms[sym].ex[k];
+	return m;
+}
+
+/* Slots of basis s on the exchanges of ex_mask in one leg. */
+static uint32_t leg_slots(const struct spread_symbol *s, uint32_t ex_mask, unsigned leg)
+{
+	uint32_t m = 0;
+	for (unsigned k = 0; k < s->ex_count; k++)
+		if ((ex_mask & (1u << s->ex[k])) && ((s->perp >> k) & 1) == leg)
+			m |= 1u << k;
+	return m;
+}
+
+/* Each basis of the config becomes a symbol once both its legs exist, its
+ * slots listed where its legs are listed now; its legs' ticks go to it
+ * (leg_of). A slot the cap has no room for is refused. */
+static int list_basis(struct spread_core *c, struct spread_listing *out)
+{
+	for (size_t i = 0; i < c->basis_count; i++) {
+		const struct config_basis *b = &c->basis[i];
+		int leg[2] = { find_symbol(c, b->spot), find_symbol(c, b->perp) };
+		int sym = find_symbol(c, b->name);
+		if (leg[0] < 0 || leg[1] < 0)
+			continue;
+		if (sym < 0) {
+			if ((sym = add_symbol(c, b->name, 0)) == -ENOSPC) {
+				out->refused++;
+				continue;
+			}
+			if (sym < 0)
+				return sym;
+			c->syms[sym].basis = true;
+		}
+		struct spread_symbol *s = &c->syms[sym];
+		uint32_t want[2] = { listed_exchanges(c, leg[0]), listed_exchanges(c, leg[1]) }, now = 0;
+		for (unsigned l = 0; l < 2; l++) {
+			uint32_t have = 0;
+			for (unsigned k = 0; k < s->ex_count; k++)
+				if (((s->perp >> k) & 1) == l)
+					have |= 1u << s->ex[k];
+			int rc = want[l] & ~have ? add_slots(c, (size_t)sym, want[l] & ~have, 0, (int)l) : 0;
+			if (rc == -ENOSPC)
+				out->refused += (size_t)__builtin_popcount(want[l] & ~have);
+			else if (rc < 0)
+				return rc;
+			now |= leg_slots(s, want[l], l);
+			c->leg_of[leg[l]] = (int32_t)((unsigned)sym << 1 | l);
+		}
+		if (!want[0] || !want[1])
+			now = 0; /* one leg alone has no pairs: not listed, not published */
+		for (unsigned k = 0; k < s->ex_count; k++)
+			if ((s->listed & ~now) & (1u << k))
+				unlist_slot(c, s, k);
+		s->listed = now;
 	}
 	return 0;
 }
@@ -261,6 +359,8 @@ int spread_core_list(struct spread_core *c, const struct config *cfg, struct spr
 			now[idx[i]] = slots_of(c, (size_t)idx[i], w.syms[i].ex_mask);
 	for (size_t i = 0; rc == 0 && i < c->sym_count; i++) {
 		struct spread_symbol *s = &c->syms[i];
+		if (s->basis)
+			continue; /* list_basis: from its legs */
 		out->added += (size_t)__builtin_popcount(now[i] & ~s->listed);
 		out->removed += (size_t)__builtin_popcount(s->listed & ~now[i]);
 		for (unsigned k = 0; k < s->ex_count; k++)
@@ -271,6 +371,8 @@ int spread_core_list(struct spread_core *c, const struct config *cfg, struct spr
 	free(now);
 	free(idx);
 	wanted_free(&w);
+	if (rc == 0)
+		rc = list_basis(c, out);
 	count_pairs(c, out);
 	c->listing = *out;
 	return rc;
@@ -308,6 +410,8 @@ int spread_core_create(struct spread_core **out, const struct config *cfg, sprea
 	rc = add_exchanges(c, cfg);
 	if (rc < 0)
 		goto out;
+	c->basis_count = cfg->aggregator.basis_count;
+	memcpy(c->basis, cfg->aggregator.basis_pairs, c->basis_count * sizeof(*c->basis));
 	rc = spread_core_list(c, cfg, &c->listing);
 out:
 	if (rc < 0) {
@@ -326,6 +430,7 @@ void spread_core_free(struct spread_core *c)
 		free(c->syms[i].windows);
 	window_pool_free(c->pool);
 	free(c->index);
+	free(c->leg_of);
 	free(c->slot);
 	free(c->syms);
 	free(c);
@@ -338,6 +443,7 @@ size_t spread_core_symbol_count(const struct spread_core *c) { return c->sym_cou
 const char *spread_core_symbol_name(const struct spread_core *c, unsigned sym) { return c->syms[sym].name; }
 int spread_core_symbol_index(const struct spread_core *c, const char *name) { return find_symbol(c, name); }
 size_t spread_core_pair_count(const struct spread_core *c) { return c->pair_count; }
+size_t spread_core_basis_count(const struct spread_core *c) { return c->basis_count; }
 size_t spread_core_max_pairs(const struct spread_core *c) { return c->max_pairs; }
 
 const struct spread_listing *spread_core_listing(const struct spread_core *c) { return &c->listing; }
@@ -353,9 +459,12 @@ uint32_t spread_core_window_s(const struct spread_core *c)
 	return c->window_s;
 }
 
-/* Pairs exist only between two or more fresh exchanges. */
-static uint32_t pair_mask(uint32_t fresh)
+/* Pairs exist only between two or more fresh exchanges (in a basis, one
+ * of each leg). */
+static uint32_t pair_mask(const struct spread_symbol *s, uint32_t fresh)
 {
+	if (s->basis)
+		return (fresh & s->perp) && (fresh & ~s->perp) ? fresh : 0;
 	return (fresh & (fresh - 1)) ? fresh : 0;
 }
 
@@ -372,7 +481,7 @@ static uint32_t fresh_at(const struct spread_core *c, const struct spread_symbol
 static void settle(struct spread_core *c, unsigned sym, uint32_t fresh, bool prices_changed)
 {
 	struct spread_symbol *s = &c->syms[sym];
-	uint32_t before = pair_mask(s->fresh_mask), after = pair_mask(fresh);
+	uint32_t before = pair_mask(s, s->fresh_mask), after = pair_mask(s, fresh);
 	s->fresh_mask = fresh;
 	if (before != after || (prices_changed && after)) {
 		s->updates++;
@@ -389,9 +498,17 @@ static void add_sample(struct spread_core *c, struct window **w, int64_t now_ns,
 	window_add(c->pool, *w, now_ns, x);
 }
 
-int spread_core_on_quote(struct spread_core *c, unsigned sym, unsigned ex, const struct tick *t)
+/* The slot of exchange ex in a leg of basis s, NO_SLOT if not listed. */
+static uint8_t basis_slot(const struct spread_symbol *s, unsigned ex, unsigned leg)
 {
-	uint8_t k = c->slot[(size_t)sym * c->ex_count + ex];
+	for (unsigned k = 0; k < s->ex_count; k++)
+		if (s->ex[k] == ex && ((s->perp >> k) & 1) == leg)
+			return (s->listed & (1u << k)) ? (uint8_t)k : NO_SLOT;
+	return NO_SLOT;
+}
+
+static int quote_slot(struct spread_core *c, unsigned sym, uint8_t k, const struct tick *t)
+{
 	struct spread_symbol *s = &c->syms[sym];
 	if (k == NO_SLOT || !(s->listed & (1u << k)))
 		return -ENOENT;
@@ -409,8 +526,9 @@ int spread_core_on_quote(struct spread_core *c, unsigned sym, unsigned ex, const
 	uint32_t fresh = fresh_at(c, s, now);
 	int computed = 0;
 	unsigned n = s->ex_count;
+	uint32_t others = fresh & partners(s, k);
 	for (unsigned j = 0; j < n; j++) {
-		if (j == k || !(fresh & (1u << j)))
+		if (!(others & (1u << j)))
 			continue;
 		const struct spread_quote *o = &s->quotes[j];
 		double buy_here = (o->bid - q->ask) / q->ask * 1e4;
@@ -432,15 +550,41 @@ int spread_core_on_quote(struct spread_core *c, unsigned sym, unsigned ex, const
 	return computed;
 }
 
+int spread_core_on_quote(struct spread_core *c, unsigned sym, unsigned ex, const struct tick *t)
+{
+	int n = quote_slot(c, sym, c->slot[(size_t)sym * c->ex_count + ex], t);
+	int32_t leg = c->leg_of[sym]; /* the one extra lookup of a tick */
+	if (n >= 0 && leg != NO_INDEX) {
+		unsigned b = (unsigned)leg >> 1;
+		int m = quote_slot(c, b, basis_slot(&c->syms[b], ex, (unsigned)leg & 1), t);
+		n += m > 0 ? m : 0;
+	}
+	return n;
+}
+
+static void invalidate_slot(struct spread_core *c, size_t sym, uint8_t k, int64_t now_ns)
+{
+	struct spread_symbol *s = &c->syms[sym];
+	if (k == NO_SLOT || !s->quotes[k].valid)
+		return;
+	s->quotes[k].valid = false;
+	settle(c, (unsigned)sym, fresh_at(c, s, now_ns) & s->fresh_mask, false);
+}
+
 void spread_core_invalidate(struct spread_core *c, unsigned ex, int sym, int64_t now_ns)
 {
 	size_t from = sym < 0 ? 0 : (size_t)sym, to = sym < 0 ? c->sym_count : (size_t)sym + 1;
 	for (size_t i = from; i < to && i < c->sym_count; i++) {
-		uint8_t k = c->slot[i * c->ex_count + ex];
-		if (k == NO_SLOT || !c->syms[i].quotes[k].valid)
+		const struct spread_symbol *s = &c->syms[i];
+		for (unsigned k = 0; s->basis && k < s->ex_count; k++)
+			if (s->ex[k] == ex)
+				invalidate_slot(c, i, (uint8_t)k, now_ns);
+		if (s->basis)
 			continue;
-		c->syms[i].quotes[k].valid = false;
-		settle(c, (unsigned)i, fresh_at(c, &c->syms[i], now_ns) & c->syms[i].fresh_mask, false);
+		invalidate_slot(c, i, c->slot[i * c->ex_count + ex], now_ns);
+		int32_t leg = c->leg_of[i];
+		if (sym >= 0 && leg != NO_INDEX)
+			invalidate_slot(c, (size_t)leg >> 1, basis_slot(&c->syms[leg >> 1], ex, (unsigned)leg & 1), now_ns);
 	}
 }
 
@@ -479,13 +623,13 @@ void spread_core_pair_stats(struct spread_core *c, struct spread_pair_view *v, i
 size_t spread_core_pairs_now(struct spread_core *c, unsigned sym, struct spread_pair_view *out, size_t max)
 {
 	struct spread_symbol *s = &c->syms[sym];
-	uint32_t mask = pair_mask(s->fresh_mask);
+	uint32_t mask = pair_mask(s, s->fresh_mask);
 	size_t n = 0;
 	for (unsigned b = 0; b < s->ex_count; b++) {
 		if (!(mask & (1u << b)))
 			continue;
 		for (unsigned a = 0; a < s->ex_count && n < max; a++) {
-			if (a == b || !(mask & (1u << a)))
+			if (!(mask & partners(s, b) & (1u << a)))
 				continue;
 			struct spread_pair_view *v = &out[n++];
 			v->buy_ex = s->ex[b];

@@ -83,6 +83,10 @@ const char *spread_core_symbol_name(const struct spread_core *c, unsigned sym);
 /* Index of a canonical symbol, or -ENOENT. */
 int spread_core_symbol_index(const struct spread_core *c, const char *name);
 size_t spread_core_pair_count(const struct spread_core *c);
+/* [aggregator] basis pairs configured: each is a symbol named SPOT/PERP
+ * once both legs are listed, fed by their ticks, its pairs only spot
+ * against derivative (buy_ex and sell_ex may then be the same exchange). */
+size_t spread_core_basis_count(const struct spread_core *c);
 /* Largest number of ordered pairs any one symbol has had. */
 size_t spread_core_max_pairs(const struct spread_core *c);
 /* The window pool's use, the symbols' tables included (memory and cap). */

@@ -176,7 +176,7 @@ int spread_json_init(struct spread_json *j, const struct spread_core *c, uint32_
 	j->pairs_interval_ns = (int64_t)pairs_interval_ms * 1000000LL;
 	/* every ordered pair of the exchanges: symbols listed at run time
 	 * cannot have more */
-	j->max_pairs = spreads_max_pairs(spread_core_exchange_count(c));
+	j->max_pairs = spreads_max_pairs(spreads_max_slots(spread_core_exchange_count(c), spread_core_basis_count(c)));
 	j->pairs_cap = SPREADS_PAIRS_FIXED_MAX + j->max_pairs * SPREADS_PAIRS_ENTRY_MAX;
 	j->pairs_json = malloc(j->pairs_cap);
 	j->pairs = calloc(j->max_pairs, sizeof(*j->pairs));

@@ -45,6 +45,15 @@ static int bus_register(struct registry *reg, const struct config *cfg, char *er
 			}
 		}
 	}
+	/* a basis spread is published under its name like any symbol's */
+	for (i = 0; i < cfg->aggregator.basis_count; i++) {
+		rc = registry_add_symbol(reg, cfg->aggregator.basis_pairs[i].name);
+		if (rc < 0) {
+			snprintf(err, err_len, "registry: cannot add basis '%s': %s", cfg->aggregator.basis_pairs[i].name,
+				 strerror(-rc));
+			return rc;
+		}
+	}
 	return 0;
 }
 
@@ -84,11 +93,13 @@ static int bus_claim_all(struct status_table *st, const struct config *cfg, char
 	return rc;
 }
 
-/* Its records hold an update of a symbol listed by every enabled exchange. */
+/* Its records hold an update of a symbol listed by every enabled exchange
+ * (or of a basis listed in both legs by each). */
 static int bus_open_spreads(struct bus *bus, const struct config *cfg, bool create, char *err, size_t err_len)
 {
 	char name[SEGMENT_NAME_MAX];
-	uint32_t record_size = spreads_record_size(spreads_max_pairs(bus->ring_count));
+	size_t slots = spreads_max_slots(bus->ring_count, cfg->aggregator.basis_count);
+	uint32_t record_size = spreads_record_size(spreads_max_pairs(slots));
 	int rc = bus_segment_name(name, cfg, SPREADS_RING_NAME, err, err_len);
 
 	if (rc < 0)

@@ -145,7 +145,8 @@ int registry_add_exchange(struct registry *r, const char *name)
 
 int registry_add_symbol(struct registry *r, const char *canonical)
 {
-	if (!canonical || !symbol_name_valid(canonical, strnlen(canonical, REGISTRY_NAME_MAX)))
+	size_t n = canonical ? strnlen(canonical, REGISTRY_NAME_MAX) : 0;
+	if (!canonical || !(symbol_name_valid(canonical, n) || symbol_basis_name_valid(canonical, n)))
 		return -EINVAL;
 	return table_add(r->l->symbols, &r->l->symbol_count, REGISTRY_MAX_SYMBOLS, canonical);
 }

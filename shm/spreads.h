@@ -45,6 +45,15 @@ struct spreads_record {
 };
 _Static_assert(sizeof(struct spreads_record) == 24, "spreads record header is 24 bytes");
 
+/* Most quote slots one symbol can have: one per exchange, or with an
+ * [aggregator] basis one per exchange in each leg (at most 16, as
+ * CONFIG_MAX_EXCHANGES). */
+static inline size_t spreads_max_slots(size_t exchanges, size_t basis_count)
+{
+	size_t n = basis_count ? 2 * exchanges : exchanges;
+	return n < 16 ? n : 16;
+}
+
 /* Most ordered pairs one symbol can have with this many enabled exchanges. */
 static inline size_t spreads_max_pairs(size_t exchanges)
 {
