@@ -6,8 +6,8 @@
 # minute boundaries, with a collector SIGKILLed (its restart's holes
 # repaired from the fake REST history), Redis killed while the
 # first minute's candles close (they wait in the backlog), the aggregator
-# SIGKILLed with that backlog in memory, Redis back, and the aggregator
-# SIGKILLed again while the next minute is open. Then the closed 1m candles on Redis (XRANGE candles, the newest
+# SIGKILLed with that backlog in memory, Redis back after a 60 s outage,
+# and the aggregator SIGKILLed twice more while the next minute is open. Then the closed 1m candles on Redis (XRANGE candles, the newest
 # revision of each) equal the candles DuckDB computes from the Parquet
 # trades with the query in docs/redis.md, none is missing, and every repeat
 # of a key is an identical repeat.
@@ -66,16 +66,24 @@ backfilled=$(b1_repairs | jq -s 'map(.recovered) | add')
 # boundary + grace): they wait in the backlog; the aggregator is killed
 # with them there, and its successor replays the ring.
 cs_redis_kill
+redis_down_ms=$(now_ms)
 minute1=$((($(now_ms) / 60000 + 1) * 60000)) # the first boundary to come
 tl_wait_for 80 "the $SERIES candles of the minute before $minute1 in the backlog" agg_metric_ge candles_backlog "$SERIES"
 kill_child aggregator
 tl_wait_for 20 "the new aggregator running without Redis" agg_state_is 'running|degraded'
+# the outage lasts 60 s (the scenario's length, not a wait for an event)
+tl_wait_for 90 "60 s of Redis outage" past_ms $((redis_down_ms + 60000))
 cs_redis_start
 tl_wait_for 20 "the backlog delivered" eval '(($(agg_metric redis_up) == 1 && $(agg_metric candles_backlog) == 0))'
 
-# the aggregator killed again while the next minute is open
-kill_child aggregator
-tl_wait_for 20 "the new aggregator running" agg_state_is running
+# the aggregator killed twice more while the next minute is open, each
+# successor first reading ticks again
+for kill in 2 3; do
+	kill_child aggregator
+	tl_wait_for 20 "the new aggregator running (kill $kill)" agg_state_is running
+	read0=$(agg_metric ticks_read_total)
+	tl_wait_for 20 "the new aggregator reading (kill $kill)" agg_metric_ge ticks_read_total $((read0 + 1))
+done
 
 # stream_entries: XRANGE candles as one JSON object per entry
 stream_entries() {
