@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: the whole service offline on this machine, a private Redis and
-# the fake exchange (Binance, Bybit, OKX) under $DEMO_DIR; Ctrl-C or
-# DEMO_SECONDS=N stops everything and leaves no process or segment behind.
+# the fake exchange (Binance, Bybit, OKX; DEMO_EXCHANGES=all for the ten
+# adapters) under $DEMO_DIR; Ctrl-C or DEMO_SECONDS=N stops everything and
+# leaves no process or segment behind.
 set -uo pipefail
 # Background jobs get their own process groups: Ctrl-C reaches this script
 # only, which then stops the service in order.
@@ -16,6 +17,10 @@ http_port=9280
 gateway_port=9281
 instance=demo
 symbols="BTC-USDT, ETH-USDT, SOL-USDT, XRP-USDT, DOGE-USDT"
+exchanges=${DEMO_EXCHANGES:-binance bybit okx}
+[ "$exchanges" = all ] && exchanges="binance bybit okx binance-usdm gateio bitget kraken coinbase deribit htx"
+exchange_args=()
+for ex in $exchanges; do exchange_args+=(--exchange "$ex"); done
 
 die() { echo "demo: $*" >&2; exit 1; }
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -72,14 +77,14 @@ pids+=($!)
 
 # The fake exchange: one free port per exchange, listed in its ready file
 # once it listens. 100 frames/s per connection, prices correlated across
-# the three exchanges.
-"$bin/spreadbus-fakex" --exchange binance --exchange bybit --exchange okx --symbols "${symbols// /}" \
+# the exchanges.
+"$bin/spreadbus-fakex" "${exchange_args[@]}" --symbols "${symbols// /}" \
 	--rate 100 --ready-file "$dir/fakex.ready" >"$dir/logs/fakex.log" 2>&1 &
 pids+=($!)
 
 # Their REST APIs: 2000 instruments per exchange, the demo's symbols the
 # most traded; [universe] mode = auto discovers them (docs/universe.md).
-"$bin/spreadbus-fakex-rest" --exchange binance --exchange bybit --exchange okx --instruments 2000 \
+"$bin/spreadbus-fakex-rest" "${exchange_args[@]}" --instruments 2000 \
 	--pin "${symbols// /}" --ready-file "$dir/fakex-rest.ready" >"$dir/logs/fakex-rest.log" 2>&1 &
 pids+=($!)
 
@@ -164,7 +169,7 @@ show_spreads() {
 		[ "$(field pairs "$json")" -gt 0 ] 2>/dev/null || continue # pairs 0: no spread right now
 		[ $n -eq 0 ] && say "$(date +%T)  best pairs (bps = basis points of the buy price):"
 		n=$((n + 1))
-		say "$(printf '  %-10s buy %-8s %-12s sell %-8s %-12s spread %9.3f bps  (mean %8.3f)' "$sym" \
+		say "$(printf '  %-14s buy %-12s %-12s sell %-12s %-12s spread %9.3f bps  (mean %8.3f)' "$sym" \
 			"$(field buy "$json")" "$(field ask "$json")" "$(field sell "$json")" "$(field bid "$json")" \
 			"$(num spread_bps "$json")" "$(num mean "$json")")"
 	done < <(redis-cli -s "$dir/redis.sock" --raw HGETALL spread:latest 2>/dev/null | paste - - | sort | tr '\t' '\n')

@@ -13,7 +13,7 @@
 #include "tests/fakex/tape.h"
 
 #define FX_MAX_SYMBOLS 512 /* enough for several full Binance SUBSCRIBE messages per link */
-#define FX_MAX_EXCHANGES 3
+#define FX_MAX_EXCHANGES 10 /* every protocol it speaks, in one process (DEMO_EXCHANGES=all) */
 #define FX_MAX_SUBS 1024 /* Binance's per-connection stream limit */
 #define FX_CTL_BYTES 16384
 #define FX_RX_BYTES 32768
