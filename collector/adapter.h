@@ -231,6 +231,21 @@ enum reject_reason adapter_item_symbol(struct symmap *m, const struct js_span *n
 typedef int (*adapter_item_fn)(struct js *j, void *ctx, struct tick *t, enum reject_reason *why);
 enum frame_kind adapter_parse_items(struct js *j, struct frame_out *out, adapter_item_fn item, void *ctx);
 
+/* The end of an items loop (rc: the scanner's last result, bad: the first
+ * bad item's reason): a syntax error, a bad item or no item at all refuses
+ * the frame, else it is data. Inline: OKX keeps its own loop for speed. */
+static inline enum frame_kind adapter_items_done(struct frame_out *out, int rc, enum reject_reason bad)
+{
+	if (rc < 0)
+		return adapter_frame_reject(out, REJECT_JSON);
+	if (bad != REJECT_NONE)
+		return adapter_frame_reject(out, bad);
+	if (out->n == 0)
+		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
+	out->kind = FRAME_DATA;
+	return FRAME_DATA;
+}
+
 const char *adapter_reject_reason_name(enum reject_reason r);
 const char *adapter_control_kind_name(enum control_kind c);
 

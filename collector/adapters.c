@@ -251,14 +251,7 @@ enum frame_kind adapter_parse_items(struct js *j, struct frame_out *out, adapter
 		else if (t)
 			bad = why;
 	}
-	if (rc < 0)
-		return adapter_frame_reject(out, REJECT_JSON);
-	if (bad != REJECT_NONE)
-		return adapter_frame_reject(out, bad);
-	if (out->n == 0)
-		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
-	out->kind = FRAME_DATA;
-	return FRAME_DATA;
+	return adapter_items_done(out, rc, bad);
 }
 
 const char *adapter_reject_reason_name(enum reject_reason r)

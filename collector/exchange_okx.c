@@ -175,14 +175,7 @@ static enum frame_kind parse_data(struct js *j, void *ctx)
 		t->symbol_id = e->id;
 		out->n++;
 	}
-	if (rc < 0)
-		return adapter_frame_reject(out, REJECT_JSON);
-	if (bad != REJECT_NONE)
-		return adapter_frame_reject(out, bad);
-	if (out->n == 0)
-		return adapter_frame_reject(out, REJECT_MISSING_FIELD);
-	out->kind = FRAME_DATA;
-	return FRAME_DATA;
+	return adapter_items_done(out, rc, bad);
 }
 
 static enum frame_kind event_result(const struct top_fields *f, struct frame_out *out)
