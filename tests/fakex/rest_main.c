@@ -30,6 +30,7 @@ struct misbehave {
 	unsigned after;     /* ... once this many more have been answered well */
 	unsigned retry_after_s;
 	unsigned delay_ms;
+	char path[96];      /* only requests whose path starts so (empty: any) */
 };
 
 struct exchange {
@@ -139,6 +140,9 @@ static void control(struct conn *c, const char *target, const char *query)
 		x->mis.after = query_uint(query, "after", 0);
 		x->mis.retry_after_s = query_uint(query, "retry_after", 0);
 		x->mis.delay_ms = query_uint(query, "delay_ms", 3000);
+		const char *p = strstr(query, "path=");
+		if (p)
+			snprintf(x->mis.path, sizeof(x->mis.path), "%.*s", (int)strcspn(p + 5, "&"), p + 5);
 	}
 	log_request(c, target, 200, "control");
 	reply(c, 200, NULL, "{\"ok\":true}", 11, 11);
@@ -162,8 +166,9 @@ static void api(struct conn *c, const char *target, const char *query, const cha
 		x->weight_used += weight;
 		snprintf(extra, sizeof(extra), "X-MBX-USED-WEIGHT-1M: %u\r\n", x->weight_used);
 	}
-	if (x->mis.n == 0 || x->mis.after) {
-		if (x->mis.after)
+	bool aimed = strncmp(target, x->mis.path, strlen(x->mis.path)) == 0;
+	if (x->mis.n == 0 || !aimed || x->mis.after) {
+		if (aimed && x->mis.after)
 			x->mis.after--;
 		log_request(c, full, 200, NULL);
 		reply(c, 200, extra, body, len, len);
