@@ -21,7 +21,9 @@ try {
   const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
   page.on('console', (m) => say('console: ' + m.text()));
   await page.goto(url);
-  await page.waitForSelector('#spreads tbody tr[data-symbol]', { timeout: 10000 });
+  // both symbols: the first update of one may come a moment after the other's
+  await page.waitForSelector('#spreads tbody tr[data-symbol="BTC-USDT"]', { timeout: 10000 });
+  await page.waitForSelector('#spreads tbody tr[data-symbol="ETH-USDT"]', { timeout: 10000 });
   const rows = await page.$$eval('#spreads tbody tr', (trs) => trs.map((tr) => tr.dataset.symbol));
   say('ROWS ' + rows.join(','));
 
