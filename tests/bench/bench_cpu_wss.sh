@@ -27,17 +27,6 @@ OUT=${SPREADBUS_BUILD:-$CS_SRC/build}/bench-cpu-wss.txt
 tl_make_cert
 CS_FX_ARGS=(--tls-cert "$TL_CERT" --tls-key "$TL_KEY")
 
-offered() {
-	local ex n=0
-	for ex in $(cs_exchanges); do n=$((n + $(cs_fx_frames "$ex"))); done
-	echo "$n"
-}
-connections() {
-	local ex n=0
-	for ex in $(cs_exchanges); do n=$((n + $(cs_fx_cmd "$ex" stats | jq .total.connections))); done
-	echo "$n"
-}
-no_connections() { (($(connections) == 0)); }
 
 # name pid cpu_ticks context_switches, per process of the "name pid" lines on stdin
 sample() {
@@ -65,10 +54,10 @@ measure() {
 	local tag=$1 f0 f1 t0 t1 secs
 	cat >"$TL_TMP/pids"
 	sleep "$WARM_S"
-	f0=$(offered) t0=$(date +%s%N)
+	f0=$(cs_fx_offered) t0=$(date +%s%N)
 	sample <"$TL_TMP/pids" >"$TL_TMP/sA"
 	sleep "$HOLD_S"
-	f1=$(offered) t1=$(date +%s%N)
+	f1=$(cs_fx_offered) t1=$(date +%s%N)
 	sample <"$TL_TMP/pids" >"$TL_TMP/sB"
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 	deltas "$TL_TMP/sA" "$TL_TMP/sB" "$secs" | sed "s/^/$tag /" >>"$OUT"
@@ -78,7 +67,7 @@ measure() {
 run_service() {
 	cs_write_config "writer.enabled=true" "exchange.b1.tls_verify=false" "exchange.b2.tls_verify=false" ${CONFIG:-}
 	cs_supervisor_start
-	tl_wait_for 10 "2 connections to spreadbus" tl_at_least "$CS_N" connections
+	tl_wait_for 10 "2 connections to spreadbus" tl_at_least "$CS_N" cs_fx_connections
 	tl_wait_for 10 "writer running" tl_at_least 1 cs_health .writer.journal_bytes
 	"$TL_BIN/aggregator_sub" --port "$TL_REDIS_PORT" --latency --skip 100 --count 100000000 \
 		--timeout-ms $(((WARM_S + HOLD_S) * 1000)) >"$TL_TMP/lat.out" 2>&1 &
@@ -91,7 +80,7 @@ run_service() {
 	echo "service latency_p999_us $p999 0" >>"$OUT"
 	cs_stop_service
 	cs_check_no_leaks
-	tl_wait_for 10 "fakex connections closed" no_connections
+	tl_wait_for 10 "fakex connections closed" cs_fx_no_connections
 }
 
 run_node() {
@@ -99,10 +88,10 @@ run_node() {
 	for ex in $(cs_exchanges); do urls+=("$ex=wss://127.0.0.1:${CS_FX_PORT[$ex]}"); done
 	NODE_TLS_REJECT_UNAUTHORIZED=0 tl_spawn node node "$CS_SRC/tests/compare/pipeline.mjs" \
 		--redis-port "$TL_REDIS_PORT" --symbols "$CS_SYMBOLS" "${urls[@]}"
-	tl_wait_for 10 "2 connections to the Node.js pipeline" tl_at_least "$CS_N" connections
+	tl_wait_for 10 "2 connections to the Node.js pipeline" tl_at_least "$CS_N" cs_fx_connections
 	printf 'node %s\nredis %s\n' "${TL_PID[node]}" "${TL_PID[redis]}" | measure node
 	tl_stop node TERM
-	tl_wait_for 10 "fakex connections closed" no_connections
+	tl_wait_for 10 "fakex connections closed" cs_fx_no_connections
 }
 
 # median NAME GROUP COLUMN over the runs in $OUT

@@ -16,17 +16,6 @@ WARM_S=${WARM_S:-3}
 HZ=$(getconf CLK_TCK)
 [[ -d $CS_SRC/tests/compare/node_modules/ws ]] || tl_fail "tests/compare has no node_modules: run 'make deps'"
 
-offered() {
-	local ex n=0
-	for ex in $(cs_exchanges); do n=$((n + $(cs_fx_frames "$ex"))); done
-	echo "$n"
-}
-connections() {
-	local ex n=0
-	for ex in $(cs_exchanges); do n=$((n + $(cs_fx_cmd "$ex" stats | jq .total.connections))); done
-	echo "$n"
-}
-no_connections() { (($(connections) == 0)); }
 cpu_ticks() {
 	local p t=0
 	for p in "$@"; do t=$((t + $(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
@@ -37,9 +26,9 @@ cpu_ticks() {
 measure() {
 	local f0 f1 c0 c1 t0 t1
 	sleep "$WARM_S"
-	f0=$(offered) c0=$(cpu_ticks "$@") t0=$(date +%s%N)
+	f0=$(cs_fx_offered) c0=$(cpu_ticks "$@") t0=$(date +%s%N)
 	sleep "$HOLD_S"
-	f1=$(offered) c1=$(cpu_ticks "$@") t1=$(date +%s%N)
+	f1=$(cs_fx_offered) c1=$(cpu_ticks "$@") t1=$(date +%s%N)
 	awk -v f=$((f1 - f0)) -v c=$((c1 - c0)) -v ns=$((t1 - t0)) -v hz="$HZ" \
 		'BEGIN { printf "%.0f %.0f\n", f / (ns / 1e9), c / hz / (ns / 1e9) * 100 }'
 }
@@ -49,17 +38,17 @@ cs_redis_start
 cs_write_config "writer.enabled=false"
 
 cs_supervisor_start
-tl_wait_for 10 "8 connections to spreadbus" tl_at_least "$CS_N" connections
+tl_wait_for 10 "8 connections to spreadbus" tl_at_least "$CS_N" cs_fx_connections
 read -r c_rate c_cpu < <(measure $(cs_pids | awk '$1 !~ /^(fakex|redis)/ {print $2}'))
 published=$(cs_health .redis.published_total)
 cs_stop_service
 cs_check_no_leaks
-tl_wait_for 10 "fakex connections closed" no_connections
+tl_wait_for 10 "fakex connections closed" cs_fx_no_connections
 
 urls=()
 for ex in $(cs_exchanges); do urls+=("$ex=ws://127.0.0.1:${CS_FX_PORT[$ex]}"); done
 tl_spawn node node "$CS_SRC/tests/compare/pipeline.mjs" --redis-port "$TL_REDIS_PORT" --symbols "$CS_SYMBOLS" "${urls[@]}"
-tl_wait_for 10 "8 connections to the Node.js pipeline" tl_at_least "$CS_N" connections
+tl_wait_for 10 "8 connections to the Node.js pipeline" tl_at_least "$CS_N" cs_fx_connections
 read -r n_rate n_cpu < <(measure "${TL_PID[node]}")
 tl_stop node TERM
 node_stats=$(tail -n 1 "$TL_TMP/node.log")

@@ -70,6 +70,18 @@ cs_fx_all() {
 }
 
 cs_fx_frames() { cs_fx_cmd "$1" stats | jq -r .total.frames; }
+# Over every fake exchange: frames sent so far, and connections open now.
+cs_fx_offered() {
+	local ex n=0
+	for ex in $(cs_exchanges); do n=$((n + $(cs_fx_frames "$ex"))); done
+	echo "$n"
+}
+cs_fx_connections() {
+	local ex n=0
+	for ex in $(cs_exchanges); do n=$((n + $(cs_fx_cmd "$ex" stats | jq .total.connections))); done
+	echo "$n"
+}
+cs_fx_no_connections() { (($(cs_fx_connections) == 0)); }
 
 cs_redis_start() {
 	if [[ -z ${TL_REDIS_PORT:-} ]]; then
