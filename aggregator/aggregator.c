@@ -61,12 +61,8 @@ struct agg {
 	int ids_known;
 	size_t out_symbols;                      /* core symbols every output has room for */
 	/* ring_to_redis_seconds: one histogram per core exchange (NULL: no
-	 * slot), and per symbol the exchange of the tick its trigger time
-	 * (spread_core_trigger) came from; cur_* is the tick being handled. */
+	 * slot), by the exchange of the quote that changed the spread */
 	struct histogram *lat_to_redis[CONFIG_MAX_EXCHANGES];
-	uint8_t trigger_ex[SPREAD_MAX_SYMBOLS];
-	const struct tick *cur_tick;
-	unsigned cur_ex;
 	struct tick buf[BATCH];
 };
 
@@ -96,10 +92,6 @@ static void on_update(void *ctx, unsigned sym)
 	struct agg *a = ctx;
 	if (sym >= a->out_symbols)
 		return; /* listed while the outputs had no memory for it (logged) */
-	int64_t recv_ns, exchange_ns;
-	spread_core_trigger(a->core, sym, &recv_ns, &exchange_ns);
-	if (a->cur_tick && recv_ns == a->cur_tick->ts_recv_ns)
-		a->trigger_ex[sym] = (uint8_t)a->cur_ex;
 	write_spreads(a, sym);
 	if (!a->redis)
 		return;
@@ -308,10 +300,7 @@ static uint64_t handle(struct agg *a, unsigned ex, const struct tick *t)
 	if (t->kind == TICK_QUOTE) {
 		if (sym < 0)
 			return 0; /* not a symbol this config lists */
-		a->cur_tick = t;
-		a->cur_ex = ex;
 		int n = spread_core_on_quote(a->core, (unsigned)sym, ex, t);
-		a->cur_tick = NULL;
 		return n > 0 ? (uint64_t)n : 0;
 	}
 	if (tick_is_hole(t)) {
@@ -391,7 +380,8 @@ static void publish(struct agg *a, int64_t now_ns)
 		if (rc == 0) {
 			int64_t recv_ns, exchange_ns;
 			spread_core_trigger(a->core, (unsigned)sym, &recv_ns, &exchange_ns);
-			histogram_observe(a->lat_to_redis[a->trigger_ex[sym]], now_ns - recv_ns, 1);
+			histogram_observe(a->lat_to_redis[spread_core_trigger_exchange(a->core, (unsigned)sym)], now_ns - recv_ns,
+					  1);
 		} else {
 			a->send_failures++;
 			log_limited(&a->lim_send, LOG_LVL_WARNING, "aggregator: update for %s not sent: %s",

@@ -24,6 +24,7 @@ struct spread_symbol {
 	struct spread_quote quotes[CONFIG_MAX_EXCHANGES];
 	uint32_t fresh_mask;                    /* slots fresh at the last evaluation */
 	int64_t trigger_recv_ns, trigger_exchange_ns;
+	unsigned trigger_ex;            /* core exchange of that quote */
 	uint64_t updates;
 	struct window **windows;                /* ex_count * ex_count, [buy slot][sell slot]; NULL until used */
 	/* An [aggregator] basis: its slots are its spot symbol's exchanges and
@@ -545,6 +546,7 @@ static int quote_slot(struct spread_core *c, unsigned sym, uint8_t k, const stru
 	if (changed) {
 		s->trigger_recv_ns = t->ts_recv_ns;
 		s->trigger_exchange_ns = t->ts_exchange_ns;
+		s->trigger_ex = s->ex[k];
 	}
 	settle(c, sym, fresh, changed);
 	return computed;
@@ -667,6 +669,11 @@ void spread_core_trigger(const struct spread_core *c, unsigned sym, int64_t *ts_
 {
 	*ts_recv_ns = c->syms[sym].trigger_recv_ns;
 	*ts_exchange_ns = c->syms[sym].trigger_exchange_ns;
+}
+
+unsigned spread_core_trigger_exchange(const struct spread_core *c, unsigned sym)
+{
+	return c->syms[sym].trigger_ex;
 }
 
 uint64_t spread_core_updates(const struct spread_core *c, unsigned sym)

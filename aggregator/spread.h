@@ -118,6 +118,8 @@ void spread_core_pair_stats(struct spread_core *c, struct spread_pair_view *v, i
 int spread_core_best(const struct spread_pair_view *pairs, size_t n);
 /* Receive and exchange time of the newest quote that changed the symbol. */
 void spread_core_trigger(const struct spread_core *c, unsigned sym, int64_t *ts_recv_ns, int64_t *ts_exchange_ns);
+/* The core exchange of that quote. */
+unsigned spread_core_trigger_exchange(const struct spread_core *c, unsigned sym);
 uint64_t spread_core_updates(const struct spread_core *c, unsigned sym);
 
 #endif
