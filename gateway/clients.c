@@ -60,7 +60,7 @@ int gw_client_open(struct gw *g, struct lws *wsi, struct gw_client **slot)
 	}
 	int sndbuf = CLIENT_SNDBUF;
 	if (setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)) < 0)
-		log_limited(&g->lim_bad, LOG_LVL_WARNING, "gateway: SO_SNDBUF: %s", strerror(errno));
+		log_warn("gateway: client %u: SO_SNDBUF: %s", g->client_count, strerror(errno));
 	c->wsi = wsi;
 	c->index = g->client_count;
 	c->last_rx_ns = c->last_ping_ns = clock_monotonic_ns();
