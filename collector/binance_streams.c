@@ -74,7 +74,7 @@ int binance_streams_subscribe(const struct sub_request *req, size_t start, char 
 
 #define F(member, key) JS_FIELD(struct binance_fields, member, key)
 static const struct js_field fields_keys[] = {
-	F(e, "e"), F(E, "E"), F(s, "s"), F(u, "u"), F(b, "b"), F(B, "B"), F(a, "a"), F(A, "A"), F(t, "t"),
+	F(u, "u"), F(s, "s"), F(b, "b"), F(B, "B"), F(a, "a"), F(A, "A"), F(e, "e"), F(E, "E"), F(t, "t"),
 	F(p, "p"), F(q, "q"), F(T, "T"), F(m, "m"), F(code, "code"), F(msg, "msg"), F(method, "method"),
 };
 #undef F

@@ -11,58 +11,75 @@ static bool is_hex(char c)
 
 /* Bytes that end a run of plain string content: the quote, the backslash
  * and control characters (refused by JSON). */
-static const bool string_stop[256] = {
-	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
-	[0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
-	[0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
-	[0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
-	['"'] = 1,  ['\\'] = 1,
-};
+static bool string_stop(unsigned char c)
+{
+	return c == '"' || c == '\\' || c < 0x20;
+}
+
+/* The stop bytes among eight (little-endian word w), as each byte's high
+ * bit: x - 0x01.. & ~x & 0x80.. flags the zero bytes of x, and w - 0x20..
+ * & ~w & 0x80.. the bytes below 0x20. A borrow can flag a byte above a
+ * flagged one, never below it, so the lowest flag is exact. */
+static uint64_t string_stops8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+	return (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | ((w - ones * 0x20) & ~w)) & high;
+}
+
+/* The first stop byte from p on, or end. */
+static const char *string_scan(const char *p, const char *end)
+{
+	while (end - p >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		uint64_t stops = string_stops8(w);
+		if (stops)
+			return p + __builtin_ctzll(stops) / 8;
+		p += 8;
+	}
+	while (p < end && !string_stop((unsigned char)*p))
+		p++;
+	return p;
+}
 
 int js_string(struct js *j, struct js_span *out)
 {
 	js_ws(j);
 	if (j->p >= j->end || *j->p != '"')
 		return -1;
-	const char *s = ++j->p;
+	const char *s = j->p + 1, *p = s, *end = j->end;
 	bool escaped = false;
-	while (j->p < j->end) {
-		/* plain characters in one tight loop: a table lookup each */
-		while (j->p < j->end && !string_stop[(unsigned char)*j->p])
-			j->p++;
-		if (j->p >= j->end)
+	for (;;) {
+		p = string_scan(p, end);
+		if (p >= end)
+			return -1;
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
 			break;
-		unsigned char c = (unsigned char)*j->p;
-		if (c == '"') {
-			out->s = s;
-			out->len = (size_t)(j->p - s);
-			out->quoted = true;
-			out->escaped = escaped;
-			j->p++;
-			return 0;
-		}
 		if (c < 0x20)
 			return -1;
-		if (c == '\\') {
-			escaped = true;
-			if (j->end - j->p < 2)
+		/* a backslash */
+		escaped = true;
+		if (end - p < 2)
+			return -1;
+		char e = p[1];
+		if (e == 'u') {
+			if (end - p < 6 || !is_hex(p[2]) || !is_hex(p[3]) || !is_hex(p[4]) || !is_hex(p[5]))
 				return -1;
-			char e = j->p[1];
-			if (e == 'u') {
-				if (j->end - j->p < 6 || !is_hex(j->p[2]) || !is_hex(j->p[3]) || !is_hex(j->p[4]) ||
-				    !is_hex(j->p[5]))
-					return -1;
-				j->p += 6;
-				continue;
-			}
-			if (!strchr("\"\\/bfnrt", e) || e == '\0')
-				return -1;
-			j->p += 2;
+			p += 6;
 			continue;
 		}
-		j->p++;
+		if (!strchr("\"\\/bfnrt", e) || e == '\0')
+			return -1;
+		p += 2;
 	}
-	return -1;
+	out->s = s;
+	out->len = (size_t)(p - s);
+	out->quoted = true;
+	out->escaped = escaped;
+	j->p = p + 1;
+	return 0;
 }
 
 /* A JSON number per RFC 8259: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
@@ -167,22 +184,40 @@ int js_skip(struct js *j)
 	return js_skip_depth(j, 0);
 }
 
+static bool field_is(const struct js_field *f, const struct js_span *key)
+{
+	/* length and first byte before memcmp: most keys here are one letter */
+	return f->len == key->len && f->name[0] == key->s[0] && (key->len == 1 || memcmp(f->name, key->s, key->len) == 0);
+}
+
+/* The field named key, looked for first from hint on: exchanges send their
+ * keys in a fixed order, so the field after the last one found is usually
+ * it. n when there is none. */
+static size_t field_index(const struct js_field *fields, size_t n, const struct js_span *key, size_t hint)
+{
+	for (size_t i = hint; i < n; i++)
+		if (field_is(&fields[i], key))
+			return i;
+	for (size_t i = 0; i < hint; i++)
+		if (field_is(&fields[i], key))
+			return i;
+	return n;
+}
+
 int js_object(struct js *j, const struct js_field *fields, size_t n, void *base, js_hook hook, void *ctx)
 {
 	struct js_span key;
 	bool first;
 	int rc;
+	size_t hint = 0;
 	if (js_obj_begin(j, &first) < 0)
 		return -1;
 	while ((rc = js_obj_key(j, &first, &key)) == 1) {
-		size_t i = 0;
-		/* first byte before memcmp: most keys here are one letter */
-		while (i < n && !(fields[i].len == key.len && fields[i].name[0] == key.s[0] &&
-				  memcmp(fields[i].name, key.s, key.len) == 0))
-			i++;
+		size_t i = field_index(fields, n, &key, hint);
 		if (i < n) {
 			if (js_scalar(j, (struct js_span *)((char *)base + fields[i].offset)) < 0)
 				return -1;
+			hint = i + 1;
 			continue;
 		}
 		int h = hook ? hook(j, &key, ctx) : 0;

@@ -31,9 +31,11 @@ static inline void js_init(struct js *j, const char *buf, size_t len)
 	j->end = buf + len;
 }
 
+/* Whitespace is at most ' ': one comparison for the usual non-blank byte. */
 static inline void js_ws(struct js *j)
 {
-	while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t'))
+	while (j->p < j->end && (unsigned char)*j->p <= ' ' &&
+	       (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t'))
 		j->p++;
 }
 

@@ -10,7 +10,8 @@ spreadbus-collector_DEPS := collector shm common
 INSTALLED_PROGRAMS += spreadbus-collector
 
 COLLECTOR_UNIT_TESTS := test_decode_validation test_decode_dedup test_adapter_symbols test_adapter_subscribe \
-	test_collector_backoff test_collector_health_score test_instruments_parsers test_collector_validate
+	test_collector_backoff test_collector_health_score test_instruments_parsers test_collector_validate \
+	test_json_scan
 COLLECTOR_UNIT_TESTS += $(basename $(notdir $(wildcard tests/unit/test_adapter_*_control.c)))
 UNIT_TESTS += $(COLLECTOR_UNIT_TESTS)
 $(foreach t,$(COLLECTOR_UNIT_TESTS),$(eval $(t)_MAIN := tests/unit/$(t).c)$(eval $(t)_DEPS := collector shm common)$(eval $(t)_LDLIBS := -lcmocka))

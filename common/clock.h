@@ -20,4 +20,14 @@ static inline int64_t clock_monotonic_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Monotonic time at the kernel tick's resolution (a few ms) for stamps
+ * that only meet timeouts of seconds: read once per frame, where the
+ * precise clock's cost shows. */
+static inline int64_t clock_monotonic_coarse_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 #endif

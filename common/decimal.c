@@ -34,10 +34,43 @@ static int parse_slow(const char *s, size_t len, double *out)
 	return 0;
 }
 
+/* The usual exchange decimal: [-]digits[.digits], at most 19 digits, so
+ * that every digit fits in the mantissa. Returns 1 when s is not of that
+ * shape (the general parse decides), else what decimal_parse returns. */
+static int parse_short(const char *s, size_t len, double *out)
+{
+	size_t i = s[0] == '-';
+	const char *dot = NULL;
+	uint64_t mant = 0;
+	int digits = 0;
+	for (; i < len; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+		if (d <= 9) {
+			mant = mant * 10 + d;
+			digits++;
+		} else if (s[i] == '.' && !dot) {
+			dot = s + i;
+		} else {
+			return 1;
+		}
+	}
+	if (digits == 0 || digits > 19 || mant > EXACT_MANTISSA_MAX)
+		return 1;
+	int frac = dot ? (int)(s + len - dot - 1) : 0;
+	if (frac > EXACT_POW10_MAX)
+		return 1;
+	double v = (double)mant / pow10_exact[frac];
+	*out = s[0] == '-' ? -v : v;
+	return 0;
+}
+
 int decimal_parse(const char *s, size_t len, double *out)
 {
 	if (len == 0 || len > DECIMAL_MAX_LEN)
 		return -EINVAL;
+	int rc = parse_short(s, len, out);
+	if (rc != 1)
+		return rc;
 	size_t i = 0;
 	bool neg = s[0] == '-';
 	if (neg)
