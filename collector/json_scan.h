@@ -92,6 +92,17 @@ static inline int js_obj_key(struct js *j, bool *first, struct js_span *key)
 	if (!*first && !js_eat(j, ','))
 		return -1;
 	*first = false;
+	js_ws(j);
+	/* most exchange keys are one plain letter: "x": taken here */
+	const char *p = j->p;
+	if (j->end - p >= 4 && p[0] == '"' && p[2] == '"' && p[3] == ':' && p[1] != '\\' && (unsigned char)p[1] >= 0x20) {
+		key->s = p + 1;
+		key->len = 1;
+		key->quoted = true;
+		key->escaped = false;
+		j->p = p + 4;
+		return 1;
+	}
 	if (js_string(j, key) < 0 || !js_eat(j, ':'))
 		return -1;
 	return 1;
