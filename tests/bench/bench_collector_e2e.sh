@@ -7,13 +7,16 @@
 # Stepping stops at the first loss or when the server cannot reach 80% of
 # the asked rate twice in a row (backpressure: the collector is the limit).
 # Prints, per exchange, the highest rate the server actually sustained with
-# nothing lost:  BENCH collector_e2e_<exchange>_frames_per_s <v> frames/s
+# nothing lost:  BENCH collector_e2e_<exchange>_frames_per_s <v> frames/s;
+# then the same over wss:// (a certificate made at test time) for each of
+# WSS_EXCHANGES (binance): collector_e2e_<exchange>_wss_frames_per_s.
 set -u
 source "${SPREADBUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib/collector_test.sh"
 
 STEP_S=${STEP_S:-1.5}
-RATES=(${RATES:-20000 50000 100000 200000 300000 400000 600000 800000})
-EXCHANGES=(${EXCHANGES:-binance bybit okx})
+RATES=(${RATES:-20000 50000 100000 200000 400000 600000 800000 1000000 1100000 1200000 1400000 1600000})
+EXCHANGES=(${EXCHANGES-binance bybit okx})
+WSS_EXCHANGES=(${WSS_EXCHANGES-binance})
 
 now_ns() { date +%s%N; }
 
@@ -47,11 +50,16 @@ bench_step() {
 	tl_log "$TL_EX: asked $rate/s, server sent $STEP_ACHIEVED/s, lost $STEP_LOST of $total so far"
 }
 
+# bench_exchange EXCHANGE SCHEME (ws or wss)
 bench_exchange() {
-	local ex=$1 best=0 rate try
-	tl_fakex_start --exchange "$ex" --symbols BTC-USDT,ETH-USDT,SOL-USDT,BNB-USDT --rate 100
-	tl_collector_start "$ex" "BTC-USDT, ETH-USDT, SOL-USDT, BNB-USDT" service.ring_capacity=1048576 \
-		service.log_level=warning
+	local ex=$1 scheme=$2 best=0 rate try tls=() name=$1
+	if [[ $scheme == wss ]]; then
+		tls=(--tls-cert "$TL_CERT" --tls-key "$TL_KEY")
+		name=${ex}_wss
+	fi
+	tl_fakex_start --exchange "$ex" --symbols BTC-USDT,ETH-USDT,SOL-USDT,BNB-USDT --rate 100 "${tls[@]}"
+	TL_FAKEX_SCHEME=$scheme tl_collector_start "$ex" "BTC-USDT, ETH-USDT, SOL-USDT, BNB-USDT" \
+		service.ring_capacity=1048576 service.log_level=warning "exchange.$ex.tls_verify=false"
 	tl_wait_flowing 10 -1 BTC-USDT ETH-USDT SOL-USDT BNB-USDT
 	for rate in "${RATES[@]}"; do
 		# a step that falls short of 80% of the asked rate is tried once
@@ -65,12 +73,16 @@ bench_exchange() {
 		break
 	done
 	tl_collector_same_pid
-	echo "BENCH collector_e2e_${ex}_frames_per_s $best frames/s"
+	echo "BENCH collector_e2e_${name}_frames_per_s $best frames/s"
 	tl_collector_stop
 	tl_fakex_stop
 	"$TL_BIN/spreadbus-busctl" --config "$TL_CONFIG" unlink >/dev/null 2>&1
 }
 
 for ex in "${EXCHANGES[@]}"; do
-	bench_exchange "$ex"
+	bench_exchange "$ex" ws
+done
+((${#WSS_EXCHANGES[@]})) && tl_make_cert
+for ex in "${WSS_EXCHANGES[@]}"; do
+	bench_exchange "$ex" wss
 done
