@@ -19,7 +19,7 @@
 /*
  * Segment layout (all offsets are multiples of 64):
  *   struct segment_header            magic, version, record size, capacity
- *   struct ring_producer_line        head, sleepers, wake_word
+ *   struct ring_producer_line        head, wake_wanted, wake_word
  *   struct ring_reader_slot [8]      one cache line per reader
  *   records [capacity]               record_size bytes each (a tick: 64)
  * A record is accessed as atomic words so that a reader racing with the
@@ -58,7 +58,7 @@ struct ring_origin_entry {
 
 struct ring_producer_line {
 	_Atomic uint64_t head;      /* next sequence to publish; stored after the records */
-	_Atomic uint32_t sleepers;  /* readers inside ring_wait_any */
+	_Atomic uint32_t wake_wanted; /* set by a reader going to sleep, taken by the wake */
 	_Atomic uint32_t wake_word; /* futex word, bumped on every wake */
 	struct ring_origin_entry origin[2]; /* zero (never set) in rings no bridge fills */
 } __attribute__((aligned(64)));
@@ -69,7 +69,6 @@ struct ring_reader_slot {
 	_Atomic uint64_t lost_total;
 	_Atomic int32_t pid;
 	_Atomic uint32_t state;      /* enum reader_slot_state */
-	_Atomic uint32_t sleeping;   /* this slot's reader counts in sleepers */
 } __attribute__((aligned(64)));
 
 struct ring_layout {
@@ -275,51 +274,30 @@ static long futex_call(_Atomic uint32_t *addr, int op, uint32_t val, const struc
 	return syscall(SYS_futex, (uint32_t *)addr, op, val, timeout, NULL, 0);
 }
 
-/* Publishes head. The seq_cst store and load pair with the fetch_add and
- * load in ring_wait_any: either the producer sees the sleeper, or the
- * sleeper sees the new head. Nobody asleep costs no syscall. */
+/* Publishes head. The seq_cst store and the exchange pair with the store
+ * and head load in ring_wait_any: either the producer sees the request for
+ * a wake, or the sleeper sees the new head. The request is taken with the
+ * wake, so a burst of publishes makes one wake syscall for everyone asleep,
+ * not one each while they are still waking; nobody asleep costs none. */
 static void ring_store_head(struct ring *ring, uint64_t head)
 {
 	struct ring_producer_line *p = &ring->l->producer;
 
 	atomic_store_explicit(&p->head, head, memory_order_seq_cst);
-	if (atomic_load_explicit(&p->sleepers, memory_order_seq_cst) != 0) {
+	if (atomic_load_explicit(&p->wake_wanted, memory_order_seq_cst) != 0 &&
+	    atomic_exchange_explicit(&p->wake_wanted, 0, memory_order_seq_cst) != 0) {
 		atomic_fetch_add_explicit(&p->wake_word, 1, memory_order_seq_cst);
 		/* Shared futex: the sleepers are other processes. */
 		futex_call(&p->wake_word, FUTEX_WAKE, INT_MAX, NULL);
 	}
 }
 
-/*
- * A reader killed inside ring_wait_any would leave sleepers raised for ever,
- * and the producer would make a wake syscall on every publish. So the slot
- * that raised it says so, and reopening the slot (the restarted reader)
- * gives the count back. The order of the two stores errs towards such a
- * leak, never towards taking back another sleeper's count.
- */
-static void sleeper_enter(struct ring *ring, struct ring_reader_slot *slot)
+/* A reader about to sleep asks for a wake before it looks at head. A reader
+ * that times out, or is killed asleep, leaves the request for the next
+ * publish to take: one wake syscall for nobody, never one per publish. */
+static void wake_request(struct ring *ring)
 {
-	atomic_fetch_add_explicit(&ring->l->producer.sleepers, 1, memory_order_seq_cst);
-	if (slot)
-		atomic_store_explicit(&slot->sleeping, 1, memory_order_relaxed);
-}
-
-static void sleeper_leave(struct ring *ring, struct ring_reader_slot *slot)
-{
-	if (slot)
-		atomic_store_explicit(&slot->sleeping, 0, memory_order_relaxed);
-	atomic_fetch_sub_explicit(&ring->l->producer.sleepers, 1, memory_order_seq_cst);
-}
-
-static void sleeper_repair(struct ring *ring, struct ring_reader_slot *slot)
-{
-	uint32_t n;
-
-	if (!atomic_exchange_explicit(&slot->sleeping, 0, memory_order_relaxed))
-		return;
-	n = atomic_load_explicit(&ring->l->producer.sleepers, memory_order_relaxed);
-	while (n > 0 && !atomic_compare_exchange_weak(&ring->l->producer.sleepers, &n, n - 1))
-		;
+	atomic_store_explicit(&ring->l->producer.wake_wanted, 1, memory_order_seq_cst);
 }
 
 uint64_t ring_producer_open(struct ring *ring)
@@ -491,9 +469,7 @@ int ring_reader_open_from(struct ring_reader **out, struct ring *ring, const cha
 	if (!r)
 		return -ENOMEM;
 	slot = slot_find(ring->l, name);
-	if (slot)
-		sleeper_repair(ring, slot);
-	else
+	if (!slot)
 		slot = slot_claim(ring, name, start);
 	if (!slot) {
 		free(r);
@@ -660,8 +636,8 @@ static int64_t monotonic_ns(void)
 }
 
 /* Kernels before 5.16 have no futex_waitv: sleep on the first ring's word in
- * 10 ms steps and look at every word between steps (the producers bump them
- * while we count as a sleeper), until one changed or the deadline. */
+ * 10 ms steps and look at every word between steps (the producer that takes our
+ * wake request bumps its word), until one changed or the deadline. */
 static int wait_words_stepwise(const struct futex_waitv *w, size_t n, int64_t deadline_ns)
 {
 	for (;;) {
@@ -711,7 +687,6 @@ int ring_wait_any(struct ring_reader *const *readers, size_t n, int timeout_ms)
 {
 	struct futex_waitv w[FUTEX_WAITV_MAX];
 	struct ring *rings[FUTEX_WAITV_MAX];
-	struct ring_reader_slot *slots[FUTEX_WAITV_MAX];
 	size_t nr = 0, i, k;
 	int rc = 0;
 
@@ -724,9 +699,8 @@ int ring_wait_any(struct ring_reader *const *readers, size_t n, int timeout_ms)
 		if (k < nr)
 			continue;
 		rings[nr] = ring;
-		slots[nr] = readers[i]->slot;
-		/* Announce the sleeper before looking at head (see ring_store_head). */
-		sleeper_enter(ring, slots[nr]);
+		/* Ask for the wake before looking at head (see ring_store_head). */
+		wake_request(ring);
 		memset(&w[nr], 0, sizeof(w[nr]));
 		w[nr].val = atomic_load_explicit(&ring->l->producer.wake_word, memory_order_seq_cst);
 		w[nr].uaddr = (uintptr_t)&ring->l->producer.wake_word;
@@ -741,8 +715,6 @@ int ring_wait_any(struct ring_reader *const *readers, size_t n, int timeout_ms)
 		rc = wait_words(w, nr, timeout_ms);
 	else if (!rc && poll(NULL, 0, timeout_ms) < 0)
 		rc = -EINTR;
-	for (k = 0; k < nr; k++)
-		sleeper_leave(rings[k], slots[k]);
 	return rc;
 }
 

@@ -100,7 +100,7 @@ static void test_threads_see_whole_records(void **state)
 		{ .name = "strict-spin" },
 		{ .name = "lapped", .allow_lost = 1 },
 	};
-	struct ring_reader *open_first[2];
+	struct ring_reader *open_first[3];
 	pthread_t th[4];
 	char err[256];
 	int i;
@@ -114,11 +114,13 @@ static void test_threads_see_whole_records(void **state)
 	assert_int_equal(ring_create_or_attach(&small, small_name, "small", SMALL_CAP, 0600, err, sizeof(err)), 0);
 	args[0].ring = args[1].ring = big;
 	args[2].ring = small;
-	/* Claim the strict slots before the producer starts (they start at 0). */
+	/* Claim every slot before the producer starts, so that each starts at
+	 * 0 and the lapped one's read + lost can be checked against COUNT. */
 	assert_int_equal(ring_reader_open(&open_first[0], big, "strict-wait"), 0);
 	assert_int_equal(ring_reader_open(&open_first[1], big, "strict-spin"), 0);
-	ring_reader_close(open_first[0]);
-	ring_reader_close(open_first[1]);
+	assert_int_equal(ring_reader_open(&open_first[2], small, "lapped"), 0);
+	for (i = 0; i < 3; i++)
+		ring_reader_close(open_first[i]);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, reader, &args[i]), 0);
 	assert_int_equal(pthread_create(&th[3], NULL, producer, NULL), 0);

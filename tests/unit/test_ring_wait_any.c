@@ -3,7 +3,8 @@
  * ring_wait_batch: waits like it until wake-ups come closer than batch_ns;
  * then, while they find records, sleeps out batch_ns from the last wake-up
  * (a publish does not cut that short: no sleep was announced to the
- * producer); a wake-up that found nothing puts it back on the futex. */
+ * producer); a wake-up that found nothing puts it back on the futex. A
+ * burst of publishes makes one wake, and a reader killed asleep costs one. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -171,9 +172,9 @@ static void test_signal_interrupts_wait(void **state)
 	ring_reader_close(r);
 }
 
-/* The producer's sleeper count (after head, in the line after the header),
- * read through a raw mapping: it is not part of the API. */
-static uint32_t sleepers(int idx)
+/* The producer line's words after head, read through a raw mapping (not
+ * part of the API): the wake request, then the futex word. */
+static uint32_t producer_word(int idx, size_t offset)
 {
 	int fd = shm_open(names[idx], O_RDONLY, 0);
 	uint32_t v;
@@ -182,21 +183,58 @@ static uint32_t sleepers(int idx)
 	assert_true(fd >= 0);
 	p = mmap(NULL, 128, PROT_READ, MAP_SHARED, fd, 0);
 	assert_true(p != MAP_FAILED);
-	v = __atomic_load_n((uint32_t *)(p + 64 + 8), __ATOMIC_SEQ_CST);
+	v = __atomic_load_n((uint32_t *)(p + 64 + offset), __ATOMIC_SEQ_CST);
 	munmap(p, 128);
 	close(fd);
 	return v;
 }
 
-static void test_reader_killed_asleep_gives_its_count_back_on_reopen(void **state)
+static uint32_t wake_wanted(int idx)
+{
+	return producer_word(idx, 8);
+}
+
+static uint32_t wake_word(int idx)
+{
+	return producer_word(idx, 12);
+}
+
+/* A request left by a reader that timed out is taken by the next publish,
+ * with one wake; the rest of the burst makes none. */
+static void test_burst_wakes_once(void **state)
+{
+	struct ring_reader *r = NULL;
+	struct tick t;
+	uint32_t before;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(ring_reader_open(&r, rings[0], "a"), 0);
+	assert_int_equal(wake_wanted(0), 0);
+	assert_int_equal(ring_wait_any(&r, 1, 0), 0);
+	assert_int_equal(wake_wanted(0), 1);
+	before = wake_word(0);
+	for (int i = 0; i < 100; i++)
+		ring_publish(rings[0], &t, 1);
+	assert_int_equal(wake_word(0) - before, 1);
+	assert_int_equal(wake_wanted(0), 0);
+	ring_reader_close(r);
+}
+
+/* A reader killed asleep leaves its request: the next publish takes it
+ * (one wake for nobody), later ones make no wake. */
+static void test_reader_killed_asleep_costs_one_wake(void **state)
 {
 	struct ring_reader *r = NULL;
 	struct timespec d = { 0, 5 * 1000000L };
 	int64_t deadline = now_ms() + 10000;
+	struct tick t;
+	uint32_t before;
 	int status;
 	pid_t pid;
 
 	(void)state;
+	memset(&t, 0, sizeof(t));
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -208,18 +246,21 @@ static void test_reader_killed_asleep_gives_its_count_back_on_reopen(void **stat
 		ring_wait_any(&r, 1, -1);
 		_exit(2);
 	}
-	while (sleepers(0) != 1 && now_ms() < deadline)
+	while (wake_wanted(0) != 1 && now_ms() < deadline)
 		nanosleep(&d, NULL);
-	assert_int_equal(sleepers(0), 1);
+	assert_int_equal(wake_wanted(0), 1);
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status));
-	assert_int_equal(sleepers(0), 1);
-	/* The restarted reader reopens its slot. */
+	assert_int_equal(wake_wanted(0), 1);
+	before = wake_word(0);
+	ring_publish(rings[0], &t, 1);
+	ring_publish(rings[0], &t, 1);
+	assert_int_equal(wake_word(0) - before, 1);
+	assert_int_equal(wake_wanted(0), 0);
+	/* The restarted reader reopens its slot and waits as before. */
 	assert_int_equal(ring_reader_open(&r, rings[0], "crashy"), 0);
-	assert_int_equal(sleepers(0), 0);
-	assert_int_equal(ring_wait_any(&r, 1, 1), 0);
-	assert_int_equal(sleepers(0), 0);
+	assert_int_equal(ring_wait_any(&r, 1, 1), 1);
 	ring_reader_close(r);
 }
 
@@ -364,7 +405,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_times_out_without_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_woken_by_other_process_on_either_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_signal_interrupts_wait, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reader_killed_asleep_gives_its_count_back_on_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_burst_wakes_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_killed_asleep_costs_one_wake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fallback_without_futex_waitv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_sleeps_out_batch_ns_while_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_zero_is_ring_wait_any, setup, teardown),
