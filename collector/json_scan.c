@@ -27,6 +27,9 @@ static uint64_t string_stops8(uint64_t w)
 	return (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | ((w - ones * 0x20) & ~w)) & high;
 }
 
+/* The lowest-addressed byte is the word's lowest: little-endian only. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "string_scan reads words little-endian");
+
 /* The first stop byte from p on, or end. */
 static const char *string_scan(const char *p, const char *end)
 {

@@ -95,7 +95,8 @@ static inline int js_obj_key(struct js *j, bool *first, struct js_span *key)
 	js_ws(j);
 	/* most exchange keys are one plain letter: "x": taken here */
 	const char *p = j->p;
-	if (j->end - p >= 4 && p[0] == '"' && p[2] == '"' && p[3] == ':' && p[1] != '\\' && (unsigned char)p[1] >= 0x20) {
+	if (j->end - p >= 4 && p[0] == '"' && p[2] == '"' && p[3] == ':' && p[1] != '"' && p[1] != '\\' &&
+	    (unsigned char)p[1] >= 0x20) {
 		key->s = p + 1;
 		key->len = 1;
 		key->quoted = true;

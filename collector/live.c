@@ -16,6 +16,7 @@
 #include "collector/collector.h"
 #include "collector/health.h"
 #include "collector/live_symbols.h"
+#include "collector/loop_timer.h"
 #include "common/clock.h"
 
 /* Housekeeping period: timeouts, pings, pacing, heartbeat (<= 250 ms). */
@@ -26,11 +27,6 @@
 #define SYSTEM_CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 /* Bytes of a refused frame quoted in the log. */
 #define LOG_SNIPPET 96
-
-static struct {
-	lws_sorted_usec_list_t sul;
-	struct collector *c;
-} timer;
 
 static void session_closed(struct session *s, struct lws *wsi, const char *why);
 
@@ -615,6 +611,7 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 
 static const struct lws_protocols protocols[] = {
 	{"spreadbus-collector", ws_callback, 0, READ_BYTES, 0, NULL, 0},
+	{LOOP_TIMER_PROTOCOL, loop_timer_callback, 0, 0, 0, NULL, 0},
 	{NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
@@ -785,11 +782,10 @@ static void report(struct collector *c, int64_t now, int64_t wall)
 	status_heartbeat(c->status, wall);
 }
 
-static void tick(lws_sorted_usec_list_t *sul)
+static void tick(void *arg)
 {
-	struct collector *c = timer.c;
+	struct collector *c = arg;
 	int64_t now = clock_monotonic_ns(), wall = clock_realtime_ns();
-	(void)sul;
 	if (runtime_should_stop(c->rt))
 		return;
 	if (collector_symbols_change_due())
@@ -801,7 +797,6 @@ static void tick(lws_sorted_usec_list_t *sul)
 	if (validate_poll(c->pipe->validate))
 		log_info("%s: the tick and lot sizes of %zu instruments in force", c->name, c->pipe->validate->current->count);
 	report(c, now, wall);
-	lws_sul_schedule(c->ctx, 0, &timer.sul, tick, TICK_MS * LWS_US_PER_MS);
 }
 
 static void lws_log_emit(int level, const char *line)
@@ -836,17 +831,21 @@ int collector_run_live(struct collector *c)
 		log_err("%s: cannot create the libwebsockets context", c->name);
 		return -ENOMEM;
 	}
-	timer.c = c;
 	c->started_mono_ns = now;
 	c->window_start_ns = now;
 	for (size_t i = 0; i < c->link_count; i++)
 		c->links[i].retry_at_ns = now; /* spaced by connect_interval_ms */
-	lws_sul_schedule(c->ctx, 0, &timer.sul, tick, 1);
+	int rc = loop_timer_start(c->ctx, TICK_MS, tick, c);
+	if (rc < 0) {
+		log_err("%s: cannot start the loop's timer: %s", c->name, strerror(-rc));
+		lws_context_destroy(c->ctx);
+		c->ctx = NULL;
+		return rc;
+	}
 	while (!runtime_should_stop(c->rt))
 		if (lws_service(c->ctx, 0) < 0)
 			break;
 	runtime_set_stopping(c->rt);
-	lws_sul_cancel(&timer.sul);
 	lws_context_destroy(c->ctx);
 	c->ctx = NULL;
 	return 0;

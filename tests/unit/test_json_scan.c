@@ -140,12 +140,31 @@ static void test_object_near_keys_are_unknown(void **state)
 	assert_null(t.ccc.s);
 }
 
+/* Keys the one-letter shortcut must not take: a quote, a backslash or a
+ * control character where the letter would be, or no colon after it. */
+static void test_object_bad_short_keys_are_refused(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"{\"\"\":1}", "{\"\\\":1}", "{\"\x01\":1}", "{\"a\"1}", "{\"a\",1}",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct three t;
+		memset(&t, 0, sizeof(t));
+		struct js j;
+		js_init(&j, bad[i], strlen(bad[i]));
+		if (js_object(&j, three_fields, 3, &t, NULL, NULL) != -1)
+			fail_msg("'%s' was taken", bad[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings_match_reference),
 		cmocka_unit_test(test_object_any_key_order),
 		cmocka_unit_test(test_object_near_keys_are_unknown),
+		cmocka_unit_test(test_object_bad_short_keys_are_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
