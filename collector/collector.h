@@ -12,6 +12,7 @@
 #include "collector/symbols.h"
 #include "common/netaddr.h"
 #include "common/config.h"
+#include "common/loop_timer.h"
 #include "common/log.h"
 #include "shm/ring.h"
 #include "shm/runtime.h"
@@ -105,6 +106,7 @@ struct collector {
 	bool restart_wanted;       /* new symbols the adapter cannot take live: exit RUNTIME_EXIT_RESTART */
 	struct link links[COLLECTOR_MAX_LINKS];
 	struct lws_context *ctx;
+	struct loop_timer tick_timer; /* the loop's 50 ms tick */
 	struct runtime *rt;        /* the stop flag and parent watch */
 	int64_t window_start_ns;
 	int64_t next_connect_ns;   /* monotonic: connection attempts are spaced */

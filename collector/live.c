@@ -16,8 +16,8 @@
 #include "collector/collector.h"
 #include "collector/health.h"
 #include "collector/live_symbols.h"
-#include "collector/loop_timer.h"
 #include "common/clock.h"
+#include "common/loop_timer.h"
 
 /* Housekeeping period: timeouts, pings, pacing, heartbeat (<= 250 ms). */
 #define TICK_MS 50
@@ -611,7 +611,6 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 
 static const struct lws_protocols protocols[] = {
 	{"spreadbus-collector", ws_callback, 0, READ_BYTES, 0, NULL, 0},
-	{LOOP_TIMER_PROTOCOL, loop_timer_callback, 0, 0, 0, NULL, 0},
 	{NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
@@ -835,7 +834,7 @@ int collector_run_live(struct collector *c)
 	c->window_start_ns = now;
 	for (size_t i = 0; i < c->link_count; i++)
 		c->links[i].retry_at_ns = now; /* spaced by connect_interval_ms */
-	int rc = loop_timer_start(c->ctx, TICK_MS, tick, c);
+	int rc = loop_timer_start(&c->tick_timer, c->ctx, TICK_MS * 1000, tick, c);
 	if (rc < 0) {
 		log_err("%s: cannot start the loop's timer: %s", c->name, strerror(-rc));
 		lws_context_destroy(c->ctx);

@@ -11,6 +11,7 @@
 #include <libwebsockets.h>
 
 #include "common/log.h"
+#include "common/loop_timer.h"
 #include "gateway/client.h"
 #include "gateway/latest.h"
 #include "gateway/msglog.h"
@@ -45,7 +46,10 @@ struct gw {
 	unsigned char *spread_buf; /* GW_SPREAD_BATCH records */
 	uint32_t spread_size;
 
-	lws_sorted_usec_list_t sul_poll, sul_house, sul_listen;
+	/* the rings' poll and the housekeeping tick (loop_timer.h); a failed
+	 * listen's retry, once a second, is an lws timer */
+	struct loop_timer poll_timer, house_timer;
+	lws_sorted_usec_list_t sul_listen;
 	int64_t now_ns; /* monotonic, at the last housekeeping */
 	int64_t next_status_ns;
 	struct gw_rates rates;

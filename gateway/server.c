@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/loop_timer.h"
 #include "common/netaddr.h"
 #include "gateway/gw.h"
 #include "shm/spreads.h"
@@ -63,11 +64,13 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	}
 }
 
-static void poll_rings(lws_sorted_usec_list_t *sul)
+static void poll_rings(void *arg)
 {
-	struct gw *g = lws_container_of(sul, struct gw, sul_poll);
+	struct gw *g = arg;
 	size_t n = gw_fanout_drain(g);
-	lws_sul_schedule(g->ctx, 0, &g->sul_poll, poll_rings, n ? POLL_BUSY_US : POLL_IDLE_US);
+	int rc = loop_timer_set_period(&g->poll_timer, n ? POLL_BUSY_US : POLL_IDLE_US);
+	if (rc < 0)
+		log_err("gateway: cannot set the ring poll's period: %s", strerror(-rc));
 }
 
 static void report(struct gw *g)
@@ -98,9 +101,9 @@ static void report(struct gw *g)
 	status_set(st, SM_GW_QUEUE_MAX, queue_max);
 }
 
-static void housekeeping(lws_sorted_usec_list_t *sul)
+static void housekeeping(void *arg)
 {
-	struct gw *g = lws_container_of(sul, struct gw, sul_house);
+	struct gw *g = arg;
 	g->now_ns = clock_monotonic_ns();
 	gw_clients_keepalive(g, g->now_ns);
 	if (g->now_ns >= g->next_status_ns) {
@@ -108,7 +111,6 @@ static void housekeeping(lws_sorted_usec_list_t *sul)
 		gw_fanout_status(g);
 	}
 	report(g);
-	lws_sul_schedule(g->ctx, 0, &g->sul_house, housekeeping, HOUSE_US);
 }
 
 static void listen_retry(lws_sorted_usec_list_t *sul);
@@ -251,9 +253,12 @@ static int setup(struct gw *g)
 		return -ENOMEM;
 	}
 	listen_now(g);
-	lws_sul_schedule(g->ctx, 0, &g->sul_poll, poll_rings, POLL_IDLE_US);
-	lws_sul_schedule(g->ctx, 0, &g->sul_house, housekeeping, HOUSE_US);
-	return 0;
+	rc = loop_timer_start(&g->poll_timer, g->ctx, POLL_IDLE_US, poll_rings, g);
+	if (rc == 0)
+		rc = loop_timer_start(&g->house_timer, g->ctx, HOUSE_US, housekeeping, g);
+	if (rc < 0)
+		log_err("gateway: cannot start the loop's timers: %s", strerror(-rc));
+	return rc;
 }
 
 static void teardown(struct gw *g)
