@@ -2,6 +2,8 @@
 LIBRARIES += common
 common_SRCS := $(wildcard common/*.c)
 common_PKGS := inih libsystemd
+# loop_timer.c also uses libwebsockets: only the programs that link it
+# themselves (collector, gateway, the fake exchange) take that object.
 
 # Unit tests: tests/unit/test_{config,log,fmt,decimal,jsonw,netaddr,hash}_*.c,
 # each linked with common only.

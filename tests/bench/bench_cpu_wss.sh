@@ -5,8 +5,9 @@
 # writer -> Parquet); CPU % of one core per process from /proc/PID/stat
 # utime+stime over HOLD_S, context switches per second (voluntary +
 # involuntary, /proc/PID/status), tick-to-subscriber latency (aggregator_sub
-# --latency). Then the Node.js pipeline of tests/compare over wss:// on the
-# same fakex processes at the same offered load, with its own Redis CPU.
+# --latency), spread updates sent to Redis per second. Then the Node.js
+# pipeline of tests/compare over wss:// on the same fakex processes at the
+# same offered load, with its own Redis CPU.
 # RUNS (3) alternate service and Node.js; every BENCH line is the median.
 # Knobs: RATE, HOLD_S (20), WARM_S (3), RUNS, CONFIG (more section.key=value
 # words for the service's config, e.g. aggregator.max_batch_delay_us=0).
@@ -54,14 +55,21 @@ measure() {
 	local tag=$1 f0 f1 t0 t1 secs
 	cat >"$TL_TMP/pids"
 	sleep "$WARM_S"
-	f0=$(cs_fx_offered) t0=$(date +%s%N)
+	f0=$(cs_fx_offered) t0=$(date +%s%N) u0=$(updates "$tag")
 	sample <"$TL_TMP/pids" >"$TL_TMP/sA"
 	sleep "$HOLD_S"
-	f1=$(cs_fx_offered) t1=$(date +%s%N)
+	f1=$(cs_fx_offered) t1=$(date +%s%N) u1=$(updates "$tag")
 	sample <"$TL_TMP/pids" >"$TL_TMP/sB"
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 	deltas "$TL_TMP/sA" "$TL_TMP/sB" "$secs" | sed "s/^/$tag /" >>"$OUT"
 	awk -v t="$tag" -v f=$((f1 - f0)) -v s="$secs" 'BEGIN { printf "%s offered %.0f 0\n", t, f / s }' >>"$OUT"
+	awk -v t="$tag" -v u=$((u1 - u0)) -v s="$secs" 'BEGIN { printf "%s updates %.0f 0\n", t, u / s }' >>"$OUT"
+}
+
+# spread updates sent to Redis so far: the service's count (the Node.js
+# pipeline publishes every frame)
+updates() {
+	if [[ $1 == service ]]; then cs_health .redis.published_total; else echo 0; fi
 }
 
 run_service() {
@@ -120,6 +128,7 @@ echo "BENCH cpu_wss_supervisor_pct $(median service supervisor 3) %"
 echo "BENCH cpu_wss_service_total_pct $own %"
 echo "BENCH cpu_wss_redis_pct $(median service redis 3) %"
 echo "BENCH cpu_wss_redis_switches_per_s $(median service redis 4) 1/s"
+echo "BENCH cpu_wss_redis_updates_per_s $(median service updates 3) updates/s"
 echo "BENCH cpu_wss_offered $(median service offered 3) frames/s"
 for q in p50 p99 p999; do echo "BENCH cpu_wss_latency_${q}_us $(median service "latency_${q}_us" 3) us"; done
 echo "BENCH cpu_wss_node_pct $(median node node 3) %"

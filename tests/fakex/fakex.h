@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/loop_timer.h"
 #include "tests/fakex/fxbuf.h"
 #include "tests/fakex/prices.h"
 #include "tests/fakex/tape.h"
@@ -177,7 +178,7 @@ struct fx_server {
 	int64_t stall_until_ns, refuse_until_ns, quiet_until_ns;
 	unsigned sessions_opened;
 	uint64_t rng;
-	lws_sorted_usec_list_t tick;
+	struct loop_timer tick; /* sending and misbehaving, every TICK_US */
 };
 
 extern struct fx_server fx;
@@ -212,7 +213,7 @@ void fx_put_pad(struct fxbuf *b, const struct fx_taint *t);
 
 /* Server life cycle (server.c) and commands (control.c). */
 extern const struct lws_protocols fx_exchange_protocols[2], fx_control_protocols[2];
-void fx_server_start_tick(void);
+int fx_server_start_tick(void);
 void fx_close_all(void);
 void fx_shutdown_notice(void);
 /* Every connection open now stops sending and reading for ms (new ones

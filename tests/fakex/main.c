@@ -361,7 +361,10 @@ int main(int argc, char **argv)
 	if (!control)
 		goto out;
 	fx.control_port = lws_get_vhost_listen_port(control);
-	fx_server_start_tick();
+	if (fx_server_start_tick() < 0) {
+		fprintf(stderr, "spreadbus-fakex: cannot start the tick timer\n");
+		goto out;
+	}
 	if (fx.opt.ready_file && write_ready_file(fx.opt.ready_file))
 		goto out;
 	for (unsigned e = 0; e < fx.nexchanges; e++)

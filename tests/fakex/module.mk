@@ -7,15 +7,15 @@ DEB_PACKAGES += zlib1g-dev
 
 TEST_TOOLS += spreadbus-fakex
 spreadbus-fakex_MAIN := tests/fakex/main.c
-spreadbus-fakex_DEPS := fakex
+spreadbus-fakex_DEPS := fakex common
 # the fake exchanges' REST APIs (instrument discovery)
 TEST_TOOLS += spreadbus-fakex-rest
 spreadbus-fakex-rest_MAIN := tests/fakex/rest_main.c
-spreadbus-fakex-rest_DEPS := fakex
+spreadbus-fakex-rest_DEPS := fakex common
 
 FAKEX_UNIT_TESTS := test_fakex_formats test_fakex_tape
 UNIT_TESTS += $(FAKEX_UNIT_TESTS)
-$(foreach t,$(FAKEX_UNIT_TESTS),$(eval $(t)_MAIN := tests/fakex/$(t).c)$(eval $(t)_DEPS := fakex)$(eval $(t)_LDLIBS := -lcmocka))
+$(foreach t,$(FAKEX_UNIT_TESTS),$(eval $(t)_MAIN := tests/fakex/$(t).c)$(eval $(t)_DEPS := fakex common)$(eval $(t)_LDLIBS := -lcmocka))
 
 INTEGRATION_TESTS += tests/integration/test_collector_keepalive_binance.sh \
 	tests/integration/test_collector_keepalive_bybit.sh \

@@ -484,18 +484,18 @@ static void check_session(struct fx_session *s, int64_t now)
 	}
 }
 
-static void on_tick(lws_sorted_usec_list_t *sul)
+static void on_tick(void *arg)
 {
+	(void)arg;
 	int64_t now = fx_now_ns();
 	for (struct fx_session *s = fx.sessions; s; s = s->next)
 		check_session(s, now);
-	lws_sul_schedule(fx.ctx, 0, sul, on_tick, TICK_US);
 }
 
-void fx_server_start_tick(void)
+int fx_server_start_tick(void)
 {
 	misbehave_init();
-	lws_sul_schedule(fx.ctx, 0, &fx.tick, on_tick, TICK_US);
+	return loop_timer_start(&fx.tick, fx.ctx, TICK_US, on_tick, NULL);
 }
 
 void fx_close_all(void)
