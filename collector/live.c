@@ -731,6 +731,15 @@ static enum conn_state link_state(const struct link *l)
 	return l->retry_at_ns ? CONN_BACKOFF : CONN_IDLE;
 }
 
+/* Connection attempts are the exchange's interval apart plus a tick: the
+ * exchange counts them when it sees them, after a connect and handshake
+ * whose time varies, and attempts exactly the interval apart here can
+ * arrive a little closer there. */
+static int64_t connect_spacing_ns(const struct adapter *a)
+{
+	return ((int64_t)a->connect_interval_ms + TICK_MS) * 1000000;
+}
+
 static void link_tick(struct link *l, int64_t now, int64_t wall)
 {
 	struct collector *c = l->c;
@@ -739,15 +748,16 @@ static void link_tick(struct link *l, int64_t now, int64_t wall)
 	struct session *p = &l->sess[l->primary], *o = &l->sess[1 - l->primary];
 	/* attempts of all links are spaced by the exchange's per-IP limit */
 	bool may_connect = now >= c->next_connect_ns;
+	int64_t next_connect = now + connect_spacing_ns(c->adapter);
 	if (may_connect && p->state == SESSION_IDLE && o->state == SESSION_IDLE && l->retry_at_ns &&
 	    now >= l->retry_at_ns) {
 		l->retry_at_ns = 0;
-		c->next_connect_ns = now + (int64_t)c->adapter->connect_interval_ms * 1000000;
+		c->next_connect_ns = next_connect;
 		session_connect(l, l->primary, now);
 	} else if (may_connect && l->successor_at_ns && now >= l->successor_at_ns && o->state == SESSION_IDLE &&
 		   p->state == SESSION_OPEN) {
 		l->successor_at_ns = 0;
-		c->next_connect_ns = now + (int64_t)c->adapter->connect_interval_ms * 1000000;
+		c->next_connect_ns = next_connect;
 		session_connect(l, 1 - l->primary, now);
 	}
 	enum conn_state st = link_state(l);
