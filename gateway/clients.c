@@ -279,7 +279,10 @@ int gw_client_writeable(struct gw *g, struct gw_client *c)
 }
 
 /* A ping every ping_interval_ms; silence (not even a pong) for
- * ping_timeout_ms closes the client. */
+ * ping_timeout_ms closes the client. A client with messages waiting is
+ * asked to be written to again: a push conflated into a waiting key asks
+ * nothing, and lws may have spent the last request on flushing a partial
+ * write, which would leave the queue waiting for the next new key. */
 void gw_clients_keepalive(struct gw *g, int64_t now)
 {
 	int64_t interval = (int64_t)g->cfg->gateway.ping_interval_ms * 1000000LL;
@@ -295,6 +298,8 @@ void gw_clients_keepalive(struct gw *g, int64_t now)
 		} else if (now - c->last_ping_ns >= interval) {
 			c->last_ping_ns = now;
 			c->ping_due = true;
+			gw_client_want_write(c);
+		} else if (gw_queue_len(&c->queue) || c->reply_count) {
 			gw_client_want_write(c);
 		}
 	}
